@@ -1,0 +1,283 @@
+//! Adjudication decisions (seed §7): kinds, validation, the current decision of an item and the
+//! `adjudication_reason` an export line carries.
+
+use chrono::{DateTime, Utc};
+
+use super::model::DisagreementClass;
+use super::rubric::{REVIEWER_ERROR, Rubric};
+
+/// What a decision does to an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DecisionKind {
+    /// Collapse the panel to one adjudicated label (the panel record is kept).
+    HardLabel,
+    /// Honest disagreement: keep the distribution.
+    KeepSoft,
+    /// Rubric problem: send the item back to the panel.
+    Rereview,
+    /// Undo: reverts an earlier decision.
+    Revert,
+}
+
+impl DecisionKind {
+    /// The name used in the database and the CLI.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DecisionKind::HardLabel => "hard_label",
+            DecisionKind::KeepSoft => "keep_soft",
+            DecisionKind::Rereview => "rereview",
+            DecisionKind::Revert => "revert",
+        }
+    }
+
+    /// Parses the name used in the database and the CLI.
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            DecisionKind::HardLabel,
+            DecisionKind::KeepSoft,
+            DecisionKind::Rereview,
+            DecisionKind::Revert,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
+}
+
+/// An item's standing in the adjudication queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DecisionStatus {
+    /// No decision in force.
+    Pending,
+    /// Adjudicated to a hard label.
+    HardLabel,
+    /// Kept soft.
+    KeepSoft,
+    /// Sent back for re-review.
+    Rereview,
+}
+
+impl DecisionStatus {
+    /// Every status, in display order.
+    pub const ALL: [DecisionStatus; 4] = [
+        DecisionStatus::Pending,
+        DecisionStatus::HardLabel,
+        DecisionStatus::KeepSoft,
+        DecisionStatus::Rereview,
+    ];
+
+    /// The name used in the database and the CLI.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DecisionStatus::Pending => "pending",
+            DecisionStatus::HardLabel => "hard_label",
+            DecisionStatus::KeepSoft => "keep_soft",
+            DecisionStatus::Rereview => "rereview",
+        }
+    }
+
+    /// Parses the name used in the CLI.
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// A decision someone asks to record, before it is validated and stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewDecision {
+    /// Hard label, keep soft or re-review (reverts are made by undo).
+    pub kind: DecisionKind,
+    /// The adjudicated label (hard label only).
+    pub label: Option<String>,
+    /// A reason code of the rubric (hard label only).
+    pub reason_code: Option<String>,
+    /// Reviewers who erred (with `reviewer_error` only).
+    pub erring: Vec<String>,
+    /// Free-text reason; required.
+    pub text: String,
+}
+
+impl NewDecision {
+    /// Checks the decision against the rubric and the reviewers on the item's panel
+    /// (`None` for an item imported as counts).
+    pub fn validate(&self, rubric: &Rubric, panel_reviewers: Option<&[String]>) -> Result<(), String> {
+        if self.text.trim().is_empty() {
+            return Err("a decision needs a reason text".into());
+        }
+        match self.kind {
+            DecisionKind::HardLabel => {
+                let label = self.label.as_deref().ok_or("a hard label needs --label")?;
+                if rubric.label_index(label).is_none() {
+                    return Err(format!(
+                        "label `{label}` is not in the rubric ({})",
+                        rubric.label_ids().collect::<Vec<_>>().join(", ")
+                    ));
+                }
+                let code = self
+                    .reason_code
+                    .as_deref()
+                    .ok_or("a hard label needs a reason code")?;
+                if !rubric.has_reason_code(code) {
+                    return Err(format!(
+                        "reason code `{code}` is not in the rubric ({})",
+                        rubric.reason_codes.join(", ")
+                    ));
+                }
+                if code == REVIEWER_ERROR && self.erring.is_empty() {
+                    return Err("reviewer_error needs the reviewer(s) who erred".into());
+                }
+                if code != REVIEWER_ERROR && !self.erring.is_empty() {
+                    return Err("erring reviewers go with reason code reviewer_error only".into());
+                }
+                if let Some(panel) = panel_reviewers {
+                    if let Some(r) = self.erring.iter().find(|r| !panel.contains(r)) {
+                        return Err(format!("reviewer `{r}` is not on this item's panel"));
+                    }
+                } else if !self.erring.is_empty() {
+                    return Err("this item was imported as counts: no reviewer can be named".into());
+                }
+            }
+            DecisionKind::KeepSoft | DecisionKind::Rereview => {
+                if self.label.is_some() || self.reason_code.is_some() || !self.erring.is_empty() {
+                    return Err(format!(
+                        "{} takes no label, reason code or erring reviewers",
+                        self.kind.as_str()
+                    ));
+                }
+            }
+            DecisionKind::Revert => return Err("reverts are made by undo".into()),
+        }
+        Ok(())
+    }
+}
+
+/// A stored decision. Append-only: undo appends a [`DecisionKind::Revert`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    /// Store id.
+    pub id: i64,
+    /// What was decided.
+    pub kind: DecisionKind,
+    /// Adjudicated label of a hard label.
+    pub label: Option<String>,
+    /// Reason code of a hard label.
+    pub reason_code: Option<String>,
+    /// Reviewers who erred.
+    pub erring: Vec<String>,
+    /// Free-text reason.
+    pub text: String,
+    /// Who decided.
+    pub actor: String,
+    /// When, in UTC.
+    pub at: DateTime<Utc>,
+    /// The decision this one reverts (reverts only).
+    pub reverts: Option<i64>,
+}
+
+/// The decision in force: the latest one that is not a revert and has not been reverted.
+/// `history` is in the order recorded.
+#[must_use]
+pub fn current_decision(history: &[Decision]) -> Option<&Decision> {
+    let reverted: std::collections::HashSet<i64> =
+        history.iter().filter_map(|d| d.reverts).collect();
+    history
+        .iter()
+        .rev()
+        .find(|d| d.kind != DecisionKind::Revert && !reverted.contains(&d.id))
+}
+
+/// The queue status that follows from a decision history.
+#[must_use]
+pub fn status_of(history: &[Decision]) -> DecisionStatus {
+    match current_decision(history).map(|d| d.kind) {
+        Some(DecisionKind::HardLabel) => DecisionStatus::HardLabel,
+        Some(DecisionKind::KeepSoft) => DecisionStatus::KeepSoft,
+        Some(DecisionKind::Rereview) => DecisionStatus::Rereview,
+        Some(DecisionKind::Revert) | None => DecisionStatus::Pending,
+    }
+}
+
+/// The `adjudication_reason` of an item whose panel was not collapsed and carries no recorded
+/// keep-soft reason.
+#[must_use]
+pub fn default_reason(class: DisagreementClass) -> &'static str {
+    match class {
+        DisagreementClass::Agreement => "panel agreed; no adjudication needed",
+        _ => "honest disagreement; not collapsed by default",
+    }
+}
+
+/// The `adjudication_reason` of a hard label: `CODE: TEXT`, or
+/// `reviewer_error (A, B): TEXT` naming who erred.
+#[must_use]
+pub fn hard_label_reason(code: &str, erring: &[String], text: &str) -> String {
+    if erring.is_empty() {
+        format!("{code}: {text}")
+    } else {
+        format!("{code} ({}): {text}", erring.join(", "))
+    }
+}
+
+/// Splits a hard label's `adjudication_reason` back into reason code, erring reviewers and text,
+/// given the rubric's codes. The inverse of [`hard_label_reason`].
+#[must_use]
+pub fn parse_hard_label_reason(reason: &str, rubric: &Rubric) -> Option<(String, Vec<String>, String)> {
+    let (head, text) = reason.split_once(": ")?;
+    let (code, erring) = match head.split_once(" (") {
+        Some((code, rest)) => {
+            let names = rest.strip_suffix(')')?;
+            (code, names.split(", ").map(str::to_string).collect())
+        }
+        None => (head, Vec::new()),
+    };
+    rubric
+        .has_reason_code(code)
+        .then(|| (code.to_string(), erring, text.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decision(id: i64, kind: DecisionKind, reverts: Option<i64>) -> Decision {
+        Decision {
+            id,
+            kind,
+            label: None,
+            reason_code: None,
+            erring: vec![],
+            text: "t".into(),
+            actor: "a".into(),
+            at: DateTime::<Utc>::UNIX_EPOCH,
+            reverts,
+        }
+    }
+
+    #[test]
+    fn undo_restores_the_decision_before() {
+        let mut h = vec![decision(1, DecisionKind::KeepSoft, None)];
+        assert_eq!(status_of(&h), DecisionStatus::KeepSoft);
+        h.push(decision(2, DecisionKind::HardLabel, None));
+        assert_eq!(status_of(&h), DecisionStatus::HardLabel);
+        h.push(decision(3, DecisionKind::Revert, Some(2)));
+        assert_eq!(current_decision(&h).map(|d| d.id), Some(1));
+        h.push(decision(4, DecisionKind::Revert, Some(1)));
+        assert_eq!(status_of(&h), DecisionStatus::Pending);
+    }
+
+    #[test]
+    fn hard_label_reason_round_trips() {
+        let rubric = Rubric::parse("task: t\nversion: 1\nlabels: [{id: a}, {id: b}]\n").unwrap();
+        for (code, erring) in [("verifiable_answer", vec![]), (REVIEWER_ERROR, vec!["A".to_string(), "D".to_string()])] {
+            let s = hard_label_reason(code, &erring, "misread: the scale");
+            assert_eq!(
+                parse_hard_label_reason(&s, &rubric),
+                Some((code.to_string(), erring, "misread: the scale".to_string()))
+            );
+        }
+        assert_eq!(parse_hard_label_reason("made_up: x", &rubric), None);
+    }
+}

@@ -1,0 +1,7 @@
+//! The pure domain core: model, metrics, rubric and triage rules. No SQL and no terminal here.
+
+pub mod decision;
+pub mod metrics;
+pub mod model;
+pub mod rubric;
+pub mod triage;

@@ -1,0 +1,446 @@
+//! Rubric YAML: load, validate, thresholds, reason codes and the confidence scale.
+
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+/// The reason codes a rubric gets when it names none (seed §7).
+pub const DEFAULT_REASON_CODES: [&str; 4] = [
+    "verifiable_answer",
+    "reviewer_error",
+    "downstream_single_decision",
+    "requested_hard_labels",
+];
+
+/// The reason code whose hard label names the reviewer(s) who erred.
+pub const REVIEWER_ERROR: &str = "reviewer_error";
+
+/// A validated rubric.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rubric {
+    /// Task name; matches `task` in every item and export line.
+    pub task: String,
+    /// Rubric version.
+    pub version: u32,
+    /// Human title.
+    pub title: Option<String>,
+    /// Labels in rubric order.
+    pub labels: Vec<Label>,
+    /// Optional per-criterion anchors.
+    pub criteria: Vec<Criterion>,
+    /// How reported confidence maps to [0, 1].
+    pub confidence: ConfidenceScale,
+    /// Thresholds of the disagreement class.
+    pub disagreement: DisagreementThresholds,
+    /// Thresholds of the flags.
+    pub flags: FlagThresholds,
+    /// Reason codes allowed on a hard label.
+    pub reason_codes: Vec<String>,
+    /// The YAML exactly as loaded.
+    pub yaml: String,
+    /// Hex sha256 of `yaml`.
+    pub sha256: String,
+}
+
+/// One rubric label.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Label {
+    /// The label string used in data.
+    pub id: String,
+    /// What the label means.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Concrete anchors: examples of when this label applies.
+    #[serde(default)]
+    pub anchors: Vec<String>,
+}
+
+/// A criterion with an anchor per label.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Criterion {
+    /// Criterion id.
+    pub id: String,
+    /// What the criterion looks at.
+    pub description: Option<String>,
+    /// Label → anchor text, in file order.
+    pub anchors: Vec<(String, String)>,
+}
+
+/// Maps a reported confidence to [0, 1].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ConfidenceScale {
+    /// A numeric scale such as a 1–5 Likert scale, mapped linearly.
+    Range {
+        /// Lowest value (maps to 0).
+        low: f64,
+        /// Highest value (maps to 1).
+        high: f64,
+    },
+    /// Already a probability in [0, 1].
+    Probability,
+}
+
+impl ConfidenceScale {
+    /// Maps `raw` to [0, 1], or says why it is not on the scale.
+    pub fn normalize(self, raw: f64) -> Result<f64, String> {
+        if !raw.is_finite() {
+            return Err(format!("{raw} is not a number"));
+        }
+        match self {
+            ConfidenceScale::Range { low, high } => {
+                if raw < low || raw > high {
+                    Err(format!("{raw} is outside the rubric scale [{low}, {high}]"))
+                } else {
+                    Ok((raw - low) / (high - low))
+                }
+            }
+            ConfidenceScale::Probability => {
+                if (0.0..=1.0).contains(&raw) {
+                    Ok(raw)
+                } else {
+                    Err(format!("{raw} is outside the probability scale [0, 1]"))
+                }
+            }
+        }
+    }
+}
+
+/// Thresholds of the disagreement class.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DisagreementThresholds {
+    /// Top share at or above which a panel agrees.
+    pub agreement_min_share: f64,
+    /// Top share at or above which a split is minor.
+    pub minor_min_share: f64,
+    /// Fewer reviewers than this leaves an item unresolved.
+    pub min_reviewers: u32,
+}
+
+impl Default for DisagreementThresholds {
+    fn default() -> Self {
+        DisagreementThresholds {
+            agreement_min_share: 0.9,
+            minor_min_share: 0.6,
+            min_reviewers: 3,
+        }
+    }
+}
+
+/// Thresholds of the flags.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FlagThresholds {
+    /// Normalized entropy at or above which an item is high-entropy.
+    pub high_entropy: f64,
+    /// Mean confidence below which a high-entropy item is a likely rubric problem.
+    pub low_confidence: f64,
+}
+
+impl Default for FlagThresholds {
+    fn default() -> Self {
+        FlagThresholds {
+            high_entropy: 0.5,
+            low_confidence: 0.6,
+        }
+    }
+}
+
+/// A rubric that failed to load, with the line and key at fault.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{line}: {key}: {message}")]
+pub struct RubricError {
+    /// 1-based line in the YAML (1 when unknown).
+    pub line: usize,
+    /// The key at fault.
+    pub key: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRubric {
+    task: String,
+    version: u32,
+    #[serde(default)]
+    title: Option<String>,
+    labels: Vec<Label>,
+    #[serde(default)]
+    criteria: Vec<RawCriterion>,
+    #[serde(default)]
+    confidence: Option<RawConfidence>,
+    #[serde(default)]
+    disagreement: DisagreementThresholds,
+    #[serde(default)]
+    flags: FlagThresholds,
+    #[serde(default)]
+    reason_codes: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCriterion {
+    id: String,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    anchors: serde_yaml::Mapping,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfidence {
+    scale: RawScale,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawScale {
+    Range([f64; 2]),
+    Named(String),
+}
+
+impl Rubric {
+    /// Parses and validates rubric YAML. Every key but `task`, `version` and `labels` is
+    /// optional and takes the default of the design.
+    pub fn parse(yaml: &str) -> Result<Rubric, RubricError> {
+        let text = yaml.strip_prefix('\u{feff}').unwrap_or(yaml);
+        let raw: RawRubric = serde_yaml::from_str(text).map_err(|e| yaml_error(text, &e))?;
+        let err = |key: &str, message: String| RubricError {
+            line: line_of(text, key),
+            key: key.to_string(),
+            message,
+        };
+        if raw.task.trim().is_empty() {
+            return Err(err("task", "must not be empty".into()));
+        }
+        if raw.labels.len() < 2 {
+            return Err(err("labels", "a rubric needs at least two labels".into()));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for label in &raw.labels {
+            if label.id.is_empty() {
+                return Err(err("labels", "a label id must not be empty".into()));
+            }
+            if !seen.insert(label.id.as_str()) {
+                return Err(err("labels", format!("duplicate label `{}`", label.id)));
+            }
+        }
+        for (key, value) in [
+            ("agreement_min_share", raw.disagreement.agreement_min_share),
+            ("minor_min_share", raw.disagreement.minor_min_share),
+            ("high_entropy", raw.flags.high_entropy),
+            ("low_confidence", raw.flags.low_confidence),
+        ] {
+            if !(0.0..=1.0).contains(&value) {
+                return Err(err(key, format!("{value} is outside [0, 1]")));
+            }
+        }
+        if raw.disagreement.minor_min_share > raw.disagreement.agreement_min_share {
+            return Err(err(
+                "minor_min_share",
+                "must not exceed agreement_min_share".into(),
+            ));
+        }
+        if raw.disagreement.min_reviewers == 0 {
+            return Err(err("min_reviewers", "must be at least 1".into()));
+        }
+        let confidence = match raw.confidence.map(|c| c.scale) {
+            None => ConfidenceScale::Range {
+                low: 1.0,
+                high: 5.0,
+            },
+            Some(RawScale::Named(name)) if name == "probability" => ConfidenceScale::Probability,
+            Some(RawScale::Named(name)) => {
+                return Err(err(
+                    "scale",
+                    format!("`{name}` is not a scale: use [LOW, HIGH] or probability"),
+                ));
+            }
+            Some(RawScale::Range([low, high])) => {
+                if !(low.is_finite() && high.is_finite() && low < high) {
+                    return Err(err("scale", format!("[{low}, {high}] is not a range LOW < HIGH")));
+                }
+                ConfidenceScale::Range { low, high }
+            }
+        };
+        let reason_codes = raw.reason_codes.unwrap_or_else(|| {
+            DEFAULT_REASON_CODES.iter().map(|s| (*s).to_string()).collect()
+        });
+        let mut codes = std::collections::HashSet::new();
+        for code in &reason_codes {
+            if code.trim().is_empty() || !codes.insert(code.as_str()) {
+                return Err(err("reason_codes", format!("empty or duplicate code `{code}`")));
+            }
+        }
+        let mut criteria = Vec::with_capacity(raw.criteria.len());
+        for c in raw.criteria {
+            let mut anchors = Vec::new();
+            for (k, v) in c.anchors {
+                let (Some(k), Some(v)) = (yaml_scalar(&k), yaml_scalar(&v)) else {
+                    return Err(err("anchors", format!("criterion `{}`: anchors map label to text", c.id)));
+                };
+                if !seen.contains(k.as_str()) {
+                    return Err(err("anchors", format!("criterion `{}`: `{k}` is not a label", c.id)));
+                }
+                anchors.push((k, v));
+            }
+            criteria.push(Criterion {
+                id: c.id,
+                description: c.description,
+                anchors,
+            });
+        }
+        Ok(Rubric {
+            task: raw.task,
+            version: raw.version,
+            title: raw.title,
+            labels: raw.labels,
+            criteria,
+            confidence,
+            disagreement: raw.disagreement,
+            flags: raw.flags,
+            reason_codes,
+            sha256: sha256_hex(yaml.as_bytes()),
+            yaml: yaml.to_string(),
+        })
+    }
+
+    /// Position of `label` in rubric order.
+    #[must_use]
+    pub fn label_index(&self, label: &str) -> Option<usize> {
+        self.labels.iter().position(|l| l.id == label)
+    }
+
+    /// The label ids in rubric order.
+    pub fn label_ids(&self) -> impl Iterator<Item = &str> {
+        self.labels.iter().map(|l| l.id.as_str())
+    }
+
+    /// Whether `code` is one of the rubric's reason codes.
+    #[must_use]
+    pub fn has_reason_code(&self, code: &str) -> bool {
+        self.reason_codes.iter().any(|c| c == code)
+    }
+}
+
+/// Lower-case hex sha256 of `bytes`.
+#[must_use]
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn yaml_scalar(v: &serde_yaml::Value) -> Option<String> {
+    match v {
+        serde_yaml::Value::String(s) => Some(s.clone()),
+        serde_yaml::Value::Number(n) => Some(n.to_string()),
+        serde_yaml::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// The first line that defines `key` (as `key:` not preceded by a word character), for errors
+/// found after parsing.
+fn line_of(text: &str, key: &str) -> usize {
+    let needle = format!("{key}:");
+    text.lines()
+        .position(|l| {
+            l.match_indices(&needle).any(|(i, _)| {
+                !l[..i]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_')
+            })
+        })
+        .map_or(1, |i| i + 1)
+}
+
+fn yaml_error(text: &str, e: &serde_yaml::Error) -> RubricError {
+    let message = e.to_string();
+    let line = e.location().map_or(1, |l| l.line());
+    // serde names the field in its message ("unknown field `x`", "missing field `task`").
+    let key = message
+        .split('`')
+        .nth(1)
+        .filter(|_| message.contains("field"))
+        .map_or_else(|| "yaml".to_string(), str::to_string);
+    let message = message
+        .split(" at line ")
+        .next()
+        .unwrap_or(&message)
+        .to_string();
+    let line = if line == 1 && key != "yaml" { line_of(text, &key).max(line) } else { line };
+    RubricError { line, key, message }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = "task: t\nversion: 1\nlabels:\n  - id: a\n  - id: b\n";
+
+    #[test]
+    fn minimal_rubric_takes_the_defaults() {
+        let r = Rubric::parse(MINIMAL).unwrap();
+        assert_eq!(r.disagreement, DisagreementThresholds::default());
+        assert_eq!(r.flags, FlagThresholds::default());
+        assert_eq!(r.reason_codes.len(), 4);
+        assert_eq!(r.confidence, ConfidenceScale::Range { low: 1.0, high: 5.0 });
+        assert_eq!(r.sha256.len(), 64);
+    }
+
+    #[test]
+    fn likert_scale_maps_linearly() {
+        let s = ConfidenceScale::Range { low: 1.0, high: 5.0 };
+        assert_eq!(s.normalize(1.0), Ok(0.0));
+        assert_eq!(s.normalize(5.0), Ok(1.0));
+        assert_eq!(s.normalize(4.2).map(|v| (v * 100.0).round()), Ok(80.0));
+        assert!(s.normalize(6.0).is_err());
+        assert!(s.normalize(f64::NAN).is_err());
+    }
+
+    #[test]
+    fn unknown_key_is_named_with_its_line() {
+        let e = Rubric::parse(&format!("{MINIMAL}colour: red\n")).unwrap_err();
+        assert_eq!(e.key, "colour");
+        assert_eq!(e.line, 6);
+        let e = Rubric::parse("task: t\nversion: 1\nlabels:\n  - id: a\n    colour: x\n  - id: b\n")
+            .unwrap_err();
+        assert_eq!(e.key, "colour");
+    }
+
+    #[test]
+    fn duplicate_labels_are_refused() {
+        let e = Rubric::parse("task: t\nversion: 1\nlabels:\n  - id: a\n  - id: a\n").unwrap_err();
+        assert_eq!(e.key, "labels");
+        assert!(e.message.contains("duplicate label `a`"), "{e}");
+    }
+
+    #[test]
+    fn thresholds_outside_unit_interval_are_refused() {
+        let e = Rubric::parse(&format!("{MINIMAL}flags: {{high_entropy: 1.5}}\n")).unwrap_err();
+        assert_eq!(e.key, "high_entropy");
+        assert_eq!(e.line, 6);
+        let e = Rubric::parse(&format!("{MINIMAL}disagreement:\n  minor_min_share: -0.1\n"))
+            .unwrap_err();
+        assert_eq!((e.key.as_str(), e.line), ("minor_min_share", 7));
+    }
+
+    #[test]
+    fn text_that_is_not_yaml_is_refused() {
+        let e = Rubric::parse("task: [unclosed\n  version: {").unwrap_err();
+        assert_eq!(e.key, "yaml");
+        let e = Rubric::parse("just a sentence").unwrap_err();
+        assert!(!e.message.is_empty());
+    }
+
+    #[test]
+    fn missing_required_key_is_named() {
+        let e = Rubric::parse("task: t\nlabels:\n  - id: a\n  - id: b\n").unwrap_err();
+        assert_eq!(e.key, "version");
+    }
+}
