@@ -15,6 +15,8 @@ pub struct Judgment {
     pub confidence: Option<f64>,
     /// The reviewer's rationale.
     pub evidence: Option<String>,
+    /// Fields of the reviewer rather than the item (e.g. demographics), as imported.
+    pub attributes: Map<String, Value>,
 }
 
 /// The panel record of an item: per-reviewer judgments, or label counts when a dataset was

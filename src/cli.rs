@@ -1,0 +1,275 @@
+//! Command-line definitions (clap). The contract is DESIGN.md's CLI section.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::domain::decision::{DecisionKind, DecisionStatus};
+use crate::domain::model::{DisagreementClass, FlagKind};
+use crate::ingest::Format;
+use crate::store::SortKey;
+
+/// Review and adjudicate soft-label data without losing the panel record.
+#[derive(Debug, Parser)]
+#[command(name = "dissent", version, about, propagate_version = true)]
+pub struct Cli {
+    /// Database file [default: $DISSENT_DB, else ./dissent.db]
+    #[arg(long, global = true, env = "DISSENT_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// What to do; with none, open the console.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Batch selection shared by most commands.
+#[derive(Debug, Args, Clone, Default)]
+pub struct BatchArg {
+    /// Batch name (may be left out when the database holds one batch)
+    #[arg(long, value_name = "B")]
+    pub batch: Option<String>,
+}
+
+/// Who is acting.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ActorArg {
+    /// Act as NAME [default: $DISSENT_USER, else the OS user]
+    #[arg(long = "as", value_name = "NAME")]
+    pub actor: Option<String>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the console on a batch
+    Review {
+        #[command(flatten)]
+        batch: BatchArg,
+        #[command(flatten)]
+        actor: ActorArg,
+        /// Do not capture the mouse (lets the terminal select text)
+        #[arg(long)]
+        no_mouse: bool,
+    },
+    /// Import judgments into a batch (one transaction: all or nothing)
+    Import {
+        /// Input files: soft-label JSONL, judgment rows (JSONL or CSV) or label counts (JSONL)
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Rubric YAML the batch is judged under
+        #[arg(long, value_name = "R.yaml")]
+        rubric: PathBuf,
+        /// Batch to import into (created when new) [default: the first file's name]
+        #[arg(long, value_name = "B")]
+        batch: Option<String>,
+        /// Input shape
+        #[arg(long, value_enum, default_value_t = FormatArg::Auto)]
+        format: FormatArg,
+        /// Read FIELD from column COLUMN, e.g. --map reviewer=annotator_id
+        #[arg(long = "map", value_name = "FIELD=COLUMN")]
+        maps: Vec<String>,
+        #[command(flatten)]
+        actor: ActorArg,
+    },
+    /// List the items of a batch in queue order
+    Items {
+        #[command(flatten)]
+        batch: BatchArg,
+        /// Only items carrying this flag
+        #[arg(long, value_enum)]
+        flag: Option<FlagArg>,
+        /// Only items of this disagreement class
+        #[arg(long, value_enum)]
+        class: Option<ClassArg>,
+        /// Only items with this decision status
+        #[arg(long, value_enum)]
+        status: Option<StatusArg>,
+        /// Order
+        #[arg(long, value_enum, default_value_t = SortArg::Triage)]
+        sort: SortArg,
+        /// At most N items
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+        /// One JSON document on stdout
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one item: distribution, entropy, confidence, flags, the panel and its decisions
+    Show {
+        /// Item id
+        item_id: String,
+        #[command(flatten)]
+        batch: BatchArg,
+        /// One JSON document on stdout
+        #[arg(long)]
+        json: bool,
+    },
+    /// Batch counts, classes, flags, decisions and agreement
+    Stats {
+        #[command(flatten)]
+        batch: BatchArg,
+        /// One JSON document on stdout
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record a decision on an item
+    Adjudicate {
+        /// Item id
+        item_id: String,
+        #[command(flatten)]
+        batch: BatchArg,
+        /// What to decide
+        #[arg(long, value_enum)]
+        decision: DecisionArg,
+        /// The adjudicated label (hard_label)
+        #[arg(long, value_name = "L")]
+        label: Option<String>,
+        /// A reason code of the rubric (hard_label)
+        #[arg(long, value_name = "C")]
+        reason_code: Option<String>,
+        /// A reviewer who erred (reviewer_error; repeat for several)
+        #[arg(long, value_name = "REVIEWER")]
+        erring: Vec<String>,
+        /// Why
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+        #[command(flatten)]
+        actor: ActorArg,
+    },
+    /// Undo the decision in force on an item (appends a revert)
+    Undo {
+        /// Item id
+        item_id: String,
+        #[command(flatten)]
+        batch: BatchArg,
+        #[command(flatten)]
+        actor: ActorArg,
+    },
+    /// Freeze a batch for export
+    Finalize {
+        #[command(flatten)]
+        batch: BatchArg,
+        #[command(flatten)]
+        actor: ActorArg,
+    },
+    /// Reopen a finalized batch
+    Reopen {
+        #[command(flatten)]
+        batch: BatchArg,
+        #[command(flatten)]
+        actor: ActorArg,
+    },
+    /// Write the soft-label JSONL of a batch
+    Export {
+        #[command(flatten)]
+        batch: BatchArg,
+        /// Output file
+        #[arg(short = 'o', long = "out", value_name = "OUT.jsonl")]
+        out: PathBuf,
+        /// Export a batch that is not finalized
+        #[arg(long)]
+        draft: bool,
+        #[command(flatten)]
+        actor: ActorArg,
+    },
+    /// The event log: who did what, when
+    Log {
+        /// Only the events of this item
+        #[arg(long, value_name = "ID")]
+        item: Option<String>,
+        /// One JSON document on stdout
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print shell completions
+    Completions {
+        /// Shell
+        shell: clap_complete::Shell,
+    },
+}
+
+/// `--format`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    /// Detect from the file
+    Auto,
+    /// Soft-label JSONL
+    Soft,
+    /// Judgment rows
+    Judgments,
+    /// Label counts
+    Counts,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Auto => Format::Auto,
+            FormatArg::Soft => Format::Soft,
+            FormatArg::Judgments => Format::Judgments,
+            FormatArg::Counts => Format::Counts,
+        }
+    }
+}
+
+/// Declares a CLI value enum that maps one-to-one onto a domain enum.
+macro_rules! value_enum {
+    ($(#[$m:meta])* $name:ident => $target:ty { $($variant:ident => $to:expr),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, ValueEnum)]
+        #[value(rename_all = "snake_case")]
+        #[allow(missing_docs)]
+        pub enum $name { $($variant),+ }
+        impl From<$name> for $target {
+            fn from(v: $name) -> $target {
+                match v { $($name::$variant => $to),+ }
+            }
+        }
+    };
+}
+
+value_enum!(
+    /// `--flag`.
+    FlagArg => FlagKind {
+        RubricProblem => FlagKind::RubricProblem,
+        GenuineAmbiguity => FlagKind::GenuineAmbiguity,
+        HighEntropy => FlagKind::HighEntropy,
+        GoldMiss => FlagKind::GoldMiss,
+        LowCoverage => FlagKind::LowCoverage,
+    }
+);
+value_enum!(
+    /// `--class`.
+    ClassArg => DisagreementClass {
+        Agreement => DisagreementClass::Agreement,
+        Minor => DisagreementClass::Minor,
+        Major => DisagreementClass::Major,
+        Unresolved => DisagreementClass::Unresolved,
+    }
+);
+value_enum!(
+    /// `--status`.
+    StatusArg => DecisionStatus {
+        Pending => DecisionStatus::Pending,
+        HardLabel => DecisionStatus::HardLabel,
+        KeepSoft => DecisionStatus::KeepSoft,
+        Rereview => DecisionStatus::Rereview,
+    }
+);
+value_enum!(
+    /// `--sort`.
+    SortArg => SortKey {
+        Triage => SortKey::Triage,
+        Entropy => SortKey::Entropy,
+        Confidence => SortKey::Confidence,
+        Class => SortKey::Class,
+        Id => SortKey::Id,
+    }
+);
+value_enum!(
+    /// `--decision`.
+    DecisionArg => DecisionKind {
+        HardLabel => DecisionKind::HardLabel,
+        KeepSoft => DecisionKind::KeepSoft,
+        Rereview => DecisionKind::Rereview,
+    }
+);

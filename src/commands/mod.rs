@@ -1,0 +1,110 @@
+//! What each CLI command does. Errors here are user errors (exit 1); clap handles usage (exit 2).
+
+mod decide;
+mod import;
+mod inspect;
+mod stats;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::CommandFactory;
+
+use crate::cli::{ActorArg, Cli, Command};
+use crate::store::Store;
+
+/// The database path: `--db`, else `$DISSENT_DB` (both via clap), else `./dissent.db`.
+#[must_use]
+pub fn db_path(cli_db: Option<&Path>) -> PathBuf {
+    cli_db.map_or_else(|| PathBuf::from("dissent.db"), Path::to_path_buf)
+}
+
+/// Who is acting: `--as`, else `$DISSENT_USER`, else the OS user.
+#[must_use]
+pub fn actor(arg: &ActorArg) -> String {
+    arg.actor
+        .clone()
+        .or_else(|| std::env::var("DISSENT_USER").ok())
+        .or_else(|| std::env::var("USER").ok())
+        .or_else(|| std::env::var("LOGNAME").ok())
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// Now, in UTC, RFC 3339 to the second.
+#[must_use]
+pub fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// Opens the database, which must exist (only `import` creates one).
+pub fn open_existing(path: &Path) -> Result<Store> {
+    if !path.exists() {
+        anyhow::bail!(
+            "no database at {} (import a batch first, or pass --db / set DISSENT_DB)",
+            path.display()
+        );
+    }
+    Store::open(path).with_context(|| format!("{}", path.display()))
+}
+
+/// Runs a parsed command line. `review` and the bare command are handled by the binary.
+pub fn run(cli: Cli) -> Result<()> {
+    let db = db_path(cli.db.as_deref());
+    let Some(command) = cli.command else {
+        anyhow::bail!("no command");
+    };
+    match command {
+        Command::Review { .. } => anyhow::bail!("the console is opened by the binary"),
+        Command::Import { files, rubric, batch, format, maps, actor: who } => {
+            import::run(&db, &files, &rubric, batch, format.into(), &maps, &actor(&who))
+        }
+        Command::Items { batch, flag, class, status, sort, limit, json } => {
+            let store = open_existing(&db)?;
+            inspect::items(&store, batch.batch.as_deref(), flag, class, status, sort.into(), limit, json)
+        }
+        Command::Show { item_id, batch, json } => {
+            let store = open_existing(&db)?;
+            inspect::show(&store, batch.batch.as_deref(), &item_id, json)
+        }
+        Command::Stats { batch, json } => {
+            let store = open_existing(&db)?;
+            stats::run(&store, batch.batch.as_deref(), json)
+        }
+        Command::Adjudicate { item_id, batch, decision, label, reason_code, erring, reason, actor: who } => {
+            let mut store = open_existing(&db)?;
+            let d = crate::domain::decision::NewDecision {
+                kind: decision.into(),
+                label,
+                reason_code,
+                erring,
+                text: reason,
+            };
+            decide::adjudicate(&mut store, batch.batch.as_deref(), &item_id, &d, &actor(&who))
+        }
+        Command::Undo { item_id, batch, actor: who } => {
+            let mut store = open_existing(&db)?;
+            decide::undo(&mut store, batch.batch.as_deref(), &item_id, &actor(&who))
+        }
+        Command::Finalize { batch, actor: who } => {
+            let mut store = open_existing(&db)?;
+            decide::set_status(&mut store, batch.batch.as_deref(), crate::store::BatchStatus::Finalized, &actor(&who))
+        }
+        Command::Reopen { batch, actor: who } => {
+            let mut store = open_existing(&db)?;
+            decide::set_status(&mut store, batch.batch.as_deref(), crate::store::BatchStatus::Open, &actor(&who))
+        }
+        Command::Export { batch, out, draft, actor: who } => {
+            let store = open_existing(&db)?;
+            decide::export(&store, batch.batch.as_deref(), &out, draft, &actor(&who))
+        }
+        Command::Log { item, json } => {
+            let store = open_existing(&db)?;
+            inspect::log(&store, item.as_deref(), json)
+        }
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "dissent", &mut std::io::stdout());
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! The soft-label JSONL writer (seed §5; key order and rules of the design). Written to a temp
+//! file beside the target and renamed into place, so a failed export leaves nothing behind.
+
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+
+use crate::domain::decision::{DecisionKind, current_decision, default_reason, hard_label_reason};
+use crate::domain::model::Panel;
+use crate::domain::rubric::Rubric;
+use crate::domain::triage::summarize;
+use crate::store::{Batch, Store, StoreError, StoredItem};
+
+/// One export line, borrowing from the stored item.
+#[derive(Serialize)]
+pub struct ExportLine<'a> {
+    item_id: &'a str,
+    task: &'a str,
+    distribution: LabelShares<'a>,
+    reviewer_count: u64,
+    entropy_bits: f64,
+    confidence: ReviewerConfidence<'a>,
+    disagreement_class: &'static str,
+    rationales: Vec<Rationale<'a>>,
+    adjudicated_label: Option<&'a str>,
+    adjudication_reason: String,
+}
+
+/// label → share over every rubric label, in rubric order.
+struct LabelShares<'a>(&'a Rubric, Vec<f64>);
+
+impl Serialize for LabelShares<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.1.len()))?;
+        for (label, share) in self.0.labels.iter().zip(&self.1) {
+            map.serialize_entry(&label.id, share)?;
+        }
+        map.end()
+    }
+}
+
+/// reviewer → confidence, for reviewers who reported one, in panel order.
+struct ReviewerConfidence<'a>(&'a Panel);
+
+impl Serialize for ReviewerConfidence<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        if let Panel::Judgments(js) = self.0 {
+            for j in js {
+                if let Some(c) = j.confidence {
+                    map.serialize_entry(&j.reviewer, &c)?;
+                }
+            }
+        }
+        map.end()
+    }
+}
+
+#[derive(Serialize)]
+struct Rationale<'a> {
+    reviewer: &'a str,
+    label: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    evidence: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    confidence: Option<f64>,
+}
+
+impl<'a> ExportLine<'a> {
+    /// The export line of `item` under `rubric`.
+    #[must_use]
+    pub fn new(item: &'a StoredItem, rubric: &'a Rubric) -> ExportLine<'a> {
+        let record = &item.record;
+        let summary = summarize(&record.panel, rubric, None);
+        let rationales = match &record.panel {
+            Panel::Judgments(js) => js
+                .iter()
+                .map(|j| Rationale {
+                    reviewer: &j.reviewer,
+                    label: &j.label,
+                    evidence: j.evidence.as_deref(),
+                    confidence: j.confidence,
+                })
+                .collect(),
+            Panel::Counts(_) => Vec::new(),
+        };
+        let decision = current_decision(&item.decisions);
+        let (adjudicated_label, adjudication_reason) = match decision {
+            Some(d) if d.kind == DecisionKind::HardLabel => (
+                d.label.as_deref(),
+                hard_label_reason(d.reason_code.as_deref().unwrap_or_default(), &d.erring, &d.text),
+            ),
+            Some(d) if d.kind == DecisionKind::KeepSoft => (None, d.text.clone()),
+            _ => (None, default_reason(summary.class).to_string()),
+        };
+        ExportLine {
+            item_id: &record.item_id,
+            task: &record.task,
+            reviewer_count: summary.reviewer_count,
+            entropy_bits: summary.entropy_bits,
+            disagreement_class: summary.class.as_str(),
+            distribution: LabelShares(rubric, summary.shares),
+            confidence: ReviewerConfidence(&record.panel),
+            rationales,
+            adjudicated_label,
+            adjudication_reason,
+        }
+    }
+}
+
+/// Writes every item of `batch` to `out` in `item_id` order. Returns the number of lines.
+pub fn export_batch(store: &Store, batch: &Batch, out: &Path) -> Result<u64, StoreError> {
+    let dir = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let io = |e: std::io::Error| StoreError::User(format!("{}: {e}", out.display()));
+    let tmp = tempfile::Builder::new()
+        .prefix(".dissent-export-")
+        .tempfile_in(dir)
+        .map_err(io)?;
+    let mut w = BufWriter::with_capacity(1 << 16, tmp.as_file());
+    let mut lines = 0u64;
+    store.for_each_item(batch, false, |item| {
+        serde_json::to_writer(&mut w, &ExportLine::new(&item, &batch.rubric))
+            .map_err(|e| StoreError::User(e.to_string()))?;
+        w.write_all(b"\n").map_err(io)?;
+        lines += 1;
+        Ok(())
+    })?;
+    w.flush().map_err(io)?;
+    drop(w);
+    tmp.as_file().sync_all().map_err(io)?;
+    tmp.persist(out).map_err(|e| io(e.error))?;
+    Ok(lines)
+}

@@ -1,0 +1,3 @@
+//! Delivery: the soft-label JSONL of seed §5.
+
+pub mod jsonl;

@@ -1,0 +1,351 @@
+//! Importers for the three input shapes of the design — soft-label JSONL, judgment rows (JSONL
+//! or CSV) and label counts — auto-detected. Parsing is all-or-nothing: every problem found is
+//! reported as `FILE:LINE: field: what is wrong` (up to a cap), and nothing is written unless
+//! there is none.
+
+mod counts;
+mod judgments;
+mod rows;
+mod soft;
+mod source;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+use crate::domain::decision::NewDecision;
+use crate::domain::model::ItemRecord;
+use crate::domain::rubric::Rubric;
+pub use rows::FieldMap;
+use rows::Row;
+
+/// How many problems are listed before the importer stops looking.
+pub const MAX_ISSUES: usize = 50;
+
+/// One problem in an input file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issue {
+    /// The file, as named on the command line.
+    pub file: String,
+    /// 1-based line (0 when the whole file is at fault).
+    pub line: usize,
+    /// The field at fault.
+    pub field: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl Issue {
+    /// A problem at `file:line` in `field`.
+    pub fn new(file: &str, line: usize, field: impl Into<String>, message: impl Into<String>) -> Issue {
+        Issue {
+            file: file.to_string(),
+            line,
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Issue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}: {}", self.file, self.line, self.field, self.message)
+    }
+}
+
+/// Which input shape a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Decide per file from its extension and first line.
+    Auto,
+    /// Soft-label JSONL (the export schema).
+    Soft,
+    /// Judgment rows, JSONL or CSV.
+    Judgments,
+    /// Label counts JSONL.
+    Counts,
+}
+
+impl Format {
+    fn name(self) -> &'static str {
+        match self {
+            Format::Auto => "auto",
+            Format::Soft => "a soft-label line",
+            Format::Judgments => "a judgment row",
+            Format::Counts => "a label-counts line",
+        }
+    }
+}
+
+/// An item ready to be written, with the decision its source line carried (soft-label lines).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedItem {
+    /// The item.
+    pub record: ItemRecord,
+    /// A decision recorded in the source.
+    pub decision: Option<NewDecision>,
+}
+
+/// Collects issues up to [`MAX_ISSUES`].
+#[derive(Debug, Default)]
+pub struct Issues {
+    list: Vec<Issue>,
+    dropped: usize,
+}
+
+impl Issues {
+    fn push(&mut self, issue: Issue) {
+        if self.list.len() < MAX_ISSUES {
+            self.list.push(issue);
+        } else {
+            self.dropped += 1;
+        }
+    }
+
+    fn full(&self) -> bool {
+        self.list.len() >= MAX_ISSUES
+    }
+
+    /// The issues found, in file and line order.
+    #[must_use]
+    pub fn list(&self) -> &[Issue] {
+        &self.list
+    }
+
+    /// Issues found beyond the cap.
+    #[must_use]
+    pub fn dropped(&self) -> usize {
+        self.dropped
+    }
+}
+
+impl fmt::Display for Issues {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for i in &self.list {
+            writeln!(f, "{i}")?;
+        }
+        if self.dropped > 0 {
+            writeln!(f, "… and {} more problems (stopped listing at {MAX_ISSUES})", self.dropped)?;
+        }
+        Ok(())
+    }
+}
+
+/// Where each item was first seen, to report duplicates across lines and files.
+type SeenItems = HashMap<String, (String, usize)>;
+
+/// Parses `paths` under `rubric`. `on_progress` is told the bytes of each file as it is read.
+pub fn parse_files(
+    paths: &[&Path],
+    rubric: &Rubric,
+    format: Format,
+    map: &FieldMap,
+    mut on_progress: impl FnMut(u64),
+) -> Result<Vec<ParsedItem>, Issues> {
+    let mut issues = Issues::default();
+    let mut items = Vec::new();
+    let mut rows = judgments::Grouper::default();
+    let mut seen = SeenItems::new();
+    for path in paths {
+        let file = path.display().to_string();
+        let text = match source::read(path, &file) {
+            Ok(t) => t,
+            Err(errs) => {
+                errs.into_iter().for_each(|e| issues.push(e));
+                continue;
+            }
+        };
+        on_progress(text.len() as u64);
+        let is_csv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+            || (matches!(format, Format::Auto | Format::Judgments)
+                && !text.trim_start().starts_with('{'));
+        let ctx = Ctx { file: &file, rubric, map };
+        if is_csv {
+            if matches!(format, Format::Soft | Format::Counts) {
+                issues.push(Issue::new(&file, 1, "file", format!("CSV holds judgment rows, not {}", format.name())));
+                continue;
+            }
+            judgments::read_csv(&ctx, &text, &mut rows, &mut issues);
+        } else {
+            read_jsonl(&ctx, &text, format, &mut rows, &mut items, &mut seen, &mut issues);
+        }
+        if issues.full() {
+            break;
+        }
+    }
+    rows.finish(rubric, map, &mut items, &mut seen, &mut issues);
+    if issues.list.is_empty() {
+        Ok(items)
+    } else {
+        issues.list.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        Err(issues)
+    }
+}
+
+/// What every line parser needs to know.
+struct Ctx<'a> {
+    file: &'a str,
+    rubric: &'a Rubric,
+    map: &'a FieldMap,
+}
+
+impl Ctx<'_> {
+    fn issue(&self, line: usize, field: impl Into<String>, message: impl Into<String>) -> Issue {
+        Issue::new(self.file, line, field, message)
+    }
+
+    /// The value of a field getter, or `None` with its problem pushed onto `errs`.
+    fn take<T>(&self, r: Result<T, rows::FieldError>, line: usize, errs: &mut Vec<Issue>) -> Option<T> {
+        r.map_err(|(f, m)| errs.push(self.issue(line, f, m))).ok()
+    }
+
+    /// The task of a row: its own, which must be the rubric's, or the rubric's.
+    fn task(&self, row: &Row<'_>, line: usize) -> Result<String, Issue> {
+        match row.opt_string("task") {
+            Ok(None) => Ok(self.rubric.task.clone()),
+            Ok(Some(t)) if t == self.rubric.task => Ok(t),
+            Ok(Some(t)) => Err(self.issue(
+                line,
+                self.map.describe("task"),
+                format!("unknown task `{t}`: the rubric is for `{}`", self.rubric.task),
+            )),
+            Err((f, m)) => Err(self.issue(line, f, m)),
+        }
+    }
+
+    /// Records that `item_id` is defined at `line`, or reports where it already was.
+    fn first_sighting(&self, seen: &mut SeenItems, item_id: &str, line: usize) -> Result<(), Issue> {
+        if let Some((file, at)) = seen.get(item_id) {
+            return Err(self.issue(
+                line,
+                self.map.describe("item_id"),
+                format!("item `{item_id}` is already defined at {file}:{at}"),
+            ));
+        }
+        seen.insert(item_id.to_string(), (self.file.to_string(), line));
+        Ok(())
+    }
+}
+
+/// The shape of one JSON object, from the keys it has.
+fn shape_of(obj: &Map<String, Value>, map: &FieldMap) -> Option<Format> {
+    if obj.contains_key("distribution") {
+        Some(Format::Soft)
+    } else if obj.contains_key("counts") {
+        Some(Format::Counts)
+    } else if obj.contains_key(map.column("reviewer")) || obj.contains_key(map.column("label")) {
+        Some(Format::Judgments)
+    } else {
+        None
+    }
+}
+
+fn read_jsonl(
+    ctx: &Ctx<'_>,
+    text: &str,
+    format: Format,
+    rows: &mut judgments::Grouper,
+    items: &mut Vec<ParsedItem>,
+    seen: &mut SeenItems,
+    issues: &mut Issues,
+) {
+    let mut file_shape = (format != Format::Auto).then_some(format);
+    for line in source::lines(text) {
+        if issues.full() {
+            return;
+        }
+        let obj: Map<String, Value> = match serde_json::from_str(line.text) {
+            Ok(o) => o,
+            Err(e) if e.is_eof() && line.unterminated => {
+                issues.push(ctx.issue(line.number, "line", "truncated: the file ends in the middle of this line"));
+                continue;
+            }
+            Err(e) if e.is_data() => {
+                issues.push(ctx.issue(line.number, "line", format!("expected a JSON object ({e})")));
+                continue;
+            }
+            Err(e) => {
+                issues.push(ctx.issue(line.number, "line", format!("malformed JSON: {e}")));
+                continue;
+            }
+        };
+        let Some(shape) = shape_of(&obj, ctx.map) else {
+            issues.push(ctx.issue(
+                line.number,
+                "line",
+                "matches none of the input shapes: a soft-label line has `distribution`, a \
+                 label-counts line `counts`, a judgment row `reviewer` and `label`",
+            ));
+            continue;
+        };
+        let expected = *file_shape.get_or_insert(shape);
+        if shape != expected {
+            issues.push(ctx.issue(
+                line.number,
+                "line",
+                format!("is {} but this file holds {}", shape.name(), expected.name()),
+            ));
+            continue;
+        }
+        let row = Row { fields: &obj, map: ctx.map, csv: false };
+        let parsed = match shape {
+            Format::Soft => soft::parse(ctx, &row, line.number, seen),
+            Format::Counts => counts::parse(ctx, &row, line.number, seen),
+            Format::Judgments | Format::Auto => {
+                rows.add(ctx, &row, line.number, issues);
+                continue;
+            }
+        };
+        match parsed {
+            Ok(item) => items.push(item),
+            Err(errs) => errs.into_iter().for_each(|e| issues.push(e)),
+        }
+    }
+}
+
+/// Counts of one import.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Imported {
+    /// Items written.
+    pub items: u64,
+    /// Judgments written.
+    pub judgments: u64,
+}
+
+/// Why an import wrote nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// Problems in the input files.
+    #[error("{0}")]
+    Input(Issues),
+    /// The store refused the write.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+}
+
+/// Parses `paths`, derives every item's summary and writes them into `batch_name` in one
+/// transaction: on any problem the database is unchanged.
+#[allow(clippy::too_many_arguments)]
+pub fn import_files(
+    store: &mut crate::store::Store,
+    paths: &[&Path],
+    rubric: &Rubric,
+    batch_name: &str,
+    format: Format,
+    map: &FieldMap,
+    actor: &str,
+    at: &str,
+    on_progress: impl FnMut(u64),
+) -> Result<Imported, ImportError> {
+    let items = parse_files(paths, rubric, format, map, on_progress).map_err(ImportError::Input)?;
+    let mut writer = store.import_writer(batch_name, rubric, actor, at)?;
+    for item in &items {
+        let summary = crate::domain::triage::summarize(&item.record.panel, rubric, item.record.gold_label.as_deref());
+        writer.add_item(&item.record, &summary, rubric, item.decision.as_ref())?;
+    }
+    let files: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    let (items, judgments) = writer.commit(serde_json::json!({"files": files, "rubric": rubric.sha256}))?;
+    Ok(Imported { items, judgments })
+}

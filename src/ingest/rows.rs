@@ -1,0 +1,161 @@
+//! Field access on one input row (a JSON object or a CSV record) under `--map` renames, with
+//! typed getters that name the field and the column in their errors.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+/// `--map FIELD=COLUMN` renames: where each known field is found.
+#[derive(Debug, Clone, Default)]
+pub struct FieldMap(HashMap<String, String>);
+
+/// Fields the importer knows; every other column is payload.
+pub const KNOWN_FIELDS: [&str; 8] = [
+    "item_id",
+    "task",
+    "reviewer",
+    "label",
+    "confidence",
+    "evidence",
+    "is_gold",
+    "gold_label",
+];
+
+impl FieldMap {
+    /// Builds the map from `FIELD=COLUMN` pairs, refusing unknown fields.
+    pub fn parse(pairs: &[String]) -> Result<FieldMap, String> {
+        let mut map = HashMap::new();
+        for pair in pairs {
+            let (field, column) = pair
+                .split_once('=')
+                .ok_or_else(|| format!("--map `{pair}`: expected FIELD=COLUMN"))?;
+            if !KNOWN_FIELDS.contains(&field) {
+                return Err(format!(
+                    "--map `{pair}`: `{field}` is not a field ({})",
+                    KNOWN_FIELDS.join(", ")
+                ));
+            }
+            map.insert(field.to_string(), column.to_string());
+        }
+        Ok(FieldMap(map))
+    }
+
+    /// The column that holds `field`.
+    #[must_use]
+    pub fn column<'a>(&'a self, field: &'a str) -> &'a str {
+        self.0.get(field).map_or(field, String::as_str)
+    }
+
+    /// `field`, or `field (column C)` when renamed, for error messages.
+    #[must_use]
+    pub fn describe(&self, field: &str) -> String {
+        match self.0.get(field) {
+            Some(c) => format!("{field} (column {c})"),
+            None => field.to_string(),
+        }
+    }
+
+    /// Whether `column` holds one of the known fields.
+    #[must_use]
+    pub fn is_known_column(&self, column: &str) -> bool {
+        KNOWN_FIELDS.iter().any(|f| self.column(f) == column)
+    }
+}
+
+/// One row: its columns in order, and whether it came from CSV (where every value is text).
+pub struct Row<'a> {
+    /// The columns.
+    pub fields: &'a Map<String, Value>,
+    /// Renames.
+    pub map: &'a FieldMap,
+    /// CSV values are text; numbers are parsed from it.
+    pub csv: bool,
+}
+
+/// A field's problem: (field description, message).
+pub type FieldError = (String, String);
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+impl Row<'_> {
+    fn raw(&self, field: &str) -> Option<&Value> {
+        self.fields
+            .get(self.map.column(field))
+            .filter(|v| !v.is_null() && !(self.csv && v.as_str() == Some("")))
+    }
+
+    fn err(&self, field: &str, message: impl Into<String>) -> FieldError {
+        (self.map.describe(field), message.into())
+    }
+
+    /// A required identifier: a non-empty string, or an integer taken as its decimal text.
+    pub fn id(&self, field: &str) -> Result<String, FieldError> {
+        match self.raw(field) {
+            None => Err(self.err(field, "missing")),
+            Some(Value::String(s)) if s.trim().is_empty() => Err(self.err(field, "empty")),
+            Some(Value::String(s)) => Ok(s.clone()),
+            Some(Value::Number(n)) if n.is_i64() || n.is_u64() => Ok(n.to_string()),
+            Some(v) => Err(self.err(field, format!("expected a string, got {}", type_name(v)))),
+        }
+    }
+
+    /// An optional string.
+    pub fn opt_string(&self, field: &str) -> Result<Option<String>, FieldError> {
+        match self.raw(field) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(v) => Err(self.err(field, format!("expected a string, got {}", type_name(v)))),
+        }
+    }
+
+    /// An optional finite number (parsed from text in CSV).
+    pub fn opt_number(&self, field: &str) -> Result<Option<f64>, FieldError> {
+        let n = match self.raw(field) {
+            None => return Ok(None),
+            Some(Value::Number(n)) => n.as_f64().unwrap_or(f64::NAN),
+            Some(Value::String(s)) if self.csv => s
+                .trim()
+                .parse::<f64>()
+                .map_err(|_| self.err(field, format!("`{s}` is not a number")))?,
+            Some(v) => return Err(self.err(field, format!("expected a number, got {}", type_name(v)))),
+        };
+        if n.is_finite() {
+            Ok(Some(n))
+        } else {
+            Err(self.err(field, format!("{n} is not a finite number")))
+        }
+    }
+
+    /// An optional boolean (`true`/`false`, `1`/`0`, `yes`/`no` in CSV).
+    pub fn opt_bool(&self, field: &str) -> Result<Option<bool>, FieldError> {
+        match self.raw(field) {
+            None => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(Value::String(s)) if self.csv => match s.trim().to_ascii_lowercase().as_str() {
+                "true" | "1" | "yes" => Ok(Some(true)),
+                "false" | "0" | "no" => Ok(Some(false)),
+                _ => Err(self.err(field, format!("`{s}` is not a boolean"))),
+            },
+            Some(v) => Err(self.err(field, format!("expected a boolean, got {}", type_name(v)))),
+        }
+    }
+
+    /// Every column that is not a known field, in order.
+    #[must_use]
+    pub fn payload(&self, also_known: &[&str]) -> Map<String, Value> {
+        self.fields
+            .iter()
+            .filter(|(k, _)| !self.map.is_known_column(k) && !also_known.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+}

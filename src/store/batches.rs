@@ -1,0 +1,128 @@
+//! Batches and their rubrics.
+
+use rusqlite::{OptionalExtension, params};
+
+use super::{Result, Store, StoreError};
+use crate::domain::rubric::Rubric;
+
+/// Whether a batch still takes decisions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchStatus {
+    /// Decisions can be recorded.
+    Open,
+    /// Frozen for export; `reopen` to change.
+    Finalized,
+}
+
+impl BatchStatus {
+    /// The name used in the database and the CLI.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BatchStatus::Open => "open",
+            BatchStatus::Finalized => "finalized",
+        }
+    }
+}
+
+/// A batch with its rubric.
+#[derive(Debug, Clone)]
+pub struct Batch {
+    /// Store id.
+    pub id: i64,
+    /// Unique name.
+    pub name: String,
+    /// Open or finalized.
+    pub status: BatchStatus,
+    /// The rubric the batch was imported under.
+    pub rubric: Rubric,
+    /// Number of items.
+    pub items: u64,
+}
+
+impl Store {
+    /// The batch named `name`, or the only batch when `name` is `None`.
+    pub fn batch(&self, name: Option<&str>) -> Result<Batch> {
+        let name = match name {
+            Some(n) => n.to_string(),
+            None => {
+                let names = self.batch_names()?;
+                match names.as_slice() {
+                    [one] => one.clone(),
+                    [] => return Err(StoreError::User("the database holds no batch: import one first".into())),
+                    _ => {
+                        return Err(StoreError::User(format!(
+                            "the database holds {} batches ({}): name one with --batch",
+                            names.len(),
+                            names.join(", ")
+                        )));
+                    }
+                }
+            }
+        };
+        let row = self
+            .conn
+            .query_row(
+                "SELECT b.id, b.status, r.yaml,
+                        (SELECT count(*) FROM items i WHERE i.batch_id = b.id)
+                 FROM batches b JOIN rubrics r ON r.id = b.rubric_id WHERE b.name = ?1",
+                params![name],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, i64>(3)?,
+                    ))
+                },
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::User(format!("no batch named `{name}`")))?;
+        let (id, status, yaml, items) = row;
+        let rubric = Rubric::parse(&yaml)
+            .map_err(|e| StoreError::User(format!("stored rubric of `{name}`: {e}")))?;
+        Ok(Batch {
+            id,
+            name,
+            status: if status == "finalized" {
+                BatchStatus::Finalized
+            } else {
+                BatchStatus::Open
+            },
+            rubric,
+            items: u64::try_from(items).unwrap_or(0),
+        })
+    }
+
+    /// Names of every batch, oldest first.
+    pub fn batch_names(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare("SELECT name FROM batches ORDER BY id")?;
+        let names = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(names)
+    }
+
+    /// Finalizes or reopens a batch, logging who did it.
+    pub fn set_batch_status(&mut self, batch: &Batch, status: BatchStatus, actor: &str, at: &str) -> Result<()> {
+        if batch.status == status {
+            return Err(StoreError::User(format!(
+                "batch `{}` is already {}",
+                batch.name,
+                status.as_str()
+            )));
+        }
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE batches SET status = ?1 WHERE id = ?2",
+            params![status.as_str(), batch.id],
+        )?;
+        let action = match status {
+            BatchStatus::Finalized => "finalize",
+            BatchStatus::Open => "reopen",
+        };
+        super::events::append(&tx, Some(batch.id), None, actor, at, action, &serde_json::json!({}))?;
+        tx.commit()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,120 @@
+//! Decisions: append-only writes, undo as a revert, and the history of an item.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::batches::{Batch, BatchStatus};
+use super::{Result, Store, StoreError};
+use crate::domain::decision::{Decision, DecisionKind, NewDecision, current_decision};
+
+/// Inserts a decision row inside the caller's transaction; returns its id.
+pub(super) fn insert(conn: &Connection, item_id: i64, d: &NewDecision, actor: &str, at: &str, reverts: Option<i64>) -> Result<i64> {
+    let erring = serde_json::to_string(&d.erring).unwrap_or_else(|_| "[]".into());
+    conn.prepare_cached(
+        "INSERT INTO decisions (item_id, kind, label, reason_code, erring, text, actor, at, reverts)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![item_id, d.kind.as_str(), d.label, d.reason_code, erring, d.text, actor, at, reverts])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// The decisions of an item in the order recorded.
+pub(super) fn history(conn: &Connection, item_id: i64) -> Result<Vec<Decision>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, kind, label, reason_code, erring, text, actor, at, reverts
+         FROM decisions WHERE item_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map(params![item_id], decision_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Reads a decision from a row of (id, kind, label, reason_code, erring, text, actor, at, reverts).
+pub(super) fn decision_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Decision> {
+    let kind: String = r.get(1)?;
+    let erring: String = r.get(4)?;
+    let at: String = r.get(7)?;
+    Ok(Decision {
+        id: r.get(0)?,
+        kind: DecisionKind::parse(&kind).unwrap_or(DecisionKind::Revert),
+        label: r.get(2)?,
+        reason_code: r.get(3)?,
+        erring: serde_json::from_str(&erring).unwrap_or_default(),
+        text: r.get(5)?,
+        actor: r.get(6)?,
+        at: DateTime::parse_from_rfc3339(&at).map_or(DateTime::<Utc>::UNIX_EPOCH, |t| t.with_timezone(&Utc)),
+        reverts: r.get(8)?,
+    })
+}
+
+impl Store {
+    fn item_row(&self, batch: &Batch, item_key: &str) -> Result<(i64, String)> {
+        self.conn
+            .query_row(
+                "SELECT id, panel_kind FROM items WHERE batch_id = ?1 AND item_key = ?2",
+                params![batch.id, item_key],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::User(format!("no item `{item_key}` in batch `{}`", batch.name)))
+    }
+
+    fn ensure_open(batch: &Batch) -> Result<()> {
+        if batch.status == BatchStatus::Finalized {
+            return Err(StoreError::User(format!(
+                "batch `{}` is finalized: reopen it before deciding",
+                batch.name
+            )));
+        }
+        Ok(())
+    }
+
+    /// Validates and records a decision on an item, with its event, in one transaction.
+    /// Returns the new decision's id.
+    pub fn decide(&mut self, batch: &Batch, item_key: &str, d: &NewDecision, actor: &str, at: &str) -> Result<i64> {
+        Self::ensure_open(batch)?;
+        let (item_id, panel_kind) = self.item_row(batch, item_key)?;
+        let reviewers: Option<Vec<String>> = if panel_kind == "judgments" {
+            let mut stmt = self.conn.prepare_cached("SELECT reviewer FROM judgments WHERE item_id = ?1")?;
+            Some(stmt.query_map(params![item_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
+        } else {
+            None
+        };
+        d.validate(&batch.rubric, reviewers.as_deref()).map_err(StoreError::User)?;
+        let tx = self.conn.transaction()?;
+        let id = insert(&tx, item_id, d, actor, at, None)?;
+        super::events::append(
+            &tx,
+            Some(batch.id),
+            Some(item_id),
+            actor,
+            at,
+            "decide",
+            &serde_json::json!({"decision": id, "kind": d.kind.as_str(), "label": d.label, "reason_code": d.reason_code}),
+        )?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Undoes the decision in force on an item by appending a revert. Returns the id of the
+    /// decision reverted.
+    pub fn undo(&mut self, batch: &Batch, item_key: &str, actor: &str, at: &str) -> Result<i64> {
+        Self::ensure_open(batch)?;
+        let (item_id, _) = self.item_row(batch, item_key)?;
+        let tx = self.conn.transaction()?;
+        let hist = history(&tx, item_id)?;
+        let target = current_decision(&hist)
+            .ok_or_else(|| StoreError::User(format!("item `{item_key}` has no decision to undo")))?
+            .id;
+        let revert = NewDecision {
+            kind: DecisionKind::Revert,
+            label: None,
+            reason_code: None,
+            erring: vec![],
+            text: format!("undo of decision {target}"),
+        };
+        insert(&tx, item_id, &revert, actor, at, Some(target))?;
+        super::events::append(&tx, Some(batch.id), Some(item_id), actor, at, "undo", &serde_json::json!({"reverted": target}))?;
+        tx.commit()?;
+        Ok(target)
+    }
+}

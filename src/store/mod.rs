@@ -1,0 +1,93 @@
+//! The store: one SQLite file (WAL, foreign keys, busy timeout, versioned migrations). All SQL
+//! of the crate lives under this module.
+
+mod batches;
+mod decisions;
+mod events;
+mod items;
+mod queue;
+mod writer;
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::Connection;
+use rusqlite_migration::{M, Migrations};
+
+pub use batches::{Batch, BatchStatus};
+pub use events::Event;
+pub use items::StoredItem;
+pub use queue::{Direction, QueueCounts, QueueFilter, QueueRow, SortKey};
+pub use writer::ImportWriter;
+
+/// The schema migrations, oldest first. Never edit one that has shipped: append a new one.
+const MIGRATIONS: &[&str] = &[include_str!("schema.sql")];
+
+/// What can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// An SQLite error.
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The file was made by a newer `dissent`.
+    #[error(
+        "this database was made by a newer dissent (schema {found}, this build knows {known}); \
+         use a newer dissent"
+    )]
+    TooNew {
+        /// Schema version in the file.
+        found: i64,
+        /// Latest schema this build knows.
+        known: i64,
+    },
+    /// A migration failed.
+    #[error("database migration: {0}")]
+    Migration(String),
+    /// Something asked for does not exist, or a request is not allowed.
+    #[error("{0}")]
+    User(String),
+}
+
+/// Shorthand for store results.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// An open database.
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Self::init(conn)
+    }
+
+    /// An in-memory database (the demo, tests).
+    pub fn open_in_memory() -> Result<Store> {
+        Self::init(Connection::open_in_memory()?)
+    }
+
+    fn init(mut conn: Connection) -> Result<Store> {
+        conn.busy_timeout(Duration::from_secs(10))?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let known = MIGRATIONS.len() as i64;
+        if found > known {
+            return Err(StoreError::TooNew { found, known });
+        }
+        let migrations = Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect());
+        migrations
+            .to_latest(&mut conn)
+            .map_err(|e| StoreError::Migration(e.to_string()))?;
+        Ok(Store { conn })
+    }
+
+    /// The schema version this build writes.
+    #[must_use]
+    pub fn schema_version() -> i64 {
+        MIGRATIONS.len() as i64
+    }
+}

@@ -1,0 +1,304 @@
+//! The triage queue: filtered, sorted pages by keyset over indexed columns (never OFFSET), and
+//! the per-class / per-flag counts of the queue header.
+
+use rusqlite::params_from_iter;
+use rusqlite::types::Value;
+
+use super::batches::Batch;
+use super::{Result, Store};
+use crate::domain::decision::DecisionStatus;
+use crate::domain::model::{DisagreementClass, FlagKind, FlagSet};
+
+/// Which items the queue shows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QueueFilter {
+    /// Only items carrying at least one flag.
+    pub flagged_only: bool,
+    /// Only items carrying this flag.
+    pub flag: Option<FlagKind>,
+    /// Only items of this class.
+    pub class: Option<DisagreementClass>,
+    /// Only items with this decision status.
+    pub status: Option<DecisionStatus>,
+    /// Only items of this task.
+    pub task: Option<String>,
+    /// Only items whose id or payload text contains this (case-insensitive for ASCII).
+    pub search: Option<String>,
+}
+
+/// Queue order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SortKey {
+    /// Flagged items first, then highest entropy first (the default view).
+    #[default]
+    Triage,
+    /// Highest entropy first.
+    Entropy,
+    /// Lowest mean confidence first; unreported last.
+    Confidence,
+    /// Most contested class first (major, unresolved, minor, agreement), then entropy.
+    Class,
+    /// By item id.
+    Id,
+}
+
+impl SortKey {
+    /// Every order, in the order the console cycles through them.
+    pub const ALL: [SortKey; 5] = [SortKey::Triage, SortKey::Entropy, SortKey::Confidence, SortKey::Class, SortKey::Id];
+
+    /// The name used in the CLI and the console.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortKey::Triage => "triage",
+            SortKey::Entropy => "entropy",
+            SortKey::Confidence => "confidence",
+            SortKey::Class => "class",
+            SortKey::Id => "id",
+        }
+    }
+
+    /// Parses the name used in the CLI.
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The ascending key columns of this order; the last is always the unique `item_key`.
+    fn columns(self) -> &'static [&'static str] {
+        match self {
+            SortKey::Triage => &["unflagged", "neg_entropy", "item_key"],
+            SortKey::Entropy => &["neg_entropy", "item_key"],
+            SortKey::Confidence => &["conf_key", "item_key"],
+            SortKey::Class => &["class_rank", "neg_entropy", "item_key"],
+            SortKey::Id => &["item_key"],
+        }
+    }
+}
+
+/// Which way to page from a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Rows after the anchor (or from the start).
+    Forward,
+    /// Rows before the anchor (or from the end), returned in queue order.
+    Backward,
+}
+
+/// One row of the queue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueRow {
+    /// Item id.
+    pub item_id: String,
+    /// Task.
+    pub task: String,
+    /// Number of judgments.
+    pub reviewer_count: u64,
+    /// Plurality label.
+    pub top_label: Option<String>,
+    /// Share of the plurality label.
+    pub top_share: f64,
+    /// Entropy in bits.
+    pub entropy_bits: f64,
+    /// Entropy as a fraction of the maximum.
+    pub normalized_entropy: f64,
+    /// Mean reported confidence.
+    pub mean_confidence: Option<f64>,
+    /// Disagreement class.
+    pub class: DisagreementClass,
+    /// Flags.
+    pub flags: FlagSet,
+    /// Decision status.
+    pub status: DecisionStatus,
+    /// Sort key values (unflagged, neg_entropy, conf_key, class_rank), for keyset paging.
+    keys: [Value; 4],
+}
+
+/// Counts of the items a filter shows, by class, flag and status.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QueueCounts {
+    /// Items shown.
+    pub total: u64,
+    /// Items per class, in [`DisagreementClass::ALL`] order.
+    pub by_class: [u64; 4],
+    /// Items per flag, in [`FlagKind::ALL`] order.
+    pub by_flag: [u64; 5],
+    /// Items per status, in [`DecisionStatus::ALL`] order.
+    pub by_status: [u64; 4],
+    /// Items carrying any flag.
+    pub flagged: u64,
+}
+
+impl QueueCounts {
+    fn add(&mut self, class: DisagreementClass, flags: FlagSet, status: DecisionStatus, n: u64) {
+        self.total += n;
+        if let Some(i) = DisagreementClass::ALL.iter().position(|c| *c == class) {
+            self.by_class[i] += n;
+        }
+        for (i, f) in FlagKind::ALL.iter().enumerate() {
+            if flags.contains(*f) {
+                self.by_flag[i] += n;
+            }
+        }
+        if let Some(i) = DecisionStatus::ALL.iter().position(|s| *s == status) {
+            self.by_status[i] += n;
+        }
+        if !flags.is_empty() {
+            self.flagged += n;
+        }
+    }
+}
+
+const ROW_COLUMNS: &str = "item_key, task, reviewer_count, top_label, top_share, entropy, norm_entropy, \
+     mean_confidence, class, flags, status, unflagged, neg_entropy, conf_key, class_rank";
+
+fn row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<QueueRow> {
+    let class: String = r.get(8)?;
+    let status: String = r.get(10)?;
+    let flags: i64 = r.get(9)?;
+    Ok(QueueRow {
+        item_id: r.get(0)?,
+        task: r.get(1)?,
+        reviewer_count: u64::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
+        top_label: r.get(3)?,
+        top_share: r.get(4)?,
+        entropy_bits: r.get(5)?,
+        normalized_entropy: r.get(6)?,
+        mean_confidence: r.get(7)?,
+        class: DisagreementClass::parse(&class).unwrap_or(DisagreementClass::Unresolved),
+        flags: FlagSet(u8::try_from(flags).unwrap_or(0)),
+        status: DecisionStatus::parse(&status).unwrap_or(DecisionStatus::Pending),
+        keys: [r.get(11)?, r.get(12)?, r.get(13)?, r.get(14)?],
+    })
+}
+
+impl QueueRow {
+    fn key_value(&self, column: &str) -> Value {
+        match column {
+            "unflagged" => self.keys[0].clone(),
+            "neg_entropy" => self.keys[1].clone(),
+            "conf_key" => self.keys[2].clone(),
+            "class_rank" => self.keys[3].clone(),
+            _ => Value::Text(self.item_id.clone()),
+        }
+    }
+}
+
+/// The WHERE conditions of a filter (after `batch_id = ?`), with their bound values.
+fn filter_sql(filter: &QueueFilter, sql: &mut String, args: &mut Vec<Value>) {
+    if filter.flagged_only {
+        sql.push_str(" AND unflagged = 0");
+    }
+    if let Some(f) = filter.flag {
+        args.push(Value::Integer(i64::from(f.bit())));
+        sql.push_str(&format!(" AND (flags & ?{}) != 0", args.len()));
+    }
+    if let Some(c) = filter.class {
+        args.push(Value::Text(c.as_str().into()));
+        sql.push_str(&format!(" AND class = ?{}", args.len()));
+    }
+    if let Some(s) = filter.status {
+        args.push(Value::Text(s.as_str().into()));
+        sql.push_str(&format!(" AND status = ?{}", args.len()));
+    }
+    if let Some(t) = &filter.task {
+        args.push(Value::Text(t.clone()));
+        sql.push_str(&format!(" AND task = ?{}", args.len()));
+    }
+    if let Some(q) = filter.search.as_deref().filter(|q| !q.is_empty()) {
+        let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        args.push(Value::Text(format!("%{escaped}%")));
+        let n = args.len();
+        sql.push_str(&format!(
+            " AND (item_key LIKE ?{n} ESCAPE '\\' OR payload LIKE ?{n} ESCAPE '\\')"
+        ));
+    }
+}
+
+impl Store {
+    /// Up to `limit` queue rows after (or before) `anchor` in `sort` order.
+    pub fn queue_page(
+        &self,
+        batch: &Batch,
+        filter: &QueueFilter,
+        sort: SortKey,
+        anchor: Option<&QueueRow>,
+        direction: Direction,
+        limit: usize,
+    ) -> Result<Vec<QueueRow>> {
+        let mut args = vec![Value::Integer(batch.id)];
+        let mut sql = format!("SELECT {ROW_COLUMNS} FROM items WHERE batch_id = ?1");
+        filter_sql(filter, &mut sql, &mut args);
+        let cols = sort.columns();
+        let (cmp, order) = match direction {
+            Direction::Forward => (">", "ASC"),
+            Direction::Backward => ("<", "DESC"),
+        };
+        if let Some(a) = anchor {
+            let mut marks = Vec::with_capacity(cols.len());
+            for c in cols {
+                args.push(a.key_value(c));
+                marks.push(format!("?{}", args.len()));
+            }
+            sql.push_str(&format!(" AND ({}) {cmp} ({})", cols.join(", "), marks.join(", ")));
+        }
+        let order_by: Vec<String> = cols.iter().map(|c| format!("{c} {order}")).collect();
+        sql.push_str(&format!(" ORDER BY {} LIMIT {limit}", order_by.join(", ")));
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt
+            .query_map(params_from_iter(args), row_from)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        if direction == Direction::Backward {
+            rows.reverse();
+        }
+        Ok(rows)
+    }
+
+    /// Counts of the items `filter` shows. Without a search these come from the maintained
+    /// `queue_counts` table, so they cost nothing at a million items.
+    pub fn queue_counts(&self, batch: &Batch, filter: &QueueFilter) -> Result<QueueCounts> {
+        let mut args = vec![Value::Integer(batch.id)];
+        let mut sql = String::new();
+        let table = if filter.search.as_deref().is_some_and(|q| !q.is_empty()) {
+            filter_sql(filter, &mut sql, &mut args);
+            format!("SELECT class, flags, status, count(*) FROM items WHERE batch_id = ?1{sql} GROUP BY class, flags, status")
+        } else {
+            let plain = QueueFilter {
+                flagged_only: false,
+                ..filter.clone()
+            };
+            filter_sql(&plain, &mut sql, &mut args);
+            if filter.flagged_only {
+                sql.push_str(" AND flags != 0");
+            }
+            format!("SELECT class, flags, status, sum(n) FROM queue_counts WHERE batch_id = ?1{sql} GROUP BY class, flags, status")
+        };
+        let mut stmt = self.conn.prepare_cached(&table)?;
+        let mut rows = stmt.query(params_from_iter(args))?;
+        let mut counts = QueueCounts::default();
+        while let Some(r) = rows.next()? {
+            let class: String = r.get(0)?;
+            let flags: i64 = r.get(1)?;
+            let status: String = r.get(2)?;
+            let n: i64 = r.get(3)?;
+            counts.add(
+                DisagreementClass::parse(&class).unwrap_or(DisagreementClass::Unresolved),
+                FlagSet(u8::try_from(flags).unwrap_or(0)),
+                DecisionStatus::parse(&status).unwrap_or(DecisionStatus::Pending),
+                u64::try_from(n).unwrap_or(0),
+            );
+        }
+        Ok(counts)
+    }
+
+    /// The tasks present in a batch.
+    pub fn tasks(&self, batch: &Batch) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT DISTINCT task FROM queue_counts WHERE batch_id = ?1 ORDER BY task")?;
+        let tasks = stmt
+            .query_map([batch.id], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(tasks)
+    }
+}
