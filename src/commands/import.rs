@@ -50,7 +50,7 @@ pub fn run(db: &Path, files: &[PathBuf], rubric: &Path, batch: Option<String>, f
         }
         Err(ImportError::Input(issues)) => {
             eprint!("{issues}");
-            anyhow::bail!("nothing imported: {} problem(s) in the input", issues.list().len() + issues.dropped())
+            anyhow::bail!("nothing imported: {} problem(s) in the input", issues.list().len())
         }
         Err(ImportError::Store(e)) => Err(anyhow::anyhow!("nothing imported: {e}")),
     }

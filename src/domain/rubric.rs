@@ -91,7 +91,8 @@ impl ConfidenceScale {
                 if raw < low || raw > high {
                     Err(format!("{raw} is outside the rubric scale [{low}, {high}]"))
                 } else {
-                    Ok((raw - low) / (high - low))
+                    // Rounded to 12 decimals so that 4.6 on 1–5 is 0.9, not 0.8999999999999999.
+                    Ok(((raw - low) / (high - low) * 1e12).round() / 1e12)
                 }
             }
             ConfidenceScale::Probability => {
@@ -398,7 +399,9 @@ mod tests {
         let s = ConfidenceScale::Range { low: 1.0, high: 5.0 };
         assert_eq!(s.normalize(1.0), Ok(0.0));
         assert_eq!(s.normalize(5.0), Ok(1.0));
-        assert_eq!(s.normalize(4.2).map(|v| (v * 100.0).round()), Ok(80.0));
+        assert_eq!(s.normalize(4.2), Ok(0.8));
+        assert_eq!(s.normalize(4.6), Ok(0.9));
+        assert_eq!(s.normalize(4.8), Ok(0.95));
         assert!(s.normalize(6.0).is_err());
         assert!(s.normalize(f64::NAN).is_err());
     }

@@ -88,19 +88,16 @@ pub struct ParsedItem {
     pub decision: Option<NewDecision>,
 }
 
-/// Collects issues up to [`MAX_ISSUES`].
+/// Collects issues up to [`MAX_ISSUES`]; reading stops there.
 #[derive(Debug, Default)]
 pub struct Issues {
     list: Vec<Issue>,
-    dropped: usize,
 }
 
 impl Issues {
     fn push(&mut self, issue: Issue) {
         if self.list.len() < MAX_ISSUES {
             self.list.push(issue);
-        } else {
-            self.dropped += 1;
         }
     }
 
@@ -113,12 +110,6 @@ impl Issues {
     pub fn list(&self) -> &[Issue] {
         &self.list
     }
-
-    /// Issues found beyond the cap.
-    #[must_use]
-    pub fn dropped(&self) -> usize {
-        self.dropped
-    }
 }
 
 impl fmt::Display for Issues {
@@ -126,8 +117,8 @@ impl fmt::Display for Issues {
         for i in &self.list {
             writeln!(f, "{i}")?;
         }
-        if self.dropped > 0 {
-            writeln!(f, "… and {} more problems (stopped listing at {MAX_ISSUES})", self.dropped)?;
+        if self.full() {
+            writeln!(f, "… stopped at {MAX_ISSUES} problems; there may be more")?;
         }
         Ok(())
     }

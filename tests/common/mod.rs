@@ -1,0 +1,78 @@
+//! Shared helpers of the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+/// The seed's rubric: three labels, a 1–5 confidence scale.
+pub const TUMOR_RUBRIC: &str = "task: tumor_severity_grade\nversion: 1\nlabels:\n  - id: mild\n  - id: moderate\n  - id: severe\nconfidence: {scale: [1, 5]}\n";
+
+/// A temp folder holding input files.
+pub struct Dir {
+    pub dir: tempfile::TempDir,
+}
+
+impl Dir {
+    pub fn new() -> Dir {
+        Dir { dir: tempfile::tempdir().expect("tempdir") }
+    }
+
+    /// Writes `name` with `bytes` and returns its path.
+    pub fn file(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.dir.path().join(name);
+        std::fs::write(&p, bytes).expect("write");
+        p
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Runs the binary with `args` against the database `db.sqlite` in this folder.
+    pub fn run(&self, args: &[&str]) -> Output {
+        run_in(self.dir.path(), &self.path("db.sqlite"), args)
+    }
+
+    /// Runs and asserts success; returns stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "dissent {args:?} failed: {}\n{}",
+            String::from_utf8_lossy(&out.stderr),
+            String::from_utf8_lossy(&out.stdout)
+        );
+        String::from_utf8(out.stdout).expect("utf8")
+    }
+
+    /// Runs `show --json` for an item.
+    pub fn show(&self, item: &str) -> serde_json::Value {
+        serde_json::from_str(&self.ok(&["show", item, "--json"])).expect("json")
+    }
+}
+
+pub fn run_in(cwd: &Path, db: &Path, args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_dissent"))
+        .args(args)
+        .current_dir(cwd)
+        .env("DISSENT_DB", db)
+        .env("DISSENT_USER", "tester")
+        .output()
+        .expect("run dissent")
+}
+
+/// The crate's own folder.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `../shared/data/NAME`, or `None` (with a message) where it is absent, as in a user's clone.
+pub fn shared_data(name: &str) -> Option<PathBuf> {
+    let p = root().join("../shared/data").join(name);
+    if p.exists() {
+        Some(p)
+    } else {
+        eprintln!("skipped: {} is absent (it sits beside the repository only in CI and development)", p.display());
+        None
+    }
+}

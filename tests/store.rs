@@ -1,0 +1,214 @@
+//! Store invariants: append-only tables enforced by the database itself, decisions and undo,
+//! finalize, keyset paging, and refusal of a newer schema.
+
+mod common;
+
+use common::{Dir, TUMOR_RUBRIC};
+use dissent::domain::decision::{DecisionKind, DecisionStatus, NewDecision};
+use dissent::domain::rubric::Rubric;
+use dissent::ingest::{FieldMap, Format, import_files};
+use dissent::store::{BatchStatus, Direction, QueueFilter, SortKey, Store, StoreError};
+
+const AT: &str = "2026-11-23T10:00:00Z";
+
+/// A batch of `n` items, 3–5 reviewers each, with varied splits.
+fn batch_file(d: &Dir, n: usize) -> std::path::PathBuf {
+    let labels = ["mild", "moderate", "severe"];
+    let mut text = String::new();
+    for i in 0..n {
+        let reviewers = 3 + i % 3;
+        for r in 0..reviewers {
+            let label = labels[(i * 7 + r * (i % 4)) % 3];
+            let conf = 1 + (i + r) % 5;
+            text.push_str(&format!(
+                "{{\"item_id\":\"it-{i:04}\",\"reviewer\":\"R{r}\",\"label\":\"{label}\",\"confidence\":{conf},\"note\":\"item {i}\"}}\n"
+            ));
+        }
+    }
+    d.file("batch.jsonl", text)
+}
+
+fn store_with(d: &Dir, n: usize) -> (Store, dissent::store::Batch) {
+    let rubric = Rubric::parse(TUMOR_RUBRIC).expect("rubric");
+    let mut store = Store::open(&d.path("db.sqlite")).expect("open");
+    let file = batch_file(d, n);
+    import_files(&mut store, &[file.as_path()], &rubric, "b", Format::Auto, &FieldMap::default(), "tester", AT, |_| {})
+        .expect("import");
+    let batch = store.batch(None).expect("batch");
+    (store, batch)
+}
+
+fn sqlite3(db: &std::path::Path, sql: &str) -> Option<std::process::Output> {
+    match std::process::Command::new("sqlite3").arg(db).arg(sql).output() {
+        Ok(out) => Some(out),
+        Err(_) => {
+            eprintln!("skipped: the sqlite3 shell is not installed");
+            None
+        }
+    }
+}
+
+#[test]
+fn judgments_and_decisions_cannot_be_changed_through_the_sqlite3_shell() {
+    let d = Dir::new();
+    let (mut store, batch) = store_with(&d, 5);
+    let keep = NewDecision { kind: DecisionKind::KeepSoft, label: None, reason_code: None, erring: vec![], text: "honest".into() };
+    store.decide(&batch, "it-0001", &keep, "tester", AT).expect("decide");
+    drop(store);
+    let db = d.path("db.sqlite");
+    for sql in [
+        "UPDATE judgments SET label = 'severe';",
+        "DELETE FROM judgments;",
+        "UPDATE decisions SET text = 'rewritten';",
+        "DELETE FROM decisions;",
+        "UPDATE events SET actor = 'mallory';",
+        "DELETE FROM events;",
+        "UPDATE items SET payload = '{}';",
+        "DELETE FROM items;",
+    ] {
+        let Some(out) = sqlite3(&db, sql) else { return };
+        assert!(!out.status.success(), "`{sql}` succeeded");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("append-only") || err.contains("never"), "{sql}: {err}");
+    }
+    let Some(out) = sqlite3(&db, "SELECT count(*) FROM judgments; SELECT count(*) FROM decisions;") else { return };
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "19\n1\n", "3+4+5+3+4 judgments, one decision");
+}
+
+#[test]
+fn undo_appends_a_revert_and_restores_the_previous_decision() {
+    let d = Dir::new();
+    let (mut store, batch) = store_with(&d, 3);
+    let hard = NewDecision {
+        kind: DecisionKind::HardLabel,
+        label: Some("severe".into()),
+        reason_code: Some("reviewer_error".into()),
+        erring: vec!["R1".into()],
+        text: "R1 measured the wrong view".into(),
+    };
+    let keep = NewDecision { kind: DecisionKind::KeepSoft, label: None, reason_code: None, erring: vec![], text: "split".into() };
+    store.decide(&batch, "it-0000", &keep, "alice", AT).expect("keep");
+    store.decide(&batch, "it-0000", &hard, "bob", AT).expect("hard");
+    assert_eq!(store.item(&batch, "it-0000").expect("item").status, DecisionStatus::HardLabel);
+    store.undo(&batch, "it-0000", "bob", AT).expect("undo");
+    let item = store.item(&batch, "it-0000").expect("item");
+    assert_eq!(item.status, DecisionStatus::KeepSoft);
+    assert_eq!(item.decisions.len(), 3, "nothing overwritten");
+    assert_eq!(item.decisions[2].kind, DecisionKind::Revert);
+    let counts = store.queue_counts(&batch, &QueueFilter::default()).expect("counts");
+    assert_eq!(counts.by_status, [2, 0, 1, 0], "pending, hard, soft, rereview");
+    store.undo(&batch, "it-0000", "bob", AT).expect("undo");
+    assert!(matches!(store.undo(&batch, "it-0000", "bob", AT), Err(StoreError::User(m)) if m.contains("no decision")));
+}
+
+#[test]
+fn invalid_decisions_are_refused() {
+    let d = Dir::new();
+    let (mut store, batch) = store_with(&d, 2);
+    let mut hard = NewDecision {
+        kind: DecisionKind::HardLabel,
+        label: Some("severe".into()),
+        reason_code: Some("reviewer_error".into()),
+        erring: vec!["Zed".into()],
+        text: "x".into(),
+    };
+    let refused = |store: &mut Store, d: &NewDecision| match store.decide(&batch, "it-0000", d, "a", AT) {
+        Err(StoreError::User(m)) => m,
+        other => panic!("accepted: {other:?}"),
+    };
+    assert!(refused(&mut store, &hard).contains("`Zed` is not on this item's panel"));
+    hard.erring.clear();
+    assert!(refused(&mut store, &hard).contains("needs the reviewer(s) who erred"));
+    hard.reason_code = Some("gut_feeling".into());
+    assert!(refused(&mut store, &hard).contains("not in the rubric"));
+    hard.reason_code = Some("verifiable_answer".into());
+    hard.label = Some("huge".into());
+    assert!(refused(&mut store, &hard).contains("label `huge` is not in the rubric"));
+    hard.label = Some("mild".into());
+    hard.text = "  ".into();
+    assert!(refused(&mut store, &hard).contains("reason text"));
+}
+
+#[test]
+fn a_finalized_batch_takes_no_decision_until_reopened() {
+    let d = Dir::new();
+    let (mut store, batch) = store_with(&d, 2);
+    store.set_batch_status(&batch, BatchStatus::Finalized, "lead", AT).expect("finalize");
+    let batch = store.batch(Some("b")).expect("batch");
+    let keep = NewDecision { kind: DecisionKind::KeepSoft, label: None, reason_code: None, erring: vec![], text: "t".into() };
+    assert!(store.decide(&batch, "it-0000", &keep, "a", AT).is_err());
+    store.set_batch_status(&batch, BatchStatus::Open, "lead", AT).expect("reopen");
+    let batch = store.batch(Some("b")).expect("batch");
+    store.decide(&batch, "it-0000", &keep, "a", AT).expect("decide after reopen");
+    let actions: Vec<String> = store.events(None).expect("log").into_iter().map(|e| e.action).collect();
+    assert_eq!(actions, ["import", "finalize", "reopen", "decide"]);
+}
+
+#[test]
+fn keyset_pages_walk_every_order_exactly_once_both_ways() {
+    let d = Dir::new();
+    let (store, batch) = store_with(&d, 157);
+    let filters = [
+        QueueFilter::default(),
+        QueueFilter { flagged_only: true, ..QueueFilter::default() },
+        QueueFilter { search: Some("item 1".into()), ..QueueFilter::default() },
+    ];
+    for filter in &filters {
+        for sort in SortKey::ALL {
+            let all = store.queue_page(&batch, filter, sort, None, Direction::Forward, 10_000).expect("all");
+            let mut walked = Vec::new();
+            let mut anchor = None;
+            loop {
+                let page = store.queue_page(&batch, filter, sort, anchor.as_ref(), Direction::Forward, 13).expect("page");
+                if page.is_empty() {
+                    break;
+                }
+                anchor = page.last().cloned();
+                walked.extend(page);
+            }
+            assert_eq!(walked, all, "{sort:?} forward");
+            let mut back = Vec::new();
+            let mut anchor = None;
+            loop {
+                let page = store.queue_page(&batch, filter, sort, anchor.as_ref(), Direction::Backward, 11).expect("page");
+                if page.is_empty() {
+                    break;
+                }
+                anchor = page.first().cloned();
+                back.splice(0..0, page);
+            }
+            assert_eq!(back, all, "{sort:?} backward");
+            let counts = store.queue_counts(&batch, filter).expect("counts");
+            assert_eq!(counts.total as usize, all.len(), "{sort:?} count");
+        }
+    }
+    let all = store.queue_page(&batch, &QueueFilter::default(), SortKey::Triage, None, Direction::Forward, 10_000).expect("all");
+    assert!(all.windows(2).all(|w| (w[0].flags.is_empty(), -w[0].entropy_bits) <= (w[1].flags.is_empty(), -w[1].entropy_bits)));
+}
+
+#[test]
+fn a_database_from_a_newer_schema_is_refused() {
+    let d = Dir::new();
+    let db = d.path("db.sqlite");
+    drop(Store::open(&db).expect("create"));
+    let conn = rusqlite::Connection::open(&db).expect("raw");
+    conn.pragma_update(None, "user_version", 99).expect("bump");
+    drop(conn);
+    match Store::open(&db) {
+        Err(e @ StoreError::TooNew { found: 99, .. }) => assert!(e.to_string().contains("newer dissent"), "{e}"),
+        Err(e) => panic!("wrong error: {e}"),
+        Ok(_) => panic!("a newer schema was opened"),
+    }
+}
+
+#[test]
+fn reimporting_an_item_into_its_batch_is_refused() {
+    let d = Dir::new();
+    let (mut store, _) = store_with(&d, 2);
+    let rubric = Rubric::parse(TUMOR_RUBRIC).expect("rubric");
+    let file = d.path("batch.jsonl");
+    let err = import_files(&mut store, &[file.as_path()], &rubric, "b", Format::Auto, &FieldMap::default(), "t", AT, |_| {})
+        .expect_err("duplicate");
+    assert!(err.to_string().contains("item `it-0000` is already in this batch"), "{err}");
+    assert_eq!(store.batch(None).expect("batch").items, 2);
+}
