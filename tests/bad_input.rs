@@ -5,7 +5,7 @@ mod common;
 
 use common::{Dir, TUMOR_RUBRIC};
 use dissent::domain::rubric::Rubric;
-use dissent::ingest::{FieldMap, Format, parse_files};
+use dissent::ingest::{FieldMap, Format, parse_to_vec};
 
 fn issues_for(name: &str, content: &[u8], format: Format, maps: &[&str]) -> Vec<String> {
     let d = Dir::new();
@@ -13,7 +13,7 @@ fn issues_for(name: &str, content: &[u8], format: Format, maps: &[&str]) -> Vec<
     let rubric = Rubric::parse(TUMOR_RUBRIC).expect("rubric");
     let maps: Vec<String> = maps.iter().map(|s| (*s).to_string()).collect();
     let map = FieldMap::parse(&maps).expect("map");
-    let err = parse_files(&[path.as_path()], &rubric, format, &map, |_| {}).expect_err("must be refused");
+    let err = parse_to_vec(&[path.as_path()], &rubric, format, &map).expect_err("must be refused");
     err.list()
         .iter()
         .map(|i| {
@@ -127,7 +127,7 @@ fn a_field_constant_per_reviewer_is_a_reviewer_field_not_a_conflict() {
     let path = d.file("pop.csv", csv);
     let rubric = Rubric::parse(TUMOR_RUBRIC).expect("rubric");
     let map = FieldMap::parse(&["item_id=id".into(), "reviewer=user".into(), "label=score".into()]).expect("map");
-    let items = parse_files(&[path.as_path()], &rubric, Format::Auto, &map, |_| {}).expect("imports");
+    let items = parse_to_vec(&[path.as_path()], &rubric, Format::Auto, &map).expect("imports");
     assert_eq!(items.len(), 2);
     assert_eq!(items[0].record.payload.keys().collect::<Vec<_>>(), ["text"]);
     let dissent::domain::model::Panel::Judgments(js) = &items[0].record.panel else { panic!("judgments") };
@@ -192,7 +192,7 @@ fn bom_and_crlf_are_accepted() {
     let jsonl = d.file("bom.jsonl", format!("\u{feff}{ROW}\r\n"));
     let rubric = Rubric::parse(TUMOR_RUBRIC).expect("rubric");
     for p in [path.as_path(), jsonl.as_path()] {
-        let items = parse_files(&[p], &rubric, Format::Auto, &FieldMap::default(), |_| {}).expect("accepted");
+        let items = parse_to_vec(&[p], &rubric, Format::Auto, &FieldMap::default()).expect("accepted");
         assert_eq!(items[0].record.item_id, "x");
         assert!(items[0].record.payload.is_empty(), "{:?}", items[0].record.payload);
     }
@@ -204,7 +204,7 @@ fn every_error_is_listed_up_to_the_cap() {
     let d = Dir::new();
     let path = d.file("many.jsonl", text);
     let rubric = Rubric::parse(TUMOR_RUBRIC).expect("rubric");
-    let err = parse_files(&[path.as_path()], &rubric, Format::Auto, &FieldMap::default(), |_| {}).expect_err("refused");
+    let err = parse_to_vec(&[path.as_path()], &rubric, Format::Auto, &FieldMap::default()).expect_err("refused");
     assert_eq!(err.list().len(), dissent::ingest::MAX_ISSUES);
     assert_eq!(err.list()[0].line, 1);
     assert!(err.to_string().contains("stopped at 50 problems"), "{err}");

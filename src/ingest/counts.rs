@@ -1,13 +1,13 @@
 //! Label-counts lines: `item_id` and `counts` (label → count); other fields are payload.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::rows::Row;
 use super::{Ctx, Issue, ParsedItem, SeenItems};
 use crate::domain::model::{ItemRecord, Panel};
 
 /// Parses one label-counts line.
-pub fn parse(ctx: &Ctx<'_>, row: &Row<'_>, line: usize, seen: &mut SeenItems) -> Result<ParsedItem, Vec<Issue>> {
+pub fn parse(ctx: &Ctx<'_>, row: &Row<'_>, obj: &Map<String, Value>, line: usize, seen: &mut SeenItems) -> Result<ParsedItem, Vec<Issue>> {
     let mut errs = Vec::new();
     let item_id = ctx.take(row.id("item_id"), line, &mut errs);
     let task = ctx.task(row, line).map_err(|e| errs.push(e)).ok();
@@ -19,7 +19,7 @@ pub fn parse(ctx: &Ctx<'_>, row: &Row<'_>, line: usize, seen: &mut SeenItems) ->
         }
     }
     let mut counts = vec![0u64; rubric.labels.len()];
-    match row.fields.get("counts") {
+    match obj.get("counts") {
         Some(Value::Object(map)) => {
             for (label, v) in map {
                 let field = format!("counts.{label}");

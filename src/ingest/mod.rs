@@ -19,7 +19,7 @@ use crate::domain::decision::NewDecision;
 use crate::domain::model::ItemRecord;
 use crate::domain::rubric::Rubric;
 pub use rows::FieldMap;
-use rows::Row;
+use rows::{Fields, Row};
 
 /// How many problems are listed before the importer stops looking.
 pub const MAX_ISSUES: usize = 50;
@@ -127,52 +127,86 @@ impl fmt::Display for Issues {
 /// Where each item was first seen, to report duplicates across lines and files.
 type SeenItems = HashMap<String, (String, usize)>;
 
-/// Parses `paths` under `rubric`. `on_progress` is told the bytes of each file as it is read.
-pub fn parse_files(
+/// Why parsing stopped: problems in the input, or the sink refused an item.
+#[derive(Debug)]
+pub enum Failure<E> {
+    /// Problems in the input files.
+    Input(Issues),
+    /// The sink's own error.
+    Sink(E),
+}
+
+/// Parses `paths` under `rubric`, handing each finished item to `sink` as soon as it is
+/// complete (so a million rows stream). Once a problem is found no further item is handed
+/// over, but reading goes on to list every problem (up to the cap). `on_progress` is told the
+/// bytes read.
+pub fn parse_files<E>(
     paths: &[&Path],
     rubric: &Rubric,
     format: Format,
     map: &FieldMap,
     mut on_progress: impl FnMut(u64),
-) -> Result<Vec<ParsedItem>, Issues> {
+    mut sink: impl FnMut(ParsedItem) -> Result<(), E>,
+) -> Result<(), Failure<E>> {
     let mut issues = Issues::default();
-    let mut items = Vec::new();
     let mut rows = judgments::Grouper::default();
     let mut seen = SeenItems::new();
+    let mut sink_error = None;
+    let mut emit = |item: ParsedItem, issues: &Issues| {
+        if issues.list.is_empty() && sink_error.is_none() {
+            if let Err(e) = sink(item) {
+                sink_error = Some(e);
+            }
+        }
+    };
     for path in paths {
         let file = path.display().to_string();
-        let text = match source::read(path, &file) {
-            Ok(t) => t,
-            Err(errs) => {
-                errs.into_iter().for_each(|e| issues.push(e));
+        let reader = match source::open(path, &file) {
+            Ok(r) => r,
+            Err(e) => {
+                issues.push(e);
                 continue;
             }
         };
-        on_progress(text.len() as u64);
-        let is_csv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"))
-            || (matches!(format, Format::Auto | Format::Judgments)
-                && !text.trim_start().starts_with('{'));
         let ctx = Ctx { file: &file, rubric, map };
+        let is_csv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
         if is_csv {
             if matches!(format, Format::Soft | Format::Counts) {
                 issues.push(Issue::new(&file, 1, "file", format!("CSV holds judgment rows, not {}", format.name())));
                 continue;
             }
-            judgments::read_csv(&ctx, &text, &mut rows, &mut issues);
+            judgments::read_csv(&ctx, reader, &mut rows, &mut issues, &mut on_progress);
         } else {
-            read_jsonl(&ctx, &text, format, &mut rows, &mut items, &mut seen, &mut issues);
+            read_jsonl(&ctx, reader, format, &mut rows, &mut seen, &mut issues, &mut on_progress, &mut emit);
         }
         if issues.full() {
             break;
         }
     }
-    rows.finish(rubric, map, &mut items, &mut seen, &mut issues);
+    rows.finish(rubric, map, &mut seen, &mut issues, &mut emit);
+    if let Some(e) = sink_error {
+        return Err(Failure::Sink(e));
+    }
     if issues.list.is_empty() {
-        Ok(items)
+        Ok(())
     } else {
         issues.list.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
-        Err(issues)
+        Err(Failure::Input(issues))
     }
+}
+
+/// Parses `paths` into a list of items (small inputs and tests; imports stream instead).
+pub fn parse_to_vec(paths: &[&Path], rubric: &Rubric, format: Format, map: &FieldMap) -> Result<Vec<ParsedItem>, Issues> {
+    let mut items = Vec::new();
+    parse_files(paths, rubric, format, map, |_| {}, |item| {
+        items.push(item);
+        Ok::<(), std::convert::Infallible>(())
+    })
+    .map_err(|f| match f {
+        Failure::Input(issues) => issues,
+        Failure::Sink(never) => match never {},
+    })?;
+    Ok(items)
 }
 
 /// What every line parser needs to know.
@@ -233,33 +267,35 @@ fn shape_of(obj: &Map<String, Value>, map: &FieldMap) -> Option<Format> {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn read_jsonl(
     ctx: &Ctx<'_>,
-    text: &str,
+    reader: impl std::io::BufRead,
     format: Format,
     rows: &mut judgments::Grouper,
-    items: &mut Vec<ParsedItem>,
     seen: &mut SeenItems,
     issues: &mut Issues,
+    progress: &mut dyn FnMut(u64),
+    emit: &mut dyn FnMut(ParsedItem, &Issues),
 ) {
     let mut file_shape = (format != Format::Auto).then_some(format);
-    for line in source::lines(text) {
+    source::for_each_line(reader, ctx.file, issues, progress, |line, issues| {
         if issues.full() {
-            return;
+            return false;
         }
         let obj: Map<String, Value> = match serde_json::from_str(line.text) {
             Ok(o) => o,
             Err(e) if e.is_eof() && line.unterminated => {
                 issues.push(ctx.issue(line.number, "line", "truncated: the file ends in the middle of this line"));
-                continue;
+                return true;
             }
             Err(e) if e.is_data() => {
                 issues.push(ctx.issue(line.number, "line", format!("expected a JSON object ({e})")));
-                continue;
+                return true;
             }
             Err(e) => {
                 issues.push(ctx.issue(line.number, "line", format!("malformed JSON: {e}")));
-                continue;
+                return true;
             }
         };
         let Some(shape) = shape_of(&obj, ctx.map) else {
@@ -269,31 +305,28 @@ fn read_jsonl(
                 "matches none of the input shapes: a soft-label line has `distribution`, a \
                  label-counts line `counts`, a judgment row `reviewer` and `label`",
             ));
-            continue;
+            return true;
         };
         let expected = *file_shape.get_or_insert(shape);
         if shape != expected {
-            issues.push(ctx.issue(
-                line.number,
-                "line",
-                format!("is {} but this file holds {}", shape.name(), expected.name()),
-            ));
-            continue;
+            issues.push(ctx.issue(line.number, "line", format!("is {} but this file holds {}", shape.name(), expected.name())));
+            return true;
         }
-        let row = Row { fields: &obj, map: ctx.map, csv: false };
+        let row = Row { fields: Fields::Json(&obj), map: ctx.map };
         let parsed = match shape {
-            Format::Soft => soft::parse(ctx, &row, line.number, seen),
-            Format::Counts => counts::parse(ctx, &row, line.number, seen),
+            Format::Soft => soft::parse(ctx, &row, &obj, line.number, seen),
+            Format::Counts => counts::parse(ctx, &row, &obj, line.number, seen),
             Format::Judgments | Format::Auto => {
                 rows.add(ctx, &row, line.number, issues);
-                continue;
+                return true;
             }
         };
         match parsed {
-            Ok(item) => items.push(item),
+            Ok(item) => emit(item, issues),
             Err(errs) => errs.into_iter().for_each(|e| issues.push(e)),
         }
-    }
+        true
+    });
 }
 
 /// Counts of one import.
@@ -330,12 +363,15 @@ pub fn import_files(
     at: &str,
     on_progress: impl FnMut(u64),
 ) -> Result<Imported, ImportError> {
-    let items = parse_files(paths, rubric, format, map, on_progress).map_err(ImportError::Input)?;
     let mut writer = store.import_writer(batch_name, rubric, actor, at)?;
-    for item in &items {
+    parse_files(paths, rubric, format, map, on_progress, |item| {
         let summary = crate::domain::triage::summarize(&item.record.panel, rubric, item.record.gold_label.as_deref());
-        writer.add_item(&item.record, &summary, rubric, item.decision.as_ref())?;
-    }
+        writer.add_item(&item.record, &summary, rubric, item.decision.as_ref())
+    })
+    .map_err(|f| match f {
+        Failure::Input(issues) => ImportError::Input(issues),
+        Failure::Sink(e) => ImportError::Store(e),
+    })?;
     let files: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
     let (items, judgments) = writer.commit(serde_json::json!({"files": files, "rubric": rubric.sha256}))?;
     Ok(Imported { items, judgments })

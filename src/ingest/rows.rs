@@ -62,14 +62,83 @@ impl FieldMap {
     }
 }
 
-/// One row: its columns in order, and whether it came from CSV (where every value is text).
+/// The columns of one row: a JSON object, or a CSV record with its header.
+#[derive(Clone, Copy)]
+pub enum Fields<'a> {
+    /// A JSONL line.
+    Json(&'a Map<String, Value>),
+    /// A CSV record (every value is text).
+    Csv {
+        /// Column names.
+        headers: &'a [String],
+        /// Values, by column.
+        record: &'a csv::StringRecord,
+    },
+}
+
+/// One value of a row.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Field<'a> {
+    /// A JSON value.
+    Json(&'a Value),
+    /// CSV text.
+    Text(&'a str),
+}
+
+impl Field<'_> {
+    /// As a JSON value (CSV text becomes a string).
+    #[must_use]
+    pub fn to_value(self) -> Value {
+        match self {
+            Field::Json(v) => v.clone(),
+            Field::Text(s) => Value::String(s.to_string()),
+        }
+    }
+
+    /// Whether this is the same as `v`.
+    #[must_use]
+    pub fn equals(self, v: &Value) -> bool {
+        match self {
+            Field::Json(j) => j == v,
+            Field::Text(s) => v.as_str() == Some(s),
+        }
+    }
+}
+
+impl<'a> Fields<'a> {
+    /// The value of `column`.
+    #[must_use]
+    pub fn get(self, column: &str) -> Option<Field<'a>> {
+        match self {
+            Fields::Json(m) => m.get(column).map(Field::Json),
+            Fields::Csv { headers, record } => headers
+                .iter()
+                .position(|h| h == column)
+                .and_then(|i| record.get(i))
+                .map(Field::Text),
+        }
+    }
+
+    /// Every column in order.
+    pub fn iter(self) -> Box<dyn Iterator<Item = (&'a str, Field<'a>)> + 'a> {
+        match self {
+            Fields::Json(m) => Box::new(m.iter().map(|(k, v)| (k.as_str(), Field::Json(v)))),
+            Fields::Csv { headers, record } => Box::new(
+                headers
+                    .iter()
+                    .zip(record.iter())
+                    .map(|(h, v)| (h.as_str(), Field::Text(v))),
+            ),
+        }
+    }
+}
+
+/// One row under the `--map` renames.
 pub struct Row<'a> {
     /// The columns.
-    pub fields: &'a Map<String, Value>,
+    pub fields: Fields<'a>,
     /// Renames.
     pub map: &'a FieldMap,
-    /// CSV values are text; numbers are parsed from it.
-    pub csv: bool,
 }
 
 /// A field's problem: (field description, message).
@@ -86,11 +155,12 @@ fn type_name(v: &Value) -> &'static str {
     }
 }
 
-impl Row<'_> {
-    fn raw(&self, field: &str) -> Option<&Value> {
-        self.fields
-            .get(self.map.column(field))
-            .filter(|v| !v.is_null() && !(self.csv && v.as_str() == Some("")))
+impl<'a> Row<'a> {
+    fn raw(&self, field: &str) -> Option<Field<'a>> {
+        self.fields.get(self.map.column(field)).filter(|v| match v {
+            Field::Json(j) => !j.is_null(),
+            Field::Text(t) => !t.is_empty(),
+        })
     }
 
     fn err(&self, field: &str, message: impl Into<String>) -> FieldError {
@@ -101,10 +171,12 @@ impl Row<'_> {
     pub fn id(&self, field: &str) -> Result<String, FieldError> {
         match self.raw(field) {
             None => Err(self.err(field, "missing")),
-            Some(Value::String(s)) if s.trim().is_empty() => Err(self.err(field, "empty")),
-            Some(Value::String(s)) => Ok(s.clone()),
-            Some(Value::Number(n)) if n.is_i64() || n.is_u64() => Ok(n.to_string()),
-            Some(v) => Err(self.err(field, format!("expected a string, got {}", type_name(v)))),
+            Some(Field::Text(s)) if s.trim().is_empty() => Err(self.err(field, "empty")),
+            Some(Field::Json(Value::String(s))) if s.trim().is_empty() => Err(self.err(field, "empty")),
+            Some(Field::Text(s)) => Ok(s.to_string()),
+            Some(Field::Json(Value::String(s))) => Ok(s.clone()),
+            Some(Field::Json(Value::Number(n))) if n.is_i64() || n.is_u64() => Ok(n.to_string()),
+            Some(Field::Json(v)) => Err(self.err(field, format!("expected a string, got {}", type_name(v)))),
         }
     }
 
@@ -112,8 +184,9 @@ impl Row<'_> {
     pub fn opt_string(&self, field: &str) -> Result<Option<String>, FieldError> {
         match self.raw(field) {
             None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(v) => Err(self.err(field, format!("expected a string, got {}", type_name(v)))),
+            Some(Field::Text(s)) => Ok(Some(s.to_string())),
+            Some(Field::Json(Value::String(s))) => Ok(Some(s.clone())),
+            Some(Field::Json(v)) => Err(self.err(field, format!("expected a string, got {}", type_name(v)))),
         }
     }
 
@@ -121,12 +194,12 @@ impl Row<'_> {
     pub fn opt_number(&self, field: &str) -> Result<Option<f64>, FieldError> {
         let n = match self.raw(field) {
             None => return Ok(None),
-            Some(Value::Number(n)) => n.as_f64().unwrap_or(f64::NAN),
-            Some(Value::String(s)) if self.csv => s
+            Some(Field::Json(Value::Number(n))) => n.as_f64().unwrap_or(f64::NAN),
+            Some(Field::Text(s)) => s
                 .trim()
                 .parse::<f64>()
                 .map_err(|_| self.err(field, format!("`{s}` is not a number")))?,
-            Some(v) => return Err(self.err(field, format!("expected a number, got {}", type_name(v)))),
+            Some(Field::Json(v)) => return Err(self.err(field, format!("expected a number, got {}", type_name(v)))),
         };
         if n.is_finite() {
             Ok(Some(n))
@@ -139,23 +212,28 @@ impl Row<'_> {
     pub fn opt_bool(&self, field: &str) -> Result<Option<bool>, FieldError> {
         match self.raw(field) {
             None => Ok(None),
-            Some(Value::Bool(b)) => Ok(Some(*b)),
-            Some(Value::String(s)) if self.csv => match s.trim().to_ascii_lowercase().as_str() {
+            Some(Field::Json(Value::Bool(b))) => Ok(Some(*b)),
+            Some(Field::Text(s)) => match s.trim().to_ascii_lowercase().as_str() {
                 "true" | "1" | "yes" => Ok(Some(true)),
                 "false" | "0" | "no" => Ok(Some(false)),
                 _ => Err(self.err(field, format!("`{s}` is not a boolean"))),
             },
-            Some(v) => Err(self.err(field, format!("expected a boolean, got {}", type_name(v)))),
+            Some(Field::Json(v)) => Err(self.err(field, format!("expected a boolean, got {}", type_name(v)))),
         }
     }
 
-    /// Every column that is not a known field, in order.
-    #[must_use]
-    pub fn payload(&self, also_known: &[&str]) -> Map<String, Value> {
+    /// Every column that is neither a known field nor in `also_known`, in order.
+    pub fn payload_fields(&self, also_known: &'a [&'a str]) -> impl Iterator<Item = (&'a str, Field<'a>)> + '_ {
         self.fields
             .iter()
-            .filter(|(k, _)| !self.map.is_known_column(k) && !also_known.contains(&k.as_str()))
-            .map(|(k, v)| (k.clone(), v.clone()))
+            .filter(move |(k, _)| !self.map.is_known_column(k) && !also_known.contains(k))
+    }
+
+    /// The payload as a JSON object.
+    #[must_use]
+    pub fn payload(&self, also_known: &'a [&'a str]) -> Map<String, Value> {
+        self.payload_fields(also_known)
+            .map(|(k, v)| (k.to_string(), v.to_value()))
             .collect()
     }
 }

@@ -30,11 +30,10 @@ const SCHEMA_KEYS: [&str; 10] = [
 ];
 
 /// Parses one soft-label line.
-pub fn parse(ctx: &Ctx<'_>, row: &Row<'_>, line: usize, seen: &mut SeenItems) -> Result<ParsedItem, Vec<Issue>> {
+pub fn parse(ctx: &Ctx<'_>, row: &Row<'_>, obj: &Map<String, Value>, line: usize, seen: &mut SeenItems) -> Result<ParsedItem, Vec<Issue>> {
     let mut errs: Vec<Issue> = Vec::new();
     let mut err = |field: &str, m: String| errs.push(ctx.issue(line, field, m));
     let rubric = ctx.rubric;
-    let obj = row.fields;
     let item_id = row.id("item_id").map_err(|(f, m)| err(&f, m)).ok();
     let task = ctx.task(row, line).map_err(|e| err(&e.field, e.message)).ok();
 

@@ -1,8 +1,11 @@
-//! Reading an input file into lines: UTF-8 checked per line, BOM stripped, CRLF accepted.
+//! Reading an input file as a stream of lines: UTF-8 checked per line, BOM stripped, CRLF
+//! accepted, the whole file never held in memory.
 
+use std::fs::File;
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 
-use super::Issue;
+use super::{Issue, Issues};
 
 /// One line of an input file.
 pub struct Line<'a> {
@@ -14,49 +17,67 @@ pub struct Line<'a> {
     pub unterminated: bool,
 }
 
-/// Reads `path` whole. Fails with an issue naming the file when it cannot be read, and with one
-/// per line holding a byte that is not UTF-8.
-pub fn read(path: &Path, file: &str) -> Result<String, Vec<Issue>> {
-    let bytes = std::fs::read(path).map_err(|e| vec![Issue::new(file, 0, "file", format!("cannot read: {e}"))])?;
-    match String::from_utf8(bytes) {
-        Ok(mut text) => {
-            if text.starts_with('\u{feff}') {
-                text.drain(..3);
-            }
-            if text.trim().is_empty() {
-                return Err(vec![Issue::new(file, 1, "file", "the file is empty")]);
-            }
-            Ok(text)
-        }
-        Err(e) => {
-            let bytes = e.into_bytes();
-            let mut issues = Vec::new();
-            for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
-                if let Err(err) = std::str::from_utf8(line) {
-                    let at = err.valid_up_to();
-                    issues.push(Issue::new(
-                        file,
-                        i + 1,
-                        "encoding",
-                        format!("byte 0x{:02x} at column {} is not UTF-8", line[at], at + 1),
-                    ));
-                }
-            }
-            Err(issues)
-        }
-    }
+/// Opens `path` for buffered reading.
+pub fn open(path: &Path, file: &str) -> Result<BufReader<File>, Issue> {
+    File::open(path)
+        .map(|f| BufReader::with_capacity(1 << 16, f))
+        .map_err(|e| Issue::new(file, 0, "file", format!("cannot read: {e}")))
 }
 
-/// The non-blank lines of `text` with their numbers.
-pub fn lines(text: &str) -> impl Iterator<Item = Line<'_>> {
-    let ends_with_newline = text.ends_with('\n');
-    let count = text.lines().count();
-    text.lines().enumerate().filter_map(move |(i, raw)| {
-        let line = raw.strip_suffix('\r').unwrap_or(raw);
-        (!line.trim().is_empty()).then_some(Line {
-            number: i + 1,
-            text: line,
-            unterminated: i + 1 == count && !ends_with_newline,
-        })
-    })
+/// Calls `f` with every non-blank line. Lines that are not UTF-8 become issues, as does a file
+/// with no line at all. `progress` is told the bytes read.
+pub fn for_each_line(
+    mut reader: impl BufRead,
+    file: &str,
+    issues: &mut Issues,
+    progress: &mut dyn FnMut(u64),
+    mut f: impl FnMut(Line<'_>, &mut Issues) -> bool,
+) {
+    let mut buf = Vec::with_capacity(1024);
+    let mut number = 0;
+    let mut any = false;
+    loop {
+        buf.clear();
+        let n = match reader.read_until(b'\n', &mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) => {
+                issues.push(Issue::new(file, number + 1, "file", format!("cannot read: {e}")));
+                return;
+            }
+        };
+        progress(n as u64);
+        number += 1;
+        let unterminated = buf.last() != Some(&b'\n');
+        let mut bytes: &[u8] = &buf;
+        if number == 1 {
+            bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+        }
+        let bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+        let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+        let text = match std::str::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let at = e.valid_up_to();
+                issues.push(Issue::new(
+                    file,
+                    number,
+                    "encoding",
+                    format!("byte 0x{:02x} at column {} is not UTF-8", bytes[at], at + 1),
+                ));
+                any = true;
+                continue;
+            }
+        };
+        if text.trim().is_empty() {
+            continue;
+        }
+        any = true;
+        if !f(Line { number, text, unterminated }, issues) {
+            return;
+        }
+    }
+    if !any {
+        issues.push(Issue::new(file, 1, "file", "the file is empty"));
+    }
 }

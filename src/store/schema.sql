@@ -90,7 +90,8 @@ CREATE TABLE events (
 );
 CREATE INDEX events_item ON events (item_id);
 
--- Items per (task, class, flags, status): the queue header's counts without a scan.
+-- Items per (task, class, flags, status): the queue header's counts without a scan. An import
+-- adds its items in one statement at commit; status changes move them by trigger.
 CREATE TABLE queue_counts (
     batch_id INTEGER NOT NULL,
     task     TEXT NOT NULL,
@@ -143,12 +144,6 @@ BEGIN
     WHERE id = NEW.item_id;
 END;
 
-CREATE TRIGGER items_count_insert AFTER INSERT ON items
-BEGIN
-    INSERT INTO queue_counts (batch_id, task, class, flags, status, n)
-    VALUES (NEW.batch_id, NEW.task, NEW.class, NEW.flags, NEW.status, 1)
-    ON CONFLICT DO UPDATE SET n = n + 1;
-END;
 CREATE TRIGGER items_count_status AFTER UPDATE OF status ON items
 WHEN OLD.status != NEW.status
 BEGIN

@@ -17,6 +17,10 @@ pub struct ImportWriter<'a> {
     at: String,
     items: u64,
     judgments: u64,
+    /// Rowid of the first item this import wrote.
+    first_item: Option<i64>,
+    /// Decisions carried by the input, recorded at commit after the queue counts.
+    decisions: Vec<(i64, NewDecision)>,
 }
 
 /// Sort rank of a class in the queue's class order (most contested first).
@@ -88,6 +92,8 @@ impl Store {
             at: at.to_string(),
             items: 0,
             judgments: 0,
+            first_item: None,
+            decisions: Vec::new(),
         })
     }
 }
@@ -135,6 +141,7 @@ impl ImportWriter<'_> {
             other => other?,
         };
         let item_id = self.tx.last_insert_rowid();
+        self.first_item.get_or_insert(item_id);
         if let Panel::Judgments(js) = &item.panel {
             let mut stmt = self.tx.prepare_cached(
                 "INSERT INTO judgments (item_id, reviewer, label, raw_confidence, confidence, evidence, attributes)
@@ -151,7 +158,7 @@ impl ImportWriter<'_> {
             self.judgments += js.len() as u64;
         }
         if let Some(d) = decision {
-            super::decisions::insert(&self.tx, item_id, d, &self.actor, &self.at, None)?;
+            self.decisions.push((item_id, d.clone()));
         }
         self.items += 1;
         Ok(())
@@ -162,6 +169,18 @@ impl ImportWriter<'_> {
         if let Some(map) = details.as_object_mut() {
             map.insert("items".into(), self.items.into());
             map.insert("judgments".into(), self.judgments.into());
+        }
+        if let Some(first) = self.first_item {
+            self.tx.execute(
+                "INSERT INTO queue_counts (batch_id, task, class, flags, status, n)
+                 SELECT batch_id, task, class, flags, status, count(*) FROM items
+                 WHERE batch_id = ?1 AND id >= ?2 GROUP BY batch_id, task, class, flags, status
+                 ON CONFLICT DO UPDATE SET n = n + excluded.n",
+                params![self.batch_id, first],
+            )?;
+        }
+        for (item_id, d) in &self.decisions {
+            super::decisions::insert(&self.tx, *item_id, d, &self.actor, &self.at, None)?;
         }
         super::events::append(&self.tx, Some(self.batch_id), None, &self.actor, &self.at, "import", &details)?;
         self.tx.commit()?;
