@@ -19,7 +19,8 @@ pub fn run(db: &Path, files: &[PathBuf], rubric: &Path, batch: Option<String>, f
             .file_stem()
             .map_or_else(|| "batch".into(), |s| s.to_string_lossy().into_owned())
     });
-    let total: u64 = files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
+    // Two passes: a census of the rows, then the import itself.
+    let total: u64 = 2 * files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum::<u64>();
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new(total);
         bar.set_style(

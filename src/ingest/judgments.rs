@@ -5,20 +5,21 @@
 //! item field when it has one value per item. A column that differs within an item is a
 //! reviewer field when every reviewer has one value for it across all their rows and some
 //! reviewer has several rows (POPQUORN's annotator demographics); otherwise the difference is
-//! an error naming both rows.
+//! an error naming both rows. The [`Census`] of a first pass says which, and how many rows each
+//! item has: an item is handed on as soon as its last row arrives.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Read;
 
 use serde_json::{Map, Value};
 
-use super::rows::{FieldMap, Fields, Row};
-use super::{Ctx, Issue, Issues, MAX_ISSUES, ParsedItem, SeenItems};
+use super::census::Census;
+use super::rows::{Fields, Row};
+use super::{Ctx, Issue, Issues, ParsedItem, SeenItems};
 use crate::domain::model::{ItemRecord, Judgment, Panel};
-use crate::domain::rubric::Rubric;
 
-/// One judgment as held while its item is assembled: reviewer and label interned, so a
-/// million rows stay small.
+/// One judgment as held while its item is assembled, reviewer and label interned.
 struct Held {
     reviewer: u32,
     line: u32,
@@ -26,56 +27,45 @@ struct Held {
     /// Reported confidence on the rubric scale (validated); NaN when absent.
     raw: f64,
     evidence: Option<Box<str>>,
+    /// Reviewer fields of this row, when the input has any.
+    attributes: Option<Box<Map<String, Value>>>,
 }
 
 /// An item being assembled from its rows.
 struct Pending {
-    item_id: String,
     file: u16,
     line: u32,
+    expected: u32,
     payload: Map<String, Value>,
     gold_label: Option<String>,
     rows: Vec<Held>,
 }
 
-/// Whether one column holds a single value per reviewer.
-struct ReviewerColumn {
-    /// Every reviewer has shown one value so far.
-    consistent: bool,
-    /// Some reviewer has shown it on more than one row.
-    repeated: bool,
-    /// The value of each reviewer (cleared once inconsistent).
-    values: HashMap<u32, Value>,
-}
-
-/// Groups rows by item as they arrive.
-#[derive(Default)]
+/// Groups rows by item and hands each item on when its last row arrives.
 pub struct Grouper {
-    items: Vec<Pending>,
-    index: HashMap<String, usize>,
+    census: Census,
+    reviewer_fields: Vec<String>,
+    pending: HashMap<String, Pending>,
     files: Vec<String>,
     reviewers: Vec<String>,
     reviewer_ids: HashMap<String, u32>,
-    columns: HashMap<String, ReviewerColumn>,
-    /// Columns that differed within some item, with the first few places they did.
-    conflicts: HashMap<String, Vec<Issue>>,
 }
 
 /// The fields of one judgment row.
-struct Parsed {
-    item_id: String,
-    reviewer: String,
+struct Parsed<'a> {
+    item_id: Cow<'a, str>,
+    reviewer: Cow<'a, str>,
     label: u16,
     raw: Option<f64>,
     evidence: Option<String>,
     gold_label: Option<String>,
 }
 
-fn parse_row(ctx: &Ctx<'_>, row: &Row<'_>, line: usize) -> Result<Parsed, Vec<Issue>> {
+fn parse_row<'a>(ctx: &Ctx<'_>, row: &Row<'a>, line: usize) -> Result<Parsed<'a>, Vec<Issue>> {
     let mut errs = Vec::new();
-    let item_id = ctx.take(row.id("item_id"), line, &mut errs);
-    let reviewer = ctx.take(row.id("reviewer"), line, &mut errs);
-    let label = ctx.take(row.id("label"), line, &mut errs);
+    let item_id = ctx.take(row.key("item_id"), line, &mut errs);
+    let reviewer = ctx.take(row.key("reviewer"), line, &mut errs);
+    let label = ctx.take(row.key("label"), line, &mut errs);
     let raw = ctx.take(row.opt_number("confidence"), line, &mut errs).flatten();
     let evidence = ctx.take(row.opt_string("evidence"), line, &mut errs).flatten();
     let is_gold = ctx.take(row.opt_bool("is_gold"), line, &mut errs).flatten();
@@ -121,13 +111,26 @@ fn parse_row(ctx: &Ctx<'_>, row: &Row<'_>, line: usize) -> Result<Parsed, Vec<Is
 }
 
 impl Grouper {
-    fn intern(&mut self, reviewer: String) -> u32 {
-        if let Some(&id) = self.reviewer_ids.get(&reviewer) {
+    /// A grouper for the rows the census counted.
+    #[must_use]
+    pub fn new(census: Census) -> Grouper {
+        Grouper {
+            reviewer_fields: census.reviewer_fields(),
+            census,
+            pending: HashMap::new(),
+            files: Vec::new(),
+            reviewers: Vec::new(),
+            reviewer_ids: HashMap::new(),
+        }
+    }
+
+    fn intern(&mut self, reviewer: &str) -> u32 {
+        if let Some(&id) = self.reviewer_ids.get(reviewer) {
             return id;
         }
         let id = u32::try_from(self.reviewers.len()).unwrap_or(u32::MAX);
-        self.reviewers.push(reviewer.clone());
-        self.reviewer_ids.insert(reviewer, id);
+        self.reviewers.push(reviewer.to_string());
+        self.reviewer_ids.insert(reviewer.to_string(), id);
         id
     }
 
@@ -138,8 +141,8 @@ impl Grouper {
         u16::try_from(self.files.len() - 1).unwrap_or(u16::MAX)
     }
 
-    /// Adds one row, reporting its problems.
-    pub fn add(&mut self, ctx: &Ctx<'_>, row: &Row<'_>, line: usize, issues: &mut Issues) {
+    /// Adds one row, reporting its problems; hands the item to `emit` when it is complete.
+    pub fn add(&mut self, ctx: &Ctx<'_>, row: &Row<'_>, line: usize, issues: &mut Issues, seen: &mut SeenItems, emit: &mut dyn FnMut(ParsedItem, &Issues)) {
         let p = match parse_row(ctx, row, line) {
             Ok(p) => p,
             Err(errs) => {
@@ -147,147 +150,125 @@ impl Grouper {
                 return;
             }
         };
-        let reviewer = self.intern(p.reviewer);
-        self.track_reviewer_columns(reviewer, row);
+        let reviewer = self.intern(&p.reviewer);
+        let attributes = (!self.reviewer_fields.is_empty()).then(|| {
+            Box::new(
+                self.reviewer_fields
+                    .iter()
+                    .filter_map(|c| row.fields.get(c).map(|v| (c.clone(), v.to_value())))
+                    .collect::<Map<String, Value>>(),
+            )
+        });
         let held = Held {
             reviewer,
             line: u32::try_from(line).unwrap_or(u32::MAX),
             label: p.label,
             raw: p.raw.unwrap_or(f64::NAN),
             evidence: p.evidence.map(String::into_boxed_str),
+            attributes,
         };
-        let Some(&at) = self.index.get(&p.item_id) else {
+        let complete = if let Some(item) = self.pending.get_mut(p.item_id.as_ref()) {
+            let first = || format!("{}:{}", self.files[usize::from(item.file)], item.line);
+            if let Some(k) = item.rows.iter().find(|h| h.reviewer == reviewer) {
+                issues.push(ctx.issue(
+                    line,
+                    ctx.map.describe("reviewer"),
+                    format!("reviewer `{}` already judged item `{}` (line {})", p.reviewer, p.item_id, k.line),
+                ));
+                return;
+            }
+            if p.gold_label != item.gold_label {
+                issues.push(ctx.issue(line, ctx.map.describe("gold_label"), format!("differs from the item's row at {}", first())));
+                return;
+            }
+            let mut seen_columns = 0;
+            for (k, v) in row.payload_fields(&[]) {
+                if self.reviewer_fields.iter().any(|c| c == k) {
+                    continue;
+                }
+                seen_columns += 1;
+                if item.payload.get(k).is_none_or(|stored| !v.equals(stored)) {
+                    issues.push(ctx.issue(line, k, format!("payload of item `{}` differs from its row at {}", p.item_id, first())));
+                }
+            }
+            if seen_columns < item.payload.len() {
+                for k in item.payload.keys().filter(|k| row.fields.get(k).is_none()) {
+                    issues.push(ctx.issue(line, k.as_str(), format!("payload of item `{}` differs from its row at {}", p.item_id, first())));
+                }
+            }
+            item.rows.push(held);
+            item.rows.len() as u32 >= item.expected
+        } else {
             let file = self.file_index(ctx.file);
-            self.index.insert(p.item_id.clone(), self.items.len());
-            self.items.push(Pending {
-                item_id: p.item_id,
+            let expected = self.census.rows(&p.item_id);
+            let mut payload = row.payload(&[]);
+            payload.retain(|k, _| !self.reviewer_fields.contains(k));
+            let pending = Pending {
                 file,
                 line: held.line,
-                payload: row.payload(&[]),
+                expected,
+                payload,
                 gold_label: p.gold_label,
                 rows: vec![held],
-            });
-            return;
+            };
+            let complete = expected <= 1;
+            self.pending.insert(p.item_id.clone().into_owned(), pending);
+            complete
         };
-        let item = &mut self.items[at];
-        let first = format!("{}:{}", self.files[usize::from(item.file)], item.line);
-        if let Some(k) = item.rows.iter().find(|h| h.reviewer == reviewer) {
-            issues.push(ctx.issue(
-                line,
-                ctx.map.describe("reviewer"),
-                format!(
-                    "reviewer `{}` already judged item `{}` (line {})",
-                    self.reviewers[reviewer as usize], item.item_id, k.line
-                ),
-            ));
+        if complete {
+            if let Some((item_id, pending)) = self.pending.remove_entry(p.item_id.as_ref()) {
+                self.emit(ctx, item_id, pending, issues, seen, emit);
+            }
+        }
+    }
+
+    fn emit(&self, ctx: &Ctx<'_>, item_id: String, p: Pending, issues: &mut Issues, seen: &mut SeenItems, emit: &mut dyn FnMut(ParsedItem, &Issues)) {
+        let at = Ctx { file: &self.files[usize::from(p.file)], rubric: ctx.rubric, map: ctx.map };
+        if let Err(e) = at.first_sighting(seen, &item_id, p.line as usize) {
+            issues.push(e);
             return;
         }
-        if p.gold_label != item.gold_label {
-            issues.push(ctx.issue(line, ctx.map.describe("gold_label"), format!("differs from the item's row at {first}")));
+        if !issues.list().is_empty() {
             return;
         }
-        let mut differing: Vec<&str> = row
-            .payload_fields(&[])
-            .filter(|(k, v)| item.payload.get(*k).is_none_or(|stored| !v.equals(stored)))
-            .map(|(k, _)| k)
+        let rubric = ctx.rubric;
+        let judgments = p
+            .rows
+            .into_iter()
+            .map(|h| {
+                let raw = (!h.raw.is_nan()).then_some(h.raw);
+                Judgment {
+                    reviewer: self.reviewers[h.reviewer as usize].clone(),
+                    label: rubric.labels[usize::from(h.label)].id.clone(),
+                    raw_confidence: raw,
+                    confidence: raw.and_then(|c| rubric.confidence.normalize(c).ok()),
+                    evidence: h.evidence.map(String::from),
+                    attributes: h.attributes.map(|a| *a).unwrap_or_default(),
+                }
+            })
             .collect();
-        let present: Vec<&str> = row.payload_fields(&[]).map(|(k, _)| k).collect();
-        differing.extend(item.payload.keys().map(String::as_str).filter(|k| !present.contains(k)));
-        for column in differing {
-            let places = self.conflicts.entry(column.to_string()).or_default();
-            if places.len() < MAX_ISSUES {
-                let message = format!("payload of item `{}` differs from its row at {first}", item.item_id);
-                places.push(ctx.issue(line, column, message));
-            }
-        }
-        item.rows.push(held);
+        let record = ItemRecord {
+            item_id,
+            task: rubric.task.clone(),
+            payload: p.payload,
+            gold_label: p.gold_label,
+            panel: Panel::Judgments(judgments),
+        };
+        emit(ParsedItem { record, decision: None }, issues);
     }
 
-    fn track_reviewer_columns(&mut self, reviewer: u32, row: &Row<'_>) {
-        for (column, value) in row.payload_fields(&[]) {
-            if !self.columns.contains_key(column) {
-                let fresh = ReviewerColumn { consistent: true, repeated: false, values: HashMap::new() };
-                self.columns.insert(column.to_string(), fresh);
-            }
-            let Some(track) = self.columns.get_mut(column) else { continue };
-            if !track.consistent {
-                continue;
-            }
-            match track.values.get(&reviewer) {
-                None => {
-                    track.values.insert(reviewer, value.to_value());
-                }
-                Some(v) if value.equals(v) => track.repeated = true,
-                Some(_) => {
-                    track.consistent = false;
-                    track.values = HashMap::new();
-                }
-            }
-        }
-    }
-
-    /// Hands every grouped item to `emit`, after checking ids against the other shapes' items
-    /// and sorting each differing column into reviewer field or conflict.
-    pub fn finish(mut self, rubric: &Rubric, map: &FieldMap, seen: &mut SeenItems, issues: &mut Issues, emit: &mut dyn FnMut(ParsedItem, &Issues)) {
-        let mut reviewer_fields: Vec<String> = Vec::new();
-        let mut conflicts: Vec<(String, Vec<Issue>)> = self.conflicts.drain().collect();
-        conflicts.sort_by(|a, b| a.0.cmp(&b.0));
-        for (column, places) in conflicts {
-            match self.columns.get(&column) {
-                Some(t) if t.consistent && t.repeated => reviewer_fields.push(column),
-                _ => places.into_iter().for_each(|c| issues.push(c)),
-            }
-        }
-        for mut p in std::mem::take(&mut self.items) {
-            let ctx = Ctx { file: &self.files[usize::from(p.file)], rubric, map };
-            if let Err(e) = ctx.first_sighting(seen, &p.item_id, p.line as usize) {
-                issues.push(e);
-                continue;
-            }
-            if !issues.list().is_empty() {
-                continue;
-            }
-            p.payload.retain(|k, _| !reviewer_fields.contains(k));
-            let judgments = p
-                .rows
-                .into_iter()
-                .map(|h| {
-                    let raw = (!h.raw.is_nan()).then_some(h.raw);
-                    let mut attributes = Map::new();
-                    for column in &reviewer_fields {
-                        if let Some(v) = self.columns.get(column).and_then(|t| t.values.get(&h.reviewer)) {
-                            attributes.insert(column.clone(), v.clone());
-                        }
-                    }
-                    Judgment {
-                        reviewer: self.reviewers[h.reviewer as usize].clone(),
-                        label: rubric.labels[usize::from(h.label)].id.clone(),
-                        raw_confidence: raw,
-                        confidence: raw.and_then(|c| rubric.confidence.normalize(c).ok()),
-                        evidence: h.evidence.map(String::from),
-                        attributes,
-                    }
-                })
-                .collect();
-            emit(
-                ParsedItem {
-                    record: ItemRecord {
-                        item_id: p.item_id,
-                        task: rubric.task.clone(),
-                        payload: p.payload,
-                        gold_label: p.gold_label,
-                        panel: Panel::Judgments(judgments),
-                    },
-                    decision: None,
-                },
-                issues,
-            );
+    /// Hands on the items whose rows did not all arrive (only when rows were refused).
+    pub fn finish(mut self, ctx: &Ctx<'_>, issues: &mut Issues, seen: &mut SeenItems, emit: &mut dyn FnMut(ParsedItem, &Issues)) {
+        let mut left: Vec<(String, Pending)> = self.pending.drain().collect();
+        left.sort_by_key(|(_, p)| (p.file, p.line));
+        for (item_id, p) in left {
+            self.emit(ctx, item_id, p, issues, seen, emit);
         }
     }
 }
 
-/// Reads judgment rows from CSV (header row first), streaming.
-pub fn read_csv(ctx: &Ctx<'_>, reader: impl Read, rows: &mut Grouper, issues: &mut Issues, progress: &mut dyn FnMut(u64)) {
+/// Streams the rows of a judgment-row CSV (header first) to `f`.
+pub fn each_csv_row(ctx: &Ctx<'_>, reader: impl Read, issues: &mut Issues, progress: &mut dyn FnMut(u64), mut f: impl FnMut(&Row<'_>, usize, &mut Issues)) {
     let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(reader);
     let headers: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|s| s.trim_start_matches('\u{feff}').to_string()).collect(),
@@ -344,6 +325,6 @@ pub fn read_csv(ctx: &Ctx<'_>, reader: impl Read, rows: &mut Grouper, issues: &m
             reported = byte;
         }
         let row = Row { fields: Fields::Csv { headers: &headers, record: &record }, map: ctx.map };
-        rows.add(ctx, &row, line, issues);
+        f(&row, line, issues);
     }
 }

@@ -3,6 +3,7 @@
 //! reported as `FILE:LINE: field: what is wrong` (up to a cap), and nothing is written unless
 //! there is none.
 
+mod census;
 mod counts;
 mod judgments;
 mod rows;
@@ -149,7 +150,8 @@ pub fn parse_files<E>(
     mut sink: impl FnMut(ParsedItem) -> Result<(), E>,
 ) -> Result<(), Failure<E>> {
     let mut issues = Issues::default();
-    let mut rows = judgments::Grouper::default();
+    let census = take_census(paths, rubric, format, map, &mut on_progress);
+    let mut rows = judgments::Grouper::new(census);
     let mut seen = SeenItems::new();
     let mut sink_error = None;
     let mut emit = |item: ParsedItem, issues: &Issues| {
@@ -169,13 +171,14 @@ pub fn parse_files<E>(
             }
         };
         let ctx = Ctx { file: &file, rubric, map };
-        let is_csv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-        if is_csv {
+        if is_csv(path) {
             if matches!(format, Format::Soft | Format::Counts) {
                 issues.push(Issue::new(&file, 1, "file", format!("CSV holds judgment rows, not {}", format.name())));
                 continue;
             }
-            judgments::read_csv(&ctx, reader, &mut rows, &mut issues, &mut on_progress);
+            judgments::each_csv_row(&ctx, reader, &mut issues, &mut on_progress, |row, line, issues| {
+                rows.add(&ctx, row, line, issues, &mut seen, &mut emit);
+            });
         } else {
             read_jsonl(&ctx, reader, format, &mut rows, &mut seen, &mut issues, &mut on_progress, &mut emit);
         }
@@ -183,7 +186,8 @@ pub fn parse_files<E>(
             break;
         }
     }
-    rows.finish(rubric, map, &mut seen, &mut issues, &mut emit);
+    let ctx = Ctx { file: "", rubric, map };
+    rows.finish(&ctx, &mut issues, &mut seen, &mut emit);
     if let Some(e) = sink_error {
         return Err(Failure::Sink(e));
     }
@@ -193,6 +197,41 @@ pub fn parse_files<E>(
         issues.list.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         Err(Failure::Input(issues))
     }
+}
+
+fn is_csv(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+}
+
+/// The first pass: counts the judgment rows of every item and learns which columns are
+/// reviewer fields. Problems are left to the second pass, which reports them.
+fn take_census(paths: &[&Path], rubric: &Rubric, format: Format, map: &FieldMap, progress: &mut dyn FnMut(u64)) -> census::Census {
+    let mut census = census::Census::default();
+    if matches!(format, Format::Soft | Format::Counts) {
+        return census;
+    }
+    let mut ignored = Issues::default();
+    for path in paths {
+        let file = path.display().to_string();
+        let Ok(reader) = source::open(path, &file) else { continue };
+        let ctx = Ctx { file: &file, rubric, map };
+        if is_csv(path) {
+            judgments::each_csv_row(&ctx, reader, &mut ignored, progress, |row, _, _| census.add(row));
+        } else {
+            source::for_each_line(reader, &file, &mut ignored, progress, |line, _| {
+                if let Ok(obj) = serde_json::from_str::<Map<String, Value>>(line.text) {
+                    match shape_of(&obj, map) {
+                        Some(Format::Judgments) => census.add(&Row { fields: Fields::Json(&obj), map }),
+                        Some(_) => return false,
+                        None => {}
+                    }
+                }
+                true
+            });
+        }
+        ignored = Issues::default();
+    }
+    census
 }
 
 /// Parses `paths` into a list of items (small inputs and tests; imports stream instead).
@@ -317,7 +356,7 @@ fn read_jsonl(
             Format::Soft => soft::parse(ctx, &row, &obj, line.number, seen),
             Format::Counts => counts::parse(ctx, &row, &obj, line.number, seen),
             Format::Judgments | Format::Auto => {
-                rows.add(ctx, &row, line.number, issues);
+                rows.add(ctx, &row, line.number, issues, seen, emit);
                 return true;
             }
         };

@@ -1,6 +1,7 @@
 //! Field access on one input row (a JSON object or a CSV record) under `--map` renames, with
 //! typed getters that name the field and the column in their errors.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde_json::{Map, Value};
@@ -169,13 +170,18 @@ impl<'a> Row<'a> {
 
     /// A required identifier: a non-empty string, or an integer taken as its decimal text.
     pub fn id(&self, field: &str) -> Result<String, FieldError> {
+        self.key(field).map(Cow::into_owned)
+    }
+
+    /// [`Row::id`], borrowed where it can be.
+    pub fn key(&self, field: &str) -> Result<Cow<'a, str>, FieldError> {
         match self.raw(field) {
             None => Err(self.err(field, "missing")),
             Some(Field::Text(s)) if s.trim().is_empty() => Err(self.err(field, "empty")),
             Some(Field::Json(Value::String(s))) if s.trim().is_empty() => Err(self.err(field, "empty")),
-            Some(Field::Text(s)) => Ok(s.to_string()),
-            Some(Field::Json(Value::String(s))) => Ok(s.clone()),
-            Some(Field::Json(Value::Number(n))) if n.is_i64() || n.is_u64() => Ok(n.to_string()),
+            Some(Field::Text(s)) => Ok(Cow::Borrowed(s)),
+            Some(Field::Json(Value::String(s))) => Ok(Cow::Borrowed(s)),
+            Some(Field::Json(Value::Number(n))) if n.is_i64() || n.is_u64() => Ok(Cow::Owned(n.to_string())),
             Some(Field::Json(v)) => Err(self.err(field, format!("expected a string, got {}", type_name(v)))),
         }
     }
