@@ -91,7 +91,7 @@ impl Store {
         if let Panel::Judgments(js) = &mut record.panel {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT reviewer, label, raw_confidence, confidence, evidence, attributes FROM judgments
-                 WHERE item_id = ?1 ORDER BY id",
+                 WHERE item_id = ?1 ORDER BY seq",
             )?;
             for j in stmt.query_map(params![head.id], |r| judgment_from_row(r, 0))? {
                 js.extend(j?);
@@ -126,7 +126,7 @@ impl Store {
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {ITEM_COLUMNS}, j.reviewer, j.label, j.raw_confidence, j.confidence, j.evidence, j.attributes
              FROM items i LEFT JOIN judgments j ON j.item_id = i.id
-             WHERE i.batch_id = ?1 ORDER BY i.item_key, j.id"
+             WHERE i.batch_id = ?1 ORDER BY i.item_key, j.seq"
         ))?;
         let mut rows = stmt.query(params![batch.id])?;
         let mut current: Option<ItemHead> = None;

@@ -51,17 +51,18 @@ CREATE INDEX items_queue_entropy ON items (batch_id, neg_entropy, item_key);
 CREATE INDEX items_queue_confidence ON items (batch_id, conf_key, item_key);
 CREATE INDEX items_queue_class ON items (batch_id, class_rank, neg_entropy, item_key);
 
+-- Clustered by item: an item's judgments sit together, in panel order, with no second index.
 CREATE TABLE judgments (
-    id             INTEGER PRIMARY KEY,
     item_id        INTEGER NOT NULL REFERENCES items(id),
+    seq            INTEGER NOT NULL,
     reviewer       TEXT NOT NULL,
     label          TEXT NOT NULL,
     raw_confidence REAL,
     confidence     REAL CHECK (confidence IS NULL OR (confidence >= 0 AND confidence <= 1)),
     evidence       TEXT,
-    attributes     TEXT NOT NULL DEFAULT '{}'
-);
-CREATE INDEX judgments_item ON judgments (item_id);
+    attributes     TEXT NOT NULL DEFAULT '{}',
+    PRIMARY KEY (item_id, seq)
+) WITHOUT ROWID;
 
 CREATE TABLE decisions (
     id          INTEGER PRIMARY KEY,

@@ -144,16 +144,16 @@ impl ImportWriter<'_> {
         self.first_item.get_or_insert(item_id);
         if let Panel::Judgments(js) = &item.panel {
             let mut stmt = self.tx.prepare_cached(
-                "INSERT INTO judgments (item_id, reviewer, label, raw_confidence, confidence, evidence, attributes)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO judgments (item_id, seq, reviewer, label, raw_confidence, confidence, evidence, attributes)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?;
-            for j in js {
+            for (seq, j) in js.iter().enumerate() {
                 let attributes = if j.attributes.is_empty() {
                     "{}".to_string()
                 } else {
                     serde_json::to_string(&j.attributes).map_err(|e| StoreError::User(e.to_string()))?
                 };
-                stmt.execute(params![item_id, j.reviewer, j.label, j.raw_confidence, j.confidence, j.evidence, attributes])?;
+                stmt.execute(params![item_id, seq as i64, j.reviewer, j.label, j.raw_confidence, j.confidence, j.evidence, attributes])?;
             }
             self.judgments += js.len() as u64;
         }
