@@ -77,22 +77,37 @@ pub fn summarize(panel: &Panel, rubric: &Rubric, gold_label: Option<&str>) -> Su
     summarize_counts(counts, mean_confidence(panel), rubric, gold_label)
 }
 
-/// Derives the summary from label counts and a mean confidence.
+/// The figures that follow from label counts alone: shares, entropy, plurality and class.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Classification {
+    /// Share per rubric label, in rubric order.
+    pub shares: Vec<f64>,
+    /// Number of judgments.
+    pub reviewer_count: u64,
+    /// Index of the plurality label (the first in rubric order when tied); `None` when empty.
+    pub top: Option<usize>,
+    /// Whether two or more labels share the top count.
+    pub tied: bool,
+    /// Share of the plurality label.
+    pub top_share: f64,
+    /// Shannon entropy in bits.
+    pub entropy_bits: f64,
+    /// Entropy as a fraction of log2 K.
+    pub normalized_entropy: f64,
+    /// Disagreement class.
+    pub class: DisagreementClass,
+}
+
+/// Classifies label counts (rubric order) under the rubric's thresholds.
 #[must_use]
-pub fn summarize_counts(
-    counts: Vec<u64>,
-    mean_confidence: Option<f64>,
-    rubric: &Rubric,
-    gold_label: Option<&str>,
-) -> Summary {
+pub fn classify(counts: &[u64], rubric: &Rubric) -> Classification {
     let reviewer_count: u64 = counts.iter().sum();
-    let shares = shares(&counts);
+    let shares = shares(counts);
     let max = counts.iter().copied().max().unwrap_or(0);
     let top = (reviewer_count > 0).then(|| counts.iter().position(|&c| c == max)).flatten();
     let tied = reviewer_count > 0 && counts.iter().filter(|&&c| c == max).count() > 1;
     let top_share = top.map_or(0.0, |i| shares[i]);
     let entropy = entropy_bits(&shares);
-    let norm = normalized_entropy(entropy, counts.len());
     let d = rubric.disagreement;
     let class = if reviewer_count < u64::from(d.min_reviewers) || tied {
         DisagreementClass::Unresolved
@@ -103,6 +118,37 @@ pub fn summarize_counts(
     } else {
         DisagreementClass::Major
     };
+    Classification {
+        normalized_entropy: normalized_entropy(entropy, counts.len()),
+        shares,
+        reviewer_count,
+        top,
+        tied,
+        top_share,
+        entropy_bits: entropy,
+        class,
+    }
+}
+
+/// Derives the summary from label counts and a mean confidence.
+#[must_use]
+pub fn summarize_counts(
+    counts: Vec<u64>,
+    mean_confidence: Option<f64>,
+    rubric: &Rubric,
+    gold_label: Option<&str>,
+) -> Summary {
+    let Classification {
+        shares,
+        reviewer_count,
+        top,
+        tied,
+        top_share,
+        entropy_bits: entropy,
+        normalized_entropy: norm,
+        class,
+    } = classify(&counts, rubric);
+    let d = rubric.disagreement;
     let mut flags = Vec::new();
     let t = rubric.flags;
     if norm + EPS >= t.high_entropy {

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::domain::decision::{DecisionKind, current_decision, default_reason, hard_label_reason};
 use crate::domain::model::Panel;
 use crate::domain::rubric::Rubric;
-use crate::domain::triage::summarize;
+use crate::domain::triage::{classify, panel_counts};
 use crate::store::{Batch, Store, StoreError, StoredItem};
 
 /// One export line, borrowing from the stored item.
@@ -73,7 +73,7 @@ impl<'a> ExportLine<'a> {
     #[must_use]
     pub fn new(item: &'a StoredItem, rubric: &'a Rubric) -> ExportLine<'a> {
         let record = &item.record;
-        let summary = summarize(&record.panel, rubric, None);
+        let summary = classify(&panel_counts(&record.panel, rubric), rubric);
         let rationales = match &record.panel {
             Panel::Judgments(js) => js
                 .iter()
