@@ -5,6 +5,7 @@
 //! - the floor: the `sqlite3` shell's `.import` of the same CSV into a bare table;
 //! - `dissent`'s import of it (parse, group, every summary, one transaction);
 //! - `dissent`'s export of the 200k items to JSONL.
+//!
 //! Set `DISSENT_BENCH_ITEMS` for another size.
 
 use std::io::{BufWriter, Write};
@@ -51,7 +52,11 @@ fn generate(path: &Path, items: usize) -> std::io::Result<()> {
         let base = (rng.next() % 3) as usize;
         let spread = rng.next() % 4; // 0: unanimous … 3: wide split
         for r in 0..REVIEWERS {
-            let label = if rng.next() % 4 < spread { labels[(rng.next() % 3) as usize] } else { labels[base] };
+            let label = if rng.next() % 4 < spread {
+                labels[(rng.next() % 3) as usize]
+            } else {
+                labels[base]
+            };
             let conf = 1 + rng.next() % 5;
             writeln!(
                 w,
@@ -66,10 +71,20 @@ fn generate(path: &Path, items: usize) -> std::io::Result<()> {
 
 fn child(args: &[&str]) -> (f64, String) {
     let start = Instant::now();
-    let out = Command::new(std::env::current_exe().expect("bench exe")).args(args).output().expect("child");
+    let out = Command::new(std::env::current_exe().expect("bench exe"))
+        .args(args)
+        .output()
+        .expect("child");
     let secs = start.elapsed().as_secs_f64();
-    assert!(out.status.success(), "child {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    (secs, String::from_utf8_lossy(&out.stdout).trim().to_string())
+    assert!(
+        out.status.success(),
+        "child {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (
+        secs,
+        String::from_utf8_lossy(&out.stdout).trim().to_string(),
+    )
 }
 
 fn main() {
@@ -79,8 +94,18 @@ fn main() {
             let rubric = Rubric::parse(RUBRIC).expect("rubric");
             let mut store = Store::open(Path::new(&args[3])).expect("db");
             let file = PathBuf::from(&args[2]);
-            let done = import_files(&mut store, &[file.as_path()], &rubric, "bench", Format::Auto, &FieldMap::default(), "bench", "2026-01-01T00:00:00Z", |_| {})
-                .expect("import");
+            let done = import_files(
+                &mut store,
+                &[file.as_path()],
+                &rubric,
+                "bench",
+                Format::Auto,
+                &FieldMap::default(),
+                "bench",
+                "2026-01-01T00:00:00Z",
+                |_| {},
+            )
+            .expect("import");
             println!("{} {} {:.1}", done.items, done.judgments, peak_rss_mib());
             return;
         }
@@ -93,12 +118,20 @@ fn main() {
         }
         _ => {}
     }
-    let items: usize = std::env::var("DISSENT_BENCH_ITEMS").ok().and_then(|v| v.parse().ok()).unwrap_or(200_000);
+    let items: usize = std::env::var("DISSENT_BENCH_ITEMS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200_000);
     let dir = tempfile::tempdir().expect("tempdir");
     let csv = dir.path().join("judgments.csv");
     generate(&csv, items).expect("generate");
-    let size_mib = std::fs::metadata(&csv).map(|m| m.len() as f64 / 1048576.0).unwrap_or(0.0);
-    println!("synthetic batch: {items} items × {REVIEWERS} reviewers = {} judgment rows, {size_mib:.1} MiB CSV", items * REVIEWERS);
+    let size_mib = std::fs::metadata(&csv)
+        .map(|m| m.len() as f64 / 1048576.0)
+        .unwrap_or(0.0);
+    println!(
+        "synthetic batch: {items} items × {REVIEWERS} reviewers = {} judgment rows, {size_mib:.1} MiB CSV",
+        items * REVIEWERS
+    );
 
     let floor_db = dir.path().join("floor.db");
     let start = Instant::now();
@@ -115,25 +148,50 @@ fn main() {
     };
 
     let db = dir.path().join("bench.db");
-    let (import_secs, out) = child(&["child-import", csv.to_str().expect("path"), db.to_str().expect("path")]);
-    let import_rss: f64 = out.split(' ').nth(2).and_then(|v| v.parse().ok()).unwrap_or(f64::NAN);
+    let (import_secs, out) = child(&[
+        "child-import",
+        csv.to_str().expect("path"),
+        db.to_str().expect("path"),
+    ]);
+    let import_rss: f64 = out
+        .split(' ')
+        .nth(2)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(f64::NAN);
     let jsonl = dir.path().join("export.jsonl");
-    let (export_secs, out) = child(&["child-export", db.to_str().expect("path"), jsonl.to_str().expect("path")]);
-    let export_rss: f64 = out.split(' ').nth(1).and_then(|v| v.parse().ok()).unwrap_or(f64::NAN);
+    let (export_secs, out) = child(&[
+        "child-export",
+        db.to_str().expect("path"),
+        jsonl.to_str().expect("path"),
+    ]);
+    let export_rss: f64 = out
+        .split(' ')
+        .nth(1)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(f64::NAN);
 
     println!();
     println!("| step | time | rate | peak RSS |");
     println!("|---|---|---|---|");
     if let Some(f) = floor_secs {
-        println!("| sqlite3 `.import` into a bare table (floor) | {f:.2} s | {:.0} rows/s | – |", (items * REVIEWERS) as f64 / f);
+        println!(
+            "| sqlite3 `.import` into a bare table (floor) | {f:.2} s | {:.0} rows/s | – |",
+            (items * REVIEWERS) as f64 / f
+        );
     }
     println!(
         "| dissent import (parse + summaries + indexes, one transaction) | {import_secs:.2} s | {:.0} rows/s | {import_rss:.0} MiB |",
         (items * REVIEWERS) as f64 / import_secs
     );
-    println!("| dissent export to JSONL | {export_secs:.2} s | {:.0} items/s | {export_rss:.0} MiB |", items as f64 / export_secs);
+    println!(
+        "| dissent export to JSONL | {export_secs:.2} s | {:.0} items/s | {export_rss:.0} MiB |",
+        items as f64 / export_secs
+    );
     if let Some(f) = floor_secs {
         println!("\nimport / floor = {:.2}× (target ≤ 1.5×)", import_secs / f);
     }
-    println!("export = {:.0} items/s (target ≥ 300k); peak RSS import {import_rss:.0} MiB, export {export_rss:.0} MiB (target < 150)", items as f64 / export_secs);
+    println!(
+        "export = {:.0} items/s (target ≥ 300k); peak RSS import {import_rss:.0} MiB, export {export_rss:.0} MiB (target < 150)",
+        items as f64 / export_secs
+    );
 }

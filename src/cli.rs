@@ -37,8 +37,9 @@ pub struct ActorArg {
     pub actor: Option<String>,
 }
 
-/// The subcommands.
+/// The subcommands. Their fields are documented by their `--help` text.
 #[derive(Debug, Subcommand)]
+#[allow(missing_docs)]
 pub enum Command {
     /// Open the console on a batch
     Review {

@@ -1,10 +1,15 @@
 //! `dissent`: review and adjudicate soft-label data without losing the panel record.
+//!
+//! Layers, inner to outer: [`domain`] (pure rules and metrics), [`store`] (all SQL),
+//! [`ingest`] and [`export`] (files in and out), [`commands`] and [`cli`] (the command line).
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
-pub mod domain;
-pub mod store;
-pub mod ingest;
-pub mod export;
-pub mod text;
 pub mod cli;
 pub mod commands;
+pub mod domain;
+pub mod export;
+pub mod ingest;
+pub mod store;
+pub mod text;

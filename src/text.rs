@@ -51,7 +51,10 @@ mod tests {
 
     #[test]
     fn plain_text_is_borrowed_and_newlines_kept_on_request() {
-        assert!(matches!(inert("plain", false), std::borrow::Cow::Borrowed(_)));
+        assert!(matches!(
+            inert("plain", false),
+            std::borrow::Cow::Borrowed(_)
+        ));
         assert_eq!(inert("a\nb", true), "a\nb");
         assert_eq!(inert("a\nb", false), "a↵b");
     }

@@ -26,7 +26,9 @@ fn issues_for(name: &str, content: &[u8], format: Format, maps: &[&str]) -> Vec<
 
 fn assert_issue(issues: &[String], expected_prefix: &str, contains: &str) {
     assert!(
-        issues.iter().any(|i| i.starts_with(expected_prefix) && i.contains(contains)),
+        issues
+            .iter()
+            .any(|i| i.starts_with(expected_prefix) && i.contains(contains)),
         "no issue starting {expected_prefix:?} containing {contains:?} in {issues:#?}"
     );
 }
@@ -36,7 +38,11 @@ const ROW: &str = r#"{"item_id":"x","reviewer":"A","label":"mild"}"#;
 #[test]
 fn malformed_json_names_the_line() {
     let text = format!("{ROW}\n{{\"item_id\": \"y\", \"reviewer\": }}\n");
-    assert_issue(&issues_for("a.jsonl", text.as_bytes(), Format::Auto, &[]), "a.jsonl:2: line:", "malformed JSON");
+    assert_issue(
+        &issues_for("a.jsonl", text.as_bytes(), Format::Auto, &[]),
+        "a.jsonl:2: line:",
+        "malformed JSON",
+    );
 }
 
 #[test]
@@ -46,15 +52,35 @@ fn wrong_types_name_the_field() {
 {"item_id":"z","reviewer":{"n":1},"label":"mild"}
 "#;
     let issues = issues_for("t.jsonl", text.as_bytes(), Format::Auto, &[]);
-    assert_issue(&issues, "t.jsonl:1: item_id:", "expected a string, got an array");
-    assert_issue(&issues, "t.jsonl:2: confidence:", "expected a number, got a string");
-    assert_issue(&issues, "t.jsonl:3: reviewer:", "expected a string, got an object");
+    assert_issue(
+        &issues,
+        "t.jsonl:1: item_id:",
+        "expected a string, got an array",
+    );
+    assert_issue(
+        &issues,
+        "t.jsonl:2: confidence:",
+        "expected a number, got a string",
+    );
+    assert_issue(
+        &issues,
+        "t.jsonl:3: reviewer:",
+        "expected a string, got an object",
+    );
 }
 
 #[test]
 fn empty_file_is_refused() {
-    assert_issue(&issues_for("e.jsonl", b"", Format::Auto, &[]), "e.jsonl:1: file:", "empty");
-    assert_issue(&issues_for("e.csv", b"\n\n", Format::Auto, &[]), "e.csv:1: file:", "empty");
+    assert_issue(
+        &issues_for("e.jsonl", b"", Format::Auto, &[]),
+        "e.jsonl:1: file:",
+        "empty",
+    );
+    assert_issue(
+        &issues_for("e.csv", b"\n\n", Format::Auto, &[]),
+        "e.csv:1: file:",
+        "empty",
+    );
 }
 
 #[test]
@@ -71,7 +97,10 @@ fn missing_required_fields_are_named() {
 
 #[test]
 fn label_outside_the_rubric_is_refused() {
-    let text = format!("{ROW}\n{}\n", r#"{"item_id":"x","reviewer":"B","label":"catastrophic"}"#);
+    let text = format!(
+        "{ROW}\n{}\n",
+        r#"{"item_id":"x","reviewer":"B","label":"catastrophic"}"#
+    );
     assert_issue(
         &issues_for("l.jsonl", text.as_bytes(), Format::Auto, &[]),
         "l.jsonl:2: label:",
@@ -81,7 +110,10 @@ fn label_outside_the_rubric_is_refused() {
 
 #[test]
 fn same_reviewer_twice_on_one_item_is_refused() {
-    let text = format!("{ROW}\n{}\n", r#"{"item_id":"x","reviewer":"A","label":"severe"}"#);
+    let text = format!(
+        "{ROW}\n{}\n",
+        r#"{"item_id":"x","reviewer":"A","label":"severe"}"#
+    );
     assert_issue(
         &issues_for("d.jsonl", text.as_bytes(), Format::Auto, &[]),
         "d.jsonl:2: reviewer:",
@@ -95,16 +127,32 @@ fn confidence_off_the_scale_or_nan_is_refused() {
 {"item_id":"x","reviewer":"B","label":"mild","confidence":0.5}
 "#;
     let issues = issues_for("c.jsonl", text.as_bytes(), Format::Auto, &[]);
-    assert_issue(&issues, "c.jsonl:1: confidence:", "outside the rubric scale [1, 5]");
-    assert_issue(&issues, "c.jsonl:2: confidence:", "outside the rubric scale");
+    assert_issue(
+        &issues,
+        "c.jsonl:1: confidence:",
+        "outside the rubric scale [1, 5]",
+    );
+    assert_issue(
+        &issues,
+        "c.jsonl:2: confidence:",
+        "outside the rubric scale",
+    );
     let csv = "item_id,reviewer,label,confidence\nx,A,mild,NaN\n";
-    assert_issue(&issues_for("c.csv", csv.as_bytes(), Format::Auto, &[]), "c.csv:2: confidence:", "not a finite number");
+    assert_issue(
+        &issues_for("c.csv", csv.as_bytes(), Format::Auto, &[]),
+        "c.csv:2: confidence:",
+        "not a finite number",
+    );
 }
 
 #[test]
 fn negative_counts_are_refused() {
     let text = r#"{"item_id":"x","counts":{"mild":2,"moderate":-1}}"#;
-    assert_issue(&issues_for("n.jsonl", text.as_bytes(), Format::Auto, &[]), "n.jsonl:1: counts.moderate:", "negative count -1");
+    assert_issue(
+        &issues_for("n.jsonl", text.as_bytes(), Format::Auto, &[]),
+        "n.jsonl:1: counts.moderate:",
+        "negative count -1",
+    );
 }
 
 #[test]
@@ -126,18 +174,32 @@ fn a_field_constant_per_reviewer_is_a_reviewer_field_not_a_conflict() {
     let csv = "id,user,score,text,age\n1,u1,mild,hello,30-34\n1,u2,mild,hello,50-54\n2,u1,severe,bye,30-34\n2,u2,mild,bye,50-54\n";
     let path = d.file("pop.csv", csv);
     let rubric = Rubric::parse(TUMOR_RUBRIC).expect("rubric");
-    let map = FieldMap::parse(&["item_id=id".into(), "reviewer=user".into(), "label=score".into()]).expect("map");
+    let map = FieldMap::parse(&[
+        "item_id=id".into(),
+        "reviewer=user".into(),
+        "label=score".into(),
+    ])
+    .expect("map");
     let items = parse_to_vec(&[path.as_path()], &rubric, Format::Auto, &map).expect("imports");
     assert_eq!(items.len(), 2);
     assert_eq!(items[0].record.payload.keys().collect::<Vec<_>>(), ["text"]);
-    let dissent::domain::model::Panel::Judgments(js) = &items[0].record.panel else { panic!("judgments") };
-    assert_eq!(js[1].attributes.get("age").and_then(|v| v.as_str()), Some("50-54"));
+    let dissent::domain::model::Panel::Judgments(js) = &items[0].record.panel else {
+        panic!("judgments")
+    };
+    assert_eq!(
+        js[1].attributes.get("age").and_then(|v| v.as_str()),
+        Some("50-54")
+    );
 }
 
 #[test]
 fn soft_line_whose_distribution_does_not_sum_to_one_is_refused() {
     let text = r#"{"item_id":"x","task":"tumor_severity_grade","distribution":{"mild":0.5,"moderate":0.6,"severe":0.0},"reviewer_count":2,"entropy_bits":1.0,"confidence":{},"disagreement_class":"unresolved","rationales":[],"adjudicated_label":null,"adjudication_reason":"honest disagreement; not collapsed by default"}"#;
-    assert_issue(&issues_for("s.jsonl", text.as_bytes(), Format::Auto, &[]), "s.jsonl:1: distribution:", "sums to 1.1");
+    assert_issue(
+        &issues_for("s.jsonl", text.as_bytes(), Format::Auto, &[]),
+        "s.jsonl:1: distribution:",
+        "sums to 1.1",
+    );
 }
 
 #[test]
@@ -163,48 +225,80 @@ fn unknown_task_is_refused() {
 #[test]
 fn a_line_of_none_of_the_shapes_is_refused() {
     let text = format!("{ROW}\n{}\n", r#"{"item_id":"x","rating":3}"#);
-    assert_issue(&issues_for("s.jsonl", text.as_bytes(), Format::Auto, &[]), "s.jsonl:2: line:", "matches none of the input shapes");
+    assert_issue(
+        &issues_for("s.jsonl", text.as_bytes(), Format::Auto, &[]),
+        "s.jsonl:2: line:",
+        "matches none of the input shapes",
+    );
 }
 
 #[test]
 fn ragged_csv_row_is_refused() {
     let csv = "item_id,reviewer,label\nx,A,mild\nx,B\n";
-    assert_issue(&issues_for("r.csv", csv.as_bytes(), Format::Auto, &[]), "r.csv:3: row:", "ragged row: 2 fields where the header has 3");
+    assert_issue(
+        &issues_for("r.csv", csv.as_bytes(), Format::Auto, &[]),
+        "r.csv:3: row:",
+        "ragged row: 2 fields where the header has 3",
+    );
 }
 
 #[test]
 fn truncated_last_line_is_refused() {
     let text = format!("{ROW}\n{{\"item_id\":\"y\",\"reviewer\":\"A\",\"lab");
-    assert_issue(&issues_for("t.jsonl", text.as_bytes(), Format::Auto, &[]), "t.jsonl:2: line:", "truncated");
+    assert_issue(
+        &issues_for("t.jsonl", text.as_bytes(), Format::Auto, &[]),
+        "t.jsonl:2: line:",
+        "truncated",
+    );
 }
 
 #[test]
 fn non_utf8_byte_is_refused() {
     let mut bytes = format!("{ROW}\n").into_bytes();
     bytes.extend_from_slice(b"{\"item_id\":\"y\",\"reviewer\":\"A\xff\",\"label\":\"mild\"}\n");
-    assert_issue(&issues_for("b.jsonl", &bytes, Format::Auto, &[]), "b.jsonl:2: encoding:", "byte 0xff at column 29 is not UTF-8");
+    assert_issue(
+        &issues_for("b.jsonl", &bytes, Format::Auto, &[]),
+        "b.jsonl:2: encoding:",
+        "byte 0xff at column 29 is not UTF-8",
+    );
 }
 
 #[test]
 fn bom_and_crlf_are_accepted() {
     let d = Dir::new();
-    let path = d.file("bom.csv", "\u{feff}item_id,reviewer,label\r\nx,A,mild\r\nx,B,severe\r\n");
+    let path = d.file(
+        "bom.csv",
+        "\u{feff}item_id,reviewer,label\r\nx,A,mild\r\nx,B,severe\r\n",
+    );
     let jsonl = d.file("bom.jsonl", format!("\u{feff}{ROW}\r\n"));
     let rubric = Rubric::parse(TUMOR_RUBRIC).expect("rubric");
     for p in [path.as_path(), jsonl.as_path()] {
-        let items = parse_to_vec(&[p], &rubric, Format::Auto, &FieldMap::default()).expect("accepted");
+        let items =
+            parse_to_vec(&[p], &rubric, Format::Auto, &FieldMap::default()).expect("accepted");
         assert_eq!(items[0].record.item_id, "x");
-        assert!(items[0].record.payload.is_empty(), "{:?}", items[0].record.payload);
+        assert!(
+            items[0].record.payload.is_empty(),
+            "{:?}",
+            items[0].record.payload
+        );
     }
 }
 
 #[test]
 fn every_error_is_listed_up_to_the_cap() {
-    let text: String = (1..=80).map(|i| format!("{{\"item_id\":\"i{i}\",\"reviewer\":\"A\",\"label\":\"nope\"}}\n")).collect();
+    let text: String = (1..=80)
+        .map(|i| format!("{{\"item_id\":\"i{i}\",\"reviewer\":\"A\",\"label\":\"nope\"}}\n"))
+        .collect();
     let d = Dir::new();
     let path = d.file("many.jsonl", text);
     let rubric = Rubric::parse(TUMOR_RUBRIC).expect("rubric");
-    let err = parse_to_vec(&[path.as_path()], &rubric, Format::Auto, &FieldMap::default()).expect_err("refused");
+    let err = parse_to_vec(
+        &[path.as_path()],
+        &rubric,
+        Format::Auto,
+        &FieldMap::default(),
+    )
+    .expect_err("refused");
     assert_eq!(err.list().len(), dissent::ingest::MAX_ISSUES);
     assert_eq!(err.list()[0].line, 1);
     assert!(err.to_string().contains("stopped at 50 problems"), "{err}");
@@ -213,9 +307,18 @@ fn every_error_is_listed_up_to_the_cap() {
 #[test]
 fn bad_rubrics_are_refused_with_the_key() {
     for (yaml, key) in [
-        ("task: t\nversion: 1\nlabels: [{id: a}, {id: b}]\nshade: 3\n", "shade"),
-        ("task: t\nversion: 1\nlabels: [{id: a}, {id: a}]\n", "labels"),
-        ("task: t\nversion: 1\nlabels: [{id: a}, {id: b}]\nflags: {low_confidence: 2}\n", "low_confidence"),
+        (
+            "task: t\nversion: 1\nlabels: [{id: a}, {id: b}]\nshade: 3\n",
+            "shade",
+        ),
+        (
+            "task: t\nversion: 1\nlabels: [{id: a}, {id: a}]\n",
+            "labels",
+        ),
+        (
+            "task: t\nversion: 1\nlabels: [{id: a}, {id: b}]\nflags: {low_confidence: 2}\n",
+            "low_confidence",
+        ),
         ("{{{ not yaml", "yaml"),
     ] {
         let e = Rubric::parse(yaml).expect_err(yaml);
@@ -229,14 +332,44 @@ fn refused_import_changes_nothing_and_exits_1() {
     let d = Dir::new();
     let rubric = d.file("r.yaml", TUMOR_RUBRIC);
     let good = d.file("good.jsonl", format!("{ROW}\n"));
-    d.ok(&["import", good.to_str().expect("path"), "--rubric", rubric.to_str().expect("path"), "--batch", "b"]);
-    let snapshot = || (d.ok(&["items", "--json"]), d.ok(&["log", "--json"]), d.ok(&["stats", "--json"]));
+    d.ok(&[
+        "import",
+        good.to_str().expect("path"),
+        "--rubric",
+        rubric.to_str().expect("path"),
+        "--batch",
+        "b",
+    ]);
+    let snapshot = || {
+        (
+            d.ok(&["items", "--json"]),
+            d.ok(&["log", "--json"]),
+            d.ok(&["stats", "--json"]),
+        )
+    };
     let before = snapshot();
-    let bad = d.file("bad.jsonl", format!("{}\n{}\n", r#"{"item_id":"y","reviewer":"A","label":"mild"}"#, r#"{"item_id":"y","reviewer":"B","label":"huge"}"#));
-    let out = d.run(&["import", bad.to_str().expect("path"), "--rubric", rubric.to_str().expect("path"), "--batch", "b"]);
+    let bad = d.file(
+        "bad.jsonl",
+        format!(
+            "{}\n{}\n",
+            r#"{"item_id":"y","reviewer":"A","label":"mild"}"#,
+            r#"{"item_id":"y","reviewer":"B","label":"huge"}"#
+        ),
+    );
+    let out = d.run(&[
+        "import",
+        bad.to_str().expect("path"),
+        "--rubric",
+        rubric.to_str().expect("path"),
+        "--batch",
+        "b",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("bad.jsonl:2: label: `huge` is not a label"), "{stderr}");
+    assert!(
+        stderr.contains("bad.jsonl:2: label: `huge` is not a label"),
+        "{stderr}"
+    );
     assert!(stderr.contains("nothing imported"), "{stderr}");
     let items: serde_json::Value = serde_json::from_str(&d.ok(&["items", "--json"])).expect("json");
     assert_eq!(items.as_array().map(Vec::len), Some(1));

@@ -61,7 +61,7 @@ proptest! {
         units.iter().for_each(|u| acc.add_unit(u));
         let a = acc.finish();
         if let Some(alpha) = a.krippendorff_alpha {
-            prop_assert!(alpha <= 1.0 + 1e-12 && alpha >= -1.0 - 1e-9, "alpha {}", alpha);
+            prop_assert!((-1.0 - 1e-9..=1.0 + 1e-12).contains(&alpha), "alpha {}", alpha);
         }
         if let Some(p) = a.percent_agreement {
             prop_assert!((0.0..=1.0).contains(&p));
@@ -97,16 +97,31 @@ fn the_seed_split_is_major_with_one_and_a_half_bits() {
     assert_eq!(s.entropy_bits, 1.5);
     assert_eq!(s.class, DisagreementClass::Major);
     assert_eq!(s.flags.len(), 1);
-    assert_eq!(s.flags[0].explanation, "H 0.95 of max, mean confidence 0.76 ≥ 0.6: genuine ambiguity");
+    assert_eq!(
+        s.flags[0].explanation,
+        "H 0.95 of max, mean confidence 0.76 ≥ 0.6: genuine ambiguity"
+    );
 }
 
 #[test]
 fn exact_threshold_shares_meet_the_threshold() {
     let r = rubric(2);
-    assert_eq!(summarize_counts(vec![9, 1], None, &r, None).class, DisagreementClass::Agreement);
-    assert_eq!(summarize_counts(vec![3, 2], None, &r, None).class, DisagreementClass::Minor);
-    assert_eq!(summarize_counts(vec![2, 2], None, &r, None).class, DisagreementClass::Unresolved);
-    assert_eq!(summarize_counts(vec![2, 0], None, &r, None).class, DisagreementClass::Unresolved);
+    assert_eq!(
+        summarize_counts(vec![9, 1], None, &r, None).class,
+        DisagreementClass::Agreement
+    );
+    assert_eq!(
+        summarize_counts(vec![3, 2], None, &r, None).class,
+        DisagreementClass::Minor
+    );
+    assert_eq!(
+        summarize_counts(vec![2, 2], None, &r, None).class,
+        DisagreementClass::Unresolved
+    );
+    assert_eq!(
+        summarize_counts(vec![2, 0], None, &r, None).class,
+        DisagreementClass::Unresolved
+    );
 }
 
 #[test]

@@ -10,7 +10,14 @@ use serde_json::json;
 fn import(d: &Dir, file: &str, batch: &str) {
     let path = root().join("fixtures/mri-2031").join(file);
     let rubric = root().join("rubrics/tumor_severity_grade.yaml");
-    d.ok(&["import", path.to_str().expect("path"), "--rubric", rubric.to_str().expect("path"), "--batch", batch]);
+    d.ok(&[
+        "import",
+        path.to_str().expect("path"),
+        "--rubric",
+        rubric.to_str().expect("path"),
+        "--batch",
+        batch,
+    ]);
 }
 
 #[test]
@@ -24,7 +31,11 @@ fn every_shape_gives_the_seed_figures() {
         let d = Dir::new();
         import(&d, file, "pilot");
         let item = d.show("mri-2031");
-        assert_eq!(item["distribution"], json!({"mild": 0.25, "moderate": 0.5, "severe": 0.25}), "{file}");
+        assert_eq!(
+            item["distribution"],
+            json!({"mild": 0.25, "moderate": 0.5, "severe": 0.25}),
+            "{file}"
+        );
         assert_eq!(item["entropy_bits"], json!(1.5), "{file}");
         assert_eq!(item["disagreement_class"], json!("major"), "{file}");
         assert_eq!(item["reviewer_count"], json!(4), "{file}");
@@ -34,8 +45,17 @@ fn every_shape_gives_the_seed_figures() {
             Some(c) => assert!((mean.expect("mean") - c).abs() < 1e-12, "{file}: {mean:?}"),
             None => assert_eq!(mean, None, "{file}"),
         }
-        let flags: Vec<&str> = item["flags"].as_array().expect("flags").iter().filter_map(|f| f["flag"].as_str()).collect();
-        let expected = if confidence.is_some() { "genuine_ambiguity" } else { "high_entropy" };
+        let flags: Vec<&str> = item["flags"]
+            .as_array()
+            .expect("flags")
+            .iter()
+            .filter_map(|f| f["flag"].as_str())
+            .collect();
+        let expected = if confidence.is_some() {
+            "genuine_ambiguity"
+        } else {
+            "high_entropy"
+        };
         assert_eq!(flags, [expected], "{file}");
     }
 }
@@ -49,11 +69,30 @@ fn judgments_keep_each_reviewers_confidence_and_evidence() {
         .as_array()
         .expect("judgments")
         .iter()
-        .map(|j| (j["reviewer"].as_str().unwrap_or_default().to_string(), j["confidence"].as_f64().unwrap_or(-1.0)))
+        .map(|j| {
+            (
+                j["reviewer"].as_str().unwrap_or_default().to_string(),
+                j["confidence"].as_f64().unwrap_or(-1.0),
+            )
+        })
         .collect();
-    assert_eq!(c, [("A".into(), 0.8), ("B".into(), 0.9), ("C".into(), 0.95), ("D".into(), 0.4)]);
-    assert_eq!(item["payload"], json!({"scan": "MRI brain, T1/T2-FLAIR, study 2031"}));
-    assert_eq!(item["judgments"][2]["evidence"], json!("edema visible in T2-FLAIR"));
+    assert_eq!(
+        c,
+        [
+            ("A".into(), 0.8),
+            ("B".into(), 0.9),
+            ("C".into(), 0.95),
+            ("D".into(), 0.4)
+        ]
+    );
+    assert_eq!(
+        item["payload"],
+        json!({"scan": "MRI brain, T1/T2-FLAIR, study 2031"})
+    );
+    assert_eq!(
+        item["judgments"][2]["evidence"],
+        json!("edema visible in T2-FLAIR")
+    );
 }
 
 #[test]
@@ -63,7 +102,10 @@ fn soft_label_file_round_trips_byte_for_byte() {
     let out = d.path("out.jsonl");
     d.ok(&["export", "-o", out.to_str().expect("path"), "--draft"]);
     let original = std::fs::read(root().join("fixtures/mri-2031/soft.jsonl")).expect("fixture");
-    assert_eq!(String::from_utf8_lossy(&std::fs::read(&out).expect("export")), String::from_utf8_lossy(&original));
+    assert_eq!(
+        String::from_utf8_lossy(&std::fs::read(&out).expect("export")),
+        String::from_utf8_lossy(&original)
+    );
 }
 
 #[test]
@@ -72,7 +114,8 @@ fn judgment_rows_export_to_the_seed_line() {
     import(&d, "judgments.jsonl", "pilot");
     let out = d.path("out.jsonl");
     d.ok(&["export", "-o", out.to_str().expect("path"), "--draft"]);
-    let soft = std::fs::read_to_string(root().join("fixtures/mri-2031/soft.jsonl")).expect("fixture");
+    let soft =
+        std::fs::read_to_string(root().join("fixtures/mri-2031/soft.jsonl")).expect("fixture");
     assert_eq!(std::fs::read_to_string(&out).expect("export"), soft);
 }
 
@@ -81,29 +124,61 @@ fn decisions_round_trip_through_the_export() {
     let d = Dir::new();
     import(&d, "judgments.jsonl", "pilot");
     d.ok(&[
-        "adjudicate", "mri-2031", "--decision", "hard_label", "--label", "moderate", "--reason-code", "reviewer_error",
-        "--erring", "D", "--reason", "D read the oblique view",
+        "adjudicate",
+        "mri-2031",
+        "--decision",
+        "hard_label",
+        "--label",
+        "moderate",
+        "--reason-code",
+        "reviewer_error",
+        "--erring",
+        "D",
+        "--reason",
+        "D read the oblique view",
     ]);
     let out = d.path("out.jsonl");
     let refused = d.run(&["export", "-o", out.to_str().expect("path")]);
-    assert_eq!(refused.status.code(), Some(1), "an open batch is not exported without --draft");
+    assert_eq!(
+        refused.status.code(),
+        Some(1),
+        "an open batch is not exported without --draft"
+    );
     assert!(!out.exists(), "nothing written");
     d.ok(&["finalize"]);
     d.ok(&["export", "-o", out.to_str().expect("path")]);
-    let line: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).expect("export")).expect("json");
+    let line: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).expect("export")).expect("json");
     assert_eq!(line["adjudicated_label"], json!("moderate"));
-    assert_eq!(line["adjudication_reason"], json!("reviewer_error (D): D read the oblique view"));
-    assert_eq!(line["rationales"].as_array().map(Vec::len), Some(4), "the panel record is kept");
+    assert_eq!(
+        line["adjudication_reason"],
+        json!("reviewer_error (D): D read the oblique view")
+    );
+    assert_eq!(
+        line["rationales"].as_array().map(Vec::len),
+        Some(4),
+        "the panel record is kept"
+    );
     // Re-import the export into a fresh database: the decision comes back.
     let d2 = Dir::new();
     let rubric = root().join("rubrics/tumor_severity_grade.yaml");
-    d2.ok(&["import", out.to_str().expect("path"), "--rubric", rubric.to_str().expect("path"), "--batch", "again"]);
+    d2.ok(&[
+        "import",
+        out.to_str().expect("path"),
+        "--rubric",
+        rubric.to_str().expect("path"),
+        "--batch",
+        "again",
+    ]);
     let item = d2.show("mri-2031");
     assert_eq!(item["status"], json!("hard_label"));
     assert_eq!(item["decisions"][0]["erring"], json!(["D"]));
     let again = d2.path("again.jsonl");
     d2.ok(&["export", "-o", again.to_str().expect("path"), "--draft"]);
-    assert_eq!(std::fs::read(&again).expect("again"), std::fs::read(&out).expect("first"));
+    assert_eq!(
+        std::fs::read(&again).expect("again"),
+        std::fs::read(&out).expect("first")
+    );
 }
 
 #[test]
@@ -123,12 +198,30 @@ fn stats_name_the_agreement_figures() {
 #[test]
 fn usage_errors_exit_2_and_user_errors_exit_1() {
     let d = Dir::new();
-    assert_eq!(d.run(&["items", "--sort", "sideways"]).status.code(), Some(2));
-    assert_eq!(d.run(&["show", "nothing"]).status.code(), Some(1), "no database yet");
+    assert_eq!(
+        d.run(&["items", "--sort", "sideways"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        d.run(&["show", "nothing"]).status.code(),
+        Some(1),
+        "no database yet"
+    );
     import(&d, "judgments.jsonl", "pilot");
     let out = d.run(&["show", "mri-9999"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no item `mri-9999` in batch `pilot`"));
-    let out = d.run(&["adjudicate", "mri-2031", "--decision", "hard_label", "--label", "huge", "--reason-code", "verifiable_answer", "--reason", "x"]);
+    let out = d.run(&[
+        "adjudicate",
+        "mri-2031",
+        "--decision",
+        "hard_label",
+        "--label",
+        "huge",
+        "--reason-code",
+        "verifiable_answer",
+        "--reason",
+        "x",
+    ]);
     assert_eq!(out.status.code(), Some(1));
 }

@@ -32,14 +32,28 @@ fn store_with(d: &Dir, n: usize) -> (Store, dissent::store::Batch) {
     let rubric = Rubric::parse(TUMOR_RUBRIC).expect("rubric");
     let mut store = Store::open(&d.path("db.sqlite")).expect("open");
     let file = batch_file(d, n);
-    import_files(&mut store, &[file.as_path()], &rubric, "b", Format::Auto, &FieldMap::default(), "tester", AT, |_| {})
-        .expect("import");
+    import_files(
+        &mut store,
+        &[file.as_path()],
+        &rubric,
+        "b",
+        Format::Auto,
+        &FieldMap::default(),
+        "tester",
+        AT,
+        |_| {},
+    )
+    .expect("import");
     let batch = store.batch(None).expect("batch");
     (store, batch)
 }
 
 fn sqlite3(db: &std::path::Path, sql: &str) -> Option<std::process::Output> {
-    match std::process::Command::new("sqlite3").arg(db).arg(sql).output() {
+    match std::process::Command::new("sqlite3")
+        .arg(db)
+        .arg(sql)
+        .output()
+    {
         Ok(out) => Some(out),
         Err(_) => {
             eprintln!("skipped: the sqlite3 shell is not installed");
@@ -52,8 +66,16 @@ fn sqlite3(db: &std::path::Path, sql: &str) -> Option<std::process::Output> {
 fn judgments_and_decisions_cannot_be_changed_through_the_sqlite3_shell() {
     let d = Dir::new();
     let (mut store, batch) = store_with(&d, 5);
-    let keep = NewDecision { kind: DecisionKind::KeepSoft, label: None, reason_code: None, erring: vec![], text: "honest".into() };
-    store.decide(&batch, "it-0001", &keep, "tester", AT).expect("decide");
+    let keep = NewDecision {
+        kind: DecisionKind::KeepSoft,
+        label: None,
+        reason_code: None,
+        erring: vec![],
+        text: "honest".into(),
+    };
+    store
+        .decide(&batch, "it-0001", &keep, "tester", AT)
+        .expect("decide");
     drop(store);
     let db = d.path("db.sqlite");
     for sql in [
@@ -69,10 +91,22 @@ fn judgments_and_decisions_cannot_be_changed_through_the_sqlite3_shell() {
         let Some(out) = sqlite3(&db, sql) else { return };
         assert!(!out.status.success(), "`{sql}` succeeded");
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains("append-only") || err.contains("never"), "{sql}: {err}");
+        assert!(
+            err.contains("append-only") || err.contains("never"),
+            "{sql}: {err}"
+        );
     }
-    let Some(out) = sqlite3(&db, "SELECT count(*) FROM judgments; SELECT count(*) FROM decisions;") else { return };
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "19\n1\n", "3+4+5+3+4 judgments, one decision");
+    let Some(out) = sqlite3(
+        &db,
+        "SELECT count(*) FROM judgments; SELECT count(*) FROM decisions;",
+    ) else {
+        return;
+    };
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "19\n1\n",
+        "3+4+5+3+4 judgments, one decision"
+    );
 }
 
 #[test]
@@ -86,19 +120,40 @@ fn undo_appends_a_revert_and_restores_the_previous_decision() {
         erring: vec!["R1".into()],
         text: "R1 measured the wrong view".into(),
     };
-    let keep = NewDecision { kind: DecisionKind::KeepSoft, label: None, reason_code: None, erring: vec![], text: "split".into() };
-    store.decide(&batch, "it-0000", &keep, "alice", AT).expect("keep");
-    store.decide(&batch, "it-0000", &hard, "bob", AT).expect("hard");
-    assert_eq!(store.item(&batch, "it-0000").expect("item").status, DecisionStatus::HardLabel);
+    let keep = NewDecision {
+        kind: DecisionKind::KeepSoft,
+        label: None,
+        reason_code: None,
+        erring: vec![],
+        text: "split".into(),
+    };
+    store
+        .decide(&batch, "it-0000", &keep, "alice", AT)
+        .expect("keep");
+    store
+        .decide(&batch, "it-0000", &hard, "bob", AT)
+        .expect("hard");
+    assert_eq!(
+        store.item(&batch, "it-0000").expect("item").status,
+        DecisionStatus::HardLabel
+    );
     store.undo(&batch, "it-0000", "bob", AT).expect("undo");
     let item = store.item(&batch, "it-0000").expect("item");
     assert_eq!(item.status, DecisionStatus::KeepSoft);
     assert_eq!(item.decisions.len(), 3, "nothing overwritten");
     assert_eq!(item.decisions[2].kind, DecisionKind::Revert);
-    let counts = store.queue_counts(&batch, &QueueFilter::default()).expect("counts");
-    assert_eq!(counts.by_status, [2, 0, 1, 0], "pending, hard, soft, rereview");
+    let counts = store
+        .queue_counts(&batch, &QueueFilter::default())
+        .expect("counts");
+    assert_eq!(
+        counts.by_status,
+        [2, 0, 1, 0],
+        "pending, hard, soft, rereview"
+    );
     store.undo(&batch, "it-0000", "bob", AT).expect("undo");
-    assert!(matches!(store.undo(&batch, "it-0000", "bob", AT), Err(StoreError::User(m)) if m.contains("no decision")));
+    assert!(
+        matches!(store.undo(&batch, "it-0000", "bob", AT), Err(StoreError::User(m)) if m.contains("no decision"))
+    );
 }
 
 #[test]
@@ -112,10 +167,11 @@ fn invalid_decisions_are_refused() {
         erring: vec!["Zed".into()],
         text: "x".into(),
     };
-    let refused = |store: &mut Store, d: &NewDecision| match store.decide(&batch, "it-0000", d, "a", AT) {
-        Err(StoreError::User(m)) => m,
-        other => panic!("accepted: {other:?}"),
-    };
+    let refused =
+        |store: &mut Store, d: &NewDecision| match store.decide(&batch, "it-0000", d, "a", AT) {
+            Err(StoreError::User(m)) => m,
+            other => panic!("accepted: {other:?}"),
+        };
     assert!(refused(&mut store, &hard).contains("`Zed` is not on this item's panel"));
     hard.erring.clear();
     assert!(refused(&mut store, &hard).contains("needs the reviewer(s) who erred"));
@@ -133,14 +189,31 @@ fn invalid_decisions_are_refused() {
 fn a_finalized_batch_takes_no_decision_until_reopened() {
     let d = Dir::new();
     let (mut store, batch) = store_with(&d, 2);
-    store.set_batch_status(&batch, BatchStatus::Finalized, "lead", AT).expect("finalize");
+    store
+        .set_batch_status(&batch, BatchStatus::Finalized, "lead", AT)
+        .expect("finalize");
     let batch = store.batch(Some("b")).expect("batch");
-    let keep = NewDecision { kind: DecisionKind::KeepSoft, label: None, reason_code: None, erring: vec![], text: "t".into() };
+    let keep = NewDecision {
+        kind: DecisionKind::KeepSoft,
+        label: None,
+        reason_code: None,
+        erring: vec![],
+        text: "t".into(),
+    };
     assert!(store.decide(&batch, "it-0000", &keep, "a", AT).is_err());
-    store.set_batch_status(&batch, BatchStatus::Open, "lead", AT).expect("reopen");
+    store
+        .set_batch_status(&batch, BatchStatus::Open, "lead", AT)
+        .expect("reopen");
     let batch = store.batch(Some("b")).expect("batch");
-    store.decide(&batch, "it-0000", &keep, "a", AT).expect("decide after reopen");
-    let actions: Vec<String> = store.events(None).expect("log").into_iter().map(|e| e.action).collect();
+    store
+        .decide(&batch, "it-0000", &keep, "a", AT)
+        .expect("decide after reopen");
+    let actions: Vec<String> = store
+        .events(None)
+        .expect("log")
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
     assert_eq!(actions, ["import", "finalize", "reopen", "decide"]);
 }
 
@@ -150,16 +223,33 @@ fn keyset_pages_walk_every_order_exactly_once_both_ways() {
     let (store, batch) = store_with(&d, 157);
     let filters = [
         QueueFilter::default(),
-        QueueFilter { flagged_only: true, ..QueueFilter::default() },
-        QueueFilter { search: Some("item 1".into()), ..QueueFilter::default() },
+        QueueFilter {
+            flagged_only: true,
+            ..QueueFilter::default()
+        },
+        QueueFilter {
+            search: Some("item 1".into()),
+            ..QueueFilter::default()
+        },
     ];
     for filter in &filters {
         for sort in SortKey::ALL {
-            let all = store.queue_page(&batch, filter, sort, None, Direction::Forward, 10_000).expect("all");
+            let all = store
+                .queue_page(&batch, filter, sort, None, Direction::Forward, 10_000)
+                .expect("all");
             let mut walked = Vec::new();
             let mut anchor = None;
             loop {
-                let page = store.queue_page(&batch, filter, sort, anchor.as_ref(), Direction::Forward, 13).expect("page");
+                let page = store
+                    .queue_page(
+                        &batch,
+                        filter,
+                        sort,
+                        anchor.as_ref(),
+                        Direction::Forward,
+                        13,
+                    )
+                    .expect("page");
                 if page.is_empty() {
                     break;
                 }
@@ -170,7 +260,16 @@ fn keyset_pages_walk_every_order_exactly_once_both_ways() {
             let mut back = Vec::new();
             let mut anchor = None;
             loop {
-                let page = store.queue_page(&batch, filter, sort, anchor.as_ref(), Direction::Backward, 11).expect("page");
+                let page = store
+                    .queue_page(
+                        &batch,
+                        filter,
+                        sort,
+                        anchor.as_ref(),
+                        Direction::Backward,
+                        11,
+                    )
+                    .expect("page");
                 if page.is_empty() {
                     break;
                 }
@@ -182,8 +281,21 @@ fn keyset_pages_walk_every_order_exactly_once_both_ways() {
             assert_eq!(counts.total as usize, all.len(), "{sort:?} count");
         }
     }
-    let all = store.queue_page(&batch, &QueueFilter::default(), SortKey::Triage, None, Direction::Forward, 10_000).expect("all");
-    assert!(all.windows(2).all(|w| (w[0].flags.is_empty(), -w[0].entropy_bits) <= (w[1].flags.is_empty(), -w[1].entropy_bits)));
+    let all = store
+        .queue_page(
+            &batch,
+            &QueueFilter::default(),
+            SortKey::Triage,
+            None,
+            Direction::Forward,
+            10_000,
+        )
+        .expect("all");
+    assert!(
+        all.windows(2)
+            .all(|w| (w[0].flags.is_empty(), -w[0].entropy_bits)
+                <= (w[1].flags.is_empty(), -w[1].entropy_bits))
+    );
 }
 
 #[test]
@@ -195,7 +307,9 @@ fn a_database_from_a_newer_schema_is_refused() {
     conn.pragma_update(None, "user_version", 99).expect("bump");
     drop(conn);
     match Store::open(&db) {
-        Err(e @ StoreError::TooNew { found: 99, .. }) => assert!(e.to_string().contains("newer dissent"), "{e}"),
+        Err(e @ StoreError::TooNew { found: 99, .. }) => {
+            assert!(e.to_string().contains("newer dissent"), "{e}")
+        }
         Err(e) => panic!("wrong error: {e}"),
         Ok(_) => panic!("a newer schema was opened"),
     }
@@ -207,8 +321,22 @@ fn reimporting_an_item_into_its_batch_is_refused() {
     let (mut store, _) = store_with(&d, 2);
     let rubric = Rubric::parse(TUMOR_RUBRIC).expect("rubric");
     let file = d.path("batch.jsonl");
-    let err = import_files(&mut store, &[file.as_path()], &rubric, "b", Format::Auto, &FieldMap::default(), "t", AT, |_| {})
-        .expect_err("duplicate");
-    assert!(err.to_string().contains("item `it-0000` is already in this batch"), "{err}");
+    let err = import_files(
+        &mut store,
+        &[file.as_path()],
+        &rubric,
+        "b",
+        Format::Auto,
+        &FieldMap::default(),
+        "t",
+        AT,
+        |_| {},
+    )
+    .expect_err("duplicate");
+    assert!(
+        err.to_string()
+            .contains("item `it-0000` is already in this batch"),
+        "{err}"
+    );
     assert_eq!(store.batch(None).expect("batch").items, 2);
 }

@@ -9,7 +9,13 @@ use crate::export::jsonl::export_batch;
 use crate::store::{BatchStatus, Store};
 
 /// `dissent adjudicate`.
-pub fn adjudicate(store: &mut Store, batch: Option<&str>, item_id: &str, d: &NewDecision, actor: &str) -> Result<()> {
+pub fn adjudicate(
+    store: &mut Store,
+    batch: Option<&str>,
+    item_id: &str,
+    d: &NewDecision,
+    actor: &str,
+) -> Result<()> {
     let batch = store.batch(batch)?;
     let id = store.decide(&batch, item_id, d, actor, &super::now())?;
     println!("recorded decision {id} on {item_id}: {}", d.kind.as_str());
@@ -25,7 +31,12 @@ pub fn undo(store: &mut Store, batch: Option<&str>, item_id: &str, actor: &str) 
 }
 
 /// `dissent finalize` and `dissent reopen`.
-pub fn set_status(store: &mut Store, batch: Option<&str>, status: BatchStatus, actor: &str) -> Result<()> {
+pub fn set_status(
+    store: &mut Store,
+    batch: Option<&str>,
+    status: BatchStatus,
+    actor: &str,
+) -> Result<()> {
     let batch = store.batch(batch)?;
     store.set_batch_status(&batch, status, actor, &super::now())?;
     println!("batch `{}` is {}", batch.name, status.as_str());
@@ -33,7 +44,13 @@ pub fn set_status(store: &mut Store, batch: Option<&str>, status: BatchStatus, a
 }
 
 /// `dissent export`: refuses an open batch unless `draft`.
-pub fn export(store: &Store, batch: Option<&str>, out: &Path, draft: bool, actor: &str) -> Result<()> {
+pub fn export(
+    store: &Store,
+    batch: Option<&str>,
+    out: &Path,
+    draft: bool,
+    actor: &str,
+) -> Result<()> {
     let batch = store.batch(batch)?;
     if batch.status != BatchStatus::Finalized && !draft {
         anyhow::bail!(

@@ -10,9 +10,19 @@ use crate::ingest::{FieldMap, Format, ImportError, import_files};
 use crate::store::Store;
 
 /// Imports `files` into `batch` (default: the first file's stem) under the rubric at `rubric`.
-pub fn run(db: &Path, files: &[PathBuf], rubric: &Path, batch: Option<String>, format: Format, maps: &[String], actor: &str) -> Result<()> {
-    let yaml = std::fs::read_to_string(rubric).with_context(|| format!("{}: cannot read the rubric", rubric.display()))?;
-    let rubric_def = Rubric::parse(&yaml).map_err(|e| anyhow::anyhow!("{}:{e}", rubric.display()))?;
+pub fn run(
+    db: &Path,
+    files: &[PathBuf],
+    rubric: &Path,
+    batch: Option<String>,
+    format: Format,
+    maps: &[String],
+    actor: &str,
+) -> Result<()> {
+    let yaml = std::fs::read_to_string(rubric)
+        .with_context(|| format!("{}: cannot read the rubric", rubric.display()))?;
+    let rubric_def =
+        Rubric::parse(&yaml).map_err(|e| anyhow::anyhow!("{}:{e}", rubric.display()))?;
     let map = FieldMap::parse(maps).map_err(anyhow::Error::msg)?;
     let batch = batch.unwrap_or_else(|| {
         files[0]
@@ -20,7 +30,11 @@ pub fn run(db: &Path, files: &[PathBuf], rubric: &Path, batch: Option<String>, f
             .map_or_else(|| "batch".into(), |s| s.to_string_lossy().into_owned())
     });
     // Two passes: a census of the rows, then the import itself.
-    let total: u64 = 2 * files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum::<u64>();
+    let total: u64 = 2 * files
+        .iter()
+        .filter_map(|f| std::fs::metadata(f).ok())
+        .map(|m| m.len())
+        .sum::<u64>();
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new(total);
         bar.set_style(
@@ -33,11 +47,21 @@ pub fn run(db: &Path, files: &[PathBuf], rubric: &Path, batch: Option<String>, f
     });
     let mut store = Store::open(db).with_context(|| format!("{}", db.display()))?;
     let paths: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
-    let result = import_files(&mut store, &paths, &rubric_def, &batch, format, &map, actor, &super::now(), |n| {
-        if let Some(b) = &bar {
-            b.inc(n);
-        }
-    });
+    let result = import_files(
+        &mut store,
+        &paths,
+        &rubric_def,
+        &batch,
+        format,
+        &map,
+        actor,
+        &super::now(),
+        |n| {
+            if let Some(b) = &bar {
+                b.inc(n);
+            }
+        },
+    );
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
@@ -51,7 +75,10 @@ pub fn run(db: &Path, files: &[PathBuf], rubric: &Path, batch: Option<String>, f
         }
         Err(ImportError::Input(issues)) => {
             eprint!("{issues}");
-            anyhow::bail!("nothing imported: {} problem(s) in the input", issues.list().len())
+            anyhow::bail!(
+                "nothing imported: {} problem(s) in the input",
+                issues.list().len()
+            )
         }
         Err(ImportError::Store(e)) => Err(anyhow::anyhow!("nothing imported: {e}")),
     }

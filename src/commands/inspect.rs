@@ -56,10 +56,21 @@ pub fn items(
     if json {
         write!(out, "[")?;
     } else {
-        writeln!(out, "{:<24} {:>3}  {:<14} {:>5}  {:>5}  {:>5}  {:<10} {:<10} flags", "item_id", "n", "top", "share", "H", "conf", "class", "status")?;
+        writeln!(
+            out,
+            "{:<24} {:>3}  {:<14} {:>5}  {:>5}  {:>5}  {:<10} {:<10} flags",
+            "item_id", "n", "top", "share", "H", "conf", "class", "status"
+        )?;
     }
     while shown < limit {
-        let page = store.queue_page(&batch, &filter, sort, anchor.as_ref(), Direction::Forward, PAGE.min(limit - shown))?;
+        let page = store.queue_page(
+            &batch,
+            &filter,
+            sort,
+            anchor.as_ref(),
+            Direction::Forward,
+            PAGE.min(limit - shown),
+        )?;
         for r in &page {
             if json {
                 if shown > 0 {
@@ -78,7 +89,11 @@ pub fn items(
                     r.mean_confidence.map_or("-".into(), |c| format!("{c:.2}")),
                     r.class.as_str(),
                     r.status.as_str(),
-                    r.flags.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(",")
+                    r.flags
+                        .iter()
+                        .map(|f| f.as_str())
+                        .collect::<Vec<_>>()
+                        .join(",")
                 )?;
             }
             shown += 1;
@@ -155,7 +170,11 @@ pub fn item_json(item: &StoredItem, rubric: &crate::domain::rubric::Rubric) -> V
 
 fn bar(share: f64, width: usize) -> String {
     let full = (share * width as f64).round() as usize;
-    format!("{}{}", "█".repeat(full.min(width)), "░".repeat(width - full.min(width)))
+    format!(
+        "{}{}",
+        "█".repeat(full.min(width)),
+        "░".repeat(width - full.min(width))
+    )
 }
 
 /// `dissent show`.
@@ -170,7 +189,14 @@ pub fn show(store: &Store, batch: Option<&str>, item_id: &str, json: bool) -> Re
     let r = &item.record;
     let rubric = &batch.rubric;
     let s = summarize(&r.panel, rubric, r.gold_label.as_deref());
-    writeln!(out, "{} · {} · batch {} · {}", inert(&r.item_id, false), r.task, batch.name, item.status.as_str())?;
+    writeln!(
+        out,
+        "{} · {} · batch {} · {}",
+        inert(&r.item_id, false),
+        r.task,
+        batch.name,
+        item.status.as_str()
+    )?;
     for (k, v) in &r.payload {
         let text = v.as_str().map_or_else(|| v.to_string(), str::to_string);
         writeln!(out, "  {k}: {}", inert(&text, true))?;
@@ -188,7 +214,8 @@ pub fn show(store: &Store, batch: Option<&str>, item_id: &str, json: bool) -> Re
         "entropy {:.2} bits ({:.2} of max) · mean confidence {} · {}",
         s.entropy_bits,
         s.normalized_entropy,
-        s.mean_confidence.map_or("not reported".into(), |c| format!("{c:.2}")),
+        s.mean_confidence
+            .map_or("not reported".into(), |c| format!("{c:.2}")),
         s.class.as_str()
     )?;
     for f in &s.flags {
@@ -208,7 +235,10 @@ pub fn show(store: &Store, batch: Option<&str>, item_id: &str, json: bool) -> Re
                 )?;
             }
         }
-        Panel::Counts(_) => writeln!(out, "panel: imported as label counts; no per-reviewer record exists")?,
+        Panel::Counts(_) => writeln!(
+            out,
+            "panel: imported as label counts; no per-reviewer record exists"
+        )?,
     }
     if !item.decisions.is_empty() {
         writeln!(out, "decisions")?;
@@ -220,8 +250,14 @@ pub fn show(store: &Store, batch: Option<&str>, item_id: &str, json: bool) -> Re
                 d.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                 inert(&d.actor, false),
                 d.kind.as_str(),
-                d.label.as_deref().map(|l| format!(" {l}")).unwrap_or_default(),
-                d.reason_code.as_deref().map(|c| format!(" [{c}]")).unwrap_or_default(),
+                d.label
+                    .as_deref()
+                    .map(|l| format!(" {l}"))
+                    .unwrap_or_default(),
+                d.reason_code
+                    .as_deref()
+                    .map(|c| format!(" [{c}]"))
+                    .unwrap_or_default(),
                 inert(&d.text, false)
             )?;
         }
@@ -248,7 +284,10 @@ pub fn log(store: &Store, item: Option<&str>, json: bool) -> Result<()> {
                 inert(&e.actor, false),
                 e.action,
                 e.batch.as_deref().unwrap_or("-"),
-                e.item_id.as_deref().map(|i| inert(i, false)).unwrap_or_default(),
+                e.item_id
+                    .as_deref()
+                    .map(|i| inert(i, false))
+                    .unwrap_or_default(),
                 inert(&e.details.to_string(), false)
             )?;
         }

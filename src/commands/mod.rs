@@ -56,14 +56,48 @@ pub fn run(cli: Cli) -> Result<()> {
     };
     match command {
         Command::Review { .. } => anyhow::bail!("the console is opened by the binary"),
-        Command::Import { files, rubric, batch, format, maps, actor: who } => {
-            import::run(&db, &files, &rubric, batch, format.into(), &maps, &actor(&who))
-        }
-        Command::Items { batch, flag, class, status, sort, limit, json } => {
+        Command::Import {
+            files,
+            rubric,
+            batch,
+            format,
+            maps,
+            actor: who,
+        } => import::run(
+            &db,
+            &files,
+            &rubric,
+            batch,
+            format.into(),
+            &maps,
+            &actor(&who),
+        ),
+        Command::Items {
+            batch,
+            flag,
+            class,
+            status,
+            sort,
+            limit,
+            json,
+        } => {
             let store = open_existing(&db)?;
-            inspect::items(&store, batch.batch.as_deref(), flag, class, status, sort.into(), limit, json)
+            inspect::items(
+                &store,
+                batch.batch.as_deref(),
+                flag,
+                class,
+                status,
+                sort.into(),
+                limit,
+                json,
+            )
         }
-        Command::Show { item_id, batch, json } => {
+        Command::Show {
+            item_id,
+            batch,
+            json,
+        } => {
             let store = open_existing(&db)?;
             inspect::show(&store, batch.batch.as_deref(), &item_id, json)
         }
@@ -71,7 +105,16 @@ pub fn run(cli: Cli) -> Result<()> {
             let store = open_existing(&db)?;
             stats::run(&store, batch.batch.as_deref(), json)
         }
-        Command::Adjudicate { item_id, batch, decision, label, reason_code, erring, reason, actor: who } => {
+        Command::Adjudicate {
+            item_id,
+            batch,
+            decision,
+            label,
+            reason_code,
+            erring,
+            reason,
+            actor: who,
+        } => {
             let mut store = open_existing(&db)?;
             let d = crate::domain::decision::NewDecision {
                 kind: decision.into(),
@@ -80,21 +123,46 @@ pub fn run(cli: Cli) -> Result<()> {
                 erring,
                 text: reason,
             };
-            decide::adjudicate(&mut store, batch.batch.as_deref(), &item_id, &d, &actor(&who))
+            decide::adjudicate(
+                &mut store,
+                batch.batch.as_deref(),
+                &item_id,
+                &d,
+                &actor(&who),
+            )
         }
-        Command::Undo { item_id, batch, actor: who } => {
+        Command::Undo {
+            item_id,
+            batch,
+            actor: who,
+        } => {
             let mut store = open_existing(&db)?;
             decide::undo(&mut store, batch.batch.as_deref(), &item_id, &actor(&who))
         }
         Command::Finalize { batch, actor: who } => {
             let mut store = open_existing(&db)?;
-            decide::set_status(&mut store, batch.batch.as_deref(), crate::store::BatchStatus::Finalized, &actor(&who))
+            decide::set_status(
+                &mut store,
+                batch.batch.as_deref(),
+                crate::store::BatchStatus::Finalized,
+                &actor(&who),
+            )
         }
         Command::Reopen { batch, actor: who } => {
             let mut store = open_existing(&db)?;
-            decide::set_status(&mut store, batch.batch.as_deref(), crate::store::BatchStatus::Open, &actor(&who))
+            decide::set_status(
+                &mut store,
+                batch.batch.as_deref(),
+                crate::store::BatchStatus::Open,
+                &actor(&who),
+            )
         }
-        Command::Export { batch, out, draft, actor: who } => {
+        Command::Export {
+            batch,
+            out,
+            draft,
+            actor: who,
+        } => {
             let store = open_existing(&db)?;
             decide::export(&store, batch.batch.as_deref(), &out, draft, &actor(&who))
         }
@@ -103,7 +171,12 @@ pub fn run(cli: Cli) -> Result<()> {
             inspect::log(&store, item.as_deref(), json)
         }
         Command::Completions { shell } => {
-            clap_complete::generate(shell, &mut Cli::command(), "dissent", &mut std::io::stdout());
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "dissent",
+                &mut std::io::stdout(),
+            );
             Ok(())
         }
     }

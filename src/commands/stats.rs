@@ -17,12 +17,26 @@ pub fn run(store: &Store, batch: Option<&str>, as_json: bool) -> Result<()> {
     let mut acc = AgreementAccumulator::new(batch.rubric.labels.len());
     store.for_each_counts(&batch, |c| acc.add_unit(c))?;
     let a = acc.finish();
-    let named = |names: Vec<&'static str>, values: &[u64]| -> serde_json::Map<String, serde_json::Value> {
-        names.into_iter().zip(values).map(|(n, v)| (n.to_string(), json!(v))).collect()
-    };
-    let classes = named(DisagreementClass::ALL.iter().map(|c| c.as_str()).collect(), &counts.by_class);
-    let flags = named(FlagKind::ALL.iter().map(|f| f.as_str()).collect(), &counts.by_flag);
-    let statuses = named(DecisionStatus::ALL.iter().map(|s| s.as_str()).collect(), &counts.by_status);
+    let named =
+        |names: Vec<&'static str>, values: &[u64]| -> serde_json::Map<String, serde_json::Value> {
+            names
+                .into_iter()
+                .zip(values)
+                .map(|(n, v)| (n.to_string(), json!(v)))
+                .collect()
+        };
+    let classes = named(
+        DisagreementClass::ALL.iter().map(|c| c.as_str()).collect(),
+        &counts.by_class,
+    );
+    let flags = named(
+        FlagKind::ALL.iter().map(|f| f.as_str()).collect(),
+        &counts.by_flag,
+    );
+    let statuses = named(
+        DecisionStatus::ALL.iter().map(|s| s.as_str()).collect(),
+        &counts.by_status,
+    );
     let mut out = std::io::stdout().lock();
     if as_json {
         let doc = json!({
@@ -49,14 +63,38 @@ pub fn run(store: &Store, batch: Option<&str>, as_json: bool) -> Result<()> {
         (None, Some(w)) => format!("n/a ({w})"),
         (None, None) => "n/a".into(),
     };
-    writeln!(out, "batch {} · {} v{} · {}", batch.name, batch.rubric.task, batch.rubric.version, batch.status.as_str())?;
+    writeln!(
+        out,
+        "batch {} · {} v{} · {}",
+        batch.name,
+        batch.rubric.task,
+        batch.rubric.version,
+        batch.status.as_str()
+    )?;
     writeln!(out, "items {} · flagged {}", counts.total, counts.flagged)?;
-    let line = |m: &serde_json::Map<String, serde_json::Value>| m.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(" · ");
+    let line = |m: &serde_json::Map<String, serde_json::Value>| {
+        m.iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
     writeln!(out, "classes    {}", line(&classes))?;
     writeln!(out, "flags      {}", line(&flags))?;
     writeln!(out, "decisions  {}", line(&statuses))?;
-    writeln!(out, "krippendorff_alpha  {}", figure(a.krippendorff_alpha, &a.krippendorff_alpha_reason))?;
-    writeln!(out, "fleiss_kappa        {}", figure(a.fleiss_kappa, &a.fleiss_kappa_reason))?;
-    writeln!(out, "percent_agreement   {}", figure(a.percent_agreement, &None))?;
+    writeln!(
+        out,
+        "krippendorff_alpha  {}",
+        figure(a.krippendorff_alpha, &a.krippendorff_alpha_reason)
+    )?;
+    writeln!(
+        out,
+        "fleiss_kappa        {}",
+        figure(a.fleiss_kappa, &a.fleiss_kappa_reason)
+    )?;
+    writeln!(
+        out,
+        "percent_agreement   {}",
+        figure(a.percent_agreement, &None)
+    )?;
     Ok(())
 }

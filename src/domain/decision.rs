@@ -103,7 +103,11 @@ pub struct NewDecision {
 impl NewDecision {
     /// Checks the decision against the rubric and the reviewers on the item's panel
     /// (`None` for an item imported as counts).
-    pub fn validate(&self, rubric: &Rubric, panel_reviewers: Option<&[String]>) -> Result<(), String> {
+    pub fn validate(
+        &self,
+        rubric: &Rubric,
+        panel_reviewers: Option<&[String]>,
+    ) -> Result<(), String> {
         if self.text.trim().is_empty() {
             return Err("a decision needs a reason text".into());
         }
@@ -224,7 +228,10 @@ pub fn hard_label_reason(code: &str, erring: &[String], text: &str) -> String {
 /// Splits a hard label's `adjudication_reason` back into reason code, erring reviewers and text,
 /// given the rubric's codes. The inverse of [`hard_label_reason`].
 #[must_use]
-pub fn parse_hard_label_reason(reason: &str, rubric: &Rubric) -> Option<(String, Vec<String>, String)> {
+pub fn parse_hard_label_reason(
+    reason: &str,
+    rubric: &Rubric,
+) -> Option<(String, Vec<String>, String)> {
     let (head, text) = reason.split_once(": ")?;
     let (code, erring) = match head.split_once(" (") {
         Some((code, rest)) => {
@@ -271,7 +278,10 @@ mod tests {
     #[test]
     fn hard_label_reason_round_trips() {
         let rubric = Rubric::parse("task: t\nversion: 1\nlabels: [{id: a}, {id: b}]\n").unwrap();
-        for (code, erring) in [("verifiable_answer", vec![]), (REVIEWER_ERROR, vec!["A".to_string(), "D".to_string()])] {
+        for (code, erring) in [
+            ("verifiable_answer", vec![]),
+            (REVIEWER_ERROR, vec!["A".to_string(), "D".to_string()]),
+        ] {
             let s = hard_label_reason(code, &erring, "misread: the scale");
             assert_eq!(
                 parse_hard_label_reason(&s, &rubric),

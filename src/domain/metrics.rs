@@ -100,10 +100,7 @@ impl AgreementAccumulator {
         }
         self.pairable_items += 1;
         let mf = m as f64;
-        let same: f64 = counts
-            .iter()
-            .map(|&c| (c as f64) * (c as f64 - 1.0))
-            .sum();
+        let same: f64 = counts.iter().map(|&c| (c as f64) * (c as f64 - 1.0)).sum();
         for (total, &c) in self.label_totals.iter_mut().zip(counts) {
             *total += c as f64;
         }

@@ -261,18 +261,27 @@ impl Rubric {
             }
             Some(RawScale::Range([low, high])) => {
                 if !(low.is_finite() && high.is_finite() && low < high) {
-                    return Err(err("scale", format!("[{low}, {high}] is not a range LOW < HIGH")));
+                    return Err(err(
+                        "scale",
+                        format!("[{low}, {high}] is not a range LOW < HIGH"),
+                    ));
                 }
                 ConfidenceScale::Range { low, high }
             }
         };
         let reason_codes = raw.reason_codes.unwrap_or_else(|| {
-            DEFAULT_REASON_CODES.iter().map(|s| (*s).to_string()).collect()
+            DEFAULT_REASON_CODES
+                .iter()
+                .map(|s| (*s).to_string())
+                .collect()
         });
         let mut codes = std::collections::HashSet::new();
         for code in &reason_codes {
             if code.trim().is_empty() || !codes.insert(code.as_str()) {
-                return Err(err("reason_codes", format!("empty or duplicate code `{code}`")));
+                return Err(err(
+                    "reason_codes",
+                    format!("empty or duplicate code `{code}`"),
+                ));
             }
         }
         let mut criteria = Vec::with_capacity(raw.criteria.len());
@@ -280,10 +289,16 @@ impl Rubric {
             let mut anchors = Vec::new();
             for (k, v) in c.anchors {
                 let (Some(k), Some(v)) = (yaml_scalar(&k), yaml_scalar(&v)) else {
-                    return Err(err("anchors", format!("criterion `{}`: anchors map label to text", c.id)));
+                    return Err(err(
+                        "anchors",
+                        format!("criterion `{}`: anchors map label to text", c.id),
+                    ));
                 };
                 if !seen.contains(k.as_str()) {
-                    return Err(err("anchors", format!("criterion `{}`: `{k}` is not a label", c.id)));
+                    return Err(err(
+                        "anchors",
+                        format!("criterion `{}`: `{k}` is not a label", c.id),
+                    ));
                 }
                 anchors.push((k, v));
             }
@@ -374,7 +389,11 @@ fn yaml_error(text: &str, e: &serde_yaml::Error) -> RubricError {
         .next()
         .unwrap_or(&message)
         .to_string();
-    let line = if line == 1 && key != "yaml" { line_of(text, &key).max(line) } else { line };
+    let line = if line == 1 && key != "yaml" {
+        line_of(text, &key).max(line)
+    } else {
+        line
+    };
     RubricError { line, key, message }
 }
 
@@ -390,13 +409,22 @@ mod tests {
         assert_eq!(r.disagreement, DisagreementThresholds::default());
         assert_eq!(r.flags, FlagThresholds::default());
         assert_eq!(r.reason_codes.len(), 4);
-        assert_eq!(r.confidence, ConfidenceScale::Range { low: 1.0, high: 5.0 });
+        assert_eq!(
+            r.confidence,
+            ConfidenceScale::Range {
+                low: 1.0,
+                high: 5.0
+            }
+        );
         assert_eq!(r.sha256.len(), 64);
     }
 
     #[test]
     fn likert_scale_maps_linearly() {
-        let s = ConfidenceScale::Range { low: 1.0, high: 5.0 };
+        let s = ConfidenceScale::Range {
+            low: 1.0,
+            high: 5.0,
+        };
         assert_eq!(s.normalize(1.0), Ok(0.0));
         assert_eq!(s.normalize(5.0), Ok(1.0));
         assert_eq!(s.normalize(4.2), Ok(0.8));
@@ -411,8 +439,9 @@ mod tests {
         let e = Rubric::parse(&format!("{MINIMAL}colour: red\n")).unwrap_err();
         assert_eq!(e.key, "colour");
         assert_eq!(e.line, 6);
-        let e = Rubric::parse("task: t\nversion: 1\nlabels:\n  - id: a\n    colour: x\n  - id: b\n")
-            .unwrap_err();
+        let e =
+            Rubric::parse("task: t\nversion: 1\nlabels:\n  - id: a\n    colour: x\n  - id: b\n")
+                .unwrap_err();
         assert_eq!(e.key, "colour");
     }
 
@@ -428,8 +457,10 @@ mod tests {
         let e = Rubric::parse(&format!("{MINIMAL}flags: {{high_entropy: 1.5}}\n")).unwrap_err();
         assert_eq!(e.key, "high_entropy");
         assert_eq!(e.line, 6);
-        let e = Rubric::parse(&format!("{MINIMAL}disagreement:\n  minor_min_share: -0.1\n"))
-            .unwrap_err();
+        let e = Rubric::parse(&format!(
+            "{MINIMAL}disagreement:\n  minor_min_share: -0.1\n"
+        ))
+        .unwrap_err();
         assert_eq!((e.key.as_str(), e.line), ("minor_min_share", 7));
     }
 

@@ -104,7 +104,9 @@ pub fn classify(counts: &[u64], rubric: &Rubric) -> Classification {
     let reviewer_count: u64 = counts.iter().sum();
     let shares = shares(counts);
     let max = counts.iter().copied().max().unwrap_or(0);
-    let top = (reviewer_count > 0).then(|| counts.iter().position(|&c| c == max)).flatten();
+    let top = (reviewer_count > 0)
+        .then(|| counts.iter().position(|&c| c == max))
+        .flatten();
     let tied = reviewer_count > 0 && counts.iter().filter(|&&c| c == max).count() > 1;
     let top_share = top.map_or(0.0, |i| shares[i]);
     let entropy = entropy_bits(&shares);

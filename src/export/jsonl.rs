@@ -4,8 +4,8 @@
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
-use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
 
 use crate::domain::decision::{DecisionKind, current_decision, default_reason, hard_label_reason};
 use crate::domain::model::Panel;
@@ -90,7 +90,11 @@ impl<'a> ExportLine<'a> {
         let (adjudicated_label, adjudication_reason) = match decision {
             Some(d) if d.kind == DecisionKind::HardLabel => (
                 d.label.as_deref(),
-                hard_label_reason(d.reason_code.as_deref().unwrap_or_default(), &d.erring, &d.text),
+                hard_label_reason(
+                    d.reason_code.as_deref().unwrap_or_default(),
+                    &d.erring,
+                    &d.text,
+                ),
             ),
             Some(d) if d.kind == DecisionKind::KeepSoft => (None, d.text.clone()),
             _ => (None, default_reason(summary.class).to_string()),

@@ -100,12 +100,18 @@ impl Census {
         }
         match self.items.get_mut(item_id.as_ref()) {
             None => {
-                self.items.insert(item_id.as_ref().into(), ItemCensus { rows: 1, values });
+                self.items
+                    .insert(item_id.as_ref().into(), ItemCensus { rows: 1, values });
             }
             Some(item) => {
                 item.rows += 1;
                 for (id, hash) in &values {
-                    if item.values.iter().find(|(c, _)| c == id).is_none_or(|(_, h)| h != hash) {
+                    if item
+                        .values
+                        .iter()
+                        .find(|(c, _)| c == id)
+                        .is_none_or(|(_, h)| h != hash)
+                    {
                         self.columns[usize::from(*id)].varied = true;
                     }
                 }

@@ -7,16 +7,28 @@ use super::{Ctx, Issue, ParsedItem, SeenItems};
 use crate::domain::model::{ItemRecord, Panel};
 
 /// Parses one label-counts line.
-pub fn parse(ctx: &Ctx<'_>, row: &Row<'_>, obj: &Map<String, Value>, line: usize, seen: &mut SeenItems) -> Result<ParsedItem, Vec<Issue>> {
+pub fn parse(
+    ctx: &Ctx<'_>,
+    row: &Row<'_>,
+    obj: &Map<String, Value>,
+    line: usize,
+    seen: &mut SeenItems,
+) -> Result<ParsedItem, Vec<Issue>> {
     let mut errs = Vec::new();
     let item_id = ctx.take(row.id("item_id"), line, &mut errs);
     let task = ctx.task(row, line).map_err(|e| errs.push(e)).ok();
-    let gold_label = ctx.take(row.opt_string("gold_label"), line, &mut errs).flatten();
+    let gold_label = ctx
+        .take(row.opt_string("gold_label"), line, &mut errs)
+        .flatten();
     let rubric = ctx.rubric;
-    if let Some(g) = &gold_label {
-        if rubric.label_index(g).is_none() {
-            errs.push(ctx.issue(line, "gold_label", format!("`{g}` is not a label of the rubric")));
-        }
+    if let Some(g) = &gold_label
+        && rubric.label_index(g).is_none()
+    {
+        errs.push(ctx.issue(
+            line,
+            "gold_label",
+            format!("`{g}` is not a label of the rubric"),
+        ));
     }
     let mut counts = vec![0u64; rubric.labels.len()];
     match obj.get("counts") {
@@ -24,7 +36,11 @@ pub fn parse(ctx: &Ctx<'_>, row: &Row<'_>, obj: &Map<String, Value>, line: usize
             for (label, v) in map {
                 let field = format!("counts.{label}");
                 let Some(i) = rubric.label_index(label) else {
-                    errs.push(ctx.issue(line, field, format!("`{label}` is not a label of rubric `{}`", rubric.task)));
+                    errs.push(ctx.issue(
+                        line,
+                        field,
+                        format!("`{label}` is not a label of rubric `{}`", rubric.task),
+                    ));
                     continue;
                 };
                 match v.as_u64() {
@@ -32,16 +48,20 @@ pub fn parse(ctx: &Ctx<'_>, row: &Row<'_>, obj: &Map<String, Value>, line: usize
                     None if v.as_i64().is_some_and(|n| n < 0) => {
                         errs.push(ctx.issue(line, field, format!("negative count {v}")));
                     }
-                    None => errs.push(ctx.issue(line, field, format!("expected a whole number, got {v}"))),
+                    None => errs.push(ctx.issue(
+                        line,
+                        field,
+                        format!("expected a whole number, got {v}"),
+                    )),
                 }
             }
         }
         _ => errs.push(ctx.issue(line, "counts", "expected an object of label → count")),
     }
-    if let Some(id) = &item_id {
-        if let Err(e) = ctx.first_sighting(seen, id, line) {
-            errs.push(e);
-        }
+    if let Some(id) = &item_id
+        && let Err(e) = ctx.first_sighting(seen, id, line)
+    {
+        errs.push(e);
     }
     match (item_id, task) {
         (Some(item_id), Some(task)) if errs.is_empty() => Ok(ParsedItem {

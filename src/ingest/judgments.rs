@@ -66,10 +66,16 @@ fn parse_row<'a>(ctx: &Ctx<'_>, row: &Row<'a>, line: usize) -> Result<Parsed<'a>
     let item_id = ctx.take(row.key("item_id"), line, &mut errs);
     let reviewer = ctx.take(row.key("reviewer"), line, &mut errs);
     let label = ctx.take(row.key("label"), line, &mut errs);
-    let raw = ctx.take(row.opt_number("confidence"), line, &mut errs).flatten();
-    let evidence = ctx.take(row.opt_string("evidence"), line, &mut errs).flatten();
+    let raw = ctx
+        .take(row.opt_number("confidence"), line, &mut errs)
+        .flatten();
+    let evidence = ctx
+        .take(row.opt_string("evidence"), line, &mut errs)
+        .flatten();
     let is_gold = ctx.take(row.opt_bool("is_gold"), line, &mut errs).flatten();
-    let gold_label = ctx.take(row.opt_string("gold_label"), line, &mut errs).flatten();
+    let gold_label = ctx
+        .take(row.opt_string("gold_label"), line, &mut errs)
+        .flatten();
     if let Err(e) = ctx.task(row, line) {
         errs.push(e);
     }
@@ -81,18 +87,30 @@ fn parse_row<'a>(ctx: &Ctx<'_>, row: &Row<'a>, line: usize) -> Result<Parsed<'a>
             errs.push(ctx.issue(
                 line,
                 ctx.map.describe("label"),
-                format!("`{l}` is not a label of rubric `{}` ({})", rubric.task, label_ids()),
+                format!(
+                    "`{l}` is not a label of rubric `{}` ({})",
+                    rubric.task,
+                    label_ids()
+                ),
             ));
         }
         i
     });
-    if let Some(g) = &gold_label {
-        if rubric.label_index(g).is_none() {
-            errs.push(ctx.issue(line, ctx.map.describe("gold_label"), format!("`{g}` is not a label of the rubric ({})", label_ids())));
-        }
+    if let Some(g) = &gold_label
+        && rubric.label_index(g).is_none()
+    {
+        errs.push(ctx.issue(
+            line,
+            ctx.map.describe("gold_label"),
+            format!("`{g}` is not a label of the rubric ({})", label_ids()),
+        ));
     }
     if is_gold == Some(true) && gold_label.is_none() {
-        errs.push(ctx.issue(line, ctx.map.describe("gold_label"), "is_gold is set but the row has no gold_label"));
+        errs.push(ctx.issue(
+            line,
+            ctx.map.describe("gold_label"),
+            "is_gold is set but the row has no gold_label",
+        ));
     }
     if let Some(Err(m)) = raw.map(|c| rubric.confidence.normalize(c)) {
         errs.push(ctx.issue(line, ctx.map.describe("confidence"), m));
@@ -142,7 +160,15 @@ impl Grouper {
     }
 
     /// Adds one row, reporting its problems; hands the item to `emit` when it is complete.
-    pub fn add(&mut self, ctx: &Ctx<'_>, row: &Row<'_>, line: usize, issues: &mut Issues, seen: &mut SeenItems, emit: &mut dyn FnMut(ParsedItem, &Issues)) {
+    pub fn add(
+        &mut self,
+        ctx: &Ctx<'_>,
+        row: &Row<'_>,
+        line: usize,
+        issues: &mut Issues,
+        seen: &mut SeenItems,
+        emit: &mut dyn FnMut(ParsedItem, &Issues),
+    ) {
         let p = match parse_row(ctx, row, line) {
             Ok(p) => p,
             Err(errs) => {
@@ -173,12 +199,19 @@ impl Grouper {
                 issues.push(ctx.issue(
                     line,
                     ctx.map.describe("reviewer"),
-                    format!("reviewer `{}` already judged item `{}` (line {})", p.reviewer, p.item_id, k.line),
+                    format!(
+                        "reviewer `{}` already judged item `{}` (line {})",
+                        p.reviewer, p.item_id, k.line
+                    ),
                 ));
                 return;
             }
             if p.gold_label != item.gold_label {
-                issues.push(ctx.issue(line, ctx.map.describe("gold_label"), format!("differs from the item's row at {}", first())));
+                issues.push(ctx.issue(
+                    line,
+                    ctx.map.describe("gold_label"),
+                    format!("differs from the item's row at {}", first()),
+                ));
                 return;
             }
             let mut seen_columns = 0;
@@ -188,12 +221,28 @@ impl Grouper {
                 }
                 seen_columns += 1;
                 if item.payload.get(k).is_none_or(|stored| !v.equals(stored)) {
-                    issues.push(ctx.issue(line, k, format!("payload of item `{}` differs from its row at {}", p.item_id, first())));
+                    issues.push(ctx.issue(
+                        line,
+                        k,
+                        format!(
+                            "payload of item `{}` differs from its row at {}",
+                            p.item_id,
+                            first()
+                        ),
+                    ));
                 }
             }
             if seen_columns < item.payload.len() {
                 for k in item.payload.keys().filter(|k| row.fields.get(k).is_none()) {
-                    issues.push(ctx.issue(line, k.as_str(), format!("payload of item `{}` differs from its row at {}", p.item_id, first())));
+                    issues.push(ctx.issue(
+                        line,
+                        k.as_str(),
+                        format!(
+                            "payload of item `{}` differs from its row at {}",
+                            p.item_id,
+                            first()
+                        ),
+                    ));
                 }
             }
             item.rows.push(held);
@@ -215,15 +264,26 @@ impl Grouper {
             self.pending.insert(p.item_id.clone().into_owned(), pending);
             complete
         };
-        if complete {
-            if let Some((item_id, pending)) = self.pending.remove_entry(p.item_id.as_ref()) {
-                self.emit(ctx, item_id, pending, issues, seen, emit);
-            }
+        if complete && let Some((item_id, pending)) = self.pending.remove_entry(p.item_id.as_ref())
+        {
+            self.emit(ctx, item_id, pending, issues, seen, emit);
         }
     }
 
-    fn emit(&self, ctx: &Ctx<'_>, item_id: String, p: Pending, issues: &mut Issues, seen: &mut SeenItems, emit: &mut dyn FnMut(ParsedItem, &Issues)) {
-        let at = Ctx { file: &self.files[usize::from(p.file)], rubric: ctx.rubric, map: ctx.map };
+    fn emit(
+        &self,
+        ctx: &Ctx<'_>,
+        item_id: String,
+        p: Pending,
+        issues: &mut Issues,
+        seen: &mut SeenItems,
+        emit: &mut dyn FnMut(ParsedItem, &Issues),
+    ) {
+        let at = Ctx {
+            file: &self.files[usize::from(p.file)],
+            rubric: ctx.rubric,
+            map: ctx.map,
+        };
         if let Err(e) = at.first_sighting(seen, &item_id, p.line as usize) {
             issues.push(e);
             return;
@@ -254,11 +314,23 @@ impl Grouper {
             gold_label: p.gold_label,
             panel: Panel::Judgments(judgments),
         };
-        emit(ParsedItem { record, decision: None }, issues);
+        emit(
+            ParsedItem {
+                record,
+                decision: None,
+            },
+            issues,
+        );
     }
 
     /// Hands on the items whose rows did not all arrive (only when rows were refused).
-    pub fn finish(mut self, ctx: &Ctx<'_>, issues: &mut Issues, seen: &mut SeenItems, emit: &mut dyn FnMut(ParsedItem, &Issues)) {
+    pub fn finish(
+        mut self,
+        ctx: &Ctx<'_>,
+        issues: &mut Issues,
+        seen: &mut SeenItems,
+        emit: &mut dyn FnMut(ParsedItem, &Issues),
+    ) {
         let mut left: Vec<(String, Pending)> = self.pending.drain().collect();
         left.sort_by_key(|(_, p)| (p.file, p.line));
         for (item_id, p) in left {
@@ -268,12 +340,27 @@ impl Grouper {
 }
 
 /// Streams the rows of a judgment-row CSV (header first) to `f`.
-pub fn each_csv_row(ctx: &Ctx<'_>, reader: impl Read, issues: &mut Issues, progress: &mut dyn FnMut(u64), mut f: impl FnMut(&Row<'_>, usize, &mut Issues)) {
-    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(reader);
+pub fn each_csv_row(
+    ctx: &Ctx<'_>,
+    reader: impl Read,
+    issues: &mut Issues,
+    progress: &mut dyn FnMut(u64),
+    mut f: impl FnMut(&Row<'_>, usize, &mut Issues),
+) {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(reader);
     let headers: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(|s| s.trim_start_matches('\u{feff}').to_string()).collect(),
+        Ok(h) => h
+            .iter()
+            .map(|s| s.trim_start_matches('\u{feff}').to_string())
+            .collect(),
         Err(e) => {
-            let field = if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) { "encoding" } else { "header" };
+            let field = if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
+                "encoding"
+            } else {
+                "header"
+            };
             issues.push(ctx.issue(1, field, format!("unreadable CSV header: {e}")));
             return;
         }
@@ -290,7 +377,10 @@ pub fn each_csv_row(ctx: &Ctx<'_>, reader: impl Read, issues: &mut Issues, progr
             issues.push(ctx.issue(
                 1,
                 ctx.map.describe(field),
-                format!("no column `{column}` in the header ({})", headers.join(", ")),
+                format!(
+                    "no column `{column}` in the header ({})",
+                    headers.join(", ")
+                ),
             ));
         }
     }
@@ -307,24 +397,40 @@ pub fn each_csv_row(ctx: &Ctx<'_>, reader: impl Read, issues: &mut Issues, progr
             Ok(false) => return,
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map_or(0, |p| usize::try_from(p.line()).unwrap_or(0));
+                let line = e
+                    .position()
+                    .map_or(0, |p| usize::try_from(p.line()).unwrap_or(0));
                 let (field, message) = match e.kind() {
-                    csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-                        ("row", format!("ragged row: {len} fields where the header has {expected_len}"))
-                    }
-                    csv::ErrorKind::Utf8 { err, .. } => ("encoding", format!("field {} is not UTF-8", err.field() + 1)),
+                    csv::ErrorKind::UnequalLengths {
+                        expected_len, len, ..
+                    } => (
+                        "row",
+                        format!("ragged row: {len} fields where the header has {expected_len}"),
+                    ),
+                    csv::ErrorKind::Utf8 { err, .. } => (
+                        "encoding",
+                        format!("field {} is not UTF-8", err.field() + 1),
+                    ),
                     _ => ("row", e.to_string()),
                 };
                 issues.push(ctx.issue(line, field, message));
                 continue;
             }
         }
-        let (line, byte) = record.position().map_or((0, 0), |p| (usize::try_from(p.line()).unwrap_or(0), p.byte()));
+        let (line, byte) = record.position().map_or((0, 0), |p| {
+            (usize::try_from(p.line()).unwrap_or(0), p.byte())
+        });
         if byte - reported > 1 << 20 {
             progress(byte - reported);
             reported = byte;
         }
-        let row = Row { fields: Fields::Csv { headers: &headers, record: &record }, map: ctx.map };
+        let row = Row {
+            fields: Fields::Csv {
+                headers: &headers,
+                record: &record,
+            },
+            map: ctx.map,
+        };
         f(&row, line, issues);
     }
 }

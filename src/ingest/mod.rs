@@ -40,7 +40,12 @@ pub struct Issue {
 
 impl Issue {
     /// A problem at `file:line` in `field`.
-    pub fn new(file: &str, line: usize, field: impl Into<String>, message: impl Into<String>) -> Issue {
+    pub fn new(
+        file: &str,
+        line: usize,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Issue {
         Issue {
             file: file.to_string(),
             line,
@@ -52,7 +57,11 @@ impl Issue {
 
 impl fmt::Display for Issue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}: {}", self.file, self.line, self.field, self.message)
+        write!(
+            f,
+            "{}:{}: {}: {}",
+            self.file, self.line, self.field, self.message
+        )
     }
 }
 
@@ -155,10 +164,11 @@ pub fn parse_files<E>(
     let mut seen = SeenItems::new();
     let mut sink_error = None;
     let mut emit = |item: ParsedItem, issues: &Issues| {
-        if issues.list.is_empty() && sink_error.is_none() {
-            if let Err(e) = sink(item) {
-                sink_error = Some(e);
-            }
+        if issues.list.is_empty()
+            && sink_error.is_none()
+            && let Err(e) = sink(item)
+        {
+            sink_error = Some(e);
         }
     };
     for path in paths {
@@ -170,23 +180,51 @@ pub fn parse_files<E>(
                 continue;
             }
         };
-        let ctx = Ctx { file: &file, rubric, map };
+        let ctx = Ctx {
+            file: &file,
+            rubric,
+            map,
+        };
         if is_csv(path) {
             if matches!(format, Format::Soft | Format::Counts) {
-                issues.push(Issue::new(&file, 1, "file", format!("CSV holds judgment rows, not {}", format.name())));
+                issues.push(Issue::new(
+                    &file,
+                    1,
+                    "file",
+                    format!("CSV holds judgment rows, not {}", format.name()),
+                ));
                 continue;
             }
-            judgments::each_csv_row(&ctx, reader, &mut issues, &mut on_progress, |row, line, issues| {
-                rows.add(&ctx, row, line, issues, &mut seen, &mut emit);
-            });
+            judgments::each_csv_row(
+                &ctx,
+                reader,
+                &mut issues,
+                &mut on_progress,
+                |row, line, issues| {
+                    rows.add(&ctx, row, line, issues, &mut seen, &mut emit);
+                },
+            );
         } else {
-            read_jsonl(&ctx, reader, format, &mut rows, &mut seen, &mut issues, &mut on_progress, &mut emit);
+            read_jsonl(
+                &ctx,
+                reader,
+                format,
+                &mut rows,
+                &mut seen,
+                &mut issues,
+                &mut on_progress,
+                &mut emit,
+            );
         }
         if issues.full() {
             break;
         }
     }
-    let ctx = Ctx { file: "", rubric, map };
+    let ctx = Ctx {
+        file: "",
+        rubric,
+        map,
+    };
     rows.finish(&ctx, &mut issues, &mut seen, &mut emit);
     if let Some(e) = sink_error {
         return Err(Failure::Sink(e));
@@ -194,18 +232,27 @@ pub fn parse_files<E>(
     if issues.list.is_empty() {
         Ok(())
     } else {
-        issues.list.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        issues
+            .list
+            .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         Err(Failure::Input(issues))
     }
 }
 
 fn is_csv(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
 }
 
 /// The first pass: counts the judgment rows of every item and learns which columns are
 /// reviewer fields. Problems are left to the second pass, which reports them.
-fn take_census(paths: &[&Path], rubric: &Rubric, format: Format, map: &FieldMap, progress: &mut dyn FnMut(u64)) -> census::Census {
+fn take_census(
+    paths: &[&Path],
+    rubric: &Rubric,
+    format: Format,
+    map: &FieldMap,
+    progress: &mut dyn FnMut(u64),
+) -> census::Census {
     let mut census = census::Census::default();
     if matches!(format, Format::Soft | Format::Counts) {
         return census;
@@ -213,15 +260,26 @@ fn take_census(paths: &[&Path], rubric: &Rubric, format: Format, map: &FieldMap,
     let mut ignored = Issues::default();
     for path in paths {
         let file = path.display().to_string();
-        let Ok(reader) = source::open(path, &file) else { continue };
-        let ctx = Ctx { file: &file, rubric, map };
+        let Ok(reader) = source::open(path, &file) else {
+            continue;
+        };
+        let ctx = Ctx {
+            file: &file,
+            rubric,
+            map,
+        };
         if is_csv(path) {
-            judgments::each_csv_row(&ctx, reader, &mut ignored, progress, |row, _, _| census.add(row));
+            judgments::each_csv_row(&ctx, reader, &mut ignored, progress, |row, _, _| {
+                census.add(row)
+            });
         } else {
             source::for_each_line(reader, &file, &mut ignored, progress, |line, _| {
                 if let Ok(obj) = serde_json::from_str::<Map<String, Value>>(line.text) {
                     match shape_of(&obj, map) {
-                        Some(Format::Judgments) => census.add(&Row { fields: Fields::Json(&obj), map }),
+                        Some(Format::Judgments) => census.add(&Row {
+                            fields: Fields::Json(&obj),
+                            map,
+                        }),
                         Some(_) => return false,
                         None => {}
                     }
@@ -235,12 +293,24 @@ fn take_census(paths: &[&Path], rubric: &Rubric, format: Format, map: &FieldMap,
 }
 
 /// Parses `paths` into a list of items (small inputs and tests; imports stream instead).
-pub fn parse_to_vec(paths: &[&Path], rubric: &Rubric, format: Format, map: &FieldMap) -> Result<Vec<ParsedItem>, Issues> {
+pub fn parse_to_vec(
+    paths: &[&Path],
+    rubric: &Rubric,
+    format: Format,
+    map: &FieldMap,
+) -> Result<Vec<ParsedItem>, Issues> {
     let mut items = Vec::new();
-    parse_files(paths, rubric, format, map, |_| {}, |item| {
-        items.push(item);
-        Ok::<(), std::convert::Infallible>(())
-    })
+    parse_files(
+        paths,
+        rubric,
+        format,
+        map,
+        |_| {},
+        |item| {
+            items.push(item);
+            Ok::<(), std::convert::Infallible>(())
+        },
+    )
     .map_err(|f| match f {
         Failure::Input(issues) => issues,
         Failure::Sink(never) => match never {},
@@ -261,7 +331,12 @@ impl Ctx<'_> {
     }
 
     /// The value of a field getter, or `None` with its problem pushed onto `errs`.
-    fn take<T>(&self, r: Result<T, rows::FieldError>, line: usize, errs: &mut Vec<Issue>) -> Option<T> {
+    fn take<T>(
+        &self,
+        r: Result<T, rows::FieldError>,
+        line: usize,
+        errs: &mut Vec<Issue>,
+    ) -> Option<T> {
         r.map_err(|(f, m)| errs.push(self.issue(line, f, m))).ok()
     }
 
@@ -273,14 +348,22 @@ impl Ctx<'_> {
             Ok(Some(t)) => Err(self.issue(
                 line,
                 self.map.describe("task"),
-                format!("unknown task `{t}`: the rubric is for `{}`", self.rubric.task),
+                format!(
+                    "unknown task `{t}`: the rubric is for `{}`",
+                    self.rubric.task
+                ),
             )),
             Err((f, m)) => Err(self.issue(line, f, m)),
         }
     }
 
     /// Records that `item_id` is defined at `line`, or reports where it already was.
-    fn first_sighting(&self, seen: &mut SeenItems, item_id: &str, line: usize) -> Result<(), Issue> {
+    fn first_sighting(
+        &self,
+        seen: &mut SeenItems,
+        item_id: &str,
+        line: usize,
+    ) -> Result<(), Issue> {
         if let Some((file, at)) = seen.get(item_id) {
             return Err(self.issue(
                 line,
@@ -325,11 +408,19 @@ fn read_jsonl(
         let obj: Map<String, Value> = match serde_json::from_str(line.text) {
             Ok(o) => o,
             Err(e) if e.is_eof() && line.unterminated => {
-                issues.push(ctx.issue(line.number, "line", "truncated: the file ends in the middle of this line"));
+                issues.push(ctx.issue(
+                    line.number,
+                    "line",
+                    "truncated: the file ends in the middle of this line",
+                ));
                 return true;
             }
             Err(e) if e.is_data() => {
-                issues.push(ctx.issue(line.number, "line", format!("expected a JSON object ({e})")));
+                issues.push(ctx.issue(
+                    line.number,
+                    "line",
+                    format!("expected a JSON object ({e})"),
+                ));
                 return true;
             }
             Err(e) => {
@@ -348,10 +439,21 @@ fn read_jsonl(
         };
         let expected = *file_shape.get_or_insert(shape);
         if shape != expected {
-            issues.push(ctx.issue(line.number, "line", format!("is {} but this file holds {}", shape.name(), expected.name())));
+            issues.push(ctx.issue(
+                line.number,
+                "line",
+                format!(
+                    "is {} but this file holds {}",
+                    shape.name(),
+                    expected.name()
+                ),
+            ));
             return true;
         }
-        let row = Row { fields: Fields::Json(&obj), map: ctx.map };
+        let row = Row {
+            fields: Fields::Json(&obj),
+            map: ctx.map,
+        };
         let parsed = match shape {
             Format::Soft => soft::parse(ctx, &row, &obj, line.number, seen),
             Format::Counts => counts::parse(ctx, &row, &obj, line.number, seen),
@@ -404,7 +506,11 @@ pub fn import_files(
 ) -> Result<Imported, ImportError> {
     let mut writer = store.import_writer(batch_name, rubric, actor, at)?;
     parse_files(paths, rubric, format, map, on_progress, |item| {
-        let summary = crate::domain::triage::summarize(&item.record.panel, rubric, item.record.gold_label.as_deref());
+        let summary = crate::domain::triage::summarize(
+            &item.record.panel,
+            rubric,
+            item.record.gold_label.as_deref(),
+        );
         writer.add_item(&item.record, &summary, rubric, item.decision.as_ref())
     })
     .map_err(|f| match f {
@@ -412,6 +518,7 @@ pub fn import_files(
         Failure::Sink(e) => ImportError::Store(e),
     })?;
     let files: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-    let (items, judgments) = writer.commit(serde_json::json!({"files": files, "rubric": rubric.sha256}))?;
+    let (items, judgments) =
+        writer.commit(serde_json::json!({"files": files, "rubric": rubric.sha256}))?;
     Ok(Imported { items, judgments })
 }

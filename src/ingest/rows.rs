@@ -178,11 +178,17 @@ impl<'a> Row<'a> {
         match self.raw(field) {
             None => Err(self.err(field, "missing")),
             Some(Field::Text(s)) if s.trim().is_empty() => Err(self.err(field, "empty")),
-            Some(Field::Json(Value::String(s))) if s.trim().is_empty() => Err(self.err(field, "empty")),
+            Some(Field::Json(Value::String(s))) if s.trim().is_empty() => {
+                Err(self.err(field, "empty"))
+            }
             Some(Field::Text(s)) => Ok(Cow::Borrowed(s)),
             Some(Field::Json(Value::String(s))) => Ok(Cow::Borrowed(s)),
-            Some(Field::Json(Value::Number(n))) if n.is_i64() || n.is_u64() => Ok(Cow::Owned(n.to_string())),
-            Some(Field::Json(v)) => Err(self.err(field, format!("expected a string, got {}", type_name(v)))),
+            Some(Field::Json(Value::Number(n))) if n.is_i64() || n.is_u64() => {
+                Ok(Cow::Owned(n.to_string()))
+            }
+            Some(Field::Json(v)) => {
+                Err(self.err(field, format!("expected a string, got {}", type_name(v))))
+            }
         }
     }
 
@@ -192,7 +198,9 @@ impl<'a> Row<'a> {
             None => Ok(None),
             Some(Field::Text(s)) => Ok(Some(s.to_string())),
             Some(Field::Json(Value::String(s))) => Ok(Some(s.clone())),
-            Some(Field::Json(v)) => Err(self.err(field, format!("expected a string, got {}", type_name(v)))),
+            Some(Field::Json(v)) => {
+                Err(self.err(field, format!("expected a string, got {}", type_name(v))))
+            }
         }
     }
 
@@ -205,7 +213,9 @@ impl<'a> Row<'a> {
                 .trim()
                 .parse::<f64>()
                 .map_err(|_| self.err(field, format!("`{s}` is not a number")))?,
-            Some(Field::Json(v)) => return Err(self.err(field, format!("expected a number, got {}", type_name(v)))),
+            Some(Field::Json(v)) => {
+                return Err(self.err(field, format!("expected a number, got {}", type_name(v))));
+            }
         };
         if n.is_finite() {
             Ok(Some(n))
@@ -224,12 +234,17 @@ impl<'a> Row<'a> {
                 "false" | "0" | "no" => Ok(Some(false)),
                 _ => Err(self.err(field, format!("`{s}` is not a boolean"))),
             },
-            Some(Field::Json(v)) => Err(self.err(field, format!("expected a boolean, got {}", type_name(v)))),
+            Some(Field::Json(v)) => {
+                Err(self.err(field, format!("expected a boolean, got {}", type_name(v))))
+            }
         }
     }
 
     /// Every column that is neither a known field nor in `also_known`, in order.
-    pub fn payload_fields(&self, also_known: &'a [&'a str]) -> impl Iterator<Item = (&'a str, Field<'a>)> + '_ {
+    pub fn payload_fields(
+        &self,
+        also_known: &'a [&'a str],
+    ) -> impl Iterator<Item = (&'a str, Field<'a>)> + '_ {
         self.fields
             .iter()
             .filter(move |(k, _)| !self.map.is_known_column(k) && !also_known.contains(k))

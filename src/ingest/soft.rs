@@ -30,12 +30,21 @@ const SCHEMA_KEYS: [&str; 10] = [
 ];
 
 /// Parses one soft-label line.
-pub fn parse(ctx: &Ctx<'_>, row: &Row<'_>, obj: &Map<String, Value>, line: usize, seen: &mut SeenItems) -> Result<ParsedItem, Vec<Issue>> {
+pub fn parse(
+    ctx: &Ctx<'_>,
+    row: &Row<'_>,
+    obj: &Map<String, Value>,
+    line: usize,
+    seen: &mut SeenItems,
+) -> Result<ParsedItem, Vec<Issue>> {
     let mut errs: Vec<Issue> = Vec::new();
     let mut err = |field: &str, m: String| errs.push(ctx.issue(line, field, m));
     let rubric = ctx.rubric;
     let item_id = row.id("item_id").map_err(|(f, m)| err(&f, m)).ok();
-    let task = ctx.task(row, line).map_err(|e| err(&e.field, e.message)).ok();
+    let task = ctx
+        .task(row, line)
+        .map_err(|e| err(&e.field, e.message))
+        .ok();
 
     // distribution → shares in rubric order
     let mut dist = vec![0.0; rubric.labels.len()];
@@ -44,9 +53,14 @@ pub fn parse(ctx: &Ctx<'_>, row: &Row<'_>, obj: &Map<String, Value>, line: usize
             for (label, v) in map {
                 let field = format!("distribution.{label}");
                 match (rubric.label_index(label), v.as_f64()) {
-                    (None, _) => err(&field, format!("`{label}` is not a label of rubric `{}`", rubric.task)),
+                    (None, _) => err(
+                        &field,
+                        format!("`{label}` is not a label of rubric `{}`", rubric.task),
+                    ),
                     (_, None) => err(&field, format!("expected a number, got {v}")),
-                    (Some(_), Some(p)) if !(0.0..=1.0).contains(&p) => err(&field, format!("{p} is outside [0, 1]")),
+                    (Some(_), Some(p)) if !(0.0..=1.0).contains(&p) => {
+                        err(&field, format!("{p} is outside [0, 1]"))
+                    }
                     (Some(i), Some(p)) => dist[i] = p,
                 }
             }
@@ -55,7 +69,10 @@ pub fn parse(ctx: &Ctx<'_>, row: &Row<'_>, obj: &Map<String, Value>, line: usize
                 err("distribution", format!("sums to {sum}, not 1"));
             }
         }
-        _ => err("distribution", "expected an object of label → probability".into()),
+        _ => err(
+            "distribution",
+            "expected an object of label → probability".into(),
+        ),
     }
     let reviewer_count = match obj.get("reviewer_count").and_then(Value::as_u64) {
         Some(n) if n > 0 => n,
@@ -73,11 +90,17 @@ pub fn parse(ctx: &Ctx<'_>, row: &Row<'_>, obj: &Map<String, Value>, line: usize
             for (reviewer, v) in map {
                 match v.as_f64() {
                     Some(c) if (0.0..=1.0).contains(&c) => confidence.push((reviewer.clone(), c)),
-                    _ => err(&format!("confidence.{reviewer}"), format!("{v} is not a confidence in [0, 1]")),
+                    _ => err(
+                        &format!("confidence.{reviewer}"),
+                        format!("{v} is not a confidence in [0, 1]"),
+                    ),
                 }
             }
         }
-        Some(v) => err("confidence", format!("expected an object of reviewer → confidence, got {v}")),
+        Some(v) => err(
+            "confidence",
+            format!("expected an object of reviewer → confidence, got {v}"),
+        ),
     }
 
     // rationales → judgments
@@ -93,10 +116,16 @@ pub fn parse(ctx: &Ctx<'_>, row: &Row<'_>, obj: &Map<String, Value>, line: usize
                 };
                 match rationale(r, &confidence) {
                     Ok(j) if rubric.label_index(&j.label).is_none() => {
-                        err(&format!("{field}.label"), format!("`{}` is not a label of the rubric", j.label));
+                        err(
+                            &format!("{field}.label"),
+                            format!("`{}` is not a label of the rubric", j.label),
+                        );
                     }
                     Ok(j) if judgments.iter().any(|o| o.reviewer == j.reviewer) => {
-                        err(&format!("{field}.reviewer"), format!("reviewer `{}` appears twice", j.reviewer));
+                        err(
+                            &format!("{field}.reviewer"),
+                            format!("reviewer `{}` appears twice", j.reviewer),
+                        );
                     }
                     Ok(j) => judgments.push(j),
                     Err((f, m)) => err(&format!("{field}.{f}"), m),
@@ -109,7 +138,10 @@ pub fn parse(ctx: &Ctx<'_>, row: &Row<'_>, obj: &Map<String, Value>, line: usize
     // the panel the line claims
     let counts: Vec<u64> = if judgments.is_empty() {
         if !confidence.is_empty() {
-            err("confidence", "confidences without rationales: no reviewer to attach them to".into());
+            err(
+                "confidence",
+                "confidences without rationales: no reviewer to attach them to".into(),
+            );
         }
         dist.iter()
             .enumerate()
@@ -126,10 +158,22 @@ pub fn parse(ctx: &Ctx<'_>, row: &Row<'_>, obj: &Map<String, Value>, line: usize
             .collect()
     } else {
         if judgments.len() as u64 != reviewer_count {
-            err("reviewer_count", format!("{reviewer_count}, but there are {} rationales", judgments.len()));
+            err(
+                "reviewer_count",
+                format!(
+                    "{reviewer_count}, but there are {} rationales",
+                    judgments.len()
+                ),
+            );
         }
-        if let Some((r, _)) = confidence.iter().find(|(r, _)| !judgments.iter().any(|j| &j.reviewer == r)) {
-            err(&format!("confidence.{r}"), format!("reviewer `{r}` has no rationale"));
+        if let Some((r, _)) = confidence
+            .iter()
+            .find(|(r, _)| !judgments.iter().any(|j| &j.reviewer == r))
+        {
+            err(
+                &format!("confidence.{r}"),
+                format!("reviewer `{r}` has no rationale"),
+            );
         }
         let mut c = vec![0u64; rubric.labels.len()];
         for j in &judgments {
@@ -138,63 +182,90 @@ pub fn parse(ctx: &Ctx<'_>, row: &Row<'_>, obj: &Map<String, Value>, line: usize
             }
         }
         let claimed = shares(&c);
-        if dist.iter().zip(&claimed).any(|(a, b)| (a - b).abs() > SUM_TOLERANCE) {
-            err("distribution", "does not match the labels of the rationales".into());
+        if dist
+            .iter()
+            .zip(&claimed)
+            .any(|(a, b)| (a - b).abs() > SUM_TOLERANCE)
+        {
+            err(
+                "distribution",
+                "does not match the labels of the rationales".into(),
+            );
         }
         c
     };
     let computed = entropy_bits(&shares(&counts));
     match obj.get("entropy_bits").and_then(Value::as_f64) {
         Some(h) if (h - computed).abs() <= ENTROPY_TOLERANCE => {}
-        Some(h) => err("entropy_bits", format!("{h} disagrees with the distribution ({computed:.4} bits)")),
+        Some(h) => err(
+            "entropy_bits",
+            format!("{h} disagrees with the distribution ({computed:.4} bits)"),
+        ),
         None => err("entropy_bits", "expected a number".into()),
     }
-    let mean = (!confidence.is_empty()).then(|| confidence.iter().map(|(_, c)| c).sum::<f64>() / confidence.len() as f64);
+    let mean = (!confidence.is_empty())
+        .then(|| confidence.iter().map(|(_, c)| c).sum::<f64>() / confidence.len() as f64);
     let class = summarize_counts(counts.clone(), mean, rubric, None).class;
     match obj.get("disagreement_class").and_then(Value::as_str) {
         Some(c) if c == class.as_str() => {}
         Some(c) => err(
             "disagreement_class",
-            format!("`{c}` does not follow from the distribution under the rubric (`{}`)", class.as_str()),
+            format!(
+                "`{c}` does not follow from the distribution under the rubric (`{}`)",
+                class.as_str()
+            ),
         ),
         None => err("disagreement_class", "expected a string".into()),
     }
 
     // the decision the line records
-    let reason = obj.get("adjudication_reason").and_then(Value::as_str).unwrap_or_default();
+    let reason = obj
+        .get("adjudication_reason")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let decision = match obj.get("adjudicated_label") {
-        None | Some(Value::Null) => (!reason.is_empty() && reason != default_reason(class)).then(|| NewDecision {
-            kind: DecisionKind::KeepSoft,
-            label: None,
-            reason_code: None,
-            erring: vec![],
-            text: reason.to_string(),
-        }),
-        Some(Value::String(label)) if rubric.label_index(label).is_some() => match parse_hard_label_reason(reason, rubric) {
-            Some((code, erring, text)) => Some(NewDecision {
-                kind: DecisionKind::HardLabel,
-                label: Some(label.clone()),
-                reason_code: Some(code),
-                erring,
-                text,
-            }),
-            None => {
-                err(
-                    "adjudication_reason",
-                    format!("a hard label's reason starts with a reason code ({}): `CODE: text`", rubric.reason_codes.join(", ")),
-                );
-                None
+        None | Some(Value::Null) => {
+            (!reason.is_empty() && reason != default_reason(class)).then(|| NewDecision {
+                kind: DecisionKind::KeepSoft,
+                label: None,
+                reason_code: None,
+                erring: vec![],
+                text: reason.to_string(),
+            })
+        }
+        Some(Value::String(label)) if rubric.label_index(label).is_some() => {
+            match parse_hard_label_reason(reason, rubric) {
+                Some((code, erring, text)) => Some(NewDecision {
+                    kind: DecisionKind::HardLabel,
+                    label: Some(label.clone()),
+                    reason_code: Some(code),
+                    erring,
+                    text,
+                }),
+                None => {
+                    err(
+                        "adjudication_reason",
+                        format!(
+                            "a hard label's reason starts with a reason code ({}): `CODE: text`",
+                            rubric.reason_codes.join(", ")
+                        ),
+                    );
+                    None
+                }
             }
-        },
+        }
         Some(v) => {
-            err("adjudicated_label", format!("{v} is not a label of the rubric"));
+            err(
+                "adjudicated_label",
+                format!("{v} is not a label of the rubric"),
+            );
             None
         }
     };
-    if let Some(id) = &item_id {
-        if let Err(e) = ctx.first_sighting(seen, id, line) {
-            errs.push(e);
-        }
+    if let Some(id) = &item_id
+        && let Err(e) = ctx.first_sighting(seen, id, line)
+    {
+        errs.push(e);
     }
     match (item_id, task) {
         (Some(item_id), Some(task)) if errs.is_empty() => Ok(ParsedItem {
@@ -203,7 +274,11 @@ pub fn parse(ctx: &Ctx<'_>, row: &Row<'_>, obj: &Map<String, Value>, line: usize
                 task,
                 payload: row.payload(&SCHEMA_KEYS),
                 gold_label: None,
-                panel: if judgments.is_empty() { Panel::Counts(counts) } else { Panel::Judgments(judgments) },
+                panel: if judgments.is_empty() {
+                    Panel::Counts(counts)
+                } else {
+                    Panel::Judgments(judgments)
+                },
             },
             decision,
         }),
@@ -212,7 +287,10 @@ pub fn parse(ctx: &Ctx<'_>, row: &Row<'_>, obj: &Map<String, Value>, line: usize
 }
 
 /// One rationale object as a judgment; its confidence comes from the line's `confidence` map.
-fn rationale(r: &Map<String, Value>, confidence: &[(String, f64)]) -> Result<Judgment, (String, String)> {
+fn rationale(
+    r: &Map<String, Value>,
+    confidence: &[(String, f64)],
+) -> Result<Judgment, (String, String)> {
     let text = |k: &str| match r.get(k) {
         Some(Value::String(s)) => Ok(Some(s.clone())),
         None | Some(Value::Null) => Ok(None),
@@ -221,13 +299,22 @@ fn rationale(r: &Map<String, Value>, confidence: &[(String, f64)]) -> Result<Jud
     let reviewer = text("reviewer")?.ok_or(("reviewer".to_string(), "missing".to_string()))?;
     let label = text("label")?.ok_or(("label".to_string(), "missing".to_string()))?;
     let evidence = text("evidence")?;
-    let from_map = confidence.iter().find(|(n, _)| *n == reviewer).map(|(_, c)| *c);
+    let from_map = confidence
+        .iter()
+        .find(|(n, _)| *n == reviewer)
+        .map(|(_, c)| *c);
     let own = match r.get("confidence") {
         None | Some(Value::Null) => None,
-        Some(v) => Some(v.as_f64().ok_or(("confidence".to_string(), format!("expected a number, got {v}")))?),
+        Some(v) => Some(v.as_f64().ok_or((
+            "confidence".to_string(),
+            format!("expected a number, got {v}"),
+        ))?),
     };
     if own.is_some() && own != from_map {
-        return Err(("confidence".into(), "differs from the line's confidence map".into()));
+        return Err((
+            "confidence".into(),
+            "differs from the line's confidence map".into(),
+        ));
     }
     let c = own.or(from_map);
     Ok(Judgment {

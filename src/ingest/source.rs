@@ -42,7 +42,12 @@ pub fn for_each_line(
             Ok(0) => break,
             Ok(n) => n,
             Err(e) => {
-                issues.push(Issue::new(file, number + 1, "file", format!("cannot read: {e}")));
+                issues.push(Issue::new(
+                    file,
+                    number + 1,
+                    "file",
+                    format!("cannot read: {e}"),
+                ));
                 return;
             }
         };
@@ -73,7 +78,14 @@ pub fn for_each_line(
             continue;
         }
         any = true;
-        if !f(Line { number, text, unterminated }, issues) {
+        if !f(
+            Line {
+                number,
+                text,
+                unterminated,
+            },
+            issues,
+        ) {
             return;
         }
     }

@@ -49,7 +49,11 @@ impl Store {
                 let names = self.batch_names()?;
                 match names.as_slice() {
                     [one] => one.clone(),
-                    [] => return Err(StoreError::User("the database holds no batch: import one first".into())),
+                    [] => {
+                        return Err(StoreError::User(
+                            "the database holds no batch: import one first".into(),
+                        ));
+                    }
                     _ => {
                         return Err(StoreError::User(format!(
                             "the database holds {} batches ({}): name one with --batch",
@@ -104,7 +108,13 @@ impl Store {
     }
 
     /// Finalizes or reopens a batch, logging who did it.
-    pub fn set_batch_status(&mut self, batch: &Batch, status: BatchStatus, actor: &str, at: &str) -> Result<()> {
+    pub fn set_batch_status(
+        &mut self,
+        batch: &Batch,
+        status: BatchStatus,
+        actor: &str,
+        at: &str,
+    ) -> Result<()> {
         if batch.status == status {
             return Err(StoreError::User(format!(
                 "batch `{}` is already {}",
@@ -121,7 +131,15 @@ impl Store {
             BatchStatus::Finalized => "finalize",
             BatchStatus::Open => "reopen",
         };
-        super::events::append(&tx, Some(batch.id), None, actor, at, action, &serde_json::json!({}))?;
+        super::events::append(
+            &tx,
+            Some(batch.id),
+            None,
+            actor,
+            at,
+            action,
+            &serde_json::json!({}),
+        )?;
         tx.commit()?;
         Ok(())
     }

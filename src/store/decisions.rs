@@ -8,7 +8,14 @@ use super::{Result, Store, StoreError};
 use crate::domain::decision::{Decision, DecisionKind, NewDecision, current_decision};
 
 /// Inserts a decision row inside the caller's transaction; returns its id.
-pub(super) fn insert(conn: &Connection, item_id: i64, d: &NewDecision, actor: &str, at: &str, reverts: Option<i64>) -> Result<i64> {
+pub(super) fn insert(
+    conn: &Connection,
+    item_id: i64,
+    d: &NewDecision,
+    actor: &str,
+    at: &str,
+    reverts: Option<i64>,
+) -> Result<i64> {
     let erring = serde_json::to_string(&d.erring).unwrap_or_else(|_| "[]".into());
     conn.prepare_cached(
         "INSERT INTO decisions (item_id, kind, label, reason_code, erring, text, actor, at, reverts)
@@ -41,7 +48,8 @@ pub(super) fn decision_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Decis
         erring: serde_json::from_str(&erring).unwrap_or_default(),
         text: r.get(5)?,
         actor: r.get(6)?,
-        at: DateTime::parse_from_rfc3339(&at).map_or(DateTime::<Utc>::UNIX_EPOCH, |t| t.with_timezone(&Utc)),
+        at: DateTime::parse_from_rfc3339(&at)
+            .map_or(DateTime::<Utc>::UNIX_EPOCH, |t| t.with_timezone(&Utc)),
         reverts: r.get(8)?,
     })
 }
@@ -55,7 +63,9 @@ impl Store {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?
-            .ok_or_else(|| StoreError::User(format!("no item `{item_key}` in batch `{}`", batch.name)))
+            .ok_or_else(|| {
+                StoreError::User(format!("no item `{item_key}` in batch `{}`", batch.name))
+            })
     }
 
     fn ensure_open(batch: &Batch) -> Result<()> {
@@ -70,16 +80,29 @@ impl Store {
 
     /// Validates and records a decision on an item, with its event, in one transaction.
     /// Returns the new decision's id.
-    pub fn decide(&mut self, batch: &Batch, item_key: &str, d: &NewDecision, actor: &str, at: &str) -> Result<i64> {
+    pub fn decide(
+        &mut self,
+        batch: &Batch,
+        item_key: &str,
+        d: &NewDecision,
+        actor: &str,
+        at: &str,
+    ) -> Result<i64> {
         Self::ensure_open(batch)?;
         let (item_id, panel_kind) = self.item_row(batch, item_key)?;
         let reviewers: Option<Vec<String>> = if panel_kind == "judgments" {
-            let mut stmt = self.conn.prepare_cached("SELECT reviewer FROM judgments WHERE item_id = ?1")?;
-            Some(stmt.query_map(params![item_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
+            let mut stmt = self
+                .conn
+                .prepare_cached("SELECT reviewer FROM judgments WHERE item_id = ?1")?;
+            Some(
+                stmt.query_map(params![item_id], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?,
+            )
         } else {
             None
         };
-        d.validate(&batch.rubric, reviewers.as_deref()).map_err(StoreError::User)?;
+        d.validate(&batch.rubric, reviewers.as_deref())
+            .map_err(StoreError::User)?;
         let tx = self.conn.transaction()?;
         let id = insert(&tx, item_id, d, actor, at, None)?;
         super::events::append(
@@ -113,7 +136,15 @@ impl Store {
             text: format!("undo of decision {target}"),
         };
         insert(&tx, item_id, &revert, actor, at, Some(target))?;
-        super::events::append(&tx, Some(batch.id), Some(item_id), actor, at, "undo", &serde_json::json!({"reverted": target}))?;
+        super::events::append(
+            &tx,
+            Some(batch.id),
+            Some(item_id),
+            actor,
+            at,
+            "undo",
+            &serde_json::json!({"reverted": target}),
+        )?;
         tx.commit()?;
         Ok(target)
     }

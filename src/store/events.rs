@@ -64,7 +64,14 @@ impl Store {
     }
 
     /// Logs an event outside any other write (e.g. an export).
-    pub fn log_event(&self, batch_id: Option<i64>, actor: &str, at: &str, action: &str, details: &serde_json::Value) -> Result<()> {
+    pub fn log_event(
+        &self,
+        batch_id: Option<i64>,
+        actor: &str,
+        at: &str,
+        action: &str,
+        details: &serde_json::Value,
+    ) -> Result<()> {
         append(&self.conn, batch_id, None, actor, at, action, details)
     }
 }

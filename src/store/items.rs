@@ -22,7 +22,8 @@ pub struct StoredItem {
     pub decisions: Vec<Decision>,
 }
 
-const ITEM_COLUMNS: &str = "i.id, i.item_key, i.task, i.payload, i.gold_label, i.panel_kind, i.counts, i.status";
+const ITEM_COLUMNS: &str =
+    "i.id, i.item_key, i.task, i.payload, i.gold_label, i.panel_kind, i.counts, i.status";
 
 struct ItemHead {
     id: i64,
@@ -81,12 +82,16 @@ impl Store {
         let head = self
             .conn
             .query_row(
-                &format!("SELECT {ITEM_COLUMNS} FROM items i WHERE i.batch_id = ?1 AND i.item_key = ?2"),
+                &format!(
+                    "SELECT {ITEM_COLUMNS} FROM items i WHERE i.batch_id = ?1 AND i.item_key = ?2"
+                ),
                 params![batch.id, item_key],
                 |r| head_from_row(r, true),
             )
             .optional()?
-            .ok_or_else(|| StoreError::User(format!("no item `{item_key}` in batch `{}`", batch.name)))?;
+            .ok_or_else(|| {
+                StoreError::User(format!("no item `{item_key}` in batch `{}`", batch.name))
+            })?;
         let mut record = head.record;
         if let Panel::Judgments(js) = &mut record.panel {
             let mut stmt = self.conn.prepare_cached(
@@ -120,7 +125,10 @@ impl Store {
             )?;
             let mut rows = stmt.query(params![batch.id])?;
             while let Some(r) = rows.next()? {
-                decisions.entry(r.get(9)?).or_default().push(decision_from_row(r)?);
+                decisions
+                    .entry(r.get(9)?)
+                    .or_default()
+                    .push(decision_from_row(r)?);
             }
         }
         let mut stmt = self.conn.prepare(&format!(
@@ -146,10 +154,10 @@ impl Store {
                 }
                 current = Some(head_from_row(r, with_payload)?);
             }
-            if let (Some(j), Some(head)) = (judgment_from_row(r, 8)?, current.as_mut()) {
-                if let Panel::Judgments(js) = &mut head.record.panel {
-                    js.push(j);
-                }
+            if let (Some(j), Some(head)) = (judgment_from_row(r, 8)?, current.as_mut())
+                && let Panel::Judgments(js) = &mut head.record.panel
+            {
+                js.push(j);
             }
         }
         if let Some(done) = current.take() {
@@ -160,7 +168,9 @@ impl Store {
 
     /// Calls `f` with the label counts (rubric order) of every item of the batch.
     pub fn for_each_counts(&self, batch: &Batch, mut f: impl FnMut(&[u64])) -> Result<()> {
-        let mut stmt = self.conn.prepare("SELECT counts FROM items WHERE batch_id = ?1")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT counts FROM items WHERE batch_id = ?1")?;
         let mut rows = stmt.query(params![batch.id])?;
         let mut counts: Vec<u64> = Vec::new();
         while let Some(r) = rows.next()? {

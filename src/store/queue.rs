@@ -44,7 +44,13 @@ pub enum SortKey {
 
 impl SortKey {
     /// Every order, in the order the console cycles through them.
-    pub const ALL: [SortKey; 5] = [SortKey::Triage, SortKey::Entropy, SortKey::Confidence, SortKey::Class, SortKey::Id];
+    pub const ALL: [SortKey; 5] = [
+        SortKey::Triage,
+        SortKey::Entropy,
+        SortKey::Confidence,
+        SortKey::Class,
+        SortKey::Id,
+    ];
 
     /// The name used in the CLI and the console.
     #[must_use]
@@ -206,7 +212,10 @@ fn filter_sql(filter: &QueueFilter, sql: &mut String, args: &mut Vec<Value>) {
         sql.push_str(&format!(" AND task = ?{}", args.len()));
     }
     if let Some(q) = filter.search.as_deref().filter(|q| !q.is_empty()) {
-        let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let escaped = q
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
         args.push(Value::Text(format!("%{escaped}%")));
         let n = args.len();
         sql.push_str(&format!(
@@ -240,7 +249,11 @@ impl Store {
                 args.push(a.key_value(c));
                 marks.push(format!("?{}", args.len()));
             }
-            sql.push_str(&format!(" AND ({}) {cmp} ({})", cols.join(", "), marks.join(", ")));
+            sql.push_str(&format!(
+                " AND ({}) {cmp} ({})",
+                cols.join(", "),
+                marks.join(", ")
+            ));
         }
         let order_by: Vec<String> = cols.iter().map(|c| format!("{c} {order}")).collect();
         sql.push_str(&format!(" ORDER BY {} LIMIT {limit}", order_by.join(", ")));
@@ -261,7 +274,9 @@ impl Store {
         let mut sql = String::new();
         let table = if filter.search.as_deref().is_some_and(|q| !q.is_empty()) {
             filter_sql(filter, &mut sql, &mut args);
-            format!("SELECT class, flags, status, count(*) FROM items WHERE batch_id = ?1{sql} GROUP BY class, flags, status")
+            format!(
+                "SELECT class, flags, status, count(*) FROM items WHERE batch_id = ?1{sql} GROUP BY class, flags, status"
+            )
         } else {
             let plain = QueueFilter {
                 flagged_only: false,
@@ -271,7 +286,9 @@ impl Store {
             if filter.flagged_only {
                 sql.push_str(" AND flags != 0");
             }
-            format!("SELECT class, flags, status, sum(n) FROM queue_counts WHERE batch_id = ?1{sql} GROUP BY class, flags, status")
+            format!(
+                "SELECT class, flags, status, sum(n) FROM queue_counts WHERE batch_id = ?1{sql} GROUP BY class, flags, status"
+            )
         };
         let mut stmt = self.conn.prepare_cached(&table)?;
         let mut rows = stmt.query(params_from_iter(args))?;
@@ -293,9 +310,9 @@ impl Store {
 
     /// The tasks present in a batch.
     pub fn tasks(&self, batch: &Batch) -> Result<Vec<String>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT DISTINCT task FROM queue_counts WHERE batch_id = ?1 ORDER BY task")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT task FROM queue_counts WHERE batch_id = ?1 ORDER BY task",
+        )?;
         let tasks = stmt
             .query_map([batch.id], |r| r.get(0))?
             .collect::<rusqlite::Result<Vec<String>>>()?;

@@ -43,10 +43,20 @@ pub fn conf_key(mean_confidence: Option<f64>) -> f64 {
 impl Store {
     /// Starts an import into `batch_name` (created when new) under `rubric`. An existing batch
     /// must have been imported under the very same rubric text.
-    pub fn import_writer(&mut self, batch_name: &str, rubric: &Rubric, actor: &str, at: &str) -> Result<ImportWriter<'_>> {
+    pub fn import_writer(
+        &mut self,
+        batch_name: &str,
+        rubric: &Rubric,
+        actor: &str,
+        at: &str,
+    ) -> Result<ImportWriter<'_>> {
         let tx = self.conn.transaction()?;
         let rubric_id: i64 = match tx
-            .query_row("SELECT id FROM rubrics WHERE sha256 = ?1", params![rubric.sha256], |r| r.get(0))
+            .query_row(
+                "SELECT id FROM rubrics WHERE sha256 = ?1",
+                params![rubric.sha256],
+                |r| r.get(0),
+            )
             .optional()?
         {
             Some(id) => id,
@@ -62,7 +72,13 @@ impl Store {
             .query_row(
                 "SELECT id, rubric_id, status FROM batches WHERE name = ?1",
                 params![batch_name],
-                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?)),
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, String>(2)?,
+                    ))
+                },
             )
             .optional()?;
         let batch_id = match existing {
@@ -100,9 +116,17 @@ impl Store {
 
 impl ImportWriter<'_> {
     /// Adds one item with its derived summary, and the decision its source line carried.
-    pub fn add_item(&mut self, item: &ItemRecord, summary: &Summary, rubric: &Rubric, decision: Option<&NewDecision>) -> Result<()> {
-        let payload = serde_json::to_string(&item.payload).map_err(|e| StoreError::User(e.to_string()))?;
-        let counts = serde_json::to_string(&summary.counts).map_err(|e| StoreError::User(e.to_string()))?;
+    pub fn add_item(
+        &mut self,
+        item: &ItemRecord,
+        summary: &Summary,
+        rubric: &Rubric,
+        decision: Option<&NewDecision>,
+    ) -> Result<()> {
+        let payload =
+            serde_json::to_string(&item.payload).map_err(|e| StoreError::User(e.to_string()))?;
+        let counts =
+            serde_json::to_string(&summary.counts).map_err(|e| StoreError::User(e.to_string()))?;
         let flags = summary.flag_set();
         let top_label = summary.top.map(|i| rubric.labels[i].id.as_str());
         let inserted = self
@@ -135,8 +159,13 @@ impl ImportWriter<'_> {
                 class_rank(summary.class),
             ]);
         match inserted {
-            Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation => {
-                return Err(StoreError::User(format!("item `{}` is already in this batch", item.item_id)));
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                return Err(StoreError::User(format!(
+                    "item `{}` is already in this batch",
+                    item.item_id
+                )));
             }
             other => other?,
         };
@@ -151,9 +180,19 @@ impl ImportWriter<'_> {
                 let attributes = if j.attributes.is_empty() {
                     "{}".to_string()
                 } else {
-                    serde_json::to_string(&j.attributes).map_err(|e| StoreError::User(e.to_string()))?
+                    serde_json::to_string(&j.attributes)
+                        .map_err(|e| StoreError::User(e.to_string()))?
                 };
-                stmt.execute(params![item_id, seq as i64, j.reviewer, j.label, j.raw_confidence, j.confidence, j.evidence, attributes])?;
+                stmt.execute(params![
+                    item_id,
+                    seq as i64,
+                    j.reviewer,
+                    j.label,
+                    j.raw_confidence,
+                    j.confidence,
+                    j.evidence,
+                    attributes
+                ])?;
             }
             self.judgments += js.len() as u64;
         }
@@ -182,7 +221,15 @@ impl ImportWriter<'_> {
         for (item_id, d) in &self.decisions {
             super::decisions::insert(&self.tx, *item_id, d, &self.actor, &self.at, None)?;
         }
-        super::events::append(&self.tx, Some(self.batch_id), None, &self.actor, &self.at, "import", &details)?;
+        super::events::append(
+            &self.tx,
+            Some(self.batch_id),
+            None,
+            &self.actor,
+            &self.at,
+            "import",
+            &details,
+        )?;
         self.tx.commit()?;
         Ok((self.items, self.judgments))
     }

@@ -14,7 +14,9 @@ pub struct Dir {
 
 impl Dir {
     pub fn new() -> Dir {
-        Dir { dir: tempfile::tempdir().expect("tempdir") }
+        Dir {
+            dir: tempfile::tempdir().expect("tempdir"),
+        }
     }
 
     /// Writes `name` with `bytes` and returns its path.
@@ -72,7 +74,10 @@ pub fn shared_data(name: &str) -> Option<PathBuf> {
     if p.exists() {
         Some(p)
     } else {
-        eprintln!("skipped: {} is absent (it sits beside the repository only in CI and development)", p.display());
+        eprintln!(
+            "skipped: {} is absent (it sits beside the repository only in CI and development)",
+            p.display()
+        );
         None
     }
 }
