@@ -115,27 +115,44 @@ impl<'a> ExportLine<'a> {
 }
 
 /// Writes every item of `batch` to `out` in `item_id` order. Returns the number of lines.
+/// The database is read on this thread while a second one serializes and writes.
 pub fn export_batch(store: &Store, batch: &Batch, out: &Path) -> Result<u64, StoreError> {
     let dir = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
     let io = |e: std::io::Error| StoreError::User(format!("{}: {e}", out.display()));
-    let tmp = tempfile::Builder::new()
-        .prefix(".dissent-export-")
-        .tempfile_in(dir)
-        .map_err(io)?;
-    let mut w = BufWriter::with_capacity(1 << 16, tmp.as_file());
-    let mut lines = 0u64;
-    store.for_each_item(batch, false, |item| {
-        serde_json::to_writer(&mut w, &ExportLine::new(&item, &batch.rubric))
-            .map_err(|e| StoreError::User(e.to_string()))?;
-        w.write_all(b"\n").map_err(io)?;
-        lines += 1;
-        Ok(())
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".dissent-export-");
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    let tmp = builder.tempfile_in(dir).map_err(io)?;
+    let rubric = &batch.rubric;
+    let (send, receive) = std::sync::mpsc::sync_channel::<StoredItem>(256);
+    let lines = std::thread::scope(|scope| {
+        let writer = scope.spawn(|| -> Result<u64, StoreError> {
+            let mut w = BufWriter::with_capacity(1 << 16, tmp.as_file());
+            let mut lines = 0u64;
+            for item in receive {
+                serde_json::to_writer(&mut w, &ExportLine::new(&item, rubric))
+                    .map_err(|e| StoreError::User(e.to_string()))?;
+                w.write_all(b"\n").map_err(io)?;
+                lines += 1;
+            }
+            w.flush().map_err(io)?;
+            Ok(lines)
+        });
+        // A send fails only when the writer stopped on an error, which its join reports.
+        let read = store.for_each_item(batch, false, |item| {
+            let _ = send.send(item);
+            Ok(())
+        });
+        drop(send);
+        let written = writer
+            .join()
+            .map_err(|_| StoreError::User("the export writer panicked".into()))?;
+        read.and(written)
     })?;
-    w.flush().map_err(io)?;
-    drop(w);
     tmp.as_file().sync_all().map_err(io)?;
     tmp.persist(out).map_err(|e| io(e.error))?;
     Ok(lines)
