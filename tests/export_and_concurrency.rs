@@ -1,0 +1,110 @@
+//! A failed export leaves nothing behind; several processes share one database.
+
+mod common;
+
+use common::{Dir, root};
+
+fn imported() -> Dir {
+    let d = Dir::new();
+    let file = root().join("fixtures/mri-2031/judgments.jsonl");
+    let rubric = root().join("rubrics/tumor_severity_grade.yaml");
+    d.ok(&[
+        "import",
+        file.to_str().expect("path"),
+        "--rubric",
+        rubric.to_str().expect("path"),
+        "--batch",
+        "pilot",
+    ]);
+    d
+}
+
+fn leftovers(dir: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .expect("dir")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".dissent-export-"))
+        .collect()
+}
+
+#[test]
+fn a_failed_export_leaves_nothing_at_the_target() {
+    let d = imported();
+    let missing = d.path("no/such/dir/out.jsonl");
+    let out = d.run(&["export", "-o", missing.to_str().expect("path"), "--draft"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!missing.exists());
+
+    // The target is a directory: the rename fails and the temp file is cleaned up.
+    let target = d.path("taken");
+    std::fs::create_dir(&target).expect("mkdir");
+    std::fs::write(target.join("keep.txt"), "mine").expect("write");
+    let out = d.run(&["export", "-o", target.to_str().expect("path"), "--draft"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_to_string(target.join("keep.txt")).expect("kept"),
+        "mine"
+    );
+    assert!(
+        leftovers(d.dir.path()).is_empty(),
+        "temp files left: {:?}",
+        leftovers(d.dir.path())
+    );
+
+    // A refused export (open batch, no --draft) leaves an earlier file untouched.
+    let earlier = d.file("pilot.jsonl", "earlier delivery\n");
+    assert_eq!(
+        d.run(&["export", "-o", earlier.to_str().expect("path")])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&earlier).expect("kept"),
+        "earlier delivery\n"
+    );
+}
+
+#[test]
+fn several_processes_decide_on_one_database_at_once() {
+    let d = imported();
+    let workers: Vec<_> = (0..4)
+        .map(|w| {
+            let db = d.path("db.sqlite");
+            let cwd = d.dir.path().to_path_buf();
+            std::thread::spawn(move || {
+                for i in 0..5 {
+                    let reason = format!("worker {w} pass {i}");
+                    let out = common::run_in(
+                        &cwd,
+                        &db,
+                        &[
+                            "adjudicate",
+                            "mri-2031",
+                            "--decision",
+                            "keep_soft",
+                            "--reason",
+                            &reason,
+                            "--as",
+                            &format!("w{w}"),
+                        ],
+                    );
+                    assert!(
+                        out.status.success(),
+                        "{}",
+                        String::from_utf8_lossy(&out.stderr)
+                    );
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        w.join().expect("worker");
+    }
+    let item = d.show("mri-2031");
+    assert_eq!(item["decisions"].as_array().map(Vec::len), Some(20));
+    let log: serde_json::Value =
+        serde_json::from_str(&d.ok(&["log", "--json", "--item", "mri-2031"])).expect("log");
+    assert_eq!(log.as_array().map(Vec::len), Some(20));
+}
