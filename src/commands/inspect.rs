@@ -63,14 +63,8 @@ pub fn items(
         )?;
     }
     while shown < limit {
-        let page = store.queue_page(
-            &batch,
-            &filter,
-            sort,
-            anchor.as_ref(),
-            Direction::Forward,
-            PAGE.min(limit - shown),
-        )?;
+        let want = PAGE.min(limit - shown);
+        let page = store.queue_page(&batch, &filter, sort, anchor.as_ref(), Direction::Forward, want)?;
         for r in &page {
             if json {
                 if shown > 0 {
@@ -98,7 +92,7 @@ pub fn items(
             }
             shown += 1;
         }
-        if page.len() < PAGE.min(limit.saturating_sub(shown - page.len())) || page.is_empty() {
+        if page.len() < want {
             break;
         }
         anchor = page.last().cloned();
