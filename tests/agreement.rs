@@ -136,3 +136,75 @@ fn undefined_figures_say_why() {
     let a = accumulate(&[vec![1, 0]], 2);
     assert_eq!(a.percent_agreement, None);
 }
+
+fn fixture(name: &str) -> serde_json::Value {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/agreement")
+        .join(name);
+    serde_json::from_str(&std::fs::read_to_string(&path).expect("fixture")).expect("json")
+}
+
+/// Fleiss (1971), Table 1: 30 patients × 6 psychiatrists × 5 diagnoses, κ = .430
+/// (transcription and provenance in fixtures/agreement/README.md).
+#[test]
+fn fleiss_1971_table_gives_kappa_0_430() {
+    let f = fixture("fleiss_1971.json");
+    let units: Vec<Vec<u64>> = serde_json::from_value(f["counts"].clone()).expect("counts");
+    assert_eq!(units.len(), 30);
+    let a = accumulate(&units, 5);
+    let kappa = a.fleiss_kappa.expect("six raters everywhere");
+    assert!((kappa - 0.430).abs() < 5e-4, "κ = {kappa}");
+    // The exact rational 5437/12637 computed by tools/reference/agreement_reference.py.
+    assert!((kappa - 5437.0 / 12637.0).abs() < 1e-12, "κ = {kappa}");
+}
+
+/// α on the VariErr NLI rows of ../shared/data equals the independent reference
+/// (exact fractions, cross-checked with the `krippendorff` package) to 1e-9.
+#[test]
+fn varierr_alpha_matches_the_independent_reference() {
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/varierr-nli.judgments.jsonl");
+    if !data.exists() {
+        eprintln!(
+            "skipped: {} is absent (it sits beside the repository in CI and development only)",
+            data.display()
+        );
+        return;
+    }
+    let reference = fixture("varierr_reference.json");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("db.sqlite");
+    let rubric = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rubrics/nli.yaml");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_dissent"))
+            .args(args)
+            .env("DISSENT_DB", &db)
+            .output()
+            .expect("run");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf8")
+    };
+    run(&[
+        "import",
+        data.to_str().expect("path"),
+        "--rubric",
+        rubric.to_str().expect("path"),
+        "--batch",
+        "varierr",
+    ]);
+    let stats: serde_json::Value = serde_json::from_str(&run(&["stats", "--json"])).expect("json");
+    for key in ["krippendorff_alpha", "percent_agreement"] {
+        let ours = stats[key].as_f64().expect(key);
+        let theirs = reference[key].as_f64().expect(key);
+        assert!(
+            (ours - theirs).abs() < 1e-9,
+            "{key}: {ours} vs reference {theirs}"
+        );
+    }
+    assert_eq!(stats["fleiss_kappa"], serde_json::Value::Null);
+    assert_eq!(stats["pairable_items"], reference["pairable_items"]);
+}
