@@ -8,8 +8,10 @@
 
 pub mod cli;
 pub mod commands;
+pub mod demo;
 pub mod domain;
 pub mod export;
 pub mod ingest;
 pub mod store;
 pub mod text;
+pub mod tui;

@@ -64,7 +64,14 @@ pub fn items(
     }
     while shown < limit {
         let want = PAGE.min(limit - shown);
-        let page = store.queue_page(&batch, &filter, sort, anchor.as_ref(), Direction::Forward, want)?;
+        let page = store.queue_page(
+            &batch,
+            &filter,
+            sort,
+            anchor.as_ref(),
+            Direction::Forward,
+            want,
+        )?;
         for r in &page {
             if json {
                 if shown > 0 {

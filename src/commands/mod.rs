@@ -3,6 +3,7 @@
 mod decide;
 mod import;
 mod inspect;
+mod review;
 mod stats;
 
 use std::path::{Path, PathBuf};
@@ -52,10 +53,23 @@ pub fn open_existing(path: &Path) -> Result<Store> {
 pub fn run(cli: Cli) -> Result<()> {
     let db = db_path(cli.db.as_deref());
     let Some(command) = cli.command else {
-        anyhow::bail!("no command");
+        return review::open_default(&db);
     };
     match command {
-        Command::Review { .. } => anyhow::bail!("the console is opened by the binary"),
+        Command::Review {
+            batch,
+            actor: who,
+            no_mouse,
+        } => {
+            let store = open_existing(&db)?;
+            review::open(
+                store,
+                batch.batch.as_deref(),
+                &actor(&who),
+                !no_mouse,
+                false,
+            )
+        }
         Command::Import {
             files,
             rubric,

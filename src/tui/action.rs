@@ -1,0 +1,122 @@
+//! What can happen in the console: actions (input and results, applied by `update`) and
+//! effects (the I/O that `update` asks for, run by the executor).
+
+use super::app::Selection;
+use crate::domain::decision::NewDecision;
+use crate::store::{Direction, QueueCounts, QueueRow, StoredItem};
+
+/// Something the user did, or the result of an effect.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// Move the selection by this many rows (negative: up).
+    Move(i64),
+    /// Move by half a screen down / up.
+    HalfPageDown,
+    /// Move by half a screen up.
+    HalfPageUp,
+    /// Move by a screen down.
+    PageDown,
+    /// Move by a screen up.
+    PageUp,
+    /// Jump to the first item.
+    Top,
+    /// Jump to the last item.
+    Bottom,
+    /// Select the row at this screen line of the queue (mouse click).
+    ClickRow(usize),
+    /// Switch focus between queue and panel.
+    SwitchPane,
+    /// Focus the panel (Enter on the queue).
+    FocusPanel,
+    /// Scroll the panel by lines.
+    ScrollPanel(i32),
+    /// Cycle the flag filter.
+    CycleFlag,
+    /// Cycle the class filter.
+    CycleClass,
+    /// Cycle the status filter.
+    CycleStatus,
+    /// Cycle the task filter.
+    CycleTask,
+    /// Cycle the sort order.
+    CycleSort,
+    /// Clear every filter and the search.
+    ClearFilters,
+    /// Open the search prompt.
+    OpenSearch,
+    /// Start adjudicating the selected item to a hard label.
+    HardLabel,
+    /// Start recording keep-soft on the selected item.
+    KeepSoft,
+    /// Start sending the selected item to re-review.
+    Rereview,
+    /// Ask to undo the decision in force on the selected item.
+    Undo,
+    /// Open the help.
+    OpenHelp,
+    /// Close the popup (Esc).
+    Close,
+    /// Quit.
+    Quit,
+    /// A key typed into the open popup (search text, form navigation, reason text).
+    PopupKey(crate::tui::keymap::Key),
+    /// The queue area now shows this many rows.
+    Resize(usize),
+    /// A page of the queue arrived.
+    PageLoaded {
+        /// Which way it was fetched.
+        direction: Direction,
+        /// Whether it replaces the window (a new filter, sort, or jump).
+        replace: bool,
+        /// Which row to select when it replaces the window.
+        select: Selection,
+        /// The rows.
+        rows: Vec<QueueRow>,
+    },
+    /// The header counts arrived.
+    CountsLoaded(QueueCounts),
+    /// The selected item's panel arrived.
+    ItemLoaded(Box<StoredItem>),
+    /// A decision or undo was committed; the message says what.
+    Committed {
+        /// The item decided on.
+        item_id: String,
+        /// What to tell the user.
+        message: String,
+        /// Move on to the next item (decide-and-advance).
+        advance: bool,
+    },
+    /// Something failed; tell the user.
+    Failed(String),
+    /// The task list of the batch arrived.
+    TasksLoaded(Vec<String>),
+}
+
+/// I/O that `update` asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Fetch a page of the queue.
+    LoadPage {
+        /// Rows after (Forward) or before (Backward) this one; `None` from an end.
+        anchor: Option<Box<QueueRow>>,
+        /// Which way.
+        direction: Direction,
+        /// Replace the window.
+        replace: bool,
+        /// Which row to select once loaded.
+        select: Selection,
+    },
+    /// Fetch the header counts for the current filter.
+    LoadCounts,
+    /// Fetch an item's panel.
+    LoadItem(String),
+    /// Record a decision.
+    Decide {
+        /// Item id.
+        item_id: String,
+        /// The decision.
+        decision: NewDecision,
+    },
+    /// Undo the decision in force on an item.
+    Undo(String),
+}

@@ -1,0 +1,191 @@
+//! The console's state: plain data, changed only by `update`, read by the renderers.
+
+use ratatui_textarea::TextArea;
+
+use super::keymap::Keymap;
+use crate::domain::decision::DecisionKind;
+use crate::domain::rubric::Rubric;
+use crate::store::{QueueCounts, QueueFilter, QueueRow, SortKey, StoredItem};
+
+/// Rows fetched per page.
+pub const PAGE: usize = 200;
+/// Rows kept in the window before the far end is dropped.
+pub const MAX_WINDOW: usize = 3 * PAGE;
+/// Fetch the next page when the selection comes this close to the window's edge.
+pub const PREFETCH: usize = 50;
+
+/// Which pane has the keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    /// The item list.
+    Queue,
+    /// The selected item's panel.
+    Panel,
+}
+
+/// Which row to select when a page replaces the window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selection {
+    /// The first row.
+    First,
+    /// The last row (jump to end).
+    Last,
+    /// This item if present, else the first row.
+    Item(String),
+    /// The row after this item (decide-and-advance), or the first row if it left the queue.
+    After(String),
+}
+
+/// The steps of the decision form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormStep {
+    /// Pick the hard label.
+    Label,
+    /// Pick the reason code.
+    ReasonCode,
+    /// Mark the reviewers who erred (reason code `reviewer_error`).
+    Erring,
+    /// Write the reason.
+    Reason,
+    /// Confirm before committing.
+    Confirm,
+}
+
+/// The decision being recorded in the adjudication popup.
+#[derive(Debug, Clone)]
+pub struct DecisionForm {
+    /// The item decided on.
+    pub item_id: String,
+    /// Hard label, keep soft or re-review.
+    pub kind: DecisionKind,
+    /// Current step.
+    pub step: FormStep,
+    /// Highlighted entry of the current list.
+    pub cursor: usize,
+    /// Chosen label (index into the rubric's labels).
+    pub label: Option<usize>,
+    /// Chosen reason code (index into the rubric's codes).
+    pub code: Option<usize>,
+    /// Reviewers on the panel.
+    pub reviewers: Vec<String>,
+    /// Which of them erred.
+    pub erring: Vec<bool>,
+    /// The reason text.
+    pub reason: TextArea<'static>,
+}
+
+/// An open popup.
+#[derive(Debug, Clone)]
+pub enum Popup {
+    /// The key help.
+    Help,
+    /// The search prompt with what has been typed.
+    Search(String),
+    /// The adjudication form.
+    Decide(Box<DecisionForm>),
+    /// Asking to undo the decision in force on this item.
+    ConfirmUndo(String),
+}
+
+/// What the title bar shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Title {
+    /// Batch name.
+    pub batch: String,
+    /// Whether the batch is finalized.
+    pub finalized: bool,
+    /// Acting reviewer.
+    pub actor: String,
+    /// The embedded demo, in memory.
+    pub demo: bool,
+}
+
+/// The whole state of the console.
+#[derive(Debug, Clone)]
+pub struct App {
+    /// Title bar facts.
+    pub title: Title,
+    /// The batch's rubric.
+    pub rubric: Rubric,
+    /// Key bindings.
+    pub keymap: Keymap,
+    /// Which items the queue shows.
+    pub filter: QueueFilter,
+    /// Queue order.
+    pub sort: SortKey,
+    /// Tasks of the batch, for the task filter.
+    pub tasks: Vec<String>,
+    /// The window of queue rows held.
+    pub rows: Vec<QueueRow>,
+    /// Selected row (index into `rows`).
+    pub selected: usize,
+    /// First visible row (index into `rows`).
+    pub scroll: usize,
+    /// The window starts at the queue's first row.
+    pub at_start: bool,
+    /// The window ends at the queue's last row.
+    pub at_end: bool,
+    /// A page fetch is under way.
+    pub loading: bool,
+    /// Rows the queue area shows.
+    pub view_rows: usize,
+    /// Header counts for the filter.
+    pub counts: QueueCounts,
+    /// The selected item's panel, once loaded.
+    pub item: Option<StoredItem>,
+    /// Which pane has the keys.
+    pub focus: Focus,
+    /// Panel scroll, in lines.
+    pub panel_scroll: u16,
+    /// Open popup.
+    pub popup: Option<Popup>,
+    /// Last message for the status bar.
+    pub message: Option<String>,
+    /// The console should close.
+    pub quit: bool,
+    /// Styles.
+    pub theme: super::theme::Theme,
+}
+
+impl App {
+    /// A console on a batch, before anything is loaded.
+    #[must_use]
+    pub fn new(title: Title, rubric: Rubric, keymap: Keymap) -> App {
+        App {
+            title,
+            rubric,
+            keymap,
+            filter: QueueFilter::default(),
+            sort: SortKey::Triage,
+            tasks: Vec::new(),
+            rows: Vec::new(),
+            selected: 0,
+            scroll: 0,
+            at_start: true,
+            at_end: true,
+            loading: false,
+            view_rows: 20,
+            counts: QueueCounts::default(),
+            item: None,
+            focus: Focus::Queue,
+            panel_scroll: 0,
+            popup: None,
+            message: None,
+            quit: false,
+            theme: super::theme::Theme::colored(),
+        }
+    }
+
+    /// The selected queue row.
+    #[must_use]
+    pub fn selected_row(&self) -> Option<&QueueRow> {
+        self.rows.get(self.selected)
+    }
+
+    /// The panel's item, if it is the selected one.
+    #[must_use]
+    pub fn selected_item(&self) -> Option<&StoredItem> {
+        let id = &self.selected_row()?.item_id;
+        self.item.as_ref().filter(|i| &i.record.item_id == id)
+    }
+}

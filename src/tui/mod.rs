@@ -1,0 +1,148 @@
+//! The console: `dissent review`. The Elm shape: input becomes an [`Action`]; `update` changes
+//! the plain [`App`] state and returns [`Effect`]s; the [`Executor`] runs them against the
+//! store and feeds their results back as actions; `render` draws from `&App` alone.
+
+pub mod action;
+pub mod app;
+pub mod effects;
+pub mod keymap;
+pub mod render;
+pub mod terminal;
+pub mod theme;
+pub mod update;
+
+use anyhow::Result;
+use ratatui::crossterm::event::{self, Event, KeyEventKind, MouseButton, MouseEventKind};
+use ratatui::layout::{Position, Rect};
+
+pub use action::{Action, Effect};
+pub use app::App;
+pub use effects::Executor;
+use keymap::{Command, Key, Keymap};
+
+/// How the console was asked to start.
+pub struct Options {
+    /// Who is acting.
+    pub actor: String,
+    /// Capture the mouse.
+    pub mouse: bool,
+    /// The embedded demo, in memory.
+    pub demo: bool,
+    /// Key bindings.
+    pub keymap: Keymap,
+}
+
+/// The state and executor of a console on `executor`'s batch, loaded for a screen of `size`.
+pub fn start(executor: &mut Executor, options: &Options, size: Rect) -> App {
+    let batch = executor.batch();
+    let title = app::Title {
+        batch: batch.name.clone(),
+        finalized: batch.status == crate::store::BatchStatus::Finalized,
+        actor: options.actor.clone(),
+        demo: options.demo,
+    };
+    let mut app = App::new(title, batch.rubric.clone(), options.keymap.clone());
+    app.theme = theme::Theme::for_no_color(std::env::var("NO_COLOR").ok().as_deref());
+    let tasks = executor.tasks();
+    executor.dispatch(&mut app, tasks);
+    executor.dispatch(
+        &mut app,
+        Action::Resize(render::areas(size).queue_rows.height as usize),
+    );
+    executor.dispatch(&mut app, Action::ClearFilters);
+    app
+}
+
+/// The action a terminal event asks for, given the screen layout.
+#[must_use]
+pub fn action_for(app: &App, event: &Event, size: Rect) -> Option<Action> {
+    match event {
+        Event::Key(k) if k.kind != KeyEventKind::Release => {
+            let key = Key::from(*k);
+            if key == Key::ctrl('c') {
+                return Some(Action::Quit);
+            }
+            if app.popup.is_some() {
+                return Some(Action::PopupKey(key));
+            }
+            if key == Key::plain(event::KeyCode::Esc) {
+                return Some(Action::Close);
+            }
+            let command = app.keymap.command(key)?;
+            Some(match command {
+                Command::MoveDown => Action::Move(1),
+                Command::MoveUp => Action::Move(-1),
+                Command::HalfPageDown => Action::HalfPageDown,
+                Command::HalfPageUp => Action::HalfPageUp,
+                Command::PageDown => Action::PageDown,
+                Command::PageUp => Action::PageUp,
+                Command::Top => Action::Top,
+                Command::Bottom => Action::Bottom,
+                Command::SwitchPane => Action::SwitchPane,
+                Command::FocusPanel => Action::FocusPanel,
+                Command::HardLabel => Action::HardLabel,
+                Command::KeepSoft => Action::KeepSoft,
+                Command::Rereview => Action::Rereview,
+                Command::Undo => Action::Undo,
+                Command::Search => Action::OpenSearch,
+                Command::FilterFlag => Action::CycleFlag,
+                Command::FilterClass => Action::CycleClass,
+                Command::FilterStatus => Action::CycleStatus,
+                Command::FilterTask => Action::CycleTask,
+                Command::Sort => Action::CycleSort,
+                Command::ClearFilters => Action::ClearFilters,
+                Command::Help => Action::OpenHelp,
+                Command::Quit => Action::Quit,
+            })
+        }
+        Event::Mouse(m) if app.popup.is_none() => {
+            let a = render::areas(size);
+            let at = Position {
+                x: m.column,
+                y: m.row,
+            };
+            match m.kind {
+                MouseEventKind::ScrollDown if a.panel.contains(at) => Some(Action::ScrollPanel(3)),
+                MouseEventKind::ScrollUp if a.panel.contains(at) => Some(Action::ScrollPanel(-3)),
+                MouseEventKind::ScrollDown => Some(Action::Move(3)),
+                MouseEventKind::ScrollUp => Some(Action::Move(-3)),
+                MouseEventKind::Down(MouseButton::Left) if a.queue_rows.contains(at) => {
+                    Some(Action::ClickRow((m.row - a.queue_rows.y) as usize))
+                }
+                MouseEventKind::Down(MouseButton::Left) if a.panel.contains(at) => {
+                    Some(Action::FocusPanel)
+                }
+                _ => None,
+            }
+        }
+        Event::Resize(w, h) => Some(Action::Resize(
+            render::areas(Rect::new(0, 0, *w, *h)).queue_rows.height as usize,
+        )),
+        _ => None,
+    }
+}
+
+/// Runs the console in the terminal until the user quits.
+pub fn run(mut executor: Executor, options: &Options) -> Result<()> {
+    let _guard = terminal::TerminalGuard::enter(options.mouse)?;
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(std::io::stdout()))?;
+    let size = terminal.size()?;
+    let mut app = start(
+        &mut executor,
+        options,
+        Rect::new(0, 0, size.width, size.height),
+    );
+    loop {
+        terminal.draw(|f| render::draw(f, &app))?;
+        if app.quit {
+            break;
+        }
+        let event = event::read()?;
+        let size = terminal.size()?;
+        if let Some(action) = action_for(&app, &event, Rect::new(0, 0, size.width, size.height)) {
+            executor.dispatch(&mut app, action);
+        }
+    }
+    Ok(())
+}

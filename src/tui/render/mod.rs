@@ -1,0 +1,89 @@
+//! Drawing: every function here reads `&App` and nothing else.
+
+mod decide;
+mod help;
+mod panel;
+mod queue;
+mod status_bar;
+mod title;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+
+use super::app::{App, Popup};
+
+/// Where each part of the screen is, for drawing and for mouse hit-testing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Areas {
+    /// Title bar.
+    pub title: Rect,
+    /// Queue pane (with border).
+    pub queue: Rect,
+    /// The queue's item rows.
+    pub queue_rows: Rect,
+    /// Panel pane (with border).
+    pub panel: Rect,
+    /// Status bar.
+    pub status: Rect,
+}
+
+/// Lines above the queue's rows inside its border: counts and column header.
+const QUEUE_HEADER: u16 = 2;
+
+/// The layout of a screen of `area`.
+#[must_use]
+pub fn areas(area: Rect) -> Areas {
+    let [title, body, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let split = if area.width >= 110 {
+        [Constraint::Percentage(46), Constraint::Percentage(54)]
+    } else {
+        [Constraint::Percentage(50), Constraint::Percentage(50)]
+    };
+    let [queue, panel] = Layout::horizontal(split).areas(body);
+    let inner = Rect {
+        x: queue.x + 1,
+        y: queue.y + 1 + QUEUE_HEADER,
+        width: queue.width.saturating_sub(2),
+        height: queue.height.saturating_sub(2 + QUEUE_HEADER),
+    };
+    Areas {
+        title,
+        queue,
+        queue_rows: inner,
+        panel,
+        status,
+    }
+}
+
+/// Draws the whole screen.
+pub fn draw(frame: &mut Frame<'_>, app: &App) {
+    let a = areas(frame.area());
+    title::draw(frame, a.title, app);
+    queue::draw(frame, a.queue, app);
+    panel::draw(frame, a.panel, app);
+    status_bar::draw(frame, a.status, app);
+    match &app.popup {
+        None => {}
+        Some(Popup::Help) => help::draw(frame, app),
+        Some(Popup::Search(text)) => decide::draw_search(frame, app, text),
+        Some(Popup::Decide(form)) => decide::draw(frame, app, form),
+        Some(Popup::ConfirmUndo(item)) => decide::draw_confirm_undo(frame, app, item),
+    }
+}
+
+/// A rectangle of `width` × `height` centred in `area` (clipped to it).
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
