@@ -1,6 +1,7 @@
 //! The help overlay, generated from the keymap so it cannot drift from what the keys do.
 
 use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
@@ -13,14 +14,14 @@ use crate::tui::keymap::POPUP_KEYS;
 
 /// Draws the help.
 pub fn draw(frame: &mut Frame<'_>, app: &App) {
-    let area = centered(frame.area(), 76, 40);
+    let area = centered(frame.area(), 110, 40);
     frame.render_widget(Clear, area);
     let block = Block::bordered()
         .border_style(app.theme.focus)
         .title(" Help · Esc closes ");
     let key_line = |k: String, d: &str| {
         Line::from(vec![
-            Span::styled(format!("  {k:<16}"), app.theme.key),
+            Span::styled(format!(" {k:<9}"), app.theme.key),
             Span::raw(d.to_string()),
         ])
     };
@@ -39,29 +40,44 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
             .iter()
             .map(|(k, d)| key_line((*k).to_string(), d)),
     );
-    lines.push(Line::from(Span::styled(
-        "Mouse: wheel scrolls, click selects (off with --no-mouse)",
-        app.theme.dim,
-    )));
+    let legend = |items: Vec<String>| {
+        Line::from(Span::styled(
+            format!(" {}", items.join("  ")),
+            app.theme.dim,
+        ))
+    };
     let flags: Vec<String> = FlagKind::ALL
         .iter()
-        .map(|f| format!("{} {}", flag_letter(*f), f.as_str()))
+        .map(|f| format!("{} {}", flag_letter(*f), f.as_str().replace('_', " ")))
         .collect();
+    lines.push(Line::from(Span::styled("Markers", app.theme.header)));
+    lines.push(legend(flags[..2].to_vec()));
+    lines.push(legend(flags[2..].to_vec()));
+    lines.push(legend(
+        DecisionStatus::ALL
+            .iter()
+            .map(|s| format!("{} {}", status_mark(*s), s.as_str().replace('_', " ")))
+            .collect(),
+    ));
     lines.push(Line::from(Span::styled(
-        format!("⚑ {}", flags.join(" · ")),
+        " mouse: wheel scrolls, click selects",
         app.theme.dim,
     )));
-    let marks: Vec<String> = DecisionStatus::ALL
-        .iter()
-        .map(|s| format!("{} {}", status_mark(*s), s.as_str()))
-        .collect();
     lines.push(Line::from(Span::styled(
-        format!("✓ {}", marks.join(" · ")),
+        " remap keys: <config dir>/dissent/keys.toml",
         app.theme.dim,
     )));
-    lines.push(Line::from(Span::styled(
-        "Remap keys in keys.toml in your config folder (dissent/keys.toml)",
-        app.theme.dim,
-    )));
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if lines.len() <= inner.height as usize {
+        frame.render_widget(Paragraph::new(lines), inner);
+    } else {
+        // Too short a screen: two columns.
+        let half = lines.len().div_ceil(2);
+        let right = lines.split_off(half);
+        let [l, r] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+            .areas(inner);
+        frame.render_widget(Paragraph::new(lines), l);
+        frame.render_widget(Paragraph::new(right), r);
+    }
 }

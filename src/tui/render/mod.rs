@@ -27,8 +27,8 @@ pub struct Areas {
     pub status: Rect,
 }
 
-/// Lines above the queue's rows inside its border: counts and column header.
-const QUEUE_HEADER: u16 = 2;
+/// Lines above the queue's rows inside its border: class counts, flag counts, column header.
+const QUEUE_HEADER: u16 = 3;
 
 /// The layout of a screen of `area`.
 #[must_use]
@@ -42,7 +42,7 @@ pub fn areas(area: Rect) -> Areas {
     let split = if area.width >= 110 {
         [Constraint::Percentage(46), Constraint::Percentage(54)]
     } else {
-        [Constraint::Percentage(50), Constraint::Percentage(50)]
+        [Constraint::Percentage(55), Constraint::Percentage(45)]
     };
     let [queue, panel] = Layout::horizontal(split).areas(body);
     let inner = Rect {

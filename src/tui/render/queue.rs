@@ -85,16 +85,25 @@ fn filter_text(app: &App) -> String {
     }
 }
 
+/// Width of the top-label column: none when the pane is narrow (the share still shows).
+fn top_width(width: usize) -> usize {
+    if width < 56 { 0 } else { 10 }
+}
+
 fn row_line(app: &App, r: &QueueRow, selected: bool, width: usize) -> Line<'static> {
-    let top_w = 10;
+    let top_w = top_width(width);
     let fixed = 2 + 3 + 1 + top_w + 5 + 5 + 5 + 6 + 4 + 2;
     let id_w = width.saturating_sub(fixed).max(6);
     let text = format!(
-        "{}{} {:>2} {} {:>4} {:>4} {:>4} {} {:<3} {}",
+        "{}{} {:>2}{} {:>4} {:>4} {:>4} {} {:<3} {}",
         if selected { "> " } else { "  " },
         fit(&inert(&r.item_id, false), id_w),
         r.reviewer_count,
-        fit(r.top_label.as_deref().unwrap_or("-"), top_w),
+        if top_w == 0 {
+            String::new()
+        } else {
+            format!(" {}", fit(r.top_label.as_deref().unwrap_or("-"), top_w))
+        },
         format!("{:.2}", r.top_share).trim_start_matches('0'),
         format!("{:.2}", r.entropy_bits),
         r.mean_confidence
@@ -130,35 +139,41 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let width = inner.width as usize;
     let c = &app.counts;
     let mut lines = vec![
-        Line::from(vec![
-            Span::styled(
-                format!(
-                    "{} shown · MAJ {} min {} agr {} unr {} · ",
-                    c.total, c.by_class[2], c.by_class[1], c.by_class[0], c.by_class[3]
-                ),
-                app.theme.dim,
+        Line::from(Span::styled(
+            format!(
+                "{} shown · MAJOR {} · minor {} · agree {} · unres {}",
+                c.total, c.by_class[2], c.by_class[1], c.by_class[0], c.by_class[3]
             ),
-            Span::styled(
+            app.theme.dim,
+        )),
+        Line::from(Span::styled(
+            format!(
+                "⚑ {} flagged · {}",
+                c.flagged,
                 FlagKind::ALL
                     .iter()
                     .enumerate()
-                    .map(|(i, f)| format!("⚑{}{}", flag_letter(*f), c.by_flag[i]))
+                    .map(|(i, f)| format!("{}{}", flag_letter(*f), c.by_flag[i]))
                     .collect::<Vec<_>>()
-                    .join(" "),
-                app.theme.alert,
+                    .join(" ")
             ),
-        ]),
+            app.theme.alert,
+        )),
         Line::from(Span::styled(
             format!(
-                "  {} {:>2} {} {:>4} {:>4} {:>4} {} {:<3} {}",
+                "  {} {:>2}{} {:>4} {:>4} {:>4} {} {:<3} {}",
                 fit(
                     "item",
                     width
-                        .saturating_sub(2 + 3 + 1 + 10 + 5 + 5 + 5 + 6 + 4 + 2)
+                        .saturating_sub(2 + 3 + 1 + top_width(width) + 5 + 5 + 5 + 6 + 4 + 2)
                         .max(6)
                 ),
                 "n",
-                fit("top", 10),
+                if top_width(width) == 0 {
+                    String::new()
+                } else {
+                    format!(" {}", fit("top", 10))
+                },
                 "top%",
                 "H",
                 "conf",
@@ -179,7 +194,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
             app.theme.dim,
         )));
     }
-    let visible = (inner.height as usize).saturating_sub(2);
+    let visible = (inner.height as usize).saturating_sub(usize::from(super::QUEUE_HEADER));
     for (i, r) in app.rows.iter().enumerate().skip(app.scroll).take(visible) {
         lines.push(row_line(app, r, i == app.selected, width));
     }

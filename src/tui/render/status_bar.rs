@@ -38,7 +38,7 @@ pub fn hints(app: &App) -> Vec<(String, String)> {
             .keymap
             .hints()
             .into_iter()
-            .map(|(k, d)| (k, d.to_string()))
+            .map(|(k, id)| (k, id.replace('-', " ")))
             .collect(),
     }
 }

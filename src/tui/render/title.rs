@@ -11,8 +11,9 @@ use crate::tui::app::App;
 /// Draws the title bar.
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let t = &app.title;
+    let demo = if t.demo { " · demo — not saved" } else { "" };
     let mut text = format!(
-        " dissent · {} · {} v{} · {} items · {} flagged · {}",
+        " dissent{demo} · {} · {} v{} · {} items · {} flagged · {}",
         inert(&t.batch, false),
         app.rubric.task,
         app.rubric.version,
@@ -22,9 +23,6 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     );
     if t.finalized {
         text.push_str(" · finalized");
-    }
-    if t.demo {
-        text.push_str(" · demo — not saved");
     }
     frame.render_widget(
         Paragraph::new(Line::from(text)).style(app.theme.title),

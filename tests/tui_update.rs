@@ -1,0 +1,531 @@
+//! `update` without a terminal: every action, asserting the state it leaves and the effects it
+//! asks for. Rows come from the embedded demo batch.
+
+use dissent::domain::decision::{DecisionKind, DecisionStatus};
+use dissent::domain::model::{DisagreementClass, FlagKind};
+use dissent::store::{Direction, QueueCounts, SortKey};
+use dissent::tui::app::{Focus, FormStep, Popup, Selection};
+use dissent::tui::keymap::{Key, Keymap};
+use dissent::tui::update::update;
+use dissent::tui::{Action, App, Effect, Executor, Options};
+use ratatui::crossterm::event::KeyCode;
+use ratatui::layout::Rect;
+
+const AT: &str = "2026-11-23T09:00:00Z";
+
+fn console() -> (Executor, App) {
+    let (store, batch) = dissent::demo::open("tester", AT).expect("demo");
+    let mut exec = Executor::new(store, batch, "tester".into(), Box::new(|| AT.to_string()));
+    let options = Options {
+        actor: "tester".into(),
+        mouse: false,
+        demo: true,
+        keymap: Keymap::default(),
+    };
+    let app = dissent::tui::start(&mut exec, &options, Rect::new(0, 0, 120, 40));
+    (exec, app)
+}
+
+fn key(c: char) -> Action {
+    Action::PopupKey(Key::plain(KeyCode::Char(c)))
+}
+
+fn special(code: KeyCode) -> Action {
+    Action::PopupKey(Key::plain(code))
+}
+
+#[test]
+fn start_loads_the_first_page_the_counts_and_the_first_item() {
+    let (_, app) = console();
+    assert_eq!(app.rows.len(), 39);
+    assert_eq!(app.counts.total, 39);
+    assert!(app.at_start && app.at_end);
+    assert_eq!(app.selected, 0);
+    assert_eq!(
+        app.item.as_ref().map(|i| i.record.item_id.as_str()),
+        Some(app.rows[0].item_id.as_str())
+    );
+    assert_eq!(app.tasks, ["tumor_severity_grade"]);
+    // Default view: flagged items first, highest entropy first.
+    let flagged: Vec<bool> = app.rows.iter().map(|r| !r.flags.is_empty()).collect();
+    assert!(flagged.windows(2).all(|w| w[0] >= w[1]), "{flagged:?}");
+}
+
+#[test]
+fn moving_selects_and_asks_for_the_item() {
+    let (_, mut app) = console();
+    let fx = update(&mut app, Action::Move(1));
+    assert_eq!(app.selected, 1);
+    assert_eq!(fx, [Effect::LoadItem(app.rows[1].item_id.clone())]);
+    assert_eq!(
+        update(&mut app, Action::Move(-5)),
+        [Effect::LoadItem(app.rows[0].item_id.clone())]
+    );
+    assert_eq!(app.selected, 0, "clamped at the top");
+    assert!(
+        update(&mut app, Action::Move(-1)).is_empty(),
+        "nothing to do at the top"
+    );
+    update(&mut app, Action::Resize(10));
+    update(&mut app, Action::PageDown);
+    assert_eq!(app.selected, 10);
+    update(&mut app, Action::HalfPageDown);
+    assert_eq!(app.selected, 15);
+    update(&mut app, Action::HalfPageUp);
+    assert_eq!(app.selected, 10);
+    update(&mut app, Action::PageUp);
+    assert_eq!(app.selected, 0);
+    update(&mut app, Action::Move(1000));
+    assert_eq!(app.selected, 38, "clamped at the end");
+    assert!(
+        app.scroll + app.view_rows > app.selected && app.scroll <= app.selected,
+        "selection visible"
+    );
+}
+
+#[test]
+fn jumps_fetch_from_either_end() {
+    let (_, mut app) = console();
+    assert_eq!(
+        update(&mut app, Action::Bottom),
+        [Effect::LoadPage {
+            anchor: None,
+            direction: Direction::Backward,
+            replace: true,
+            select: Selection::Last
+        }]
+    );
+    assert_eq!(
+        update(&mut app, Action::Top),
+        [Effect::LoadPage {
+            anchor: None,
+            direction: Direction::Forward,
+            replace: true,
+            select: Selection::First
+        }]
+    );
+}
+
+#[test]
+fn page_loaded_replaces_or_extends_the_window() {
+    let (_, mut app) = console();
+    let rows = app.rows.clone();
+    update(
+        &mut app,
+        Action::PageLoaded {
+            direction: Direction::Backward,
+            replace: true,
+            select: Selection::Last,
+            rows: rows[20..].to_vec(),
+        },
+    );
+    assert_eq!(app.selected, 18);
+    assert!(
+        app.at_end && app.at_start,
+        "a short page from the end reaches the start"
+    );
+    // Extending forward keeps the selection on the same row.
+    update(
+        &mut app,
+        Action::PageLoaded {
+            direction: Direction::Forward,
+            replace: true,
+            select: Selection::Item(rows[5].item_id.clone()),
+            rows: rows[..10].to_vec(),
+        },
+    );
+    assert_eq!(
+        app.selected_row().map(|r| r.item_id.clone()),
+        Some(rows[5].item_id.clone())
+    );
+    update(
+        &mut app,
+        Action::PageLoaded {
+            direction: Direction::Backward,
+            replace: false,
+            select: Selection::First,
+            rows: rows[..0].to_vec(),
+        },
+    );
+    update(
+        &mut app,
+        Action::PageLoaded {
+            direction: Direction::Forward,
+            replace: false,
+            select: Selection::First,
+            rows: rows[10..].to_vec(),
+        },
+    );
+    assert_eq!(app.rows.len(), 39);
+    assert_eq!(
+        app.selected_row().map(|r| r.item_id.clone()),
+        Some(rows[5].item_id.clone())
+    );
+    let fx = update(
+        &mut app,
+        Action::PageLoaded {
+            direction: Direction::Forward,
+            replace: true,
+            select: Selection::First,
+            rows: Vec::new(),
+        },
+    );
+    assert!(fx.is_empty() && app.item.is_none() && app.rows.is_empty());
+}
+
+#[test]
+fn click_selects_the_row_under_the_pointer() {
+    let (_, mut app) = console();
+    update(&mut app, Action::FocusPanel);
+    let fx = update(&mut app, Action::ClickRow(3));
+    assert_eq!((app.selected, app.focus), (3, Focus::Queue));
+    assert_eq!(fx, [Effect::LoadItem(app.rows[3].item_id.clone())]);
+    assert!(update(&mut app, Action::ClickRow(500)).is_empty());
+}
+
+#[test]
+fn panes_switch_and_the_panel_scrolls() {
+    let (_, mut app) = console();
+    update(&mut app, Action::SwitchPane);
+    assert_eq!(app.focus, Focus::Panel);
+    update(&mut app, Action::Move(3));
+    assert_eq!(
+        (app.panel_scroll, app.selected),
+        (3, 0),
+        "j scrolls the panel when it has focus"
+    );
+    update(&mut app, Action::ScrollPanel(-10));
+    assert_eq!(app.panel_scroll, 0);
+    update(&mut app, Action::SwitchPane);
+    assert_eq!(app.focus, Focus::Queue);
+    update(&mut app, Action::FocusPanel);
+    assert_eq!(app.focus, Focus::Panel);
+}
+
+fn reloads(fx: &[Effect]) -> bool {
+    fx == [
+        Effect::LoadPage {
+            anchor: None,
+            direction: Direction::Forward,
+            replace: true,
+            select: Selection::First,
+        },
+        Effect::LoadCounts,
+    ]
+}
+
+#[test]
+fn filters_and_sort_cycle_and_reload() {
+    let (_, mut app) = console();
+    assert!(reloads(&update(&mut app, Action::CycleFlag)));
+    assert!(app.filter.flagged_only);
+    update(&mut app, Action::CycleFlag);
+    assert_eq!(
+        (app.filter.flagged_only, app.filter.flag),
+        (false, Some(FlagKind::RubricProblem))
+    );
+    assert!(reloads(&update(&mut app, Action::CycleClass)));
+    assert_eq!(app.filter.class, Some(DisagreementClass::Agreement));
+    assert!(reloads(&update(&mut app, Action::CycleStatus)));
+    assert_eq!(app.filter.status, Some(DecisionStatus::Pending));
+    assert!(reloads(&update(&mut app, Action::CycleTask)));
+    assert_eq!(app.filter.task.as_deref(), Some("tumor_severity_grade"));
+    update(&mut app, Action::CycleTask);
+    assert_eq!(app.filter.task, None, "cycles back to all tasks");
+    assert!(reloads(&update(&mut app, Action::CycleSort)));
+    assert_eq!(app.sort, SortKey::Entropy);
+    assert!(reloads(&update(&mut app, Action::ClearFilters)));
+    assert_eq!(app.filter, dissent::store::QueueFilter::default());
+    assert_eq!(
+        app.sort,
+        SortKey::Entropy,
+        "clearing filters keeps the order"
+    );
+}
+
+#[test]
+fn search_types_edits_and_applies() {
+    let (_, mut app) = console();
+    update(&mut app, Action::OpenSearch);
+    for c in "mri-20399".chars() {
+        update(&mut app, key(c));
+    }
+    update(&mut app, special(KeyCode::Backspace));
+    assert!(matches!(&app.popup, Some(Popup::Search(t)) if t == "mri-2039"));
+    assert!(reloads(&update(&mut app, special(KeyCode::Enter))));
+    assert_eq!(app.filter.search.as_deref(), Some("mri-2039"));
+    assert!(app.popup.is_none());
+    update(&mut app, Action::OpenSearch);
+    update(&mut app, special(KeyCode::Esc));
+    assert!(app.popup.is_none());
+    assert_eq!(
+        app.filter.search.as_deref(),
+        Some("mri-2039"),
+        "Esc keeps the search in force"
+    );
+}
+
+fn select(exec: &mut Executor, app: &mut App, item: &str) {
+    let i = app
+        .rows
+        .iter()
+        .position(|r| r.item_id == item)
+        .expect("in queue");
+    exec.dispatch(app, Action::Move(i as i64 - app.selected as i64));
+    assert_eq!(
+        app.selected_item().map(|s| s.record.item_id.as_str()),
+        Some(item)
+    );
+}
+
+#[test]
+fn hard_label_form_walks_label_code_erring_reason_confirm() {
+    let (mut exec, mut app) = console();
+    select(&mut exec, &mut app, "mri-2031");
+    update(&mut app, Action::HardLabel);
+    let step = |app: &App| match &app.popup {
+        Some(Popup::Decide(f)) => f.step,
+        other => panic!("no form: {other:?}"),
+    };
+    assert_eq!(step(&app), FormStep::Label);
+    update(&mut app, key('j'));
+    update(&mut app, special(KeyCode::Enter));
+    assert_eq!(step(&app), FormStep::ReasonCode);
+    update(&mut app, special(KeyCode::Down));
+    update(&mut app, special(KeyCode::Enter));
+    assert_eq!(
+        step(&app),
+        FormStep::Erring,
+        "reviewer_error asks who erred"
+    );
+    update(&mut app, special(KeyCode::Enter));
+    assert_eq!(step(&app), FormStep::Erring, "someone must be marked");
+    update(&mut app, key('j'));
+    update(&mut app, key('j'));
+    update(&mut app, key('j'));
+    update(&mut app, key(' '));
+    update(&mut app, special(KeyCode::Enter));
+    assert_eq!(step(&app), FormStep::Reason);
+    update(&mut app, Action::PopupKey(Key::ctrl('s')));
+    assert_eq!(step(&app), FormStep::Reason, "an empty reason is refused");
+    for c in "D read the oblique view".chars() {
+        update(&mut app, key(c));
+    }
+    update(&mut app, Action::PopupKey(Key::ctrl('s')));
+    assert_eq!(step(&app), FormStep::Confirm);
+    update(&mut app, special(KeyCode::Esc));
+    assert_eq!(step(&app), FormStep::Reason, "Esc steps back");
+    update(&mut app, Action::PopupKey(Key::ctrl('s')));
+    let fx = update(&mut app, key('y'));
+    let [Effect::Decide { item_id, decision }] = fx.as_slice() else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(item_id, "mri-2031");
+    assert_eq!(decision.kind, DecisionKind::HardLabel);
+    assert_eq!(decision.label.as_deref(), Some("moderate"));
+    assert_eq!(decision.reason_code.as_deref(), Some("reviewer_error"));
+    assert_eq!(decision.erring, ["D"]);
+    assert_eq!(decision.text, "D read the oblique view");
+    assert!(app.popup.is_none());
+}
+
+#[test]
+fn keep_soft_and_rereview_go_straight_to_the_reason_and_esc_closes() {
+    let (_, mut app) = console();
+    for (action, kind) in [
+        (Action::KeepSoft, DecisionKind::KeepSoft),
+        (Action::Rereview, DecisionKind::Rereview),
+    ] {
+        update(&mut app, action);
+        match &app.popup {
+            Some(Popup::Decide(f)) => assert_eq!((f.kind, f.step), (kind, FormStep::Reason)),
+            other => panic!("{other:?}"),
+        }
+        update(&mut app, special(KeyCode::Esc));
+        assert!(app.popup.is_none());
+    }
+}
+
+#[test]
+fn committing_advances_and_undo_asks_first() {
+    let (mut exec, mut app) = console();
+    select(&mut exec, &mut app, "mri-2031");
+    let next = app.rows[app.selected + 1].item_id.clone();
+    exec.dispatch(&mut app, Action::KeepSoft);
+    for c in "honest split".chars() {
+        exec.dispatch(&mut app, key(c));
+    }
+    exec.dispatch(&mut app, Action::PopupKey(Key::ctrl('s')));
+    exec.dispatch(&mut app, key('y'));
+    assert_eq!(
+        app.selected_row().map(|r| r.item_id.clone()),
+        Some(next),
+        "decide-and-advance"
+    );
+    assert!(
+        app.message
+            .as_deref()
+            .is_some_and(|m| m.starts_with("recorded keep_soft on mri-2031"))
+    );
+    assert_eq!(app.counts.by_status[2], 1, "counts follow");
+    select(&mut exec, &mut app, "mri-2031");
+    assert_eq!(
+        app.selected_item().map(|i| i.status),
+        Some(DecisionStatus::KeepSoft)
+    );
+    update(&mut app, Action::Undo);
+    assert!(matches!(&app.popup, Some(Popup::ConfirmUndo(i)) if i == "mri-2031"));
+    update(&mut app, key('n'));
+    assert!(app.popup.is_none());
+    update(&mut app, Action::Undo);
+    assert_eq!(
+        update(&mut app, key('y')),
+        [Effect::Undo("mri-2031".into())]
+    );
+    let fx = update(
+        &mut app,
+        Action::Committed {
+            item_id: "mri-2031".into(),
+            message: "reverted".into(),
+            advance: false,
+        },
+    );
+    assert!(
+        matches!(fx.as_slice(), [Effect::LoadPage { select: Selection::Item(i), .. }, Effect::LoadCounts] if i == "mri-2031")
+    );
+}
+
+#[test]
+fn undo_without_a_decision_says_so() {
+    let (_, mut app) = console();
+    assert!(update(&mut app, Action::Undo).is_empty());
+    assert_eq!(
+        app.message.as_deref(),
+        Some("no decision to undo on this item")
+    );
+}
+
+#[test]
+fn help_opens_and_closes_and_quit_quits() {
+    let (_, mut app) = console();
+    update(&mut app, Action::OpenHelp);
+    assert!(matches!(app.popup, Some(Popup::Help)));
+    update(&mut app, key('j'));
+    assert!(
+        matches!(app.popup, Some(Popup::Help)),
+        "other keys leave the help open"
+    );
+    update(&mut app, special(KeyCode::Esc));
+    assert!(app.popup.is_none());
+    update(&mut app, Action::OpenHelp);
+    update(&mut app, Action::Close);
+    assert!(app.popup.is_none());
+    update(&mut app, Action::Quit);
+    assert!(app.quit);
+}
+
+#[test]
+fn results_update_the_state() {
+    let (_, mut app) = console();
+    let counts = QueueCounts {
+        total: 7,
+        ..QueueCounts::default()
+    };
+    update(&mut app, Action::CountsLoaded(counts.clone()));
+    assert_eq!(app.counts, counts);
+    update(&mut app, Action::TasksLoaded(vec!["a".into(), "b".into()]));
+    assert_eq!(app.tasks, ["a", "b"]);
+    update(&mut app, Action::Failed("database is locked".into()));
+    assert_eq!(app.message.as_deref(), Some("database is locked"));
+    update(&mut app, Action::Resize(5));
+    assert_eq!(app.view_rows, 5);
+    // An item that is no longer selected is not shown.
+    let mut stale = app.item.clone().expect("item");
+    stale.record.item_id = "elsewhere".into();
+    let before = app.item.clone();
+    update(&mut app, Action::ItemLoaded(Box::new(stale)));
+    assert_eq!(app.item, before);
+}
+
+#[test]
+fn the_window_pages_through_a_long_queue_both_ways() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rows: String = (0..1234)
+        .flat_map(|i| {
+            let labels = ["mild", "moderate", "severe"];
+            (0..3).map(move |r| {
+                format!(
+                    "{{\"item_id\":\"it-{i:05}\",\"reviewer\":\"R{r}\",\"label\":\"{}\"}}\n",
+                    labels[(i + r * (i % 3)) % 3]
+                )
+            })
+        })
+        .collect();
+    let file = dir.path().join("long.jsonl");
+    std::fs::write(&file, rows).expect("write");
+    let rubric = dissent::domain::rubric::Rubric::parse(dissent::demo::RUBRIC).expect("rubric");
+    let mut store = dissent::store::Store::open(&dir.path().join("db.sqlite")).expect("db");
+    dissent::ingest::import_files(
+        &mut store,
+        &[file.as_path()],
+        &rubric,
+        "long",
+        dissent::ingest::Format::Auto,
+        &Default::default(),
+        "t",
+        AT,
+        |_| {},
+    )
+    .expect("import");
+    let batch = store.batch(None).expect("batch");
+    let mut exec = Executor::new(store, batch, "t".into(), Box::new(|| AT.to_string()));
+    let options = Options {
+        actor: "t".into(),
+        mouse: false,
+        demo: false,
+        keymap: Keymap::default(),
+    };
+    let mut app = dissent::tui::start(&mut exec, &options, Rect::new(0, 0, 120, 40));
+    exec.dispatch(&mut app, Action::CycleSort);
+    exec.dispatch(&mut app, Action::CycleSort);
+    exec.dispatch(&mut app, Action::CycleSort);
+    exec.dispatch(&mut app, Action::CycleSort);
+    assert_eq!(app.sort, SortKey::Id);
+    let mut seen = vec![app.selected_row().expect("row").item_id.clone()];
+    for _ in 0..1233 {
+        exec.dispatch(&mut app, Action::Move(1));
+        seen.push(app.selected_row().expect("row").item_id.clone());
+        assert!(app.rows.len() <= dissent::tui::app::MAX_WINDOW);
+    }
+    let expected: Vec<String> = (0..1234).map(|i| format!("it-{i:05}")).collect();
+    assert_eq!(seen, expected, "every item once, in order, across pages");
+    exec.dispatch(&mut app, Action::Move(1));
+    assert_eq!(
+        app.selected_row().map(|r| r.item_id.as_str()),
+        Some("it-01233"),
+        "stops at the end"
+    );
+    for _ in 0..1233 {
+        exec.dispatch(&mut app, Action::Move(-1));
+    }
+    assert_eq!(
+        app.selected_row().map(|r| r.item_id.as_str()),
+        Some("it-00000"),
+        "and back up"
+    );
+    exec.dispatch(&mut app, Action::Bottom);
+    assert_eq!(
+        app.selected_row().map(|r| r.item_id.as_str()),
+        Some("it-01233")
+    );
+    exec.dispatch(&mut app, Action::PageUp);
+    exec.dispatch(&mut app, Action::Top);
+    assert_eq!(
+        app.selected_row().map(|r| r.item_id.as_str()),
+        Some("it-00000")
+    );
+    assert_eq!(
+        app.item.as_ref().map(|i| i.record.item_id.as_str()),
+        Some("it-00000")
+    );
+}
