@@ -87,7 +87,7 @@ fn filter_text(app: &App) -> String {
 
 /// Width of the top-label column: none when the pane is narrow (the share still shows).
 fn top_width(width: usize) -> usize {
-    if width < 56 { 0 } else { 10 }
+    if width < 52 { 0 } else { 10 }
 }
 
 fn row_line(app: &App, r: &QueueRow, selected: bool, width: usize) -> Line<'static> {
