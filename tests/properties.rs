@@ -84,8 +84,8 @@ proptest! {
         } else {
             DisagreementClass::Major
         };
-        prop_assert_eq!(s.class, expected);
-        prop_assert_eq!(s.reviewer_count, n);
+        prop_assert_eq!(s.figures.class, expected);
+        prop_assert_eq!(s.figures.reviewer_count, n);
     }
 }
 
@@ -93,9 +93,9 @@ proptest! {
 fn the_seed_split_is_major_with_one_and_a_half_bits() {
     let r = rubric(3);
     let s = summarize_counts(vec![1, 2, 1], Some(0.7625), &r, None);
-    assert_eq!(s.shares, [0.25, 0.5, 0.25]);
-    assert_eq!(s.entropy_bits, 1.5);
-    assert_eq!(s.class, DisagreementClass::Major);
+    assert_eq!(s.figures.shares, [0.25, 0.5, 0.25]);
+    assert_eq!(s.figures.entropy_bits, 1.5);
+    assert_eq!(s.figures.class, DisagreementClass::Major);
     assert_eq!(s.flags.len(), 1);
     assert_eq!(
         s.flags[0].explanation,
@@ -107,19 +107,19 @@ fn the_seed_split_is_major_with_one_and_a_half_bits() {
 fn exact_threshold_shares_meet_the_threshold() {
     let r = rubric(2);
     assert_eq!(
-        summarize_counts(vec![9, 1], None, &r, None).class,
+        summarize_counts(vec![9, 1], None, &r, None).figures.class,
         DisagreementClass::Agreement
     );
     assert_eq!(
-        summarize_counts(vec![3, 2], None, &r, None).class,
+        summarize_counts(vec![3, 2], None, &r, None).figures.class,
         DisagreementClass::Minor
     );
     assert_eq!(
-        summarize_counts(vec![2, 2], None, &r, None).class,
+        summarize_counts(vec![2, 2], None, &r, None).figures.class,
         DisagreementClass::Unresolved
     );
     assert_eq!(
-        summarize_counts(vec![2, 0], None, &r, None).class,
+        summarize_counts(vec![2, 0], None, &r, None).figures.class,
         DisagreementClass::Unresolved
     );
 }

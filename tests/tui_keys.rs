@@ -3,24 +3,16 @@
 
 use dissent::tui::keymap::{Command, Key, Keymap};
 use dissent::tui::theme::Theme;
-use dissent::tui::{Action, App, Executor, Options};
+use dissent::tui::{Action, App};
 use ratatui::crossterm::event::{
     Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 use ratatui::layout::Rect;
 
-const AT: &str = "2026-11-23T09:00:00Z";
+mod common;
 
 fn console(keymap: Keymap) -> App {
-    let (store, batch) = dissent::demo::open("tester", AT).expect("demo");
-    let mut exec = Executor::new(store, batch, "tester".into(), Box::new(|| AT.to_string()));
-    let options = Options {
-        actor: "tester".into(),
-        mouse: true,
-        demo: true,
-        keymap,
-    };
-    dissent::tui::start(&mut exec, &options, Rect::new(0, 0, 120, 40))
+    common::demo_console(120, 40, keymap).1
 }
 
 fn press(code: KeyCode, modifiers: KeyModifiers) -> Event {

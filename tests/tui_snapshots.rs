@@ -3,24 +3,15 @@
 
 use dissent::tui::keymap::{Key, Keymap};
 use dissent::tui::render::draw;
-use dissent::tui::{Action, App, Executor, Options};
+use dissent::tui::{Action, App, Executor};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::KeyCode;
-use ratatui::layout::Rect;
 
-const AT: &str = "2026-11-23T09:00:00Z";
+mod common;
 
 fn console(width: u16, height: u16) -> (Executor, App, Terminal<TestBackend>) {
-    let (store, batch) = dissent::demo::open("tester", AT).expect("demo");
-    let mut exec = Executor::new(store, batch, "tester".into(), Box::new(|| AT.to_string()));
-    let options = Options {
-        actor: "tester".into(),
-        mouse: false,
-        demo: true,
-        keymap: Keymap::default(),
-    };
-    let app = dissent::tui::start(&mut exec, &options, Rect::new(0, 0, width, height));
+    let (exec, app) = common::demo_console(width, height, Keymap::default());
     (
         exec,
         app,

@@ -11,19 +11,12 @@ use dissent::tui::{Action, App, Effect, Executor, Options};
 use ratatui::crossterm::event::KeyCode;
 use ratatui::layout::Rect;
 
-const AT: &str = "2026-11-23T09:00:00Z";
+mod common;
+
+use common::AT;
 
 fn console() -> (Executor, App) {
-    let (store, batch) = dissent::demo::open("tester", AT).expect("demo");
-    let mut exec = Executor::new(store, batch, "tester".into(), Box::new(|| AT.to_string()));
-    let options = Options {
-        actor: "tester".into(),
-        mouse: false,
-        demo: true,
-        keymap: Keymap::default(),
-    };
-    let app = dissent::tui::start(&mut exec, &options, Rect::new(0, 0, 120, 40));
-    (exec, app)
+    common::demo_console(120, 40, Keymap::default())
 }
 
 fn key(c: char) -> Action {

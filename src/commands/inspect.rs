@@ -133,7 +133,7 @@ pub fn item_json(item: &StoredItem, rubric: &crate::domain::rubric::Rubric) -> V
     let distribution: serde_json::Map<String, Value> = rubric
         .labels
         .iter()
-        .zip(&s.shares)
+        .zip(&s.figures.shares)
         .map(|(l, p)| (l.id.clone(), json!(p)))
         .collect();
     let counts: serde_json::Map<String, Value> = rubric
@@ -157,11 +157,11 @@ pub fn item_json(item: &StoredItem, rubric: &crate::domain::rubric::Rubric) -> V
         "panel": r.panel.kind(),
         "distribution": distribution,
         "counts": counts,
-        "reviewer_count": s.reviewer_count,
-        "entropy_bits": s.entropy_bits,
-        "normalized_entropy": s.normalized_entropy,
+        "reviewer_count": s.figures.reviewer_count,
+        "entropy_bits": s.figures.entropy_bits,
+        "normalized_entropy": s.figures.normalized_entropy,
         "mean_confidence": s.mean_confidence,
-        "disagreement_class": s.class.as_str(),
+        "disagreement_class": s.figures.class.as_str(),
         "flags": s.flags.iter().map(|f| json!({"flag": f.kind.as_str(), "explanation": f.explanation})).collect::<Vec<_>>(),
         "judgments": judgments,
         "status": item.status.as_str(),
@@ -205,19 +205,19 @@ pub fn show(store: &Store, batch: Option<&str>, item_id: &str, json: bool) -> Re
     if let Some(g) = &r.gold_label {
         writeln!(out, "  gold label: {g}")?;
     }
-    writeln!(out, "distribution ({} reviewers)", s.reviewer_count)?;
+    writeln!(out, "distribution ({} reviewers)", s.figures.reviewer_count)?;
     let width = rubric.labels.iter().map(|l| l.id.len()).max().unwrap_or(0);
-    for ((l, p), c) in rubric.labels.iter().zip(&s.shares).zip(&s.counts) {
+    for ((l, p), c) in rubric.labels.iter().zip(&s.figures.shares).zip(&s.counts) {
         writeln!(out, "  {:<width$}  {}  {p:.2}  ({c})", l.id, bar(*p, 20))?;
     }
     writeln!(
         out,
         "entropy {:.2} bits ({:.2} of max) · mean confidence {} · {}",
-        s.entropy_bits,
-        s.normalized_entropy,
+        s.figures.entropy_bits,
+        s.figures.normalized_entropy,
         s.mean_confidence
             .map_or("not reported".into(), |c| format!("{c:.2}")),
-        s.class.as_str()
+        s.figures.class.as_str()
     )?;
     for f in &s.flags {
         writeln!(out, "  ⚑ {}: {}", f.kind.as_str(), f.explanation)?;

@@ -12,24 +12,10 @@ const EPS: f64 = 1e-12;
 pub struct Summary {
     /// Judgments per rubric label, in rubric order.
     pub counts: Vec<u64>,
-    /// Share per rubric label, in rubric order; sums to 1 (all zeros for an empty panel).
-    pub shares: Vec<f64>,
-    /// Number of judgments.
-    pub reviewer_count: u64,
-    /// Index of the plurality label (the first in rubric order when tied); `None` when empty.
-    pub top: Option<usize>,
-    /// Whether two or more labels share the top count.
-    pub tied: bool,
-    /// Share of the plurality label.
-    pub top_share: f64,
-    /// Shannon entropy in bits.
-    pub entropy_bits: f64,
-    /// Entropy as a fraction of log2 K.
-    pub normalized_entropy: f64,
+    /// Shares, entropy, plurality and class.
+    pub figures: Classification,
     /// Mean confidence over reviewers who reported one.
     pub mean_confidence: Option<f64>,
-    /// Disagreement class.
-    pub class: DisagreementClass,
     /// Flags with their explanations, in display order.
     pub flags: Vec<Flag>,
 }
@@ -140,16 +126,14 @@ pub fn summarize_counts(
     rubric: &Rubric,
     gold_label: Option<&str>,
 ) -> Summary {
-    let Classification {
-        shares,
-        reviewer_count,
-        top,
-        tied,
-        top_share,
-        entropy_bits: entropy,
-        normalized_entropy: norm,
-        class,
-    } = classify(&counts, rubric);
+    let figures = classify(&counts, rubric);
+    let (reviewer_count, top, tied, top_share, norm) = (
+        figures.reviewer_count,
+        figures.top,
+        figures.tied,
+        figures.top_share,
+        figures.normalized_entropy,
+    );
     let d = rubric.disagreement;
     let mut flags = Vec::new();
     let t = rubric.flags;
@@ -203,15 +187,8 @@ pub fn summarize_counts(
     }
     Summary {
         counts,
-        shares,
-        reviewer_count,
-        top,
-        tied,
-        top_share,
-        entropy_bits: entropy,
-        normalized_entropy: norm,
+        figures,
         mean_confidence,
-        class,
         flags,
     }
 }

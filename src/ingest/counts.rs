@@ -58,13 +58,8 @@ pub fn parse(
         }
         _ => errs.push(ctx.issue(line, "counts", "expected an object of label → count")),
     }
-    if let Some(id) = &item_id
-        && let Err(e) = ctx.first_sighting(seen, id, line)
-    {
-        errs.push(e);
-    }
-    match (item_id, task) {
-        (Some(item_id), Some(task)) if errs.is_empty() => Ok(ParsedItem {
+    ctx.line_item(seen, line, item_id, task, errs, |item_id, task| {
+        ParsedItem {
             record: ItemRecord {
                 item_id,
                 task,
@@ -73,7 +68,6 @@ pub fn parse(
                 panel: Panel::Counts(counts),
             },
             decision: None,
-        }),
-        _ => Err(errs),
-    }
+        }
+    })
 }

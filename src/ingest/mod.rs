@@ -357,6 +357,28 @@ impl Ctx<'_> {
         }
     }
 
+    /// The item of a self-contained line (soft-label or counts): built by `build` when the line
+    /// had no problem and its id is new, else every problem found.
+    fn line_item(
+        &self,
+        seen: &mut SeenItems,
+        line: usize,
+        item_id: Option<String>,
+        task: Option<String>,
+        mut errs: Vec<Issue>,
+        build: impl FnOnce(String, String) -> ParsedItem,
+    ) -> Result<ParsedItem, Vec<Issue>> {
+        if let Some(id) = &item_id
+            && let Err(e) = self.first_sighting(seen, id, line)
+        {
+            errs.push(e);
+        }
+        match (item_id, task) {
+            (Some(item_id), Some(task)) if errs.is_empty() => Ok(build(item_id, task)),
+            _ => Err(errs),
+        }
+    }
+
     /// Records that `item_id` is defined at `line`, or reports where it already was.
     fn first_sighting(
         &self,

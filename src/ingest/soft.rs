@@ -8,7 +8,7 @@ use super::{Ctx, Issue, ParsedItem, SeenItems};
 use crate::domain::decision::{DecisionKind, NewDecision, default_reason, parse_hard_label_reason};
 use crate::domain::metrics::{entropy_bits, shares};
 use crate::domain::model::{ItemRecord, Judgment, Panel};
-use crate::domain::triage::summarize_counts;
+use crate::domain::triage::classify;
 
 /// Distributions must sum to 1 within this.
 const SUM_TOLERANCE: f64 = 1e-6;
@@ -203,9 +203,7 @@ pub fn parse(
         ),
         None => err("entropy_bits", "expected a number".into()),
     }
-    let mean = (!confidence.is_empty())
-        .then(|| confidence.iter().map(|(_, c)| c).sum::<f64>() / confidence.len() as f64);
-    let class = summarize_counts(counts.clone(), mean, rubric, None).class;
+    let class = classify(&counts, rubric).class;
     match obj.get("disagreement_class").and_then(Value::as_str) {
         Some(c) if c == class.as_str() => {}
         Some(c) => err(
@@ -262,13 +260,8 @@ pub fn parse(
             None
         }
     };
-    if let Some(id) = &item_id
-        && let Err(e) = ctx.first_sighting(seen, id, line)
-    {
-        errs.push(e);
-    }
-    match (item_id, task) {
-        (Some(item_id), Some(task)) if errs.is_empty() => Ok(ParsedItem {
+    ctx.line_item(seen, line, item_id, task, errs, |item_id, task| {
+        ParsedItem {
             record: ItemRecord {
                 item_id,
                 task,
@@ -281,9 +274,8 @@ pub fn parse(
                 },
             },
             decision,
-        }),
-        _ => Err(errs),
-    }
+        }
+    })
 }
 
 /// One rationale object as a judgment; its confidence comes from the line's `confidence` map.

@@ -128,7 +128,7 @@ impl ImportWriter<'_> {
         let counts =
             serde_json::to_string(&summary.counts).map_err(|e| StoreError::User(e.to_string()))?;
         let flags = summary.flag_set();
-        let top_label = summary.top.map(|i| rubric.labels[i].id.as_str());
+        let top_label = summary.figures.top.map(|i| rubric.labels[i].id.as_str());
         let inserted = self
             .tx
             .prepare_cached(
@@ -145,18 +145,18 @@ impl ImportWriter<'_> {
                 item.gold_label,
                 item.panel.kind(),
                 counts,
-                summary.reviewer_count as i64,
+                summary.figures.reviewer_count as i64,
                 top_label,
-                summary.top_share,
-                summary.entropy_bits,
-                summary.normalized_entropy,
+                summary.figures.top_share,
+                summary.figures.entropy_bits,
+                summary.figures.normalized_entropy,
                 summary.mean_confidence,
-                summary.class.as_str(),
+                summary.figures.class.as_str(),
                 i64::from(flags.0),
                 i64::from(flags.is_empty()),
-                -summary.entropy_bits,
+                -summary.figures.entropy_bits,
                 conf_key(summary.mean_confidence),
-                class_rank(summary.class),
+                class_rank(summary.figures.class),
             ]);
         match inserted {
             Err(rusqlite::Error::SqliteFailure(e, _))

@@ -81,3 +81,29 @@ pub fn shared_data(name: &str) -> Option<PathBuf> {
         None
     }
 }
+
+/// A fixed clock for the console tests.
+pub const AT: &str = "2026-11-23T09:00:00Z";
+
+/// The console on the embedded demo batch, loaded for a screen of `width` × `height`.
+pub fn demo_console(
+    width: u16,
+    height: u16,
+    keymap: dissent::tui::keymap::Keymap,
+) -> (dissent::tui::Executor, dissent::tui::App) {
+    let (store, batch) = dissent::demo::open("tester", AT).expect("demo");
+    let mut exec =
+        dissent::tui::Executor::new(store, batch, "tester".into(), Box::new(|| AT.to_string()));
+    let options = dissent::tui::Options {
+        actor: "tester".into(),
+        mouse: true,
+        demo: true,
+        keymap,
+    };
+    let app = dissent::tui::start(
+        &mut exec,
+        &options,
+        ratatui::layout::Rect::new(0, 0, width, height),
+    );
+    (exec, app)
+}

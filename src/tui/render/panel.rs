@@ -42,7 +42,7 @@ pub fn lines(app: &App, item: &StoredItem) -> Vec<Line<'static>> {
     }
     out.push(Line::from(""));
     out.push(Line::from(Span::styled(
-        format!("Distribution · {} reviewers", s.reviewer_count),
+        format!("Distribution · {} reviewers", s.figures.reviewer_count),
         t.header,
     )));
     let width = rubric
@@ -51,7 +51,7 @@ pub fn lines(app: &App, item: &StoredItem) -> Vec<Line<'static>> {
         .map(|l| l.id.chars().count())
         .max()
         .unwrap_or(0);
-    for ((label, share), count) in rubric.labels.iter().zip(&s.shares).zip(&s.counts) {
+    for ((label, share), count) in rubric.labels.iter().zip(&s.figures.shares).zip(&s.counts) {
         let (full, empty) = bar(*share);
         out.push(Line::from(vec![
             Span::raw(format!("  {:<width$} ", label.id)),
@@ -62,11 +62,11 @@ pub fn lines(app: &App, item: &StoredItem) -> Vec<Line<'static>> {
     }
     out.push(Line::from(format!(
         "H {:.2} bits ({:.2} of max) · mean confidence {} · {}",
-        s.entropy_bits,
-        s.normalized_entropy,
+        s.figures.entropy_bits,
+        s.figures.normalized_entropy,
         s.mean_confidence
             .map_or("not reported".into(), |c| format!("{c:.2}")),
-        s.class.as_str()
+        s.figures.class.as_str()
     )));
     for f in &s.flags {
         out.push(Line::from(Span::styled(
