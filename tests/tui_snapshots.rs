@@ -10,6 +10,8 @@ use ratatui::crossterm::event::KeyCode;
 
 mod common;
 
+use common::select;
+
 fn console(width: u16, height: u16) -> (Executor, App, Terminal<TestBackend>) {
     let (exec, app) = common::demo_console(width, height, Keymap::default());
     (
@@ -22,15 +24,6 @@ fn console(width: u16, height: u16) -> (Executor, App, Terminal<TestBackend>) {
 fn screen(app: &App, terminal: &mut Terminal<TestBackend>) -> String {
     terminal.draw(|f| draw(f, app)).expect("draw");
     terminal.backend().to_string()
-}
-
-fn select(exec: &mut Executor, app: &mut App, item: &str) {
-    let i = app
-        .rows
-        .iter()
-        .position(|r| r.item_id == item)
-        .expect("in queue");
-    exec.dispatch(app, Action::Move(i as i64 - app.selected as i64));
 }
 
 #[test]

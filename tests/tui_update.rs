@@ -13,7 +13,7 @@ use ratatui::layout::Rect;
 
 mod common;
 
-use common::AT;
+use common::{AT, select};
 
 fn console() -> (Executor, App) {
     common::demo_console(120, 40, Keymap::default())
@@ -255,19 +255,6 @@ fn search_types_edits_and_applies() {
         app.filter.search.as_deref(),
         Some("mri-2039"),
         "Esc keeps the search in force"
-    );
-}
-
-fn select(exec: &mut Executor, app: &mut App, item: &str) {
-    let i = app
-        .rows
-        .iter()
-        .position(|r| r.item_id == item)
-        .expect("in queue");
-    exec.dispatch(app, Action::Move(i as i64 - app.selected as i64));
-    assert_eq!(
-        app.selected_item().map(|s| s.record.item_id.as_str()),
-        Some(item)
     );
 }
 

@@ -210,15 +210,7 @@ pub fn show(store: &Store, batch: Option<&str>, item_id: &str, json: bool) -> Re
     for ((l, p), c) in rubric.labels.iter().zip(&s.figures.shares).zip(&s.counts) {
         writeln!(out, "  {:<width$}  {}  {p:.2}  ({c})", l.id, bar(*p, 20))?;
     }
-    writeln!(
-        out,
-        "entropy {:.2} bits ({:.2} of max) · mean confidence {} · {}",
-        s.figures.entropy_bits,
-        s.figures.normalized_entropy,
-        s.mean_confidence
-            .map_or("not reported".into(), |c| format!("{c:.2}")),
-        s.figures.class.as_str()
-    )?;
+    writeln!(out, "{}", s.headline())?;
     for f in &s.flags {
         writeln!(out, "  ⚑ {}: {}", f.kind.as_str(), f.explanation)?;
     }

@@ -21,6 +21,19 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// One line of the headline figures: `H 1.50 bits (0.95 of max) · mean confidence 0.76 · major`.
+    #[must_use]
+    pub fn headline(&self) -> String {
+        format!(
+            "H {:.2} bits ({:.2} of max) · mean confidence {} · {}",
+            self.figures.entropy_bits,
+            self.figures.normalized_entropy,
+            self.mean_confidence
+                .map_or("not reported".into(), |c| format!("{c:.2}")),
+            self.figures.class.as_str()
+        )
+    }
+
     /// The flags as a set.
     #[must_use]
     pub fn flag_set(&self) -> FlagSet {

@@ -107,3 +107,20 @@ pub fn demo_console(
     );
     (exec, app)
 }
+
+/// Moves the console's selection to `item`, which must be in the loaded window.
+pub fn select(exec: &mut dissent::tui::Executor, app: &mut dissent::tui::App, item: &str) {
+    let i = app
+        .rows
+        .iter()
+        .position(|r| r.item_id == item)
+        .expect("in queue");
+    exec.dispatch(
+        app,
+        dissent::tui::Action::Move(i as i64 - app.selected as i64),
+    );
+    assert_eq!(
+        app.selected_item().map(|s| s.record.item_id.as_str()),
+        Some(item)
+    );
+}

@@ -60,14 +60,7 @@ pub fn lines(app: &App, item: &StoredItem) -> Vec<Line<'static>> {
             Span::raw(format!(" {share:.2} ({count})")),
         ]));
     }
-    out.push(Line::from(format!(
-        "H {:.2} bits ({:.2} of max) · mean confidence {} · {}",
-        s.figures.entropy_bits,
-        s.figures.normalized_entropy,
-        s.mean_confidence
-            .map_or("not reported".into(), |c| format!("{c:.2}")),
-        s.figures.class.as_str()
-    )));
+    out.push(Line::from(s.headline()));
     for f in &s.flags {
         out.push(Line::from(Span::styled(
             format!("⚑ {}: {}", f.kind.as_str(), f.explanation),
