@@ -140,3 +140,10 @@ fn flags_explain_their_numbers() {
     let kinds: Vec<&str> = few.flags.iter().map(|f| f.kind.as_str()).collect();
     assert_eq!(kinds, ["high_entropy", "low_coverage"]);
 }
+
+#[test]
+fn a_unanimous_panel_has_zero_entropy_not_negative_zero() {
+    let h = entropy_bits(&shares(&[4, 0, 0]));
+    assert!(h == 0.0 && h.is_sign_positive(), "{h:?}");
+    assert_eq!(serde_json::to_string(&h).expect("json"), "0.0");
+}

@@ -509,3 +509,21 @@ fn the_window_pages_through_a_long_queue_both_ways() {
         Some("it-00000")
     );
 }
+
+#[test]
+fn deciding_on_the_last_item_keeps_the_rows_above_in_view() {
+    let (mut exec, mut app) = console();
+    exec.dispatch(&mut app, Action::Bottom);
+    let last = app.selected_row().expect("row").item_id.clone();
+    exec.dispatch(&mut app, Action::KeepSoft);
+    exec.dispatch(&mut app, Action::PopupKey(Key::plain(KeyCode::Char('x'))));
+    exec.dispatch(&mut app, Action::PopupKey(Key::ctrl('s')));
+    exec.dispatch(&mut app, Action::PopupKey(Key::plain(KeyCode::Enter)));
+    assert_eq!(
+        app.selected_row().map(|r| r.item_id.clone()),
+        Some(last),
+        "nothing after the last item"
+    );
+    assert_eq!(app.rows.len(), 39, "the rows before it came back");
+    assert!(app.at_start && app.at_end);
+}

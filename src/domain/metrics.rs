@@ -19,8 +19,8 @@ pub fn entropy_bits(shares: &[f64]) -> f64 {
         .filter(|&&p| p > 0.0)
         .map(|&p| -p * p.log2())
         .sum();
-    // A one-label distribution gives −0.0; report it as 0.
-    h.max(0.0)
+    // A one-label distribution sums to −0.0: report it as 0 (an export must never say -0.0).
+    if h > 0.0 { h } else { 0.0 }
 }
 
 /// Entropy as a fraction of its maximum log2 K for `k` labels (0 when `k` < 2).

@@ -2,14 +2,14 @@
 
 use super::action::{Action, Effect};
 use super::app::{App, PAGE};
-use crate::store::{Batch, Store};
+use crate::store::{Batch, QueueFilter, SortKey, Store};
 
 /// Executes effects. Holds the database, the batch, who is acting and the clock.
 pub struct Executor {
     store: Store,
     batch: Batch,
     actor: String,
-    clock: Box<dyn Fn() -> String>,
+    clock: Box<dyn Fn() -> String + Send>,
 }
 
 impl Executor {
@@ -19,7 +19,7 @@ impl Executor {
         store: Store,
         batch: Batch,
         actor: String,
-        clock: Box<dyn Fn() -> String>,
+        clock: Box<dyn Fn() -> String + Send>,
     ) -> Executor {
         Executor {
             store,
@@ -44,8 +44,8 @@ impl Executor {
         }
     }
 
-    /// Runs one effect against the state it was asked from.
-    pub fn run(&mut self, app: &App, effect: Effect) -> Action {
+    /// Runs one effect under the queue filter and order it was asked with.
+    pub fn run(&mut self, filter: &QueueFilter, sort: SortKey, effect: Effect) -> Action {
         let failed = |e: crate::store::StoreError| Action::Failed(e.to_string());
         match effect {
             Effect::LoadPage {
@@ -56,8 +56,8 @@ impl Executor {
             } => {
                 match self.store.queue_page(
                     &self.batch,
-                    &app.filter,
-                    app.sort,
+                    filter,
+                    sort,
                     anchor.as_deref(),
                     direction,
                     PAGE,
@@ -73,7 +73,7 @@ impl Executor {
             }
             Effect::LoadCounts => self
                 .store
-                .queue_counts(&self.batch, &app.filter)
+                .queue_counts(&self.batch, filter)
                 .map_or_else(failed, Action::CountsLoaded),
             Effect::LoadItem(id) => self
                 .store
@@ -119,7 +119,7 @@ impl Executor {
         let mut queue = std::collections::VecDeque::from([action]);
         while let Some(action) = queue.pop_front() {
             for effect in super::update::update(app, action) {
-                queue.push_back(self.run(app, effect));
+                queue.push_back(self.run(&app.filter, app.sort, effect));
             }
         }
     }

@@ -11,6 +11,9 @@ pub mod terminal;
 pub mod theme;
 pub mod update;
 
+use std::sync::mpsc;
+use std::time::Duration;
+
 use anyhow::Result;
 use ratatui::crossterm::event::{self, Event, KeyEventKind, MouseButton, MouseEventKind};
 use ratatui::layout::{Position, Rect};
@@ -122,7 +125,9 @@ pub fn action_for(app: &App, event: &Event, size: Rect) -> Option<Action> {
     }
 }
 
-/// Runs the console in the terminal until the user quits.
+/// Runs the console in the terminal until the user quits. The database is worked on a
+/// thread of its own, so the screen keeps drawing and keys keep arriving while a query runs;
+/// on quit, effects already asked for (a confirmed decision) finish before the process ends.
 pub fn run(mut executor: Executor, options: &Options) -> Result<()> {
     let _guard = terminal::TerminalGuard::enter(options.mouse)?;
     let mut terminal =
@@ -133,16 +138,52 @@ pub fn run(mut executor: Executor, options: &Options) -> Result<()> {
         options,
         Rect::new(0, 0, size.width, size.height),
     );
-    loop {
-        terminal.draw(|f| render::draw(f, &app))?;
-        if app.quit {
-            break;
+    let (effects, worker_effects) =
+        mpsc::channel::<(Effect, crate::store::QueueFilter, crate::store::SortKey)>();
+    let (worker_actions, actions) = mpsc::channel::<Action>();
+    let worker = std::thread::spawn(move || {
+        for (effect, filter, sort) in worker_effects {
+            if worker_actions
+                .send(executor.run(&filter, sort, effect))
+                .is_err()
+            {
+                break;
+            }
         }
-        let event = event::read()?;
-        let size = terminal.size()?;
-        if let Some(action) = action_for(&app, &event, Rect::new(0, 0, size.width, size.height)) {
-            executor.dispatch(&mut app, action);
+    });
+    let apply = |app: &mut App, action: Action| {
+        for effect in update::update(app, action) {
+            // The worker outlives the loop; a send fails only if it died, and then the
+            // status bar would never hear back: say so.
+            if effects
+                .send((effect, app.filter.clone(), app.sort))
+                .is_err()
+            {
+                app.message = Some("the database worker stopped".into());
+            }
         }
-    }
-    Ok(())
+    };
+    let result = (|| -> Result<()> {
+        loop {
+            terminal.draw(|f| render::draw(f, &app))?;
+            if app.quit {
+                return Ok(());
+            }
+            if event::poll(Duration::from_millis(100))? {
+                let event = event::read()?;
+                let size = terminal.size()?;
+                if let Some(action) =
+                    action_for(&app, &event, Rect::new(0, 0, size.width, size.height))
+                {
+                    apply(&mut app, action);
+                }
+            }
+            while let Ok(action) = actions.try_recv() {
+                apply(&mut app, action);
+            }
+        }
+    })();
+    drop(effects);
+    let _ = worker.join();
+    result
 }

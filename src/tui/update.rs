@@ -230,28 +230,31 @@ fn move_by(app: &mut App, n: i64) -> Vec<Effect> {
         effects.push(Effect::LoadItem(app.rows[target].item_id.clone()));
     }
     keep_visible(app);
-    if !app.loading {
-        if target + PREFETCH >= app.rows.len() && !app.at_end {
-            app.loading = true;
-            let anchor = app.rows.last().cloned().map(Box::new);
-            effects.push(Effect::LoadPage {
-                anchor,
-                direction: Direction::Forward,
-                replace: false,
-                select: Selection::First,
-            });
-        } else if target < PREFETCH && !app.at_start {
-            app.loading = true;
-            let anchor = app.rows.first().cloned().map(Box::new);
-            effects.push(Effect::LoadPage {
-                anchor,
-                direction: Direction::Backward,
-                replace: false,
-                select: Selection::First,
-            });
-        }
-    }
+    effects.extend(prefetch(app));
     effects
+}
+
+/// Asks for the next page when the selection nears an edge of the window that is not an end
+/// of the queue.
+fn prefetch(app: &mut App) -> Option<Effect> {
+    if app.loading || app.rows.is_empty() {
+        return None;
+    }
+    let (anchor, direction) = if app.selected + PREFETCH >= app.rows.len() && !app.at_end {
+        (app.rows.last(), Direction::Forward)
+    } else if app.selected < PREFETCH && !app.at_start {
+        (app.rows.first(), Direction::Backward)
+    } else {
+        return None;
+    };
+    let anchor = anchor.cloned().map(Box::new);
+    app.loading = true;
+    Some(Effect::LoadPage {
+        anchor,
+        direction,
+        replace: false,
+        select: Selection::First,
+    })
 }
 
 fn page_loaded(
@@ -315,18 +318,17 @@ fn page_loaded(
         }
     }
     keep_visible(app);
+    let mut effects: Vec<Effect> = prefetch(app).into_iter().collect();
     let now = app.selected_row().map(|r| r.item_id.clone());
     match now {
         Some(id) if replace || before.as_ref() != Some(&id) || app.item.is_none() => {
             app.panel_scroll = 0;
-            vec![Effect::LoadItem(id)]
+            effects.push(Effect::LoadItem(id));
         }
-        None => {
-            app.item = None;
-            Vec::new()
-        }
-        _ => Vec::new(),
+        None => app.item = None,
+        _ => {}
     }
+    effects
 }
 
 fn open_form(app: &mut App, kind: DecisionKind) -> Vec<Effect> {
