@@ -115,3 +115,33 @@ fn terminal_draw_and_check(app: &App, term: &mut Terminal<TestBackend>) {
     );
     assert!(text.contains("report␍"), "a bare CR is shown as text");
 }
+
+#[test]
+fn any_terminal_size_draws_without_panicking() {
+    let (mut exec, mut app, _) = console(120, 40);
+    select(&mut exec, &mut app, "mri-2031");
+    for (w, h) in [(1, 1), (10, 3), (30, 8), (45, 12), (200, 60)] {
+        let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+        exec.dispatch(
+            &mut app,
+            Action::Resize(
+                dissent::tui::render::areas(ratatui::layout::Rect::new(0, 0, w, h))
+                    .queue_rows
+                    .height as usize,
+            ),
+        );
+        for popup in [
+            None,
+            Some(Action::OpenHelp),
+            Some(Action::HardLabel),
+            Some(Action::OpenSearch),
+            Some(Action::KeepSoft),
+        ] {
+            if let Some(open) = popup {
+                exec.dispatch(&mut app, open);
+            }
+            term.draw(|f| draw(f, &app)).expect("draw");
+            exec.dispatch(&mut app, Action::PopupKey(Key::plain(KeyCode::Esc)));
+        }
+    }
+}
