@@ -7,7 +7,7 @@ use common::{Dir, TUMOR_RUBRIC};
 use dissent::domain::decision::{DecisionKind, DecisionStatus, NewDecision};
 use dissent::domain::rubric::Rubric;
 use dissent::ingest::{FieldMap, Format, import_files};
-use dissent::store::{BatchStatus, Direction, QueueFilter, SortKey, Store, StoreError};
+use dissent::store::{BatchStatus, Direction, QueueFilter, QueueRow, SortKey, Store, StoreError};
 
 const AT: &str = "2026-11-23T10:00:00Z";
 
@@ -237,46 +237,27 @@ fn keyset_pages_walk_every_order_exactly_once_both_ways() {
             let all = store
                 .queue_page(&batch, filter, sort, None, Direction::Forward, 10_000)
                 .expect("all");
-            let mut walked = Vec::new();
-            let mut anchor = None;
-            loop {
-                let page = store
-                    .queue_page(
-                        &batch,
-                        filter,
-                        sort,
-                        anchor.as_ref(),
-                        Direction::Forward,
-                        13,
-                    )
-                    .expect("page");
-                if page.is_empty() {
-                    break;
+            let walk = |direction: Direction, size: usize| {
+                let mut walked: Vec<QueueRow> = Vec::new();
+                let mut anchor: Option<QueueRow> = None;
+                loop {
+                    let page = store
+                        .queue_page(&batch, filter, sort, anchor.as_ref(), direction, size)
+                        .expect("page");
+                    if page.is_empty() {
+                        return walked;
+                    }
+                    if direction == Direction::Forward {
+                        anchor = page.last().cloned();
+                        walked.extend(page);
+                    } else {
+                        anchor = page.first().cloned();
+                        walked.splice(0..0, page);
+                    }
                 }
-                anchor = page.last().cloned();
-                walked.extend(page);
-            }
-            assert_eq!(walked, all, "{sort:?} forward");
-            let mut back = Vec::new();
-            let mut anchor = None;
-            loop {
-                let page = store
-                    .queue_page(
-                        &batch,
-                        filter,
-                        sort,
-                        anchor.as_ref(),
-                        Direction::Backward,
-                        11,
-                    )
-                    .expect("page");
-                if page.is_empty() {
-                    break;
-                }
-                anchor = page.first().cloned();
-                back.splice(0..0, page);
-            }
-            assert_eq!(back, all, "{sort:?} backward");
+            };
+            assert_eq!(walk(Direction::Forward, 13), all, "{sort:?} forward");
+            assert_eq!(walk(Direction::Backward, 11), all, "{sort:?} backward");
             let counts = store.queue_counts(&batch, filter).expect("counts");
             assert_eq!(counts.total as usize, all.len(), "{sort:?} count");
         }
