@@ -156,6 +156,16 @@ fn negative_counts_are_refused() {
 }
 
 #[test]
+fn counts_with_no_judgment_are_refused() {
+    let text = r#"{"item_id":"x","counts":{"mild":0}}"#;
+    assert_issue(
+        &issues_for("z.jsonl", text.as_bytes(), Format::Auto, &[]),
+        "z.jsonl:1: counts:",
+        "every count is 0",
+    );
+}
+
+#[test]
 fn payload_that_disagrees_across_an_items_rows_is_refused() {
     let text = r#"{"item_id":"x","reviewer":"A","label":"mild","scan":"study 1"}
 {"item_id":"x","reviewer":"B","label":"mild","scan":"study 2"}

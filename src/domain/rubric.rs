@@ -45,7 +45,8 @@ pub struct Rubric {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Label {
-    /// The label string used in data.
+    /// The label string used in data (`id: 3` on a Likert rubric is the label "3").
+    #[serde(deserialize_with = "scalar_text")]
     pub id: String,
     /// What the label means.
     #[serde(default)]
@@ -350,6 +351,12 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// A YAML scalar (string, number or boolean) as its text.
+fn scalar_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let v = serde_yaml::Value::deserialize(d)?;
+    yaml_scalar(&v).ok_or_else(|| serde::de::Error::custom("a label id must be text or a number"))
+}
+
 fn yaml_scalar(v: &serde_yaml::Value) -> Option<String> {
     match v {
         serde_yaml::Value::String(s) => Some(s.clone()),
@@ -417,6 +424,13 @@ mod tests {
             }
         );
         assert_eq!(r.sha256.len(), 64);
+    }
+
+    #[test]
+    fn numeric_label_ids_are_their_text() {
+        let r = Rubric::parse("task: t\nversion: 1\nlabels: [{id: 1}, {id: 2.5}, {id: \"3.0\"}]\n")
+            .unwrap();
+        assert_eq!(r.label_ids().collect::<Vec<_>>(), ["1", "2.5", "3.0"]);
     }
 
     #[test]

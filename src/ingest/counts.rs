@@ -58,6 +58,9 @@ pub fn parse(
         }
         _ => errs.push(ctx.issue(line, "counts", "expected an object of label → count")),
     }
+    if errs.is_empty() && counts.iter().all(|&c| c == 0) {
+        errs.push(ctx.issue(line, "counts", "no judgments: every count is 0"));
+    }
     ctx.line_item(seen, line, item_id, task, errs, |item_id, task| {
         ParsedItem {
             record: ItemRecord {
