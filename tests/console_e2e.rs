@@ -1,0 +1,184 @@
+//! The real binary in a real terminal: tmux runs `dissent review`, the test types keys and reads
+//! the screen (polling with a deadline, never sleeping blind), then checks the database through
+//! the CLI. Skipped with a message where tmux is absent.
+
+mod common;
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::{Dir, root};
+
+struct Session(String);
+
+impl Session {
+    fn start(name: &str, command: &str) -> Session {
+        let ok = Command::new("tmux")
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                name,
+                "-x",
+                "120",
+                "-y",
+                "40",
+                command,
+            ])
+            .status()
+            .expect("tmux")
+            .success();
+        assert!(ok, "tmux new-session failed");
+        Session(name.to_string())
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", &self.0];
+        args.extend_from_slice(keys);
+        assert!(
+            Command::new("tmux")
+                .args(&args)
+                .status()
+                .expect("tmux")
+                .success()
+        );
+    }
+
+    fn literal(&self, text: &str) {
+        assert!(
+            Command::new("tmux")
+                .args(["send-keys", "-t", &self.0, "-l", text])
+                .status()
+                .expect("tmux")
+                .success()
+        );
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["capture-pane", "-p", "-t", &self.0])
+            .output()
+            .expect("tmux");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Waits until the screen shows `text`, or fails with what it shows.
+    fn wait_for(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {text:?}; the screen shows:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.0])
+            .status();
+    }
+}
+
+#[test]
+fn review_move_filter_adjudicate_quit_then_show() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("skipped: tmux is absent");
+        return;
+    }
+    let d = Dir::new();
+    let rubric = root().join("rubrics/tumor_severity_grade.yaml");
+    let seed = root().join("fixtures/mri-2031/judgments.jsonl");
+    d.ok(&[
+        "import",
+        seed.to_str().expect("path"),
+        "--rubric",
+        rubric.to_str().expect("path"),
+        "--batch",
+        "pilot",
+    ]);
+    let more = d.file(
+        "more.jsonl",
+        "{\"item_id\":\"mri-3001\",\"reviewer\":\"A\",\"label\":\"mild\",\"confidence\":4}\n\
+         {\"item_id\":\"mri-3001\",\"reviewer\":\"B\",\"label\":\"mild\",\"confidence\":5}\n\
+         {\"item_id\":\"mri-3001\",\"reviewer\":\"C\",\"label\":\"mild\",\"confidence\":4}\n\
+         {\"item_id\":\"mri-3002\",\"reviewer\":\"A\",\"label\":\"severe\",\"confidence\":2}\n\
+         {\"item_id\":\"mri-3002\",\"reviewer\":\"B\",\"label\":\"mild\",\"confidence\":1}\n\
+         {\"item_id\":\"mri-3002\",\"reviewer\":\"C\",\"label\":\"moderate\",\"confidence\":2}\n",
+    );
+    d.ok(&[
+        "import",
+        more.to_str().expect("path"),
+        "--rubric",
+        rubric.to_str().expect("path"),
+        "--batch",
+        "pilot",
+    ]);
+    let db = d.path("db.sqlite");
+    let command = format!(
+        "sh -c 'DISSENT_DB={} DISSENT_USER=e2e {} review; echo CONSOLE-EXITED; sleep 30'",
+        db.display(),
+        env!("CARGO_BIN_EXE_dissent")
+    );
+    let s = Session::start(&format!("dissent-e2e-{}", std::process::id()), &command);
+    s.wait_for("dissent · pilot · tumor_severity_grade v1 · 3 items");
+    s.keys(&["j"]);
+    s.keys(&["f"]);
+    s.wait_for("Queue · flagged");
+    s.keys(&["x"]);
+    s.wait_for("Queue · all");
+    s.keys(&["/"]);
+    s.literal("mri-2031");
+    s.keys(&["Enter"]);
+    s.wait_for("Queue · /mri-2031");
+    s.wait_for("lesion 18mm > 15mm threshold");
+    s.keys(&["s"]);
+    s.wait_for("Keep soft · mri-2031");
+    s.literal("honest split on the edema reading");
+    s.keys(&["C-s"]);
+    s.wait_for("Commit this decision?");
+    s.keys(&["y"]);
+    s.wait_for("recorded keep_soft on mri-2031");
+    s.keys(&["q"]);
+    let after = s.wait_for("CONSOLE-EXITED");
+    assert!(
+        !after.contains("Queue ·"),
+        "the alternate screen was left:\n{after}"
+    );
+
+    let item = d.show("mri-2031");
+    assert_eq!(item["status"], "keep_soft");
+    let decision = &item["decisions"][0];
+    assert_eq!(decision["kind"], "keep_soft");
+    assert_eq!(decision["text"], "honest split on the edema reading");
+    assert_eq!(decision["actor"], "e2e");
+    let panel: Vec<(String, String)> = item["judgments"]
+        .as_array()
+        .expect("judgments")
+        .iter()
+        .map(|j| {
+            (
+                j["reviewer"].as_str().unwrap_or("").to_string(),
+                j["label"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("A", "moderate"),
+        ("B", "moderate"),
+        ("C", "severe"),
+        ("D", "mild"),
+    ];
+    assert_eq!(
+        panel,
+        expected.map(|(r, l)| (r.to_string(), l.to_string())),
+        "the panel is untouched"
+    );
+}
