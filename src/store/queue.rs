@@ -235,6 +235,15 @@ impl Store {
         direction: Direction,
         limit: usize,
     ) -> Result<Vec<QueueRow>> {
+        // A filter that matches nothing would scan every row to find so: the maintained counts
+        // say so at once.
+        let narrowed = filter.flag.is_some()
+            || filter.class.is_some()
+            || filter.status.is_some()
+            || filter.task.is_some();
+        if narrowed && filter.search.is_none() && self.queue_counts(batch, filter)?.total == 0 {
+            return Ok(Vec::new());
+        }
         let mut args = vec![Value::Integer(batch.id)];
         let mut sql = format!("SELECT {ROW_COLUMNS} FROM items WHERE batch_id = ?1");
         filter_sql(filter, &mut sql, &mut args);

@@ -1,0 +1,188 @@
+//! Console latency on a 1M-item database (`cargo bench --bench console_1m`): open time, and
+//! keypress → frame (update, queries, draw to a 120×40 `TestBackend`) for moving, jumping to
+//! the end, changing a filter and searching. The database (1M items × 3 reviewers) is built once
+//! and kept at `target/bench-console-1m.db`.
+
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use dissent::domain::rubric::Rubric;
+use dissent::ingest::{FieldMap, Format, import_files};
+use dissent::store::Store;
+use dissent::tui::keymap::{Key, Keymap};
+use dissent::tui::render::draw;
+use dissent::tui::{Action, App, Executor, Options};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::KeyCode;
+use ratatui::layout::Rect;
+
+const ITEMS: usize = 1_000_000;
+const AT: &str = "2026-01-01T00:00:00Z";
+
+fn build(db: &Path) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = dir.path().join("items.csv");
+    let labels = ["mild", "moderate", "severe"];
+    let mut w = BufWriter::new(std::fs::File::create(&csv).expect("csv"));
+    writeln!(w, "item_id,reviewer,label,confidence,text").expect("write");
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    for i in 0..ITEMS {
+        for r in 0..3 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let label = labels[((x >> 3) % 3) as usize];
+            writeln!(
+                w,
+                "item-{i:07},r{r},{label},{},report {i} on lesion {}",
+                1 + x % 5,
+                i % 997
+            )
+            .expect("write");
+        }
+    }
+    w.flush().expect("flush");
+    drop(w);
+    let rubric = Rubric::parse(dissent::demo::RUBRIC).expect("rubric");
+    let start = Instant::now();
+    // Built beside the target and renamed into place, so a failed build leaves no database.
+    let partial = db.with_extension("partial");
+    let mut store = Store::open(&partial).expect("db");
+    import_files(
+        &mut store,
+        &[csv.as_path()],
+        &rubric,
+        "big",
+        Format::Auto,
+        &FieldMap::default(),
+        "bench",
+        AT,
+        |_| {},
+    )
+    .expect("import");
+    drop(store);
+    std::fs::rename(&partial, db).expect("rename");
+    println!(
+        "built {ITEMS} items × 3 reviewers in {:.1} s",
+        start.elapsed().as_secs_f64()
+    );
+}
+
+fn percentile(samples: &mut [Duration], p: f64) -> f64 {
+    samples.sort();
+    let i = ((samples.len() as f64 - 1.0) * p).round() as usize;
+    samples[i].as_secs_f64() * 1000.0
+}
+
+fn frame(
+    exec: &mut Executor,
+    app: &mut App,
+    term: &mut Terminal<TestBackend>,
+    action: Action,
+) -> Duration {
+    let start = Instant::now();
+    exec.dispatch(app, action);
+    term.draw(|f| draw(f, app)).expect("draw");
+    start.elapsed()
+}
+
+fn report(name: &str, mut samples: Vec<Duration>, target: &str) {
+    let max = samples
+        .iter()
+        .max()
+        .copied()
+        .unwrap_or_default()
+        .as_secs_f64()
+        * 1000.0;
+    println!(
+        "| {name} | {} | {:.2} | {:.2} | {max:.2} | {target} |",
+        samples.len(),
+        percentile(&mut samples, 0.5),
+        percentile(&mut samples, 0.99)
+    );
+}
+
+fn search(
+    exec: &mut Executor,
+    app: &mut App,
+    term: &mut Terminal<TestBackend>,
+    text: &str,
+) -> Duration {
+    frame(exec, app, term, Action::OpenSearch);
+    for c in text.chars() {
+        frame(
+            exec,
+            app,
+            term,
+            Action::PopupKey(Key::plain(KeyCode::Char(c))),
+        );
+    }
+    let t = frame(
+        exec,
+        app,
+        term,
+        Action::PopupKey(Key::plain(KeyCode::Enter)),
+    );
+    frame(exec, app, term, Action::ClearFilters);
+    t
+}
+
+fn main() {
+    let db = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-console-1m.db");
+    if !db.exists() {
+        build(&db);
+    }
+    let start = Instant::now();
+    let store = Store::open(&db).expect("open");
+    let batch = store.batch(None).expect("batch");
+    let mut exec = Executor::new(store, batch, "bench".into(), Box::new(|| AT.to_string()));
+    let options = Options {
+        actor: "bench".into(),
+        mouse: false,
+        demo: false,
+        keymap: Keymap::default(),
+    };
+    let mut app = dissent::tui::start(&mut exec, &options, Rect::new(0, 0, 120, 40));
+    let mut term = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    term.draw(|f| draw(f, &app)).expect("draw");
+    let open = start.elapsed().as_secs_f64() * 1000.0;
+    assert_eq!(app.counts.total as usize, ITEMS);
+
+    let moves: Vec<Duration> = (0..2000)
+        .map(|_| frame(&mut exec, &mut app, &mut term, Action::Move(1)))
+        .collect();
+    let mut jumps = Vec::new();
+    for _ in 0..50 {
+        jumps.push(frame(&mut exec, &mut app, &mut term, Action::Bottom));
+        jumps.push(frame(&mut exec, &mut app, &mut term, Action::Top));
+    }
+    let mut filters = Vec::new();
+    for i in 0..60 {
+        let a = if i % 2 == 0 {
+            Action::CycleFlag
+        } else {
+            Action::CycleClass
+        };
+        filters.push(frame(&mut exec, &mut app, &mut term, a));
+    }
+    frame(&mut exec, &mut app, &mut term, Action::ClearFilters);
+    let hits: Vec<Duration> = (0..10)
+        .map(|i| search(&mut exec, &mut app, &mut term, &format!("item-00{i}")))
+        .collect();
+    let misses: Vec<Duration> = (0..5)
+        .map(|_| search(&mut exec, &mut app, &mut term, "no such text"))
+        .collect();
+
+    println!(
+        "\nopen (store, batch, first page, counts, first item, first frame): {open:.1} ms (target < 200 ms)\n"
+    );
+    println!("| keypress → frame | n | p50 ms | p99 ms | max ms | target |");
+    println!("|---|---|---|---|---|---|");
+    report("move (j)", moves, "p99 < 10 ms");
+    report("jump to end / top (G, g)", jumps, "–");
+    report("filter change (f, c)", filters, "< 100 ms");
+    report("search, matching (/ … Enter)", hits, "< 100 ms");
+    report("search, no match (full scan)", misses, "< 100 ms");
+}
