@@ -321,3 +321,66 @@ fn reimporting_an_item_into_its_batch_is_refused() {
     );
     assert_eq!(store.batch(None).expect("batch").items, 2);
 }
+
+#[test]
+fn search_finds_substrings_of_ids_and_payload_and_keeps_up_with_imports() {
+    let d = Dir::new();
+    let (mut store, batch) = store_with(&d, 30);
+    let find = |store: &Store, q: &str| -> Vec<String> {
+        let filter = QueueFilter {
+            search: Some(q.into()),
+            ..QueueFilter::default()
+        };
+        let rows = store
+            .queue_page(&batch, &filter, SortKey::Id, None, Direction::Forward, 1000)
+            .expect("page");
+        let counts = store.queue_counts(&batch, &filter).expect("counts");
+        assert_eq!(
+            counts.total as usize,
+            rows.len(),
+            "{q}: counts agree with the page"
+        );
+        rows.into_iter().map(|r| r.item_id).collect()
+    };
+    let expected: Vec<String> = (0..30)
+        .filter(|i| format!("item {i}\"").contains("item 1"))
+        .map(|i| format!("it-{i:04}"))
+        .collect();
+    assert_eq!(
+        find(&store, "item 1"),
+        expected,
+        "payload text, through the trigram index"
+    );
+    assert_eq!(
+        find(&store, "IT-0002"),
+        ["it-0002"],
+        "ids, case-insensitive"
+    );
+    assert_eq!(find(&store, "m 29"), ["it-0029"]);
+    assert_eq!(find(&store, "29").len(), 1, "a short search scans");
+    assert!(find(&store, "nowhere to be found").is_empty());
+    assert_eq!(
+        find(&store, "\"quoted\" text"),
+        Vec::<String>::new(),
+        "quotes in a search are text"
+    );
+    let rubric = Rubric::parse(TUMOR_RUBRIC).expect("rubric");
+    let late = d.file("late.jsonl", "{\"item_id\":\"zz-late\",\"reviewer\":\"A\",\"label\":\"mild\",\"note\":\"a late arrival\"}\n");
+    import_files(
+        &mut store,
+        &[late.as_path()],
+        &rubric,
+        "b",
+        Format::Auto,
+        &FieldMap::default(),
+        "t",
+        AT,
+        |_| {},
+    )
+    .expect("import");
+    assert_eq!(
+        find(&store, "late arr"),
+        ["zz-late"],
+        "items imported after a search are found"
+    );
+}

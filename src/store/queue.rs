@@ -190,8 +190,39 @@ impl QueueRow {
     }
 }
 
+/// How a search is answered.
+enum Search {
+    /// No search.
+    None,
+    /// A substring scan (`LIKE` pattern) — for searches of fewer than three characters.
+    Like(String),
+    /// The trigram index; `few` when it matches few enough items to drive the query.
+    Index {
+        /// The search as an FTS5 phrase.
+        phrase: String,
+        /// Few matches: read them through the index and sort them, rather than walk the
+        /// sort index looking for them.
+        few: bool,
+    },
+}
+
+impl Search {
+    /// The table reference: with few matches, no index may be used but the rowid.
+    fn table(&self) -> &'static str {
+        match self {
+            Search::Index { few: true, .. } => "items NOT INDEXED",
+            _ => "items",
+        }
+    }
+}
+
+/// Matches up to this many are read through the search index and sorted.
+const FEW_MATCHES: i64 = 20_000;
+/// Items indexed for search per transaction, so other writers wait at most one chunk.
+const SEARCH_CHUNK: i64 = 50_000;
+
 /// The WHERE conditions of a filter (after `batch_id = ?`), with their bound values.
-fn filter_sql(filter: &QueueFilter, sql: &mut String, args: &mut Vec<Value>) {
+fn filter_sql(filter: &QueueFilter, search: &Search, sql: &mut String, args: &mut Vec<Value>) {
     if filter.flagged_only {
         sql.push_str(" AND unflagged = 0");
     }
@@ -211,16 +242,22 @@ fn filter_sql(filter: &QueueFilter, sql: &mut String, args: &mut Vec<Value>) {
         args.push(Value::Text(t.clone()));
         sql.push_str(&format!(" AND task = ?{}", args.len()));
     }
-    if let Some(q) = filter.search.as_deref().filter(|q| !q.is_empty()) {
-        let escaped = q
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        args.push(Value::Text(format!("%{escaped}%")));
-        let n = args.len();
-        sql.push_str(&format!(
-            " AND (item_key LIKE ?{n} ESCAPE '\\' OR payload LIKE ?{n} ESCAPE '\\')"
-        ));
+    match search {
+        Search::None => {}
+        Search::Like(pattern) => {
+            args.push(Value::Text(pattern.clone()));
+            let n = args.len();
+            sql.push_str(&format!(
+                " AND (item_key LIKE ?{n} ESCAPE '\\' OR payload LIKE ?{n} ESCAPE '\\')"
+            ));
+        }
+        Search::Index { phrase, .. } => {
+            args.push(Value::Text(phrase.clone()));
+            sql.push_str(&format!(
+                " AND id IN (SELECT rowid FROM items_search WHERE items_search MATCH ?{})",
+                args.len()
+            ));
+        }
     }
 }
 
@@ -244,9 +281,13 @@ impl Store {
         if narrowed && filter.search.is_none() && self.queue_counts(batch, filter)?.total == 0 {
             return Ok(Vec::new());
         }
+        let search = self.search_plan(filter)?;
         let mut args = vec![Value::Integer(batch.id)];
-        let mut sql = format!("SELECT {ROW_COLUMNS} FROM items WHERE batch_id = ?1");
-        filter_sql(filter, &mut sql, &mut args);
+        let mut sql = format!(
+            "SELECT {ROW_COLUMNS} FROM {} WHERE batch_id = ?1",
+            search.table()
+        );
+        filter_sql(filter, &search, &mut sql, &mut args);
         let cols = sort.columns();
         let (cmp, order) = match direction {
             Direction::Forward => (">", "ASC"),
@@ -281,22 +322,24 @@ impl Store {
     pub fn queue_counts(&self, batch: &Batch, filter: &QueueFilter) -> Result<QueueCounts> {
         let mut args = vec![Value::Integer(batch.id)];
         let mut sql = String::new();
-        let table = if filter.search.as_deref().is_some_and(|q| !q.is_empty()) {
-            filter_sql(filter, &mut sql, &mut args);
-            format!(
-                "SELECT class, flags, status, count(*) FROM items WHERE batch_id = ?1{sql} GROUP BY class, flags, status"
-            )
-        } else {
+        let search = self.search_plan(filter)?;
+        let table = if matches!(search, Search::None) {
             let plain = QueueFilter {
                 flagged_only: false,
                 ..filter.clone()
             };
-            filter_sql(&plain, &mut sql, &mut args);
+            filter_sql(&plain, &Search::None, &mut sql, &mut args);
             if filter.flagged_only {
                 sql.push_str(" AND flags != 0");
             }
             format!(
                 "SELECT class, flags, status, sum(n) FROM queue_counts WHERE batch_id = ?1{sql} GROUP BY class, flags, status"
+            )
+        } else {
+            filter_sql(filter, &search, &mut sql, &mut args);
+            format!(
+                "SELECT class, flags, status, count(*) FROM {} WHERE batch_id = ?1{sql} GROUP BY class, flags, status",
+                search.table()
             )
         };
         let mut stmt = self.conn.prepare_cached(&table)?;
@@ -315,6 +358,54 @@ impl Store {
             );
         }
         Ok(counts)
+    }
+
+    /// How `filter`'s search is answered, bringing the search index up to date first.
+    fn search_plan(&self, filter: &QueueFilter) -> Result<Search> {
+        let Some(q) = filter.search.as_deref().filter(|q| !q.trim().is_empty()) else {
+            return Ok(Search::None);
+        };
+        if q.chars().count() < 3 {
+            let escaped = q
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            return Ok(Search::Like(format!("%{escaped}%")));
+        }
+        self.sync_search_index()?;
+        let phrase = format!("\"{}\"", q.replace('"', "\"\""));
+        let matches: i64 = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM items_search WHERE items_search MATCH ?1")?
+            .query_row([&phrase], |r| r.get(0))?;
+        Ok(Search::Index {
+            phrase,
+            few: matches <= FEW_MATCHES,
+        })
+    }
+
+    /// Indexes for search the items imported since the last search (trigram FTS5 over ids and
+    /// payload text), in chunks so that other writers are held up at most one chunk.
+    fn sync_search_index(&self) -> Result<()> {
+        loop {
+            let tx = self.conn.unchecked_transaction()?;
+            let (last, newest): (i64, i64) = tx.query_row(
+                "SELECT last_id, (SELECT coalesce(max(id), 0) FROM items) FROM search_indexed",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            if newest <= last {
+                return Ok(());
+            }
+            let upto = newest.min(last + SEARCH_CHUNK);
+            tx.execute(
+                "INSERT INTO items_search (rowid, item_key, payload)
+                 SELECT id, item_key, payload FROM items WHERE id > ?1 AND id <= ?2",
+                [last, upto],
+            )?;
+            tx.execute("UPDATE search_indexed SET last_id = ?1", [upto])?;
+            tx.commit()?;
+        }
     }
 
     /// The tasks present in a batch.

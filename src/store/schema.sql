@@ -155,3 +155,11 @@ BEGIN
     VALUES (NEW.batch_id, NEW.task, NEW.class, NEW.flags, NEW.status, 1)
     ON CONFLICT DO UPDATE SET n = n + 1;
 END;
+
+-- Substring search over item ids and payload text: a trigram index over the items table,
+-- filled on the first search after an import (`search_indexed` holds the last item indexed).
+CREATE VIRTUAL TABLE items_search USING fts5(
+    item_key, payload, content = 'items', content_rowid = 'id', tokenize = 'trigram'
+);
+CREATE TABLE search_indexed (last_id INTEGER NOT NULL);
+INSERT INTO search_indexed (last_id) VALUES (0);
