@@ -70,6 +70,17 @@ impl SortKey {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
+    /// The items table walked through this order's index.
+    fn table(self) -> &'static str {
+        match self {
+            SortKey::Triage => "items INDEXED BY items_queue_default",
+            SortKey::Entropy => "items INDEXED BY items_queue_entropy",
+            SortKey::Confidence => "items INDEXED BY items_queue_confidence",
+            SortKey::Class => "items INDEXED BY items_queue_class",
+            SortKey::Id => "items INDEXED BY sqlite_autoindex_items_1",
+        }
+    }
+
     /// The ascending key columns of this order; the last is always the unique `item_key`.
     fn columns(self) -> &'static [&'static str] {
         match self {
@@ -282,11 +293,20 @@ impl Store {
             return Ok(Vec::new());
         }
         let search = self.search_plan(filter)?;
+        // Name the index that walks this order under this filter, so the planner never trades
+        // it for an equality index and a sort of a million rows.
+        let table = match (&search, sort) {
+            (Search::Index { few: true, .. }, _) => search.table(),
+            (_, SortKey::Triage) if filter.class.is_some() => {
+                "items INDEXED BY items_triage_by_class"
+            }
+            (_, SortKey::Triage) if filter.status.is_some() => {
+                "items INDEXED BY items_triage_by_status"
+            }
+            (_, sort) => sort.table(),
+        };
         let mut args = vec![Value::Integer(batch.id)];
-        let mut sql = format!(
-            "SELECT {ROW_COLUMNS} FROM {} WHERE batch_id = ?1",
-            search.table()
-        );
+        let mut sql = format!("SELECT {ROW_COLUMNS} FROM {table} WHERE batch_id = ?1");
         filter_sql(filter, &search, &mut sql, &mut args);
         let cols = sort.columns();
         let (cmp, order) = match direction {

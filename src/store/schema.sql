@@ -50,6 +50,9 @@ CREATE INDEX items_queue_default ON items (batch_id, unflagged, neg_entropy, ite
 CREATE INDEX items_queue_entropy ON items (batch_id, neg_entropy, item_key);
 CREATE INDEX items_queue_confidence ON items (batch_id, conf_key, item_key);
 CREATE INDEX items_queue_class ON items (batch_id, class_rank, neg_entropy, item_key);
+-- The triage order within one class or one decision status: the console's usual filters.
+CREATE INDEX items_triage_by_class ON items (batch_id, class, unflagged, neg_entropy, item_key);
+CREATE INDEX items_triage_by_status ON items (batch_id, status, unflagged, neg_entropy, item_key);
 
 -- Clustered by item: an item's judgments sit together, in panel order, with no second index.
 CREATE TABLE judgments (

@@ -46,7 +46,10 @@ pub fn hints(app: &App) -> Vec<(String, String)> {
 /// Draws the status bar.
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let line = match &app.message {
-        _ if app.loading && app.popup.is_none() => Line::from(Span::styled(" working… (the screen stays live; keys still work)", app.theme.dim)),
+        _ if app.loading && app.popup.is_none() => Line::from(Span::styled(
+            " working… (the screen stays live; keys still work)",
+            app.theme.dim,
+        )),
         Some(m) if app.popup.is_none() => Line::from(Span::styled(
             format!(" {}", crate::text::inert(m, false)),
             app.theme.alert,
