@@ -179,7 +179,9 @@ fn main() {
     println!(
         "\nopen (store, batch, first page, counts, first item, first frame): {open:.1} ms (target < 200 ms)\n"
     );
-    println!("first search after the import (builds the trigram index once): {first_search:.1} s\n");
+    println!(
+        "first search after the import (builds the trigram index once): {first_search:.1} s\n"
+    );
     println!("| keypress → frame | n | p50 ms | p99 ms | max ms | target |");
     println!("|---|---|---|---|---|---|");
     report("move (j)", moves, "p99 < 10 ms");

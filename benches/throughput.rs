@@ -6,7 +6,7 @@
 //! - `dissent`'s import of it (parse, group, every summary, one transaction);
 //! - `dissent`'s export of the 200k items to JSONL.
 //!
-//! Set `DISSENT_BENCH_ITEMS` for another size.
+//! Set `DISSENT_BENCH_ITEMS` for another size, `DISSENT_BENCH_DIR` to keep the generated files there.
 
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -122,8 +122,20 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(200_000);
-    let dir = tempfile::tempdir().expect("tempdir");
-    let csv = dir.path().join("judgments.csv");
+    // DISSENT_BENCH_DIR keeps the generated files (for profiling a step on its own).
+    let temp = tempfile::tempdir().expect("tempdir");
+    let kept = std::env::var_os("DISSENT_BENCH_DIR").map(PathBuf::from);
+    let dir = kept.as_deref().unwrap_or(temp.path());
+    for stale in [
+        "floor.db",
+        "bench.db",
+        "bench.db-wal",
+        "bench.db-shm",
+        "export.jsonl",
+    ] {
+        let _ = std::fs::remove_file(dir.join(stale));
+    }
+    let csv = dir.join("judgments.csv");
     generate(&csv, items).expect("generate");
     let size_mib = std::fs::metadata(&csv)
         .map(|m| m.len() as f64 / 1048576.0)
@@ -133,7 +145,7 @@ fn main() {
         items * REVIEWERS
     );
 
-    let floor_db = dir.path().join("floor.db");
+    let floor_db = dir.join("floor.db");
     let start = Instant::now();
     let floor = Command::new("sqlite3")
         .arg(&floor_db)
@@ -147,7 +159,7 @@ fn main() {
         }
     };
 
-    let db = dir.path().join("bench.db");
+    let db = dir.join("bench.db");
     let (import_secs, out) = child(&[
         "child-import",
         csv.to_str().expect("path"),
@@ -158,7 +170,7 @@ fn main() {
         .nth(2)
         .and_then(|v| v.parse().ok())
         .unwrap_or(f64::NAN);
-    let jsonl = dir.path().join("export.jsonl");
+    let jsonl = dir.join("export.jsonl");
     let (export_secs, out) = child(&[
         "child-export",
         db.to_str().expect("path"),

@@ -322,6 +322,80 @@ fn reimporting_an_item_into_its_batch_is_refused() {
     assert_eq!(store.batch(None).expect("batch").items, 2);
 }
 
+/// Every index of the database file at `db`, as (name, sql).
+fn indexes(db: &std::path::Path) -> Vec<(String, Option<String>)> {
+    let conn = rusqlite::Connection::open(db).expect("open");
+    let mut stmt = conn
+        .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' ORDER BY name")
+        .expect("prepare");
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("query")
+        .collect::<rusqlite::Result<_>>()
+        .expect("rows")
+}
+
+#[test]
+fn a_large_import_rebuilds_the_queue_indexes_at_commit_and_a_failed_one_keeps_them() {
+    // Past 20k items an import drops the queue indexes and builds them once at commit.
+    const N: usize = 20_500;
+    let d = Dir::new();
+    let db = d.path("db.sqlite");
+    let rubric = Rubric::parse(TUMOR_RUBRIC).expect("rubric");
+    let mut store = Store::open(&db).expect("open");
+    let schema = indexes(&db);
+    assert!(schema.iter().any(|(n, _)| n == "items_queue_default"));
+    let good = batch_file(&d, N);
+    let bad = d.file(
+        "bad.jsonl",
+        format!(
+            "{}{{\"item_id\":\"late\",\"reviewer\":\"R0\",\"label\":\"huge\"}}\n",
+            std::fs::read_to_string(&good).expect("read")
+        ),
+    );
+    let import = |store: &mut Store, file: &std::path::Path| {
+        import_files(
+            store,
+            &[file],
+            &rubric,
+            "b",
+            Format::Auto,
+            &FieldMap::default(),
+            "tester",
+            AT,
+            |_| {},
+        )
+    };
+    import(&mut store, &bad).expect_err("label not in the rubric");
+    assert_eq!(
+        indexes(&db),
+        schema,
+        "a failed import leaves the indexes as they were"
+    );
+    assert!(store.batch(None).is_err(), "and writes nothing");
+
+    import(&mut store, &good).expect("import");
+    assert_eq!(indexes(&db), schema, "the same indexes, rebuilt");
+    let batch = store.batch(None).expect("batch");
+    assert_eq!(batch.items as usize, N);
+    let counts = store
+        .queue_counts(&batch, &QueueFilter::default())
+        .expect("counts");
+    assert_eq!(counts.total as usize, N);
+    for sort in SortKey::ALL {
+        let page = store
+            .queue_page(
+                &batch,
+                &QueueFilter::default(),
+                sort,
+                None,
+                Direction::Forward,
+                50,
+            )
+            .expect("page");
+        assert_eq!(page.len(), 50, "{sort:?}");
+    }
+}
+
 #[test]
 fn search_finds_substrings_of_ids_and_payload_and_keeps_up_with_imports() {
     let d = Dir::new();

@@ -114,6 +114,9 @@ impl<'a> ExportLine<'a> {
     }
 }
 
+/// Items per hand-over from the reading thread to the writing one.
+const EXPORT_CHUNK: usize = 512;
+
 /// Writes every item of `batch` to `out` in `item_id` order. Returns the number of lines.
 /// The database is read on this thread while a second one serializes and writes.
 pub fn export_batch(store: &Store, batch: &Batch, out: &Path) -> Result<u64, StoreError> {
@@ -128,12 +131,13 @@ pub fn export_batch(store: &Store, batch: &Batch, out: &Path) -> Result<u64, Sto
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
     let tmp = builder.tempfile_in(dir).map_err(io)?;
     let rubric = &batch.rubric;
-    let (send, receive) = std::sync::mpsc::sync_channel::<StoredItem>(256);
+    // Items travel in chunks: one hand-over per item costs more than serializing it.
+    let (send, receive) = std::sync::mpsc::sync_channel::<Vec<StoredItem>>(4);
     let lines = std::thread::scope(|scope| {
         let writer = scope.spawn(|| -> Result<u64, StoreError> {
             let mut w = BufWriter::with_capacity(1 << 16, tmp.as_file());
             let mut lines = 0u64;
-            for item in receive {
+            for item in receive.into_iter().flatten() {
                 serde_json::to_writer(&mut w, &ExportLine::new(&item, rubric))
                     .map_err(|e| StoreError::User(e.to_string()))?;
                 w.write_all(b"\n").map_err(io)?;
@@ -143,10 +147,18 @@ pub fn export_batch(store: &Store, batch: &Batch, out: &Path) -> Result<u64, Sto
             Ok(lines)
         });
         // A send fails only when the writer stopped on an error, which its join reports.
+        let mut chunk = Vec::with_capacity(EXPORT_CHUNK);
         let read = store.for_each_item(batch, false, |item| {
-            let _ = send.send(item);
+            chunk.push(item);
+            if chunk.len() == EXPORT_CHUNK {
+                let _ = send.send(std::mem::replace(
+                    &mut chunk,
+                    Vec::with_capacity(EXPORT_CHUNK),
+                ));
+            }
             Ok(())
         });
+        let _ = send.send(chunk);
         drop(send);
         let written = writer
             .join()

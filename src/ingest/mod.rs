@@ -19,6 +19,7 @@ use serde_json::{Map, Value};
 use crate::domain::decision::NewDecision;
 use crate::domain::model::ItemRecord;
 use crate::domain::rubric::Rubric;
+use crate::store::PreparedItem;
 pub use rows::FieldMap;
 use rows::{Fields, Row};
 
@@ -512,6 +513,10 @@ pub enum ImportError {
     Store(#[from] crate::store::StoreError),
 }
 
+/// The writer stopped taking items (its own error says why).
+#[derive(Debug)]
+struct WriterStopped;
+
 /// Parses `paths`, derives every item's summary and writes them into `batch_name` in one
 /// transaction: on any problem the database is unchanged.
 #[allow(clippy::too_many_arguments)]
@@ -524,21 +529,44 @@ pub fn import_files(
     map: &FieldMap,
     actor: &str,
     at: &str,
-    on_progress: impl FnMut(u64),
+    on_progress: impl FnMut(u64) + Send,
 ) -> Result<Imported, ImportError> {
     let mut writer = store.import_writer(batch_name, rubric, actor, at)?;
-    parse_files(paths, rubric, format, map, on_progress, |item| {
-        let summary = crate::domain::triage::summarize(
-            &item.record.panel,
-            rubric,
-            item.record.gold_label.as_deref(),
-        );
-        writer.add_item(&item.record, &summary, rubric, item.decision.as_ref())
-    })
-    .map_err(|f| match f {
-        Failure::Input(issues) => ImportError::Input(issues),
-        Failure::Sink(e) => ImportError::Store(e),
-    })?;
+    // Parsing and summarizing run on a thread of their own; this one only writes.
+    let (send, receive) = std::sync::mpsc::sync_channel::<PreparedItem>(1024);
+    let (parsed, written) = std::thread::scope(|scope| {
+        let parser = scope.spawn(move || {
+            parse_files(paths, rubric, format, map, on_progress, |item| {
+                let summary = crate::domain::triage::summarize(
+                    &item.record.panel,
+                    rubric,
+                    item.record.gold_label.as_deref(),
+                );
+                // Refused only when the writer has stopped, with an error of its own.
+                send.send(PreparedItem::new(
+                    item.record,
+                    &summary,
+                    rubric,
+                    item.decision,
+                ))
+                .map_err(|_| WriterStopped)
+            })
+        });
+        let written = receive
+            .into_iter()
+            .try_for_each(|item| writer.add_item(item));
+        (parser.join(), written)
+    });
+    // The writer's error first: the parser stopped because of it.
+    written?;
+    match parsed {
+        Ok(Ok(())) => {}
+        Ok(Err(Failure::Input(issues))) => return Err(ImportError::Input(issues)),
+        Ok(Err(Failure::Sink(_))) => {
+            return Err(crate::store::StoreError::User("the import stopped early".into()).into());
+        }
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
     let files: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
     let (items, judgments) =
         writer.commit(serde_json::json!({"files": files, "rubric": rubric.sha256}))?;

@@ -22,8 +22,16 @@ pub struct StoredItem {
     pub decisions: Vec<Decision>,
 }
 
-const ITEM_COLUMNS: &str =
-    "i.id, i.item_key, i.task, i.payload, i.gold_label, i.panel_kind, i.counts, i.status";
+/// The item columns read back; the payload only when asked for (it is NULL otherwise).
+fn item_columns(with_payload: bool) -> String {
+    format!(
+        "i.id, i.item_key, i.task, {}, i.gold_label, i.panel_kind, i.counts, i.status, i.reviewer_count",
+        if with_payload { "i.payload" } else { "NULL" }
+    )
+}
+
+/// Column of the first judgment field in a row of item columns and judgment columns.
+const JUDGMENT_AT: usize = 9;
 
 struct ItemHead {
     id: i64,
@@ -31,21 +39,16 @@ struct ItemHead {
     status: DecisionStatus,
 }
 
-fn head_from_row(r: &rusqlite::Row<'_>, with_payload: bool) -> rusqlite::Result<ItemHead> {
-    let payload = if with_payload {
-        let text: String = r.get(3)?;
-        serde_json::from_str(&text).unwrap_or_default()
-    } else {
-        serde_json::Map::new()
+fn head_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ItemHead> {
+    let payload = match r.get_ref(3)?.as_str_or_null()? {
+        Some(text) => serde_json::from_str(text).unwrap_or_default(),
+        None => serde_json::Map::new(),
     };
-    let panel_kind: String = r.get(5)?;
-    let panel = if panel_kind == "counts" {
-        let counts: String = r.get(6)?;
-        Panel::Counts(serde_json::from_str(&counts).unwrap_or_default())
+    let panel = if r.get_ref(5)?.as_str()? == "counts" {
+        Panel::Counts(serde_json::from_str(r.get_ref(6)?.as_str()?).unwrap_or_default())
     } else {
-        Panel::Judgments(Vec::new())
+        Panel::Judgments(Vec::with_capacity(r.get::<_, usize>(8)?))
     };
-    let status: String = r.get(7)?;
     Ok(ItemHead {
         id: r.get(0)?,
         record: ItemRecord {
@@ -55,7 +58,7 @@ fn head_from_row(r: &rusqlite::Row<'_>, with_payload: bool) -> rusqlite::Result<
             gold_label: r.get(4)?,
             panel,
         },
-        status: DecisionStatus::parse(&status).unwrap_or(DecisionStatus::Pending),
+        status: DecisionStatus::parse(r.get_ref(7)?.as_str()?).unwrap_or(DecisionStatus::Pending),
     })
 }
 
@@ -83,10 +86,11 @@ impl Store {
             .conn
             .query_row(
                 &format!(
-                    "SELECT {ITEM_COLUMNS} FROM items i WHERE i.batch_id = ?1 AND i.item_key = ?2"
+                    "SELECT {} FROM items i WHERE i.batch_id = ?1 AND i.item_key = ?2",
+                    item_columns(true)
                 ),
                 params![batch.id, item_key],
-                |r| head_from_row(r, true),
+                head_from_row,
             )
             .optional()?
             .ok_or_else(|| {
@@ -132,9 +136,10 @@ impl Store {
             }
         }
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT {ITEM_COLUMNS}, j.reviewer, j.label, j.raw_confidence, j.confidence, j.evidence, j.attributes
+            "SELECT {}, j.reviewer, j.label, j.raw_confidence, j.confidence, j.evidence, j.attributes
              FROM items i LEFT JOIN judgments j ON j.item_id = i.id
-             WHERE i.batch_id = ?1 ORDER BY i.item_key, j.seq"
+             WHERE i.batch_id = ?1 ORDER BY i.item_key, j.seq",
+            item_columns(with_payload)
         ))?;
         let mut rows = stmt.query(params![batch.id])?;
         let mut current: Option<ItemHead> = None;
@@ -152,9 +157,9 @@ impl Store {
                 if let Some(done) = current.take() {
                     flush(done, &mut f)?;
                 }
-                current = Some(head_from_row(r, with_payload)?);
+                current = Some(head_from_row(r)?);
             }
-            if let (Some(j), Some(head)) = (judgment_from_row(r, 8)?, current.as_mut())
+            if let (Some(j), Some(head)) = (judgment_from_row(r, JUDGMENT_AT)?, current.as_mut())
                 && let Panel::Judgments(js) = &mut head.record.panel
             {
                 js.push(j);

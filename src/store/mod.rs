@@ -18,7 +18,7 @@ pub use batches::{Batch, BatchStatus};
 pub use events::Event;
 pub use items::StoredItem;
 pub use queue::{Direction, QueueCounts, QueueFilter, QueueRow, SortKey};
-pub use writer::ImportWriter;
+pub use writer::{ImportWriter, PreparedItem};
 
 /// The schema migrations, oldest first. Never edit one that has shipped: append a new one.
 const MIGRATIONS: &[&str] = &[include_str!("schema.sql")];
