@@ -1,19 +1,19 @@
 //! The soft-label JSONL writer (seed §5; key order and rules of the design). Written to a temp
 //! file beside the target and renamed into place, so a failed export leaves nothing behind.
 
+use std::borrow::Cow;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use serde::Serialize;
-use serde::ser::{SerializeMap, Serializer};
+use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 
 use crate::domain::decision::{DecisionKind, current_decision, default_reason, hard_label_reason};
-use crate::domain::model::Panel;
 use crate::domain::rubric::Rubric;
-use crate::domain::triage::{classify, panel_counts};
-use crate::store::{Batch, Store, StoreError, StoredItem};
+use crate::domain::triage::classify;
+use crate::store::{Batch, ItemRef, PackedItems, Store, StoreError};
 
-/// One export line, borrowing from the stored item.
+/// One export line, borrowing from the packed item.
 #[derive(Serialize)]
 pub struct ExportLine<'a> {
     item_id: &'a str,
@@ -23,9 +23,9 @@ pub struct ExportLine<'a> {
     entropy_bits: f64,
     confidence: ReviewerConfidence<'a>,
     disagreement_class: &'static str,
-    rationales: Vec<Rationale<'a>>,
+    rationales: Rationales<'a>,
     adjudicated_label: Option<&'a str>,
-    adjudication_reason: String,
+    adjudication_reason: Cow<'a, str>,
 }
 
 /// label → share over every rubric label, in rubric order.
@@ -42,19 +42,35 @@ impl Serialize for LabelShares<'_> {
 }
 
 /// reviewer → confidence, for reviewers who reported one, in panel order.
-struct ReviewerConfidence<'a>(&'a Panel);
+struct ReviewerConfidence<'a>(ItemRef<'a>);
 
 impl Serialize for ReviewerConfidence<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(None)?;
-        if let Panel::Judgments(js) = self.0 {
-            for j in js {
-                if let Some(c) = j.confidence {
-                    map.serialize_entry(&j.reviewer, &c)?;
-                }
+        for j in self.0.judgments() {
+            if let Some(c) = j.confidence {
+                map.serialize_entry(j.reviewer, &c)?;
             }
         }
         map.end()
+    }
+}
+
+/// One rationale per judgment, in panel order.
+struct Rationales<'a>(ItemRef<'a>);
+
+impl Serialize for Rationales<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(None)?;
+        for j in self.0.judgments() {
+            seq.serialize_element(&Rationale {
+                reviewer: j.reviewer,
+                label: j.label,
+                evidence: j.evidence,
+                confidence: j.confidence,
+            })?;
+        }
+        seq.end()
     }
 }
 
@@ -71,43 +87,29 @@ struct Rationale<'a> {
 impl<'a> ExportLine<'a> {
     /// The export line of `item` under `rubric`.
     #[must_use]
-    pub fn new(item: &'a StoredItem, rubric: &'a Rubric) -> ExportLine<'a> {
-        let record = &item.record;
-        let summary = classify(&panel_counts(&record.panel, rubric), rubric);
-        let rationales = match &record.panel {
-            Panel::Judgments(js) => js
-                .iter()
-                .map(|j| Rationale {
-                    reviewer: &j.reviewer,
-                    label: &j.label,
-                    evidence: j.evidence.as_deref(),
-                    confidence: j.confidence,
-                })
-                .collect(),
-            Panel::Counts(_) => Vec::new(),
-        };
-        let decision = current_decision(&item.decisions);
-        let (adjudicated_label, adjudication_reason) = match decision {
+    pub fn new(item: ItemRef<'a>, rubric: &'a Rubric) -> ExportLine<'a> {
+        let summary = classify(item.counts(), rubric);
+        let (adjudicated_label, adjudication_reason) = match current_decision(item.decisions()) {
             Some(d) if d.kind == DecisionKind::HardLabel => (
                 d.label.as_deref(),
-                hard_label_reason(
+                Cow::Owned(hard_label_reason(
                     d.reason_code.as_deref().unwrap_or_default(),
                     &d.erring,
                     &d.text,
-                ),
+                )),
             ),
-            Some(d) if d.kind == DecisionKind::KeepSoft => (None, d.text.clone()),
-            _ => (None, default_reason(summary.class).to_string()),
+            Some(d) if d.kind == DecisionKind::KeepSoft => (None, Cow::Borrowed(d.text.as_str())),
+            _ => (None, Cow::Borrowed(default_reason(summary.class))),
         };
         ExportLine {
-            item_id: &record.item_id,
-            task: &record.task,
+            item_id: item.item_id(),
+            task: item.task(),
             reviewer_count: summary.reviewer_count,
             entropy_bits: summary.entropy_bits,
             disagreement_class: summary.class.as_str(),
             distribution: LabelShares(rubric, summary.shares),
-            confidence: ReviewerConfidence(&record.panel),
-            rationales,
+            confidence: ReviewerConfidence(item),
+            rationales: Rationales(item),
             adjudicated_label,
             adjudication_reason,
         }
@@ -115,7 +117,7 @@ impl<'a> ExportLine<'a> {
 }
 
 /// Items per hand-over from the reading thread to the writing one.
-const EXPORT_CHUNK: usize = 512;
+const EXPORT_CHUNK: usize = 1024;
 
 /// Writes every item of `batch` to `out` in `item_id` order. Returns the number of lines.
 /// The database is read on this thread while a second one serializes and writes.
@@ -131,34 +133,27 @@ pub fn export_batch(store: &Store, batch: &Batch, out: &Path) -> Result<u64, Sto
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
     let tmp = builder.tempfile_in(dir).map_err(io)?;
     let rubric = &batch.rubric;
-    // Items travel in chunks: one hand-over per item costs more than serializing it.
-    let (send, receive) = std::sync::mpsc::sync_channel::<Vec<StoredItem>>(4);
+    let (send, receive) = std::sync::mpsc::sync_channel::<PackedItems>(2);
     let lines = std::thread::scope(|scope| {
         let writer = scope.spawn(|| -> Result<u64, StoreError> {
             let mut w = BufWriter::with_capacity(1 << 16, tmp.as_file());
             let mut lines = 0u64;
-            for item in receive.into_iter().flatten() {
-                serde_json::to_writer(&mut w, &ExportLine::new(&item, rubric))
-                    .map_err(|e| StoreError::User(e.to_string()))?;
-                w.write_all(b"\n").map_err(io)?;
-                lines += 1;
+            for packed in receive {
+                for item in packed.iter() {
+                    serde_json::to_writer(&mut w, &ExportLine::new(item, rubric))
+                        .map_err(|e| StoreError::User(e.to_string()))?;
+                    w.write_all(b"\n").map_err(io)?;
+                }
+                lines += packed.len() as u64;
             }
             w.flush().map_err(io)?;
             Ok(lines)
         });
         // A send fails only when the writer stopped on an error, which its join reports.
-        let mut chunk = Vec::with_capacity(EXPORT_CHUNK);
-        let read = store.for_each_item(batch, false, |item| {
-            chunk.push(item);
-            if chunk.len() == EXPORT_CHUNK {
-                let _ = send.send(std::mem::replace(
-                    &mut chunk,
-                    Vec::with_capacity(EXPORT_CHUNK),
-                ));
-            }
+        let read = store.for_each_packed(batch, EXPORT_CHUNK, |packed| {
+            let _ = send.send(packed);
             Ok(())
         });
-        let _ = send.send(chunk);
         drop(send);
         let written = writer
             .join()

@@ -1,12 +1,10 @@
-//! Reading items back: one item with its panel and history, or every item of a batch in
-//! `item_id` order for export and statistics.
-
-use std::collections::HashMap;
+//! Reading items back: one item with its panel and history, and the label counts of every
+//! item for statistics.
 
 use rusqlite::{OptionalExtension, params};
 
 use super::batches::Batch;
-use super::decisions::{decision_from_row, history};
+use super::decisions::history;
 use super::{Result, Store, StoreError};
 use crate::domain::decision::{Decision, DecisionStatus};
 use crate::domain::model::{ItemRecord, Judgment, Panel};
@@ -22,16 +20,8 @@ pub struct StoredItem {
     pub decisions: Vec<Decision>,
 }
 
-/// The item columns read back; the payload only when asked for (it is NULL otherwise).
-fn item_columns(with_payload: bool) -> String {
-    format!(
-        "i.id, i.item_key, i.task, {}, i.gold_label, i.panel_kind, i.counts, i.status, i.reviewer_count",
-        if with_payload { "i.payload" } else { "NULL" }
-    )
-}
-
-/// Column of the first judgment field in a row of item columns and judgment columns.
-const JUDGMENT_AT: usize = 9;
+const ITEM_COLUMNS: &str =
+    "id, item_key, task, payload, gold_label, panel_kind, counts, status, reviewer_count";
 
 struct ItemHead {
     id: i64,
@@ -40,10 +30,7 @@ struct ItemHead {
 }
 
 fn head_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ItemHead> {
-    let payload = match r.get_ref(3)?.as_str_or_null()? {
-        Some(text) => serde_json::from_str(text).unwrap_or_default(),
-        None => serde_json::Map::new(),
-    };
+    let payload = serde_json::from_str(r.get_ref(3)?.as_str()?).unwrap_or_default();
     let panel = if r.get_ref(5)?.as_str()? == "counts" {
         Panel::Counts(serde_json::from_str(r.get_ref(6)?.as_str()?).unwrap_or_default())
     } else {
@@ -62,21 +49,20 @@ fn head_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ItemHead> {
     })
 }
 
-fn judgment_from_row(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Option<Judgment>> {
-    let Some(reviewer) = r.get::<_, Option<String>>(at)? else {
-        return Ok(None);
-    };
-    Ok(Some(Judgment {
-        reviewer,
-        label: r.get(at + 1)?,
-        raw_confidence: r.get(at + 2)?,
-        confidence: r.get(at + 3)?,
-        evidence: r.get(at + 4)?,
-        attributes: match r.get_ref(at + 5)?.as_str() {
+/// Reads a judgment from a row of (reviewer, label, raw_confidence, confidence, evidence,
+/// attributes).
+fn judgment_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Judgment> {
+    Ok(Judgment {
+        reviewer: r.get(0)?,
+        label: r.get(1)?,
+        raw_confidence: r.get(2)?,
+        confidence: r.get(3)?,
+        evidence: r.get(4)?,
+        attributes: match r.get_ref(5)?.as_str() {
             Ok("{}") | Err(_) => serde_json::Map::new(),
             Ok(text) => serde_json::from_str(text).unwrap_or_default(),
         },
-    }))
+    })
 }
 
 impl Store {
@@ -85,10 +71,7 @@ impl Store {
         let head = self
             .conn
             .query_row(
-                &format!(
-                    "SELECT {} FROM items i WHERE i.batch_id = ?1 AND i.item_key = ?2",
-                    item_columns(true)
-                ),
+                &format!("SELECT {ITEM_COLUMNS} FROM items WHERE batch_id = ?1 AND item_key = ?2"),
                 params![batch.id, item_key],
                 head_from_row,
             )
@@ -102,8 +85,8 @@ impl Store {
                 "SELECT reviewer, label, raw_confidence, confidence, evidence, attributes FROM judgments
                  WHERE item_id = ?1 ORDER BY seq",
             )?;
-            for j in stmt.query_map(params![head.id], |r| judgment_from_row(r, 0))? {
-                js.extend(j?);
+            for j in stmt.query_map(params![head.id], judgment_from_row)? {
+                js.push(j?);
             }
         }
         Ok(StoredItem {
@@ -111,64 +94,6 @@ impl Store {
             status: head.status,
             decisions: history(&self.conn, head.id)?,
         })
-    }
-
-    /// Calls `f` with every item of the batch in `item_id` order, judgments in import order.
-    /// Payloads are parsed only when `with_payload` is set.
-    pub fn for_each_item(
-        &self,
-        batch: &Batch,
-        with_payload: bool,
-        mut f: impl FnMut(StoredItem) -> Result<()>,
-    ) -> Result<()> {
-        let mut decisions: HashMap<i64, Vec<Decision>> = HashMap::new();
-        {
-            let mut stmt = self.conn.prepare(
-                "SELECT d.id, d.kind, d.label, d.reason_code, d.erring, d.text, d.actor, d.at, d.reverts, d.item_id
-                 FROM decisions d JOIN items i ON i.id = d.item_id WHERE i.batch_id = ?1 ORDER BY d.id",
-            )?;
-            let mut rows = stmt.query(params![batch.id])?;
-            while let Some(r) = rows.next()? {
-                decisions
-                    .entry(r.get(9)?)
-                    .or_default()
-                    .push(decision_from_row(r)?);
-            }
-        }
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {}, j.reviewer, j.label, j.raw_confidence, j.confidence, j.evidence, j.attributes
-             FROM items i LEFT JOIN judgments j ON j.item_id = i.id
-             WHERE i.batch_id = ?1 ORDER BY i.item_key, j.seq",
-            item_columns(with_payload)
-        ))?;
-        let mut rows = stmt.query(params![batch.id])?;
-        let mut current: Option<ItemHead> = None;
-        let mut flush = |head: ItemHead, f: &mut dyn FnMut(StoredItem) -> Result<()>| {
-            let decisions = decisions.remove(&head.id).unwrap_or_default();
-            f(StoredItem {
-                record: head.record,
-                status: head.status,
-                decisions,
-            })
-        };
-        while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            if current.as_ref().is_none_or(|c| c.id != id) {
-                if let Some(done) = current.take() {
-                    flush(done, &mut f)?;
-                }
-                current = Some(head_from_row(r)?);
-            }
-            if let (Some(j), Some(head)) = (judgment_from_row(r, JUDGMENT_AT)?, current.as_mut())
-                && let Panel::Judgments(js) = &mut head.record.panel
-            {
-                js.push(j);
-            }
-        }
-        if let Some(done) = current.take() {
-            flush(done, &mut f)?;
-        }
-        Ok(())
     }
 
     /// Calls `f` with the label counts (rubric order) of every item of the batch.

@@ -5,6 +5,7 @@ mod batches;
 mod decisions;
 mod events;
 mod items;
+mod packed;
 mod queue;
 mod writer;
 
@@ -17,6 +18,7 @@ use rusqlite_migration::{M, Migrations};
 pub use batches::{Batch, BatchStatus};
 pub use events::Event;
 pub use items::StoredItem;
+pub use packed::{ItemRef, JudgmentRef, PackedItems};
 pub use queue::{Direction, QueueCounts, QueueFilter, QueueRow, SortKey};
 pub use writer::{ImportWriter, PreparedItem};
 

@@ -1,0 +1,228 @@
+//! Items packed for export: many items' text in one buffer, so that a million items stream
+//! without an allocation per string and cross threads in a few large moves.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use rusqlite::{Row, params};
+
+use super::batches::Batch;
+use super::decisions::decision_from_row;
+use super::{Result, Store, StoreError};
+use crate::domain::decision::Decision;
+
+/// A run of consecutive items (in `item_id` order) with their panels and decisions.
+#[derive(Debug, Default)]
+pub struct PackedItems {
+    text: String,
+    items: Vec<PackedItem>,
+    judgments: Vec<PackedJudgment>,
+    counts: Vec<u64>,
+    decisions: Vec<Decision>,
+}
+
+#[derive(Debug)]
+struct PackedItem {
+    item_id: Range<usize>,
+    task: Range<usize>,
+    counts: Range<usize>,
+    judgments: Range<usize>,
+    decisions: Range<usize>,
+}
+
+#[derive(Debug)]
+struct PackedJudgment {
+    reviewer: Range<usize>,
+    label: Range<usize>,
+    evidence: Option<Range<usize>>,
+    confidence: Option<f64>,
+}
+
+/// One packed item, borrowed from its [`PackedItems`].
+#[derive(Clone, Copy)]
+pub struct ItemRef<'a> {
+    packed: &'a PackedItems,
+    item: &'a PackedItem,
+}
+
+/// One judgment of a packed item.
+pub struct JudgmentRef<'a> {
+    /// Reviewer identity.
+    pub reviewer: &'a str,
+    /// The label chosen.
+    pub label: &'a str,
+    /// The reviewer's rationale.
+    pub evidence: Option<&'a str>,
+    /// Confidence in [0, 1], when reported.
+    pub confidence: Option<f64>,
+}
+
+impl PackedItems {
+    /// The items, in `item_id` order.
+    pub fn iter(&self) -> impl Iterator<Item = ItemRef<'_>> {
+        self.items.iter().map(|item| ItemRef { packed: self, item })
+    }
+
+    /// Number of items.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether there are no items.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    fn push_text(&mut self, text: &str) -> Range<usize> {
+        let start = self.text.len();
+        self.text.push_str(text);
+        start..self.text.len()
+    }
+}
+
+impl<'a> ItemRef<'a> {
+    /// Stable identifier of the item within its batch.
+    #[must_use]
+    pub fn item_id(&self) -> &'a str {
+        &self.packed.text[self.item.item_id.clone()]
+    }
+
+    /// Task name.
+    #[must_use]
+    pub fn task(&self) -> &'a str {
+        &self.packed.text[self.item.task.clone()]
+    }
+
+    /// Judgments per rubric label, in rubric order.
+    #[must_use]
+    pub fn counts(&self) -> &'a [u64] {
+        &self.packed.counts[self.item.counts.clone()]
+    }
+
+    /// The judgments in panel order; none for an item imported as counts.
+    pub fn judgments(&self) -> impl Iterator<Item = JudgmentRef<'a>> + 'a {
+        let packed = self.packed;
+        packed.judgments[self.item.judgments.clone()]
+            .iter()
+            .map(move |j| JudgmentRef {
+                reviewer: &packed.text[j.reviewer.clone()],
+                label: &packed.text[j.label.clone()],
+                evidence: j.evidence.clone().map(|e| &packed.text[e]),
+                confidence: j.confidence,
+            })
+    }
+
+    /// Every decision on the item, in the order recorded.
+    #[must_use]
+    pub fn decisions(&self) -> &'a [Decision] {
+        &self.packed.decisions[self.item.decisions.clone()]
+    }
+}
+
+/// Column `at` of `r` as text.
+fn text<'r>(r: &'r Row<'_>, at: usize) -> rusqlite::Result<&'r str> {
+    Ok(r.get_ref(at)?.as_str()?)
+}
+
+/// Column `at` of `r` as text, or `None` when NULL.
+fn text_or_null<'r>(r: &'r Row<'_>, at: usize) -> rusqlite::Result<Option<&'r str>> {
+    Ok(r.get_ref(at)?.as_str_or_null()?)
+}
+
+/// Parses a stored counts column (`[1,3,1]`) onto the end of `out`.
+fn parse_counts(text: &str, out: &mut Vec<u64>) -> Option<()> {
+    let inner = text.strip_prefix('[')?.strip_suffix(']')?;
+    for n in inner.split(',').filter(|n| !n.is_empty()) {
+        out.push(n.trim().parse().ok()?);
+    }
+    Some(())
+}
+
+impl Store {
+    /// Calls `f` with the items of the batch in `item_id` order, `per_chunk` at a time, all
+    /// read from one snapshot of the database.
+    pub fn for_each_packed(
+        &self,
+        batch: &Batch,
+        per_chunk: usize,
+        mut f: impl FnMut(PackedItems) -> Result<()>,
+    ) -> Result<()> {
+        let snapshot = self.conn.unchecked_transaction()?;
+        let mut decisions: HashMap<i64, Vec<Decision>> = HashMap::new();
+        {
+            let mut stmt = snapshot.prepare(
+                "SELECT d.id, d.kind, d.label, d.reason_code, d.erring, d.text, d.actor, d.at, d.reverts, d.item_id
+                 FROM decisions d JOIN items i ON i.id = d.item_id WHERE i.batch_id = ?1 ORDER BY d.id",
+            )?;
+            let mut rows = stmt.query(params![batch.id])?;
+            while let Some(r) = rows.next()? {
+                decisions
+                    .entry(r.get(9)?)
+                    .or_default()
+                    .push(decision_from_row(r)?);
+            }
+        }
+        let mut stmt = snapshot.prepare(
+            "SELECT i.id, i.item_key, i.task, i.counts, j.reviewer, j.label, j.confidence, j.evidence
+             FROM items i LEFT JOIN judgments j ON j.item_id = i.id
+             WHERE i.batch_id = ?1 ORDER BY i.item_key, j.seq",
+        )?;
+        let mut rows = stmt.query(params![batch.id])?;
+        let mut packed = PackedItems::default();
+        let mut current = None;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            if current != Some(id) {
+                if packed.items.len() == per_chunk {
+                    f(std::mem::take(&mut packed))?;
+                }
+                current = Some(id);
+                let item_id = packed.push_text(text(r, 1)?);
+                let task = packed.push_text(text(r, 2)?);
+                let start = packed.counts.len();
+                let counts_text = text(r, 3)?;
+                parse_counts(counts_text, &mut packed.counts).ok_or_else(|| {
+                    StoreError::User(format!(
+                        "item `{}`: stored counts `{counts_text}` are not a list of counts",
+                        &packed.text[item_id.clone()]
+                    ))
+                })?;
+                let counts = start..packed.counts.len();
+                let first_decision = packed.decisions.len();
+                packed
+                    .decisions
+                    .extend(decisions.remove(&id).unwrap_or_default());
+                let at = packed.judgments.len();
+                packed.items.push(PackedItem {
+                    item_id,
+                    task,
+                    counts,
+                    judgments: at..at,
+                    decisions: first_decision..packed.decisions.len(),
+                });
+            }
+            let Some(reviewer) = text_or_null(r, 4)? else {
+                continue;
+            };
+            let reviewer = packed.push_text(reviewer);
+            let label = packed.push_text(text(r, 5)?);
+            let confidence = r.get(6)?;
+            let evidence = text_or_null(r, 7)?.map(|e| packed.push_text(e));
+            packed.judgments.push(PackedJudgment {
+                reviewer,
+                label,
+                evidence,
+                confidence,
+            });
+            if let Some(item) = packed.items.last_mut() {
+                item.judgments.end = packed.judgments.len();
+            }
+        }
+        if !packed.is_empty() {
+            f(packed)?;
+        }
+        Ok(())
+    }
+}
