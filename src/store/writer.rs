@@ -140,7 +140,7 @@ pub struct ImportWriter<'a> {
     actor: String,
     at: String,
     /// Items stored before this import (rowids are never reused: items are never deleted).
-    existing: i64,
+    stored_before: i64,
     /// Rowid the next item gets.
     next_id: i64,
     judgments: u64,
@@ -232,15 +232,15 @@ impl Store {
                 tx.last_insert_rowid()
             }
         };
-        let existing: i64 =
+        let stored_before: i64 =
             tx.query_row("SELECT coalesce(max(id), 0) FROM items", [], |r| r.get(0))?;
         Ok(ImportWriter {
             tx,
             batch_id,
             actor: actor.to_string(),
             at: at.to_string(),
-            existing,
-            next_id: existing + 1,
+            stored_before,
+            next_id: stored_before + 1,
             judgments: 0,
             items_pending: Vec::with_capacity(ITEM_CHUNK),
             judgments_pending: Vec::with_capacity(2 * JUDGMENT_CHUNK),
@@ -272,7 +272,7 @@ impl ImportWriter<'_> {
             self.flush_judgments(false)?;
         }
         if self.deferred_indexes.is_none()
-            && id - self.existing > DEFER_INDEXES_AFTER.max(self.existing)
+            && id - self.stored_before > DEFER_INDEXES_AFTER.max(self.stored_before)
         {
             self.defer_indexes()?;
         }
@@ -412,7 +412,7 @@ impl ImportWriter<'_> {
         for sql in self.deferred_indexes.take().unwrap_or_default() {
             self.tx.execute_batch(&sql)?;
         }
-        let items = (self.next_id - self.existing - 1) as u64;
+        let items = (self.next_id - self.stored_before - 1) as u64;
         if let Some(map) = details.as_object_mut() {
             map.insert("items".into(), items.into());
             map.insert("judgments".into(), self.judgments.into());
