@@ -13,7 +13,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let t = &app.title;
     let demo = if t.demo { " · demo — not saved" } else { "" };
     let mut text = format!(
-        " dissent{demo} · {} · {} v{} · {} items · {} flagged · {}",
+        " dissent{demo} · {} · {} v{} · {} items · {} flagged · as {}",
         inert(&t.batch, false),
         app.rubric.task,
         app.rubric.version,
