@@ -342,8 +342,14 @@ fn a_large_import_rebuilds_the_queue_indexes_at_commit_and_a_failed_one_keeps_th
     let db = d.path("db.sqlite");
     let rubric = Rubric::parse(TUMOR_RUBRIC).expect("rubric");
     let mut store = Store::open(&db).expect("open");
+    // An index someone added by hand is left alone, whatever its name.
+    rusqlite::Connection::open(&db)
+        .expect("open")
+        .execute_batch("CREATE INDEX \"by \"\"task\"\"\" ON items (task)")
+        .expect("extra index");
     let schema = indexes(&db);
     assert!(schema.iter().any(|(n, _)| n == "items_queue_default"));
+    assert!(schema.iter().any(|(n, _)| n == "by \"task\""));
     let good = batch_file(&d, N);
     let bad = d.file(
         "bad.jsonl",

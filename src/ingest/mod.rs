@@ -557,15 +557,15 @@ pub fn import_files(
             .try_for_each(|item| writer.add_item(item));
         (parser.join(), written)
     });
+    let parsed = parsed.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     // The writer's error first: the parser stopped because of it.
     written?;
     match parsed {
-        Ok(Ok(())) => {}
-        Ok(Err(Failure::Input(issues))) => return Err(ImportError::Input(issues)),
-        Ok(Err(Failure::Sink(_))) => {
+        Ok(()) => {}
+        Err(Failure::Input(issues)) => return Err(ImportError::Input(issues)),
+        Err(Failure::Sink(_)) => {
             return Err(crate::store::StoreError::User("the import stopped early".into()).into());
         }
-        Err(panic) => std::panic::resume_unwind(panic),
     }
     let files: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
     let (items, judgments) =

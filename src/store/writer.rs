@@ -386,19 +386,22 @@ impl ImportWriter<'_> {
         Ok(())
     }
 
-    /// Drops the queue indexes of the items table for the rest of this import, keeping their
+    /// Drops the queue indexes of the items table (ours only: an index someone added, a
+    /// unique one say, keeps working row by row) for the rest of this import, keeping their
     /// definitions to rebuild them at commit.
     fn defer_indexes(&mut self) -> Result<()> {
         let defs: Vec<(String, String)> = self
             .tx
             .prepare(
                 "SELECT name, sql FROM sqlite_schema
-                 WHERE type = 'index' AND tbl_name = 'items' AND sql IS NOT NULL",
+                 WHERE type = 'index' AND tbl_name = 'items' AND sql IS NOT NULL
+                   AND (name GLOB 'items_queue_*' OR name GLOB 'items_triage_*')",
             )?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
         for (name, _) in &defs {
-            self.tx.execute_batch(&format!("DROP INDEX \"{name}\""))?;
+            self.tx
+                .execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
         }
         self.deferred_indexes = Some(defs.into_iter().map(|(_, sql)| sql).collect());
         Ok(())
