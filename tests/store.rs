@@ -6,7 +6,7 @@ mod common;
 use common::{Dir, TUMOR_RUBRIC};
 use dissent::domain::decision::{DecisionKind, DecisionStatus, NewDecision};
 use dissent::domain::rubric::Rubric;
-use dissent::ingest::{FieldMap, Format, import_files};
+use dissent::ingest::{FieldMap, Format, ImportError, Imported, import_files};
 use dissent::store::{BatchStatus, Direction, QueueFilter, QueueRow, SortKey, Store, StoreError};
 
 const AT: &str = "2026-11-23T10:00:00Z";
@@ -28,13 +28,12 @@ fn batch_file(d: &Dir, n: usize) -> std::path::PathBuf {
     d.file("batch.jsonl", text)
 }
 
-fn store_with(d: &Dir, n: usize) -> (Store, dissent::store::Batch) {
+/// Imports `file` into batch `b` under the tumor rubric.
+fn import(store: &mut Store, file: &std::path::Path) -> Result<Imported, ImportError> {
     let rubric = Rubric::parse(TUMOR_RUBRIC).expect("rubric");
-    let mut store = Store::open(&d.path("db.sqlite")).expect("open");
-    let file = batch_file(d, n);
     import_files(
-        &mut store,
-        &[file.as_path()],
+        store,
+        &[file],
         &rubric,
         "b",
         Format::Auto,
@@ -43,7 +42,12 @@ fn store_with(d: &Dir, n: usize) -> (Store, dissent::store::Batch) {
         AT,
         |_| {},
     )
-    .expect("import");
+}
+
+fn store_with(d: &Dir, n: usize) -> (Store, dissent::store::Batch) {
+    let mut store = Store::open(&d.path("db.sqlite")).expect("open");
+    let file = batch_file(d, n);
+    import(&mut store, &file).expect("import");
     let batch = store.batch(None).expect("batch");
     (store, batch)
 }
@@ -300,20 +304,8 @@ fn a_database_from_a_newer_schema_is_refused() {
 fn reimporting_an_item_into_its_batch_is_refused() {
     let d = Dir::new();
     let (mut store, _) = store_with(&d, 2);
-    let rubric = Rubric::parse(TUMOR_RUBRIC).expect("rubric");
     let file = d.path("batch.jsonl");
-    let err = import_files(
-        &mut store,
-        &[file.as_path()],
-        &rubric,
-        "b",
-        Format::Auto,
-        &FieldMap::default(),
-        "t",
-        AT,
-        |_| {},
-    )
-    .expect_err("duplicate");
+    let err = import(&mut store, &file).expect_err("duplicate");
     assert!(
         err.to_string()
             .contains("item `it-0000` is already in this batch"),
@@ -340,7 +332,6 @@ fn a_large_import_rebuilds_the_queue_indexes_at_commit_and_a_failed_one_keeps_th
     const N: usize = 20_500;
     let d = Dir::new();
     let db = d.path("db.sqlite");
-    let rubric = Rubric::parse(TUMOR_RUBRIC).expect("rubric");
     let mut store = Store::open(&db).expect("open");
     // An index someone added by hand is left alone, whatever its name.
     rusqlite::Connection::open(&db)
@@ -358,19 +349,6 @@ fn a_large_import_rebuilds_the_queue_indexes_at_commit_and_a_failed_one_keeps_th
             std::fs::read_to_string(&good).expect("read")
         ),
     );
-    let import = |store: &mut Store, file: &std::path::Path| {
-        import_files(
-            store,
-            &[file],
-            &rubric,
-            "b",
-            Format::Auto,
-            &FieldMap::default(),
-            "tester",
-            AT,
-            |_| {},
-        )
-    };
     import(&mut store, &bad).expect_err("label not in the rubric");
     assert_eq!(
         indexes(&db),
@@ -444,20 +422,8 @@ fn search_finds_substrings_of_ids_and_payload_and_keeps_up_with_imports() {
         Vec::<String>::new(),
         "quotes in a search are text"
     );
-    let rubric = Rubric::parse(TUMOR_RUBRIC).expect("rubric");
     let late = d.file("late.jsonl", "{\"item_id\":\"zz-late\",\"reviewer\":\"A\",\"label\":\"mild\",\"note\":\"a late arrival\"}\n");
-    import_files(
-        &mut store,
-        &[late.as_path()],
-        &rubric,
-        "b",
-        Format::Auto,
-        &FieldMap::default(),
-        "t",
-        AT,
-        |_| {},
-    )
-    .expect("import");
+    import(&mut store, &late).expect("import");
     assert_eq!(
         find(&store, "late arr"),
         ["zz-late"],
