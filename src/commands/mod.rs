@@ -20,16 +20,48 @@ pub fn db_path(cli_db: Option<&Path>) -> PathBuf {
     cli_db.map_or_else(|| PathBuf::from("dissent.db"), Path::to_path_buf)
 }
 
-/// Who is acting: `--as`, else `$DISSENT_USER`, else the OS user.
+/// Who is acting: `--as`, else `$DISSENT_USER`, else the OS user (`$USER`, `$LOGNAME`, else
+/// the account of this process's uid, for sessions that set neither).
 #[must_use]
 pub fn actor(arg: &ActorArg) -> String {
+    let env = |name: &str| std::env::var(name).ok().and_then(named);
     arg.actor
         .clone()
-        .or_else(|| std::env::var("DISSENT_USER").ok())
-        .or_else(|| std::env::var("USER").ok())
-        .or_else(|| std::env::var("LOGNAME").ok())
-        .filter(|s| !s.trim().is_empty())
+        .and_then(named)
+        .or_else(|| env("DISSENT_USER"))
+        .or_else(|| env("USER"))
+        .or_else(|| env("LOGNAME"))
+        .or_else(account_name)
         .unwrap_or_else(|| "unknown".into())
+}
+
+/// `name` unless it is blank.
+fn named(name: String) -> Option<String> {
+    Some(name).filter(|n| !n.trim().is_empty())
+}
+
+/// The account name of this process's user, from `/etc/passwd`.
+fn account_name() -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let uid = std::fs::metadata("/proc/self").ok()?.uid();
+        passwd_name(&std::fs::read_to_string("/etc/passwd").ok()?, uid)
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
+}
+
+/// The name of `uid` in a passwd file (`name:password:uid:…` per line).
+fn passwd_name(passwd: &str, uid: u32) -> Option<String> {
+    passwd.lines().find_map(|line| {
+        let mut fields = line.split(':');
+        let name = fields.next()?;
+        let id: u32 = fields.nth(1)?.parse().ok()?;
+        (id == uid).then(|| name.to_string()).and_then(named)
+    })
 }
 
 /// Now, in UTC, RFC 3339 to the second.
@@ -193,5 +225,28 @@ pub fn run(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_uid_is_named_by_its_passwd_line() {
+        let passwd = "root:x:0:0:root:/root:/bin/bash\n# a comment\nbroken\nana:x:1000:1000::/home/ana:/bin/sh\n:x:1001:1001::/:/bin/sh\n";
+        assert_eq!(passwd_name(passwd, 1000).as_deref(), Some("ana"));
+        assert_eq!(passwd_name(passwd, 0).as_deref(), Some("root"));
+        assert_eq!(passwd_name(passwd, 1001), None, "a blank name is no name");
+        assert_eq!(passwd_name(passwd, 7), None);
+    }
+
+    #[test]
+    fn as_names_the_actor_unless_blank() {
+        let given = |s: &str| ActorArg {
+            actor: Some(s.into()),
+        };
+        assert_eq!(actor(&given("dr. lee")), "dr. lee");
+        assert_ne!(actor(&given("  ")), "  ");
     }
 }
