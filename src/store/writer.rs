@@ -158,8 +158,9 @@ pub struct ImportWriter<'a> {
 }
 
 /// Foreign-key checks turned off on one connection until dropped. An import assigns every id
-/// it references (its batch, its items' rowids), so the per-row lookups of the parent row —
-/// a tenth of a large import's time — would check nothing; other connections keep theirs.
+/// it references (its batch, its items' rowids), so the per-row lookups of the parent row
+/// (about 0.6 s of SQLite's time for 1M judgments) would check nothing. Other connections keep
+/// their checks.
 struct ForeignKeysOff<'a>(&'a Connection);
 
 impl<'a> ForeignKeysOff<'a> {
