@@ -1,5 +1,6 @@
 //! Import writes: one transaction per import, committed only when every item is in.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use rusqlite::{Connection, OptionalExtension, ToSql, Transaction, params};
@@ -155,6 +156,8 @@ pub struct ImportWriter<'a> {
     decisions: Vec<(i64, NewDecision)>,
     /// The queue indexes dropped for this import, rebuilt at commit.
     deferred_indexes: Option<Vec<String>>,
+    items_sql: InsertSql,
+    judgments_sql: InsertSql,
 }
 
 /// Foreign-key checks turned off on one connection until dropped. An import assigns every id
@@ -273,6 +276,8 @@ impl Store {
             queue_counts: HashMap::new(),
             decisions: Vec::new(),
             deferred_indexes: None,
+            items_sql: InsertSql::new("items", &ITEM_COLUMNS, ITEM_CHUNK),
+            judgments_sql: InsertSql::new("judgments", &JUDGMENT_COLUMNS, JUDGMENT_CHUNK),
         })
     }
 }
@@ -310,11 +315,9 @@ impl ImportWriter<'_> {
         if self.items_pending.is_empty() {
             return Ok(());
         }
-        let mut stmt = self.tx.prepare_cached(&insert_sql(
-            "items",
-            &ITEM_COLUMNS,
-            self.items_pending.len(),
-        ))?;
+        let mut stmt = self
+            .tx
+            .prepare_cached(&self.items_sql.rows(self.items_pending.len()))?;
         let mut at = 0;
         for (id, it) in &self.items_pending {
             let values: [&dyn ToSql; 20] = [
@@ -384,9 +387,7 @@ impl ImportWriter<'_> {
             || (all && done < self.judgments_pending.len())
         {
             let n = JUDGMENT_CHUNK.min(self.judgments_pending.len() - done);
-            let mut stmt =
-                self.tx
-                    .prepare_cached(&insert_sql("judgments", &JUDGMENT_COLUMNS, n))?;
+            let mut stmt = self.tx.prepare_cached(&self.judgments_sql.rows(n))?;
             let mut at = 0;
             for (item_id, seq, j) in &self.judgments_pending[done..done + n] {
                 let values: [&dyn ToSql; 8] = [
@@ -470,6 +471,36 @@ impl ImportWriter<'_> {
         let judgments = self.judgments;
         self.tx.commit()?;
         Ok((items, judgments))
+    }
+}
+
+/// The multi-row `INSERT`s of one table: the full chunk's text is built once per import, not
+/// once per statement (the statement cache is looked up by it).
+struct InsertSql {
+    table: &'static str,
+    columns: &'static [&'static str],
+    chunk: usize,
+    full: String,
+}
+
+impl InsertSql {
+    fn new(table: &'static str, columns: &'static [&'static str], chunk: usize) -> Self {
+        let full = insert_sql(table, columns, chunk);
+        InsertSql {
+            table,
+            columns,
+            chunk,
+            full,
+        }
+    }
+
+    /// The `INSERT` of `rows` rows.
+    fn rows(&self, rows: usize) -> Cow<'_, str> {
+        if rows == self.chunk {
+            Cow::Borrowed(&self.full)
+        } else {
+            Cow::Owned(insert_sql(self.table, self.columns, rows))
+        }
     }
 }
 
