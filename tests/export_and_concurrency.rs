@@ -67,34 +67,39 @@ fn a_failed_export_leaves_nothing_at_the_target() {
 }
 
 #[test]
-fn several_processes_decide_on_one_database_at_once() {
+fn several_processes_decide_and_undo_on_one_database_at_once() {
+    // Undo reads the history before it writes: each writer must wait its turn, never fail
+    // with a stale snapshot or a locked database.
+    const WORKERS: usize = 4;
+    const PASSES: usize = 8;
     let d = imported();
-    let workers: Vec<_> = (0..4)
+    let workers: Vec<_> = (0..WORKERS)
         .map(|w| {
             let db = d.path("db.sqlite");
             let cwd = d.dir.path().to_path_buf();
             std::thread::spawn(move || {
-                for i in 0..5 {
-                    let reason = format!("worker {w} pass {i}");
-                    let out = common::run_in(
-                        &cwd,
-                        &db,
-                        &[
-                            "adjudicate",
-                            "mri-2031",
-                            "--decision",
-                            "keep_soft",
-                            "--reason",
-                            &reason,
-                            "--as",
-                            &format!("w{w}"),
-                        ],
-                    );
+                let run = |args: &[&str]| {
+                    let out = common::run_in(&cwd, &db, args);
                     assert!(
                         out.status.success(),
-                        "{}",
+                        "{args:?}: {}",
                         String::from_utf8_lossy(&out.stderr)
                     );
+                };
+                let actor = format!("w{w}");
+                for i in 0..PASSES {
+                    let reason = format!("worker {w} pass {i}");
+                    run(&[
+                        "adjudicate",
+                        "mri-2031",
+                        "--decision",
+                        "keep_soft",
+                        "--reason",
+                        &reason,
+                        "--as",
+                        &actor,
+                    ]);
+                    run(&["undo", "mri-2031", "--as", &actor]);
                 }
             })
         })
@@ -103,8 +108,14 @@ fn several_processes_decide_on_one_database_at_once() {
         w.join().expect("worker");
     }
     let item = d.show("mri-2031");
-    assert_eq!(item["decisions"].as_array().map(Vec::len), Some(20));
+    let decisions = item["decisions"].as_array().map(Vec::len);
+    assert_eq!(
+        decisions,
+        Some(2 * WORKERS * PASSES),
+        "every decision and revert"
+    );
+    assert_eq!(item["status"], "pending", "as many reverts as decisions");
     let log: serde_json::Value =
         serde_json::from_str(&d.ok(&["log", "--json", "--item", "mri-2031"])).expect("log");
-    assert_eq!(log.as_array().map(Vec::len), Some(20));
+    assert_eq!(log.as_array().map(Vec::len), Some(2 * WORKERS * PASSES));
 }

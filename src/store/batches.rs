@@ -122,7 +122,7 @@ impl Store {
                 status.as_str()
             )));
         }
-        let tx = self.conn.transaction()?;
+        let tx = super::write_tx(&self.conn)?;
         tx.execute(
             "UPDATE batches SET status = ?1 WHERE id = ?2",
             params![status.as_str(), batch.id],

@@ -103,7 +103,7 @@ impl Store {
         };
         d.validate(&batch.rubric, reviewers.as_deref())
             .map_err(StoreError::User)?;
-        let tx = self.conn.transaction()?;
+        let tx = super::write_tx(&self.conn)?;
         let id = insert(&tx, item_id, d, actor, at, None)?;
         super::events::append(
             &tx,
@@ -123,7 +123,7 @@ impl Store {
     pub fn undo(&mut self, batch: &Batch, item_key: &str, actor: &str, at: &str) -> Result<i64> {
         Self::ensure_open(batch)?;
         let (item_id, _) = self.item_row(batch, item_key)?;
-        let tx = self.conn.transaction()?;
+        let tx = super::write_tx(&self.conn)?;
         let hist = history(&tx, item_id)?;
         let target = current_decision(&hist)
             .ok_or_else(|| StoreError::User(format!("item `{item_key}` has no decision to undo")))?

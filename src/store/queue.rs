@@ -408,7 +408,7 @@ impl Store {
     /// payload text), in chunks so that other writers are held up at most one chunk.
     fn sync_search_index(&self) -> Result<()> {
         loop {
-            let tx = self.conn.unchecked_transaction()?;
+            let tx = super::write_tx(&self.conn)?;
             let (last, newest): (i64, i64) = tx.query_row(
                 "SELECT last_id, (SELECT coalesce(max(id), 0) FROM items) FROM search_indexed",
                 [],

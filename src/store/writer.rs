@@ -209,7 +209,7 @@ impl Store {
         at: &str,
     ) -> Result<ImportWriter<'_>> {
         let foreign_keys = ForeignKeysOff::new(&self.conn)?;
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = super::write_tx(&self.conn)?;
         let rubric_id: i64 = match tx
             .query_row(
                 "SELECT id FROM rubrics WHERE sha256 = ?1",
