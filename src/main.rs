@@ -9,9 +9,20 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match dissent::commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader went away (`dissent items | head`): what it wanted, it has.
+        Err(e) if closed_stdout(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("dissent: {e:#}");
             ExitCode::from(1)
         }
     }
+}
+
+/// The error is a write to a closed pipe.
+fn closed_stdout(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

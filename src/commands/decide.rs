@@ -18,16 +18,17 @@ pub fn adjudicate(
 ) -> Result<()> {
     let batch = store.batch(batch)?;
     let id = store.decide(&batch, item_id, d, actor, &super::now())?;
-    println!("recorded decision {id} on {item_id}: {}", d.kind.as_str());
-    Ok(())
+    super::say(format_args!(
+        "recorded decision {id} on {item_id}: {}",
+        d.kind.as_str()
+    ))
 }
 
 /// `dissent undo`.
 pub fn undo(store: &mut Store, batch: Option<&str>, item_id: &str, actor: &str) -> Result<()> {
     let batch = store.batch(batch)?;
     let reverted = store.undo(&batch, item_id, actor, &super::now())?;
-    println!("reverted decision {reverted} on {item_id}");
-    Ok(())
+    super::say(format_args!("reverted decision {reverted} on {item_id}"))
 }
 
 /// `dissent finalize` and `dissent reopen`.
@@ -39,7 +40,11 @@ pub fn set_status(
 ) -> Result<()> {
     let batch = store.batch(batch)?;
     store.set_batch_status(&batch, status, actor, &super::now())?;
-    println!("batch `{}` is {}", batch.name, status.as_str());
+    super::say(format_args!(
+        "batch `{}` is {}",
+        batch.name,
+        status.as_str()
+    ))?;
     Ok(())
 }
 
@@ -67,6 +72,6 @@ pub fn export(
         "export",
         &serde_json::json!({"out": out.display().to_string(), "items": lines, "draft": draft}),
     )?;
-    println!("exported {lines} items to {}", out.display());
+    super::say(format_args!("exported {lines} items to {}", out.display()))?;
     Ok(())
 }

@@ -66,13 +66,10 @@ pub fn run(
         b.finish_and_clear();
     }
     match result {
-        Ok(done) => {
-            println!(
-                "imported {} items ({} judgments) into batch `{batch}` under rubric `{}` v{}",
-                done.items, done.judgments, rubric_def.task, rubric_def.version
-            );
-            Ok(())
-        }
+        Ok(done) => super::say(format_args!(
+            "imported {} items ({} judgments) into batch `{batch}` under rubric `{}` v{}",
+            done.items, done.judgments, rubric_def.task, rubric_def.version
+        )),
         Err(ImportError::Input(issues)) => {
             eprint!("{issues}");
             anyhow::bail!(

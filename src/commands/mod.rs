@@ -6,6 +6,7 @@ mod inspect;
 mod review;
 mod stats;
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -62,6 +63,13 @@ fn passwd_name(passwd: &str, uid: u32) -> Option<String> {
         let id: u32 = fields.nth(1)?.parse().ok()?;
         (id == uid).then(|| name.to_string()).and_then(named)
     })
+}
+
+/// Prints one line of a command's report. Unlike `println!`, a closed stdout (`| head`) is an
+/// error the caller returns, not a panic.
+pub fn say(line: std::fmt::Arguments<'_>) -> Result<()> {
+    writeln!(std::io::stdout(), "{line}")?;
+    Ok(())
 }
 
 /// Now, in UTC, RFC 3339 to the second.
@@ -217,12 +225,10 @@ pub fn run(cli: Cli) -> Result<()> {
             inspect::log(&store, item.as_deref(), json)
         }
         Command::Completions { shell } => {
-            clap_complete::generate(
-                shell,
-                &mut Cli::command(),
-                "dissent",
-                &mut std::io::stdout(),
-            );
+            // Generated into memory: clap_complete panics on a write error (a closed pipe).
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "dissent", &mut script);
+            std::io::stdout().write_all(&script)?;
             Ok(())
         }
     }
