@@ -114,10 +114,36 @@ fn same_reviewer_twice_on_one_item_is_refused() {
         "{ROW}\n{}\n",
         r#"{"item_id":"x","reviewer":"A","label":"severe"}"#
     );
+    let issues = issues_for("d.jsonl", text.as_bytes(), Format::Auto, &[]);
     assert_issue(
-        &issues_for("d.jsonl", text.as_bytes(), Format::Auto, &[]),
+        &issues,
         "d.jsonl:2: reviewer:",
-        "reviewer `A` already judged item `x` (line 1)",
+        "reviewer `A` already judged item `x` (at ",
+    );
+    assert_issue(&issues, "d.jsonl:2: reviewer:", "d.jsonl:1)");
+}
+
+#[test]
+fn same_reviewer_twice_across_files_names_the_other_file() {
+    let d = Dir::new();
+    let first = d.file("first.jsonl", format!("{ROW}\n"));
+    let second = d.file(
+        "second.jsonl",
+        r#"{"item_id":"x","reviewer":"A","label":"severe"}"#.to_string() + "\n",
+    );
+    let rubric = Rubric::parse(TUMOR_RUBRIC).expect("rubric");
+    let err = parse_to_vec(
+        &[first.as_path(), second.as_path()],
+        &rubric,
+        Format::Auto,
+        &FieldMap::default(),
+    )
+    .expect_err("must be refused");
+    let issue = err.list().first().expect("an issue").to_string();
+    assert!(
+        issue.contains("second.jsonl:1: reviewer: reviewer `A` already judged item `x` (at ")
+            && issue.ends_with("first.jsonl:1)"),
+        "{issue}"
     );
 }
 

@@ -22,6 +22,8 @@ use crate::domain::model::{ItemRecord, Judgment, Panel};
 /// One judgment as held while its item is assembled, reviewer and label interned.
 struct Held {
     reviewer: u32,
+    /// Where the row is: an index into the grouper's files, and the line.
+    file: u16,
     line: u32,
     label: u16,
     /// Reported confidence on the rubric scale (validated); NaN when absent.
@@ -187,6 +189,7 @@ impl Grouper {
         });
         let held = Held {
             reviewer,
+            file: self.file_index(ctx.file),
             line: u32::try_from(line).unwrap_or(u32::MAX),
             label: p.label,
             raw: p.raw.unwrap_or(f64::NAN),
@@ -200,8 +203,11 @@ impl Grouper {
                     line,
                     ctx.map.describe("reviewer"),
                     format!(
-                        "reviewer `{}` already judged item `{}` (line {})",
-                        p.reviewer, p.item_id, k.line
+                        "reviewer `{}` already judged item `{}` (at {}:{})",
+                        p.reviewer,
+                        p.item_id,
+                        self.files[usize::from(k.file)],
+                        k.line
                     ),
                 ));
                 return;
@@ -248,12 +254,11 @@ impl Grouper {
             item.rows.push(held);
             item.rows.len() as u32 >= item.expected
         } else {
-            let file = self.file_index(ctx.file);
             let expected = self.census.rows(&p.item_id);
             let mut payload = row.payload(&[]);
             payload.retain(|k, _| !self.reviewer_fields.contains(k));
             let pending = Pending {
-                file,
+                file: held.file,
                 line: held.line,
                 expected,
                 payload,
