@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Dir, TUMOR_RUBRIC};
+use common::{Dir, TUMOR_RUBRIC, root};
 use dissent::domain::rubric::Rubric;
 use dissent::ingest::{FieldMap, Format, parse_to_vec};
 
@@ -410,4 +410,47 @@ fn refused_import_changes_nothing_and_exits_1() {
     let items: serde_json::Value = serde_json::from_str(&d.ok(&["items", "--json"])).expect("json");
     assert_eq!(items.as_array().map(Vec::len), Some(1));
     assert_eq!(before, snapshot());
+}
+
+#[test]
+fn soft_line_whose_decision_names_no_one_on_the_panel_is_refused() {
+    let seed = std::fs::read_to_string(root().join("fixtures/mri-2031/soft.jsonl")).expect("seed");
+    let decided = |reason: &str| {
+        seed.replace(
+            r#""adjudicated_label":null,"adjudication_reason":"honest disagreement; not collapsed by default""#,
+            &format!(r#""adjudicated_label":"moderate","adjudication_reason":"{reason}""#),
+        )
+    };
+    assert_issue(
+        &issues_for(
+            "z.jsonl",
+            decided("reviewer_error (Z): misread").as_bytes(),
+            Format::Auto,
+            &[],
+        ),
+        "z.jsonl:1: adjudication_reason:",
+        "reviewers of the panel",
+    );
+    assert_issue(
+        &issues_for(
+            "n.jsonl",
+            decided("reviewer_error: misread").as_bytes(),
+            Format::Auto,
+            &[],
+        ),
+        "n.jsonl:1: adjudication_reason:",
+        "reviewer_error needs the reviewer(s) who erred",
+    );
+    let d = Dir::new();
+    let fine = d.file("ok.jsonl", decided("reviewer_error (D, A): misread"));
+    let rubric = Rubric::parse(TUMOR_RUBRIC).expect("rubric");
+    let items = parse_to_vec(
+        &[fine.as_path()],
+        &rubric,
+        Format::Auto,
+        &FieldMap::default(),
+    )
+    .expect("D and A are on the panel");
+    let decision = items[0].decision.as_ref().expect("a decision");
+    assert_eq!(decision.erring, ["D", "A"]);
 }

@@ -226,23 +226,46 @@ pub fn hard_label_reason(code: &str, erring: &[String], text: &str) -> String {
 }
 
 /// Splits a hard label's `adjudication_reason` back into reason code, erring reviewers and text,
-/// given the rubric's codes. The inverse of [`hard_label_reason`].
+/// given the rubric's codes and the reviewers on the panel. The inverse of
+/// [`hard_label_reason`], even where reviewer ids hold `, `, `): ` or `: `: the names are read
+/// as panel reviewers, the longest first. Without a panel (an item of counts) they split at `, `.
 #[must_use]
 pub fn parse_hard_label_reason(
     reason: &str,
     rubric: &Rubric,
+    panel: &[String],
 ) -> Option<(String, Vec<String>, String)> {
-    let (head, text) = reason.split_once(": ")?;
-    let (code, erring) = match head.split_once(" (") {
-        Some((code, rest)) => {
-            let names = rest.strip_suffix(')')?;
-            (code, names.split(", ").map(str::to_string).collect())
+    rubric.reason_codes.iter().find_map(|code| {
+        let rest = reason.strip_prefix(code.as_str())?;
+        if let Some(text) = rest.strip_prefix(": ") {
+            return Some((code.clone(), Vec::new(), text.to_string()));
         }
-        None => (head, Vec::new()),
-    };
-    rubric
-        .has_reason_code(code)
-        .then(|| (code.to_string(), erring, text.to_string()))
+        let rest = rest.strip_prefix(" (")?;
+        rest.match_indices("): ").find_map(|(end, _)| {
+            let erring = panel_names(&rest[..end], panel)?;
+            Some((code.clone(), erring, rest[end + 3..].to_string()))
+        })
+    })
+}
+
+/// `names` (joined by `, `) as reviewers of `panel`, each the longest that fits; `None` if
+/// some part names nobody on it. Without a panel, the parts between the commas.
+fn panel_names(names: &str, panel: &[String]) -> Option<Vec<String>> {
+    let parts: Vec<&str> = names.split(", ").collect();
+    if panel.is_empty() {
+        return Some(parts.iter().map(|p| (*p).to_string()).collect());
+    }
+    let mut found = Vec::new();
+    let mut at = 0;
+    while at < parts.len() {
+        let name = (at + 1..=parts.len())
+            .rev()
+            .map(|end| (end, parts[at..end].join(", ")))
+            .find(|(_, name)| panel.contains(name))?;
+        at = name.0;
+        found.push(name.1);
+    }
+    Some(found)
 }
 
 #[cfg(test)]
@@ -284,10 +307,38 @@ mod tests {
         ] {
             let s = hard_label_reason(code, &erring, "misread: the scale");
             assert_eq!(
-                parse_hard_label_reason(&s, &rubric),
+                parse_hard_label_reason(&s, &rubric, &[]),
                 Some((code.to_string(), erring, "misread: the scale".to_string()))
             );
         }
-        assert_eq!(parse_hard_label_reason("made_up: x", &rubric), None);
+        assert_eq!(parse_hard_label_reason("made_up: x", &rubric, &[]), None);
+    }
+
+    #[test]
+    fn erring_reviewers_are_read_as_the_panel_names_them() {
+        let rubric = Rubric::parse("task: t\nversion: 1\nlabels: [{id: a}, {id: b}]\n").unwrap();
+        let panel: Vec<String> = ["A, B", "C", "Dr. E): lead", "A"]
+            .into_iter()
+            .map(String::from)
+            .collect();
+        for erring in [
+            vec!["C", "A, B"],
+            vec!["A, B"],
+            vec!["A", "C"],
+            vec!["Dr. E): lead", "A, B"],
+        ] {
+            let erring: Vec<String> = erring.into_iter().map(String::from).collect();
+            let s = hard_label_reason(REVIEWER_ERROR, &erring, "x: y");
+            assert_eq!(
+                parse_hard_label_reason(&s, &rubric, &panel),
+                Some((REVIEWER_ERROR.to_string(), erring, "x: y".to_string())),
+                "{s}"
+            );
+        }
+        assert_eq!(
+            parse_hard_label_reason("reviewer_error (Z): x", &rubric, &panel),
+            None,
+            "nobody on the panel is called Z"
+        );
     }
 }

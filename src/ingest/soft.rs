@@ -216,7 +216,8 @@ pub fn parse(
         None => err("disagreement_class", "expected a string".into()),
     }
 
-    // the decision the line records
+    // the decision the line records, held to the rules of a decision made here
+    let reviewers: Vec<String> = judgments.iter().map(|j| j.reviewer.clone()).collect();
     let reason = obj
         .get("adjudication_reason")
         .and_then(Value::as_str)
@@ -232,7 +233,7 @@ pub fn parse(
             })
         }
         Some(Value::String(label)) if rubric.label_index(label).is_some() => {
-            match parse_hard_label_reason(reason, rubric) {
+            match parse_hard_label_reason(reason, rubric, &reviewers) {
                 Some((code, erring, text)) => Some(NewDecision {
                     kind: DecisionKind::HardLabel,
                     label: Some(label.clone()),
@@ -244,7 +245,8 @@ pub fn parse(
                     err(
                         "adjudication_reason",
                         format!(
-                            "a hard label's reason starts with a reason code ({}): `CODE: text`",
+                            "a hard label's reason is `CODE: text` or `CODE (REVIEWER, …): text` \
+                             with a reason code of the rubric ({}) and reviewers of the panel",
                             rubric.reason_codes.join(", ")
                         ),
                     );
@@ -260,6 +262,12 @@ pub fn parse(
             None
         }
     };
+    let decision = decision.filter(|d| {
+        let panel = (!reviewers.is_empty()).then_some(reviewers.as_slice());
+        d.validate(rubric, panel)
+            .map_err(|m| err("adjudication_reason", m))
+            .is_ok()
+    });
     ctx.line_item(seen, line, item_id, task, errs, |item_id, task| {
         ParsedItem {
             record: ItemRecord {
