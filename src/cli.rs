@@ -66,7 +66,7 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = FormatArg::Auto)]
         format: FormatArg,
         /// Read FIELD from column COLUMN, e.g. --map reviewer=annotator_id
-        #[arg(long = "map", value_name = "FIELD=COLUMN")]
+        #[arg(long = "map", value_name = "FIELD=COLUMN", value_parser = map_pair)]
         maps: Vec<String>,
         #[command(flatten)]
         actor: ActorArg,
@@ -210,6 +210,12 @@ impl From<FormatArg> for Format {
             FormatArg::Counts => Format::Counts,
         }
     }
+}
+
+/// One `--map` pair, checked as the command line is parsed (a bad one is a usage error).
+fn map_pair(pair: &str) -> Result<String, String> {
+    crate::ingest::FieldMap::parse(&[pair.to_string()])?;
+    Ok(pair.to_string())
 }
 
 /// Declares a CLI value enum that maps one-to-one onto a domain enum.

@@ -454,3 +454,23 @@ fn soft_line_whose_decision_names_no_one_on_the_panel_is_refused() {
     let decision = items[0].decision.as_ref().expect("a decision");
     assert_eq!(decision.erring, ["D", "A"]);
 }
+
+#[test]
+fn a_file_that_cannot_be_read_is_named_without_a_line() {
+    let d = Dir::new();
+    let missing = d.path("missing.csv");
+    let rubric = Rubric::parse(TUMOR_RUBRIC).expect("rubric");
+    let err = parse_to_vec(
+        &[missing.as_path()],
+        &rubric,
+        Format::Auto,
+        &FieldMap::default(),
+    )
+    .expect_err("must be refused");
+    let issue = err.list().first().expect("an issue").to_string();
+    assert_eq!(
+        issue.strip_prefix(missing.to_str().expect("path")),
+        Some(": file: cannot read: No such file or directory (os error 2)"),
+        "{issue}"
+    );
+}

@@ -58,11 +58,16 @@ impl Issue {
 
 impl fmt::Display for Issue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}: {}: {}",
-            self.file, self.line, self.field, self.message
-        )
+        if self.line == 0 {
+            // The file as a whole (it cannot be read, say): no line to name.
+            write!(f, "{}: {}: {}", self.file, self.field, self.message)
+        } else {
+            write!(
+                f,
+                "{}:{}: {}: {}",
+                self.file, self.line, self.field, self.message
+            )
+        }
     }
 }
 

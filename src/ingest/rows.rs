@@ -36,7 +36,9 @@ impl FieldMap {
                     KNOWN_FIELDS.join(", ")
                 ));
             }
-            map.insert(field.to_string(), column.to_string());
+            if map.insert(field.to_string(), column.to_string()).is_some() {
+                return Err(format!("--map `{field}` is given twice"));
+            }
         }
         Ok(FieldMap(map))
     }

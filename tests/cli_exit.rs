@@ -1,4 +1,5 @@
-//! A reader that stops early (`dissent items | head`) ends the command quietly, with success.
+//! How the binary ends: a usage error exits 2, and a reader that stops early
+//! (`dissent items | head`) ends the command quietly, with success.
 
 mod common;
 
@@ -51,4 +52,36 @@ fn a_closed_stdout_ends_a_command_quietly() {
             "{args:?}"
         );
     }
+}
+
+#[test]
+fn a_bad_map_is_a_usage_error() {
+    let d = Dir::new();
+    let file = root().join("fixtures/mri-2031/judgments.csv");
+    let rubric = root().join("rubrics/tumor_severity_grade.yaml");
+    let import = |maps: &[&str]| {
+        let mut args = vec![
+            "import",
+            file.to_str().expect("path"),
+            "--rubric",
+            rubric.to_str().expect("path"),
+        ];
+        args.extend_from_slice(maps);
+        d.run(&args)
+    };
+    for (maps, code, says) in [
+        (&["--map", "labl=x"][..], 2, "`labl` is not a field"),
+        (&["--map", "item_id"], 2, "expected FIELD=COLUMN"),
+        (
+            &["--map", "label=a", "--map", "label=b"],
+            1,
+            "`label` is given twice",
+        ),
+    ] {
+        let out = import(maps);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{maps:?}: {stderr}");
+        assert!(stderr.contains(says), "{maps:?}: {stderr}");
+    }
+    assert!(!d.path("db.sqlite").exists(), "no database made");
 }
