@@ -308,7 +308,7 @@ fn reimporting_an_item_into_its_batch_is_refused() {
     let err = import(&mut store, &file).expect_err("duplicate");
     assert!(
         err.to_string()
-            .contains("item `it-0000` is already in this batch"),
+            .contains("batch.jsonl:1: item_id: item `it-0000` is already in this batch"),
         "{err}"
     );
     assert_eq!(store.batch(None).expect("batch").items, 2);

@@ -62,15 +62,13 @@ pub fn parse(
         errs.push(ctx.issue(line, "counts", "no judgments: every count is 0"));
     }
     ctx.line_item(seen, line, item_id, task, errs, |item_id, task| {
-        ParsedItem {
-            record: ItemRecord {
-                item_id,
-                task,
-                payload: row.payload(&["counts"]),
-                gold_label,
-                panel: Panel::Counts(counts),
-            },
-            decision: None,
-        }
+        let record = ItemRecord {
+            item_id,
+            task,
+            payload: row.payload(&["counts"]),
+            gold_label,
+            panel: Panel::Counts(counts),
+        };
+        (record, None)
     })
 }

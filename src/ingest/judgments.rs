@@ -319,10 +319,12 @@ impl Grouper {
             gold_label: p.gold_label,
             panel: Panel::Judgments(judgments),
         };
+        let origin = format!("{}:{}", self.files[usize::from(p.file)], p.line);
         emit(
             ParsedItem {
                 record,
                 decision: None,
+                origin,
             },
             issues,
         );

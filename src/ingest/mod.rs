@@ -102,6 +102,8 @@ pub struct ParsedItem {
     pub record: ItemRecord,
     /// A decision recorded in the source.
     pub decision: Option<NewDecision>,
+    /// Where the item is defined, as `FILE:LINE` (its first row).
+    pub origin: String,
 }
 
 /// Collects issues up to [`MAX_ISSUES`]; reading stops there.
@@ -372,7 +374,7 @@ impl Ctx<'_> {
         item_id: Option<String>,
         task: Option<String>,
         mut errs: Vec<Issue>,
-        build: impl FnOnce(String, String) -> ParsedItem,
+        build: impl FnOnce(String, String) -> (ItemRecord, Option<NewDecision>),
     ) -> Result<ParsedItem, Vec<Issue>> {
         if let Some(id) = &item_id
             && let Err(e) = self.first_sighting(seen, id, line)
@@ -380,7 +382,14 @@ impl Ctx<'_> {
             errs.push(e);
         }
         match (item_id, task) {
-            (Some(item_id), Some(task)) if errs.is_empty() => Ok(build(item_id, task)),
+            (Some(item_id), Some(task)) if errs.is_empty() => {
+                let (record, decision) = build(item_id, task);
+                Ok(ParsedItem {
+                    record,
+                    decision,
+                    origin: format!("{}:{line}", self.file),
+                })
+            }
             _ => Err(errs),
         }
     }
@@ -553,6 +562,7 @@ pub fn import_files(
                     &summary,
                     rubric,
                     item.decision,
+                    item.origin,
                 ))
                 .map_err(|_| WriterStopped)
             })

@@ -269,20 +269,18 @@ pub fn parse(
             .is_ok()
     });
     ctx.line_item(seen, line, item_id, task, errs, |item_id, task| {
-        ParsedItem {
-            record: ItemRecord {
-                item_id,
-                task,
-                payload: row.payload(&SCHEMA_KEYS),
-                gold_label: None,
-                panel: if judgments.is_empty() {
-                    Panel::Counts(counts)
-                } else {
-                    Panel::Judgments(judgments)
-                },
+        let record = ItemRecord {
+            item_id,
+            task,
+            payload: row.payload(&SCHEMA_KEYS),
+            gold_label: None,
+            panel: if judgments.is_empty() {
+                Panel::Counts(counts)
+            } else {
+                Panel::Judgments(judgments)
             },
-            decision,
-        }
+        };
+        (record, decision)
     })
 }
 

@@ -57,6 +57,8 @@ const JUDGMENT_COLUMNS: [&str; 8] = [
 /// An item ready for the store: its row values, derived away from the writing thread.
 pub struct PreparedItem {
     key: String,
+    /// Where the input defines it (`FILE:LINE`), for errors.
+    origin: String,
     task: String,
     payload: String,
     gold_label: Option<String>,
@@ -85,13 +87,15 @@ struct JudgmentRow {
 }
 
 impl PreparedItem {
-    /// The row values of `record` with its `summary`, and the decision its source line carried.
+    /// The row values of `record` with its `summary`, the decision its source carried, and
+    /// where the source defines it (`FILE:LINE`).
     #[must_use]
     pub fn new(
         record: ItemRecord,
         summary: &Summary,
         rubric: &Rubric,
         decision: Option<NewDecision>,
+        origin: String,
     ) -> PreparedItem {
         let panel_kind = record.panel.kind();
         let judgments = match record.panel {
@@ -114,6 +118,7 @@ impl PreparedItem {
         };
         PreparedItem {
             key: record.item_id,
+            origin,
             task: record.task,
             payload: Value::Object(record.payload).to_string(),
             gold_label: record.gold_label,
@@ -369,13 +374,14 @@ impl ImportWriter<'_> {
             .tx
             .prepare_cached("SELECT 1 FROM items WHERE batch_id = ?1 AND item_key = ?2")
             .ok()?;
-        let key = self
+        let item = self
             .items_pending
             .iter()
-            .map(|(_, it)| &it.key)
-            .find(|key| stmt.exists(params![self.batch_id, key]).unwrap_or(false))?;
+            .map(|(_, it)| it)
+            .find(|it| stmt.exists(params![self.batch_id, it.key]).unwrap_or(false))?;
         Some(StoreError::User(format!(
-            "item `{key}` is already in this batch"
+            "{}: item_id: item `{}` is already in this batch (its panel record is never replaced)",
+            item.origin, item.key
         )))
     }
 
@@ -538,7 +544,7 @@ mod tests {
             gold_label: None,
             panel,
         };
-        PreparedItem::new(record, &summary, rubric, None)
+        PreparedItem::new(record, &summary, rubric, None, "test:1".into())
     }
 
     fn foreign_keys(store: &Store) -> i64 {
