@@ -358,7 +358,7 @@ fn bad_rubrics_are_refused_with_the_key() {
         ("{{{ not yaml", "yaml"),
     ] {
         let e = Rubric::parse(yaml).expect_err(yaml);
-        assert_eq!(e.key, key, "{yaml}: {e}");
+        assert_eq!(e.0[0].key, key, "{yaml}: {e}");
     }
 }
 

@@ -21,8 +21,13 @@ pub fn run(
 ) -> Result<()> {
     let yaml = std::fs::read_to_string(rubric)
         .with_context(|| format!("{}: cannot read the rubric", rubric.display()))?;
-    let rubric_def =
-        Rubric::parse(&yaml).map_err(|e| anyhow::anyhow!("{}:{e}", rubric.display()))?;
+    let rubric_def = Rubric::parse(&yaml).map_err(|e| {
+        let lines: Vec<String> =
+            e.0.iter()
+                .map(|p| format!("{}:{p}", rubric.display()))
+                .collect();
+        anyhow::anyhow!("{}", lines.join("\n"))
+    })?;
     let map = FieldMap::parse(maps).map_err(anyhow::Error::msg)?;
     let batch = batch.unwrap_or_else(|| {
         files[0]

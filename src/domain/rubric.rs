@@ -160,6 +160,12 @@ pub struct RubricError {
     pub message: String,
 }
 
+/// Every problem found in a rubric (at least one), one per line. A text that is not a
+/// rubric's YAML at all (bad syntax, an unknown or missing key) stops at its first problem.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+pub struct RubricErrors(pub Vec<RubricError>);
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawRubric {
@@ -206,27 +212,31 @@ enum RawScale {
 impl Rubric {
     /// Parses and validates rubric YAML. Every key but `task`, `version` and `labels` is
     /// optional and takes the default of the design.
-    pub fn parse(yaml: &str) -> Result<Rubric, RubricError> {
+    pub fn parse(yaml: &str) -> Result<Rubric, RubricErrors> {
         let text = yaml.strip_prefix('\u{feff}').unwrap_or(yaml);
-        let raw: RawRubric = serde_yaml::from_str(text).map_err(|e| yaml_error(text, &e))?;
-        let err = |key: &str, message: String| RubricError {
-            line: line_of(text, key),
-            key: key.to_string(),
-            message,
+        let raw: RawRubric =
+            serde_yaml::from_str(text).map_err(|e| RubricErrors(vec![yaml_error(text, &e)]))?;
+        let mut problems = Vec::new();
+        let mut err = |key: &str, message: String| {
+            problems.push(RubricError {
+                line: line_of(text, key),
+                key: key.to_string(),
+                message,
+            });
         };
         if raw.task.trim().is_empty() {
-            return Err(err("task", "must not be empty".into()));
+            err("task", "must not be empty".into());
         }
         if raw.labels.len() < 2 {
-            return Err(err("labels", "a rubric needs at least two labels".into()));
+            err("labels", "a rubric needs at least two labels".into());
         }
         let mut seen = std::collections::HashSet::new();
         for label in &raw.labels {
             if label.id.is_empty() {
-                return Err(err("labels", "a label id must not be empty".into()));
+                err("labels", "a label id must not be empty".into());
             }
             if !seen.insert(label.id.as_str()) {
-                return Err(err("labels", format!("duplicate label `{}`", label.id)));
+                err("labels", format!("duplicate label `{}`", label.id));
             }
         }
         for (key, value) in [
@@ -236,17 +246,17 @@ impl Rubric {
             ("low_confidence", raw.flags.low_confidence),
         ] {
             if !(0.0..=1.0).contains(&value) {
-                return Err(err(key, format!("{value} is outside [0, 1]")));
+                err(key, format!("{value} is outside [0, 1]"));
             }
         }
         if raw.disagreement.minor_min_share > raw.disagreement.agreement_min_share {
-            return Err(err(
+            err(
                 "minor_min_share",
                 "must not exceed agreement_min_share".into(),
-            ));
+            );
         }
         if raw.disagreement.min_reviewers == 0 {
-            return Err(err("min_reviewers", "must be at least 1".into()));
+            err("min_reviewers", "must be at least 1".into());
         }
         let confidence = match raw.confidence.map(|c| c.scale) {
             None => ConfidenceScale::Range {
@@ -255,17 +265,18 @@ impl Rubric {
             },
             Some(RawScale::Named(name)) if name == "probability" => ConfidenceScale::Probability,
             Some(RawScale::Named(name)) => {
-                return Err(err(
+                err(
                     "scale",
                     format!("`{name}` is not a scale: use [LOW, HIGH] or probability"),
-                ));
+                );
+                ConfidenceScale::Probability // never used: the rubric is refused
             }
             Some(RawScale::Range([low, high])) => {
                 if !(low.is_finite() && high.is_finite() && low < high) {
-                    return Err(err(
+                    err(
                         "scale",
                         format!("[{low}, {high}] is not a range LOW < HIGH"),
-                    ));
+                    );
                 }
                 ConfidenceScale::Range { low, high }
             }
@@ -279,10 +290,7 @@ impl Rubric {
         let mut codes = std::collections::HashSet::new();
         for code in &reason_codes {
             if code.trim().is_empty() || !codes.insert(code.as_str()) {
-                return Err(err(
-                    "reason_codes",
-                    format!("empty or duplicate code `{code}`"),
-                ));
+                err("reason_codes", format!("empty or duplicate code `{code}`"));
             }
         }
         let mut criteria = Vec::with_capacity(raw.criteria.len());
@@ -290,16 +298,17 @@ impl Rubric {
             let mut anchors = Vec::new();
             for (k, v) in c.anchors {
                 let (Some(k), Some(v)) = (yaml_scalar(&k), yaml_scalar(&v)) else {
-                    return Err(err(
+                    err(
                         "anchors",
                         format!("criterion `{}`: anchors map label to text", c.id),
-                    ));
+                    );
+                    continue;
                 };
                 if !seen.contains(k.as_str()) {
-                    return Err(err(
+                    err(
                         "anchors",
                         format!("criterion `{}`: `{k}` is not a label", c.id),
-                    ));
+                    );
                 }
                 anchors.push((k, v));
             }
@@ -308,6 +317,9 @@ impl Rubric {
                 description: c.description,
                 anchors,
             });
+        }
+        if !problems.is_empty() {
+            return Err(RubricErrors(problems));
         }
         Ok(Rubric {
             task: raw.task,
@@ -450,45 +462,83 @@ mod tests {
 
     #[test]
     fn unknown_key_is_named_with_its_line() {
-        let e = Rubric::parse(&format!("{MINIMAL}colour: red\n")).unwrap_err();
+        let e = Rubric::parse(&format!("{MINIMAL}colour: red\n"))
+            .unwrap_err()
+            .0
+            .remove(0);
         assert_eq!(e.key, "colour");
         assert_eq!(e.line, 6);
         let e =
             Rubric::parse("task: t\nversion: 1\nlabels:\n  - id: a\n    colour: x\n  - id: b\n")
-                .unwrap_err();
+                .unwrap_err()
+                .0
+                .remove(0);
         assert_eq!(e.key, "colour");
     }
 
     #[test]
     fn duplicate_labels_are_refused() {
-        let e = Rubric::parse("task: t\nversion: 1\nlabels:\n  - id: a\n  - id: a\n").unwrap_err();
+        let e = Rubric::parse("task: t\nversion: 1\nlabels:\n  - id: a\n  - id: a\n")
+            .unwrap_err()
+            .0
+            .remove(0);
         assert_eq!(e.key, "labels");
         assert!(e.message.contains("duplicate label `a`"), "{e}");
     }
 
     #[test]
     fn thresholds_outside_unit_interval_are_refused() {
-        let e = Rubric::parse(&format!("{MINIMAL}flags: {{high_entropy: 1.5}}\n")).unwrap_err();
+        let e = Rubric::parse(&format!("{MINIMAL}flags: {{high_entropy: 1.5}}\n"))
+            .unwrap_err()
+            .0
+            .remove(0);
         assert_eq!(e.key, "high_entropy");
         assert_eq!(e.line, 6);
         let e = Rubric::parse(&format!(
             "{MINIMAL}disagreement:\n  minor_min_share: -0.1\n"
         ))
-        .unwrap_err();
+        .unwrap_err()
+        .0
+        .remove(0);
         assert_eq!((e.key.as_str(), e.line), ("minor_min_share", 7));
     }
 
     #[test]
     fn text_that_is_not_yaml_is_refused() {
-        let e = Rubric::parse("task: [unclosed\n  version: {").unwrap_err();
+        let e = Rubric::parse("task: [unclosed\n  version: {")
+            .unwrap_err()
+            .0
+            .remove(0);
         assert_eq!(e.key, "yaml");
-        let e = Rubric::parse("just a sentence").unwrap_err();
+        let e = Rubric::parse("just a sentence").unwrap_err().0.remove(0);
         assert!(!e.message.is_empty());
     }
 
     #[test]
     fn missing_required_key_is_named() {
-        let e = Rubric::parse("task: t\nlabels:\n  - id: a\n  - id: b\n").unwrap_err();
+        let e = Rubric::parse("task: t\nlabels:\n  - id: a\n  - id: b\n")
+            .unwrap_err()
+            .0
+            .remove(0);
         assert_eq!(e.key, "version");
+    }
+
+    #[test]
+    fn every_problem_of_a_rubric_is_listed() {
+        let e = Rubric::parse(
+            "task: t\nversion: 1\nlabels: [{id: a}, {id: a}]\nconfidence: {scale: [5, 1]}\nflags: {high_entropy: 2}\nreason_codes: [x, x]\n",
+        )
+        .unwrap_err();
+        let keys: Vec<(&str, usize)> = e.0.iter().map(|p| (p.key.as_str(), p.line)).collect();
+        assert_eq!(
+            keys,
+            [
+                ("labels", 3),
+                ("high_entropy", 5),
+                ("scale", 4),
+                ("reason_codes", 6)
+            ]
+        );
+        assert_eq!(e.to_string().lines().count(), 4, "{e}");
     }
 }
