@@ -72,6 +72,10 @@ pub fn export(
         "export",
         &serde_json::json!({"out": out.display().to_string(), "items": lines, "draft": draft}),
     )?;
-    super::say(format_args!("exported {lines} items to {}", out.display()))?;
+    super::say(format_args!(
+        "exported {} to {}",
+        super::counted(lines, "item"),
+        out.display()
+    ))?;
     Ok(())
 }

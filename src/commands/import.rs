@@ -72,8 +72,11 @@ pub fn run(
     }
     match result {
         Ok(done) => super::say(format_args!(
-            "imported {} items ({} judgments) into batch `{batch}` under rubric `{}` v{}",
-            done.items, done.judgments, rubric_def.task, rubric_def.version
+            "imported {} ({}) into batch `{batch}` under rubric `{}` v{}",
+            super::counted(done.items, "item"),
+            super::counted(done.judgments, "judgment"),
+            rubric_def.task,
+            rubric_def.version
         )),
         Err(ImportError::Input(issues)) => {
             eprint!("{issues}");

@@ -72,6 +72,12 @@ pub fn say(line: std::fmt::Arguments<'_>) -> Result<()> {
     Ok(())
 }
 
+/// `n` and `noun`, plural unless `n` is 1: "1 item", "3 items".
+#[must_use]
+pub fn counted(n: u64, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
 /// Now, in UTC, RFC 3339 to the second.
 #[must_use]
 pub fn now() -> String {
@@ -245,6 +251,13 @@ mod tests {
         assert_eq!(passwd_name(passwd, 0).as_deref(), Some("root"));
         assert_eq!(passwd_name(passwd, 1001), None, "a blank name is no name");
         assert_eq!(passwd_name(passwd, 7), None);
+    }
+
+    #[test]
+    fn counts_are_plural_unless_one() {
+        assert_eq!(counted(1, "item"), "1 item");
+        assert_eq!(counted(0, "item"), "0 items");
+        assert_eq!(counted(4, "judgment"), "4 judgments");
     }
 
     #[test]
