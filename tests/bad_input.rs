@@ -368,14 +368,7 @@ fn refused_import_changes_nothing_and_exits_1() {
     let d = Dir::new();
     let rubric = d.file("r.yaml", TUMOR_RUBRIC);
     let good = d.file("good.jsonl", format!("{ROW}\n"));
-    d.ok(&[
-        "import",
-        good.to_str().expect("path"),
-        "--rubric",
-        rubric.to_str().expect("path"),
-        "--batch",
-        "b",
-    ]);
+    d.import(&good, &rubric, "b", &[]);
     let snapshot = || {
         (
             d.ok(&["items", "--json"]),

@@ -5,7 +5,7 @@ mod common;
 
 use std::process::{Command, Stdio};
 
-use common::{Dir, root};
+use common::{Dir, root, rubric};
 
 /// Runs `dissent args` with its stdout's reading end closed before it writes; returns the
 /// exit code and stderr.
@@ -28,16 +28,12 @@ fn closed_reader(d: &Dir, args: &[&str]) -> (Option<i32>, String) {
 #[test]
 fn a_closed_stdout_ends_a_command_quietly() {
     let d = Dir::new();
-    let file = root().join("fixtures/real/cifar10h.slice.jsonl");
-    let rubric = root().join("rubrics/cifar10_class.yaml");
-    d.ok(&[
-        "import",
-        file.to_str().expect("path"),
-        "--rubric",
-        rubric.to_str().expect("path"),
-        "--batch",
+    d.import(
+        &root().join("fixtures/real/cifar10h.slice.jsonl"),
+        &rubric("cifar10_class.yaml"),
         "c",
-    ]);
+        &[],
+    );
     for args in [
         &["completions", "bash"][..],
         &["completions", "fish"],
@@ -58,7 +54,7 @@ fn a_closed_stdout_ends_a_command_quietly() {
 fn a_bad_map_is_a_usage_error() {
     let d = Dir::new();
     let file = root().join("fixtures/mri-2031/judgments.csv");
-    let rubric = root().join("rubrics/tumor_severity_grade.yaml");
+    let rubric = rubric("tumor_severity_grade.yaml");
     let import = |maps: &[&str]| {
         let mut args = vec![
             "import",

@@ -7,7 +7,7 @@ mod common;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{Dir, root};
+use common::{Dir, root, rubric};
 
 struct Session(String);
 
@@ -94,16 +94,9 @@ fn review_move_filter_adjudicate_quit_then_show() {
         return;
     }
     let d = Dir::new();
-    let rubric = root().join("rubrics/tumor_severity_grade.yaml");
+    let rubric = rubric("tumor_severity_grade.yaml");
     let seed = root().join("fixtures/mri-2031/judgments.jsonl");
-    d.ok(&[
-        "import",
-        seed.to_str().expect("path"),
-        "--rubric",
-        rubric.to_str().expect("path"),
-        "--batch",
-        "pilot",
-    ]);
+    d.import(&seed, &rubric, "pilot", &[]);
     let more = d.file(
         "more.jsonl",
         "{\"item_id\":\"mri-3001\",\"reviewer\":\"A\",\"label\":\"mild\",\"confidence\":4}\n\
@@ -113,14 +106,7 @@ fn review_move_filter_adjudicate_quit_then_show() {
          {\"item_id\":\"mri-3002\",\"reviewer\":\"B\",\"label\":\"mild\",\"confidence\":1}\n\
          {\"item_id\":\"mri-3002\",\"reviewer\":\"C\",\"label\":\"moderate\",\"confidence\":2}\n",
     );
-    d.ok(&[
-        "import",
-        more.to_str().expect("path"),
-        "--rubric",
-        rubric.to_str().expect("path"),
-        "--batch",
-        "pilot",
-    ]);
+    d.import(&more, &rubric, "pilot", &[]);
     let db = d.path("db.sqlite");
     let command = format!(
         "sh -c 'DISSENT_DB={} DISSENT_USER=e2e {} review; echo CONSOLE-EXITED; sleep 30'",

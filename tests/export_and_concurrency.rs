@@ -2,20 +2,16 @@
 
 mod common;
 
-use common::{Dir, root};
+use common::{Dir, root, rubric};
 
 fn imported() -> Dir {
     let d = Dir::new();
-    let file = root().join("fixtures/mri-2031/judgments.jsonl");
-    let rubric = root().join("rubrics/tumor_severity_grade.yaml");
-    d.ok(&[
-        "import",
-        file.to_str().expect("path"),
-        "--rubric",
-        rubric.to_str().expect("path"),
-        "--batch",
+    d.import(
+        &root().join("fixtures/mri-2031/judgments.jsonl"),
+        &rubric("tumor_severity_grade.yaml"),
         "pilot",
-    ]);
+        &[],
+    );
     d
 }
 

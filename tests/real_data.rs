@@ -7,17 +7,7 @@ use common::{Dir, root, shared_data};
 use serde_json::json;
 
 fn import(d: &Dir, file: &std::path::Path, rubric: &str, extra: &[&str]) -> String {
-    let rubric = root().join("rubrics").join(rubric);
-    let mut args = vec![
-        "import",
-        file.to_str().expect("path"),
-        "--rubric",
-        rubric.to_str().expect("path"),
-        "--batch",
-        "real",
-    ];
-    args.extend_from_slice(extra);
-    d.ok(&args)
+    d.import(file, &common::rubric(rubric), "real", extra)
 }
 
 const POPQUORN_MAP: [&str; 6] = [

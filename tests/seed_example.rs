@@ -4,20 +4,16 @@
 
 mod common;
 
-use common::{Dir, root};
+use common::{Dir, root, rubric};
 use serde_json::json;
 
 fn import(d: &Dir, file: &str, batch: &str) {
-    let path = root().join("fixtures/mri-2031").join(file);
-    let rubric = root().join("rubrics/tumor_severity_grade.yaml");
-    d.ok(&[
-        "import",
-        path.to_str().expect("path"),
-        "--rubric",
-        rubric.to_str().expect("path"),
-        "--batch",
+    d.import(
+        &root().join("fixtures/mri-2031").join(file),
+        &rubric("tumor_severity_grade.yaml"),
         batch,
-    ]);
+        &[],
+    );
 }
 
 #[test]
@@ -161,15 +157,7 @@ fn decisions_round_trip_through_the_export() {
     );
     // Re-import the export into a fresh database: the decision comes back.
     let d2 = Dir::new();
-    let rubric = root().join("rubrics/tumor_severity_grade.yaml");
-    d2.ok(&[
-        "import",
-        out.to_str().expect("path"),
-        "--rubric",
-        rubric.to_str().expect("path"),
-        "--batch",
-        "again",
-    ]);
+    d2.import(&out, &rubric("tumor_severity_grade.yaml"), "again", &[]);
     let item = d2.show("mri-2031");
     assert_eq!(item["status"], json!("hard_label"));
     assert_eq!(item["decisions"][0]["erring"], json!(["D"]));

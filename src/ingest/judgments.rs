@@ -33,10 +33,8 @@ struct Held {
     attributes: Option<Box<Map<String, Value>>>,
 }
 
-/// An item being assembled from its rows.
+/// An item being assembled from its rows (never none: it starts with its first).
 struct Pending {
-    file: u16,
-    line: u32,
     expected: u32,
     payload: Map<String, Value>,
     gold_label: Option<String>,
@@ -51,6 +49,11 @@ pub struct Grouper {
     files: Vec<String>,
     reviewers: Vec<String>,
     reviewer_ids: HashMap<String, u32>,
+}
+
+/// Where a held row is, as `FILE:LINE`.
+fn place(files: &[String], row: &Held) -> String {
+    format!("{}:{}", files[usize::from(row.file)], row.line)
 }
 
 /// The fields of one judgment row.
@@ -197,17 +200,16 @@ impl Grouper {
             attributes,
         };
         let complete = if let Some(item) = self.pending.get_mut(p.item_id.as_ref()) {
-            let first = || format!("{}:{}", self.files[usize::from(item.file)], item.line);
+            let first = || place(&self.files, &item.rows[0]);
             if let Some(k) = item.rows.iter().find(|h| h.reviewer == reviewer) {
                 issues.push(ctx.issue(
                     line,
                     ctx.map.describe("reviewer"),
                     format!(
-                        "reviewer `{}` already judged item `{}` (at {}:{})",
+                        "reviewer `{}` already judged item `{}` (at {})",
                         p.reviewer,
                         p.item_id,
-                        self.files[usize::from(k.file)],
-                        k.line
+                        place(&self.files, k)
                     ),
                 ));
                 return;
@@ -258,8 +260,6 @@ impl Grouper {
             let mut payload = row.payload(&[]);
             payload.retain(|k, _| !self.reviewer_fields.contains(k));
             let pending = Pending {
-                file: held.file,
-                line: held.line,
                 expected,
                 payload,
                 gold_label: p.gold_label,
@@ -284,18 +284,20 @@ impl Grouper {
         seen: &mut SeenItems,
         emit: &mut dyn FnMut(ParsedItem, &Issues),
     ) {
+        let (file, line) = (p.rows[0].file, p.rows[0].line);
         let at = Ctx {
-            file: &self.files[usize::from(p.file)],
+            file: &self.files[usize::from(file)],
             rubric: ctx.rubric,
             map: ctx.map,
         };
-        if let Err(e) = at.first_sighting(seen, &item_id, p.line as usize) {
+        if let Err(e) = at.first_sighting(seen, &item_id, line as usize) {
             issues.push(e);
             return;
         }
         if !issues.list().is_empty() {
             return;
         }
+        let origin = place(&self.files, &p.rows[0]);
         let rubric = ctx.rubric;
         let judgments = p
             .rows
@@ -319,7 +321,6 @@ impl Grouper {
             gold_label: p.gold_label,
             panel: Panel::Judgments(judgments),
         };
-        let origin = format!("{}:{}", self.files[usize::from(p.file)], p.line);
         emit(
             ParsedItem {
                 record,
@@ -339,7 +340,7 @@ impl Grouper {
         emit: &mut dyn FnMut(ParsedItem, &Issues),
     ) {
         let mut left: Vec<(String, Pending)> = self.pending.drain().collect();
-        left.sort_by_key(|(_, p)| (p.file, p.line));
+        left.sort_by_key(|(_, p)| (p.rows[0].file, p.rows[0].line));
         for (item_id, p) in left {
             self.emit(ctx, item_id, p, issues, seen, emit);
         }

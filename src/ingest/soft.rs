@@ -217,7 +217,8 @@ pub fn parse(
     }
 
     // the decision the line records, held to the rules of a decision made here
-    let reviewers: Vec<String> = judgments.iter().map(|j| j.reviewer.clone()).collect();
+    // (only a line that records a decision needs the panel's names)
+    let reviewers = || -> Vec<String> { judgments.iter().map(|j| j.reviewer.clone()).collect() };
     let reason = obj
         .get("adjudication_reason")
         .and_then(Value::as_str)
@@ -233,7 +234,7 @@ pub fn parse(
             })
         }
         Some(Value::String(label)) if rubric.label_index(label).is_some() => {
-            match parse_hard_label_reason(reason, rubric, &reviewers) {
+            match parse_hard_label_reason(reason, rubric, &reviewers()) {
                 Some((code, erring, text)) => Some(NewDecision {
                     kind: DecisionKind::HardLabel,
                     label: Some(label.clone()),
@@ -263,6 +264,7 @@ pub fn parse(
         }
     };
     let decision = decision.filter(|d| {
+        let reviewers = reviewers();
         let panel = (!reviewers.is_empty()).then_some(reviewers.as_slice());
         d.validate(rubric, panel)
             .map_err(|m| err("adjudication_reason", m))

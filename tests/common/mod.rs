@@ -47,6 +47,21 @@ impl Dir {
         String::from_utf8(out.stdout).expect("utf8")
     }
 
+    /// Imports `file` under `rubric` into `batch` (with `extra` arguments), asserting success;
+    /// returns stdout.
+    pub fn import(&self, file: &Path, rubric: &Path, batch: &str, extra: &[&str]) -> String {
+        let mut args = vec![
+            "import",
+            file.to_str().expect("path"),
+            "--rubric",
+            rubric.to_str().expect("path"),
+            "--batch",
+            batch,
+        ];
+        args.extend_from_slice(extra);
+        self.ok(&args)
+    }
+
     /// Runs `show --json` for an item.
     pub fn show(&self, item: &str) -> serde_json::Value {
         serde_json::from_str(&self.ok(&["show", item, "--json"])).expect("json")
@@ -61,6 +76,11 @@ pub fn run_in(cwd: &Path, db: &Path, args: &[&str]) -> Output {
         .env("DISSENT_USER", "tester")
         .output()
         .expect("run dissent")
+}
+
+/// `rubrics/NAME` of the crate.
+pub fn rubric(name: &str) -> PathBuf {
+    root().join("rubrics").join(name)
 }
 
 /// The crate's own folder.
