@@ -406,7 +406,7 @@ fn refused_import_changes_nothing_and_exits_1() {
 }
 
 #[test]
-fn soft_line_whose_decision_names_no_one_on_the_panel_is_refused() {
+fn soft_line_whose_decision_names_no_one_who_erred_on_the_panel_is_refused() {
     let seed = std::fs::read_to_string(root().join("fixtures/mri-2031/soft.jsonl")).expect("seed");
     let decided = |reason: &str| {
         seed.replace(
@@ -434,8 +434,18 @@ fn soft_line_whose_decision_names_no_one_on_the_panel_is_refused() {
         "n.jsonl:1: adjudication_reason:",
         "reviewer_error needs the reviewer(s) who erred",
     );
+    assert_issue(
+        &issues_for(
+            "a.jsonl",
+            decided("reviewer_error (D, A): misread").as_bytes(),
+            Format::Auto,
+            &[],
+        ),
+        "a.jsonl:1: adjudication_reason:",
+        "reviewer `A` chose `moderate`, the label given",
+    );
     let d = Dir::new();
-    let fine = d.file("ok.jsonl", decided("reviewer_error (D, A): misread"));
+    let fine = d.file("ok.jsonl", decided("reviewer_error (D, C): misread"));
     let rubric = Rubric::parse(TUMOR_RUBRIC).expect("rubric");
     let items = parse_to_vec(
         &[fine.as_path()],
@@ -443,9 +453,9 @@ fn soft_line_whose_decision_names_no_one_on_the_panel_is_refused() {
         Format::Auto,
         &FieldMap::default(),
     )
-    .expect("D and A are on the panel");
+    .expect("D and C are on the panel and chose another label");
     let decision = items[0].decision.as_ref().expect("a decision");
-    assert_eq!(decision.erring, ["D", "A"]);
+    assert_eq!(decision.erring, ["D", "C"]);
 }
 
 #[test]

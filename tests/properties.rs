@@ -1,9 +1,9 @@
 //! Invariants of the metrics and triage rules over generated panels.
 
 use dissent::domain::metrics::{AgreementAccumulator, entropy_bits, normalized_entropy, shares};
-use dissent::domain::model::DisagreementClass;
+use dissent::domain::model::{DisagreementClass, Judgment, Panel};
 use dissent::domain::rubric::Rubric;
-use dissent::domain::triage::summarize_counts;
+use dissent::domain::triage::{summarize, summarize_counts};
 use proptest::prelude::*;
 
 fn counts(max_labels: usize) -> impl Strategy<Value = Vec<u64>> {
@@ -15,7 +15,46 @@ fn rubric(k: usize) -> Rubric {
     Rubric::parse(&format!("task: t\nversion: 1\nlabels:\n{labels}")).expect("rubric")
 }
 
+/// A panel of reviewers `r0…` with these labels (indexes into `rubric(k)`) and confidences.
+fn panel(votes: &[(usize, Option<f64>)]) -> Panel {
+    Panel::Judgments(
+        votes
+            .iter()
+            .enumerate()
+            .map(|(i, (label, confidence))| Judgment {
+                reviewer: format!("r{i}"),
+                label: format!("l{label}"),
+                raw_confidence: *confidence,
+                confidence: *confidence,
+                evidence: None,
+                attributes: serde_json::Map::new(),
+            })
+            .collect(),
+    )
+}
+
 proptest! {
+    #[test]
+    fn flags_do_not_depend_on_reviewer_order(
+        votes in proptest::collection::vec((0usize..3, proptest::option::of(0u32..=10)), 1..12),
+        seed in any::<u64>(),
+    ) {
+        let votes: Vec<(usize, Option<f64>)> =
+            votes.into_iter().map(|(l, c)| (l, c.map(|c| f64::from(c) / 10.0))).collect();
+        let mut shuffled = votes.clone();
+        // a deterministic shuffle from the seed
+        let mut s = seed;
+        for i in (1..shuffled.len()).rev() {
+            s = s.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            shuffled.swap(i, (s >> 33) as usize % (i + 1));
+        }
+        let r = rubric(3);
+        let a = summarize(&panel(&votes), &r, None);
+        let b = summarize(&panel(&shuffled), &r, None);
+        prop_assert_eq!(a.flags, b.flags);
+        prop_assert_eq!(a.mean_confidence, b.mean_confidence);
+    }
+
     #[test]
     fn distributions_sum_to_one(c in counts(12)) {
         prop_assume!(c.iter().sum::<u64>() > 0);
@@ -122,6 +161,19 @@ fn exact_threshold_shares_meet_the_threshold() {
         summarize_counts(vec![2, 0], None, &r, None).figures.class,
         DisagreementClass::Unresolved
     );
+}
+
+#[test]
+fn a_mean_confidence_at_the_threshold_is_not_below_it_in_any_order() {
+    let r = rubric(2);
+    let confidences = [0.0, 0.6, 0.7, 0.8, 0.9];
+    for order in [confidences, [0.9, 0.8, 0.7, 0.6, 0.0]] {
+        let votes: Vec<(usize, Option<f64>)> =
+            order.iter().enumerate().map(|(i, c)| (i % 2, Some(*c))).collect();
+        let s = summarize(&panel(&votes), &r, None);
+        let kinds: Vec<&str> = s.flags.iter().map(|f| f.kind.as_str()).collect();
+        assert_eq!(kinds, ["genuine_ambiguity"], "{order:?}");
+    }
 }
 
 #[test]

@@ -100,14 +100,19 @@ pub struct NewDecision {
     pub text: String,
 }
 
+/// What one reviewer on a panel chose: the part of a judgment a decision is checked against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Vote {
+    /// Reviewer id.
+    pub reviewer: String,
+    /// The label they chose.
+    pub label: String,
+}
+
 impl NewDecision {
-    /// Checks the decision against the rubric and the reviewers on the item's panel
+    /// Checks the decision against the rubric and the votes on the item's panel
     /// (`None` for an item imported as counts).
-    pub fn validate(
-        &self,
-        rubric: &Rubric,
-        panel_reviewers: Option<&[String]>,
-    ) -> Result<(), String> {
+    pub fn validate(&self, rubric: &Rubric, panel: Option<&[Vote]>) -> Result<(), String> {
         if self.text.trim().is_empty() {
             return Err("a decision needs a reason text".into());
         }
@@ -136,9 +141,20 @@ impl NewDecision {
                 if code != REVIEWER_ERROR && !self.erring.is_empty() {
                     return Err("erring reviewers go with reason code reviewer_error only".into());
                 }
-                if let Some(panel) = panel_reviewers {
-                    if let Some(r) = self.erring.iter().find(|r| !panel.contains(r)) {
-                        return Err(format!("reviewer `{r}` is not on this item's panel"));
+                if let Some(panel) = panel {
+                    for r in &self.erring {
+                        match panel.iter().find(|v| &v.reviewer == r) {
+                            None => {
+                                return Err(format!("reviewer `{r}` is not on this item's panel"));
+                            }
+                            Some(v) if v.label == label => {
+                                return Err(format!(
+                                    "reviewer `{r}` chose `{label}`, the label given: \
+                                     a reviewer who chose it did not err"
+                                ));
+                            }
+                            Some(_) => {}
+                        }
                     }
                 } else if !self.erring.is_empty() {
                     return Err("this item was imported as counts: no reviewer can be named".into());
@@ -340,5 +356,26 @@ mod tests {
             None,
             "nobody on the panel is called Z"
         );
+    }
+
+    #[test]
+    fn a_reviewer_who_chose_the_hard_label_did_not_err() {
+        let rubric = Rubric::parse("task: t\nversion: 1\nlabels: [{id: a}, {id: b}]\n").unwrap();
+        let votes = [("A", "a"), ("B", "b")].map(|(reviewer, label)| Vote {
+            reviewer: reviewer.into(),
+            label: label.into(),
+        });
+        let hard = |erring: &str| NewDecision {
+            kind: DecisionKind::HardLabel,
+            label: Some("a".into()),
+            reason_code: Some(REVIEWER_ERROR.into()),
+            erring: vec![erring.into()],
+            text: "misread".into(),
+        };
+        assert_eq!(hard("B").validate(&rubric, Some(&votes)), Ok(()));
+        let e = hard("A").validate(&rubric, Some(&votes)).unwrap_err();
+        assert!(e.contains("reviewer `A` chose `a`"), "{e}");
+        let e = hard("C").validate(&rubric, Some(&votes)).unwrap_err();
+        assert!(e.contains("not on this item's panel"), "{e}");
     }
 }

@@ -100,7 +100,10 @@ impl ConfidenceScale {
                 if (0.0..=1.0).contains(&raw) {
                     Ok(raw)
                 } else {
-                    Err(format!("{raw} is outside the probability scale [0, 1]"))
+                    Err(format!(
+                        "{raw} is outside the probability scale [0, 1] (for a rating scale, \
+                         set `confidence: {{scale: [LOW, HIGH]}}` in the rubric)"
+                    ))
                 }
             }
         }
@@ -258,11 +261,10 @@ impl Rubric {
         if raw.disagreement.min_reviewers == 0 {
             err("min_reviewers", "must be at least 1".into());
         }
+        // Without a `confidence:` key, confidences are read as probabilities: the scale of the
+        // export, and the one most datasets publish. A rating scale's bounds cannot be guessed.
         let confidence = match raw.confidence.map(|c| c.scale) {
-            None => ConfidenceScale::Range {
-                low: 1.0,
-                high: 5.0,
-            },
+            None => ConfidenceScale::Probability,
             Some(RawScale::Named(name)) if name == "probability" => ConfidenceScale::Probability,
             Some(RawScale::Named(name)) => {
                 err(
@@ -287,6 +289,13 @@ impl Rubric {
                 .map(|s| (*s).to_string())
                 .collect()
         });
+        if reason_codes.is_empty() {
+            err(
+                "reason_codes",
+                "is empty: a hard label needs a reason code (leave the key out for the defaults)"
+                    .into(),
+            );
+        }
         let mut codes = std::collections::HashSet::new();
         for code in &reason_codes {
             if code.trim().is_empty() || !codes.insert(code.as_str()) {
@@ -428,13 +437,7 @@ mod tests {
         assert_eq!(r.disagreement, DisagreementThresholds::default());
         assert_eq!(r.flags, FlagThresholds::default());
         assert_eq!(r.reason_codes.len(), 4);
-        assert_eq!(
-            r.confidence,
-            ConfidenceScale::Range {
-                low: 1.0,
-                high: 5.0
-            }
-        );
+        assert_eq!(r.confidence, ConfidenceScale::Probability);
         assert_eq!(r.sha256.len(), 64);
     }
 
@@ -540,5 +543,20 @@ mod tests {
             ]
         );
         assert_eq!(e.to_string().lines().count(), 4, "{e}");
+    }
+
+    #[test]
+    fn an_empty_reason_code_list_is_refused() {
+        let e = Rubric::parse(&format!("{MINIMAL}reason_codes: []\n")).unwrap_err();
+        assert_eq!(e.0[0].key, "reason_codes");
+        assert!(e.to_string().contains("is empty"), "{e}");
+    }
+
+    #[test]
+    fn without_a_scale_confidences_are_probabilities_and_the_error_says_how_to_set_one() {
+        let r = Rubric::parse(MINIMAL).unwrap();
+        assert_eq!(r.confidence.normalize(0.7), Ok(0.7));
+        let e = r.confidence.normalize(4.0).unwrap_err();
+        assert!(e.contains("confidence: {scale: [LOW, HIGH]}"), "{e}");
     }
 }

@@ -65,7 +65,9 @@ pub fn mean_confidence(panel: &Panel) -> Option<f64> {
     let Panel::Judgments(js) = panel else {
         return None;
     };
-    let reported: Vec<f64> = js.iter().filter_map(|j| j.confidence).collect();
+    let mut reported: Vec<f64> = js.iter().filter_map(|j| j.confidence).collect();
+    // Summed in ascending order, so the mean does not depend on the order of the reviewers.
+    reported.sort_by(f64::total_cmp);
     (!reported.is_empty()).then(|| reported.iter().sum::<f64>() / reported.len() as f64)
 }
 
@@ -152,7 +154,7 @@ pub fn summarize_counts(
     let t = rubric.flags;
     if norm + EPS >= t.high_entropy {
         flags.push(match mean_confidence {
-            Some(c) if c < t.low_confidence => Flag {
+            Some(c) if c + EPS < t.low_confidence => Flag {
                 kind: FlagKind::RubricProblem,
                 explanation: format!(
                     "H {norm:.2} of max, mean confidence {c:.2} < {}: likely a rubric problem",

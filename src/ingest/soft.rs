@@ -5,7 +5,9 @@ use serde_json::{Map, Value};
 
 use super::rows::Row;
 use super::{Ctx, Issue, ParsedItem, SeenItems};
-use crate::domain::decision::{DecisionKind, NewDecision, default_reason, parse_hard_label_reason};
+use crate::domain::decision::{
+    DecisionKind, NewDecision, Vote, default_reason, parse_hard_label_reason,
+};
 use crate::domain::metrics::{entropy_bits, shares};
 use crate::domain::model::{ItemRecord, Judgment, Panel};
 use crate::domain::triage::classify;
@@ -264,8 +266,14 @@ pub fn parse(
         }
     };
     let decision = decision.filter(|d| {
-        let reviewers = reviewers();
-        let panel = (!reviewers.is_empty()).then_some(reviewers.as_slice());
+        let votes: Vec<Vote> = judgments
+            .iter()
+            .map(|j| Vote {
+                reviewer: j.reviewer.clone(),
+                label: j.label.clone(),
+            })
+            .collect();
+        let panel = (!votes.is_empty()).then_some(votes.as_slice());
         d.validate(rubric, panel)
             .map_err(|m| err("adjudication_reason", m))
             .is_ok()

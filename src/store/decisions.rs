@@ -5,7 +5,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::batches::{Batch, BatchStatus};
 use super::{Result, Store, StoreError};
-use crate::domain::decision::{Decision, DecisionKind, NewDecision, current_decision};
+use crate::domain::decision::{Decision, DecisionKind, NewDecision, Vote, current_decision};
 
 /// Inserts a decision row inside the caller's transaction; returns its id.
 pub(super) fn insert(
@@ -90,18 +90,23 @@ impl Store {
     ) -> Result<i64> {
         Self::ensure_open(batch)?;
         let (item_id, panel_kind) = self.item_row(batch, item_key)?;
-        let reviewers: Option<Vec<String>> = if panel_kind == "judgments" {
+        let votes: Option<Vec<Vote>> = if panel_kind == "judgments" {
             let mut stmt = self
                 .conn
-                .prepare_cached("SELECT reviewer FROM judgments WHERE item_id = ?1")?;
+                .prepare_cached("SELECT reviewer, label FROM judgments WHERE item_id = ?1")?;
             Some(
-                stmt.query_map(params![item_id], |r| r.get(0))?
-                    .collect::<rusqlite::Result<_>>()?,
+                stmt.query_map(params![item_id], |r| {
+                    Ok(Vote {
+                        reviewer: r.get(0)?,
+                        label: r.get(1)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?,
             )
         } else {
             None
         };
-        d.validate(&batch.rubric, reviewers.as_deref())
+        d.validate(&batch.rubric, votes.as_deref())
             .map_err(StoreError::User)?;
         let tx = super::write_tx(&self.conn)?;
         let id = insert(&tx, item_id, d, actor, at, None)?;
