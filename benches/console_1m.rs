@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use dissent::domain::rubric::Rubric;
-use dissent::ingest::{FieldMap, Format, import_files};
+use dissent::ingest::{FieldMap, Format, ImportJob, import_files};
 use dissent::store::Store;
 use dissent::tui::keymap::{Key, Keymap};
 use dissent::tui::render::draw;
@@ -52,13 +52,15 @@ fn build(db: &Path) {
     let mut store = Store::open(&partial).expect("db");
     import_files(
         &mut store,
-        &[csv.as_path()],
-        &rubric,
-        "big",
-        Format::Auto,
-        &FieldMap::default(),
-        "bench",
-        AT,
+        &ImportJob {
+            paths: &[csv.as_path()],
+            rubric: &rubric,
+            batch: "big",
+            format: Format::Auto,
+            map: &FieldMap::default(),
+            actor: "bench",
+            at: AT,
+        },
         |_| {},
     )
     .expect("import");

@@ -15,7 +15,8 @@ use std::time::Instant;
 
 use dissent::domain::rubric::Rubric;
 use dissent::export::jsonl::export_batch;
-use dissent::ingest::{FieldMap, Format, import_files};
+use dissent::export::target::Target;
+use dissent::ingest::{FieldMap, Format, ImportJob, import_files};
 use dissent::store::Store;
 
 const RUBRIC: &str = "task: tumor_severity_grade\nversion: 1\nlabels:\n  - id: mild\n  - id: moderate\n  - id: severe\nconfidence: {scale: [1, 5]}\n";
@@ -96,13 +97,15 @@ fn main() {
             let file = PathBuf::from(&args[2]);
             let done = import_files(
                 &mut store,
-                &[file.as_path()],
-                &rubric,
-                "bench",
-                Format::Auto,
-                &FieldMap::default(),
-                "bench",
-                "2026-01-01T00:00:00Z",
+                &ImportJob {
+                    paths: &[file.as_path()],
+                    rubric: &rubric,
+                    batch: "bench",
+                    format: Format::Auto,
+                    map: &FieldMap::default(),
+                    actor: "bench",
+                    at: "2026-01-01T00:00:00Z",
+                },
                 |_| {},
             )
             .expect("import");
@@ -112,7 +115,8 @@ fn main() {
         Some("child-export") => {
             let store = Store::open(Path::new(&args[2])).expect("db");
             let batch = store.batch(None).expect("batch");
-            let n = export_batch(&store, &batch, Path::new(&args[3])).expect("export");
+            let target = Target::File(args[3].clone().into());
+            let n = export_batch(&store, &batch, &target).expect("export");
             println!("{n} {:.1}", peak_rss_mib());
             return;
         }

@@ -16,25 +16,45 @@ pub struct Cli {
     /// Database file [default: $DISSENT_DB, else ./dissent.db]
     #[arg(long, global = true, env = "DISSENT_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
+    /// Batch name; may be left out when the database holds one (import: the batch to create
+    /// or add to [default: the first file's name])
+    #[arg(long, global = true, value_name = "B")]
+    pub batch: Option<String>,
+    /// Act as NAME [default: $DISSENT_USER, else the OS user]
+    #[arg(long = "as", global = true, value_name = "NAME")]
+    pub actor: Option<String>,
+    /// How the console opens when no command is given.
+    #[command(flatten)]
+    pub console: ConsoleArgs,
     /// What to do; with none, open the console.
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
-/// Batch selection shared by most commands.
-#[derive(Debug, Args, Clone, Default)]
-pub struct BatchArg {
-    /// Batch name (may be left out when the database holds one batch)
-    #[arg(long, value_name = "B")]
-    pub batch: Option<String>,
+impl Cli {
+    /// Usage the parser cannot express: the bare command's console options go with the
+    /// console only (`dissent --no-mouse` or `dissent review --no-mouse`, not before another
+    /// command).
+    pub fn check(&self) -> Result<(), clap::Error> {
+        match &self.command {
+            Some(c) if self.console.no_mouse && !matches!(c, Command::Review { .. }) => {
+                Err(<Cli as clap::CommandFactory>::command().error(
+                    clap::error::ErrorKind::ArgumentConflict,
+                    "--no-mouse goes with the console only (`dissent --no-mouse` or \
+                     `dissent review --no-mouse`)",
+                ))
+            }
+            _ => Ok(()),
+        }
+    }
 }
 
-/// Who is acting.
-#[derive(Debug, Args, Clone, Default)]
-pub struct ActorArg {
-    /// Act as NAME [default: $DISSENT_USER, else the OS user]
-    #[arg(long = "as", value_name = "NAME")]
-    pub actor: Option<String>,
+/// How the console opens: `dissent review`, or `dissent` alone.
+#[derive(Debug, Args, Clone, Copy, Default)]
+pub struct ConsoleArgs {
+    /// Do not capture the mouse (lets the terminal select text)
+    #[arg(long)]
+    pub no_mouse: bool,
 }
 
 /// The subcommands. Their fields are documented by their `--help` text.
@@ -44,12 +64,7 @@ pub enum Command {
     /// Open the console on a batch
     Review {
         #[command(flatten)]
-        batch: BatchArg,
-        #[command(flatten)]
-        actor: ActorArg,
-        /// Do not capture the mouse (lets the terminal select text)
-        #[arg(long)]
-        no_mouse: bool,
+        console: ConsoleArgs,
     },
     /// Import judgments into a batch (one transaction: all or nothing)
     Import {
@@ -59,22 +74,15 @@ pub enum Command {
         /// Rubric YAML the batch is judged under
         #[arg(long, value_name = "R.yaml")]
         rubric: PathBuf,
-        /// Batch to import into (created when new) [default: the first file's name]
-        #[arg(long, value_name = "B")]
-        batch: Option<String>,
         /// Input shape
         #[arg(long, value_enum, default_value_t = FormatArg::Auto)]
         format: FormatArg,
         /// Read FIELD from column COLUMN, e.g. --map reviewer=annotator_id
         #[arg(long = "map", value_name = "FIELD=COLUMN", value_parser = map_pair)]
         maps: Vec<String>,
-        #[command(flatten)]
-        actor: ActorArg,
     },
     /// List the items of a batch in queue order
     Items {
-        #[command(flatten)]
-        batch: BatchArg,
         /// Only items carrying this flag
         #[arg(long, value_enum)]
         flag: Option<FlagArg>,
@@ -98,16 +106,12 @@ pub enum Command {
     Show {
         /// Item id
         item_id: String,
-        #[command(flatten)]
-        batch: BatchArg,
         /// One JSON document on stdout
         #[arg(long)]
         json: bool,
     },
     /// Batch counts, classes, flags, decisions and agreement
     Stats {
-        #[command(flatten)]
-        batch: BatchArg,
         /// One JSON document on stdout
         #[arg(long)]
         json: bool,
@@ -116,8 +120,6 @@ pub enum Command {
     Adjudicate {
         /// Item id
         item_id: String,
-        #[command(flatten)]
-        batch: BatchArg,
         /// What to decide
         #[arg(long, value_enum)]
         decision: DecisionArg,
@@ -133,44 +135,24 @@ pub enum Command {
         /// Why
         #[arg(long, value_name = "TEXT")]
         reason: String,
-        #[command(flatten)]
-        actor: ActorArg,
     },
     /// Undo the decision in force on an item (appends a revert)
     Undo {
         /// Item id
         item_id: String,
-        #[command(flatten)]
-        batch: BatchArg,
-        #[command(flatten)]
-        actor: ActorArg,
     },
     /// Freeze a batch for export
-    Finalize {
-        #[command(flatten)]
-        batch: BatchArg,
-        #[command(flatten)]
-        actor: ActorArg,
-    },
+    Finalize {},
     /// Reopen a finalized batch
-    Reopen {
-        #[command(flatten)]
-        batch: BatchArg,
-        #[command(flatten)]
-        actor: ActorArg,
-    },
+    Reopen {},
     /// Write the soft-label JSONL of a batch
     Export {
-        #[command(flatten)]
-        batch: BatchArg,
         /// Output file
         #[arg(short = 'o', long = "out", value_name = "OUT.jsonl")]
         out: PathBuf,
         /// Export a batch that is not finalized
         #[arg(long)]
         draft: bool,
-        #[command(flatten)]
-        actor: ActorArg,
     },
     /// The event log: who did what, when
     Log {

@@ -1,7 +1,7 @@
 //! The embedded demo batch: the seed's mri-2031 and one item of every state, in memory.
 
 use crate::domain::rubric::Rubric;
-use crate::ingest::{FieldMap, Format, import_files};
+use crate::ingest::{FieldMap, Format, ImportJob, import_files};
 use crate::store::{Batch, Store};
 
 /// The demo's rubric (rubrics/tumor_severity_grade.yaml).
@@ -20,13 +20,15 @@ pub fn open(actor: &str, at: &str) -> anyhow::Result<(Store, Batch)> {
     let mut store = Store::open_in_memory()?;
     import_files(
         &mut store,
-        &[rows.as_path()],
-        &rubric,
-        BATCH,
-        Format::Judgments,
-        &FieldMap::default(),
-        actor,
-        at,
+        &ImportJob {
+            paths: &[rows.as_path()],
+            rubric: &rubric,
+            batch: BATCH,
+            format: Format::Judgments,
+            map: &FieldMap::default(),
+            actor,
+            at,
+        },
         |_| {},
     )
     .map_err(|e| anyhow::anyhow!("demo batch: {e}"))?;

@@ -7,6 +7,9 @@ use dissent::cli::Cli;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(e) = cli.check() {
+        e.exit();
+    }
     match dissent::commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         // The reader went away (`dissent items | head`): what it wanted, it has.

@@ -1,5 +1,7 @@
 //! Batch agreement figures against hand-worked published examples.
 
+mod common;
+
 use dissent::domain::metrics::AgreementAccumulator;
 
 /// Label counts per unit from a coders × units table (`None` = missing), categories 1..=k.
@@ -162,15 +164,9 @@ fn fleiss_1971_table_gives_kappa_0_430() {
 /// (exact fractions, cross-checked with the `krippendorff` package) to 1e-9.
 #[test]
 fn varierr_alpha_matches_the_independent_reference() {
-    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/varierr-nli.judgments.jsonl");
-    if !data.exists() {
-        eprintln!(
-            "skipped: {} is absent (it sits beside the repository in CI and development only)",
-            data.display()
-        );
+    let Some(data) = common::shared_data("varierr-nli.judgments.jsonl") else {
         return;
-    }
+    };
     let reference = fixture("varierr_reference.json");
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("db.sqlite");

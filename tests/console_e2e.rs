@@ -89,8 +89,7 @@ impl Drop for Session {
 
 #[test]
 fn review_move_filter_adjudicate_quit_then_show() {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        eprintln!("skipped: tmux is absent");
+    if !common::have("tmux", "-V") {
         return;
     }
     let d = Dir::new();

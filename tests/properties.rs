@@ -168,8 +168,11 @@ fn a_mean_confidence_at_the_threshold_is_not_below_it_in_any_order() {
     let r = rubric(2);
     let confidences = [0.0, 0.6, 0.7, 0.8, 0.9];
     for order in [confidences, [0.9, 0.8, 0.7, 0.6, 0.0]] {
-        let votes: Vec<(usize, Option<f64>)> =
-            order.iter().enumerate().map(|(i, c)| (i % 2, Some(*c))).collect();
+        let votes: Vec<(usize, Option<f64>)> = order
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (i % 2, Some(*c)))
+            .collect();
         let s = summarize(&panel(&votes), &r, None);
         let kinds: Vec<&str> = s.flags.iter().map(|f| f.kind.as_str()).collect();
         assert_eq!(kinds, ["genuine_ambiguity"], "{order:?}");

@@ -6,7 +6,7 @@ mod common;
 use common::{Dir, TUMOR_RUBRIC};
 use dissent::domain::decision::{DecisionKind, DecisionStatus, NewDecision};
 use dissent::domain::rubric::Rubric;
-use dissent::ingest::{FieldMap, Format, ImportError, Imported, import_files};
+use dissent::ingest::{FieldMap, Format, ImportError, ImportJob, Imported, import_files};
 use dissent::store::{BatchStatus, Direction, QueueFilter, QueueRow, SortKey, Store, StoreError};
 
 const AT: &str = "2026-11-23T10:00:00Z";
@@ -33,13 +33,15 @@ fn import(store: &mut Store, file: &std::path::Path) -> Result<Imported, ImportE
     let rubric = Rubric::parse(TUMOR_RUBRIC).expect("rubric");
     import_files(
         store,
-        &[file],
-        &rubric,
-        "b",
-        Format::Auto,
-        &FieldMap::default(),
-        "tester",
-        AT,
+        &ImportJob {
+            paths: &[file],
+            rubric: &rubric,
+            batch: "b",
+            format: Format::Auto,
+            map: &FieldMap::default(),
+            actor: "tester",
+            at: AT,
+        },
         |_| {},
     )
 }
@@ -60,7 +62,7 @@ fn sqlite3(db: &std::path::Path, sql: &str) -> Option<std::process::Output> {
     {
         Ok(out) => Some(out),
         Err(_) => {
-            eprintln!("skipped: the sqlite3 shell is not installed");
+            common::missing("the sqlite3 shell");
             None
         }
     }
@@ -213,7 +215,7 @@ fn a_finalized_batch_takes_no_decision_until_reopened() {
         .decide(&batch, "it-0000", &keep, "a", AT)
         .expect("decide after reopen");
     let actions: Vec<String> = store
-        .events(None)
+        .events(None, None)
         .expect("log")
         .into_iter()
         .map(|e| e.action)

@@ -447,13 +447,15 @@ fn the_window_pages_through_a_long_queue_both_ways() {
     let mut store = dissent::store::Store::open(&dir.path().join("db.sqlite")).expect("db");
     dissent::ingest::import_files(
         &mut store,
-        &[file.as_path()],
-        &rubric,
-        "long",
-        dissent::ingest::Format::Auto,
-        &Default::default(),
-        "t",
-        AT,
+        &dissent::ingest::ImportJob {
+            paths: &[file.as_path()],
+            rubric: &rubric,
+            batch: "long",
+            format: dissent::ingest::Format::Auto,
+            map: &Default::default(),
+            actor: "t",
+            at: AT,
+        },
         |_| {},
     )
     .expect("import");

@@ -6,36 +6,77 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use crate::domain::rubric::Rubric;
-use crate::ingest::{FieldMap, Format, ImportError, import_files};
+use crate::ingest::{FieldMap, Format, ImportError, ImportJob, import_files};
 use crate::store::Store;
 
-/// Imports `files` into `batch` (default: the first file's stem) under the rubric at `rubric`.
-pub fn run(
-    db: &Path,
-    files: &[PathBuf],
-    rubric: &Path,
-    batch: Option<String>,
-    format: Format,
-    maps: &[String],
-    actor: &str,
-) -> Result<()> {
-    let yaml = std::fs::read_to_string(rubric)
-        .with_context(|| format!("{}: cannot read the rubric", rubric.display()))?;
-    let rubric_def = Rubric::parse(&yaml).map_err(|e| {
+/// An import as the command line asks for it.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    /// Input files.
+    pub files: &'a [PathBuf],
+    /// The rubric's YAML file.
+    pub rubric: &'a Path,
+    /// The batch [default: the first file's stem].
+    pub batch: Option<&'a str>,
+    /// Input shape.
+    pub format: Format,
+    /// `--map FIELD=COLUMN` pairs.
+    pub maps: &'a [String],
+    /// Who imports.
+    pub actor: &'a str,
+}
+
+/// Imports the request's files into the database at `db`, creating it when new. When the
+/// import that would have created it fails, no database is left behind.
+pub fn run(db: &Path, request: &Request<'_>) -> Result<()> {
+    let yaml = std::fs::read_to_string(request.rubric)
+        .with_context(|| format!("{}: cannot read the rubric", request.rubric.display()))?;
+    let rubric = Rubric::parse(&yaml).map_err(|e| {
         let lines: Vec<String> =
             e.0.iter()
-                .map(|p| format!("{}:{p}", rubric.display()))
+                .map(|p| format!("{}:{p}", request.rubric.display()))
                 .collect();
         anyhow::anyhow!("{}", lines.join("\n"))
     })?;
-    let map = FieldMap::parse(maps).map_err(anyhow::Error::msg)?;
-    let batch = batch.unwrap_or_else(|| {
-        files[0]
-            .file_stem()
-            .map_or_else(|| "batch".into(), |s| s.to_string_lossy().into_owned())
-    });
+    let map = FieldMap::parse(request.maps).map_err(anyhow::Error::msg)?;
+    let batch = request.batch.map_or_else(
+        || {
+            request.files[0]
+                .file_stem()
+                .map_or_else(|| "batch".into(), |s| s.to_string_lossy().into_owned())
+        },
+        str::to_string,
+    );
+    let new_db = !db.exists();
+    let result = import_into(db, request, &rubric, &batch, &map);
+    if result.is_err() && new_db {
+        remove_database(db);
+    }
+    let (items, judgments) = result?;
+    let judgments = if judgments == 0 {
+        "label counts only".to_string()
+    } else {
+        super::counted(judgments, "judgment")
+    };
+    super::say(format_args!(
+        "imported {} ({judgments}) into batch `{batch}` under rubric `{}` v{}",
+        super::counted(items, "item"),
+        rubric.task,
+        rubric.version
+    ))
+}
+
+/// Opens (or creates) the database and imports; returns the items and judgments written.
+fn import_into(
+    db: &Path,
+    request: &Request<'_>,
+    rubric: &Rubric,
+    batch: &str,
+    map: &FieldMap,
+) -> Result<(u64, u64)> {
     // Two passes: a census of the rows, then the import itself.
-    let total: u64 = 2 * files
+    let total: u64 = 2 * request
+        .files
         .iter()
         .filter_map(|f| std::fs::metadata(f).ok())
         .map(|m| m.len())
@@ -51,33 +92,27 @@ pub fn run(
         bar
     });
     let mut store = Store::open(db).with_context(|| format!("{}", db.display()))?;
-    let paths: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
-    let result = import_files(
-        &mut store,
-        &paths,
-        &rubric_def,
-        &batch,
-        format,
-        &map,
-        actor,
-        &super::now(),
-        |n| {
-            if let Some(b) = &bar {
-                b.inc(n);
-            }
-        },
-    );
+    let paths: Vec<&Path> = request.files.iter().map(PathBuf::as_path).collect();
+    let at = super::now();
+    let job = ImportJob {
+        paths: &paths,
+        rubric,
+        batch,
+        format: request.format,
+        map,
+        actor: request.actor,
+        at: &at,
+    };
+    let result = import_files(&mut store, &job, |n| {
+        if let Some(b) = &bar {
+            b.inc(n);
+        }
+    });
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
     match result {
-        Ok(done) => super::say(format_args!(
-            "imported {} ({}) into batch `{batch}` under rubric `{}` v{}",
-            super::counted(done.items, "item"),
-            super::counted(done.judgments, "judgment"),
-            rubric_def.task,
-            rubric_def.version
-        )),
+        Ok(done) => Ok((done.items, done.judgments)),
         Err(ImportError::Input(issues)) => {
             eprint!("{issues}");
             anyhow::bail!(
@@ -86,5 +121,14 @@ pub fn run(
             )
         }
         Err(ImportError::Store(e)) => Err(anyhow::anyhow!("nothing imported: {e}")),
+    }
+}
+
+/// Removes a database file this command created, with its WAL and shared-memory files.
+fn remove_database(db: &Path) {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut path = db.as_os_str().to_owned();
+        path.push(suffix);
+        let _ = std::fs::remove_file(path);
     }
 }

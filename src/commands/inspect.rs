@@ -5,7 +5,6 @@ use std::io::Write;
 use anyhow::Result;
 use serde_json::{Value, json};
 
-use crate::cli::{ClassArg, FlagArg, StatusArg};
 use crate::domain::decision::Decision;
 use crate::domain::model::Panel;
 use crate::domain::triage::summarize;
@@ -31,24 +30,15 @@ fn row_json(r: &QueueRow) -> Value {
 }
 
 /// `dissent items`: the queue, paged through by keyset so a million items stream.
-#[allow(clippy::too_many_arguments)]
 pub fn items(
     store: &Store,
     batch: Option<&str>,
-    flag: Option<FlagArg>,
-    class: Option<ClassArg>,
-    status: Option<StatusArg>,
+    filter: &QueueFilter,
     sort: SortKey,
     limit: Option<usize>,
     json: bool,
 ) -> Result<()> {
     let batch = store.batch(batch)?;
-    let filter = QueueFilter {
-        flag: flag.map(Into::into),
-        class: class.map(Into::into),
-        status: status.map(Into::into),
-        ..QueueFilter::default()
-    };
     let limit = limit.unwrap_or(usize::MAX);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut shown = 0usize;
@@ -66,7 +56,7 @@ pub fn items(
         let want = PAGE.min(limit - shown);
         let page = store.queue_page(
             &batch,
-            &filter,
+            filter,
             sort,
             anchor.as_ref(),
             Direction::Forward,
@@ -259,8 +249,13 @@ pub fn show(store: &Store, batch: Option<&str>, item_id: &str, json: bool) -> Re
 }
 
 /// `dissent log`.
-pub fn log(store: &Store, item: Option<&str>, json: bool) -> Result<()> {
-    let events = store.events(item)?;
+pub fn log(store: &Store, batch: Option<&str>, item: Option<&str>, json: bool) -> Result<()> {
+    // An item is looked up in its batch, which may be left out when there is one.
+    let batch = match (batch, item) {
+        (None, None) => None,
+        _ => Some(store.batch(batch)?),
+    };
+    let events = store.events(batch.as_ref(), item)?;
     let mut out = std::io::stdout().lock();
     if json {
         let list: Vec<Value> = events

@@ -1,6 +1,8 @@
 //! What each CLI command does. Errors here are user errors (exit 1); clap handles usage (exit 2).
 
 mod decide;
+mod export;
+mod finalize;
 mod import;
 mod inspect;
 mod review;
@@ -12,7 +14,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use clap::CommandFactory;
 
-use crate::cli::{ActorArg, Cli, Command};
+use crate::cli::{Cli, Command};
 use crate::store::Store;
 
 /// The database path: `--db`, else `$DISSENT_DB` (both via clap), else `./dissent.db`.
@@ -24,10 +26,10 @@ pub fn db_path(cli_db: Option<&Path>) -> PathBuf {
 /// Who is acting: `--as`, else `$DISSENT_USER`, else the OS user (`$USER`, `$LOGNAME`, else
 /// the account of this process's uid, for sessions that set neither).
 #[must_use]
-pub fn actor(arg: &ActorArg) -> String {
+pub fn actor(given: Option<&str>) -> String {
     let env = |name: &str| std::env::var(name).ok().and_then(named);
-    arg.actor
-        .clone()
+    given
+        .map(str::to_string)
         .and_then(named)
         .or_else(|| env("DISSENT_USER"))
         .or_else(|| env("USER"))
@@ -92,48 +94,42 @@ pub fn open_existing(path: &Path) -> Result<Store> {
             path.display()
         );
     }
-    Store::open(path).with_context(|| format!("{}", path.display()))
+    Store::open_existing(path).with_context(|| format!("{}", path.display()))
 }
 
-/// Runs a parsed command line. `review` and the bare command are handled by the binary.
+/// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
     let db = db_path(cli.db.as_deref());
+    let batch = cli.batch.as_deref();
+    let who = actor(cli.actor.as_deref());
     let Some(command) = cli.command else {
-        return review::open_default(&db);
+        return review::open_default(&db, batch, &who, cli.console);
     };
     match command {
-        Command::Review {
-            batch,
-            actor: who,
-            no_mouse,
-        } => {
-            let store = open_existing(&db)?;
-            review::open(
-                store,
-                batch.batch.as_deref(),
-                &actor(&who),
-                !no_mouse,
-                false,
-            )
+        Command::Review { console } => {
+            // `dissent --no-mouse review` as well as `dissent review --no-mouse`
+            let console = crate::cli::ConsoleArgs {
+                no_mouse: console.no_mouse || cli.console.no_mouse,
+            };
+            review::open_db(&db, batch, &who, console)
         }
         Command::Import {
             files,
             rubric,
-            batch,
             format,
             maps,
-            actor: who,
         } => import::run(
             &db,
-            &files,
-            &rubric,
-            batch,
-            format.into(),
-            &maps,
-            &actor(&who),
+            &import::Request {
+                files: &files,
+                rubric: &rubric,
+                batch,
+                format: format.into(),
+                maps: &maps,
+                actor: &who,
+            },
         ),
         Command::Items {
-            batch,
             flag,
             class,
             status,
@@ -141,41 +137,33 @@ pub fn run(cli: Cli) -> Result<()> {
             limit,
             json,
         } => {
-            let store = open_existing(&db)?;
+            let filter = crate::store::QueueFilter {
+                flag: flag.map(Into::into),
+                class: class.map(Into::into),
+                status: status.map(Into::into),
+                ..Default::default()
+            };
             inspect::items(
-                &store,
-                batch.batch.as_deref(),
-                flag,
-                class,
-                status,
+                &open_existing(&db)?,
+                batch,
+                &filter,
                 sort.into(),
                 limit,
                 json,
             )
         }
-        Command::Show {
-            item_id,
-            batch,
-            json,
-        } => {
-            let store = open_existing(&db)?;
-            inspect::show(&store, batch.batch.as_deref(), &item_id, json)
+        Command::Show { item_id, json } => {
+            inspect::show(&open_existing(&db)?, batch, &item_id, json)
         }
-        Command::Stats { batch, json } => {
-            let store = open_existing(&db)?;
-            stats::run(&store, batch.batch.as_deref(), json)
-        }
+        Command::Stats { json } => stats::run(&open_existing(&db)?, batch, json),
         Command::Adjudicate {
             item_id,
-            batch,
             decision,
             label,
             reason_code,
             erring,
             reason,
-            actor: who,
         } => {
-            let mut store = open_existing(&db)?;
             let d = crate::domain::decision::NewDecision {
                 kind: decision.into(),
                 label,
@@ -183,52 +171,26 @@ pub fn run(cli: Cli) -> Result<()> {
                 erring,
                 text: reason,
             };
-            decide::adjudicate(
-                &mut store,
-                batch.batch.as_deref(),
-                &item_id,
-                &d,
-                &actor(&who),
-            )
+            decide::adjudicate(&mut open_existing(&db)?, batch, &item_id, &d, &who)
         }
-        Command::Undo {
-            item_id,
+        Command::Undo { item_id } => decide::undo(&mut open_existing(&db)?, batch, &item_id, &who),
+        Command::Finalize {} => finalize::set_status(
+            &mut open_existing(&db)?,
             batch,
-            actor: who,
-        } => {
-            let mut store = open_existing(&db)?;
-            decide::undo(&mut store, batch.batch.as_deref(), &item_id, &actor(&who))
-        }
-        Command::Finalize { batch, actor: who } => {
-            let mut store = open_existing(&db)?;
-            decide::set_status(
-                &mut store,
-                batch.batch.as_deref(),
-                crate::store::BatchStatus::Finalized,
-                &actor(&who),
-            )
-        }
-        Command::Reopen { batch, actor: who } => {
-            let mut store = open_existing(&db)?;
-            decide::set_status(
-                &mut store,
-                batch.batch.as_deref(),
-                crate::store::BatchStatus::Open,
-                &actor(&who),
-            )
-        }
-        Command::Export {
+            crate::store::BatchStatus::Finalized,
+            &who,
+        ),
+        Command::Reopen {} => finalize::set_status(
+            &mut open_existing(&db)?,
             batch,
-            out,
-            draft,
-            actor: who,
-        } => {
-            let store = open_existing(&db)?;
-            decide::export(&store, batch.batch.as_deref(), &out, draft, &actor(&who))
+            crate::store::BatchStatus::Open,
+            &who,
+        ),
+        Command::Export { out, draft } => {
+            export::export(&open_existing(&db)?, batch, &out, draft, &who)
         }
         Command::Log { item, json } => {
-            let store = open_existing(&db)?;
-            inspect::log(&store, item.as_deref(), json)
+            inspect::log(&open_existing(&db)?, batch, item.as_deref(), json)
         }
         Command::Completions { shell } => {
             // Generated into memory: clap_complete panics on a write error (a closed pipe).
@@ -262,10 +224,7 @@ mod tests {
 
     #[test]
     fn as_names_the_actor_unless_blank() {
-        let given = |s: &str| ActorArg {
-            actor: Some(s.into()),
-        };
-        assert_eq!(actor(&given("dr. lee")), "dr. lee");
-        assert_ne!(actor(&given("  ")), "  ");
+        assert_eq!(actor(Some("dr. lee")), "dr. lee");
+        assert_ne!(actor(Some("  ")), "  ");
     }
 }

@@ -1,15 +1,48 @@
 //! `dissent review` and the bare `dissent`: open the console.
 
+use std::io::IsTerminal;
 use std::path::Path;
 
 use anyhow::Result;
 
+use crate::cli::ConsoleArgs;
 use crate::store::Store;
 use crate::tui::keymap::Keymap;
 use crate::tui::{Executor, Options};
 
+/// `dissent review`: the console on `batch` of the database at `db`.
+pub fn open_db(db: &Path, batch: Option<&str>, actor: &str, console: ConsoleArgs) -> Result<()> {
+    open(super::open_existing(db)?, batch, actor, console, false)
+}
+
+/// Bare `dissent`: the database at `db` when it exists, else the embedded demo in memory.
+pub fn open_default(
+    db: &Path,
+    batch: Option<&str>,
+    actor: &str,
+    console: ConsoleArgs,
+) -> Result<()> {
+    if db.exists() {
+        return open_db(db, batch, actor, console);
+    }
+    let (store, demo) = crate::demo::open(actor, &super::now())?;
+    open(store, Some(&demo.name), actor, console, true)
+}
+
 /// Opens the console on `batch` of `store`.
-pub fn open(store: Store, batch: Option<&str>, actor: &str, mouse: bool, demo: bool) -> Result<()> {
+fn open(
+    store: Store,
+    batch: Option<&str>,
+    actor: &str,
+    console: ConsoleArgs,
+    demo: bool,
+) -> Result<()> {
+    if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
+        anyhow::bail!(
+            "the console needs a terminal, and standard input or output is not one; \
+             to print instead, use `dissent items`, `dissent show ITEM` or `dissent stats`"
+        );
+    }
     let keymap = Keymap::load_user()?;
     let batch = store.batch(batch)?;
     let executor = Executor::new(store, batch, actor.to_string(), Box::new(super::now));
@@ -17,19 +50,9 @@ pub fn open(store: Store, batch: Option<&str>, actor: &str, mouse: bool, demo: b
         executor,
         &Options {
             actor: actor.to_string(),
-            mouse,
+            mouse: !console.no_mouse,
             demo,
             keymap,
         },
     )
-}
-
-/// Bare `dissent`: the database at `db` when it exists, else the embedded demo in memory.
-pub fn open_default(db: &Path) -> Result<()> {
-    let who = super::actor(&crate::cli::ActorArg::default());
-    if db.exists() {
-        return open(super::open_existing(db)?, None, &who, true, false);
-    }
-    let (store, batch) = crate::demo::open(&who, &super::now())?;
-    open(store, Some(&batch.name), &who, true, true)
 }

@@ -1,5 +1,4 @@
-//! The soft-label JSONL writer (seed §5; key order and rules of the design). Written to a temp
-//! file beside the target and renamed into place, so a failed export leaves nothing behind.
+//! The soft-label JSONL writer (seed §5; key order and rules of the design).
 
 use std::borrow::Cow;
 use std::io::{BufWriter, Write};
@@ -8,10 +7,12 @@ use std::path::Path;
 use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 
+use super::ExportError;
+use super::target::Target;
 use crate::domain::decision::{DecisionKind, current_decision, default_reason, hard_label_reason};
 use crate::domain::rubric::Rubric;
 use crate::domain::triage::classify;
-use crate::store::{Batch, ItemRef, PackedItems, Store, StoreError};
+use crate::store::{Batch, ItemRef, PackedItems, Store};
 
 /// One export line, borrowing from the packed item.
 #[derive(Serialize)]
@@ -119,29 +120,55 @@ impl<'a> ExportLine<'a> {
 /// Items per hand-over from the reading thread to the writing one.
 const EXPORT_CHUNK: usize = 1024;
 
-/// Writes every item of `batch` to `out` in `item_id` order. Returns the number of lines.
-/// The database is read on this thread while a second one serializes and writes.
-pub fn export_batch(store: &Store, batch: &Batch, out: &Path) -> Result<u64, StoreError> {
+/// Writes every item of `batch` to `target` in `item_id` order. Returns the number of lines.
+/// A file is written to a temp file beside it, synced and renamed into place, so a failed
+/// export leaves the previous file as it was.
+pub fn export_batch(store: &Store, batch: &Batch, target: &Target) -> Result<u64, ExportError> {
+    let out = match target {
+        Target::Stdout => {
+            let stdout = std::io::stdout();
+            return write_lines(store, batch, &stdout, Path::new("-"));
+        }
+        Target::File(out) => out,
+    };
+    let io = |source| ExportError::Io {
+        path: out.clone(),
+        source,
+    };
     let dir = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let io = |e: std::io::Error| StoreError::User(format!("{}: {e}", out.display()));
     let mut builder = tempfile::Builder::new();
     builder.prefix(".dissent-export-");
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
     let tmp = builder.tempfile_in(dir).map_err(io)?;
+    let lines = write_lines(store, batch, tmp.as_file(), out)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    tmp.persist(out).map_err(|e| io(e.error))?;
+    Ok(lines)
+}
+
+/// Writes the lines to `sink` (named `path` in errors). The database is read on this thread
+/// while a second one serializes and writes.
+fn write_lines<W>(store: &Store, batch: &Batch, sink: W, path: &Path) -> Result<u64, ExportError>
+where
+    W: Write + Send,
+{
+    let io = |source| ExportError::Io {
+        path: path.into(),
+        source,
+    };
     let rubric = &batch.rubric;
     let (send, receive) = std::sync::mpsc::sync_channel::<PackedItems>(2);
-    let lines = std::thread::scope(|scope| {
-        let writer = scope.spawn(|| -> Result<u64, StoreError> {
-            let mut w = BufWriter::with_capacity(1 << 16, tmp.as_file());
+    std::thread::scope(|scope| {
+        let writer = scope.spawn(|| -> Result<u64, ExportError> {
+            let mut w = BufWriter::with_capacity(1 << 16, sink);
             let mut lines = 0u64;
             for packed in receive {
                 for item in packed.iter() {
-                    serde_json::to_writer(&mut w, &ExportLine::new(item, rubric))
-                        .map_err(|e| StoreError::User(e.to_string()))?;
+                    serde_json::to_writer(&mut w, &ExportLine::new(item, rubric))?;
                     w.write_all(b"\n").map_err(io)?;
                 }
                 lines += packed.len() as u64;
@@ -155,12 +182,8 @@ pub fn export_batch(store: &Store, batch: &Batch, out: &Path) -> Result<u64, Sto
             Ok(())
         });
         drop(send);
-        let written = writer
-            .join()
-            .map_err(|_| StoreError::User("the export writer panicked".into()))?;
-        read.and(written)
-    })?;
-    tmp.as_file().sync_all().map_err(io)?;
-    tmp.persist(out).map_err(|e| io(e.error))?;
-    Ok(lines)
+        let written = writer.join().map_err(|_| ExportError::WriterPanicked)?;
+        read?;
+        written
+    })
 }

@@ -1,3 +1,41 @@
 //! Delivery: the soft-label JSONL of seed §5.
 
 pub mod jsonl;
+pub mod target;
+
+use std::path::PathBuf;
+
+use crate::store::StoreError;
+
+/// Why an export failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// Reading the batch failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Writing failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// Where.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Something that is not a regular file is at the path.
+    #[error(
+        "{} is {kind}: an export replaces only a regular file (use -o - for standard output)",
+        path.display()
+    )]
+    NotAFile {
+        /// Where.
+        path: PathBuf,
+        /// What is there.
+        kind: &'static str,
+    },
+    /// A line could not be serialized.
+    #[error("export line: {0}")]
+    Serialize(#[from] serde_json::Error),
+    /// The writing thread panicked.
+    #[error("the export writer stopped unexpectedly")]
+    WriterPanicked,
+}

@@ -289,6 +289,7 @@ impl Grouper {
             file: &self.files[usize::from(file)],
             rubric: ctx.rubric,
             map: ctx.map,
+            format: ctx.format,
         };
         if let Err(e) = at.first_sighting(seen, &item_id, line as usize) {
             issues.push(e);

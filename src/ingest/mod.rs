@@ -192,6 +192,7 @@ pub fn parse_files<E>(
             file: &file,
             rubric,
             map,
+            format,
         };
         if is_csv(path) {
             if matches!(format, Format::Soft | Format::Counts) {
@@ -216,7 +217,6 @@ pub fn parse_files<E>(
             read_jsonl(
                 &ctx,
                 reader,
-                format,
                 &mut rows,
                 &mut seen,
                 &mut issues,
@@ -232,6 +232,7 @@ pub fn parse_files<E>(
         file: "",
         rubric,
         map,
+        format,
     };
     rows.finish(&ctx, &mut issues, &mut seen, &mut emit);
     if let Some(e) = sink_error {
@@ -275,6 +276,7 @@ fn take_census(
             file: &file,
             rubric,
             map,
+            format,
         };
         if is_csv(path) {
             judgments::each_csv_row(&ctx, reader, &mut ignored, progress, |row, _, _| {
@@ -331,6 +333,8 @@ struct Ctx<'a> {
     file: &'a str,
     rubric: &'a Rubric,
     map: &'a FieldMap,
+    /// The shape asked for (`Auto`: each file's own).
+    format: Format,
 }
 
 impl Ctx<'_> {
@@ -426,18 +430,16 @@ fn shape_of(obj: &Map<String, Value>, map: &FieldMap) -> Option<Format> {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn read_jsonl(
     ctx: &Ctx<'_>,
     reader: impl std::io::BufRead,
-    format: Format,
     rows: &mut judgments::Grouper,
     seen: &mut SeenItems,
     issues: &mut Issues,
     progress: &mut dyn FnMut(u64),
     emit: &mut dyn FnMut(ParsedItem, &Issues),
 ) {
-    let mut file_shape = (format != Format::Auto).then_some(format);
+    let mut file_shape = (ctx.format != Format::Auto).then_some(ctx.format);
     source::for_each_line(reader, ctx.file, issues, progress, |line, issues| {
         if issues.full() {
             return false;
@@ -531,21 +533,42 @@ pub enum ImportError {
 #[derive(Debug)]
 struct WriterStopped;
 
-/// Parses `paths`, derives every item's summary and writes them into `batch_name` in one
-/// transaction: on any problem the database is unchanged.
-#[allow(clippy::too_many_arguments)]
+/// What to import, where, and on whose behalf.
+#[derive(Debug, Clone, Copy)]
+pub struct ImportJob<'a> {
+    /// The input files.
+    pub paths: &'a [&'a Path],
+    /// The rubric the batch is judged under.
+    pub rubric: &'a Rubric,
+    /// The batch to create or add to.
+    pub batch: &'a str,
+    /// The input shape (`Auto`: each file's own).
+    pub format: Format,
+    /// Field names mapped to columns.
+    pub map: &'a FieldMap,
+    /// Who imports.
+    pub actor: &'a str,
+    /// When, RFC 3339 UTC.
+    pub at: &'a str,
+}
+
+/// Parses the job's files, derives every item's summary and writes them into its batch in
+/// one transaction: on any problem the database is unchanged.
 pub fn import_files(
     store: &mut crate::store::Store,
-    paths: &[&Path],
-    rubric: &Rubric,
-    batch_name: &str,
-    format: Format,
-    map: &FieldMap,
-    actor: &str,
-    at: &str,
+    job: &ImportJob<'_>,
     on_progress: impl FnMut(u64) + Send,
 ) -> Result<Imported, ImportError> {
-    let mut writer = store.import_writer(batch_name, rubric, actor, at)?;
+    let ImportJob {
+        paths,
+        rubric,
+        batch,
+        format,
+        map,
+        actor,
+        at,
+    } = *job;
+    let mut writer = store.import_writer(batch, rubric, actor, at)?;
     // Parsing and summarizing run on a thread of their own; this one only writes.
     let (send, receive) = std::sync::mpsc::sync_channel::<PreparedItem>(1024);
     let (parsed, written) = std::thread::scope(|scope| {

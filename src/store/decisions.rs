@@ -55,7 +55,7 @@ pub(super) fn decision_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Decis
 }
 
 impl Store {
-    fn item_row(&self, batch: &Batch, item_key: &str) -> Result<(i64, String)> {
+    pub(super) fn item_row(&self, batch: &Batch, item_key: &str) -> Result<(i64, String)> {
         self.conn
             .query_row(
                 "SELECT id, panel_kind FROM items WHERE batch_id = ?1 AND item_key = ?2",

@@ -2,7 +2,8 @@
 
 use rusqlite::{Connection, params};
 
-use super::{Result, Store};
+use super::batches::Batch;
+use super::{Result, Store, StoreError};
 
 /// One logged event.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,14 +42,22 @@ pub(super) fn append(
 }
 
 impl Store {
-    /// The event log, oldest first; only the events of item `item_key` when given.
-    pub fn events(&self, item_key: Option<&str>) -> Result<Vec<Event>> {
+    /// The event log, oldest first: of one batch when given, of one item of it when given
+    /// (an item that is not in the batch is an error, not an empty log).
+    pub fn events(&self, batch: Option<&Batch>, item_key: Option<&str>) -> Result<Vec<Event>> {
+        let item = match (batch, item_key) {
+            (Some(b), Some(key)) => Some(self.item_row(b, key)?.0),
+            (None, Some(_)) => {
+                return Err(StoreError::User("an item is named within a batch".into()));
+            }
+            (_, None) => None,
+        };
         let mut stmt = self.conn.prepare(
             "SELECT e.id, e.at, e.actor, e.action, b.name, i.item_key, e.details
              FROM events e LEFT JOIN batches b ON b.id = e.batch_id LEFT JOIN items i ON i.id = e.item_id
-             WHERE ?1 IS NULL OR i.item_key = ?1 ORDER BY e.id",
+             WHERE (?1 IS NULL OR e.batch_id = ?1) AND (?2 IS NULL OR e.item_id = ?2) ORDER BY e.id",
         )?;
-        let rows = stmt.query_map(params![item_key], |r| {
+        let rows = stmt.query_map(params![batch.map(|b| b.id), item], |r| {
             let details: String = r.get(6)?;
             Ok(Event {
                 id: r.get(0)?,

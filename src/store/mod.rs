@@ -25,6 +25,10 @@ pub use writer::{ImportWriter, PreparedItem};
 /// The schema migrations, oldest first. Never edit one that has shipped: append a new one.
 const MIGRATIONS: &[&str] = &[include_str!("schema.sql")];
 
+/// `PRAGMA application_id` of a dissent database ("DSNT"): marks the file as ours, so a command
+/// never adds its tables to a database of another program.
+const APPLICATION_ID: i32 = 0x4453_4E54;
+
 /// How long a write waits for another process's write to finish.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -62,6 +66,9 @@ pub enum StoreError {
     /// A migration failed.
     #[error("database migration: {0}")]
     Migration(String),
+    /// The file is not a dissent database; nothing was written to it.
+    #[error("not a dissent database: {0}")]
+    Foreign(String),
     /// Something asked for does not exist, or a request is not allowed.
     #[error("{0}")]
     User(String),
@@ -87,11 +94,23 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    /// Opens the dissent database at `path`, creating it when the path is new or an empty
+    /// file (import), and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Store> {
+        Self::open_file(path, true)
+    }
+
+    /// Opens the dissent database at `path`, which must already be one.
+    pub fn open_existing(path: &Path) -> Result<Store> {
+        Self::open_file(path, false)
+    }
+
+    fn open_file(path: &Path, create: bool) -> Result<Store> {
         let conn = Connection::open(path)?;
         // First, so that even switching to WAL waits for another process rather than failing.
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Before anything is written: refuse a file that is not ours.
+        check_ours(&conn, create)?;
         // Larger pages suit the long sequential writes of an import; only a new file takes it.
         conn.pragma_update(None, "page_size", 16384)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -117,14 +136,63 @@ impl Store {
         migrations
             .to_latest(&mut conn)
             .map_err(|e| StoreError::Migration(e.to_string()))?;
+        if conn.pragma_query_value(None, "application_id", |r| r.get::<_, i32>(0))?
+            != APPLICATION_ID
+        {
+            conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+        }
         Ok(Store { conn })
     }
+}
 
-    /// The schema version this build writes.
-    #[must_use]
-    pub fn schema_version() -> i64 {
-        MIGRATIONS.len() as i64
+/// Refuses a database that is not dissent's: another program's mark, or tables of its own.
+/// An unmarked database with dissent's schema was made before the mark and is taken as ours.
+/// A file with nothing in it is set up only when `create`.
+fn check_ours(conn: &Connection, create: bool) -> Result<()> {
+    let foreign = |e: rusqlite::Error| match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase) => {
+            StoreError::Foreign("the file is not an SQLite database".into())
+        }
+        _ => StoreError::from(e),
+    };
+    let id: i32 = conn
+        .pragma_query_value(None, "application_id", |r| r.get(0))
+        .map_err(foreign)?;
+    if id == APPLICATION_ID {
+        return Ok(());
     }
+    if id != 0 {
+        return Err(StoreError::Foreign(format!(
+            "another program's database (application id {id:#x})"
+        )));
+    }
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let ours = [
+        "batches",
+        "decisions",
+        "events",
+        "items",
+        "judgments",
+        "rubrics",
+    ];
+    if tables.is_empty() {
+        if create {
+            return Ok(());
+        }
+        return Err(StoreError::Foreign(
+            "the file holds no data (import a batch to make a database)".into(),
+        ));
+    }
+    if ours.iter().all(|t| tables.iter().any(|n| n == t)) {
+        return Ok(());
+    }
+    Err(StoreError::Foreign(format!(
+        "it holds other tables ({})",
+        tables.join(", ")
+    )))
 }
 
 #[cfg(test)]

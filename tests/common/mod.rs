@@ -88,18 +88,39 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `../shared/data/NAME`, or `None` (with a message) where it is absent, as in a user's clone.
+/// `../shared/data/NAME`, or `None` where it is absent, as in a user's clone (see [`missing`]).
 pub fn shared_data(name: &str) -> Option<PathBuf> {
     let p = root().join("../shared/data").join(name);
     if p.exists() {
         Some(p)
     } else {
-        eprintln!(
-            "skipped: {} is absent (it sits beside the repository only in CI and development)",
+        missing(&format!(
+            "{} (it sits beside the repository in CI and development)",
             p.display()
-        );
+        ));
         None
     }
+}
+
+/// A test cannot check what it is for without `what`: on a developer's machine it says so and
+/// skips; where `CI` is set (CI installs every tool and brings the data) it fails.
+pub fn missing(what: &str) {
+    if std::env::var_os("CI").is_some_and(|v| !v.is_empty()) {
+        panic!("{what} is absent, and CI must provide it");
+    }
+    eprintln!("skipped: {what} is absent");
+}
+
+/// Whether `program` runs here (`program ARG` succeeds to start); see [`missing`].
+pub fn have(program: &str, arg: &str) -> bool {
+    let found = std::process::Command::new(program)
+        .arg(arg)
+        .output()
+        .is_ok();
+    if !found {
+        missing(program);
+    }
+    found
 }
 
 /// A fixed clock for the console tests.

@@ -1,0 +1,132 @@
+//! The command line as a user types it: global options anywhere, the console's options on the
+//! bare command, and commands that say what they did or why they did nothing.
+
+mod common;
+
+use common::{Dir, root, rubric};
+
+fn pilot() -> Dir {
+    let d = Dir::new();
+    d.import(
+        &root().join("fixtures/mri-2031/judgments.jsonl"),
+        &rubric("tumor_severity_grade.yaml"),
+        "pilot",
+        &[],
+    );
+    d
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn batch_is_accepted_before_the_command_as_db_is() {
+    let d = pilot();
+    let before = d.ok(&["--batch", "pilot", "items", "--json"]);
+    let after = d.ok(&["items", "--batch", "pilot", "--json"]);
+    assert_eq!(before, after);
+    let out = d.run(&["--batch", "nope", "stats"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("nope"), "{}", stderr(&out));
+}
+
+#[test]
+fn the_bare_command_takes_the_console_options_and_says_it_needs_a_terminal() {
+    let d = Dir::new();
+    for args in [
+        &["--no-mouse"][..],
+        &["--as", "ana", "--no-mouse"],
+        &["review", "--no-mouse"],
+    ] {
+        let out = d.run(args);
+        let err = stderr(&out);
+        if args[0] == "review" {
+            // review opens a database, and there is none
+            assert!(err.contains("no database at"), "{err}");
+            continue;
+        }
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains("the console needs a terminal"), "{err}");
+        assert!(!err.contains("os error"), "{err}");
+    }
+    let out = d.run(&["--no-mouse", "items"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "console options go with the console only"
+    );
+}
+
+#[test]
+fn log_of_an_item_that_is_not_there_is_an_error() {
+    let d = pilot();
+    let out = d.run(&["log", "--item", "nope"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no item `nope` in batch `pilot`"),
+        "{}",
+        stderr(&out)
+    );
+    let log = d.ok(&["log", "--item", "mri-2031"]);
+    assert!(log.is_empty(), "no event concerns the item yet: {log}");
+    d.ok(&[
+        "adjudicate",
+        "mri-2031",
+        "--decision",
+        "keep_soft",
+        "--reason",
+        "honest split",
+    ]);
+    let log = d.ok(&["log", "--item", "mri-2031"]);
+    assert_eq!(log.lines().count(), 1, "{log}");
+    assert!(log.contains("decide"), "{log}");
+    assert_eq!(
+        d.ok(&["--batch", "pilot", "log"]).lines().count(),
+        2,
+        "import + decide"
+    );
+}
+
+#[test]
+fn a_counts_import_says_it_holds_counts_not_zero_judgments() {
+    let d = Dir::new();
+    let out = d.import(
+        &root().join("fixtures/mri-2031/counts.jsonl"),
+        &rubric("tumor_severity_grade.yaml"),
+        "counts",
+        &[],
+    );
+    assert!(out.contains("imported 1 item (label counts only)"), "{out}");
+    assert!(!out.contains("0 judgments"), "{out}");
+}
+
+#[test]
+fn a_reviewer_who_chose_the_hard_label_cannot_be_named_as_erring() {
+    let d = pilot();
+    let decide = |erring: &str| {
+        d.run(&[
+            "adjudicate",
+            "mri-2031",
+            "--decision",
+            "hard_label",
+            "--label",
+            "moderate",
+            "--reason-code",
+            "reviewer_error",
+            "--erring",
+            erring,
+            "--reason",
+            "misread the scale",
+        ])
+    };
+    let out = decide("A");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("reviewer `A` chose `moderate`, the label given"),
+        "{}",
+        stderr(&out)
+    );
+    let out = decide("D");
+    assert!(out.status.success(), "{}", stderr(&out));
+}

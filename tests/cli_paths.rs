@@ -1,0 +1,193 @@
+//! What the CLI writes to and opens: export targets (stdout, links, pipes, devices) and the
+//! database file (only an import creates one; a foreign file is never touched).
+
+mod common;
+
+use std::path::Path;
+
+use common::{Dir, root, rubric};
+
+/// A folder with the mri-2031 seed imported as batch `pilot`.
+fn pilot() -> Dir {
+    let d = Dir::new();
+    d.import(
+        &root().join("fixtures/mri-2031/judgments.jsonl"),
+        &rubric("tumor_severity_grade.yaml"),
+        "pilot",
+        &[],
+    );
+    d
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn export_to_a_dash_writes_the_lines_to_stdout_and_no_file() {
+    let d = pilot();
+    let out = d.run(&["export", "-o", "-", "--draft"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout.clone()).expect("utf8");
+    assert!(text.starts_with(r#"{"item_id":"mri-2031""#), "{text}");
+    assert_eq!(text.lines().count(), 1);
+    assert!(stderr(&out).contains("exported 1 item to standard output"));
+    assert!(!d.path("-").exists(), "no file named -");
+}
+
+#[cfg(unix)]
+#[test]
+fn export_refuses_a_link_a_fifo_and_a_device_and_leaves_them_as_they_were() {
+    let d = pilot();
+    let target = d.file("target.jsonl", "kept\n");
+    let link = d.path("link.jsonl");
+    std::os::unix::fs::symlink(&target, &link).expect("symlink");
+    let fifo = d.path("fifo");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo")
+            .success()
+    );
+    for (path, kind) in [
+        (link.as_path(), "a symbolic link"),
+        (fifo.as_path(), "a named pipe (FIFO)"),
+        (Path::new("/dev/null"), "a device"),
+        (d.dir.path(), "a folder"),
+    ] {
+        let out = d.run(&["export", "-o", path.to_str().expect("path"), "--draft"]);
+        assert_eq!(out.status.code(), Some(1), "{path:?}");
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!(
+                "is {kind}: an export replaces only a regular file"
+            )),
+            "{err}"
+        );
+    }
+    let link_meta = std::fs::symlink_metadata(&link).expect("link");
+    assert!(
+        link_meta.file_type().is_symlink(),
+        "the link is still a link"
+    );
+    assert_eq!(std::fs::read_to_string(&target).expect("target"), "kept\n");
+    let fifo_meta = std::fs::symlink_metadata(&fifo).expect("fifo");
+    assert!(std::os::unix::fs::FileTypeExt::is_fifo(
+        &fifo_meta.file_type()
+    ));
+    let stray: Vec<_> = std::fs::read_dir(d.dir.path())
+        .expect("dir")
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(".dissent-export-")
+        })
+        .collect();
+    assert!(stray.is_empty(), "no temp file left: {stray:?}");
+}
+
+#[test]
+fn export_replaces_a_regular_file_whole() {
+    let d = pilot();
+    let out = d.file(
+        "out.jsonl",
+        "old contents that are longer than nothing\n".repeat(50),
+    );
+    d.ok(&["export", "-o", out.to_str().expect("path"), "--draft"]);
+    let text = std::fs::read_to_string(&out).expect("out");
+    assert_eq!(text.lines().count(), 1);
+    assert!(text.starts_with(r#"{"item_id":"mri-2031""#));
+}
+
+#[test]
+fn a_command_other_than_import_never_creates_or_sets_up_a_database() {
+    let d = Dir::new();
+    let out = d.run(&["items"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("no database at"), "{}", stderr(&out));
+    assert!(!d.path("db.sqlite").exists());
+    // an empty file is not a database, and stays empty
+    d.file("db.sqlite", "");
+    let out = d.run(&["stats"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("not a dissent database: the file holds no data"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::metadata(d.path("db.sqlite")).expect("db").len(), 0);
+}
+
+#[test]
+fn a_foreign_database_is_refused_and_left_unchanged() {
+    let d = Dir::new();
+    let db = d.path("db.sqlite");
+    {
+        let conn = rusqlite::Connection::open(&db).expect("open");
+        conn.execute_batch("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('mine');")
+            .expect("foreign schema");
+    }
+    let before = std::fs::read(&db).expect("bytes");
+    for args in [
+        &["items"][..],
+        &[
+            "import",
+            root()
+                .join("fixtures/mri-2031/judgments.jsonl")
+                .to_str()
+                .expect("path"),
+            "--rubric",
+            rubric("tumor_severity_grade.yaml").to_str().expect("path"),
+        ],
+    ] {
+        let out = d.run(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = stderr(&out);
+        assert!(
+            err.contains("not a dissent database: it holds other tables (notes)"),
+            "{err}"
+        );
+    }
+    assert_eq!(
+        std::fs::read(&db).expect("bytes"),
+        before,
+        "not one byte changed"
+    );
+    assert!(!d.path("db.sqlite-wal").exists(), "not switched to WAL");
+    let text = d.file(
+        "notes.txt",
+        "plain text, not SQLite, long enough to have a header.....",
+    );
+    let out = common::run_in(d.dir.path(), &text, &["items"]);
+    assert!(
+        stderr(&out).contains("not an SQLite database"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_first_import_that_fails_leaves_no_database_behind_and_the_demo_opens_again() {
+    let d = Dir::new();
+    let bad = d.file(
+        "bad.jsonl",
+        r#"{"item_id":"x","reviewer":"A","label":"huge"}"#,
+    );
+    let out = d.run(&[
+        "import",
+        bad.to_str().expect("path"),
+        "--rubric",
+        rubric("tumor_severity_grade.yaml").to_str().expect("path"),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("nothing imported"));
+    let left: Vec<_> = std::fs::read_dir(d.dir.path())
+        .expect("dir")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("db.sqlite"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
