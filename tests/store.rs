@@ -383,7 +383,7 @@ fn a_large_import_rebuilds_the_queue_indexes_at_commit_and_a_failed_one_keeps_th
 }
 
 #[test]
-fn search_finds_substrings_of_ids_and_payload_and_keeps_up_with_imports() {
+fn search_finds_ids_payload_values_and_evidence_never_field_names_and_keeps_up_with_imports() {
     let d = Dir::new();
     let (mut store, batch) = store_with(&d, 30);
     let find = |store: &Store, q: &str| -> Vec<String> {
@@ -424,11 +424,22 @@ fn search_finds_substrings_of_ids_and_payload_and_keeps_up_with_imports() {
         Vec::<String>::new(),
         "quotes in a search are text"
     );
-    let late = d.file("late.jsonl", "{\"item_id\":\"zz-late\",\"reviewer\":\"A\",\"label\":\"mild\",\"note\":\"a late arrival\"}\n");
+    assert!(
+        find(&store, "note").is_empty(),
+        "a field name is not a value"
+    );
+    assert!(find(&store, "no").is_empty(), "nor is it in a short search");
+    let late = d.file("late.jsonl", "{\"item_id\":\"zz-late\",\"reviewer\":\"A\",\"label\":\"mild\",\"note\":{\"text\":\"a late arrival\"},\"evidence\":\"edema on T2\"}\n");
     import(&mut store, &late).expect("import");
     assert_eq!(
         find(&store, "late arr"),
         ["zz-late"],
-        "items imported after a search are found"
+        "items imported after a search are found, nested values too"
+    );
+    assert_eq!(find(&store, "edema"), ["zz-late"], "a reviewer's evidence");
+    assert_eq!(
+        find(&store, "T2"),
+        ["zz-late"],
+        "evidence in a short search"
     );
 }

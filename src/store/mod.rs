@@ -23,7 +23,10 @@ pub use queue::{Direction, QueueCounts, QueueFilter, QueueRow, SortKey};
 pub use writer::{ImportWriter, PreparedItem};
 
 /// The schema migrations, oldest first. Never edit one that has shipped: append a new one.
-const MIGRATIONS: &[&str] = &[include_str!("schema.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("schema.sql"),
+    include_str!("schema_2_search.sql"),
+];
 
 /// `PRAGMA application_id` of a dissent database ("DSNT"): marks the file as ours, so a command
 /// never adds its tables to a database of another program.

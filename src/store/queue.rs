@@ -259,7 +259,8 @@ fn filter_sql(filter: &QueueFilter, search: &Search, sql: &mut String, args: &mu
             args.push(Value::Text(pattern.clone()));
             let n = args.len();
             sql.push_str(&format!(
-                " AND (item_key LIKE ?{n} ESCAPE '\\' OR payload LIKE ?{n} ESCAPE '\\')"
+                " AND id IN (SELECT rowid FROM items_search \
+                 WHERE item_key LIKE ?{n} ESCAPE '\\' OR body LIKE ?{n} ESCAPE '\\')"
             ));
         }
         Search::Index { phrase, .. } => {
@@ -292,6 +293,7 @@ impl Store {
         if narrowed && filter.search.is_none() && self.queue_counts(batch, filter)?.total == 0 {
             return Ok(Vec::new());
         }
+        self.sync_search_index(filter)?;
         let search = self.search_plan(filter)?;
         // Name the index that walks this order under this filter, so the planner never trades
         // it for an equality index and a sort of a million rows.
@@ -342,6 +344,7 @@ impl Store {
     pub fn queue_counts(&self, batch: &Batch, filter: &QueueFilter) -> Result<QueueCounts> {
         let mut args = vec![Value::Integer(batch.id)];
         let mut sql = String::new();
+        self.sync_search_index(filter)?;
         let search = self.search_plan(filter)?;
         let table = if matches!(search, Search::None) {
             let plain = QueueFilter {
@@ -380,7 +383,7 @@ impl Store {
         Ok(counts)
     }
 
-    /// How `filter`'s search is answered, bringing the search index up to date first.
+    /// How `filter`'s search is answered (after [`Store::sync_search_index`]); reads only.
     fn search_plan(&self, filter: &QueueFilter) -> Result<Search> {
         let Some(q) = filter.search.as_deref().filter(|q| !q.trim().is_empty()) else {
             return Ok(Search::None);
@@ -392,7 +395,6 @@ impl Store {
                 .replace('_', "\\_");
             return Ok(Search::Like(format!("%{escaped}%")));
         }
-        self.sync_search_index()?;
         let phrase = format!("\"{}\"", q.replace('"', "\"\""));
         let matches: i64 = self
             .conn
@@ -404,9 +406,14 @@ impl Store {
         })
     }
 
-    /// Indexes for search the items imported since the last search (trigram FTS5 over ids and
-    /// payload text), in chunks so that other writers are held up at most one chunk.
-    fn sync_search_index(&self) -> Result<()> {
+    /// When `filter` searches, indexes the items imported since the last search, in chunks so
+    /// that other writers are held up at most one chunk. What is searched is each item's id,
+    /// the values of its payload (never the field names) and its reviewers' evidence: the
+    /// text a user reads on the panel (trigram FTS5).
+    fn sync_search_index(&self, filter: &QueueFilter) -> Result<()> {
+        if filter.search.as_deref().is_none_or(|q| q.trim().is_empty()) {
+            return Ok(());
+        }
         loop {
             let tx = super::write_tx(&self.conn)?;
             let (last, newest): (i64, i64) = tx.query_row(
@@ -419,8 +426,13 @@ impl Store {
             }
             let upto = newest.min(last + SEARCH_CHUNK);
             tx.execute(
-                "INSERT INTO items_search (rowid, item_key, payload)
-                 SELECT id, item_key, payload FROM items WHERE id > ?1 AND id <= ?2",
+                "INSERT INTO items_search (rowid, item_key, body)
+                 SELECT i.id, i.item_key, concat_ws(char(10),
+                     (SELECT group_concat(v.value, char(10)) FROM json_tree(i.payload) v
+                      WHERE v.type NOT IN ('object', 'array')),
+                     (SELECT group_concat(j.evidence, char(10)) FROM judgments j
+                      WHERE j.item_id = i.id))
+                 FROM items i WHERE i.id > ?1 AND i.id <= ?2",
                 [last, upto],
             )?;
             tx.execute("UPDATE search_indexed SET last_id = ?1", [upto])?;
