@@ -158,7 +158,7 @@ fn undo_appends_a_revert_and_restores_the_previous_decision() {
     );
     store.undo(&batch, "it-0000", "bob", AT).expect("undo");
     assert!(
-        matches!(store.undo(&batch, "it-0000", "bob", AT), Err(StoreError::User(m)) if m.contains("no decision"))
+        matches!(store.undo(&batch, "it-0000", "bob", AT), Err(StoreError::NothingToUndo(item)) if item == "it-0000")
     );
 }
 
@@ -175,7 +175,7 @@ fn invalid_decisions_are_refused() {
     };
     let refused =
         |store: &mut Store, d: &NewDecision| match store.decide(&batch, "it-0000", d, "a", AT) {
-            Err(StoreError::User(m)) => m,
+            Err(StoreError::Decision(e)) => e.to_string(),
             other => panic!("accepted: {other:?}"),
         };
     assert!(refused(&mut store, &hard).contains("`Zed` is not on this item's panel"));
@@ -442,4 +442,69 @@ fn search_finds_ids_payload_values_and_evidence_never_field_names_and_keeps_up_w
         ["zz-late"],
         "evidence in a short search"
     );
+}
+
+#[test]
+fn a_row_changed_outside_dissent_is_an_error_naming_it_never_a_silent_default() {
+    let d = Dir::new();
+    let (mut store, batch) = store_with(&d, 3);
+    store
+        .decide(
+            &batch,
+            "it-0001",
+            &NewDecision {
+                kind: DecisionKind::KeepSoft,
+                label: None,
+                reason_code: None,
+                erring: vec![],
+                text: "split".into(),
+            },
+            "tester",
+            AT,
+        )
+        .expect("decide");
+    drop(store);
+    // Whoever can write the file can drop the triggers; what they leave must not read back
+    // as something else.
+    let conn = rusqlite::Connection::open(d.path("db.sqlite")).expect("open");
+    let triggers: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger'")
+        .expect("triggers")
+        .query_map([], |r| r.get(0))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("names");
+    for t in triggers {
+        conn.execute_batch(&format!("DROP TRIGGER \"{t}\""))
+            .expect("drop");
+    }
+    conn.execute_batch(
+        "PRAGMA ignore_check_constraints = ON;
+         UPDATE items SET counts = '[1,x]' WHERE item_key = 'it-0002';
+         UPDATE decisions SET kind = 'overrule', at = 'yesterday';",
+    )
+    .expect("tamper");
+    drop(conn);
+    let store = Store::open(&d.path("db.sqlite")).expect("open");
+    let batch = store.batch(None).expect("batch");
+    let e = store.item(&batch, "it-0001").expect_err("bad decision");
+    assert!(
+        e.to_string()
+            .contains("decision 1: stored kind `overrule` cannot be read"),
+        "{e}"
+    );
+    assert!(matches!(e, StoreError::Corrupt(_)));
+    let e = store
+        .for_each_packed(&batch, 10, |_| Ok(()))
+        .expect_err("bad counts in an export");
+    assert!(
+        e.to_string().contains("stored kind `overrule`")
+            || e.to_string()
+                .contains("item `it-0002`: stored counts `[1,x]`"),
+        "{e}"
+    );
+    let e = store
+        .for_each_counts(&batch, |_| {})
+        .expect_err("bad counts in stats");
+    assert!(e.to_string().contains("item `it-0002`"), "{e}");
 }

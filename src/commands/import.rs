@@ -120,7 +120,7 @@ fn import_into(
                 issues.list().len()
             )
         }
-        Err(ImportError::Store(e)) => Err(anyhow::anyhow!("nothing imported: {e}")),
+        Err(e) => Err(anyhow::anyhow!("nothing imported: {e}")),
     }
 }
 

@@ -109,66 +109,119 @@ pub struct Vote {
     pub label: String,
 }
 
+/// Why a decision is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecisionError {
+    /// No reason text.
+    #[error("a decision needs a reason text")]
+    NoReason,
+    /// A hard label without a label.
+    #[error("a hard label needs a label")]
+    NoLabel,
+    /// A label the rubric does not have.
+    #[error("label `{label}` is not in the rubric ({})", labels.join(", "))]
+    UnknownLabel {
+        /// The label given.
+        label: String,
+        /// The rubric's labels.
+        labels: Vec<String>,
+    },
+    /// A hard label without a reason code.
+    #[error("a hard label needs a reason code")]
+    NoReasonCode,
+    /// A reason code the rubric does not have.
+    #[error("reason code `{code}` is not in the rubric ({})", codes.join(", "))]
+    UnknownReasonCode {
+        /// The code given.
+        code: String,
+        /// The rubric's codes.
+        codes: Vec<String>,
+    },
+    /// `reviewer_error` naming nobody.
+    #[error("reviewer_error needs the reviewer(s) who erred")]
+    NoErring,
+    /// Erring reviewers under another reason code.
+    #[error("erring reviewers go with reason code reviewer_error only")]
+    ErringWithoutReviewerError,
+    /// An erring reviewer who is not on the panel.
+    #[error("reviewer `{0}` is not on this item's panel")]
+    NotOnPanel(String),
+    /// An erring reviewer who chose the label given.
+    #[error(
+        "reviewer `{reviewer}` chose `{label}`, the label given: a reviewer who chose it did not err"
+    )]
+    ChoseTheLabel {
+        /// The reviewer.
+        reviewer: String,
+        /// The label given.
+        label: String,
+    },
+    /// Erring reviewers on an item imported as counts.
+    #[error("this item was imported as counts: no reviewer can be named")]
+    CountsOnly,
+    /// A label, code or reviewers on keep-soft or re-review.
+    #[error("{0} takes no label, reason code or erring reviewers")]
+    NotAHardLabel(&'static str),
+    /// A revert made directly.
+    #[error("reverts are made by undo")]
+    RevertByUndo,
+}
+
 impl NewDecision {
     /// Checks the decision against the rubric and the votes on the item's panel
     /// (`None` for an item imported as counts).
-    pub fn validate(&self, rubric: &Rubric, panel: Option<&[Vote]>) -> Result<(), String> {
+    pub fn validate(&self, rubric: &Rubric, panel: Option<&[Vote]>) -> Result<(), DecisionError> {
         if self.text.trim().is_empty() {
-            return Err("a decision needs a reason text".into());
+            return Err(DecisionError::NoReason);
         }
         match self.kind {
             DecisionKind::HardLabel => {
-                let label = self.label.as_deref().ok_or("a hard label needs --label")?;
+                let label = self.label.as_deref().ok_or(DecisionError::NoLabel)?;
                 if rubric.label_index(label).is_none() {
-                    return Err(format!(
-                        "label `{label}` is not in the rubric ({})",
-                        rubric.label_ids().collect::<Vec<_>>().join(", ")
-                    ));
+                    return Err(DecisionError::UnknownLabel {
+                        label: label.into(),
+                        labels: rubric.label_ids().map(str::to_string).collect(),
+                    });
                 }
                 let code = self
                     .reason_code
                     .as_deref()
-                    .ok_or("a hard label needs a reason code")?;
+                    .ok_or(DecisionError::NoReasonCode)?;
                 if !rubric.has_reason_code(code) {
-                    return Err(format!(
-                        "reason code `{code}` is not in the rubric ({})",
-                        rubric.reason_codes.join(", ")
-                    ));
+                    return Err(DecisionError::UnknownReasonCode {
+                        code: code.into(),
+                        codes: rubric.reason_codes.clone(),
+                    });
                 }
                 if code == REVIEWER_ERROR && self.erring.is_empty() {
-                    return Err("reviewer_error needs the reviewer(s) who erred".into());
+                    return Err(DecisionError::NoErring);
                 }
                 if code != REVIEWER_ERROR && !self.erring.is_empty() {
-                    return Err("erring reviewers go with reason code reviewer_error only".into());
+                    return Err(DecisionError::ErringWithoutReviewerError);
                 }
                 if let Some(panel) = panel {
                     for r in &self.erring {
                         match panel.iter().find(|v| &v.reviewer == r) {
-                            None => {
-                                return Err(format!("reviewer `{r}` is not on this item's panel"));
-                            }
+                            None => return Err(DecisionError::NotOnPanel(r.clone())),
                             Some(v) if v.label == label => {
-                                return Err(format!(
-                                    "reviewer `{r}` chose `{label}`, the label given: \
-                                     a reviewer who chose it did not err"
-                                ));
+                                return Err(DecisionError::ChoseTheLabel {
+                                    reviewer: r.clone(),
+                                    label: label.into(),
+                                });
                             }
                             Some(_) => {}
                         }
                     }
                 } else if !self.erring.is_empty() {
-                    return Err("this item was imported as counts: no reviewer can be named".into());
+                    return Err(DecisionError::CountsOnly);
                 }
             }
             DecisionKind::KeepSoft | DecisionKind::Rereview => {
                 if self.label.is_some() || self.reason_code.is_some() || !self.erring.is_empty() {
-                    return Err(format!(
-                        "{} takes no label, reason code or erring reviewers",
-                        self.kind.as_str()
-                    ));
+                    return Err(DecisionError::NotAHardLabel(self.kind.as_str()));
                 }
             }
-            DecisionKind::Revert => return Err("reverts are made by undo".into()),
+            DecisionKind::Revert => return Err(DecisionError::RevertByUndo),
         }
         Ok(())
     }
@@ -207,17 +260,6 @@ pub fn current_decision(history: &[Decision]) -> Option<&Decision> {
         .iter()
         .rev()
         .find(|d| d.kind != DecisionKind::Revert && !reverted.contains(&d.id))
-}
-
-/// The queue status that follows from a decision history.
-#[must_use]
-pub fn status_of(history: &[Decision]) -> DecisionStatus {
-    match current_decision(history).map(|d| d.kind) {
-        Some(DecisionKind::HardLabel) => DecisionStatus::HardLabel,
-        Some(DecisionKind::KeepSoft) => DecisionStatus::KeepSoft,
-        Some(DecisionKind::Rereview) => DecisionStatus::Rereview,
-        Some(DecisionKind::Revert) | None => DecisionStatus::Pending,
-    }
 }
 
 /// The `adjudication_reason` of an item whose panel was not collapsed and carries no recorded
@@ -305,13 +347,13 @@ mod tests {
     #[test]
     fn undo_restores_the_decision_before() {
         let mut h = vec![decision(1, DecisionKind::KeepSoft, None)];
-        assert_eq!(status_of(&h), DecisionStatus::KeepSoft);
+        assert_eq!(current_decision(&h).map(|d| d.id), Some(1));
         h.push(decision(2, DecisionKind::HardLabel, None));
-        assert_eq!(status_of(&h), DecisionStatus::HardLabel);
+        assert_eq!(current_decision(&h).map(|d| d.id), Some(2));
         h.push(decision(3, DecisionKind::Revert, Some(2)));
         assert_eq!(current_decision(&h).map(|d| d.id), Some(1));
         h.push(decision(4, DecisionKind::Revert, Some(1)));
-        assert_eq!(status_of(&h), DecisionStatus::Pending);
+        assert_eq!(current_decision(&h), None);
     }
 
     #[test]
@@ -373,9 +415,16 @@ mod tests {
             text: "misread".into(),
         };
         assert_eq!(hard("B").validate(&rubric, Some(&votes)), Ok(()));
-        let e = hard("A").validate(&rubric, Some(&votes)).unwrap_err();
-        assert!(e.contains("reviewer `A` chose `a`"), "{e}");
-        let e = hard("C").validate(&rubric, Some(&votes)).unwrap_err();
-        assert!(e.contains("not on this item's panel"), "{e}");
+        assert_eq!(
+            hard("A").validate(&rubric, Some(&votes)),
+            Err(DecisionError::ChoseTheLabel {
+                reviewer: "A".into(),
+                label: "a".into()
+            })
+        );
+        assert_eq!(
+            hard("C").validate(&rubric, Some(&votes)),
+            Err(DecisionError::NotOnPanel("C".into()))
+        );
     }
 }

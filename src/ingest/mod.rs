@@ -527,6 +527,9 @@ pub enum ImportError {
     /// The store refused the write.
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
+    /// The writer stopped taking items without an error of its own.
+    #[error("the import stopped early")]
+    Stopped,
 }
 
 /// The writer stopped taking items (its own error says why).
@@ -602,7 +605,7 @@ pub fn import_files(
         Ok(()) => {}
         Err(Failure::Input(issues)) => return Err(ImportError::Input(issues)),
         Err(Failure::Sink(_)) => {
-            return Err(crate::store::StoreError::User("the import stopped early".into()).into());
+            return Err(ImportError::Stopped);
         }
     }
     let files: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();

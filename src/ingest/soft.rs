@@ -275,7 +275,7 @@ pub fn parse(
             .collect();
         let panel = (!votes.is_empty()).then_some(votes.as_slice());
         d.validate(rubric, panel)
-            .map_err(|m| err("adjudication_reason", m))
+            .map_err(|m| err("adjudication_reason", m.to_string()))
             .is_ok()
     });
     ctx.line_item(seen, line, item_id, task, errs, |item_id, task| {

@@ -49,18 +49,8 @@ impl Store {
                 let names = self.batch_names()?;
                 match names.as_slice() {
                     [one] => one.clone(),
-                    [] => {
-                        return Err(StoreError::User(
-                            "the database holds no batch: import one first".into(),
-                        ));
-                    }
-                    _ => {
-                        return Err(StoreError::User(format!(
-                            "the database holds {} batches ({}): name one with --batch",
-                            names.len(),
-                            names.join(", ")
-                        )));
-                    }
+                    [] => return Err(StoreError::NoBatch),
+                    _ => return Err(StoreError::WhichBatch(names)),
                 }
             }
         };
@@ -81,10 +71,12 @@ impl Store {
                 },
             )
             .optional()?
-            .ok_or_else(|| StoreError::User(format!("no batch named `{name}`")))?;
+            .ok_or_else(|| StoreError::UnknownBatch(name.clone()))?;
         let (id, status, yaml, items) = row;
-        let rubric = Rubric::parse(&yaml)
-            .map_err(|e| StoreError::User(format!("stored rubric of `{name}`: {e}")))?;
+        let rubric = Rubric::parse(&yaml).map_err(|problems| StoreError::StoredRubric {
+            batch: name.clone(),
+            problems,
+        })?;
         Ok(Batch {
             id,
             name,
@@ -116,11 +108,10 @@ impl Store {
         at: &str,
     ) -> Result<()> {
         if batch.status == status {
-            return Err(StoreError::User(format!(
-                "batch `{}` is already {}",
-                batch.name,
-                status.as_str()
-            )));
+            return Err(StoreError::AlreadySo {
+                batch: batch.name.clone(),
+                status: status.as_str(),
+            });
         }
         let tx = super::write_tx(&self.conn)?;
         tx.execute(

@@ -1,9 +1,9 @@
 //! Decisions: append-only writes, undo as a revert, and the history of an item.
 
-use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::batches::{Batch, BatchStatus};
+use super::stored;
 use super::{Result, Store, StoreError};
 use crate::domain::decision::{Decision, DecisionKind, NewDecision, Vote, current_decision};
 
@@ -37,19 +37,17 @@ pub(super) fn history(conn: &Connection, item_id: i64) -> Result<Vec<Decision>> 
 
 /// Reads a decision from a row of (id, kind, label, reason_code, erring, text, actor, at, reverts).
 pub(super) fn decision_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Decision> {
-    let kind: String = r.get(1)?;
-    let erring: String = r.get(4)?;
-    let at: String = r.get(7)?;
+    let id: i64 = r.get(0)?;
+    let row = || format!("decision {id}");
     Ok(Decision {
-        id: r.get(0)?,
-        kind: DecisionKind::parse(&kind).unwrap_or(DecisionKind::Revert),
+        id,
+        kind: stored::decision_kind(row, r.get_ref(1)?.as_str()?)?,
         label: r.get(2)?,
         reason_code: r.get(3)?,
-        erring: serde_json::from_str(&erring).unwrap_or_default(),
+        erring: stored::names(row, r.get_ref(4)?.as_str()?)?,
         text: r.get(5)?,
         actor: r.get(6)?,
-        at: DateTime::parse_from_rfc3339(&at)
-            .map_or(DateTime::<Utc>::UNIX_EPOCH, |t| t.with_timezone(&Utc)),
+        at: stored::time(row, r.get_ref(7)?.as_str()?)?,
         reverts: r.get(8)?,
     })
 }
@@ -63,17 +61,15 @@ impl Store {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?
-            .ok_or_else(|| {
-                StoreError::User(format!("no item `{item_key}` in batch `{}`", batch.name))
+            .ok_or_else(|| StoreError::NoItem {
+                item: item_key.into(),
+                batch: batch.name.clone(),
             })
     }
 
     fn ensure_open(batch: &Batch) -> Result<()> {
         if batch.status == BatchStatus::Finalized {
-            return Err(StoreError::User(format!(
-                "batch `{}` is finalized: reopen it before deciding",
-                batch.name
-            )));
+            return Err(StoreError::Finalized(batch.name.clone()));
         }
         Ok(())
     }
@@ -106,8 +102,7 @@ impl Store {
         } else {
             None
         };
-        d.validate(&batch.rubric, votes.as_deref())
-            .map_err(StoreError::User)?;
+        d.validate(&batch.rubric, votes.as_deref())?;
         let tx = super::write_tx(&self.conn)?;
         let id = insert(&tx, item_id, d, actor, at, None)?;
         super::events::append(
@@ -131,7 +126,7 @@ impl Store {
         let tx = super::write_tx(&self.conn)?;
         let hist = history(&tx, item_id)?;
         let target = current_decision(&hist)
-            .ok_or_else(|| StoreError::User(format!("item `{item_key}` has no decision to undo")))?
+            .ok_or_else(|| StoreError::NothingToUndo(item_key.into()))?
             .id;
         let revert = NewDecision {
             kind: DecisionKind::Revert,

@@ -48,7 +48,7 @@ impl Store {
         let item = match (batch, item_key) {
             (Some(b), Some(key)) => Some(self.item_row(b, key)?.0),
             (None, Some(_)) => {
-                return Err(StoreError::User("an item is named within a batch".into()));
+                return Err(StoreError::ItemWithoutBatch);
             }
             (_, None) => None,
         };

@@ -5,6 +5,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::batches::Batch;
 use super::decisions::history;
+use super::stored;
 use super::{Result, Store, StoreError};
 use crate::domain::decision::{Decision, DecisionStatus};
 use crate::domain::model::{ItemRecord, Judgment, Panel};
@@ -30,9 +31,13 @@ struct ItemHead {
 }
 
 fn head_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ItemHead> {
-    let payload = serde_json::from_str(r.get_ref(3)?.as_str()?).unwrap_or_default();
+    let key = r.get_ref(1)?.as_str()?;
+    let row = || format!("item `{key}`");
+    let payload = stored::object(row, "payload", r.get_ref(3)?.as_str()?)?;
     let panel = if r.get_ref(5)?.as_str()? == "counts" {
-        Panel::Counts(serde_json::from_str(r.get_ref(6)?.as_str()?).unwrap_or_default())
+        let mut counts = Vec::new();
+        stored::counts(row, r.get_ref(6)?.as_str()?, &mut counts)?;
+        Panel::Counts(counts)
     } else {
         Panel::Judgments(Vec::with_capacity(r.get::<_, usize>(8)?))
     };
@@ -45,23 +50,29 @@ fn head_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ItemHead> {
             gold_label: r.get(4)?,
             panel,
         },
-        status: DecisionStatus::parse(r.get_ref(7)?.as_str()?).unwrap_or(DecisionStatus::Pending),
+        status: {
+            let status = r.get_ref(7)?.as_str()?;
+            DecisionStatus::parse(status)
+                .ok_or_else(|| stored::corrupt(row(), "status", status, "not a decision status"))?
+        },
     })
 }
 
 /// Reads a judgment from a row of (reviewer, label, raw_confidence, confidence, evidence,
 /// attributes).
 fn judgment_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Judgment> {
+    let reviewer: String = r.get(0)?;
+    let attributes = match r.get_ref(5)?.as_str()? {
+        "{}" => serde_json::Map::new(),
+        text => stored::object(|| format!("judgment of `{reviewer}`"), "attributes", text)?,
+    };
     Ok(Judgment {
-        reviewer: r.get(0)?,
+        reviewer,
         label: r.get(1)?,
         raw_confidence: r.get(2)?,
         confidence: r.get(3)?,
         evidence: r.get(4)?,
-        attributes: match r.get_ref(5)?.as_str() {
-            Ok("{}") | Err(_) => serde_json::Map::new(),
-            Ok(text) => serde_json::from_str(text).unwrap_or_default(),
-        },
+        attributes,
     })
 }
 
@@ -76,8 +87,9 @@ impl Store {
                 head_from_row,
             )
             .optional()?
-            .ok_or_else(|| {
-                StoreError::User(format!("no item `{item_key}` in batch `{}`", batch.name))
+            .ok_or_else(|| StoreError::NoItem {
+                item: item_key.into(),
+                batch: batch.name.clone(),
             })?;
         let mut record = head.record;
         if let Panel::Judgments(js) = &mut record.panel {
@@ -100,17 +112,17 @@ impl Store {
     pub fn for_each_counts(&self, batch: &Batch, mut f: impl FnMut(&[u64])) -> Result<()> {
         let mut stmt = self
             .conn
-            .prepare("SELECT counts FROM items WHERE batch_id = ?1")?;
+            .prepare("SELECT counts, item_key FROM items WHERE batch_id = ?1")?;
         let mut rows = stmt.query(params![batch.id])?;
         let mut counts: Vec<u64> = Vec::new();
         while let Some(r) = rows.next()? {
-            let text = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
             counts.clear();
-            counts.extend(
-                text.trim_matches(['[', ']'])
-                    .split(',')
-                    .filter_map(|s| s.trim().parse::<u64>().ok()),
-            );
+            let key = || {
+                r.get::<_, String>(1)
+                    .map_or_else(|e| e.to_string(), |k| format!("item `{k}`"))
+            };
+            let text = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+            stored::counts(key, text, &mut counts)?;
             f(&counts);
         }
         Ok(())

@@ -7,6 +7,7 @@ mod events;
 mod items;
 mod packed;
 mod queue;
+mod stored;
 mod writer;
 
 use std::path::Path;
@@ -20,6 +21,7 @@ pub use events::Event;
 pub use items::StoredItem;
 pub use packed::{ItemRef, JudgmentRef, PackedItems};
 pub use queue::{Direction, QueueCounts, QueueFilter, QueueRow, SortKey};
+pub use stored::Corrupt;
 pub use writer::{ImportWriter, PreparedItem};
 
 /// The schema migrations, oldest first. Never edit one that has shipped: append a new one.
@@ -69,21 +71,91 @@ pub enum StoreError {
     /// A migration failed.
     #[error("database migration: {0}")]
     Migration(String),
+    /// A stored value does not read back.
+    #[error(transparent)]
+    Corrupt(Box<Corrupt>),
     /// The file is not a dissent database; nothing was written to it.
     #[error("not a dissent database: {0}")]
     Foreign(String),
-    /// Something asked for does not exist, or a request is not allowed.
-    #[error("{0}")]
-    User(String),
+    /// The database holds no batch yet.
+    #[error("the database holds no batch: import one first")]
+    NoBatch,
+    /// Several batches, and none named.
+    #[error("the database holds {} batches ({}): name one with --batch", .0.len(), .0.join(", "))]
+    WhichBatch(Vec<String>),
+    /// No batch of this name.
+    #[error("no batch named `{0}`")]
+    UnknownBatch(String),
+    /// No item of this id in the batch.
+    #[error("no item `{item}` in batch `{batch}`")]
+    NoItem {
+        /// The item id asked for.
+        item: String,
+        /// The batch looked in.
+        batch: String,
+    },
+    /// An item is named without a batch to find it in.
+    #[error("an item is named within a batch")]
+    ItemWithoutBatch,
+    /// Undo on an item with no decision in force.
+    #[error("item `{0}` has no decision to undo")]
+    NothingToUndo(String),
+    /// A write to a finalized batch.
+    #[error("batch `{0}` is finalized: reopen it first")]
+    Finalized(String),
+    /// Finalize on a finalized batch, or reopen on an open one.
+    #[error("batch `{batch}` is already {status}")]
+    AlreadySo {
+        /// The batch.
+        batch: String,
+        /// Its status.
+        status: &'static str,
+    },
+    /// An import into a batch made under another rubric.
+    #[error("batch `{0}` was imported under another rubric; import into a new batch")]
+    OtherRubric(String),
+    /// An imported item whose id the batch already holds.
+    #[error(
+        "{origin}: item_id: item `{item}` is already in this batch (its panel record is never replaced)"
+    )]
+    ItemExists {
+        /// The file and line that define it.
+        origin: String,
+        /// The item id.
+        item: String,
+    },
+    /// The rubric stored with a batch does not load.
+    #[error("stored rubric of `{batch}`: {problems}")]
+    StoredRubric {
+        /// The batch.
+        batch: String,
+        /// What is wrong with it.
+        problems: crate::domain::rubric::RubricErrors,
+    },
+    /// A decision the rubric or the panel does not allow.
+    #[error(transparent)]
+    Decision(#[from] crate::domain::decision::DecisionError),
 }
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
-        match e.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
-                StoreError::Busy
+        match e {
+            rusqlite::Error::FromSqlConversionFailure(_, _, cause) if cause.is::<Corrupt>() => {
+                match cause.downcast::<Corrupt>() {
+                    Ok(c) => StoreError::Corrupt(c),
+                    Err(cause) => StoreError::Sqlite(rusqlite::Error::FromSqlConversionFailure(
+                        0,
+                        rusqlite::types::Type::Text,
+                        cause,
+                    )),
+                }
             }
-            _ => StoreError::Sqlite(e),
+            e => match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                    StoreError::Busy
+                }
+                _ => StoreError::Sqlite(e),
+            },
         }
     }
 }

@@ -8,7 +8,7 @@ use rusqlite::{Row, params};
 
 use super::batches::Batch;
 use super::decisions::decision_from_row;
-use super::{Result, Store, StoreError};
+use super::{Result, Store, stored};
 use crate::domain::decision::Decision;
 
 /// A run of consecutive items (in `item_id` order) with their panels and decisions.
@@ -131,15 +131,6 @@ fn text_or_null<'r>(r: &'r Row<'_>, at: usize) -> rusqlite::Result<Option<&'r st
     Ok(r.get_ref(at)?.as_str_or_null()?)
 }
 
-/// Parses a stored counts column (`[1,3,1]`) onto the end of `out`.
-fn parse_counts(text: &str, out: &mut Vec<u64>) -> Option<()> {
-    let inner = text.strip_prefix('[')?.strip_suffix(']')?;
-    for n in inner.split(',').filter(|n| !n.is_empty()) {
-        out.push(n.trim().parse().ok()?);
-    }
-    Some(())
-}
-
 impl Store {
     /// Calls `f` with the items of the batch in `item_id` order, `per_chunk` at a time, all
     /// read from one snapshot of the database.
@@ -182,13 +173,8 @@ impl Store {
                 let item_id = packed.push_text(text(r, 1)?);
                 let task = packed.push_text(text(r, 2)?);
                 let start = packed.counts.len();
-                let counts_text = text(r, 3)?;
-                parse_counts(counts_text, &mut packed.counts).ok_or_else(|| {
-                    StoreError::User(format!(
-                        "item `{}`: stored counts `{counts_text}` are not a list of counts",
-                        &packed.text[item_id.clone()]
-                    ))
-                })?;
+                let key = || format!("item `{}`", &packed.text[item_id.clone()]);
+                stored::counts(key, text(r, 3)?, &mut packed.counts)?;
                 let counts = start..packed.counts.len();
                 let first_decision = packed.decisions.len();
                 packed

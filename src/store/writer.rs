@@ -247,14 +247,10 @@ impl Store {
             .optional()?;
         let batch_id = match existing {
             Some((_, rid, _)) if rid != rubric_id => {
-                return Err(StoreError::User(format!(
-                    "batch `{batch_name}` was imported under another rubric; import into a new batch"
-                )));
+                return Err(StoreError::OtherRubric(batch_name.into()));
             }
             Some((_, _, status)) if status == "finalized" => {
-                return Err(StoreError::User(format!(
-                    "batch `{batch_name}` is finalized: reopen it before importing"
-                )));
+                return Err(StoreError::Finalized(batch_name.into()));
             }
             Some((id, _, _)) => id,
             None => {
@@ -379,10 +375,10 @@ impl ImportWriter<'_> {
             .iter()
             .map(|(_, it)| it)
             .find(|it| stmt.exists(params![self.batch_id, it.key]).unwrap_or(false))?;
-        Some(StoreError::User(format!(
-            "{}: item_id: item `{}` is already in this batch (its panel record is never replaced)",
-            item.origin, item.key
-        )))
+        Some(StoreError::ItemExists {
+            origin: item.origin.to_string(),
+            item: item.key.clone(),
+        })
     }
 
     /// Writes the pending judgments (of items already written) in full chunks, and the rest
