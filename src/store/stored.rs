@@ -122,7 +122,7 @@ mod tests {
         assert!(decision_kind(|| "decision 3".into(), "overrule").is_err());
         assert!(time(|| "decision 3".into(), "yesterday").is_err());
         assert_eq!(
-            decision_kind(|| String::new(), "keep_soft").unwrap(),
+            decision_kind(String::new, "keep_soft").unwrap(),
             DecisionKind::KeepSoft
         );
     }
