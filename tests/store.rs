@@ -116,6 +116,61 @@ fn judgments_and_decisions_cannot_be_changed_through_the_sqlite3_shell() {
 }
 
 #[test]
+fn what_dissent_never_does_is_refused_from_any_client_and_changes_nothing() {
+    let d = Dir::new();
+    let (mut store, batch) = store_with(&d, 5);
+    let keep = NewDecision {
+        kind: DecisionKind::KeepSoft,
+        label: None,
+        reason_code: None,
+        erring: vec![],
+        text: "honest".into(),
+    };
+    store
+        .decide(&batch, "it-0001", &keep, "tester", AT)
+        .expect("decide");
+    drop(store);
+    let db = d.path("db.sqlite");
+    let Some(before) = sqlite3(&db, ".dump") else {
+        return;
+    };
+    for sql in [
+        // REPLACE deletes the old row without firing the delete triggers
+        "REPLACE INTO judgments (item_id, seq, reviewer, label) VALUES (1, 0, 'R0', 'severe');",
+        "REPLACE INTO decisions (id, item_id, kind, text, actor, at) VALUES (1, 2, 'keep_soft', 'forged', 'm', 'x');",
+        "REPLACE INTO events (id, actor, at, action) VALUES (1, 'mallory', 'x', 'import');",
+        "REPLACE INTO rubrics (id, task, version, yaml, sha256, loaded_at) VALUES (1, 't', 1, 'x', 'y', 'z');",
+        "REPLACE INTO items SELECT * FROM items WHERE id = 1;",
+        "INSERT INTO judgments (item_id, seq, reviewer, label) VALUES (1, 99, 'Z', 'mild');",
+        "INSERT INTO decisions (item_id, kind, text, actor, at) VALUES (1, 'keep_soft', 'forged', 'm', 'x');",
+        "INSERT INTO events (actor, at, action) VALUES ('mallory', 'x', 'export');",
+        "UPDATE items SET status = 'hard_label';",
+        "UPDATE batches SET status = 'finalized';",
+        "UPDATE batches SET name = 'other';",
+        "DELETE FROM batches;",
+        "UPDATE queue_counts SET n = 0;",
+        "DELETE FROM queue_counts;",
+        "INSERT INTO queue_counts VALUES (1, 't', 'major', 0, 'pending', 5);",
+        "INSERT INTO batches (name, rubric_id, created_at) VALUES ('forged', 1, 'x');",
+    ] {
+        let Some(out) = sqlite3(&db, sql) else { return };
+        assert!(!out.status.success(), "`{sql}` succeeded");
+    }
+    let Some(after) = sqlite3(&db, ".dump") else {
+        return;
+    };
+    assert_eq!(
+        String::from_utf8_lossy(&before.stdout),
+        String::from_utf8_lossy(&after.stdout),
+        "not one row changed"
+    );
+    // and dissent itself still writes
+    let mut store = Store::open(&db).expect("open");
+    let batch = store.batch(None).expect("batch");
+    store.undo(&batch, "it-0001", "tester", AT).expect("undo");
+}
+
+#[test]
 fn undo_appends_a_revert_and_restores_the_previous_decision() {
     let d = Dir::new();
     let (mut store, batch) = store_with(&d, 3);

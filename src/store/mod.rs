@@ -13,6 +13,7 @@ mod writer;
 use std::path::Path;
 use std::time::Duration;
 
+use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use rusqlite_migration::{M, Migrations};
 
@@ -28,7 +29,12 @@ pub use writer::{ImportWriter, PreparedItem};
 const MIGRATIONS: &[&str] = &[
     include_str!("schema.sql"),
     include_str!("schema_2_search.sql"),
+    include_str!("schema_3_guard.sql"),
 ];
+
+/// The function the record's triggers call on every write (schema 3). Only dissent's own
+/// connections define it, so another client's write fails before it changes anything.
+const GUARD_FUNCTION: &str = "written_by_dissent_only";
 
 /// `PRAGMA application_id` of a dissent database ("DSNT"): marks the file as ours, so a command
 /// never adds its tables to a database of another program.
@@ -201,6 +207,14 @@ impl Store {
 
     fn init(mut conn: Connection) -> Result<Store> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.create_scalar_function(
+            GUARD_FUNCTION,
+            0,
+            FunctionFlags::SQLITE_UTF8
+                | FunctionFlags::SQLITE_DETERMINISTIC
+                | FunctionFlags::SQLITE_INNOCUOUS,
+            |_| Ok(1),
+        )?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         let known = MIGRATIONS.len() as i64;
