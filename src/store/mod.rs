@@ -195,7 +195,9 @@ impl Store {
         // Larger pages suit the long sequential writes of an import; only a new file takes it.
         conn.pragma_update(None, "page_size", 16384)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // A confirmed decision survives a power loss: every commit syncs the WAL. The import,
+        // one large transaction, relaxes this for itself (see `ImportWriter`).
+        conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
         Self::init(conn)
     }
@@ -287,6 +289,17 @@ fn check_ours(conn: &Connection, create: bool) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_database_file_syncs_every_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db.sqlite")).unwrap();
+        let sync: i64 = store
+            .conn
+            .pragma_query_value(None, "synchronous", |r| r.get(0))
+            .unwrap();
+        assert_eq!(sync, 2, "FULL: a confirmed decision survives a power loss");
+    }
 
     #[test]
     fn a_locked_database_is_reported_as_busy_and_other_errors_as_they_are() {
