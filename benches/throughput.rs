@@ -116,8 +116,12 @@ fn main() {
             let store = Store::open(Path::new(&args[2])).expect("db");
             let batch = store.batch(None).expect("batch");
             let target = Target::File(args[3].clone().into());
-            let n = export_batch(&store, &batch, &target).expect("export");
-            println!("{n} {:.1}", peak_rss_mib());
+            let stop = std::sync::atomic::AtomicBool::new(false);
+            let written = export_batch(&store, &batch, &target, &stop).expect("export");
+            if let Some(staged) = written.staged {
+                staged.persist().expect("persist");
+            }
+            println!("{} {:.1}", written.lines, peak_rss_mib());
             return;
         }
         _ => {}

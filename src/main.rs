@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use dissent::cli::Cli;
+use dissent::export::ExportError;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -14,6 +15,14 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         // The reader went away (`dissent items | head`): what it wanted, it has.
         Err(e) if closed_stdout(&e) => ExitCode::SUCCESS,
+        // SIGINT or SIGTERM stopped an export, which cleaned up: the shell's code for it.
+        Err(e)
+            if e.downcast_ref::<ExportError>()
+                .is_some_and(|e| matches!(e, ExportError::Interrupted)) =>
+        {
+            eprintln!("dissent: {e:#}");
+            ExitCode::from(130)
+        }
         Err(e) => {
             eprintln!("dissent: {e:#}");
             ExitCode::from(1)

@@ -19,6 +19,16 @@ fn pilot() -> Dir {
     d
 }
 
+/// The export temp files in the folder.
+fn export_temps(d: &Dir) -> Vec<String> {
+    std::fs::read_dir(d.dir.path())
+        .expect("dir")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("dissent-export"))
+        .collect()
+}
+
 fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
@@ -190,4 +200,56 @@ fn a_first_import_that_fails_leaves_no_database_behind_and_the_demo_opens_again(
         .filter(|n| n.starts_with("db.sqlite"))
         .collect();
     assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn an_export_whose_event_cannot_be_written_leaves_the_previous_file_and_no_temp() {
+    let d = pilot();
+    let out = d.path("out.jsonl");
+    d.ok(&["export", "-o", out.to_str().expect("path"), "--draft"]);
+    let before = std::fs::read(&out).expect("first export");
+    d.ok(&[
+        "adjudicate",
+        "mri-2031",
+        "--decision",
+        "keep_soft",
+        "--reason",
+        "a reason that changes the line",
+    ]);
+    {
+        // stands in for a full disk or a lost lock at the moment the event is written
+        let conn = rusqlite::Connection::open(d.path("db.sqlite")).expect("open");
+        conn.execute_batch(
+            "CREATE TRIGGER fail_export BEFORE INSERT ON events WHEN NEW.action = 'export'
+             BEGIN SELECT RAISE(ABORT, 'disk full'); END;",
+        )
+        .expect("trigger");
+    }
+    let run = d.run(&["export", "-o", out.to_str().expect("path"), "--draft"]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(stderr(&run).contains("disk full"), "{}", stderr(&run));
+    assert_eq!(
+        std::fs::read(&out).expect("kept"),
+        before,
+        "the previous export stays"
+    );
+    assert_eq!(export_temps(&d), Vec::<String>::new());
+}
+
+#[test]
+fn an_interrupted_export_puts_nothing_in_place_and_leaves_no_temp() {
+    let d = pilot();
+    let store = dissent::store::Store::open_existing(&d.path("db.sqlite")).expect("open");
+    let batch = store.batch(None).expect("batch");
+    let out = d.file("out.jsonl", "previous\n");
+    let stop = std::sync::atomic::AtomicBool::new(true);
+    let target = dissent::export::target::Target::check(&out).expect("target");
+    let e =
+        dissent::export::jsonl::export_batch(&store, &batch, &target, &stop).expect_err("stopped");
+    assert!(
+        matches!(e, dissent::export::ExportError::Interrupted),
+        "{e}"
+    );
+    assert_eq!(std::fs::read_to_string(&out).expect("out"), "previous\n");
+    assert_eq!(export_temps(&d), Vec::<String>::new());
 }

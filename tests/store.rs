@@ -550,7 +550,7 @@ fn a_row_changed_outside_dissent_is_an_error_naming_it_never_a_silent_default() 
     );
     assert!(matches!(e, StoreError::Corrupt(_)));
     let e = store
-        .for_each_packed(&batch, 10, |_| Ok(()))
+        .for_each_packed(&batch, 10, |_| std::ops::ControlFlow::Continue(()))
         .expect_err("bad counts in an export");
     assert!(
         e.to_string().contains("stored kind `overrule`")

@@ -2,12 +2,40 @@
 
 use std::io::Write;
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 use anyhow::Result;
 
 use crate::export::jsonl::export_batch;
 use crate::export::target::Target;
 use crate::store::{BatchStatus, Store};
+
+/// SIGINT and SIGTERM set a flag while registered, rather than end the process, so that an
+/// export stops between chunks and removes its temp file.
+struct StopOnSignals {
+    stop: Arc<AtomicBool>,
+    ids: Vec<signal_hook::SigId>,
+}
+
+impl StopOnSignals {
+    fn register() -> std::io::Result<StopOnSignals> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let ids = [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM]
+            .into_iter()
+            .map(|signal| signal_hook::flag::register(signal, Arc::clone(&stop)))
+            .collect::<std::io::Result<_>>()?;
+        Ok(StopOnSignals { stop, ids })
+    }
+}
+
+impl Drop for StopOnSignals {
+    fn drop(&mut self) {
+        for id in self.ids.drain(..) {
+            signal_hook::low_level::unregister(id);
+        }
+    }
+}
 
 /// `dissent export`: refuses an open batch unless `draft`. With `-o -` the lines go to
 /// standard output and the report to standard error.
@@ -27,14 +55,25 @@ pub fn export(
         );
     }
     let target = Target::check(out)?;
-    let lines = export_batch(store, &batch, &target)?;
-    store.log_event(
+    let written = {
+        let signals = StopOnSignals::register()?;
+        export_batch(store, &batch, &target, &signals.stop)?
+    };
+    let lines = written.lines;
+    // The event and the file in place go together: the event is written first and committed
+    // only once the file is renamed into place; if the event cannot be written, the temp file
+    // is removed and the previous export stays as it was.
+    let event = store.begin_event(
         Some(batch.id),
         actor,
         &super::now(),
         "export",
         &serde_json::json!({"out": target.describe(), "items": lines, "draft": draft}),
     )?;
+    if let Some(staged) = written.staged {
+        staged.persist()?;
+    }
+    event.commit()?;
     let report = format!(
         "exported {} to {}",
         super::counted(lines, "item"),

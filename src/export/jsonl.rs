@@ -2,13 +2,15 @@
 
 use std::borrow::Cow;
 use std::io::{BufWriter, Write};
+use std::ops::ControlFlow;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 
 use super::ExportError;
-use super::target::Target;
+use super::target::{Staged, Target};
 use crate::domain::decision::{DecisionKind, current_decision, default_reason, hard_label_reason};
 use crate::domain::rubric::Rubric;
 use crate::domain::triage::classify;
@@ -120,39 +122,50 @@ impl<'a> ExportLine<'a> {
 /// Items per hand-over from the reading thread to the writing one.
 const EXPORT_CHUNK: usize = 1024;
 
-/// Writes every item of `batch` to `target` in `item_id` order. Returns the number of lines.
-/// A file is written to a temp file beside it, synced and renamed into place, so a failed
-/// export leaves the previous file as it was.
-pub fn export_batch(store: &Store, batch: &Batch, target: &Target) -> Result<u64, ExportError> {
-    let out = match target {
-        Target::Stdout => {
-            let stdout = std::io::stdout();
-            return write_lines(store, batch, &stdout, Path::new("-"));
+/// What an export wrote: the lines, and for a file the temp file to put in place.
+#[derive(Debug)]
+pub struct Written {
+    /// Lines written.
+    pub lines: u64,
+    /// The file export, written and waiting for [`Staged::persist`]; `None` for stdout.
+    pub staged: Option<Staged>,
+}
+
+/// Writes every item of `batch` to `target` in `item_id` order. A file is written to a temp
+/// file beside it (see [`Staged`]), which the caller puts in place, so a failed or refused
+/// export leaves the previous file as it was. Stops with [`ExportError::Interrupted`] once
+/// `stop` is set (by SIGINT or SIGTERM), the temp file removed.
+pub fn export_batch(
+    store: &Store,
+    batch: &Batch,
+    target: &Target,
+    stop: &AtomicBool,
+) -> Result<Written, ExportError> {
+    match target {
+        Target::Stdout => Ok(Written {
+            lines: write_lines(store, batch, std::io::stdout(), Path::new("-"), stop)?,
+            staged: None,
+        }),
+        Target::File(out) => {
+            let staged = Staged::create(out)?;
+            let lines = write_lines(store, batch, staged.file(), out, stop)?;
+            Ok(Written {
+                lines,
+                staged: Some(staged),
+            })
         }
-        Target::File(out) => out,
-    };
-    let io = |source| ExportError::Io {
-        path: out.clone(),
-        source,
-    };
-    let dir = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".dissent-export-");
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
-    let tmp = builder.tempfile_in(dir).map_err(io)?;
-    let lines = write_lines(store, batch, tmp.as_file(), out)?;
-    tmp.as_file().sync_all().map_err(io)?;
-    tmp.persist(out).map_err(|e| io(e.error))?;
-    Ok(lines)
+    }
 }
 
 /// Writes the lines to `sink` (named `path` in errors). The database is read on this thread
 /// while a second one serializes and writes.
-fn write_lines<W>(store: &Store, batch: &Batch, sink: W, path: &Path) -> Result<u64, ExportError>
+fn write_lines<W>(
+    store: &Store,
+    batch: &Batch,
+    sink: W,
+    path: &Path,
+    stop: &AtomicBool,
+) -> Result<u64, ExportError>
 where
     W: Write + Send,
 {
@@ -177,13 +190,21 @@ where
             Ok(lines)
         });
         // A send fails only when the writer stopped on an error, which its join reports.
+        let mut interrupted = false;
         let read = store.for_each_packed(batch, EXPORT_CHUNK, |packed| {
+            interrupted = stop.load(Ordering::Relaxed);
+            if interrupted {
+                return ControlFlow::Break(());
+            }
             let _ = send.send(packed);
-            Ok(())
+            ControlFlow::Continue(())
         });
         drop(send);
         let written = writer.join().map_err(|_| ExportError::WriterPanicked)?;
         read?;
+        if interrupted {
+            return Err(ExportError::Interrupted);
+        }
         written
     })
 }

@@ -35,6 +35,9 @@ pub enum ExportError {
     /// A line could not be serialized.
     #[error("export line: {0}")]
     Serialize(#[from] serde_json::Error),
+    /// SIGINT or SIGTERM arrived; nothing was put in place.
+    #[error("interrupted: nothing exported")]
+    Interrupted,
     /// The writing thread panicked.
     #[error("the export writer stopped unexpectedly")]
     WriterPanicked,

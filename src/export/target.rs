@@ -1,9 +1,17 @@
 //! Where an export goes: standard output for `-`, else a regular file that is replaced whole.
 //! Anything else at the path (a symbolic link, a FIFO, a device, a folder) is refused, so an
 //! export never replaces what is not its own, such as `/dev/stdout` or a link's target.
+//!
+//! A file is written to a temp file beside it, `.NAME.dissent-export-PID.tmp`, synced, and
+//! renamed into place only when the caller says so. The temp file is removed when the export
+//! fails or is interrupted; one left by a process that was killed outright is removed by the
+//! next export to the same target.
 
+use std::ffi::OsString;
 use std::fs::FileType;
 use std::path::{Path, PathBuf};
+
+use tempfile::NamedTempFile;
 
 use super::ExportError;
 
@@ -46,6 +54,91 @@ impl Target {
     }
 }
 
+/// A file export written to its temp file, not yet in place.
+#[derive(Debug)]
+pub struct Staged {
+    tmp: NamedTempFile,
+    out: PathBuf,
+}
+
+impl Staged {
+    /// A temp file beside `out`, after removing temp files that exports to `out` left behind
+    /// in processes that no longer run.
+    pub fn create(out: &Path) -> Result<Staged, ExportError> {
+        let io = |source| ExportError::Io {
+            path: out.into(),
+            source,
+        };
+        let dir = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let prefix = temp_prefix(out);
+        remove_stale(dir, &prefix);
+        let mut name = prefix;
+        name.push(format!("{}.tmp", std::process::id()));
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&name).rand_bytes(0);
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+        let tmp = builder.tempfile_in(dir).map_err(io)?;
+        Ok(Staged {
+            tmp,
+            out: out.into(),
+        })
+    }
+
+    /// The temp file, to write to.
+    #[must_use]
+    pub fn file(&self) -> &std::fs::File {
+        self.tmp.as_file()
+    }
+
+    /// Syncs the temp file and renames it into place.
+    pub fn persist(self) -> Result<(), ExportError> {
+        let io = |source| ExportError::Io {
+            path: self.out.clone(),
+            source,
+        };
+        self.tmp.as_file().sync_all().map_err(io)?;
+        self.tmp.persist(&self.out).map_err(|e| io(e.error))?;
+        Ok(())
+    }
+}
+
+/// `.NAME.dissent-export-`: how the temp files of exports to `out` begin.
+fn temp_prefix(out: &Path) -> OsString {
+    let mut prefix = OsString::from(".");
+    prefix.push(out.file_name().unwrap_or_default());
+    prefix.push(".dissent-export-");
+    prefix
+}
+
+/// Removes the temp files beginning with `prefix` in `dir` whose process is gone (or is this
+/// one, which has none open yet). Where processes cannot be looked up, nothing is removed.
+fn remove_stale(dir: &Path, prefix: &OsString) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = prefix.to_string_lossy();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let pid = name
+            .strip_prefix(prefix.as_ref())
+            .and_then(|rest| rest.strip_suffix(".tmp"))
+            .and_then(|pid| pid.parse::<u32>().ok());
+        if let Some(pid) = pid
+            && (pid == std::process::id() || !Path::new("/proc").join(pid.to_string()).exists())
+        {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// What a file type is, in words.
 fn kind_of(t: FileType) -> &'static str {
     #[cfg(unix)]
@@ -82,6 +175,27 @@ mod tests {
         assert_eq!(Target::check(&new).unwrap(), Target::File(new.clone()));
         std::fs::write(&new, "old").unwrap();
         assert_eq!(Target::check(&new).unwrap(), Target::File(new));
+    }
+
+    #[test]
+    fn a_stale_temp_file_of_a_dead_process_is_removed_and_a_live_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out.jsonl");
+        let dead = dir.path().join(".out.jsonl.dissent-export-4294967295.tmp");
+        let live = dir.path().join(".out.jsonl.dissent-export-1.tmp");
+        let other = dir
+            .path()
+            .join(".other.jsonl.dissent-export-4294967295.tmp");
+        for f in [&dead, &live, &other] {
+            std::fs::write(f, "half").unwrap();
+        }
+        let staged = Staged::create(&out).unwrap();
+        assert!(!dead.exists(), "pid 4294967295 never runs");
+        assert!(live.exists(), "pid 1 runs");
+        assert!(other.exists(), "another target's");
+        drop(staged);
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().collect();
+        assert_eq!(left.len(), 2, "a dropped export leaves no temp file");
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! The append-only event log: who did what, when.
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, Transaction, params};
 
 use super::batches::Batch;
+use super::stored;
 use super::{Result, Store, StoreError};
 
 /// One logged event.
@@ -58,29 +59,44 @@ impl Store {
              WHERE (?1 IS NULL OR e.batch_id = ?1) AND (?2 IS NULL OR e.item_id = ?2) ORDER BY e.id",
         )?;
         let rows = stmt.query_map(params![batch.map(|b| b.id), item], |r| {
-            let details: String = r.get(6)?;
+            let id: i64 = r.get(0)?;
+            let details = r.get_ref(6)?.as_str()?;
             Ok(Event {
-                id: r.get(0)?,
+                id,
                 at: r.get(1)?,
                 actor: r.get(2)?,
                 action: r.get(3)?,
                 batch: r.get(4)?,
                 item_id: r.get(5)?,
-                details: serde_json::from_str(&details).unwrap_or(serde_json::Value::Null),
+                details: stored::json(|| format!("event {id}"), "details", details)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
-    /// Logs an event outside any other write (e.g. an export).
-    pub fn log_event(
+    /// Writes an event in a transaction of its own, left open: it is committed by
+    /// [`PendingEvent::commit`] once what it records is done (an export's file in place), and
+    /// rolled back if dropped, so the log and the deed go together.
+    pub fn begin_event(
         &self,
         batch_id: Option<i64>,
         actor: &str,
         at: &str,
         action: &str,
         details: &serde_json::Value,
-    ) -> Result<()> {
-        append(&self.conn, batch_id, None, actor, at, action, details)
+    ) -> Result<PendingEvent<'_>> {
+        let tx = super::write_tx(&self.conn)?;
+        append(&tx, batch_id, None, actor, at, action, details)?;
+        Ok(PendingEvent(tx))
+    }
+}
+
+/// An event written but not yet committed (see [`Store::begin_event`]).
+pub struct PendingEvent<'a>(Transaction<'a>);
+
+impl PendingEvent<'_> {
+    /// Commits the event.
+    pub fn commit(self) -> Result<()> {
+        Ok(self.0.commit()?)
     }
 }

@@ -18,7 +18,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 use rusqlite_migration::{M, Migrations};
 
 pub use batches::{Batch, BatchStatus};
-pub use events::Event;
+pub use events::{Event, PendingEvent};
 pub use items::StoredItem;
 pub use packed::{ItemRef, JudgmentRef, PackedItems};
 pub use queue::{Direction, QueueCounts, QueueFilter, QueueRow, SortKey};

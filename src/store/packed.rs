@@ -2,7 +2,7 @@
 //! without an allocation per string and cross threads in a few large moves.
 
 use std::collections::HashMap;
-use std::ops::Range;
+use std::ops::{ControlFlow, Range};
 
 use rusqlite::{Row, params};
 
@@ -133,12 +133,12 @@ fn text_or_null<'r>(r: &'r Row<'_>, at: usize) -> rusqlite::Result<Option<&'r st
 
 impl Store {
     /// Calls `f` with the items of the batch in `item_id` order, `per_chunk` at a time, all
-    /// read from one snapshot of the database.
+    /// read from one snapshot of the database, until `f` breaks.
     pub fn for_each_packed(
         &self,
         batch: &Batch,
         per_chunk: usize,
-        mut f: impl FnMut(PackedItems) -> Result<()>,
+        mut f: impl FnMut(PackedItems) -> ControlFlow<()>,
     ) -> Result<()> {
         let snapshot = self.conn.unchecked_transaction()?;
         let mut decisions: HashMap<i64, Vec<Decision>> = HashMap::new();
@@ -166,8 +166,8 @@ impl Store {
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
             if current != Some(id) {
-                if packed.items.len() == per_chunk {
-                    f(std::mem::take(&mut packed))?;
+                if packed.items.len() == per_chunk && f(std::mem::take(&mut packed)).is_break() {
+                    return Ok(());
                 }
                 current = Some(id);
                 let item_id = packed.push_text(text(r, 1)?);
@@ -207,7 +207,7 @@ impl Store {
             }
         }
         if !packed.is_empty() {
-            f(packed)?;
+            let _ = f(packed);
         }
         Ok(())
     }

@@ -75,6 +75,15 @@ pub(super) fn object(
     serde_json::from_str(text).map_err(|_| corrupt(row(), column, text, "not a JSON object"))
 }
 
+/// A JSON value column (an event's details).
+pub(super) fn json(
+    row: impl FnOnce() -> String,
+    column: &'static str,
+    text: &str,
+) -> rusqlite::Result<serde_json::Value> {
+    serde_json::from_str(text).map_err(|_| corrupt(row(), column, text, "not JSON"))
+}
+
 /// The kind of a decision.
 pub(super) fn decision_kind(
     row: impl FnOnce() -> String,
