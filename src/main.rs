@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use dissent::cli::Cli;
+
 use dissent::export::ExportError;
 
 fn main() -> ExitCode {
@@ -20,11 +21,12 @@ fn main() -> ExitCode {
             if e.downcast_ref::<ExportError>()
                 .is_some_and(|e| matches!(e, ExportError::Interrupted)) =>
         {
-            eprintln!("dissent: {e:#}");
+            dissent::commands::note(format_args!("dissent: {e:#}"));
             ExitCode::from(130)
         }
+        // Values from data files are echoed in errors: made inert like all output.
         Err(e) => {
-            eprintln!("dissent: {e:#}");
+            dissent::commands::note(format_args!("dissent: {e:#}"));
             ExitCode::from(1)
         }
     }

@@ -1,6 +1,5 @@
 //! `dissent export`: the soft-label JSONL of a batch, to a file or standard output.
 
-use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -80,9 +79,7 @@ pub fn export(
         target.describe()
     );
     match target {
-        Target::Stdout => {
-            let _ = writeln!(std::io::stderr(), "{report}");
-        }
+        Target::Stdout => super::note(format_args!("{report}")),
         Target::File(_) => super::say(format_args!("{report}"))?,
     }
     Ok(())

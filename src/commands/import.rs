@@ -114,7 +114,7 @@ fn import_into(
     match result {
         Ok(done) => Ok((done.items, done.judgments)),
         Err(ImportError::Input(issues)) => {
-            eprint!("{issues}");
+            super::note(format_args!("{}", issues.to_string().trim_end()));
             anyhow::bail!(
                 "nothing imported: {} problem(s) in the input",
                 issues.list().len()

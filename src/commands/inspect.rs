@@ -40,7 +40,7 @@ pub fn items(
 ) -> Result<()> {
     let batch = store.batch(batch)?;
     let limit = limit.unwrap_or(usize::MAX);
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut out = super::plain::stdout(json);
     let mut shown = 0usize;
     let mut anchor: Option<QueueRow> = None;
     if json {
@@ -172,7 +172,7 @@ fn bar(share: f64, width: usize) -> String {
 pub fn show(store: &Store, batch: Option<&str>, item_id: &str, json: bool) -> Result<()> {
     let batch = store.batch(batch)?;
     let item = store.item(&batch, item_id)?;
-    let mut out = std::io::stdout().lock();
+    let mut out = super::plain::stdout(json);
     if json {
         writeln!(out, "{}", item_json(&item, &batch.rubric))?;
         return Ok(());
@@ -256,7 +256,7 @@ pub fn log(store: &Store, batch: Option<&str>, item: Option<&str>, json: bool) -
         _ => Some(store.batch(batch)?),
     };
     let events = store.events(batch.as_ref(), item)?;
-    let mut out = std::io::stdout().lock();
+    let mut out = super::plain::stdout(json);
     if json {
         let list: Vec<Value> = events
             .iter()

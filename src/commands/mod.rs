@@ -5,6 +5,7 @@ mod export;
 mod finalize;
 mod import;
 mod inspect;
+pub mod plain;
 mod review;
 mod stats;
 
@@ -67,11 +68,20 @@ fn passwd_name(passwd: &str, uid: u32) -> Option<String> {
     })
 }
 
-/// Prints one line of a command's report. Unlike `println!`, a closed stdout (`| head`) is an
-/// error the caller returns, not a panic.
+/// Prints one line of a command's report, made inert ([`plain`]). Unlike `println!`, a closed
+/// stdout (`| head`) is an error the caller returns, not a panic.
 pub fn say(line: std::fmt::Arguments<'_>) -> Result<()> {
-    writeln!(std::io::stdout(), "{line}")?;
+    let mut out = plain::Plain::new(std::io::stdout().lock());
+    writeln!(out, "{line}")?;
+    out.flush()?;
     Ok(())
+}
+
+/// Prints a note on stderr, made inert; a closed stderr is not worth failing over.
+pub fn note(line: std::fmt::Arguments<'_>) {
+    let mut err = plain::Plain::new(std::io::stderr().lock());
+    let _ = writeln!(err, "{line}");
+    let _ = err.flush();
 }
 
 /// `n` and `noun`, plural unless `n` is 1: "1 item", "3 items".

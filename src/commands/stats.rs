@@ -37,7 +37,7 @@ pub fn run(store: &Store, batch: Option<&str>, as_json: bool) -> Result<()> {
         DecisionStatus::ALL.iter().map(|s| s.as_str()).collect(),
         &counts.by_status,
     );
-    let mut out = std::io::stdout().lock();
+    let mut out = super::plain::stdout(as_json);
     if as_json {
         let doc = json!({
             "batch": batch.name,
