@@ -19,7 +19,7 @@ pub use batches::{Batch, BatchStatus};
 pub use events::Event;
 pub use items::StoredItem;
 pub use packed::{ItemRef, JudgmentRef, PackedItems};
-pub use queue::{Direction, QueueCounts, QueueFilter, QueueRow, SortKey};
+pub use queue::{Direction, QueueCounts, QueueFilter, QueueRow, SortKey, SortValue};
 pub use writer::{ImportWriter, PreparedItem};
 
 /// The schema migrations, oldest first. Never edit one that has shipped: append a new one.
