@@ -27,6 +27,34 @@ fn special(code: KeyCode) -> Action {
     Action::PopupKey(Key::plain(code))
 }
 
+/// The item ids asked for by these effects.
+fn items_asked(fx: &[Effect]) -> Vec<&str> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::LoadItem { item_id, .. } => Some(item_id.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Applies the answer to the page request awaited.
+fn answer_page(
+    app: &mut App,
+    direction: Direction,
+    replace: bool,
+    select: Selection,
+    rows: Vec<dissent::store::QueueRow>,
+) -> Vec<Effect> {
+    let action = Action::PageLoaded {
+        request: app.page_request,
+        direction,
+        replace,
+        select,
+        rows,
+    };
+    update(app, action)
+}
+
 #[test]
 fn start_loads_the_first_page_the_counts_and_the_first_item() {
     let (_, app) = console();
@@ -49,11 +77,10 @@ fn moving_selects_and_asks_for_the_item() {
     let (_, mut app) = console();
     let fx = update(&mut app, Action::Move(1));
     assert_eq!(app.selected, 1);
-    assert_eq!(fx, [Effect::LoadItem(app.rows[1].item_id.clone())]);
-    assert_eq!(
-        update(&mut app, Action::Move(-5)),
-        [Effect::LoadItem(app.rows[0].item_id.clone())]
-    );
+    assert_eq!(items_asked(&fx), [app.rows[1].item_id.as_str()]);
+    assert_eq!(fx.len(), 1);
+    let fx = update(&mut app, Action::Move(-5));
+    assert_eq!(items_asked(&fx), [app.rows[0].item_id.as_str()]);
     assert_eq!(app.selected, 0, "clamped at the top");
     assert!(
         update(&mut app, Action::Move(-1)).is_empty(),
@@ -79,18 +106,22 @@ fn moving_selects_and_asks_for_the_item() {
 #[test]
 fn jumps_fetch_from_either_end() {
     let (_, mut app) = console();
+    let fx = update(&mut app, Action::Bottom);
     assert_eq!(
-        update(&mut app, Action::Bottom),
+        fx,
         [Effect::LoadPage {
+            request: app.page_request,
             anchor: None,
             direction: Direction::Backward,
             replace: true,
             select: Selection::Last
         }]
     );
+    let fx = update(&mut app, Action::Top);
     assert_eq!(
-        update(&mut app, Action::Top),
+        fx,
         [Effect::LoadPage {
+            request: app.page_request,
             anchor: None,
             direction: Direction::Forward,
             replace: true,
@@ -103,14 +134,12 @@ fn jumps_fetch_from_either_end() {
 fn page_loaded_replaces_or_extends_the_window() {
     let (_, mut app) = console();
     let rows = app.rows.clone();
-    update(
+    answer_page(
         &mut app,
-        Action::PageLoaded {
-            direction: Direction::Backward,
-            replace: true,
-            select: Selection::Last,
-            rows: rows[20..].to_vec(),
-        },
+        Direction::Backward,
+        true,
+        Selection::Last,
+        rows[20..].to_vec(),
     );
     assert_eq!(app.selected, 18);
     assert!(
@@ -118,50 +147,42 @@ fn page_loaded_replaces_or_extends_the_window() {
         "a short page from the end reaches the start"
     );
     // Extending forward keeps the selection on the same row.
-    update(
+    answer_page(
         &mut app,
-        Action::PageLoaded {
-            direction: Direction::Forward,
-            replace: true,
-            select: Selection::Item(rows[5].item_id.clone()),
-            rows: rows[..10].to_vec(),
-        },
+        Direction::Forward,
+        true,
+        Selection::Item(rows[5].item_id.clone()),
+        rows[..10].to_vec(),
     );
     assert_eq!(
         app.selected_row().map(|r| r.item_id.clone()),
         Some(rows[5].item_id.clone())
     );
-    update(
+    answer_page(
         &mut app,
-        Action::PageLoaded {
-            direction: Direction::Backward,
-            replace: false,
-            select: Selection::First,
-            rows: rows[..0].to_vec(),
-        },
+        Direction::Backward,
+        false,
+        Selection::First,
+        rows[..0].to_vec(),
     );
-    update(
+    answer_page(
         &mut app,
-        Action::PageLoaded {
-            direction: Direction::Forward,
-            replace: false,
-            select: Selection::First,
-            rows: rows[10..].to_vec(),
-        },
+        Direction::Forward,
+        false,
+        Selection::First,
+        rows[10..].to_vec(),
     );
     assert_eq!(app.rows.len(), 39);
     assert_eq!(
         app.selected_row().map(|r| r.item_id.clone()),
         Some(rows[5].item_id.clone())
     );
-    let fx = update(
+    let fx = answer_page(
         &mut app,
-        Action::PageLoaded {
-            direction: Direction::Forward,
-            replace: true,
-            select: Selection::First,
-            rows: Vec::new(),
-        },
+        Direction::Forward,
+        true,
+        Selection::First,
+        Vec::new(),
     );
     assert!(fx.is_empty() && app.item.is_none() && app.rows.is_empty());
 }
@@ -172,7 +193,7 @@ fn click_selects_the_row_under_the_pointer() {
     update(&mut app, Action::FocusPanel);
     let fx = update(&mut app, Action::ClickRow(3));
     assert_eq!((app.selected, app.focus), (3, Focus::Queue));
-    assert_eq!(fx, [Effect::LoadItem(app.rows[3].item_id.clone())]);
+    assert_eq!(items_asked(&fx), [app.rows[3].item_id.as_str()]);
     assert!(update(&mut app, Action::ClickRow(500)).is_empty());
 }
 
@@ -196,15 +217,19 @@ fn panes_switch_and_the_panel_scrolls() {
 }
 
 fn reloads(fx: &[Effect]) -> bool {
-    fx == [
-        Effect::LoadPage {
-            anchor: None,
-            direction: Direction::Forward,
-            replace: true,
-            select: Selection::First,
-        },
-        Effect::LoadCounts,
-    ]
+    matches!(
+        fx,
+        [
+            Effect::LoadPage {
+                anchor: None,
+                direction: Direction::Forward,
+                replace: true,
+                select: Selection::First,
+                ..
+            },
+            Effect::LoadCounts,
+        ]
+    )
 }
 
 #[test]
@@ -244,7 +269,9 @@ fn search_types_edits_and_applies() {
         update(&mut app, key(c));
     }
     update(&mut app, special(KeyCode::Backspace));
-    assert!(matches!(&app.popup, Some(Popup::Search(t)) if t == "mri-2039"));
+    assert!(
+        matches!(&app.popup, Some(Popup::Search(p)) if dissent::tui::search::text(p) == "mri-2039")
+    );
     assert!(reloads(&update(&mut app, special(KeyCode::Enter))));
     assert_eq!(app.filter.search.as_deref(), Some("mri-2039"));
     assert!(app.popup.is_none());
@@ -398,8 +425,8 @@ fn help_opens_and_closes_and_quit_quits() {
     update(&mut app, special(KeyCode::Esc));
     assert!(app.popup.is_none());
     update(&mut app, Action::OpenHelp);
-    update(&mut app, Action::Close);
-    assert!(app.popup.is_none());
+    update(&mut app, key('?'));
+    assert!(app.popup.is_none(), "the help key closes it too");
     update(&mut app, Action::Quit);
     assert!(app.quit);
 }
@@ -423,7 +450,14 @@ fn results_update_the_state() {
     let mut stale = app.item.clone().expect("item");
     stale.record.item_id = "elsewhere".into();
     let before = app.item.clone();
-    update(&mut app, Action::ItemLoaded(Box::new(stale)));
+    let request = app.requests;
+    update(
+        &mut app,
+        Action::ItemLoaded {
+            request,
+            item: Ok(Box::new(stale)),
+        },
+    );
     assert_eq!(app.item, before);
 }
 

@@ -128,12 +128,45 @@ impl fmt::Display for Key {
     }
 }
 
+/// Where keys are read. The queue and panel share one context; each popup, or step of the
+/// decision form, has its own, and reads only the commands declared for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Context {
+    /// The queue or the panel has the keys.
+    Main,
+    /// A list to choose from (the label and reason-code steps).
+    List,
+    /// A list to mark entries of (the erring-reviewer step).
+    Checklist,
+    /// Free text (the reason); keys bound to nothing here are typed.
+    Text,
+    /// The search prompt; keys bound to nothing here are typed.
+    Prompt,
+    /// A yes/no question (commit a decision, undo one).
+    Confirm,
+    /// The help.
+    Help,
+}
+
+impl Context {
+    /// Every context.
+    pub const ALL: [Context; 7] = [
+        Context::Main,
+        Context::List,
+        Context::Checklist,
+        Context::Text,
+        Context::Prompt,
+        Context::Confirm,
+        Context::Help,
+    ];
+}
+
 /// What a binding does. Names are the kebab-case ids used in `keys.toml`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Command {
-    /// Next item (or scroll the panel down).
+    /// Next item, scroll the panel down, or the next entry of a list.
     MoveDown,
-    /// Previous item (or scroll the panel up).
+    /// Previous item, scroll the panel up, or the previous entry of a list.
     MoveUp,
     /// Half a screen down.
     HalfPageDown,
@@ -143,9 +176,9 @@ pub enum Command {
     PageDown,
     /// A screen up.
     PageUp,
-    /// First item.
+    /// First item (panel: its top).
     Top,
-    /// Last item.
+    /// Last item (panel: its end).
     Bottom,
     /// Switch between queue and panel.
     SwitchPane,
@@ -173,116 +206,269 @@ pub enum Command {
     Sort,
     /// Clear filters and search.
     ClearFilters,
-    /// This help.
+    /// Open or close the help.
     Help,
     /// Quit.
     Quit,
+    /// Quit from anywhere, a popup included.
+    QuitNow,
+    /// Take the highlighted entry and go on, or run the search.
+    Choose,
+    /// Mark or unmark the highlighted reviewer as one who erred.
+    Mark,
+    /// Finish the reason text.
+    Finish,
+    /// Answer yes: commit the decision, or undo.
+    Yes,
+    /// Answer no.
+    No,
+    /// Step back, or close the popup.
+    Back,
+    /// The search before this one.
+    Earlier,
+    /// The search after this one.
+    Later,
 }
 
-/// Every command with its id, description and default keys, in help order.
-const DEFAULTS: &[(Command, &str, &str, &[&str])] = &[
-    (
+use Context::{Checklist, Confirm, Help, List, Main, Prompt, Text};
+
+/// A command's id, description, the contexts it is read in and its default keys.
+struct Binding {
+    command: Command,
+    id: &'static str,
+    desc: &'static str,
+    contexts: &'static [Context],
+    keys: &'static [&'static str],
+}
+
+const fn bind(
+    command: Command,
+    id: &'static str,
+    desc: &'static str,
+    contexts: &'static [Context],
+    keys: &'static [&'static str],
+) -> Binding {
+    Binding {
+        command,
+        id,
+        desc,
+        contexts,
+        keys,
+    }
+}
+
+/// Every command, once, in help order.
+const DEFAULTS: &[Binding] = &[
+    bind(
         Command::MoveDown,
         "move-down",
-        "next item (panel: scroll down)",
+        "next item (panel: scroll down; list: next entry)",
+        &[Main, List, Checklist],
         &["j", "down"],
     ),
-    (
+    bind(
         Command::MoveUp,
         "move-up",
-        "previous item (panel: scroll up)",
+        "previous item (panel: scroll up; list: previous entry)",
+        &[Main, List, Checklist],
         &["k", "up"],
     ),
-    (
+    bind(
         Command::HalfPageDown,
         "half-page-down",
         "half a screen down",
+        &[Main],
         &["ctrl-d"],
     ),
-    (
+    bind(
         Command::HalfPageUp,
         "half-page-up",
         "half a screen up",
+        &[Main],
         &["ctrl-u"],
     ),
-    (Command::PageDown, "page-down", "a screen down", &["pgdn"]),
-    (Command::PageUp, "page-up", "a screen up", &["pgup"]),
-    (Command::Top, "top", "first item", &["g", "home"]),
-    (Command::Bottom, "bottom", "last item", &["G", "end"]),
-    (
+    bind(
+        Command::PageDown,
+        "page-down",
+        "a screen down",
+        &[Main],
+        &["pgdn"],
+    ),
+    bind(
+        Command::PageUp,
+        "page-up",
+        "a screen up",
+        &[Main],
+        &["pgup"],
+    ),
+    bind(
+        Command::Top,
+        "top",
+        "first item (panel: its top)",
+        &[Main],
+        &["g", "home"],
+    ),
+    bind(
+        Command::Bottom,
+        "bottom",
+        "last item (panel: its end)",
+        &[Main],
+        &["G", "end"],
+    ),
+    bind(
         Command::SwitchPane,
         "switch-pane",
         "switch between queue and panel",
+        &[Main],
         &["tab"],
     ),
-    (
+    bind(
         Command::FocusPanel,
         "focus-panel",
         "read the item in the panel",
+        &[Main],
         &["enter"],
     ),
-    (
+    bind(
         Command::HardLabel,
         "hard-label",
         "adjudicate to a hard label",
+        &[Main],
         &["a"],
     ),
-    (
+    bind(
         Command::KeepSoft,
         "keep-soft",
         "keep soft (honest disagreement)",
+        &[Main],
         &["s"],
     ),
-    (
+    bind(
         Command::Rereview,
         "rereview",
         "send back for re-review",
+        &[Main],
         &["r"],
     ),
-    (Command::Undo, "undo", "undo the decision in force", &["u"]),
-    (
+    bind(
+        Command::Undo,
+        "undo",
+        "undo the decision in force",
+        &[Main],
+        &["u"],
+    ),
+    bind(
         Command::Search,
         "search",
         "search ids and payload text",
+        &[Main],
         &["/"],
     ),
-    (
+    bind(
         Command::FilterFlag,
         "filter-flag",
         "filter: cycle flag",
+        &[Main],
         &["f"],
     ),
-    (
+    bind(
         Command::FilterClass,
         "filter-class",
         "filter: cycle class",
+        &[Main],
         &["c"],
     ),
-    (
+    bind(
         Command::FilterStatus,
         "filter-status",
         "filter: cycle decision status",
+        &[Main],
         &["d"],
     ),
-    (
+    bind(
         Command::FilterTask,
         "filter-task",
         "filter: cycle task",
+        &[Main],
         &["t"],
     ),
-    (Command::Sort, "sort", "cycle sort order", &["o"]),
-    (
+    bind(Command::Sort, "sort", "cycle sort order", &[Main], &["o"]),
+    bind(
         Command::ClearFilters,
         "clear-filters",
         "clear filters and search",
+        &[Main],
         &["x"],
     ),
-    (Command::Help, "help", "help", &["?", "f1"]),
-    (Command::Quit, "quit", "quit", &["q"]),
+    bind(
+        Command::Help,
+        "help",
+        "open or close this help",
+        &[Main, Help],
+        &["?", "f1"],
+    ),
+    bind(Command::Quit, "quit", "quit", &[Main], &["q"]),
+    bind(
+        Command::QuitNow,
+        "quit-now",
+        "quit from anywhere, a popup included",
+        &[Main, List, Checklist, Text, Prompt, Confirm, Help],
+        &["ctrl-c"],
+    ),
+    bind(
+        Command::Choose,
+        "choose",
+        "take the highlighted entry and go on; run the search",
+        &[List, Checklist, Prompt],
+        &["enter"],
+    ),
+    bind(
+        Command::Mark,
+        "mark",
+        "mark or unmark a reviewer who erred",
+        &[Checklist],
+        &["space"],
+    ),
+    bind(
+        Command::Finish,
+        "finish",
+        "finish the reason text",
+        &[Text],
+        &["ctrl-s"],
+    ),
+    bind(
+        Command::Yes,
+        "yes",
+        "yes: commit the decision, or undo",
+        &[Confirm],
+        &["y", "enter"],
+    ),
+    bind(Command::No, "no", "no", &[Confirm], &["n"]),
+    bind(
+        Command::Back,
+        "back",
+        "step back, or close the popup",
+        &[List, Checklist, Text, Prompt, Confirm, Help],
+        &["esc"],
+    ),
+    bind(
+        Command::Earlier,
+        "earlier",
+        "search: the query before",
+        &[Prompt],
+        &["up"],
+    ),
+    bind(
+        Command::Later,
+        "later",
+        "search: the query after",
+        &[Prompt],
+        &["down"],
+    ),
 ];
 
-/// Commands shown in the status bar, in order, when the queue or panel has focus.
-const HINTS: &[Command] = &[
+/// Commands hinted in the status bar when the queue or panel has the keys, in order.
+const MAIN_HINTS: &[Command] = &[
     Command::MoveDown,
     Command::HardLabel,
     Command::KeepSoft,
@@ -295,14 +481,42 @@ const HINTS: &[Command] = &[
     Command::Quit,
 ];
 
-/// Keys of popups; fixed, shown in their hints and in the help.
-pub const POPUP_KEYS: &[(&str, &str)] = &[
-    ("j/k ↑/↓", "choose"),
-    ("Space", "mark an erring reviewer"),
-    ("Enter", "next step / confirm"),
-    ("Ctrl-s", "finish the reason text"),
-    ("Esc", "back / close"),
-];
+fn binding(command: Command) -> &'static Binding {
+    DEFAULTS
+        .iter()
+        .find(|b| b.command == command)
+        .unwrap_or(&DEFAULTS[0])
+}
+
+impl Command {
+    /// The id used in `keys.toml`.
+    #[must_use]
+    pub fn id(self) -> &'static str {
+        binding(self).id
+    }
+
+    /// What it does, for the help.
+    #[must_use]
+    pub fn desc(self) -> &'static str {
+        binding(self).desc
+    }
+
+    /// Where it is read.
+    #[must_use]
+    pub fn contexts(self) -> &'static [Context] {
+        binding(self).contexts
+    }
+
+    /// Every command, in help order.
+    pub fn all() -> impl Iterator<Item = Command> {
+        DEFAULTS.iter().map(|b| b.command)
+    }
+
+    /// Whether `self` and `other` are read in a context in common.
+    fn meets(self, other: Command) -> bool {
+        self.contexts().iter().any(|c| other.contexts().contains(c))
+    }
+}
 
 /// Bindings: command → keys.
 #[derive(Debug, Clone, PartialEq)]
@@ -315,33 +529,57 @@ impl Default for Keymap {
         Keymap {
             bindings: DEFAULTS
                 .iter()
-                .map(|(c, _, _, keys)| {
-                    (*c, keys.iter().filter_map(|k| Key::parse(k).ok()).collect())
+                .map(|b| {
+                    (
+                        b.command,
+                        b.keys.iter().filter_map(|k| Key::parse(k).ok()).collect(),
+                    )
                 })
                 .collect(),
         }
     }
 }
 
-/// A `keys.toml` that cannot be used.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{path}:{line}: {message}")]
-pub struct KeymapError {
-    /// The file.
-    pub path: String,
-    /// 1-based line.
-    pub line: usize,
+/// One thing wrong in a `keys.toml`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// 1-based line; `None` when the file as a whole is at fault (it cannot be read).
+    pub line: Option<usize>,
     /// What is wrong.
     pub message: String,
 }
 
+/// A `keys.toml` that cannot be used: every problem found, each as `FILE:LINE: message`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct KeymapError {
+    /// The file.
+    pub path: String,
+    /// What is wrong, in the order of the file.
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for KeymapError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.problems.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            match p.line {
+                Some(line) => write!(f, "{}:{line}: {}", self.path, p.message)?,
+                None => write!(f, "{}: {}", self.path, p.message)?,
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Keymap {
-    /// The command bound to `key`.
+    /// The command bound to `key` in `context`.
     #[must_use]
-    pub fn command(&self, key: Key) -> Option<Command> {
+    pub fn command(&self, context: Context, key: Key) -> Option<Command> {
         self.bindings
             .iter()
-            .find(|(_, keys)| keys.contains(&key))
+            .find(|(c, keys)| c.contexts().contains(&context) && keys.contains(&key))
             .map(|(c, _)| *c)
     }
 
@@ -364,92 +602,166 @@ impl Keymap {
             .join("/")
     }
 
-    /// Every binding with its keys and description, in help order.
+    /// The commands read in `context` with their keys and descriptions, in help order.
     #[must_use]
-    pub fn help(&self) -> Vec<(String, &'static str)> {
+    pub fn help(&self, context: Context) -> Vec<(String, &'static str)> {
         DEFAULTS
             .iter()
-            .map(|(c, _, desc, _)| (self.label(*c), *desc))
+            .filter(|b| b.contexts.contains(&context))
+            .map(|b| (self.label(b.command), b.desc))
             .collect()
     }
 
-    /// The status-bar hints: (first key, command id).
+    /// The status-bar hints of `context`: (keys, command id). The queue and panel show a
+    /// chosen few by their first key; a popup shows all it reads but quit-now.
     #[must_use]
-    pub fn hints(&self) -> Vec<(String, &'static str)> {
-        HINTS
+    pub fn hints(&self, context: Context) -> Vec<(String, &'static str)> {
+        if context == Context::Main {
+            return MAIN_HINTS
+                .iter()
+                .filter_map(|c| Some((self.keys(*c).first()?.to_string(), c.id())))
+                .collect();
+        }
+        DEFAULTS
             .iter()
-            .filter_map(|c| {
-                let desc = DEFAULTS
-                    .iter()
-                    .find(|(d, ..)| d == c)
-                    .map(|(_, id, ..)| *id)?;
-                let first = self.keys(*c).first()?;
-                Some((first.to_string(), desc))
-            })
+            .filter(|b| b.contexts.contains(&context) && b.command != Command::QuitNow)
+            .filter(|b| !self.keys(b.command).is_empty())
+            .map(|b| (self.label(b.command), b.id))
             .collect()
     }
 
     /// Applies the `[keys]` table of a `keys.toml` (`command-id = "key"` or `["key", …]`) over
-    /// the defaults. A remapped key is taken from any command that had it.
+    /// the defaults. A key given to a command leaves the default commands it shares a context
+    /// with. Every problem is reported: unknown sections and commands, bad keys, a command left
+    /// with no key, two commands given one key where both are read.
     pub fn from_toml(text: &str, path: &str) -> Result<Keymap, KeymapError> {
         let line_at = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
-        let err = |line: usize, message: String| KeymapError {
+        let fail = |problems: Vec<Problem>| KeymapError {
             path: path.to_string(),
-            line,
-            message,
+            problems,
         };
         let doc: toml::Table = text.parse().map_err(|e: toml::de::Error| {
             let line = e.span().map_or(1, |s| line_at(s.start));
-            err(line, e.message().to_string())
+            fail(vec![Problem {
+                line: Some(line),
+                message: e.message().trim().to_string(),
+            }])
         })?;
-        let line_of = |needle: &str| {
+        let line_of = |name: &str| {
             text.lines()
-                .position(|l| l.trim_start().starts_with(needle))
+                .position(|l| {
+                    let l = l.trim_start();
+                    let rest = l
+                        .strip_prefix(name)
+                        .or_else(|| l.strip_prefix(&format!("\"{name}\"")));
+                    rest.is_some_and(|r| r.trim_start().starts_with('='))
+                })
                 .map_or(1, |i| i + 1)
         };
-        let mut map = Keymap::default();
+        let mut problems = Vec::new();
+        let mut problem = |line: usize, message: String| {
+            problems.push(Problem {
+                line: Some(line),
+                message,
+            });
+        };
+        // (line, command, keys) as the file gives them.
+        let mut given: Vec<(usize, Command, Vec<Key>)> = Vec::new();
         for (section, value) in &doc {
-            if section != "keys" {
-                return Err(err(
-                    line_of(&format!("[{section}")),
+            let section_line = text
+                .lines()
+                .position(|l| l.trim_start().starts_with(&format!("[{section}")))
+                .map_or_else(|| line_of(section), |i| i + 1);
+            let Some(table) = value.as_table().filter(|_| section == "keys") else {
+                problem(
+                    section_line,
                     format!("unknown section `{section}` (only [keys])"),
-                ));
-            }
-            let Some(table) = value.as_table() else {
-                return Err(err(line_of(section), "`keys` must be a table".into()));
+                );
+                continue;
             };
             for (id, keys) in table {
                 let line = line_of(id);
-                let Some(&(command, ..)) = DEFAULTS.iter().find(|(_, name, ..)| name == id) else {
-                    let names: Vec<&str> = DEFAULTS.iter().map(|(_, n, ..)| *n).collect();
-                    return Err(err(
+                let Some(b) = DEFAULTS.iter().find(|b| b.id == id) else {
+                    let names: Vec<&str> = DEFAULTS.iter().map(|b| b.id).collect();
+                    problem(
                         line,
                         format!("unknown command `{id}` (one of {})", names.join(", ")),
-                    ));
+                    );
+                    continue;
                 };
-                let list: Vec<&str> = match keys {
-                    toml::Value::String(s) => vec![s.as_str()],
-                    toml::Value::Array(a) => a.iter().filter_map(toml::Value::as_str).collect(),
-                    _ => {
-                        return Err(err(
-                            line,
-                            format!("`{id}`: expected a key or a list of keys"),
-                        ));
+                let list: Vec<&toml::Value> = match keys {
+                    toml::Value::Array(a) => a.iter().collect(),
+                    one => vec![one],
+                };
+                let mut parsed = Vec::new();
+                for k in list {
+                    match k.as_str().map(Key::parse) {
+                        Some(Ok(key)) => parsed.push(key),
+                        Some(Err(m)) => problem(line, format!("`{id}`: {m}")),
+                        None => {
+                            problem(line, format!("`{id}`: expected a key or a list of keys"));
+                        }
                     }
-                };
-                let parsed: Vec<Key> = list
-                    .iter()
-                    .map(|k| Key::parse(k).map_err(|m| err(line, m)))
-                    .collect::<Result<_, _>>()?;
-                for (_, keys) in &mut map.bindings {
-                    keys.retain(|k| !parsed.contains(k));
                 }
-                if let Some((_, keys)) = map.bindings.iter_mut().find(|(c, _)| *c == command) {
-                    *keys = parsed;
+                if parsed.is_empty() {
+                    if matches!(keys, toml::Value::Array(a) if a.is_empty()) {
+                        problem(
+                            line,
+                            format!("`{id}` is given no key: give it at least one"),
+                        );
+                    }
+                    continue;
+                }
+                given.push((line, b.command, parsed));
+            }
+        }
+        given.sort_by_key(|(line, ..)| *line);
+        let mut map = Keymap::default();
+        for (line, command, keys) in &given {
+            for (other, had) in &mut map.bindings {
+                if given.iter().any(|(_, c, _)| c == other) || !command.meets(*other) {
+                    continue;
+                }
+                let before = had.len();
+                had.retain(|k| !keys.contains(k));
+                if had.is_empty() && before > 0 {
+                    problem(
+                        *line,
+                        format!(
+                            "`{}` takes every key of `{}`, which would be left with none: give `{}` a key too",
+                            command.id(),
+                            other.id(),
+                            other.id()
+                        ),
+                    );
                 }
             }
         }
-        Ok(map)
+        for (i, (line, command, keys)) in given.iter().enumerate() {
+            for (_, other, theirs) in &given[..i] {
+                if command.meets(*other) {
+                    for k in keys.iter().filter(|k| theirs.contains(k)) {
+                        problem(
+                            *line,
+                            format!(
+                                "`{k}` is given to both `{}` and `{}`, which are read in the same place",
+                                other.id(),
+                                command.id()
+                            ),
+                        );
+                    }
+                }
+            }
+            if let Some((_, mine)) = map.bindings.iter_mut().find(|(c, _)| c == command) {
+                mine.clone_from(keys);
+            }
+        }
+        problems.sort_by_key(|p| p.line);
+        if problems.is_empty() {
+            Ok(map)
+        } else {
+            Err(fail(problems))
+        }
     }
 
     /// Loads `keys.toml` from the platform's config directory (`…/dissent/keys.toml`), or the
@@ -468,8 +780,10 @@ impl Keymap {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Keymap::default()),
             Err(e) => Err(KeymapError {
                 path: path.display().to_string(),
-                line: 0,
-                message: e.to_string(),
+                problems: vec![Problem {
+                    line: None,
+                    message: e.to_string(),
+                }],
             }),
         }
     }
