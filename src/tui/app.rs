@@ -174,8 +174,10 @@ pub struct App {
     pub item: Option<StoredItem>,
     /// Which pane has the keys.
     pub focus: Focus,
-    /// Panel scroll, in lines.
+    /// Panel scroll, in lines from its top (or from its end, after a jump there).
     pub panel_scroll: u16,
+    /// `panel_scroll` counts from the panel's end.
+    pub panel_from_end: bool,
     /// Open popup.
     pub popup: Option<Popup>,
     /// Last message for the status bar.
@@ -213,6 +215,7 @@ impl App {
             item: None,
             focus: Focus::Queue,
             panel_scroll: 0,
+            panel_from_end: false,
             popup: None,
             message: None,
             quit: false,
@@ -231,6 +234,16 @@ impl App {
     pub fn selected_item(&self) -> Option<&StoredItem> {
         let id = &self.selected_row()?.item_id;
         self.item.as_ref().filter(|i| &i.record.item_id == id)
+    }
+
+    /// The first panel line shown, for a panel that scrolls at most `max` lines.
+    #[must_use]
+    pub fn panel_offset(&self, max: u16) -> u16 {
+        if self.panel_from_end {
+            max.saturating_sub(self.panel_scroll)
+        } else {
+            self.panel_scroll.min(max)
+        }
     }
 
     /// The selected row's item is on its way.

@@ -71,13 +71,9 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::HalfPageUp => move_by(app, -((app.view_rows / 2).max(1) as i64)),
         Action::PageDown => move_by(app, app.view_rows.max(1) as i64),
         Action::PageUp => move_by(app, -(app.view_rows.max(1) as i64)),
-        Action::Top if app.focus == Focus::Panel => {
+        Action::Top | Action::Bottom if app.focus == Focus::Panel => {
+            app.panel_from_end = action == Action::Bottom;
             app.panel_scroll = 0;
-            Vec::new()
-        }
-        Action::Bottom if app.focus == Focus::Panel => {
-            // The panel is drawn scrolled no further than its last line.
-            app.panel_scroll = u16::MAX;
             Vec::new()
         }
         Action::Top => vec![page_from_end(app, Direction::Forward)],
@@ -103,9 +99,9 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::ScrollPanel(n) => {
-            app.panel_scroll = app
-                .panel_scroll
-                .saturating_add_signed(i16::try_from(n).unwrap_or(0));
+            let n = i16::try_from(n).unwrap_or(0);
+            let by = if app.panel_from_end { -n } else { n };
+            app.panel_scroll = app.panel_scroll.saturating_add_signed(by);
             Vec::new()
         }
         Action::CycleFlag => {
@@ -312,6 +308,7 @@ fn load_item(app: &mut App, item_id: String) -> Effect {
     let request = next_request(app);
     app.item_request = Some(request);
     app.panel_scroll = 0;
+    app.panel_from_end = false;
     Effect::LoadItem { request, item_id }
 }
 
