@@ -70,6 +70,12 @@ fn in_a_popup_keys_go_to_it_but_ctrl_c_quits() {
         Some(Action::PopupKey(Key::plain(KeyCode::Char('q'))))
     );
     assert_eq!(key_action(&app, Key::ctrl('c')), Some(Action::Quit));
+    assert!(
+        Keymap::default()
+            .help(Context::Main)
+            .contains(&("Ctrl-c".to_string(), "quit from anywhere, a popup included")),
+        "the help shows Ctrl-c"
+    );
 }
 
 #[test]

@@ -883,3 +883,26 @@ fn top_and_bottom_scroll_the_panel_when_it_has_the_keys() {
     update(&mut app, Action::Top);
     assert_eq!(app.panel_offset(12), 0);
 }
+
+#[test]
+fn a_decision_key_right_after_a_commit_waits_for_the_next_item() {
+    let (mut exec, mut app) = console();
+    select(&mut exec, &mut app, "mri-2031");
+    let next = app.rows[app.selected + 1].item_id.clone();
+    exec.dispatch(&mut app, Action::KeepSoft);
+    exec.dispatch(&mut app, key('x'));
+    exec.dispatch(&mut app, Action::PopupKey(Key::ctrl('s')));
+    // `y` commits; `r` and a reason follow before the decision is written.
+    let mut fx = update(&mut app, key('y'));
+    for c in "rok".chars() {
+        fx.extend(update(&mut app, press(c)));
+    }
+    assert!(app.popup.is_none(), "not opened on the item just decided");
+    run_all(&mut exec, &mut app, fx);
+    let f = form(&app);
+    assert_eq!(
+        (f.item_id.as_str(), f.kind),
+        (next.as_str(), DecisionKind::Rereview)
+    );
+    assert_eq!(f.reason.lines(), ["ok"]);
+}

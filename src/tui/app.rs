@@ -161,8 +161,12 @@ pub struct App {
     /// The item request whose answer is awaited, while one is; other items are stale and
     /// dropped.
     pub item_request: Option<u64>,
-    /// Input that needs the selected item, and all input after it, held while the item
-    /// loads; replayed in order once it is there.
+    /// A page that replaces the window is awaited (the selection will move).
+    pub replacing: bool,
+    /// A decision or undo is being written (the queue will reload after it).
+    pub writing: bool,
+    /// Input that needs the selected item, and all input after it, held while the selection
+    /// settles; replayed in order once it has.
     pub held: Vec<Action>,
     /// Searches run, oldest first.
     pub search_history: Vec<String>,
@@ -208,6 +212,8 @@ impl App {
             requests: 0,
             page_request: 0,
             item_request: None,
+            replacing: false,
+            writing: false,
             held: Vec::new(),
             search_history: Vec::new(),
             view_rows: 20,
@@ -246,10 +252,11 @@ impl App {
         }
     }
 
-    /// The selected row's item is on its way.
+    /// The row on screen, or its item, is about to change: a decision is being written, the
+    /// window is being replaced, or the selected row's item is on its way.
     #[must_use]
-    pub fn item_loading(&self) -> bool {
-        self.item_request.is_some()
+    pub fn settling(&self) -> bool {
+        self.writing || self.replacing || self.item_request.is_some()
     }
 
     /// Where keys are read now.

@@ -229,7 +229,8 @@ fn choose(app: &App, form: &mut DecisionForm) {
     }
 }
 
-fn commit(app: &App, form: &DecisionForm) -> Effect {
+fn commit(app: &mut App, form: &DecisionForm) -> Effect {
+    app.writing = true;
     let hard = form.kind == DecisionKind::HardLabel;
     Effect::Decide {
         item_id: form.item_id.clone(),

@@ -23,7 +23,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         return apply(app, action);
     }
     let mut effects = apply(app, action);
-    if !app.held.is_empty() && !app.item_loading() {
+    if !app.held.is_empty() && !app.settling() {
         for held in std::mem::take(&mut app.held) {
             effects.extend(update(app, held));
         }
@@ -46,15 +46,15 @@ fn is_input(action: &Action) -> bool {
     )
 }
 
-/// Input waits behind input already waiting; a decision or undo waits for its item. Quitting
-/// never waits.
+/// Input waits behind input already waiting; a decision or undo waits until the selection
+/// settles on the item it will act on. Quitting never waits.
 fn must_wait(app: &App, action: &Action) -> bool {
     match action {
         Action::Key(key) if app.keymap.command(app.context(), *key) == Some(Command::QuitNow) => {
             false
         }
         Action::HardLabel | Action::KeepSoft | Action::Rereview | Action::Undo => {
-            !app.held.is_empty() || (app.popup.is_none() && app.item_loading())
+            !app.held.is_empty() || (app.popup.is_none() && app.settling())
         }
         _ => !app.held.is_empty(),
     }
@@ -205,6 +205,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             advance,
         } => {
             app.message = Some(message);
+            app.writing = false;
             let select = if advance {
                 Selection::After(item_id)
             } else {
@@ -223,6 +224,8 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Failed(message) => {
             app.message = Some(message);
             app.loading = false;
+            app.replacing = false;
+            app.writing = false;
             Vec::new()
         }
     }
@@ -259,7 +262,10 @@ fn popup_key(app: &mut App, key: Key) -> Vec<Effect> {
         }
         Some(Popup::Search(prompt)) => search::key(app, prompt, command, key),
         Some(Popup::ConfirmUndo(item_id)) => match command {
-            Some(Command::Yes) => vec![Effect::Undo(item_id)],
+            Some(Command::Yes) => {
+                app.writing = true;
+                vec![Effect::Undo(item_id)]
+            }
             Some(Command::No | Command::Back) => Vec::new(),
             _ => {
                 app.popup = Some(Popup::ConfirmUndo(item_id));
@@ -294,6 +300,7 @@ fn load_page(
     let request = next_request(app);
     app.page_request = request;
     app.loading = true;
+    app.replacing = replace;
     Effect::LoadPage {
         request,
         anchor: anchor.map(Box::new),
@@ -379,6 +386,7 @@ fn page_loaded(
     rows: Vec<QueueRow>,
 ) -> Vec<Effect> {
     app.loading = false;
+    app.replacing = false;
     let full = rows.len() >= PAGE;
     let before = app.selected_row().map(|r| r.item_id.clone());
     if replace {
