@@ -260,6 +260,11 @@ fn a_bad_keys_file_is_an_error_naming_the_line() {
         ("[colours]\nbg = \"red\"\n", 1, "unknown section `colours`"),
         ("[keys]\nquit = []\n", 2, "`quit` is given no key"),
         (
+            "[keys]\nsort = \"o\"\nquit = \"\"\n",
+            3,
+            "`quit` is given no key",
+        ),
+        (
             "[keys]\nundo = \"a\"\n",
             2,
             "`undo` takes every key of `hard-label`",
