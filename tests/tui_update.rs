@@ -718,19 +718,33 @@ fn a_page_asked_for_before_a_reload_is_dropped_when_it_answers() {
 }
 
 #[test]
-fn a_rubric_without_reason_codes_refuses_in_the_form_and_does_not_panic() {
+fn a_rubric_without_reason_codes_refuses_a_hard_label_and_does_not_panic() {
     let (mut exec, mut app) = console();
     app.rubric.reason_codes.clear();
     select(&mut exec, &mut app, "mri-2031");
     update(&mut app, Action::HardLabel);
-    update(&mut app, special(KeyCode::Enter));
-    assert_eq!(form(&app).step, FormStep::ReasonCode);
-    update(&mut app, special(KeyCode::Down));
-    update(&mut app, special(KeyCode::Enter));
-    assert_eq!(form(&app).step, FormStep::ReasonCode);
-    let notice = form(&app).notice.clone().expect("a notice");
-    assert!(notice.contains("no reason codes"), "{notice}");
+    assert!(app.popup.is_none());
+    assert_eq!(
+        app.message.as_deref(),
+        Some("the rubric lists no reason codes: no hard label can be recorded")
+    );
     assert!(screen(&app).contains("the rubric lists no reason codes"));
+    // The form never indexes past its list, whatever it holds.
+    app.rubric.reason_codes = vec!["reviewer_error".into()];
+    if let Some(item) = app.item.as_mut() {
+        item.record.panel = dissent::domain::model::Panel::Counts(Default::default());
+    }
+    update(&mut app, Action::HardLabel);
+    update(&mut app, special(KeyCode::Enter));
+    assert!(form(&app).codes.is_empty());
+    update(&mut app, special(KeyCode::Enter));
+    assert_eq!(form(&app).step, FormStep::ReasonCode);
+    let shown = screen(&app);
+    assert!(
+        shown.contains("no reason code can be chosen for this item")
+            && shown.contains("reviewer_error is not offered"),
+        "{shown}"
+    );
 }
 
 #[test]

@@ -26,9 +26,20 @@ pub fn open(app: &mut App, kind: DecisionKind) -> Vec<Effect> {
         app.message = Some(refusal);
         return Vec::new();
     }
-    if kind == DecisionKind::HardLabel && app.rubric.labels.is_empty() {
-        app.message = Some("the rubric lists no labels: no hard label can be chosen".into());
-        return Vec::new();
+    if kind == DecisionKind::HardLabel {
+        let missing = if app.rubric.labels.is_empty() {
+            Some("labels")
+        } else if app.rubric.reason_codes.is_empty() {
+            Some("reason codes")
+        } else {
+            None
+        };
+        if let Some(missing) = missing {
+            app.message = Some(format!(
+                "the rubric lists no {missing}: no hard label can be recorded"
+            ));
+            return Vec::new();
+        }
     }
     let Some(item) = app.selected_item() else {
         return Vec::new();
@@ -201,9 +212,7 @@ fn choose(app: &App, form: &mut DecisionForm) {
         }
         FormStep::ReasonCode => {
             let Some(code) = form.codes.get(form.cursor) else {
-                form.notice = Some(
-                    "the rubric lists no reason codes: a hard label cannot be recorded".into(),
-                );
+                form.notice = Some("no reason code can be chosen for this item".into());
                 return;
             };
             let erring_needed = code == REVIEWER_ERROR;
