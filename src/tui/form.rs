@@ -240,17 +240,12 @@ fn choose(app: &App, form: &mut DecisionForm) {
 
 fn commit(app: &mut App, form: &DecisionForm) -> Effect {
     app.writing = true;
-    let hard = form.kind == DecisionKind::HardLabel;
     Effect::Decide {
         item_id: form.item_id.clone(),
         decision: NewDecision {
             kind: form.kind,
-            label: chosen_label(app, form).filter(|_| hard).map(str::to_string),
-            reason_code: form
-                .code
-                .and_then(|i| form.codes.get(i))
-                .filter(|_| hard)
-                .cloned(),
+            label: chosen_label(app, form).map(str::to_string),
+            reason_code: form.code.and_then(|i| form.codes.get(i)).cloned(),
             erring: form
                 .reviewers
                 .iter()

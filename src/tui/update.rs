@@ -1,8 +1,9 @@
 //! `update`: applies an action to the state and returns the I/O to do. No I/O here.
 //!
-//! Input that needs the selected item (a decision, undo) waits while that item loads, and every
-//! input after it waits behind it; all of it is applied, in order, once the item is there. So a
-//! key is never dropped, and never applied to another item than the one on screen.
+//! Input that needs the selected item (a decision, undo) waits while the selection settles (the
+//! item loads, the window is replaced, a decision is written), and every input after it waits
+//! behind it; all of it is applied, in order, once the item is there. So a key is never dropped,
+//! and never applied to another item than the one on screen.
 
 use super::action::{Action, Effect};
 use super::app::{App, Focus, MAX_WINDOW, PAGE, PREFETCH, Popup, Selection};
