@@ -315,6 +315,10 @@ fn hard_label_form_walks_label_code_erring_reason_confirm() {
     assert_eq!(step(&app), FormStep::Reason);
     update(&mut app, Action::PopupKey(Key::ctrl('s')));
     assert_eq!(step(&app), FormStep::Reason, "an empty reason is refused");
+    assert!(
+        screen(&app).contains("a decision needs a reason"),
+        "said in the popup"
+    );
     for c in "D read the oblique view".chars() {
         update(&mut app, key(c));
     }

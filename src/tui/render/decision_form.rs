@@ -37,22 +37,22 @@ fn confidence(c: f64) -> String {
     }
 }
 
-/// A reviewer's entry in the erring step: mark, id, the label they chose and their confidence.
+/// A reviewer's entry in the erring step: mark (`[-]`: cannot be marked), id, the label they
+/// chose and their confidence.
 fn reviewer_entry(r: &Reviewer, label: Option<&str>) -> (String, bool) {
     let enabled = can_err(r, label);
-    let mark = if r.erred { "[x]" } else { "[ ]" };
+    let mark = match (enabled, r.erred) {
+        (false, _) => "[-]",
+        (true, true) => "[x]",
+        (true, false) => "[ ]",
+    };
     let conf = r
         .confidence
         .map(|c| format!(" · confidence {}", confidence(c)))
         .unwrap_or_default();
-    let agreed = if enabled {
-        ""
-    } else {
-        " (chose the label decided on)"
-    };
     (
         format!(
-            "{mark} {} — {}{conf}{agreed}",
+            "{mark} {} — {}{conf}",
             inert(&r.id, false),
             inert(&r.label, false)
         ),
@@ -138,7 +138,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, form: &DecisionForm) {
         }
         FormStep::Erring => {
             lines.push(header(format!(
-                "Who erred? ({} marks; those who chose {} did not)",
+                "Who erred? ({} marks; [-] chose {}, so did not)",
                 keys(Command::Mark),
                 label.unwrap_or("the label")
             )));
