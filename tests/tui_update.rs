@@ -762,8 +762,8 @@ fn the_erring_step_shows_labels_and_confidence_and_refuses_who_agreed() {
     update(&mut app, special(KeyCode::Enter)); // reviewer_error
     assert_eq!(form(&app).step, FormStep::Erring);
     let shown = screen(&app);
-    assert!(shown.contains("A — moderate · confidence 4.2"), "{shown}");
-    assert!(shown.contains("D — mild · confidence 2.6"), "{shown}");
+    assert!(shown.contains("A — moderate · conf 0.80"), "{shown}");
+    assert!(shown.contains("D — mild · conf 0.40"), "{shown}");
     // Nobody marked: said inside the popup, where it can be seen.
     update(&mut app, special(KeyCode::Enter));
     assert!(

@@ -59,7 +59,7 @@ pub struct Reviewer {
     pub id: String,
     /// The label they chose.
     pub label: String,
-    /// Their confidence as reported, if they gave one.
+    /// Their confidence on [0, 1] (as the panel shows it), if they gave one.
     pub confidence: Option<f64>,
     /// Marked as having erred.
     pub erred: bool,

@@ -50,7 +50,7 @@ pub fn open(app: &mut App, kind: DecisionKind) -> Vec<Effect> {
             .map(|j| Reviewer {
                 id: j.reviewer.clone(),
                 label: j.label.clone(),
-                confidence: j.raw_confidence,
+                confidence: j.confidence,
                 erred: false,
             })
             .collect(),

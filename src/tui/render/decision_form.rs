@@ -28,15 +28,6 @@ fn list<'a>(app: &App, items: Vec<(String, bool)>, cursor: usize) -> Vec<Line<'a
         .collect()
 }
 
-/// A confidence as reported: whole numbers without a fraction.
-fn confidence(c: f64) -> String {
-    if c.fract() == 0.0 && c.abs() < 1e15 {
-        format!("{c:.0}")
-    } else {
-        format!("{c}")
-    }
-}
-
 /// A reviewer's entry in the erring step: mark (`[-]`: cannot be marked), id, the label they
 /// chose and their confidence.
 fn reviewer_entry(r: &Reviewer, label: Option<&str>) -> (String, bool) {
@@ -48,7 +39,7 @@ fn reviewer_entry(r: &Reviewer, label: Option<&str>) -> (String, bool) {
     };
     let conf = r
         .confidence
-        .map(|c| format!(" · confidence {}", confidence(c)))
+        .map(|c| format!(" · conf {c:.2}"))
         .unwrap_or_default();
     (
         format!(
