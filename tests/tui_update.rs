@@ -705,8 +705,8 @@ fn a_page_asked_for_before_a_reload_is_dropped_when_it_answers() {
     assert_eq!(app.rows.len(), 39);
     assert!(app.loading, "the reload is still under way");
     assert!(
-        update(&mut app, Action::Move(1)).len() == 1,
-        "no prefetch from the old window"
+        update(&mut app, Action::Move(1)).is_empty(),
+        "no move, and no prefetch, in the old window"
     );
     answer_page(
         &mut app,
@@ -923,4 +923,18 @@ fn a_decision_key_right_after_a_commit_waits_for_the_next_item() {
         (next.as_str(), DecisionKind::Rereview)
     );
     assert_eq!(f.reason.lines(), ["ok"]);
+}
+
+#[test]
+fn a_move_typed_while_the_window_is_replaced_moves_in_the_new_window() {
+    let (mut exec, mut app) = console();
+    let mut fx = update(&mut app, press('G'));
+    fx.extend(update(&mut app, press('k')));
+    fx.extend(update(&mut app, press('k')));
+    run_all(&mut exec, &mut app, fx);
+    assert_eq!(app.selected, 36, "two up from the last row");
+    assert_eq!(
+        app.item.as_ref().map(|i| i.record.item_id.as_str()),
+        Some(app.rows[36].item_id.as_str())
+    );
 }

@@ -48,7 +48,8 @@ fn is_input(action: &Action) -> bool {
 }
 
 /// Input waits behind input already waiting; a decision or undo waits until the selection
-/// settles on the item it will act on. Quitting never waits.
+/// settles on the item it will act on, and a move until the window it moves in has arrived.
+/// Quitting never waits.
 fn must_wait(app: &App, action: &Action) -> bool {
     match action {
         Action::Key(key) if app.keymap.command(app.context(), *key) == Some(Command::QuitNow) => {
@@ -57,6 +58,12 @@ fn must_wait(app: &App, action: &Action) -> bool {
         Action::HardLabel | Action::KeepSoft | Action::Rereview | Action::Undo => {
             !app.held.is_empty() || (app.popup.is_none() && app.settling())
         }
+        Action::Move(_)
+        | Action::HalfPageDown
+        | Action::HalfPageUp
+        | Action::PageDown
+        | Action::PageUp
+        | Action::ClickRow(_) => !app.held.is_empty() || app.replacing,
         _ => !app.held.is_empty(),
     }
 }
