@@ -167,3 +167,74 @@ fn review_move_filter_adjudicate_quit_then_show() {
         "the panel is untouched"
     );
 }
+
+/// The item id in the decision popup's title (` Keep soft · ID `), if one is shown.
+fn popup_item(screen: &str) -> Option<String> {
+    let at = screen.find("Keep soft · ")? + "Keep soft · ".len();
+    screen[at..].split_whitespace().next().map(str::to_string)
+}
+
+/// The item id of the selected queue row (`> ID` at the start of the queue pane).
+fn selected_item(screen: &str) -> Option<String> {
+    screen
+        .lines()
+        .find_map(|l| l.strip_prefix("│> "))
+        .and_then(|rest| rest.split_whitespace().next())
+        .map(str::to_string)
+}
+
+#[test]
+fn keys_sent_together_open_the_popup_on_the_row_moved_to() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("skipped: tmux is absent");
+        return;
+    }
+    let d = Dir::new();
+    let rubric = rubric("tumor_severity_grade.yaml");
+    let labels = ["mild", "moderate", "severe"];
+    let rows: String = (0..40)
+        .flat_map(|i| {
+            (0..3).map(move |r| {
+                format!(
+                    "{{\"item_id\":\"it-{i:03}\",\"reviewer\":\"R{r}\",\"label\":\"{}\",\"confidence\":3}}\n",
+                    labels[(i + r * (i % 3)) % 3]
+                )
+            })
+        })
+        .collect();
+    let file = d.file("many.jsonl", rows);
+    d.import(&file, &rubric, "pilot", &[]);
+    let command = format!(
+        "sh -c 'DISSENT_DB={} DISSENT_USER=e2e {} review; echo CONSOLE-EXITED; sleep 30'",
+        d.path("db.sqlite").display(),
+        env!("CARGO_BIN_EXE_dissent")
+    );
+    let s = Session::start(&format!("dissent-keys-{}", std::process::id()), &command);
+    s.wait_for("40 items");
+    for round in 0..8 {
+        // One send-keys, as keys arrive over SSH: move, open keep-soft, type a reason that
+        // would be commands if the popup were not open.
+        s.keys(&["j", "s", "d", "u", "r"]);
+        let screen = s.wait_for("Keep soft · ");
+        let shown = s.wait_for("dur");
+        assert_eq!(
+            popup_item(&shown),
+            selected_item(&screen),
+            "round {round}: the popup is on the row on screen:\n{shown}"
+        );
+        assert!(
+            shown.contains("Queue · all"),
+            "round {round}: `d` did not change the filter:\n{shown}"
+        );
+        s.keys(&["Escape"]);
+        s.wait_for("a hard label");
+    }
+    s.keys(&["q"]);
+    s.wait_for("CONSOLE-EXITED");
+    assert!(
+        d.show("it-000")["decisions"]
+            .as_array()
+            .is_none_or(Vec::is_empty),
+        "nothing was decided"
+    );
+}

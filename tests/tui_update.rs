@@ -27,6 +27,34 @@ fn special(code: KeyCode) -> Action {
     Action::PopupKey(Key::plain(code))
 }
 
+/// The item ids asked for by these effects.
+fn items_asked(fx: &[Effect]) -> Vec<&str> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::LoadItem { item_id, .. } => Some(item_id.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Applies the answer to the page request awaited.
+fn answer_page(
+    app: &mut App,
+    direction: Direction,
+    replace: bool,
+    select: Selection,
+    rows: Vec<dissent::store::QueueRow>,
+) -> Vec<Effect> {
+    let action = Action::PageLoaded {
+        request: app.page_request,
+        direction,
+        replace,
+        select,
+        rows,
+    };
+    update(app, action)
+}
+
 #[test]
 fn start_loads_the_first_page_the_counts_and_the_first_item() {
     let (_, app) = console();
@@ -49,11 +77,10 @@ fn moving_selects_and_asks_for_the_item() {
     let (_, mut app) = console();
     let fx = update(&mut app, Action::Move(1));
     assert_eq!(app.selected, 1);
-    assert_eq!(fx, [Effect::LoadItem(app.rows[1].item_id.clone())]);
-    assert_eq!(
-        update(&mut app, Action::Move(-5)),
-        [Effect::LoadItem(app.rows[0].item_id.clone())]
-    );
+    assert_eq!(items_asked(&fx), [app.rows[1].item_id.as_str()]);
+    assert_eq!(fx.len(), 1);
+    let fx = update(&mut app, Action::Move(-5));
+    assert_eq!(items_asked(&fx), [app.rows[0].item_id.as_str()]);
     assert_eq!(app.selected, 0, "clamped at the top");
     assert!(
         update(&mut app, Action::Move(-1)).is_empty(),
@@ -79,18 +106,22 @@ fn moving_selects_and_asks_for_the_item() {
 #[test]
 fn jumps_fetch_from_either_end() {
     let (_, mut app) = console();
+    let fx = update(&mut app, Action::Bottom);
     assert_eq!(
-        update(&mut app, Action::Bottom),
+        fx,
         [Effect::LoadPage {
+            request: app.page_request,
             anchor: None,
             direction: Direction::Backward,
             replace: true,
             select: Selection::Last
         }]
     );
+    let fx = update(&mut app, Action::Top);
     assert_eq!(
-        update(&mut app, Action::Top),
+        fx,
         [Effect::LoadPage {
+            request: app.page_request,
             anchor: None,
             direction: Direction::Forward,
             replace: true,
@@ -103,14 +134,12 @@ fn jumps_fetch_from_either_end() {
 fn page_loaded_replaces_or_extends_the_window() {
     let (_, mut app) = console();
     let rows = app.rows.clone();
-    update(
+    answer_page(
         &mut app,
-        Action::PageLoaded {
-            direction: Direction::Backward,
-            replace: true,
-            select: Selection::Last,
-            rows: rows[20..].to_vec(),
-        },
+        Direction::Backward,
+        true,
+        Selection::Last,
+        rows[20..].to_vec(),
     );
     assert_eq!(app.selected, 18);
     assert!(
@@ -118,50 +147,42 @@ fn page_loaded_replaces_or_extends_the_window() {
         "a short page from the end reaches the start"
     );
     // Extending forward keeps the selection on the same row.
-    update(
+    answer_page(
         &mut app,
-        Action::PageLoaded {
-            direction: Direction::Forward,
-            replace: true,
-            select: Selection::Item(rows[5].item_id.clone()),
-            rows: rows[..10].to_vec(),
-        },
+        Direction::Forward,
+        true,
+        Selection::Item(rows[5].item_id.clone()),
+        rows[..10].to_vec(),
     );
     assert_eq!(
         app.selected_row().map(|r| r.item_id.clone()),
         Some(rows[5].item_id.clone())
     );
-    update(
+    answer_page(
         &mut app,
-        Action::PageLoaded {
-            direction: Direction::Backward,
-            replace: false,
-            select: Selection::First,
-            rows: rows[..0].to_vec(),
-        },
+        Direction::Backward,
+        false,
+        Selection::First,
+        rows[..0].to_vec(),
     );
-    update(
+    answer_page(
         &mut app,
-        Action::PageLoaded {
-            direction: Direction::Forward,
-            replace: false,
-            select: Selection::First,
-            rows: rows[10..].to_vec(),
-        },
+        Direction::Forward,
+        false,
+        Selection::First,
+        rows[10..].to_vec(),
     );
     assert_eq!(app.rows.len(), 39);
     assert_eq!(
         app.selected_row().map(|r| r.item_id.clone()),
         Some(rows[5].item_id.clone())
     );
-    let fx = update(
+    let fx = answer_page(
         &mut app,
-        Action::PageLoaded {
-            direction: Direction::Forward,
-            replace: true,
-            select: Selection::First,
-            rows: Vec::new(),
-        },
+        Direction::Forward,
+        true,
+        Selection::First,
+        Vec::new(),
     );
     assert!(fx.is_empty() && app.item.is_none() && app.rows.is_empty());
 }
@@ -172,7 +193,7 @@ fn click_selects_the_row_under_the_pointer() {
     update(&mut app, Action::FocusPanel);
     let fx = update(&mut app, Action::ClickRow(3));
     assert_eq!((app.selected, app.focus), (3, Focus::Queue));
-    assert_eq!(fx, [Effect::LoadItem(app.rows[3].item_id.clone())]);
+    assert_eq!(items_asked(&fx), [app.rows[3].item_id.as_str()]);
     assert!(update(&mut app, Action::ClickRow(500)).is_empty());
 }
 
@@ -196,15 +217,19 @@ fn panes_switch_and_the_panel_scrolls() {
 }
 
 fn reloads(fx: &[Effect]) -> bool {
-    fx == [
-        Effect::LoadPage {
-            anchor: None,
-            direction: Direction::Forward,
-            replace: true,
-            select: Selection::First,
-        },
-        Effect::LoadCounts,
-    ]
+    matches!(
+        fx,
+        [
+            Effect::LoadPage {
+                anchor: None,
+                direction: Direction::Forward,
+                replace: true,
+                select: Selection::First,
+                ..
+            },
+            Effect::LoadCounts,
+        ]
+    )
 }
 
 #[test]
@@ -244,7 +269,9 @@ fn search_types_edits_and_applies() {
         update(&mut app, key(c));
     }
     update(&mut app, special(KeyCode::Backspace));
-    assert!(matches!(&app.popup, Some(Popup::Search(t)) if t == "mri-2039"));
+    assert!(
+        matches!(&app.popup, Some(Popup::Search(p)) if dissent::tui::search::text(p) == "mri-2039")
+    );
     assert!(reloads(&update(&mut app, special(KeyCode::Enter))));
     assert_eq!(app.filter.search.as_deref(), Some("mri-2039"));
     assert!(app.popup.is_none());
@@ -288,6 +315,10 @@ fn hard_label_form_walks_label_code_erring_reason_confirm() {
     assert_eq!(step(&app), FormStep::Reason);
     update(&mut app, Action::PopupKey(Key::ctrl('s')));
     assert_eq!(step(&app), FormStep::Reason, "an empty reason is refused");
+    assert!(
+        screen(&app).contains("a decision needs a reason"),
+        "said in the popup"
+    );
     for c in "D read the oblique view".chars() {
         update(&mut app, key(c));
     }
@@ -398,8 +429,8 @@ fn help_opens_and_closes_and_quit_quits() {
     update(&mut app, special(KeyCode::Esc));
     assert!(app.popup.is_none());
     update(&mut app, Action::OpenHelp);
-    update(&mut app, Action::Close);
-    assert!(app.popup.is_none());
+    update(&mut app, key('?'));
+    assert!(app.popup.is_none(), "the help key closes it too");
     update(&mut app, Action::Quit);
     assert!(app.quit);
 }
@@ -423,7 +454,14 @@ fn results_update_the_state() {
     let mut stale = app.item.clone().expect("item");
     stale.record.item_id = "elsewhere".into();
     let before = app.item.clone();
-    update(&mut app, Action::ItemLoaded(Box::new(stale)));
+    let request = app.requests;
+    update(
+        &mut app,
+        Action::ItemLoaded {
+            request,
+            item: Ok(Box::new(stale)),
+        },
+    );
     assert_eq!(app.item, before);
 }
 
@@ -528,4 +566,377 @@ fn deciding_on_the_last_item_keeps_the_rows_above_in_view() {
     );
     assert_eq!(app.rows.len(), 39, "the rows before it came back");
     assert!(app.at_start && app.at_end);
+}
+
+fn press(c: char) -> Action {
+    Action::Key(Key::plain(KeyCode::Char(c)))
+}
+
+/// Runs the effects as the executor would, applying each answer (and what it asks for next).
+fn run_all(exec: &mut Executor, app: &mut App, fx: Vec<Effect>) {
+    let mut queue = std::collections::VecDeque::from(fx);
+    while let Some(effect) = queue.pop_front() {
+        let answer = exec.run(&app.filter, app.sort, effect);
+        queue.extend(update(app, answer));
+    }
+}
+
+/// The screen as text.
+fn screen(app: &App) -> String {
+    let mut term =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).expect("terminal");
+    term.draw(|f| dissent::tui::render::draw(f, app))
+        .expect("draw");
+    let buffer = term.backend().buffer();
+    (0..buffer.area.height)
+        .map(|y| {
+            (0..buffer.area.width)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn form(app: &App) -> &dissent::tui::app::DecisionForm {
+    match &app.popup {
+        Some(Popup::Decide(f)) => f,
+        other => panic!("no form: {other:?}"),
+    }
+}
+
+#[test]
+fn a_decision_key_while_the_item_loads_waits_for_it_and_so_does_what_follows() {
+    let (mut exec, mut app) = console();
+    let second = app.rows[1].item_id.clone();
+    // `j` then `s` arrive together: the item of the new row is not there yet.
+    let mut fx = update(&mut app, press('j'));
+    assert_eq!(items_asked(&fx), [second.as_str()]);
+    for c in "sdu r".chars() {
+        fx.extend(update(&mut app, press(c)));
+    }
+    assert!(app.popup.is_none() && app.held.len() == 5, "{:?}", app.held);
+    assert_eq!(
+        app.filter,
+        dissent::store::QueueFilter::default(),
+        "`d` did not cycle the filter"
+    );
+    run_all(&mut exec, &mut app, fx);
+    let f = form(&app);
+    assert_eq!(f.item_id, second, "the form is on the row selected");
+    assert_eq!(f.kind, DecisionKind::KeepSoft);
+    assert_eq!(f.reason.lines(), ["du r"], "the reason typed is the reason");
+    assert!(app.held.is_empty());
+}
+
+#[test]
+fn held_input_waits_for_the_latest_item_not_an_earlier_answer() {
+    let (mut exec, mut app) = console();
+    let first = update(&mut app, press('j'));
+    let second = update(&mut app, press('j'));
+    update(&mut app, press('u'));
+    update(&mut app, press('j'));
+    // The answer for the row left behind changes nothing.
+    run_all(&mut exec, &mut app, first);
+    assert_eq!((app.selected, app.held.len()), (2, 2));
+    run_all(&mut exec, &mut app, second);
+    assert_eq!(
+        app.selected, 3,
+        "`u` then `j` applied once the item was there"
+    );
+    assert_eq!(
+        app.message.as_deref(),
+        Some("no decision to undo on this item")
+    );
+    assert!(app.held.is_empty());
+}
+
+#[test]
+fn an_item_that_cannot_be_read_drops_the_input_waiting_for_it_and_says_so() {
+    let (_, mut app) = console();
+    update(&mut app, press('j'));
+    update(&mut app, press('s'));
+    update(&mut app, press('x'));
+    let request = app.item_request.expect("awaited");
+    update(
+        &mut app,
+        Action::ItemLoaded {
+            request,
+            item: Err("database is locked".into()),
+        },
+    );
+    assert!(app.held.is_empty() && app.popup.is_none());
+    assert_eq!(
+        app.message.as_deref(),
+        Some("database is locked (2 keys typed for it were not applied)")
+    );
+    update(&mut app, press('j'));
+    assert!(app.held.is_empty(), "keys are read again");
+}
+
+#[test]
+fn ctrl_c_quits_even_while_input_waits() {
+    let (_, mut app) = console();
+    update(&mut app, press('j'));
+    update(&mut app, press('s'));
+    update(&mut app, Action::Key(Key::ctrl('c')));
+    assert!(app.quit);
+}
+
+#[test]
+fn a_page_asked_for_before_a_reload_is_dropped_when_it_answers() {
+    let (_, mut app) = console();
+    let rows = app.rows.clone();
+    // The window does not reach the end, so moving near it asks for the next page.
+    app.at_end = false;
+    let prefetch = update(&mut app, Action::Move(1));
+    let [_, Effect::LoadPage { request: old, .. }] = prefetch.as_slice() else {
+        panic!("{prefetch:?}")
+    };
+    let old = *old;
+    assert!(reloads(&update(&mut app, Action::CycleFlag)));
+    let stale = |rows: Vec<dissent::store::QueueRow>| Action::PageLoaded {
+        request: old,
+        direction: Direction::Forward,
+        replace: false,
+        select: Selection::First,
+        rows,
+    };
+    // Before the reload answers: nothing appended, and the reload is still awaited.
+    assert!(update(&mut app, stale(rows[..5].to_vec())).is_empty());
+    assert_eq!(app.rows.len(), 39);
+    assert!(app.loading, "the reload is still under way");
+    assert!(
+        update(&mut app, Action::Move(1)).is_empty(),
+        "no move, and no prefetch, in the old window"
+    );
+    answer_page(
+        &mut app,
+        Direction::Forward,
+        true,
+        Selection::First,
+        rows[..10].to_vec(),
+    );
+    assert!(!app.loading);
+    // After it: the reloaded window is left alone.
+    update(&mut app, stale(rows[10..].to_vec()));
+    assert_eq!(app.rows, rows[..10]);
+}
+
+#[test]
+fn a_rubric_without_reason_codes_refuses_a_hard_label_and_does_not_panic() {
+    let (mut exec, mut app) = console();
+    app.rubric.reason_codes.clear();
+    select(&mut exec, &mut app, "mri-2031");
+    update(&mut app, Action::HardLabel);
+    assert!(app.popup.is_none());
+    assert_eq!(
+        app.message.as_deref(),
+        Some("the rubric lists no reason codes: no hard label can be recorded")
+    );
+    assert!(screen(&app).contains("the rubric lists no reason codes"));
+    // The form never indexes past its list, whatever it holds.
+    app.rubric.reason_codes = vec!["reviewer_error".into()];
+    if let Some(item) = app.item.as_mut() {
+        item.record.panel = dissent::domain::model::Panel::Counts(Default::default());
+    }
+    update(&mut app, Action::HardLabel);
+    update(&mut app, special(KeyCode::Enter));
+    assert!(form(&app).codes.is_empty());
+    update(&mut app, special(KeyCode::Enter));
+    assert_eq!(form(&app).step, FormStep::ReasonCode);
+    let shown = screen(&app);
+    assert!(
+        shown.contains("no reason code can be chosen for this item")
+            && shown.contains("reviewer_error is not offered"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn the_erring_step_shows_labels_and_confidence_and_refuses_who_agreed() {
+    let (mut exec, mut app) = console();
+    select(&mut exec, &mut app, "mri-2031");
+    update(&mut app, Action::HardLabel);
+    update(&mut app, key('j'));
+    update(&mut app, special(KeyCode::Enter)); // moderate
+    update(&mut app, special(KeyCode::Down));
+    update(&mut app, special(KeyCode::Enter)); // reviewer_error
+    assert_eq!(form(&app).step, FormStep::Erring);
+    let shown = screen(&app);
+    assert!(shown.contains("A — moderate · conf 0.80"), "{shown}");
+    assert!(shown.contains("D — mild · conf 0.40"), "{shown}");
+    // Nobody marked: said inside the popup, where it can be seen.
+    update(&mut app, special(KeyCode::Enter));
+    assert!(
+        screen(&app).contains("mark at least one reviewer who erred (Space)"),
+        "{}",
+        screen(&app)
+    );
+    // A chose moderate, the label decided on: A did not err.
+    update(&mut app, key(' '));
+    assert!(!form(&app).reviewers[0].erred);
+    assert!(
+        screen(&app).contains("A chose moderate, the label decided on: they did not err"),
+        "{}",
+        screen(&app)
+    );
+    update(&mut app, key('j'));
+    update(&mut app, key('j'));
+    update(&mut app, key(' '));
+    assert!(form(&app).reviewers[2].erred, "C chose severe");
+    update(&mut app, special(KeyCode::Enter));
+    assert_eq!(form(&app).step, FormStep::Reason);
+}
+
+#[test]
+fn reviewer_error_is_not_offered_where_nobody_can_have_erred() {
+    let (mut exec, mut app) = console();
+    select(&mut exec, &mut app, "mri-2031");
+    if let Some(item) = app.item.as_mut() {
+        item.record.panel = dissent::domain::model::Panel::Counts(Default::default());
+    }
+    update(&mut app, Action::HardLabel);
+    update(&mut app, special(KeyCode::Enter));
+    let f = form(&app);
+    assert!(
+        !f.codes.iter().any(|c| c == "reviewer_error"),
+        "{:?}",
+        f.codes
+    );
+    assert_eq!(f.codes.len(), 3);
+    assert!(screen(&app).contains("reviewer_error is not offered: this item records label counts"));
+}
+
+#[test]
+fn search_starts_empty_and_recalls_earlier_queries() {
+    let (_, mut app) = console();
+    let text = |app: &App| match &app.popup {
+        Some(Popup::Search(p)) => dissent::tui::search::text(p),
+        other => panic!("{other:?}"),
+    };
+    for q in ["mri-2031", "edema"] {
+        update(&mut app, Action::OpenSearch);
+        for c in q.chars() {
+            update(&mut app, key(c));
+        }
+        update(&mut app, special(KeyCode::Enter));
+    }
+    update(&mut app, Action::OpenSearch);
+    assert_eq!(text(&app), "", "each search starts empty");
+    update(&mut app, special(KeyCode::Up));
+    assert_eq!(text(&app), "edema");
+    update(&mut app, special(KeyCode::Up));
+    assert_eq!(text(&app), "mri-2031");
+    update(&mut app, special(KeyCode::Up));
+    assert_eq!(text(&app), "mri-2031", "the oldest stays");
+    update(&mut app, special(KeyCode::Down));
+    assert_eq!(text(&app), "edema");
+    update(&mut app, key('s'));
+    assert_eq!(text(&app), "edemas", "a recalled query can be edited");
+    update(&mut app, special(KeyCode::Down));
+    assert_eq!(text(&app), "");
+    update(&mut app, special(KeyCode::Esc));
+    assert_eq!(app.filter.search.as_deref(), Some("edema"));
+}
+
+#[test]
+fn a_finalized_batch_refuses_decisions_when_asked_not_at_commit() {
+    let (mut exec, mut app) = console();
+    app.title.finalized = true;
+    select(&mut exec, &mut app, "mri-2031");
+    for action in [
+        Action::HardLabel,
+        Action::KeepSoft,
+        Action::Rereview,
+        Action::Undo,
+    ] {
+        app.message = None;
+        assert!(update(&mut app, action).is_empty());
+        assert!(app.popup.is_none());
+        assert_eq!(
+            app.message.as_deref(),
+            Some("batch demo is finalized: its decisions can no longer change")
+        );
+    }
+}
+
+#[test]
+fn popups_speak_to_the_user_not_of_internal_documents() {
+    let (mut exec, mut app) = console();
+    select(&mut exec, &mut app, "mri-2031");
+    update(&mut app, Action::HardLabel);
+    update(&mut app, special(KeyCode::Enter));
+    let shown = screen(&app);
+    assert!(shown.contains("Why a hard label?"), "{shown}");
+    assert!(!shown.contains('§') && !shown.contains("seed"), "{shown}");
+}
+
+#[test]
+fn jumping_to_the_end_fills_the_pane_above_the_last_row() {
+    let (mut exec, mut app) = console();
+    update(&mut app, Action::Resize(10));
+    exec.dispatch(&mut app, Action::Bottom);
+    assert_eq!(app.selected, 38);
+    assert_eq!(app.scroll, 29, "the last row is on the pane's last line");
+    exec.dispatch(&mut app, Action::Top);
+    assert_eq!((app.selected, app.scroll), (0, 0));
+}
+
+#[test]
+fn top_and_bottom_scroll_the_panel_when_it_has_the_keys() {
+    let (_, mut app) = console();
+    update(&mut app, Action::FocusPanel);
+    update(&mut app, Action::ScrollPanel(5));
+    assert!(update(&mut app, Action::Top).is_empty());
+    assert_eq!((app.panel_scroll, app.selected), (0, 0));
+    assert_eq!(app.panel_offset(12), 0);
+    assert!(update(&mut app, Action::Bottom).is_empty());
+    assert_eq!(
+        app.panel_offset(12),
+        12,
+        "the panel's end, however long it is"
+    );
+    assert_eq!(app.selected, 0, "the queue did not move");
+    update(&mut app, Action::Move(-2));
+    assert_eq!(app.panel_offset(12), 10, "and up from there");
+    update(&mut app, Action::Top);
+    assert_eq!(app.panel_offset(12), 0);
+}
+
+#[test]
+fn a_decision_key_right_after_a_commit_waits_for_the_next_item() {
+    let (mut exec, mut app) = console();
+    select(&mut exec, &mut app, "mri-2031");
+    let next = app.rows[app.selected + 1].item_id.clone();
+    exec.dispatch(&mut app, Action::KeepSoft);
+    exec.dispatch(&mut app, key('x'));
+    exec.dispatch(&mut app, Action::PopupKey(Key::ctrl('s')));
+    // `y` commits; `r` and a reason follow before the decision is written.
+    let mut fx = update(&mut app, key('y'));
+    for c in "rok".chars() {
+        fx.extend(update(&mut app, press(c)));
+    }
+    assert!(app.popup.is_none(), "not opened on the item just decided");
+    run_all(&mut exec, &mut app, fx);
+    let f = form(&app);
+    assert_eq!(
+        (f.item_id.as_str(), f.kind),
+        (next.as_str(), DecisionKind::Rereview)
+    );
+    assert_eq!(f.reason.lines(), ["ok"]);
+}
+
+#[test]
+fn a_move_typed_while_the_window_is_replaced_moves_in_the_new_window() {
+    let (mut exec, mut app) = console();
+    let mut fx = update(&mut app, press('G'));
+    fx.extend(update(&mut app, press('k')));
+    fx.extend(update(&mut app, press('k')));
+    run_all(&mut exec, &mut app, fx);
+    assert_eq!(app.selected, 36, "two up from the last row");
+    assert_eq!(
+        app.item.as_ref().map(|i| i.record.item_id.as_str()),
+        Some(app.rows[36].item_id.as_str())
+    );
 }

@@ -21,7 +21,7 @@ pub use batches::{Batch, BatchStatus};
 pub use events::{Event, PendingEvent};
 pub use items::StoredItem;
 pub use packed::{ItemRef, JudgmentRef, PackedItems};
-pub use queue::{Direction, QueueCounts, QueueFilter, QueueRow, SortKey};
+pub use queue::{Direction, QueueCounts, QueueFilter, QueueRow, SortKey, SortValue};
 pub use stored::Corrupt;
 pub use writer::{ImportWriter, PreparedItem};
 

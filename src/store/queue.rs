@@ -2,7 +2,7 @@
 //! the per-class / per-flag counts of the queue header.
 
 use rusqlite::params_from_iter;
-use rusqlite::types::Value;
+use rusqlite::types::{FromSql, FromSqlResult, Value, ValueRef};
 
 use super::batches::Batch;
 use super::{Result, Store};
@@ -128,7 +128,42 @@ pub struct QueueRow {
     /// Decision status.
     pub status: DecisionStatus,
     /// Sort key values (unflagged, neg_entropy, conf_key, class_rank), for keyset paging.
-    keys: [Value; 4],
+    keys: [SortValue; 4],
+}
+
+/// One sort-key value of a queue row, as the store compares it when paging from that row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SortValue {
+    /// A whole number.
+    Int(i64),
+    /// A real number.
+    Real(f64),
+    /// Text.
+    Text(String),
+    /// No value.
+    Null,
+}
+
+impl FromSql for SortValue {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<SortValue> {
+        Ok(match value {
+            ValueRef::Integer(i) => SortValue::Int(i),
+            ValueRef::Real(r) => SortValue::Real(r),
+            ValueRef::Text(_) | ValueRef::Blob(_) => SortValue::Text(String::column_result(value)?),
+            ValueRef::Null => SortValue::Null,
+        })
+    }
+}
+
+impl From<&SortValue> for Value {
+    fn from(v: &SortValue) -> Value {
+        match v {
+            SortValue::Int(i) => Value::Integer(*i),
+            SortValue::Real(r) => Value::Real(*r),
+            SortValue::Text(t) => Value::Text(t.clone()),
+            SortValue::Null => Value::Null,
+        }
+    }
 }
 
 /// Counts of the items a filter shows, by class, flag and status.
@@ -192,10 +227,10 @@ fn row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<QueueRow> {
 impl QueueRow {
     fn key_value(&self, column: &str) -> Value {
         match column {
-            "unflagged" => self.keys[0].clone(),
-            "neg_entropy" => self.keys[1].clone(),
-            "conf_key" => self.keys[2].clone(),
-            "class_rank" => self.keys[3].clone(),
+            "unflagged" => Value::from(&self.keys[0]),
+            "neg_entropy" => Value::from(&self.keys[1]),
+            "conf_key" => Value::from(&self.keys[2]),
+            "class_rank" => Value::from(&self.keys[3]),
             _ => Value::Text(self.item_id.clone()),
         }
     }

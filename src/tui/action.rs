@@ -54,16 +54,18 @@ pub enum Action {
     Undo,
     /// Open the help.
     OpenHelp,
-    /// Close the popup (Esc).
-    Close,
     /// Quit.
     Quit,
-    /// A key typed into the open popup (search text, form navigation, reason text).
+    /// A key press, read through the keymap in the context of the moment it is applied.
+    Key(crate::tui::keymap::Key),
+    /// A key for the open popup (search text, form navigation, reason text).
     PopupKey(crate::tui::keymap::Key),
     /// The queue area now shows this many rows.
     Resize(usize),
     /// A page of the queue arrived.
     PageLoaded {
+        /// The request answered.
+        request: u64,
         /// Which way it was fetched.
         direction: Direction,
         /// Whether it replaces the window (a new filter, sort, or jump).
@@ -75,8 +77,13 @@ pub enum Action {
     },
     /// The header counts arrived.
     CountsLoaded(QueueCounts),
-    /// The selected item's panel arrived.
-    ItemLoaded(Box<StoredItem>),
+    /// The selected item's panel arrived, or could not be read.
+    ItemLoaded {
+        /// The request answered.
+        request: u64,
+        /// The item, or what went wrong.
+        item: Result<Box<StoredItem>, String>,
+    },
     /// A decision or undo was committed; the message says what.
     Committed {
         /// The item decided on.
@@ -97,6 +104,8 @@ pub enum Action {
 pub enum Effect {
     /// Fetch a page of the queue.
     LoadPage {
+        /// Tag of the request, returned with its answer.
+        request: u64,
         /// Rows after (Forward) or before (Backward) this one; `None` from an end.
         anchor: Option<Box<QueueRow>>,
         /// Which way.
@@ -109,7 +118,12 @@ pub enum Effect {
     /// Fetch the header counts for the current filter.
     LoadCounts,
     /// Fetch an item's panel.
-    LoadItem(String),
+    LoadItem {
+        /// Tag of the request, returned with its answer.
+        request: u64,
+        /// Item id.
+        item_id: String,
+    },
     /// Record a decision.
     Decide {
         /// Item id.

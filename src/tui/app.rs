@@ -2,7 +2,8 @@
 
 use ratatui_textarea::TextArea;
 
-use super::keymap::Keymap;
+use super::action::Action;
+use super::keymap::{Context, Keymap};
 use crate::domain::decision::DecisionKind;
 use crate::domain::rubric::Rubric;
 use crate::store::{QueueCounts, QueueFilter, QueueRow, SortKey, StoredItem};
@@ -51,6 +52,19 @@ pub enum FormStep {
     Confirm,
 }
 
+/// A reviewer on the panel, as the erring-reviewer step shows them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reviewer {
+    /// Reviewer id.
+    pub id: String,
+    /// The label they chose.
+    pub label: String,
+    /// Their confidence on [0, 1] (as the panel shows it), if they gave one.
+    pub confidence: Option<f64>,
+    /// Marked as having erred.
+    pub erred: bool,
+}
+
 /// The decision being recorded in the adjudication popup.
 #[derive(Debug, Clone)]
 pub struct DecisionForm {
@@ -64,14 +78,27 @@ pub struct DecisionForm {
     pub cursor: usize,
     /// Chosen label (index into the rubric's labels).
     pub label: Option<usize>,
-    /// Chosen reason code (index into the rubric's codes).
+    /// The reason codes offered for the chosen label (filled when it is chosen).
+    pub codes: Vec<String>,
+    /// Why `reviewer_error` is not among them, when it is not.
+    pub withheld: Option<String>,
+    /// Chosen reason code (index into `codes`).
     pub code: Option<usize>,
-    /// Reviewers on the panel.
-    pub reviewers: Vec<String>,
-    /// Which of them erred.
-    pub erring: Vec<bool>,
+    /// Reviewers on the panel, in its order (none when it records counts only).
+    pub reviewers: Vec<Reviewer>,
     /// The reason text.
     pub reason: TextArea<'static>,
+    /// What the form has to say about the last key (a refusal), shown inside it.
+    pub notice: Option<String>,
+}
+
+/// The search prompt.
+#[derive(Debug, Clone)]
+pub struct SearchPrompt {
+    /// What is typed.
+    pub input: TextArea<'static>,
+    /// The earlier search shown, as an index into the history.
+    pub history_at: Option<usize>,
 }
 
 /// An open popup.
@@ -79,8 +106,8 @@ pub struct DecisionForm {
 pub enum Popup {
     /// The key help.
     Help,
-    /// The search prompt with what has been typed.
-    Search(String),
+    /// The search prompt.
+    Search(Box<SearchPrompt>),
     /// The adjudication form.
     Decide(Box<DecisionForm>),
     /// Asking to undo the decision in force on this item.
@@ -127,6 +154,22 @@ pub struct App {
     pub at_end: bool,
     /// A page fetch is under way.
     pub loading: bool,
+    /// Requests asked for so far; each load is tagged with the count at its asking.
+    pub requests: u64,
+    /// The page request whose answer is awaited; other pages are stale and dropped.
+    pub page_request: u64,
+    /// The item request whose answer is awaited, while one is; other items are stale and
+    /// dropped.
+    pub item_request: Option<u64>,
+    /// A page that replaces the window is awaited (the selection will move).
+    pub replacing: bool,
+    /// A decision or undo is being written (the queue will reload after it).
+    pub writing: bool,
+    /// Input that needs the selected item, and all input after it, held while the selection
+    /// settles; replayed in order once it has.
+    pub held: Vec<Action>,
+    /// Searches run, oldest first.
+    pub search_history: Vec<String>,
     /// Rows the queue area shows.
     pub view_rows: usize,
     /// Header counts for the filter.
@@ -135,8 +178,10 @@ pub struct App {
     pub item: Option<StoredItem>,
     /// Which pane has the keys.
     pub focus: Focus,
-    /// Panel scroll, in lines.
+    /// Panel scroll, in lines from its top (or from its end, after a jump there).
     pub panel_scroll: u16,
+    /// `panel_scroll` counts from the panel's end.
+    pub panel_from_end: bool,
     /// Open popup.
     pub popup: Option<Popup>,
     /// Last message for the status bar.
@@ -164,11 +209,19 @@ impl App {
             at_start: true,
             at_end: true,
             loading: false,
+            requests: 0,
+            page_request: 0,
+            item_request: None,
+            replacing: false,
+            writing: false,
+            held: Vec::new(),
+            search_history: Vec::new(),
             view_rows: 20,
             counts: QueueCounts::default(),
             item: None,
             focus: Focus::Queue,
             panel_scroll: 0,
+            panel_from_end: false,
             popup: None,
             message: None,
             quit: false,
@@ -187,5 +240,39 @@ impl App {
     pub fn selected_item(&self) -> Option<&StoredItem> {
         let id = &self.selected_row()?.item_id;
         self.item.as_ref().filter(|i| &i.record.item_id == id)
+    }
+
+    /// The first panel line shown, for a panel that scrolls at most `max` lines.
+    #[must_use]
+    pub fn panel_offset(&self, max: u16) -> u16 {
+        if self.panel_from_end {
+            max.saturating_sub(self.panel_scroll)
+        } else {
+            self.panel_scroll.min(max)
+        }
+    }
+
+    /// The row on screen, or its item, is about to change: a decision is being written, the
+    /// window is being replaced, or the selected row's item is on its way.
+    #[must_use]
+    pub fn settling(&self) -> bool {
+        self.writing || self.replacing || self.item_request.is_some()
+    }
+
+    /// Where keys are read now.
+    #[must_use]
+    pub fn context(&self) -> Context {
+        match &self.popup {
+            None => Context::Main,
+            Some(Popup::Help) => Context::Help,
+            Some(Popup::Search(_)) => Context::Prompt,
+            Some(Popup::ConfirmUndo(_)) => Context::Confirm,
+            Some(Popup::Decide(form)) => match form.step {
+                FormStep::Label | FormStep::ReasonCode => Context::List,
+                FormStep::Erring => Context::Checklist,
+                FormStep::Reason => Context::Text,
+                FormStep::Confirm => Context::Confirm,
+            },
+        }
     }
 }

@@ -49,6 +49,7 @@ impl Executor {
         let failed = |e: crate::store::StoreError| Action::Failed(e.to_string());
         match effect {
             Effect::LoadPage {
+                request,
                 anchor,
                 direction,
                 replace,
@@ -63,6 +64,7 @@ impl Executor {
                     PAGE,
                 ) {
                     Ok(rows) => Action::PageLoaded {
+                        request,
                         direction,
                         replace,
                         select,
@@ -75,10 +77,14 @@ impl Executor {
                 .store
                 .queue_counts(&self.batch, filter)
                 .map_or_else(failed, Action::CountsLoaded),
-            Effect::LoadItem(id) => self
-                .store
-                .item(&self.batch, &id)
-                .map_or_else(failed, |i| Action::ItemLoaded(Box::new(i))),
+            Effect::LoadItem { request, item_id } => Action::ItemLoaded {
+                request,
+                item: self
+                    .store
+                    .item(&self.batch, &item_id)
+                    .map(Box::new)
+                    .map_err(|e| e.to_string()),
+            },
             Effect::Decide { item_id, decision } => {
                 match self.store.decide(
                     &self.batch,

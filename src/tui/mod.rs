@@ -5,8 +5,11 @@
 pub mod action;
 pub mod app;
 pub mod effects;
+pub mod form;
+pub mod input;
 pub mod keymap;
 pub mod render;
+pub mod search;
 pub mod terminal;
 pub mod theme;
 pub mod update;
@@ -15,13 +18,14 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use anyhow::Result;
-use ratatui::crossterm::event::{self, Event, KeyEventKind, MouseButton, MouseEventKind};
-use ratatui::layout::{Position, Rect};
+use ratatui::crossterm::event;
+use ratatui::layout::Rect;
 
 pub use action::{Action, Effect};
 pub use app::App;
 pub use effects::Executor;
-use keymap::{Command, Key, Keymap};
+pub use input::action_for;
+use keymap::Keymap;
 
 /// How the console was asked to start.
 pub struct Options {
@@ -54,75 +58,6 @@ pub fn start(executor: &mut Executor, options: &Options, size: Rect) -> App {
     );
     executor.dispatch(&mut app, Action::ClearFilters);
     app
-}
-
-/// The action a terminal event asks for, given the screen layout.
-#[must_use]
-pub fn action_for(app: &App, event: &Event, size: Rect) -> Option<Action> {
-    match event {
-        Event::Key(k) if k.kind != KeyEventKind::Release => {
-            let key = Key::from(*k);
-            if key == Key::ctrl('c') {
-                return Some(Action::Quit);
-            }
-            if app.popup.is_some() {
-                return Some(Action::PopupKey(key));
-            }
-            if key == Key::plain(event::KeyCode::Esc) {
-                return Some(Action::Close);
-            }
-            let command = app.keymap.command(key)?;
-            Some(match command {
-                Command::MoveDown => Action::Move(1),
-                Command::MoveUp => Action::Move(-1),
-                Command::HalfPageDown => Action::HalfPageDown,
-                Command::HalfPageUp => Action::HalfPageUp,
-                Command::PageDown => Action::PageDown,
-                Command::PageUp => Action::PageUp,
-                Command::Top => Action::Top,
-                Command::Bottom => Action::Bottom,
-                Command::SwitchPane => Action::SwitchPane,
-                Command::FocusPanel => Action::FocusPanel,
-                Command::HardLabel => Action::HardLabel,
-                Command::KeepSoft => Action::KeepSoft,
-                Command::Rereview => Action::Rereview,
-                Command::Undo => Action::Undo,
-                Command::Search => Action::OpenSearch,
-                Command::FilterFlag => Action::CycleFlag,
-                Command::FilterClass => Action::CycleClass,
-                Command::FilterStatus => Action::CycleStatus,
-                Command::FilterTask => Action::CycleTask,
-                Command::Sort => Action::CycleSort,
-                Command::ClearFilters => Action::ClearFilters,
-                Command::Help => Action::OpenHelp,
-                Command::Quit => Action::Quit,
-            })
-        }
-        Event::Mouse(m) if app.popup.is_none() => {
-            let a = render::areas(size);
-            let at = Position {
-                x: m.column,
-                y: m.row,
-            };
-            match m.kind {
-                MouseEventKind::ScrollDown if a.panel.contains(at) => Some(Action::ScrollPanel(3)),
-                MouseEventKind::ScrollUp if a.panel.contains(at) => Some(Action::ScrollPanel(-3)),
-                MouseEventKind::ScrollDown => Some(Action::Move(3)),
-                MouseEventKind::ScrollUp => Some(Action::Move(-3)),
-                MouseEventKind::Down(MouseButton::Left) if a.queue_rows.contains(at) => {
-                    Some(Action::ClickRow((m.row - a.queue_rows.y) as usize))
-                }
-                MouseEventKind::Down(MouseButton::Left) if a.panel.contains(at) => {
-                    Some(Action::FocusPanel)
-                }
-                _ => None,
-            }
-        }
-        Event::Resize(w, h) => Some(Action::Resize(
-            render::areas(Rect::new(0, 0, *w, *h)).queue_rows.height as usize,
-        )),
-        _ => None,
-    }
 }
 
 /// Runs the console in the terminal until the user quits. The database is worked on a
@@ -164,22 +99,32 @@ pub fn run(mut executor: Executor, options: &Options) -> Result<()> {
         }
     };
     let result = (|| -> Result<()> {
+        let mut changed = true;
         loop {
-            terminal.draw(|f| render::draw(f, &app))?;
+            if changed {
+                terminal.draw(|f| render::draw(f, &app))?;
+                changed = false;
+            }
             if app.quit {
                 return Ok(());
             }
-            if event::poll(Duration::from_millis(100))? {
+            // Every event that has arrived is applied before the next frame, so keys sent
+            // together are read together, in order.
+            let mut wait = Duration::from_millis(10);
+            while event::poll(wait)? {
+                wait = Duration::ZERO;
                 let event = event::read()?;
                 let size = terminal.size()?;
                 if let Some(action) =
                     action_for(&app, &event, Rect::new(0, 0, size.width, size.height))
                 {
                     apply(&mut app, action);
+                    changed = true;
                 }
             }
             while let Ok(action) = actions.try_recv() {
                 apply(&mut app, action);
+                changed = true;
             }
         }
     })();

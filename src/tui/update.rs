@@ -1,29 +1,93 @@
 //! `update`: applies an action to the state and returns the I/O to do. No I/O here.
-
-use ratatui::crossterm::event::{KeyCode, KeyModifiers};
-use ratatui_textarea::TextArea;
+//!
+//! Input that needs the selected item (a decision, undo) waits while the selection settles (the
+//! item loads, the window is replaced, a decision is written), and every input after it waits
+//! behind it; all of it is applied, in order, once the item is there. So a key is never dropped,
+//! and never applied to another item than the one on screen.
 
 use super::action::{Action, Effect};
-use super::app::{App, DecisionForm, FormStep, MAX_WINDOW, PAGE, PREFETCH, Popup, Selection};
-use super::keymap::Key;
-use crate::domain::decision::DecisionStatus;
-use crate::domain::decision::{DecisionKind, NewDecision};
-use crate::domain::model::{DisagreementClass, FlagKind, Panel};
-use crate::domain::rubric::REVIEWER_ERROR;
-use crate::store::{Direction, SortKey};
+use super::app::{App, Focus, MAX_WINDOW, PAGE, PREFETCH, Popup, Selection};
+use super::form;
+use super::keymap::{Command, Key};
+use super::search;
+use crate::domain::decision::{DecisionKind, DecisionStatus};
+use crate::domain::model::{DisagreementClass, FlagKind};
+use crate::store::{Direction, QueueRow, SortKey, StoredItem};
 
 /// Applies `action` to `app`; returns the effects to run.
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
+    if is_input(&action) {
+        if must_wait(app, &action) {
+            app.held.push(action);
+            return Vec::new();
+        }
+        return apply(app, action);
+    }
+    let mut effects = apply(app, action);
+    if !app.held.is_empty() && !app.settling() {
+        for held in std::mem::take(&mut app.held) {
+            effects.extend(update(app, held));
+        }
+    }
+    effects
+}
+
+/// Whether the action comes from the user (and so may have to wait its turn).
+fn is_input(action: &Action) -> bool {
+    !matches!(
+        action,
+        Action::Quit
+            | Action::Resize(_)
+            | Action::PageLoaded { .. }
+            | Action::CountsLoaded(_)
+            | Action::ItemLoaded { .. }
+            | Action::Committed { .. }
+            | Action::Failed(_)
+            | Action::TasksLoaded(_)
+    )
+}
+
+/// Input waits behind input already waiting; a decision or undo waits until the selection
+/// settles on the item it will act on, and a move until the window it moves in has arrived.
+/// Quitting never waits.
+fn must_wait(app: &App, action: &Action) -> bool {
     match action {
+        Action::Key(key) if app.keymap.command(app.context(), *key) == Some(Command::QuitNow) => {
+            false
+        }
+        Action::HardLabel | Action::KeepSoft | Action::Rereview | Action::Undo => {
+            !app.held.is_empty() || (app.popup.is_none() && app.settling())
+        }
+        Action::Move(_)
+        | Action::HalfPageDown
+        | Action::HalfPageUp
+        | Action::PageDown
+        | Action::PageUp
+        | Action::ClickRow(_) => !app.held.is_empty() || app.replacing,
+        _ => !app.held.is_empty(),
+    }
+}
+
+fn apply(app: &mut App, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Key(key) => match super::input::key_action(app, key) {
+            Some(action) => update(app, action),
+            None => Vec::new(),
+        },
         Action::Move(n) => move_by(app, n),
         Action::HalfPageDown => move_by(app, (app.view_rows / 2).max(1) as i64),
         Action::HalfPageUp => move_by(app, -((app.view_rows / 2).max(1) as i64)),
         Action::PageDown => move_by(app, app.view_rows.max(1) as i64),
         Action::PageUp => move_by(app, -(app.view_rows.max(1) as i64)),
-        Action::Top => vec![page_from_end(Direction::Forward)],
-        Action::Bottom => vec![page_from_end(Direction::Backward)],
+        Action::Top | Action::Bottom if app.focus == Focus::Panel => {
+            app.panel_from_end = action == Action::Bottom;
+            app.panel_scroll = 0;
+            Vec::new()
+        }
+        Action::Top => vec![page_from_end(app, Direction::Forward)],
+        Action::Bottom => vec![page_from_end(app, Direction::Backward)],
         Action::ClickRow(line) => {
-            app.focus = super::app::Focus::Queue;
+            app.focus = Focus::Queue;
             let target = app.scroll + line;
             if target < app.rows.len() {
                 move_by(app, target as i64 - app.selected as i64)
@@ -33,19 +97,19 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::SwitchPane => {
             app.focus = match app.focus {
-                super::app::Focus::Queue => super::app::Focus::Panel,
-                super::app::Focus::Panel => super::app::Focus::Queue,
+                Focus::Queue => Focus::Panel,
+                Focus::Panel => Focus::Queue,
             };
             Vec::new()
         }
         Action::FocusPanel => {
-            app.focus = super::app::Focus::Panel;
+            app.focus = Focus::Panel;
             Vec::new()
         }
         Action::ScrollPanel(n) => {
-            app.panel_scroll = app
-                .panel_scroll
-                .saturating_add_signed(i16::try_from(n).unwrap_or(0));
+            let n = i16::try_from(n).unwrap_or(0);
+            let by = if app.panel_from_end { -n } else { n };
+            app.panel_scroll = app.panel_scroll.saturating_add_signed(by);
             Vec::new()
         }
         Action::CycleFlag => {
@@ -84,28 +148,26 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             reload(app)
         }
         Action::OpenSearch => {
-            app.popup = Some(Popup::Search(app.filter.search.clone().unwrap_or_default()));
+            app.popup = Some(Popup::Search(search::prompt()));
             Vec::new()
         }
-        Action::HardLabel => open_form(app, DecisionKind::HardLabel),
-        Action::KeepSoft => open_form(app, DecisionKind::KeepSoft),
-        Action::Rereview => open_form(app, DecisionKind::Rereview),
+        Action::HardLabel => form::open(app, DecisionKind::HardLabel),
+        Action::KeepSoft => form::open(app, DecisionKind::KeepSoft),
+        Action::Rereview => form::open(app, DecisionKind::Rereview),
         Action::Undo => {
-            match app.selected_item() {
-                Some(item) if item.status != DecisionStatus::Pending => {
+            if let Some(refusal) = form::refusal(app) {
+                app.message = Some(refusal);
+            } else if let Some(item) = app.selected_item() {
+                if item.status == DecisionStatus::Pending {
+                    app.message = Some("no decision to undo on this item".into());
+                } else {
                     app.popup = Some(Popup::ConfirmUndo(item.record.item_id.clone()));
                 }
-                Some(_) => app.message = Some("no decision to undo on this item".into()),
-                None => {}
             }
             Vec::new()
         }
         Action::OpenHelp => {
             app.popup = Some(Popup::Help);
-            Vec::new()
-        }
-        Action::Close => {
-            app.popup = None;
             Vec::new()
         }
         Action::Quit => {
@@ -119,21 +181,25 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::PageLoaded {
+            request,
             direction,
             replace,
             select,
             rows,
-        } => page_loaded(app, direction, replace, select, rows),
+        } => {
+            if request == app.page_request {
+                page_loaded(app, direction, replace, &select, rows)
+            } else {
+                Vec::new()
+            }
+        }
         Action::CountsLoaded(counts) => {
             app.counts = counts;
             Vec::new()
         }
-        Action::ItemLoaded(item) => {
-            if app
-                .selected_row()
-                .is_some_and(|r| r.item_id == item.record.item_id)
-            {
-                app.item = Some(*item);
+        Action::ItemLoaded { request, item } => {
+            if app.item_request == Some(request) {
+                item_loaded(app, item);
             }
             Vec::new()
         }
@@ -147,7 +213,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             advance,
         } => {
             app.message = Some(message);
-            app.popup = None;
+            app.writing = false;
             let select = if advance {
                 Selection::After(item_id)
             } else {
@@ -157,24 +223,64 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 .selected
                 .checked_sub(1)
                 .and_then(|i| app.rows.get(i))
-                .cloned()
-                .map(Box::new);
-            app.loading = true;
+                .cloned();
             vec![
-                Effect::LoadPage {
-                    anchor: anchor.clone(),
-                    direction: Direction::Forward,
-                    replace: true,
-                    select,
-                },
+                load_page(app, anchor, Direction::Forward, true, select),
                 Effect::LoadCounts,
             ]
         }
         Action::Failed(message) => {
             app.message = Some(message);
             app.loading = false;
+            app.replacing = false;
+            app.writing = false;
             Vec::new()
         }
+    }
+}
+
+/// The awaited item arrived, or could not be read (then what waited for it is dropped, and
+/// the user is told).
+fn item_loaded(app: &mut App, item: Result<Box<StoredItem>, String>) {
+    app.item_request = None;
+    match item {
+        Ok(item) => app.item = Some(*item),
+        Err(e) => {
+            app.item = None;
+            let dropped = app.held.len();
+            app.held.clear();
+            app.message = Some(if dropped == 0 {
+                e
+            } else {
+                format!("{e} ({dropped} keys typed for it were not applied)")
+            });
+        }
+    }
+}
+
+fn popup_key(app: &mut App, key: Key) -> Vec<Effect> {
+    let command = app.keymap.command(app.context(), key);
+    match app.popup.take() {
+        None => Vec::new(),
+        Some(Popup::Help) => {
+            if !matches!(command, Some(Command::Back | Command::Help)) {
+                app.popup = Some(Popup::Help);
+            }
+            Vec::new()
+        }
+        Some(Popup::Search(prompt)) => search::key(app, prompt, command, key),
+        Some(Popup::ConfirmUndo(item_id)) => match command {
+            Some(Command::Yes) => {
+                app.writing = true;
+                vec![Effect::Undo(item_id)]
+            }
+            Some(Command::No | Command::Back) => Vec::new(),
+            _ => {
+                app.popup = Some(Popup::ConfirmUndo(item_id));
+                Vec::new()
+            }
+        },
+        Some(Popup::Decide(form)) => form::key(app, form, command, key),
     }
 }
 
@@ -185,25 +291,55 @@ fn cycle<T: Clone + PartialEq>(options: &[T], now: Option<T>) -> Option<T> {
     }
 }
 
-fn page_from_end(direction: Direction) -> Effect {
+/// The next request tag.
+fn next_request(app: &mut App) -> u64 {
+    app.requests += 1;
+    app.requests
+}
+
+/// Asks for a page; its answer is the only one awaited from now on.
+fn load_page(
+    app: &mut App,
+    anchor: Option<QueueRow>,
+    direction: Direction,
+    replace: bool,
+    select: Selection,
+) -> Effect {
+    let request = next_request(app);
+    app.page_request = request;
+    app.loading = true;
+    app.replacing = replace;
+    Effect::LoadPage {
+        request,
+        anchor: anchor.map(Box::new),
+        direction,
+        replace,
+        select,
+    }
+}
+
+/// Asks for the selected row's item; its answer is the only one awaited from now on.
+fn load_item(app: &mut App, item_id: String) -> Effect {
+    let request = next_request(app);
+    app.item_request = Some(request);
+    app.panel_scroll = 0;
+    app.panel_from_end = false;
+    Effect::LoadItem { request, item_id }
+}
+
+fn page_from_end(app: &mut App, direction: Direction) -> Effect {
     let select = if direction == Direction::Forward {
         Selection::First
     } else {
         Selection::Last
     };
-    Effect::LoadPage {
-        anchor: None,
-        direction,
-        replace: true,
-        select,
-    }
+    load_page(app, None, direction, true, select)
 }
 
 /// A new filter or sort: the queue starts again from the top.
-fn reload(app: &mut App) -> Vec<Effect> {
-    app.loading = true;
+pub(super) fn reload(app: &mut App) -> Vec<Effect> {
     app.message = None;
-    vec![page_from_end(Direction::Forward), Effect::LoadCounts]
+    vec![page_from_end(app, Direction::Forward), Effect::LoadCounts]
 }
 
 fn keep_visible(app: &mut App) {
@@ -215,7 +351,7 @@ fn keep_visible(app: &mut App) {
 }
 
 fn move_by(app: &mut App, n: i64) -> Vec<Effect> {
-    if app.focus == super::app::Focus::Panel && app.popup.is_none() {
+    if app.focus == Focus::Panel && app.popup.is_none() {
         return update(app, Action::ScrollPanel(i32::try_from(n).unwrap_or(0)));
     }
     if app.rows.is_empty() {
@@ -226,8 +362,7 @@ fn move_by(app: &mut App, n: i64) -> Vec<Effect> {
     let mut effects = Vec::new();
     if target != app.selected {
         app.selected = target;
-        app.panel_scroll = 0;
-        effects.push(Effect::LoadItem(app.rows[target].item_id.clone()));
+        effects.push(load_item(app, app.rows[target].item_id.clone()));
     }
     keep_visible(app);
     effects.extend(prefetch(app));
@@ -247,24 +382,19 @@ fn prefetch(app: &mut App) -> Option<Effect> {
     } else {
         return None;
     };
-    let anchor = anchor.cloned().map(Box::new);
-    app.loading = true;
-    Some(Effect::LoadPage {
-        anchor,
-        direction,
-        replace: false,
-        select: Selection::First,
-    })
+    let anchor = anchor.cloned();
+    Some(load_page(app, anchor, direction, false, Selection::First))
 }
 
 fn page_loaded(
     app: &mut App,
     direction: Direction,
     replace: bool,
-    select: Selection,
-    rows: Vec<crate::store::QueueRow>,
+    select: &Selection,
+    rows: Vec<QueueRow>,
 ) -> Vec<Effect> {
     app.loading = false;
+    app.replacing = false;
     let full = rows.len() >= PAGE;
     let before = app.selected_row().map(|r| r.item_id.clone());
     if replace {
@@ -280,7 +410,7 @@ fn page_loaded(
                 app.at_end = true;
             }
         }
-        app.selected = match &select {
+        app.selected = match select {
             Selection::First => 0,
             Selection::Last => rows.len().saturating_sub(1),
             Selection::Item(id) => rows.iter().position(|r| &r.item_id == id).unwrap_or(0),
@@ -290,7 +420,11 @@ fn page_loaded(
             },
         };
         app.rows = rows;
-        app.scroll = app.selected.saturating_sub(app.view_rows / 3);
+        // A third of the screen above the selection, but no empty lines below the last row.
+        app.scroll = app
+            .selected
+            .saturating_sub(app.view_rows / 3)
+            .min(app.rows.len().saturating_sub(app.view_rows));
     } else {
         match direction {
             Direction::Forward => {
@@ -322,209 +456,13 @@ fn page_loaded(
     let now = app.selected_row().map(|r| r.item_id.clone());
     match now {
         Some(id) if replace || before.as_ref() != Some(&id) || app.item.is_none() => {
-            app.panel_scroll = 0;
-            effects.push(Effect::LoadItem(id));
+            effects.push(load_item(app, id));
         }
-        None => app.item = None,
+        None => {
+            app.item = None;
+            app.item_request = None;
+        }
         _ => {}
     }
     effects
-}
-
-fn open_form(app: &mut App, kind: DecisionKind) -> Vec<Effect> {
-    let Some(item) = app.selected_item() else {
-        return Vec::new();
-    };
-    let reviewers: Vec<String> = match &item.record.panel {
-        Panel::Judgments(js) => js.iter().map(|j| j.reviewer.clone()).collect(),
-        Panel::Counts(_) => Vec::new(),
-    };
-    let mut reason = TextArea::default();
-    reason.set_placeholder_text("why (required)");
-    app.popup = Some(Popup::Decide(Box::new(DecisionForm {
-        item_id: item.record.item_id.clone(),
-        kind,
-        step: if kind == DecisionKind::HardLabel {
-            FormStep::Label
-        } else {
-            FormStep::Reason
-        },
-        cursor: 0,
-        label: None,
-        code: None,
-        erring: vec![false; reviewers.len()],
-        reviewers,
-        reason,
-    })));
-    Vec::new()
-}
-
-fn popup_key(app: &mut App, key: Key) -> Vec<Effect> {
-    match app.popup.take() {
-        None => Vec::new(),
-        Some(Popup::Help) => {
-            if !matches!(
-                key.code,
-                KeyCode::Esc | KeyCode::Char('q' | '?') | KeyCode::F(1) | KeyCode::Enter
-            ) {
-                app.popup = Some(Popup::Help);
-            }
-            Vec::new()
-        }
-        Some(Popup::Search(mut text)) => match key.code {
-            KeyCode::Esc => Vec::new(),
-            KeyCode::Enter => {
-                app.filter.search = (!text.trim().is_empty()).then(|| text.trim().to_string());
-                reload(app)
-            }
-            KeyCode::Backspace => {
-                text.pop();
-                app.popup = Some(Popup::Search(text));
-                Vec::new()
-            }
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                text.push(c);
-                app.popup = Some(Popup::Search(text));
-                Vec::new()
-            }
-            _ => {
-                app.popup = Some(Popup::Search(text));
-                Vec::new()
-            }
-        },
-        Some(Popup::ConfirmUndo(item_id)) => match key.code {
-            KeyCode::Enter | KeyCode::Char('y') => vec![Effect::Undo(item_id)],
-            KeyCode::Esc | KeyCode::Char('n') => Vec::new(),
-            _ => {
-                app.popup = Some(Popup::ConfirmUndo(item_id));
-                Vec::new()
-            }
-        },
-        Some(Popup::Decide(mut form)) => {
-            let effects = form_key(app, &mut form, key);
-            if effects.is_empty() && !form_closed(&form, key) {
-                app.popup = Some(Popup::Decide(form));
-            }
-            effects
-        }
-    }
-}
-
-/// Esc on the first step closes the form.
-fn form_closed(form: &DecisionForm, key: Key) -> bool {
-    key.code == KeyCode::Esc && first_step(form.kind) == form.step
-}
-
-fn first_step(kind: DecisionKind) -> FormStep {
-    if kind == DecisionKind::HardLabel {
-        FormStep::Label
-    } else {
-        FormStep::Reason
-    }
-}
-
-/// The step before `step` in this form.
-fn previous_step(form: &DecisionForm) -> FormStep {
-    match form.step {
-        FormStep::Label | FormStep::ReasonCode => FormStep::Label,
-        FormStep::Erring => FormStep::ReasonCode,
-        FormStep::Reason if form.kind != DecisionKind::HardLabel => FormStep::Reason,
-        FormStep::Reason if form.erring.iter().any(|e| *e) => FormStep::Erring,
-        FormStep::Reason => FormStep::ReasonCode,
-        FormStep::Confirm => FormStep::Reason,
-    }
-}
-
-fn form_key(app: &mut App, form: &mut DecisionForm, key: Key) -> Vec<Effect> {
-    let list_len = match form.step {
-        FormStep::Label => app.rubric.labels.len(),
-        FormStep::ReasonCode => app.rubric.reason_codes.len(),
-        FormStep::Erring => form.reviewers.len(),
-        FormStep::Reason | FormStep::Confirm => 0,
-    };
-    if key.code == KeyCode::Esc {
-        form.step = previous_step(form);
-        form.cursor = 0;
-        return Vec::new();
-    }
-    match form.step {
-        FormStep::Reason => {
-            if key == Key::ctrl('s') {
-                if form.reason.lines().iter().all(|l| l.trim().is_empty()) {
-                    app.message = Some("a decision needs a reason".into());
-                } else {
-                    form.step = FormStep::Confirm;
-                }
-            } else {
-                form.reason
-                    .input(ratatui::crossterm::event::KeyEvent::from(key));
-            }
-            Vec::new()
-        }
-        FormStep::Confirm => match key.code {
-            KeyCode::Enter | KeyCode::Char('y') => {
-                let decision = NewDecision {
-                    kind: form.kind,
-                    label: form.label.map(|i| app.rubric.labels[i].id.clone()),
-                    reason_code: form.code.map(|i| app.rubric.reason_codes[i].clone()),
-                    erring: form
-                        .reviewers
-                        .iter()
-                        .zip(&form.erring)
-                        .filter(|(_, e)| **e)
-                        .map(|(r, _)| r.clone())
-                        .collect(),
-                    text: form.reason.lines().join("\n").trim().to_string(),
-                };
-                vec![Effect::Decide {
-                    item_id: form.item_id.clone(),
-                    decision,
-                }]
-            }
-            _ => Vec::new(),
-        },
-        FormStep::Label | FormStep::ReasonCode | FormStep::Erring => {
-            match key.code {
-                KeyCode::Char('j') | KeyCode::Down => {
-                    form.cursor = (form.cursor + 1).min(list_len.saturating_sub(1))
-                }
-                KeyCode::Char('k') | KeyCode::Up => form.cursor = form.cursor.saturating_sub(1),
-                KeyCode::Char(' ') if form.step == FormStep::Erring => {
-                    if let Some(e) = form.erring.get_mut(form.cursor) {
-                        *e = !*e;
-                    }
-                }
-                KeyCode::Enter => match form.step {
-                    FormStep::Label => {
-                        form.label = Some(form.cursor);
-                        form.step = FormStep::ReasonCode;
-                        form.cursor = 0;
-                    }
-                    FormStep::ReasonCode => {
-                        form.code = Some(form.cursor);
-                        let erring_needed = app.rubric.reason_codes[form.cursor] == REVIEWER_ERROR;
-                        if !erring_needed {
-                            form.erring.iter_mut().for_each(|e| *e = false);
-                        }
-                        form.step = if erring_needed {
-                            FormStep::Erring
-                        } else {
-                            FormStep::Reason
-                        };
-                        form.cursor = 0;
-                    }
-                    _ => {
-                        if form.erring.iter().any(|e| *e) {
-                            form.step = FormStep::Reason;
-                        } else {
-                            app.message =
-                                Some("mark at least one reviewer who erred (Space)".into());
-                        }
-                    }
-                },
-                _ => {}
-            }
-            Vec::new()
-        }
-    }
 }

@@ -10,7 +10,7 @@ use super::queue::{flag_letter, status_mark};
 use crate::domain::decision::DecisionStatus;
 use crate::domain::model::FlagKind;
 use crate::tui::app::App;
-use crate::tui::keymap::POPUP_KEYS;
+use crate::tui::keymap::{Command, Context};
 
 /// Draws the help.
 pub fn draw(frame: &mut Frame<'_>, app: &App) {
@@ -18,7 +18,10 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     frame.render_widget(Clear, area);
     let block = Block::bordered()
         .border_style(app.theme.focus)
-        .title(" Help · Esc closes ");
+        .title(format!(
+            " Help · {} closes ",
+            app.keymap.label(Command::Back)
+        ));
     let key_line = |k: String, d: &str| {
         Line::from(vec![
             Span::styled(format!(" {k:<9}"), app.theme.key),
@@ -27,18 +30,15 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     };
     let mut lines: Vec<Line<'_>> = app
         .keymap
-        .help()
+        .help(Context::Main)
         .into_iter()
         .map(|(k, d)| key_line(k, d))
         .collect();
-    lines.push(Line::from(Span::styled(
-        "In the adjudication popup",
-        app.theme.header,
-    )));
+    lines.push(Line::from(Span::styled("In popups", app.theme.header)));
     lines.extend(
-        POPUP_KEYS
-            .iter()
-            .map(|(k, d)| key_line((*k).to_string(), d)),
+        Command::all()
+            .filter(|c| !c.contexts().contains(&Context::Main))
+            .map(|c| key_line(app.keymap.label(c), c.desc())),
     );
     let legend = |items: Vec<String>| {
         Line::from(Span::styled(
@@ -50,7 +50,10 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         .iter()
         .map(|f| format!("{} {}", flag_letter(*f), f.as_str().replace('_', " ")))
         .collect();
-    lines.push(Line::from(Span::styled("Markers", app.theme.header)));
+    lines.push(Line::from(Span::styled(
+        "Markers · mouse: wheel scrolls, click selects · remap keys: <config dir>/dissent/keys.toml",
+        app.theme.header,
+    )));
     lines.push(legend(flags[..2].to_vec()));
     lines.push(legend(flags[2..].to_vec()));
     lines.push(legend(
@@ -59,14 +62,6 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
             .map(|s| format!("{} {}", status_mark(*s), s.as_str().replace('_', " ")))
             .collect(),
     ));
-    lines.push(Line::from(Span::styled(
-        " mouse: wheel scrolls, click selects",
-        app.theme.dim,
-    )));
-    lines.push(Line::from(Span::styled(
-        " remap keys: <config dir>/dissent/keys.toml",
-        app.theme.dim,
-    )));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if lines.len() <= inner.height as usize {

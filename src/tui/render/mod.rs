@@ -1,11 +1,15 @@
 //! Drawing: every function here reads `&App` and nothing else.
 
-mod decide;
+mod decision_form;
 mod help;
 mod panel;
 mod queue;
+mod search_prompt;
 mod status_bar;
 mod title;
+mod undo_confirm;
+
+pub use status_bar::hints;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -70,9 +74,9 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     match &app.popup {
         None => {}
         Some(Popup::Help) => help::draw(frame, app),
-        Some(Popup::Search(text)) => decide::draw_search(frame, app, text),
-        Some(Popup::Decide(form)) => decide::draw(frame, app, form),
-        Some(Popup::ConfirmUndo(item)) => decide::draw_confirm_undo(frame, app, item),
+        Some(Popup::Search(prompt)) => search_prompt::draw(frame, app, prompt),
+        Some(Popup::Decide(form)) => decision_form::draw(frame, app, form),
+        Some(Popup::ConfirmUndo(item)) => undo_confirm::draw(frame, app, item),
     }
 }
 

@@ -192,11 +192,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
         ),
     };
     let block = Block::bordered().border_style(border).title(title);
-    frame.render_widget(
-        Paragraph::new(body)
-            .block(block)
-            .wrap(Wrap { trim: false })
-            .scroll((app.panel_scroll, 0)),
-        area,
-    );
+    let panel = Paragraph::new(body).block(block).wrap(Wrap { trim: false });
+    let max = panel
+        .line_count(area.width.saturating_sub(2))
+        .saturating_sub(area.height.into());
+    let offset = app.panel_offset(u16::try_from(max).unwrap_or(u16::MAX));
+    frame.render_widget(panel.scroll((offset, 0)), area);
 }

@@ -5,42 +5,16 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::tui::app::{App, FormStep, Popup};
-use crate::tui::keymap::POPUP_KEYS;
+use crate::tui::app::App;
 
-/// The hints for the current context: (keys, what they do).
+/// The hints for the current context, from the keymap: (keys, what they do).
 #[must_use]
 pub fn hints(app: &App) -> Vec<(String, String)> {
-    let fixed = |pairs: &[(&str, &str)]| {
-        pairs
-            .iter()
-            .map(|(k, d)| ((*k).to_string(), (*d).to_string()))
-            .collect()
-    };
-    match &app.popup {
-        Some(Popup::Help) => fixed(&[("Esc/?", "close help")]),
-        Some(Popup::Search(_)) => fixed(&[("Enter", "search"), ("Esc", "cancel")]),
-        Some(Popup::ConfirmUndo(_)) => fixed(&[("y/Enter", "undo"), ("n/Esc", "keep")]),
-        Some(Popup::Decide(form)) => match form.step {
-            FormStep::Label | FormStep::ReasonCode => {
-                fixed(&[POPUP_KEYS[0], ("Enter", "choose"), ("Esc", "back")])
-            }
-            FormStep::Erring => fixed(&[
-                POPUP_KEYS[0],
-                POPUP_KEYS[1],
-                ("Enter", "next"),
-                ("Esc", "back"),
-            ]),
-            FormStep::Reason => fixed(&[("type", "reason"), POPUP_KEYS[3], ("Esc", "back")]),
-            FormStep::Confirm => fixed(&[("y/Enter", "commit"), ("Esc", "back")]),
-        },
-        None => app
-            .keymap
-            .hints()
-            .into_iter()
-            .map(|(k, id)| (k, id.replace('-', " ")))
-            .collect(),
-    }
+    app.keymap
+        .hints(app.context())
+        .into_iter()
+        .map(|(k, id)| (k, id.replace('-', " ")))
+        .collect()
 }
 
 /// Draws the status bar.

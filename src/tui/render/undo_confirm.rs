@@ -1,0 +1,28 @@
+//! The popup asking to undo the decision in force on an item.
+
+use ratatui::Frame;
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use super::centered;
+use crate::text::inert;
+use crate::tui::app::App;
+use crate::tui::keymap::Command;
+
+/// Draws the undo confirmation.
+pub fn draw(frame: &mut Frame<'_>, app: &App, item: &str) {
+    let area = centered(frame.area(), 60, 4);
+    frame.render_widget(Clear, area);
+    let block = Block::bordered()
+        .border_style(app.theme.focus)
+        .title(" Undo ");
+    let text = format!(
+        "Undo the decision in force on {}? A revert is appended; nothing is erased. ({} undoes · {} keeps)",
+        inert(item, false),
+        app.keymap.label(Command::Yes),
+        app.keymap.label(Command::No)
+    );
+    frame.render_widget(
+        Paragraph::new(text).wrap(Wrap { trim: false }).block(block),
+        area,
+    );
+}
