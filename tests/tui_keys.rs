@@ -256,7 +256,7 @@ fn a_bad_keys_file_is_an_error_naming_the_line() {
             "`hyper-q` is not a key",
         ),
         ("[keys]\nquit = 5\n", 2, "expected a key or a list of keys"),
-        ("[keys]\nquit = \"q\n", 2, ""),
+        ("[keys]\nquit = \"q\n", 2, "invalid basic string"),
         ("[colours]\nbg = \"red\"\n", 1, "unknown section `colours`"),
         ("[keys]\nquit = []\n", 2, "`quit` is given no key"),
         (
