@@ -154,6 +154,12 @@ pub enum Command {
         #[arg(long)]
         draft: bool,
     },
+    /// Recompute the record's hash chains and name the first row that does not match
+    Verify {
+        /// One JSON document on stdout
+        #[arg(long)]
+        json: bool,
+    },
     /// The event log: who did what, when
     Log {
         /// Only the events of this item

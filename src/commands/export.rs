@@ -59,6 +59,7 @@ pub fn export(
         export_batch(store, &batch, &target, &signals.stop)?
     };
     let lines = written.lines;
+    let head = store.head(&batch)?;
     // The event and the file in place go together: the event is written first and committed
     // only once the file is renamed into place; if the event cannot be written, the temp file
     // is removed and the previous export stays as it was.
@@ -67,14 +68,14 @@ pub fn export(
         actor,
         &super::now(),
         "export",
-        &serde_json::json!({"out": target.describe(), "items": lines, "draft": draft}),
+        &serde_json::json!({"out": target.describe(), "items": lines, "draft": draft, "head": head}),
     )?;
     if let Some(staged) = written.staged {
         staged.persist()?;
     }
     event.commit()?;
     let report = format!(
-        "exported {} to {}",
+        "exported {} to {}\nhead {head} (check it later with `dissent verify`)",
         super::counted(lines, "item"),
         target.describe()
     );

@@ -8,6 +8,7 @@ mod inspect;
 pub mod plain;
 mod review;
 mod stats;
+mod verify;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -199,6 +200,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Export { out, draft } => {
             export::export(&open_existing(&db)?, batch, &out, draft, &who)
         }
+        Command::Verify { json } => verify::run(&open_existing(&db)?, batch, json),
         Command::Log { item, json } => {
             inspect::log(&open_existing(&db)?, batch, item.as_deref(), json)
         }

@@ -1,5 +1,6 @@
-//! The pure domain core: model, metrics, rubric and triage rules. No SQL and no terminal here.
+//! The pure domain core: model, metrics, rubric and triage rules, the record's chain. No SQL and no terminal here.
 
+pub mod chain;
 pub mod decision;
 pub mod metrics;
 pub mod model;

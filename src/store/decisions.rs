@@ -3,8 +3,10 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::batches::{Batch, BatchStatus};
+use super::chain::Chain;
 use super::stored;
 use super::{Result, Store, StoreError};
+use crate::domain::chain::{self, DecisionFields};
 use crate::domain::decision::{Decision, DecisionKind, NewDecision, Vote, current_decision};
 
 /// Inserts a decision row inside the caller's transaction; returns its id.
@@ -17,11 +19,26 @@ pub(super) fn insert(
     reverts: Option<i64>,
 ) -> Result<i64> {
     let erring = serde_json::to_string(&d.erring).unwrap_or_else(|_| "[]".into());
+    let (batch_id, item_key): (i64, String) = conn
+        .prepare_cached("SELECT batch_id, item_key FROM items WHERE id = ?1")?
+        .query_row(params![item_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let digest = chain::decision(&DecisionFields {
+        item_key: &item_key,
+        kind: d.kind.as_str(),
+        label: d.label.as_deref(),
+        reason_code: d.reason_code.as_deref(),
+        erring: &erring,
+        text: &d.text,
+        actor,
+        at,
+        reverts,
+    });
+    let link = chain::link(&Chain::Decisions.last(conn, Some(batch_id))?, &digest);
     conn.prepare_cached(
-        "INSERT INTO decisions (item_id, kind, label, reason_code, erring, text, actor, at, reverts)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO decisions (item_id, kind, label, reason_code, erring, text, actor, at, reverts, chain)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
-    .execute(params![item_id, d.kind.as_str(), d.label, d.reason_code, erring, d.text, actor, at, reverts])?;
+    .execute(params![item_id, d.kind.as_str(), d.label, d.reason_code, erring, d.text, actor, at, reverts, &link[..]])?;
     Ok(conn.last_insert_rowid())
 }
 

@@ -3,8 +3,10 @@
 use rusqlite::{Connection, Transaction, params};
 
 use super::batches::Batch;
+use super::chain::Chain;
 use super::stored;
 use super::{Result, Store, StoreError};
+use crate::domain::chain;
 
 /// One logged event.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,10 +37,29 @@ pub(super) fn append(
     action: &str,
     details: &serde_json::Value,
 ) -> Result<()> {
+    let details = details.to_string();
+    let item_key: Option<String> = match item_id {
+        Some(id) => Some(
+            conn.prepare_cached("SELECT item_key FROM items WHERE id = ?1")?
+                .query_row(params![id], |r| r.get(0))?,
+        ),
+        None => None,
+    };
+    let digest = chain::event(item_key.as_deref(), actor, at, action, &details);
+    let link = chain::link(&Chain::Events.last(conn, batch_id)?, &digest);
     conn.prepare_cached(
-        "INSERT INTO events (batch_id, item_id, actor, at, action, details) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO events (batch_id, item_id, actor, at, action, details, chain)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
-    .execute(params![batch_id, item_id, actor, at, action, details.to_string()])?;
+    .execute(params![
+        batch_id,
+        item_id,
+        actor,
+        at,
+        action,
+        details,
+        &link[..]
+    ])?;
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 //! of the crate lives under this module.
 
 mod batches;
+mod chain;
 mod decisions;
 mod events;
 mod items;
@@ -18,6 +19,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 use rusqlite_migration::{M, Migrations};
 
 pub use batches::{Batch, BatchStatus};
+pub use chain::{Break, Chain, Verification};
 pub use events::{Event, PendingEvent};
 pub use items::StoredItem;
 pub use packed::{ItemRef, JudgmentRef, PackedItems};
@@ -26,11 +28,17 @@ pub use stored::Corrupt;
 pub use writer::{ImportWriter, PreparedItem};
 
 /// The schema migrations, oldest first. Never edit one that has shipped: append a new one.
-const MIGRATIONS: &[&str] = &[
-    include_str!("schema.sql"),
-    include_str!("schema_2_search.sql"),
-    include_str!("schema_3_guard.sql"),
-];
+fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![
+        M::up(include_str!("schema.sql")),
+        M::up(include_str!("schema_2_search.sql")),
+        M::up(include_str!("schema_3_guard.sql")),
+        M::up_with_hook(include_str!("schema_4_chain.sql"), chain::link_old_rows),
+    ])
+}
+
+/// The schema version this build writes.
+const SCHEMA_VERSION: i64 = 4;
 
 /// The function the record's triggers call on every write (schema 3). Only dissent's own
 /// connections define it, so another client's write fails before it changes anything.
@@ -143,6 +151,12 @@ pub enum StoreError {
     Decision(#[from] crate::domain::decision::DecisionError),
 }
 
+impl From<rusqlite::types::FromSqlError> for StoreError {
+    fn from(e: rusqlite::types::FromSqlError) -> Self {
+        StoreError::from(rusqlite::Error::from(e))
+    }
+}
+
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         match e {
@@ -219,12 +233,13 @@ impl Store {
         )?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        let known = MIGRATIONS.len() as i64;
-        if found > known {
-            return Err(StoreError::TooNew { found, known });
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                found,
+                known: SCHEMA_VERSION,
+            });
         }
-        let migrations = Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect());
-        migrations
+        migrations()
             .to_latest(&mut conn)
             .map_err(|e| StoreError::Migration(e.to_string()))?;
         if conn.pragma_query_value(None, "application_id", |r| r.get::<_, i32>(0))?

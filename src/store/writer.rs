@@ -6,13 +6,15 @@ use std::collections::HashMap;
 use rusqlite::{Connection, OptionalExtension, ToSql, Transaction, params};
 use serde_json::Value;
 
+use super::chain::Chain;
 use super::{Result, Store, StoreError};
+use crate::domain::chain::{self, JudgmentFields, Link};
 use crate::domain::decision::NewDecision;
 use crate::domain::model::{DisagreementClass, FlagSet, ItemRecord, Panel};
 use crate::domain::rubric::Rubric;
 use crate::domain::triage::Summary;
 
-/// Items per multi-row INSERT (20 columns each).
+/// Items per multi-row INSERT (21 columns each).
 const ITEM_CHUNK: usize = 50;
 /// Judgments per multi-row INSERT (8 columns each).
 const JUDGMENT_CHUNK: usize = 125;
@@ -21,7 +23,7 @@ const JUDGMENT_CHUNK: usize = 125;
 /// random B-tree inserts: about twice as fast). Small imports, the common case, keep them.
 const DEFER_INDEXES_AFTER: i64 = 2_000;
 
-const ITEM_COLUMNS: [&str; 20] = [
+const ITEM_COLUMNS: [&str; 21] = [
     "id",
     "batch_id",
     "item_key",
@@ -42,6 +44,7 @@ const ITEM_COLUMNS: [&str; 20] = [
     "neg_entropy",
     "conf_key",
     "class_rank",
+    "chain",
 ];
 const JUDGMENT_COLUMNS: [&str; 8] = [
     "item_id",
@@ -74,6 +77,8 @@ pub struct PreparedItem {
     flags: FlagSet,
     judgments: Vec<JudgmentRow>,
     decision: Option<NewDecision>,
+    /// The digest of the item's record, for its link in the batch's chain.
+    digest: Link,
 }
 
 /// One judgment's row values.
@@ -116,14 +121,27 @@ impl PreparedItem {
                 .collect(),
             Panel::Counts(_) => Vec::new(),
         };
+        let payload = Value::Object(record.payload).to_string();
+        let counts = Value::from(summary.counts.clone()).to_string();
+        let mut content = chain::item(
+            &record.item_id,
+            &record.task,
+            &payload,
+            record.gold_label.as_deref(),
+            panel_kind,
+            &counts,
+        );
+        for j in &judgments {
+            content = chain::judgment(content, &j.fields());
+        }
         PreparedItem {
             key: record.item_id,
             origin,
             task: record.task,
-            payload: Value::Object(record.payload).to_string(),
+            payload,
             gold_label: record.gold_label,
             panel_kind,
-            counts: Value::from(summary.counts.clone()).to_string(),
+            counts,
             reviewer_count: summary.figures.reviewer_count as i64,
             top_label: summary.figures.top.map(|i| rubric.labels[i].id.clone()),
             top_share: summary.figures.top_share,
@@ -134,6 +152,21 @@ impl PreparedItem {
             flags: summary.flag_set(),
             judgments,
             decision,
+            digest: content.digest(),
+        }
+    }
+}
+
+impl JudgmentRow {
+    /// The fields the chain hashes, as they are stored.
+    fn fields(&self) -> JudgmentFields<'_> {
+        JudgmentFields {
+            reviewer: &self.reviewer,
+            label: &self.label,
+            raw_confidence: self.raw_confidence,
+            confidence: self.confidence,
+            evidence: self.evidence.as_deref(),
+            attributes: &self.attributes,
         }
     }
 }
@@ -153,7 +186,10 @@ pub struct ImportWriter<'a> {
     /// Rowid the next item gets.
     next_id: i64,
     judgments: u64,
-    items_pending: Vec<(i64, PreparedItem)>,
+    /// Items to write, with their rowid and link.
+    items_pending: Vec<(i64, Link, PreparedItem)>,
+    /// The link of the batch's last item.
+    last_link: Link,
     judgments_pending: Vec<(i64, i64, JudgmentRow)>,
     /// Items per task, class and flags: all pending until a decision moves them.
     queue_counts: HashMap<(String, DisagreementClass, u8), i64>,
@@ -270,6 +306,7 @@ impl Store {
         };
         let stored_before: i64 =
             tx.query_row("SELECT coalesce(max(id), 0) FROM items", [], |r| r.get(0))?;
+        let last_link = Chain::Items.last(&tx, Some(batch_id))?;
         Ok(ImportWriter {
             tx,
             _bulk: bulk,
@@ -280,6 +317,7 @@ impl Store {
             next_id: stored_before + 1,
             judgments: 0,
             items_pending: Vec::with_capacity(ITEM_CHUNK),
+            last_link,
             judgments_pending: Vec::with_capacity(2 * JUDGMENT_CHUNK),
             queue_counts: HashMap::new(),
             decisions: Vec::new(),
@@ -305,7 +343,8 @@ impl ImportWriter<'_> {
             .queue_counts
             .entry((item.task.clone(), item.class, item.flags.0))
             .or_default() += 1;
-        self.items_pending.push((id, item));
+        self.last_link = chain::link(&self.last_link, &item.digest);
+        self.items_pending.push((id, self.last_link, item));
         if self.items_pending.len() == ITEM_CHUNK {
             self.flush_items()?;
             self.flush_judgments(false)?;
@@ -327,8 +366,8 @@ impl ImportWriter<'_> {
             .tx
             .prepare_cached(&self.items_sql.rows(self.items_pending.len()))?;
         let mut at = 0;
-        for (id, it) in &self.items_pending {
-            let values: [&dyn ToSql; 20] = [
+        for (id, link, it) in &self.items_pending {
+            let values: [&dyn ToSql; 21] = [
                 id,
                 &self.batch_id,
                 &it.key,
@@ -349,6 +388,7 @@ impl ImportWriter<'_> {
                 &-it.entropy,
                 &conf_key(it.mean_confidence),
                 &class_rank(it.class),
+                &&link[..],
             ];
             for v in values {
                 at += 1;
@@ -380,7 +420,7 @@ impl ImportWriter<'_> {
         let item = self
             .items_pending
             .iter()
-            .map(|(_, it)| it)
+            .map(|(_, _, it)| it)
             .find(|it| stmt.exists(params![self.batch_id, it.key]).unwrap_or(false))?;
         Some(StoreError::ItemExists {
             origin: item.origin.to_string(),

@@ -1,0 +1,258 @@
+//! The record's chains in the store: the link each new row gets, recomputing every link of a
+//! batch (`dissent verify`), and linking the rows of a database made before schema 4.
+
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite_migration::HookError;
+
+use super::batches::Batch;
+use super::{Result, Store};
+use crate::domain::chain::{self, DecisionFields, JudgmentFields, Link, START};
+
+/// The triggers schema 4 restores once the old rows are linked: a link, like the rest of the
+/// row, is never changed.
+const LINK_TRIGGERS: &str = "
+CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions
+BEGIN SELECT RAISE(ABORT, 'decisions are append-only: undo appends a revert'); END;
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+CREATE TRIGGER items_record_fixed BEFORE UPDATE OF
+    id, batch_id, item_key, task, payload, gold_label, panel_kind, counts, reviewer_count,
+    top_label, top_share, entropy, norm_entropy, mean_confidence, class, flags,
+    unflagged, neg_entropy, conf_key, class_rank, chain ON items
+BEGIN SELECT RAISE(ABORT, 'an item''s panel record is never changed'); END;
+";
+
+/// One of a batch's three chains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chain {
+    /// Items with their judgments, by rowid.
+    Items,
+    /// Decisions on the batch's items, by id.
+    Decisions,
+    /// Events of the batch, by id.
+    Events,
+}
+
+impl Chain {
+    /// The last link of this chain in `batch_id` (events: `None` for events of no batch).
+    pub(super) fn last(self, conn: &Connection, batch_id: Option<i64>) -> Result<Link> {
+        let sql = match self {
+            Chain::Items => "SELECT chain FROM items WHERE batch_id = ?1 ORDER BY id DESC LIMIT 1",
+            Chain::Decisions => {
+                "SELECT d.chain FROM decisions d JOIN items i ON i.id = d.item_id
+                 WHERE i.batch_id = ?1 ORDER BY d.id DESC LIMIT 1"
+            }
+            Chain::Events => {
+                "SELECT chain FROM events WHERE batch_id IS ?1 ORDER BY id DESC LIMIT 1"
+            }
+        };
+        let link: Option<Option<Vec<u8>>> = conn
+            .prepare_cached(sql)?
+            .query_row(params![batch_id], |r| r.get(0))
+            .optional()?;
+        Ok(link
+            .flatten()
+            .and_then(|l| l.try_into().ok())
+            .unwrap_or(START))
+    }
+}
+
+/// A row whose stored link is not the one its content and predecessors give.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Break {
+    /// Which chain.
+    pub chain: Chain,
+    /// The row, as a person names it: "item `x`", "decision 7", "event 12".
+    pub row: String,
+}
+
+/// What recomputing a batch's chains found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verification {
+    /// Items, decisions and events checked.
+    pub rows: [u64; 3],
+    /// The first row of each chain that does not match, in chain order.
+    pub breaks: Vec<Break>,
+    /// The head as stored (the last links joined).
+    pub head: String,
+}
+
+/// Calls `each(row id, name, computed link, stored link)` for every row of `chain` in `batch_id`,
+/// in chain order.
+fn walk(
+    conn: &Connection,
+    chain: Chain,
+    batch_id: Option<i64>,
+    mut each: impl FnMut(i64, &dyn Fn() -> String, Link, Option<Vec<u8>>),
+) -> Result<()> {
+    let mut prev = START;
+    match chain {
+        Chain::Items => {
+            let mut stmt = conn.prepare(
+                "SELECT i.id, i.item_key, i.task, i.payload, i.gold_label, i.panel_kind, i.counts,
+                        i.chain, j.reviewer, j.label, j.raw_confidence, j.confidence, j.evidence,
+                        j.attributes
+                 FROM items i LEFT JOIN judgments j ON j.item_id = i.id
+                 WHERE i.batch_id = ?1 ORDER BY i.id, j.seq",
+            )?;
+            let mut rows = stmt.query(params![batch_id])?;
+            // the item being hashed: (id, key, content so far, stored link)
+            let mut open: Option<(i64, String, chain::Content, Option<Vec<u8>>)> = None;
+            let mut close = |open: Option<(i64, String, chain::Content, Option<Vec<u8>>)>,
+                             prev: &mut Link| {
+                if let Some((id, key, content, stored)) = open {
+                    *prev = chain::link(prev, &content.digest());
+                    each(id, &|| format!("item `{key}`"), *prev, stored);
+                }
+            };
+            while let Some(r) = rows.next()? {
+                let id: i64 = r.get(0)?;
+                if open.as_ref().is_none_or(|o| o.0 != id) {
+                    close(open.take(), &mut prev);
+                    let content = chain::item(
+                        r.get_ref(1)?.as_str()?,
+                        r.get_ref(2)?.as_str()?,
+                        r.get_ref(3)?.as_str()?,
+                        r.get_ref(4)?.as_str_or_null()?,
+                        r.get_ref(5)?.as_str()?,
+                        r.get_ref(6)?.as_str()?,
+                    );
+                    open = Some((id, r.get(1)?, content, r.get(7)?));
+                }
+                if let (Some(o), Some(reviewer)) = (open.as_mut(), r.get_ref(8)?.as_str_or_null()?)
+                {
+                    o.2 = chain::judgment(
+                        o.2.clone(),
+                        &JudgmentFields {
+                            reviewer,
+                            label: r.get_ref(9)?.as_str()?,
+                            raw_confidence: r.get(10)?,
+                            confidence: r.get(11)?,
+                            evidence: r.get_ref(12)?.as_str_or_null()?,
+                            attributes: r.get_ref(13)?.as_str()?,
+                        },
+                    );
+                }
+            }
+            close(open, &mut prev);
+        }
+        Chain::Decisions => {
+            let mut stmt = conn.prepare(
+                "SELECT d.id, i.item_key, d.kind, d.label, d.reason_code, d.erring, d.text,
+                        d.actor, d.at, d.reverts, d.chain
+                 FROM decisions d JOIN items i ON i.id = d.item_id
+                 WHERE i.batch_id = ?1 ORDER BY d.id",
+            )?;
+            let mut rows = stmt.query(params![batch_id])?;
+            while let Some(r) = rows.next()? {
+                let id: i64 = r.get(0)?;
+                let digest = chain::decision(&DecisionFields {
+                    item_key: r.get_ref(1)?.as_str()?,
+                    kind: r.get_ref(2)?.as_str()?,
+                    label: r.get_ref(3)?.as_str_or_null()?,
+                    reason_code: r.get_ref(4)?.as_str_or_null()?,
+                    erring: r.get_ref(5)?.as_str()?,
+                    text: r.get_ref(6)?.as_str()?,
+                    actor: r.get_ref(7)?.as_str()?,
+                    at: r.get_ref(8)?.as_str()?,
+                    reverts: r.get(9)?,
+                });
+                prev = chain::link(&prev, &digest);
+                each(id, &|| format!("decision {id}"), prev, r.get(10)?);
+            }
+        }
+        Chain::Events => {
+            let mut stmt = conn.prepare(
+                "SELECT e.id, i.item_key, e.actor, e.at, e.action, e.details, e.chain
+                 FROM events e LEFT JOIN items i ON i.id = e.item_id
+                 WHERE e.batch_id IS ?1 ORDER BY e.id",
+            )?;
+            let mut rows = stmt.query(params![batch_id])?;
+            while let Some(r) = rows.next()? {
+                let id: i64 = r.get(0)?;
+                let digest = chain::event(
+                    r.get_ref(1)?.as_str_or_null()?,
+                    r.get_ref(2)?.as_str()?,
+                    r.get_ref(3)?.as_str()?,
+                    r.get_ref(4)?.as_str()?,
+                    r.get_ref(5)?.as_str()?,
+                );
+                prev = chain::link(&prev, &digest);
+                each(id, &|| format!("event {id}"), prev, r.get(6)?);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The head of a batch's record as its rows now stand (the last stored links joined).
+pub(super) fn head(conn: &Connection, batch_id: i64) -> Result<String> {
+    Ok(chain::head(
+        &Chain::Items.last(conn, Some(batch_id))?,
+        &Chain::Decisions.last(conn, Some(batch_id))?,
+    ))
+}
+
+impl Store {
+    /// Recomputes every link of `batch` from its rows and names the first row of each chain
+    /// whose stored link differs: a row changed, removed or inserted after it was written.
+    pub fn verify(&self, batch: &Batch) -> Result<Verification> {
+        let mut rows = [0u64; 3];
+        let mut breaks = Vec::new();
+        for (n, chain) in [Chain::Items, Chain::Decisions, Chain::Events]
+            .into_iter()
+            .enumerate()
+        {
+            let mut first: Option<String> = None;
+            walk(
+                &self.conn,
+                chain,
+                Some(batch.id),
+                |_, name, computed, stored| {
+                    rows[n] += 1;
+                    if first.is_none() && stored.as_deref() != Some(&computed[..]) {
+                        first = Some(name());
+                    }
+                },
+            )?;
+            breaks.extend(first.map(|row| Break { chain, row }));
+        }
+        Ok(Verification {
+            rows,
+            breaks,
+            head: head(&self.conn, batch.id)?,
+        })
+    }
+
+    /// The head hash of `batch`: what an export delivers, to check the batch against later.
+    pub fn head(&self, batch: &Batch) -> Result<String> {
+        head(&self.conn, batch.id)
+    }
+}
+
+/// Schema 4's hook: links the rows written before it, then restores the triggers.
+pub(super) fn link_old_rows(tx: &Transaction<'_>) -> Result<(), HookError> {
+    let batches: Vec<Option<i64>> = tx
+        .prepare("SELECT id FROM batches UNION ALL SELECT NULL")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let sql = |chain| match chain {
+        Chain::Items => "UPDATE items SET chain = ?2 WHERE id = ?1",
+        Chain::Decisions => "UPDATE decisions SET chain = ?2 WHERE id = ?1",
+        Chain::Events => "UPDATE events SET chain = ?2 WHERE id = ?1",
+    };
+    for batch in batches {
+        for chain in [Chain::Items, Chain::Decisions, Chain::Events] {
+            let mut links = Vec::new();
+            walk(tx, chain, batch, |id, _, computed, _| {
+                links.push((id, computed))
+            })
+            .map_err(|e| HookError::Hook(e.to_string()))?;
+            let mut update = tx.prepare(sql(chain))?;
+            for (id, link) in links {
+                update.execute(params![id, &link[..]])?;
+            }
+        }
+    }
+    Ok(tx.execute_batch(LINK_TRIGGERS)?)
+}

@@ -1,0 +1,11 @@
+-- Schema version 4. The record is chained (src/domain/chain.rs): every item (with its
+-- judgments), decision and event carries its link. The migration links the rows written
+-- before it, then restores the triggers with the link fixed like the rest of the row
+-- (src/store/chain.rs, `LINK_TRIGGERS`).
+
+DROP TRIGGER decisions_no_update;
+DROP TRIGGER events_no_update;
+DROP TRIGGER items_record_fixed;
+ALTER TABLE items ADD COLUMN chain BLOB;
+ALTER TABLE decisions ADD COLUMN chain BLOB;
+ALTER TABLE events ADD COLUMN chain BLOB;

@@ -1,0 +1,169 @@
+//! The record's hash chains: intact after dissent's own writes, broken at the first row another
+//! client changed (triggers dropped first), and linked for a database made before the chain.
+
+mod common;
+
+use common::{Dir, root, rubric};
+
+/// A batch with a judgment panel, a decision, an undo and an export.
+fn worked() -> Dir {
+    let d = Dir::new();
+    d.import(
+        &root().join("fixtures/mri-2031/judgments.jsonl"),
+        &rubric("tumor_severity_grade.yaml"),
+        "pilot",
+        &[],
+    );
+    d.import(
+        &root().join("fixtures/real/cifar10h.slice.jsonl"),
+        &rubric("cifar10_class.yaml"),
+        "cifar",
+        &[],
+    );
+    d.ok(&[
+        "adjudicate",
+        "mri-2031",
+        "--batch",
+        "pilot",
+        "--decision",
+        "hard_label",
+        "--label",
+        "moderate",
+        "--reason-code",
+        "reviewer_error",
+        "--erring",
+        "D",
+        "--reason",
+        "wrong view",
+    ]);
+    d.ok(&["undo", "mri-2031", "--batch", "pilot"]);
+    d.ok(&[
+        "adjudicate",
+        "mri-2031",
+        "--batch",
+        "pilot",
+        "--decision",
+        "keep_soft",
+        "--reason",
+        "honest split",
+    ]);
+    d
+}
+
+fn verify(d: &Dir, batch: &str) -> (Option<i32>, serde_json::Value, String) {
+    let out = d.run(&["verify", "--batch", batch, "--json"]);
+    let doc = serde_json::from_slice(&out.stdout).expect("json");
+    (
+        out.status.code(),
+        doc,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Runs SQL with the record's triggers dropped, as whoever can write the file can.
+fn tamper(d: &Dir, sql: &str) {
+    let conn = rusqlite::Connection::open(d.path("db.sqlite")).expect("open");
+    let triggers: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger'")
+        .expect("triggers")
+        .query_map([], |r| r.get(0))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("names");
+    for t in triggers {
+        conn.execute_batch(&format!("DROP TRIGGER \"{t}\""))
+            .expect("drop");
+    }
+    conn.execute_batch(sql).expect("tamper");
+}
+
+#[test]
+fn dissent_s_own_writes_keep_the_chains_intact_and_the_export_carries_the_head() {
+    let d = worked();
+    let (code, doc, err) = verify(&d, "pilot");
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(doc["intact"], true);
+    assert_eq!(doc["items"], 1);
+    assert_eq!(doc["decisions"], 3, "hard label, revert, keep soft");
+    let head = doc["head"].as_str().expect("head").to_string();
+    assert_eq!(head.len(), 64);
+    let out = d.ok(&["export", "--batch", "pilot", "-o", "out.jsonl", "--draft"]);
+    assert!(out.contains(&format!("head {head}")), "{out}");
+    let (_, after, _) = verify(&d, "pilot");
+    assert_eq!(
+        after["head"],
+        head.as_str(),
+        "logging the export leaves the head"
+    );
+    assert!(after["events"].as_u64() > doc["events"].as_u64());
+    let (code, other, _) = verify(&d, "cifar");
+    assert_eq!(code, Some(0));
+    assert_ne!(other["head"], head.as_str(), "each batch its own head");
+}
+
+#[test]
+fn a_changed_judgment_a_removed_decision_and_a_forged_event_are_named() {
+    let d = worked();
+    tamper(
+        &d,
+        "UPDATE judgments SET label = 'severe' WHERE reviewer = 'D';
+         DELETE FROM decisions WHERE kind = 'revert';
+         UPDATE events SET actor = 'mallory' WHERE action = 'decide' AND id = (SELECT max(id) FROM events WHERE action = 'decide');",
+    );
+    let (code, doc, err) = verify(&d, "pilot");
+    assert_eq!(code, Some(1));
+    assert_eq!(doc["intact"], false);
+    let rows: Vec<(&str, &str)> = doc["breaks"]
+        .as_array()
+        .expect("breaks")
+        .iter()
+        .map(|b| {
+            (
+                b["chain"].as_str().expect("chain"),
+                b["row"].as_str().expect("row"),
+            )
+        })
+        .collect();
+    assert_eq!(rows[0], ("items", "item `mri-2031`"));
+    assert_eq!(
+        rows[1],
+        ("decisions", "decision 3"),
+        "the one after the removed revert"
+    );
+    assert_eq!(rows[2].0, "events");
+    assert!(
+        err.contains("changed outside dissent: first at item `mri-2031`"),
+        "{err}"
+    );
+    let (code, _, _) = verify(&d, "cifar");
+    assert_eq!(code, Some(0), "the other batch is intact");
+}
+
+#[test]
+fn a_database_made_before_the_chain_is_linked_when_opened() {
+    let d = worked();
+    let (_, before, _) = verify(&d, "pilot");
+    // Take the database back to schema 3: no link columns, the triggers of then.
+    let conn = rusqlite::Connection::open(d.path("db.sqlite")).expect("open");
+    conn.execute_batch(
+        "DROP TRIGGER decisions_no_update; DROP TRIGGER events_no_update;
+         DROP TRIGGER items_record_fixed;
+         ALTER TABLE items DROP COLUMN chain; ALTER TABLE decisions DROP COLUMN chain;
+         ALTER TABLE events DROP COLUMN chain;
+         CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions
+         BEGIN SELECT RAISE(ABORT, 'decisions are append-only: undo appends a revert'); END;
+         CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+         BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+         CREATE TRIGGER items_record_fixed BEFORE UPDATE OF item_key, payload ON items
+         BEGIN SELECT RAISE(ABORT, 'an item''s panel record is never changed'); END;
+         PRAGMA user_version = 3;",
+    )
+    .expect("schema 3");
+    drop(conn);
+    let (code, after, err) = verify(&d, "pilot");
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(after["head"], before["head"], "the same links as written");
+    assert_eq!(after["events"], before["events"]);
+    let (code, _, _) = verify(&d, "cifar");
+    assert_eq!(code, Some(0));
+}
