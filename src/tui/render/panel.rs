@@ -1,163 +1,141 @@
-//! The panel pane: everything the panel said about the selected item, read-only.
+//! The panel pane: the selected item's view, read-only.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use crate::domain::decision::DecisionKind;
-use crate::domain::model::Panel;
-use crate::domain::triage::summarize;
-use crate::store::StoredItem;
-use crate::text::inert;
+use crate::text::{cut_middle, pad, width};
 use crate::tui::app::{App, Focus};
+use crate::view::item::ItemView;
 
+/// Widest bar of the distribution, in cells.
 const BAR: usize = 20;
+/// Narrowest bar before the figures are left to wrap.
+const MIN_BAR: usize = 4;
 
-fn bar(share: f64) -> (String, String) {
-    let full = ((share * BAR as f64).round() as usize).min(BAR);
-    ("█".repeat(full), "░".repeat(BAR - full))
+/// `text` split at its newlines, each line indented by `indent`.
+fn indented(text: &str, indent: &str) -> impl Iterator<Item = Line<'static>> {
+    text.lines()
+        .map(move |l| Line::from(format!("{indent}{l}")))
 }
 
-/// The panel's lines for an item.
+/// The panel's lines for an item view, for a pane `cells` wide inside its border.
 #[must_use]
-pub fn lines(app: &App, item: &StoredItem) -> Vec<Line<'static>> {
+pub fn lines(app: &App, v: &ItemView, cells: usize) -> Vec<Line<'static>> {
     let t = &app.theme;
-    let r = &item.record;
-    let rubric = &app.rubric;
-    let s = summarize(&r.panel, rubric, r.gold_label.as_deref());
     let mut out: Vec<Line<'static>> = Vec::new();
-    for (k, v) in &r.payload {
-        let text = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+    for (k, value) in &v.payload {
+        let mut rows = value.lines();
         out.push(Line::from(vec![
-            Span::styled(format!("{}: ", inert(k, false)), t.header),
-            Span::raw(inert(&text, false).into_owned()),
+            Span::styled(format!("{k}: "), t.header),
+            Span::raw(rows.next().unwrap_or("").to_string()),
         ]));
+        out.extend(rows.map(|l| Line::from(format!("  {l}"))));
     }
-    if let Some(g) = &r.gold_label {
+    if let Some(g) = &v.gold {
         out.push(Line::from(vec![
             Span::styled("gold label: ", t.header),
-            Span::raw(inert(g, false).into_owned()),
+            Span::raw(g.clone()),
         ]));
     }
     out.push(Line::from(""));
     out.push(Line::from(Span::styled(
-        format!("Distribution · {} reviewers", s.figures.reviewer_count),
+        format!("Distribution · {} reviewers", v.reviewer_count),
         t.header,
     )));
-    let width = rubric
-        .labels
-        .iter()
-        .map(|l| l.id.chars().count())
-        .max()
-        .unwrap_or(0);
-    for ((label, share), count) in rubric.labels.iter().zip(&s.figures.shares).zip(&s.counts) {
-        let (full, empty) = bar(*share);
+    let label_w = v.label_width();
+    let bar = cells
+        .saturating_sub(2 + label_w + 1 + 1 + v.figures_width())
+        .clamp(MIN_BAR, BAR);
+    for s in &v.distribution {
+        let (full, empty) = s.bar(bar);
         out.push(Line::from(vec![
-            Span::raw(format!("  {:<width$} ", label.id)),
+            Span::raw(format!("  {} ", pad(&s.label, label_w))),
             Span::styled(full, t.bar),
             Span::styled(empty, t.dim),
-            Span::raw(format!(" {share:.2} ({count})")),
+            Span::raw(format!(" {}", s.figures())),
         ]));
     }
-    out.push(Line::from(s.headline()));
-    for f in &s.flags {
+    out.push(Line::from(v.headline.clone()));
+    for (flag, why) in &v.flags {
         out.push(Line::from(Span::styled(
-            format!("⚑ {}: {}", f.kind.as_str(), f.explanation),
+            format!("⚑ {flag}: {why}"),
             t.alert,
         )));
     }
     out.push(Line::from(""));
-    match &r.panel {
-        Panel::Judgments(js) => {
+    match &v.reviewers {
+        Some(rows) => {
             out.push(Line::from(Span::styled("Panel (read-only)", t.header)));
-            for j in js {
+            for r in rows {
                 out.push(Line::from(vec![
-                    Span::styled(format!("  {} ", inert(&j.reviewer, false)), t.key),
-                    Span::raw(format!("{} ", j.label)),
+                    Span::styled(format!("  {} ", r.reviewer), t.key),
+                    Span::raw(format!("{} ", r.label)),
                     Span::styled(
-                        j.confidence
+                        r.confidence
                             .map_or("conf -".into(), |c| format!("conf {c:.2}")),
                         t.dim,
                     ),
                 ]));
-                if !j.attributes.is_empty() {
-                    let attrs: Vec<String> = j
-                        .attributes
-                        .iter()
-                        .map(|(k, v)| {
-                            format!(
-                                "{k}={}",
-                                v.as_str().map_or_else(|| v.to_string(), str::to_string)
-                            )
-                        })
-                        .collect();
+                if !r.attributes.is_empty() {
                     out.push(Line::from(Span::styled(
-                        format!("    {}", inert(&attrs.join(" · "), false)),
+                        format!("    {}", r.attributes),
                         t.dim,
                     )));
                 }
-                if let Some(e) = &j.evidence {
-                    for para in inert(e, true).lines() {
-                        out.push(Line::from(format!("    {para}")));
-                    }
+                if let Some(e) = &r.evidence {
+                    out.extend(indented(e, "    "));
                 }
-                if let Some(anchor) = rubric
-                    .labels
-                    .iter()
-                    .find(|l| l.id == j.label)
-                    .and_then(|l| l.anchors.first())
-                {
+                if !r.anchors.is_empty() {
+                    let anchors: Vec<String> = r.anchors.iter().map(ToString::to_string).collect();
                     out.push(Line::from(Span::styled(
-                        format!("    anchor · {}: {}", j.label, inert(anchor, false)),
+                        format!("    anchors · {}", anchors.join(" · ")),
                         t.dim,
                     )));
                 }
             }
         }
-        Panel::Counts(_) => out.push(Line::from(Span::styled(
+        None => out.push(Line::from(Span::styled(
             "Imported as label counts: no per-reviewer record exists.",
             t.dim,
         ))),
     }
-    if !item.decisions.is_empty() {
+    if !v.decisions.is_empty() {
         out.push(Line::from(""));
         out.push(Line::from(Span::styled("Decisions", t.header)));
-        for d in &item.decisions {
-            let what = match d.kind {
-                DecisionKind::HardLabel => format!(
-                    "hard label {} [{}{}]",
-                    d.label.as_deref().unwrap_or("?"),
-                    d.reason_code.as_deref().unwrap_or(""),
-                    if d.erring.is_empty() {
-                        String::new()
-                    } else {
-                        format!(": {}", d.erring.join(", "))
-                    }
-                ),
-                DecisionKind::Revert => format!("undo of #{}", d.reverts.unwrap_or(0)),
-                k => k.as_str().replace('_', " "),
-            };
+        for d in &v.decisions {
             out.push(Line::from(vec![
                 Span::styled(
-                    format!(
-                        "  #{} {} {} ",
-                        d.id,
-                        d.at.format("%Y-%m-%d %H:%M"),
-                        inert(&d.actor, false)
-                    ),
+                    format!("  #{} {} {} ", d.id, d.at.format("%Y-%m-%d %H:%M"), d.actor),
                     t.dim,
                 ),
-                Span::styled(what, t.good),
+                Span::styled(d.what.clone(), t.good),
             ]));
-            if d.kind != DecisionKind::Revert {
-                for para in inert(&d.text, true).lines() {
-                    out.push(Line::from(format!("    {para}")));
-                }
+            if !d.erring.is_empty() {
+                out.push(Line::from(Span::styled(
+                    format!("    erring: {}", d.erring.join(", ")),
+                    t.alert,
+                )));
+            }
+            if let Some(text) = &d.text {
+                out.extend(indented(text, "    "));
             }
         }
     }
     out
+}
+
+/// The pane title: the id cut in the middle to leave room for the class and status, which
+/// always show.
+fn title(v: &ItemView, cells: usize) -> String {
+    let facts = format!(
+        " · {} · {} ",
+        v.class.as_str(),
+        v.status.as_str().replace('_', " ")
+    );
+    let id = cut_middle(&v.item_id, cells.saturating_sub(width(&facts) + 1));
+    format!(" {id}{facts}")
 }
 
 /// Draws the panel pane.
@@ -167,17 +145,11 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     } else {
         app.theme.dim
     };
+    let inner = usize::from(area.width.saturating_sub(2));
     let (title, body) = match app.selected_item() {
         Some(item) => {
-            let s = &item.record;
-            let row = app.selected_row();
-            let title = format!(
-                " {} · {} · {} ",
-                inert(&s.item_id, false),
-                row.map_or("", |r| r.class.as_str()),
-                item.status.as_str().replace('_', " ")
-            );
-            (title, lines(app, item))
+            let v = ItemView::new(&item.record, item.status, &item.decisions, &app.rubric);
+            (title(&v, inner), lines(app, &v, inner))
         }
         None => (
             " Panel ".into(),
