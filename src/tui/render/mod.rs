@@ -6,6 +6,7 @@ mod panel;
 mod queue;
 mod status_bar;
 mod title;
+mod wrap;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

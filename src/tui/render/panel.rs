@@ -2,9 +2,11 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{Block, Paragraph};
 
+use super::wrap::wrap;
 use crate::text::{cut_middle, pad, width};
 use crate::tui::app::{App, Focus};
 use crate::view::item::ItemView;
@@ -14,116 +16,137 @@ const BAR: usize = 20;
 /// Narrowest bar before the figures are left to wrap.
 const MIN_BAR: usize = 4;
 
-/// `text` split at its newlines, each line indented by `indent`.
-fn indented(text: &str, indent: &str) -> impl Iterator<Item = Line<'static>> {
-    text.lines()
-        .map(move |l| Line::from(format!("{indent}{l}")))
+/// The panel's logical lines, each with the indent its continuation lines take when wrapped.
+struct Lines(Vec<(Vec<Span<'static>>, usize)>);
+
+impl Lines {
+    fn push(&mut self, spans: Vec<Span<'static>>, hang: usize) {
+        self.0.push((spans, hang));
+    }
+
+    fn text(&mut self, text: String, style: Style, hang: usize) {
+        self.push(vec![Span::styled(text, style)], hang);
+    }
+
+    /// `text` split at its newlines, each line indented by `indent` cells.
+    fn paragraph(&mut self, text: &str, indent: usize) {
+        for l in text.lines() {
+            self.text(format!("{}{l}", " ".repeat(indent)), Style::new(), indent);
+        }
+    }
 }
 
-/// The panel's lines for an item view, for a pane `cells` wide inside its border.
+/// The panel's lines for an item view, wrapped to a pane `cells` wide inside its border.
 #[must_use]
 pub fn lines(app: &App, v: &ItemView, cells: usize) -> Vec<Line<'static>> {
     let t = &app.theme;
-    let mut out: Vec<Line<'static>> = Vec::new();
+    let mut out = Lines(Vec::new());
     for (k, value) in &v.payload {
         let mut rows = value.lines();
-        out.push(Line::from(vec![
-            Span::styled(format!("{k}: "), t.header),
-            Span::raw(rows.next().unwrap_or("").to_string()),
-        ]));
-        out.extend(rows.map(|l| Line::from(format!("  {l}"))));
+        out.push(
+            vec![
+                Span::styled(format!("{k}: "), t.header),
+                Span::raw(rows.next().unwrap_or("").to_string()),
+            ],
+            2,
+        );
+        for l in rows {
+            out.text(format!("  {l}"), Style::new(), 2);
+        }
     }
     if let Some(g) = &v.gold {
-        out.push(Line::from(vec![
-            Span::styled("gold label: ", t.header),
-            Span::raw(g.clone()),
-        ]));
+        out.push(
+            vec![Span::styled("gold label: ", t.header), Span::raw(g.clone())],
+            2,
+        );
     }
-    out.push(Line::from(""));
-    out.push(Line::from(Span::styled(
+    out.text(String::new(), Style::new(), 0);
+    out.text(
         format!("Distribution · {} reviewers", v.reviewer_count),
         t.header,
-    )));
+        0,
+    );
     let label_w = v.label_width();
     let bar = cells
         .saturating_sub(2 + label_w + 1 + 1 + v.figures_width())
         .clamp(MIN_BAR, BAR);
     for s in &v.distribution {
         let (full, empty) = s.bar(bar);
-        out.push(Line::from(vec![
-            Span::raw(format!("  {} ", pad(&s.label, label_w))),
-            Span::styled(full, t.bar),
-            Span::styled(empty, t.dim),
-            Span::raw(format!(" {}", s.figures())),
-        ]));
+        out.push(
+            vec![
+                Span::raw(format!("  {} ", pad(&s.label, label_w))),
+                Span::styled(full, t.bar),
+                Span::styled(empty, t.dim),
+                Span::raw(format!(" {}", s.figures())),
+            ],
+            4,
+        );
     }
-    out.push(Line::from(v.headline.clone()));
+    out.text(v.headline.clone(), Style::new(), 2);
     for (flag, why) in &v.flags {
-        out.push(Line::from(Span::styled(
-            format!("⚑ {flag}: {why}"),
-            t.alert,
-        )));
+        out.text(format!("⚑ {flag}: {why}"), t.alert, 2);
     }
-    out.push(Line::from(""));
+    out.text(String::new(), Style::new(), 0);
     match &v.reviewers {
         Some(rows) => {
-            out.push(Line::from(Span::styled("Panel (read-only)", t.header)));
+            out.text("Panel (read-only)".into(), t.header, 0);
             for r in rows {
-                out.push(Line::from(vec![
-                    Span::styled(format!("  {} ", r.reviewer), t.key),
-                    Span::raw(format!("{} ", r.label)),
-                    Span::styled(
-                        r.confidence
-                            .map_or("conf -".into(), |c| format!("conf {c:.2}")),
-                        t.dim,
-                    ),
-                ]));
+                out.push(
+                    vec![
+                        Span::styled(format!("  {} ", r.reviewer), t.key),
+                        Span::raw(format!("{} ", r.label)),
+                        Span::styled(
+                            r.confidence
+                                .map_or("conf -".into(), |c| format!("conf {c:.2}")),
+                            t.dim,
+                        ),
+                    ],
+                    4,
+                );
                 if !r.attributes.is_empty() {
-                    out.push(Line::from(Span::styled(
-                        format!("    {}", r.attributes),
-                        t.dim,
-                    )));
+                    out.text(format!("    {}", r.attributes), t.dim, 6);
                 }
                 if let Some(e) = &r.evidence {
-                    out.extend(indented(e, "    "));
+                    out.paragraph(e, 4);
                 }
                 if !r.anchors.is_empty() {
                     let anchors: Vec<String> = r.anchors.iter().map(ToString::to_string).collect();
-                    out.push(Line::from(Span::styled(
-                        format!("    anchors · {}", anchors.join(" · ")),
-                        t.dim,
-                    )));
+                    out.text(format!("    anchors · {}", anchors.join(" · ")), t.dim, 6);
                 }
             }
         }
-        None => out.push(Line::from(Span::styled(
-            "Imported as label counts: no per-reviewer record exists.",
+        None => out.text(
+            "Imported as label counts: no per-reviewer record exists.".into(),
             t.dim,
-        ))),
+            0,
+        ),
     }
     if !v.decisions.is_empty() {
-        out.push(Line::from(""));
-        out.push(Line::from(Span::styled("Decisions", t.header)));
+        out.text(String::new(), Style::new(), 0);
+        out.text("Decisions".into(), t.header, 0);
         for d in &v.decisions {
-            out.push(Line::from(vec![
-                Span::styled(
-                    format!("  #{} {} {} ", d.id, d.at.format("%Y-%m-%d %H:%M"), d.actor),
-                    t.dim,
-                ),
-                Span::styled(d.what.clone(), t.good),
-            ]));
+            out.push(
+                vec![
+                    Span::styled(
+                        format!("  #{} {} {} ", d.id, d.at.format("%Y-%m-%d %H:%M"), d.actor),
+                        t.dim,
+                    ),
+                    Span::styled(d.what.clone(), t.good),
+                ],
+                4,
+            );
             if !d.erring.is_empty() {
-                out.push(Line::from(Span::styled(
-                    format!("    erring: {}", d.erring.join(", ")),
-                    t.alert,
-                )));
+                out.text(format!("    erring: {}", d.erring.join(", ")), t.alert, 6);
             }
             if let Some(text) = &d.text {
-                out.extend(indented(text, "    "));
+                out.paragraph(text, 4);
             }
         }
     }
-    out
+    out.0
+        .into_iter()
+        .flat_map(|(spans, hang)| wrap(spans, cells, hang))
+        .collect()
 }
 
 /// The pane title: the id cut in the middle to leave room for the class and status, which
@@ -167,7 +190,6 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     frame.render_widget(
         Paragraph::new(body)
             .block(block)
-            .wrap(Wrap { trim: false })
             .scroll((app.panel_scroll, 0)),
         area,
     );
