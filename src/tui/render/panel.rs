@@ -6,6 +6,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
+use super::queue::class_short;
 use super::wrap::wrap;
 use crate::text::{cut_middle, pad, width};
 use crate::tui::app::{App, Focus};
@@ -149,14 +150,14 @@ pub fn lines(app: &App, v: &ItemView, cells: usize) -> Vec<Line<'static>> {
         .collect()
 }
 
-/// The pane title: the id cut in the middle to leave room for the class and status, which
-/// always show.
+/// The pane title: the class and status always show; when the id does not fit beside them, the
+/// class takes its short queue form and the id is cut in the middle.
 fn title(v: &ItemView, cells: usize) -> String {
-    let facts = format!(
-        " · {} · {} ",
-        v.class.as_str(),
-        v.status.as_str().replace('_', " ")
-    );
+    let status = v.status.as_str().replace('_', " ");
+    let mut facts = format!(" · {} · {status} ", v.class.as_str());
+    if width(&v.item_id) + width(&facts) + 1 > cells {
+        facts = format!(" · {} · {status} ", class_short(v.class));
+    }
     let id = cut_middle(&v.item_id, cells.saturating_sub(width(&facts) + 1));
     format!(" {id}{facts}")
 }

@@ -34,7 +34,9 @@ pub fn status_mark(s: DecisionStatus) -> &'static str {
     }
 }
 
-fn class_short(c: DisagreementClass) -> &'static str {
+/// The class in five cells, as in the queue.
+#[must_use]
+pub fn class_short(c: DisagreementClass) -> &'static str {
     match c {
         DisagreementClass::Agreement => "agree",
         DisagreementClass::Minor => "minor",
@@ -83,8 +85,10 @@ const MIN_TOP: usize = 5;
 /// Widest top-label column.
 const MAX_TOP: usize = 14;
 /// Cells of the columns after the top label, each with the space before it: share, entropy,
-/// confidence, class.
-const FIGURES: usize = 5 + 5 + 5 + 6;
+/// class (confidence, when shown, adds [`CONF`]).
+const FIGURES: usize = 5 + 5 + 6;
+/// Cells of the confidence column with the space before it.
+const CONF: usize = 5;
 
 /// Column widths of the queue in display cells, sized to the pane and to the rows in view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,6 +98,8 @@ struct Columns {
     n: usize,
     /// Top label; 0 when hidden.
     top: usize,
+    /// Whether the confidence column shows: only when a row in view reports one.
+    conf: bool,
     flags: usize,
 }
 
@@ -109,7 +115,9 @@ impl Columns {
         let flags = widest(&|r| r.flags.iter().count(), 1);
         let want_id = widest(&|r| width(&inert(&r.item_id, false)), 4);
         let want_top = widest(&|r| width(&top_label(r)), 3).min(MAX_TOP);
-        let rest = cells.saturating_sub(2 + (1 + n) + FIGURES + (1 + flags) + 2);
+        let conf = rows.iter().any(|r| r.mean_confidence.is_some());
+        let figures = FIGURES + if conf { CONF } else { 0 };
+        let rest = cells.saturating_sub(2 + (1 + n) + figures + (1 + flags) + 2);
         let id = want_id
             .min(rest.saturating_sub(1 + want_top).max(MIN_ID))
             .min(rest);
@@ -119,11 +127,17 @@ impl Columns {
         } else {
             0
         };
-        Columns { id, n, top, flags }
+        Columns {
+            id,
+            n,
+            top,
+            conf,
+            flags,
+        }
     }
 
-    /// One line of cells: marker, id, n, top label (when shown), share, H, conf, class, flags,
-    /// status.
+    /// One line of cells: marker, id, n, top label, share, H, conf, class, flags, status (the
+    /// top label and conf when shown).
     fn line(&self, cells: [&str; 10]) -> String {
         let [marker, id, n, top, share, h, conf, class, flags, status] = cells;
         let top = if self.top == 0 {
@@ -132,8 +146,13 @@ impl Columns {
             format!(" {}", pad(&cut_end(top, self.top), self.top))
         };
         format!(
-            "{marker}{} {n:>nw$}{top} {share:>4} {h:>4} {conf:>4} {} {} {status}",
+            "{marker}{} {n:>nw$}{top} {share:>4} {h:>4}{} {} {} {status}",
             pad(&cut_middle(id, self.id), self.id),
+            if self.conf {
+                format!(" {conf:>4}")
+            } else {
+                String::new()
+            },
             pad(class, 5),
             pad(flags, self.flags),
             nw = self.n,
