@@ -1,11 +1,35 @@
-//! Word-wrapping styled text to a width in display cells, with a hanging indent, so that a
-//! wrapped rationale or anchor stays under its own indent rather than falling back to column 0.
+//! Fitting styled text to a width in display cells: word-wrapping with a hanging indent, so that
+//! a wrapped rationale or anchor stays under its own indent rather than falling back to column
+//! 0, and cutting a line with `…` where wrapping has no room.
 
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthChar;
 
-use crate::text::width;
+use crate::text::{cut_end, width};
+
+/// `line` within `cells` display cells, its end replaced by `…` when it is cut.
+#[must_use]
+pub fn cut_line(line: Line<'static>, cells: usize) -> Line<'static> {
+    let mut left = cells;
+    let mut spans = Vec::new();
+    let total: usize = line.spans.iter().map(|s| width(&s.content)).sum();
+    for span in line.spans {
+        if left == 0 {
+            break;
+        }
+        let w = width(&span.content);
+        let fits = w <= left && (total <= cells || w < left);
+        let text = if fits {
+            span.content.into_owned()
+        } else {
+            cut_end(&format!("{}…", span.content), left).into_owned()
+        };
+        left = left.saturating_sub(width(&text));
+        spans.push(Span::styled(text, span.style));
+    }
+    Line::from(spans).style(line.style)
+}
 
 /// Lines being filled: styled runs of the current line and its width so far.
 struct Filler {
@@ -133,10 +157,27 @@ pub fn wrap(spans: Vec<Span<'static>>, cells: usize, hang: usize) -> Vec<Line<'s
 mod tests {
     use ratatui::text::{Line, Span};
 
-    use super::wrap;
+    use super::{cut_line, wrap};
 
     fn plain(lines: &[Line<'_>]) -> Vec<String> {
         lines.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn a_cut_line_ends_in_an_ellipsis_and_keeps_its_styles() {
+        let line = Line::from(vec![
+            Span::raw(" Ctrl-d   "),
+            Span::raw("half a screen down"),
+        ]);
+        assert_eq!(
+            cut_line(line.clone(), 20).to_string(),
+            " Ctrl-d   half a sc…"
+        );
+        assert_eq!(
+            cut_line(line.clone(), 28).to_string(),
+            " Ctrl-d   half a screen down"
+        );
+        assert_eq!(cut_line(line, 5).to_string(), " Ctr…");
     }
 
     #[test]
