@@ -306,3 +306,22 @@ fn any_terminal_size_draws_without_panicking() {
         }
     }
 }
+
+#[test]
+fn a_long_search_is_cut_in_the_queue_title_with_the_sort_dropped_first() {
+    let (mut exec, mut app, mut term) = console(80, 24);
+    exec.dispatch(&mut app, Action::OpenSearch);
+    for c in "Parietal lesion, 18 mm on the standard view".chars() {
+        exec.dispatch(&mut app, Action::PopupKey(Key::plain(KeyCode::Char(c))));
+    }
+    exec.dispatch(&mut app, Action::PopupKey(Key::plain(KeyCode::Enter)));
+    let top = screen(&app, &mut term)
+        .lines()
+        .nth(1)
+        .expect("row")
+        .to_string();
+    assert!(
+        top.contains("┌ Queue · /Parietal lesion, 18 mm on the … ┐"),
+        "{top}"
+    );
+}

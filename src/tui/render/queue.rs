@@ -195,11 +195,18 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     } else {
         app.theme.dim
     };
-    let block = Block::bordered().border_style(border).title(format!(
-        " Queue · {} · sort {} ",
-        filter_text(app),
-        app.sort.as_str()
-    ));
+    // The title drops the sort before it cuts the filter.
+    let cells = usize::from(area.width.saturating_sub(4));
+    let filter = format!("Queue · {}", filter_text(app));
+    let sorted = format!("{filter} · sort {}", app.sort.as_str());
+    let title = if width(&sorted) <= cells {
+        sorted
+    } else {
+        cut_end(&filter, cells).into_owned()
+    };
+    let block = Block::bordered()
+        .border_style(border)
+        .title(format!(" {title} "));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let width = inner.width as usize;
