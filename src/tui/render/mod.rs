@@ -10,8 +10,9 @@ mod wrap;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 
-use super::app::{App, Popup};
+use super::app::{App, Focus, Popup};
 
 /// Where each part of the screen is, for drawing and for mouse hit-testing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +75,15 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         Some(Popup::Search(text)) => decide::draw_search(frame, app, text),
         Some(Popup::Decide(form)) => decide::draw(frame, app, form),
         Some(Popup::ConfirmUndo(item)) => decide::draw_confirm_undo(frame, app, item),
+    }
+}
+
+/// The border style of a pane: marked while it has the keys and no popup is open.
+fn border(app: &App, pane: Focus) -> Style {
+    if app.focus == pane && app.popup.is_none() {
+        app.theme.focus
+    } else {
+        app.theme.dim
     }
 }
 

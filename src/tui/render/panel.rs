@@ -164,11 +164,7 @@ fn title(v: &ItemView, cells: usize) -> String {
 
 /// Draws the panel pane.
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
-    let border = if app.focus == Focus::Panel && app.popup.is_none() {
-        app.theme.focus
-    } else {
-        app.theme.dim
-    };
+    let border = super::border(app, Focus::Panel);
     let inner = usize::from(area.width.saturating_sub(2));
     let (title, body) = match app.selected_item() {
         Some(item) => {

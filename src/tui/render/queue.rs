@@ -190,11 +190,7 @@ fn row_line(app: &App, r: &QueueRow, selected: bool, cols: Columns) -> Line<'sta
 
 /// Draws the queue pane.
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
-    let border = if app.focus == Focus::Queue && app.popup.is_none() {
-        app.theme.focus
-    } else {
-        app.theme.dim
-    };
+    let border = super::border(app, Focus::Queue);
     // The title drops the sort before it cuts the filter.
     let cells = usize::from(area.width.saturating_sub(4));
     let filter = format!("Queue · {}", filter_text(app));
