@@ -1,5 +1,6 @@
 //! `dissent show` in plain text, through the real binary: it prints the item view the console
-//! draws, erring reviewers and the rubric's anchors included, with outside text made inert.
+//! draws, erring reviewers and the rubric's anchors included, with outside text made inert; and
+//! `dissent log`, whose columns are padded in display cells.
 
 mod common;
 
@@ -87,4 +88,37 @@ fn payload_keys_and_values_are_inert() {
     let out = d.ok(&["show", "x-1"]);
     assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
     assert!(out.contains("  ␛]0;pwned␇key: v␛[2J\n"), "{out}");
+}
+
+#[test]
+fn the_log_pads_actors_in_display_cells() {
+    let d = Dir::new();
+    let r = d.file("rubric.yaml", TUMOR_RUBRIC);
+    let rows = d.file(
+        "rows.jsonl",
+        "{\"item_id\":\"x-1\",\"reviewer\":\"A\",\"label\":\"mild\"}\n",
+    );
+    for actor in ["日本語", "abc"] {
+        let out = d.run(&[
+            "import",
+            rows.to_str().expect("path"),
+            "--rubric",
+            r.to_str().expect("path"),
+            "--batch",
+            actor,
+            "--as",
+            actor,
+        ]);
+        assert!(out.status.success(), "{out:?}");
+    }
+    let log = d.ok(&["log"]);
+    let columns: Vec<usize> = log
+        .lines()
+        .map(|l| {
+            let after_actor = l.find(" import").expect("action");
+            dissent::text::width(&l[..after_actor])
+        })
+        .collect();
+    assert_eq!(columns.len(), 2, "{log}");
+    assert_eq!(columns[0], columns[1], "{log}");
 }

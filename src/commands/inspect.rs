@@ -296,11 +296,11 @@ pub fn log(store: &Store, item: Option<&str>, json: bool) -> Result<()> {
         for e in &events {
             writeln!(
                 out,
-                "{}  {:<10} {:<9} {} {} {}",
+                "{}  {} {:<9} {} {} {}",
                 e.at,
-                inert(&e.actor, false),
+                pad(&inert(&e.actor, false), 10),
                 e.action,
-                e.batch.as_deref().unwrap_or("-"),
+                inert(e.batch.as_deref().unwrap_or("-"), false),
                 e.item_id
                     .as_deref()
                     .map(|i| inert(i, false))
