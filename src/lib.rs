@@ -1,7 +1,8 @@
 //! `dissent`: review and adjudicate soft-label data without losing the panel record.
 //!
 //! Layers, inner to outer: [`domain`] (pure rules and metrics), [`store`] (all SQL),
-//! [`ingest`] and [`export`] (files in and out), [`commands`] and [`cli`] (the command line).
+//! [`ingest`] and [`export`] (files in and out), [`view`] (what is shown, for every rendering),
+//! [`commands`] and [`cli`] (the command line), [`tui`] (the console).
 
 pub mod cli;
 pub mod commands;
@@ -12,3 +13,4 @@ pub mod ingest;
 pub mod store;
 pub mod text;
 pub mod tui;
+pub mod view;

@@ -1,6 +1,9 @@
-//! Making outside text (payload, evidence, reasons) inert before it reaches a terminal.
+//! Making outside text (payload, evidence, reasons) inert before it reaches a terminal, and
+//! fitting text to a width measured in display cells (CJK and emoji take two).
 
 use std::borrow::Cow;
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// Replaces every control character and bidirectional override in `s` with a visible stand-in,
 /// so that text from a data file can never set the window title, clear or move the screen, ring
@@ -37,9 +40,140 @@ fn needs_escape(c: char, keep_newlines: bool) -> bool {
     }
 }
 
+/// Display cells `s` takes in a terminal.
+#[must_use]
+pub fn width(s: &str) -> usize {
+    s.width()
+}
+
+/// `s` padded with spaces to `cells` display cells (never cut).
+#[must_use]
+pub fn pad(s: &str, cells: usize) -> String {
+    format!("{s}{}", " ".repeat(cells.saturating_sub(width(s))))
+}
+
+/// The longest start of `s` within `cells` display cells.
+fn head(s: &str, cells: usize) -> &str {
+    let mut used = 0;
+    for (i, c) in s.char_indices() {
+        used += c.width().unwrap_or(0);
+        if used > cells {
+            return &s[..i];
+        }
+    }
+    s
+}
+
+/// The longest end of `s` within `cells` display cells.
+fn tail(s: &str, cells: usize) -> &str {
+    let mut used = 0;
+    for (i, c) in s.char_indices().rev() {
+        used += c.width().unwrap_or(0);
+        if used > cells {
+            return &s[i + c.len_utf8()..];
+        }
+    }
+    s
+}
+
+/// `s` within `cells` display cells, its end replaced by `…` when it is cut.
+#[must_use]
+pub fn cut_end(s: &str, cells: usize) -> Cow<'_, str> {
+    if width(s) <= cells {
+        return Cow::Borrowed(s);
+    }
+    if cells == 0 {
+        return Cow::Borrowed("");
+    }
+    Cow::Owned(format!("{}…", head(s, cells - 1)))
+}
+
+/// `s` within `cells` display cells, its middle replaced by `…` when it is cut: ids that share
+/// a prefix differ at the end, so both ends stay (`varierr-1…-042`).
+#[must_use]
+pub fn cut_middle(s: &str, cells: usize) -> Cow<'_, str> {
+    if width(s) <= cells {
+        return Cow::Borrowed(s);
+    }
+    if cells < 3 {
+        return cut_end(s, cells);
+    }
+    let end = tail(s, (cells - 1) / 2);
+    let start = head(s, cells - 1 - width(end));
+    Cow::Owned(format!("{start}…{end}"))
+}
+
+/// The parts of a line joined by `sep` within `cells`: when they do not all fit, parts are left
+/// out whole, lowest `rank` first (display order is kept); a sole part that still does not fit is
+/// cut at its end. `parts` are (rank, text); a higher rank stays longer.
+#[must_use]
+pub fn fit_parts(parts: &[(u8, String)], sep: &str, cells: usize) -> String {
+    let mut kept: Vec<&(u8, String)> = parts.iter().collect();
+    let total = |kept: &[&(u8, String)]| {
+        kept.iter().map(|(_, p)| width(p)).sum::<usize>()
+            + width(sep) * kept.len().saturating_sub(1)
+    };
+    while kept.len() > 1 && total(&kept) > cells {
+        let lowest = kept
+            .iter()
+            .enumerate()
+            .min_by_key(|(i, (rank, _))| (*rank, std::cmp::Reverse(*i)))
+            .map_or(0, |(i, _)| i);
+        kept.remove(lowest);
+    }
+    let line = kept
+        .iter()
+        .map(|(_, p)| p.as_str())
+        .collect::<Vec<_>>()
+        .join(sep);
+    cut_end(&line, cells).into_owned()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::inert;
+    use super::{cut_end, cut_middle, fit_parts, inert, pad, width};
+
+    #[test]
+    fn widths_are_display_cells() {
+        assert_eq!(width("abc"), 3);
+        assert_eq!(width("日本"), 4);
+        assert_eq!(width("🦀x"), 3);
+        assert_eq!(pad("日本", 6), "日本  ");
+        assert_eq!(pad("toolong", 3), "toolong");
+    }
+
+    #[test]
+    fn long_ids_keep_both_ends() {
+        assert_eq!(cut_middle("varierr-1234-042", 14), "varierr…34-042");
+        assert_eq!(cut_middle("short", 14), "short");
+        assert_eq!(cut_middle("cifar10-test-00042", 12), "cifar1…00042");
+        // wide characters are never split: the cut leaves a cell short rather than over
+        let cut = cut_middle("標本-日本語-データ-0042", 12);
+        assert!(width(&cut) <= 12, "{cut}");
+        assert!(cut.ends_with("0042") && cut.starts_with("標本"), "{cut}");
+        assert_eq!(cut_middle("abcdef", 2), "a…");
+        assert_eq!(cut_end("日本語", 5), "日本…");
+        assert_eq!(cut_end("日本語", 4), "日…");
+        assert_eq!(cut_end("abc", 0), "");
+    }
+
+    #[test]
+    fn parts_are_dropped_whole_by_rank() {
+        let parts = [
+            (9, "dissent".to_string()),
+            (1, "as alice".to_string()),
+            (5, "pilot".to_string()),
+            (1, "39 items".to_string()),
+        ];
+        assert_eq!(
+            fit_parts(&parts, " · ", 80),
+            "dissent · as alice · pilot · 39 items"
+        );
+        // equal ranks: the later part goes first
+        assert_eq!(fit_parts(&parts, " · ", 30), "dissent · as alice · pilot");
+        assert_eq!(fit_parts(&parts, " · ", 16), "dissent · pilot");
+        assert_eq!(fit_parts(&parts, " · ", 5), "diss…");
+    }
 
     #[test]
     fn escape_sequences_become_visible_text() {

@@ -1,5 +1,6 @@
-//! Whole-screen snapshots of the console on the demo batch, drawn to a `TestBackend`, at a
-//! roomy 120×40 and a cramped 80×24; and hostile text rendered inert.
+//! Whole-screen snapshots of the console drawn to a `TestBackend`: the demo batch at a roomy
+//! 120×40 and a cramped 80×24; a batch of real-shaped ids (long, CJK, emoji) and a 100-reviewer
+//! item at 80×24, 120×40 and 200×60; and hostile text rendered inert.
 
 use dissent::tui::keymap::{Key, Keymap};
 use dissent::tui::render::draw;
@@ -19,6 +20,168 @@ fn console(width: u16, height: u16) -> (Executor, App, Terminal<TestBackend>) {
         app,
         Terminal::new(TestBackend::new(width, height)).expect("terminal"),
     )
+}
+
+/// Long ids that differ only at the end, CJK and emoji ids, and an item with 100 reviewers.
+fn wide_rows() -> String {
+    let mut rows = Vec::new();
+    let mut judge = |item: &str, reviewer: &str, label: &str, extra: &str| {
+        rows.push(format!(
+            r#"{{"item_id":"{item}","task":"nli","reviewer":"{reviewer}","label":"{label}","evidence":"because {reviewer}"{extra}}}"#
+        ));
+    };
+    for (item, labels) in [
+        (
+            "varierr-snli-validation-premise-hypothesis-pair-0042",
+            ["entailment", "neutral", "neutral"],
+        ),
+        (
+            "varierr-snli-validation-premise-hypothesis-pair-0043",
+            ["contradiction", "neutral", "entailment"],
+        ),
+        ("標本-日本語-データ-0042", ["neutral", "neutral", "neutral"]),
+        ("🦀-crab-item-7", ["entailment", "contradiction", "neutral"]),
+    ] {
+        for (i, label) in labels.iter().enumerate() {
+            judge(
+                item,
+                &format!("annotator-{i}"),
+                label,
+                r#","premise":"日本語の前提""#,
+            );
+        }
+    }
+    for i in 0..100 {
+        let label = ["entailment", "neutral", "contradiction"][i % 3];
+        judge("cifar10-test-09999", &format!("r{i:03}"), label, "");
+    }
+    rows.join("\n")
+}
+
+/// The console on a batch of [`wide_rows`] under the NLI rubric.
+fn wide_console(width: u16, height: u16) -> (Executor, App, Terminal<TestBackend>) {
+    let dir = common::Dir::new();
+    let rows = dir.file("rows.jsonl", wide_rows());
+    let rubric = dissent::domain::rubric::Rubric::parse(
+        &std::fs::read_to_string(common::rubric("nli.yaml")).expect("rubric"),
+    )
+    .expect("rubric parses");
+    let mut store = dissent::store::Store::open_in_memory().expect("store");
+    dissent::ingest::import_files(
+        &mut store,
+        &dissent::ingest::ImportJob {
+            paths: &[rows.as_path()],
+            rubric: &rubric,
+            batch: "wide",
+            format: dissent::ingest::Format::Judgments,
+            map: &dissent::ingest::FieldMap::default(),
+            actor: "tester",
+            at: common::AT,
+        },
+        |_| {},
+    )
+    .expect("import");
+    let batch = store.batch(Some("wide")).expect("batch");
+    let mut exec = Executor::new(
+        store,
+        batch,
+        "tester".into(),
+        Box::new(|| common::AT.into()),
+    );
+    let options = dissent::tui::Options {
+        actor: "tester".into(),
+        mouse: true,
+        demo: false,
+        keymap: Keymap::default(),
+    };
+    let app = dissent::tui::start(
+        &mut exec,
+        &options,
+        ratatui::layout::Rect::new(0, 0, width, height),
+    );
+    (
+        exec,
+        app,
+        Terminal::new(TestBackend::new(width, height)).expect("terminal"),
+    )
+}
+
+const SIZES: [(u16, u16); 3] = [(80, 24), (120, 40), (200, 60)];
+
+#[test]
+fn wide_ids_and_a_hundred_reviewers() {
+    for (w, h) in SIZES {
+        for (name, item) in [
+            (
+                "long_id",
+                "varierr-snli-validation-premise-hypothesis-pair-0042",
+            ),
+            ("cjk_id", "標本-日本語-データ-0042"),
+            ("hundred", "cifar10-test-09999"),
+        ] {
+            let (mut exec, mut app, mut term) = wide_console(w, h);
+            select(&mut exec, &mut app, item);
+            insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen(&app, &mut term));
+        }
+    }
+}
+
+/// The screen's rows as lists of cells (a wide character's second cell is empty).
+fn cells(term: &Terminal<TestBackend>) -> Vec<Vec<String>> {
+    let buffer = term.backend().buffer();
+    (0..buffer.area.height)
+        .map(|y| {
+            (0..buffer.area.width)
+                .map(|x| buffer[(x, y)].symbol().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn every_queue_row_keeps_its_status_column_and_the_end_of_its_id() {
+    for (w, h) in SIZES {
+        let (mut exec, mut app, mut term) = wide_console(w, h);
+        select(
+            &mut exec,
+            &mut app,
+            "varierr-snli-validation-premise-hypothesis-pair-0042",
+        );
+        term.draw(|f| draw(f, &app)).expect("draw");
+        let screen = cells(&term);
+        let rows = dissent::tui::render::areas(ratatui::layout::Rect::new(0, 0, w, h)).queue_rows;
+        let header = &screen[usize::from(rows.y) - 1];
+        let status_x = header.iter().position(|c| c == "✓").expect("status header");
+        for (i, r) in app.rows.iter().enumerate().take(usize::from(rows.height)) {
+            let line = &screen[usize::from(rows.y) + i];
+            assert!(
+                ["·", "■", "◇", "↺"].contains(&line[status_x].as_str()),
+                "{w}x{h}: row of {} has no status under ✓: {:?}",
+                r.item_id,
+                line.concat()
+            );
+            let end: String = r
+                .item_id
+                .chars()
+                .rev()
+                .take(4)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            assert!(
+                line.concat().contains(&end),
+                "{w}x{h}: the end of {} is cut off: {:?}",
+                r.item_id,
+                line.concat()
+            );
+        }
+        let title = screen[usize::from(rows.y) - 4].concat();
+        assert!(
+            title.contains("· minor · pending"),
+            "{w}x{h}: the panel title lost the class or status: {title:?}"
+        );
+    }
 }
 
 fn screen(app: &App, terminal: &mut Terminal<TestBackend>) -> String {
@@ -144,4 +307,23 @@ fn any_terminal_size_draws_without_panicking() {
             exec.dispatch(&mut app, Action::PopupKey(Key::plain(KeyCode::Esc)));
         }
     }
+}
+
+#[test]
+fn a_long_search_is_cut_in_the_queue_title_with_the_sort_dropped_first() {
+    let (mut exec, mut app, mut term) = console(80, 24);
+    exec.dispatch(&mut app, Action::OpenSearch);
+    for c in "Parietal lesion, 18 mm on the standard view".chars() {
+        exec.dispatch(&mut app, Action::PopupKey(Key::plain(KeyCode::Char(c))));
+    }
+    exec.dispatch(&mut app, Action::PopupKey(Key::plain(KeyCode::Enter)));
+    let top = screen(&app, &mut term)
+        .lines()
+        .nth(1)
+        .expect("row")
+        .to_string();
+    assert!(
+        top.contains("┌ Queue · /Parietal lesion, 18 mm on the … ┐"),
+        "{top}"
+    );
 }

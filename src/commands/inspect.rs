@@ -9,7 +9,8 @@ use crate::domain::decision::Decision;
 use crate::domain::model::Panel;
 use crate::domain::triage::summarize;
 use crate::store::{Direction, QueueFilter, QueueRow, SortKey, Store, StoredItem};
-use crate::text::inert;
+use crate::text::{inert, pad};
+use crate::view::item::ItemView;
 
 const PAGE: usize = 1000;
 
@@ -71,10 +72,10 @@ pub fn items(
             } else {
                 writeln!(
                     out,
-                    "{:<24} {:>3}  {:<14} {:>5.2}  {:>5.2}  {:>5}  {:<10} {:<10} {}",
-                    inert(&r.item_id, false),
+                    "{} {:>3}  {} {:>5.2}  {:>5.2}  {:>5}  {:<10} {:<10} {}",
+                    pad(&inert(&r.item_id, false), 24),
                     r.reviewer_count,
-                    r.top_label.as_deref().unwrap_or("-"),
+                    pad(&inert(r.top_label.as_deref().unwrap_or("-"), false), 14),
                     r.top_share,
                     r.entropy_bits,
                     r.mean_confidence.map_or("-".into(), |c| format!("{c:.2}")),
@@ -159,13 +160,102 @@ pub fn item_json(item: &StoredItem, rubric: &crate::domain::rubric::Rubric) -> V
     })
 }
 
-fn bar(share: f64, width: usize) -> String {
-    let full = (share * width as f64).round() as usize;
-    format!(
-        "{}{}",
-        "█".repeat(full.min(width)),
-        "░".repeat(width - full.min(width))
-    )
+/// Width of the distribution's bars in `show`.
+const BAR: usize = 20;
+
+/// Writes `text` line by line, each line indented by `indent`.
+fn write_indented(out: &mut impl Write, text: &str, indent: &str) -> std::io::Result<()> {
+    for l in text.lines() {
+        writeln!(out, "{indent}{l}")?;
+    }
+    Ok(())
+}
+
+/// The plain-text rendering of an item view (`show` without `--json`).
+fn write_item(out: &mut impl Write, v: &ItemView, batch: &str) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{} · {} · batch {} · {} · {}",
+        v.item_id,
+        v.task,
+        inert(batch, false),
+        v.class.as_str(),
+        v.status.as_str()
+    )?;
+    for (k, value) in &v.payload {
+        let mut rows = value.lines();
+        writeln!(out, "  {k}: {}", rows.next().unwrap_or(""))?;
+        for l in rows {
+            writeln!(out, "    {l}")?;
+        }
+    }
+    if let Some(g) = &v.gold {
+        writeln!(out, "  gold label: {g}")?;
+    }
+    writeln!(out, "distribution ({} reviewers)", v.reviewer_count)?;
+    let label_w = v.label_width();
+    for s in &v.distribution {
+        let (full, empty) = s.bar(BAR);
+        writeln!(
+            out,
+            "  {}  {full}{empty}  {}",
+            pad(&s.label, label_w),
+            s.figures()
+        )?;
+    }
+    writeln!(out, "{}", v.headline)?;
+    for (flag, why) in &v.flags {
+        writeln!(out, "  ⚑ {flag}: {why}")?;
+    }
+    match &v.reviewers {
+        Some(rows) => {
+            writeln!(out, "panel")?;
+            for r in rows {
+                writeln!(
+                    out,
+                    "  {}  {}  {}",
+                    r.reviewer,
+                    r.label,
+                    r.confidence
+                        .map_or("conf -".into(), |c| format!("conf {c:.2}"))
+                )?;
+                if !r.attributes.is_empty() {
+                    writeln!(out, "    {}", r.attributes)?;
+                }
+                if let Some(e) = &r.evidence {
+                    write_indented(out, e, "    ")?;
+                }
+                if !r.anchors.is_empty() {
+                    let anchors: Vec<String> = r.anchors.iter().map(ToString::to_string).collect();
+                    writeln!(out, "    anchors · {}", anchors.join(" · "))?;
+                }
+            }
+        }
+        None => writeln!(
+            out,
+            "panel: imported as label counts; no per-reviewer record exists"
+        )?,
+    }
+    if !v.decisions.is_empty() {
+        writeln!(out, "decisions")?;
+        for d in &v.decisions {
+            writeln!(
+                out,
+                "  #{} {} {} {}",
+                d.id,
+                d.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                d.actor,
+                d.what
+            )?;
+            if !d.erring.is_empty() {
+                writeln!(out, "    erring: {}", d.erring.join(", "))?;
+            }
+            if let Some(text) = &d.text {
+                write_indented(out, text, "    ")?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `dissent show`.
@@ -175,75 +265,9 @@ pub fn show(store: &Store, batch: Option<&str>, item_id: &str, json: bool) -> Re
     let mut out = super::plain::stdout(json);
     if json {
         writeln!(out, "{}", item_json(&item, &batch.rubric))?;
-        return Ok(());
-    }
-    let r = &item.record;
-    let rubric = &batch.rubric;
-    let s = summarize(&r.panel, rubric, r.gold_label.as_deref());
-    writeln!(
-        out,
-        "{} · {} · batch {} · {}",
-        inert(&r.item_id, false),
-        r.task,
-        batch.name,
-        item.status.as_str()
-    )?;
-    for (k, v) in &r.payload {
-        let text = v.as_str().map_or_else(|| v.to_string(), str::to_string);
-        writeln!(out, "  {k}: {}", inert(&text, true))?;
-    }
-    if let Some(g) = &r.gold_label {
-        writeln!(out, "  gold label: {g}")?;
-    }
-    writeln!(out, "distribution ({} reviewers)", s.figures.reviewer_count)?;
-    let width = rubric.labels.iter().map(|l| l.id.len()).max().unwrap_or(0);
-    for ((l, p), c) in rubric.labels.iter().zip(&s.figures.shares).zip(&s.counts) {
-        writeln!(out, "  {:<width$}  {}  {p:.2}  ({c})", l.id, bar(*p, 20))?;
-    }
-    writeln!(out, "{}", s.headline())?;
-    for f in &s.flags {
-        writeln!(out, "  ⚑ {}: {}", f.kind.as_str(), f.explanation)?;
-    }
-    match &r.panel {
-        Panel::Judgments(js) => {
-            writeln!(out, "panel")?;
-            for j in js {
-                writeln!(
-                    out,
-                    "  {}  {}  {}  {}",
-                    inert(&j.reviewer, false),
-                    j.label,
-                    j.confidence.map_or("-".into(), |c| format!("{c:.2}")),
-                    inert(j.evidence.as_deref().unwrap_or(""), false)
-                )?;
-            }
-        }
-        Panel::Counts(_) => writeln!(
-            out,
-            "panel: imported as label counts; no per-reviewer record exists"
-        )?,
-    }
-    if !item.decisions.is_empty() {
-        writeln!(out, "decisions")?;
-        for d in &item.decisions {
-            writeln!(
-                out,
-                "  #{} {} {} {}{}{}: {}",
-                d.id,
-                d.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                inert(&d.actor, false),
-                d.kind.as_str(),
-                d.label
-                    .as_deref()
-                    .map(|l| format!(" {l}"))
-                    .unwrap_or_default(),
-                d.reason_code
-                    .as_deref()
-                    .map(|c| format!(" [{c}]"))
-                    .unwrap_or_default(),
-                inert(&d.text, false)
-            )?;
-        }
+    } else {
+        let v = ItemView::new(&item.record, item.status, &item.decisions, &batch.rubric);
+        write_item(&mut out, &v, &batch.name)?;
     }
     Ok(())
 }
@@ -267,11 +291,11 @@ pub fn log(store: &Store, batch: Option<&str>, item: Option<&str>, json: bool) -
         for e in &events {
             writeln!(
                 out,
-                "{}  {:<10} {:<9} {} {} {}",
+                "{}  {} {:<9} {} {} {}",
                 e.at,
-                inert(&e.actor, false),
+                pad(&inert(&e.actor, false), 10),
                 e.action,
-                e.batch.as_deref().unwrap_or("-"),
+                inert(e.batch.as_deref().unwrap_or("-"), false),
                 e.item_id
                     .as_deref()
                     .map(|i| inert(i, false))

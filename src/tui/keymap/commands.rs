@@ -232,7 +232,7 @@ pub(super) const DEFAULTS: &[Binding] = &[
     bind(
         Command::Search,
         "search",
-        "search ids and payload text",
+        "search ids, payload values and evidence",
         &[Main],
         &["/"],
     ),

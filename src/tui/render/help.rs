@@ -7,6 +7,7 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::centered;
 use super::queue::{flag_letter, status_mark};
+use super::wrap::cut_line;
 use crate::domain::decision::DecisionStatus;
 use crate::domain::model::FlagKind;
 use crate::tui::app::App;
@@ -67,12 +68,21 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     if lines.len() <= inner.height as usize {
         frame.render_widget(Paragraph::new(lines), inner);
     } else {
-        // Too short a screen: two columns.
+        // Too short a screen: two columns, each line cut to its column.
         let half = lines.len().div_ceil(2);
         let right = lines.split_off(half);
         let [l, r] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
             .areas(inner);
-        frame.render_widget(Paragraph::new(lines), l);
-        frame.render_widget(Paragraph::new(right), r);
+        let column = |lines: Vec<Line<'static>>, width: u16| {
+            let cells = usize::from(width.saturating_sub(1));
+            Paragraph::new(
+                lines
+                    .into_iter()
+                    .map(|l| cut_line(l, cells))
+                    .collect::<Vec<_>>(),
+            )
+        };
+        frame.render_widget(column(lines, l.width), l);
+        frame.render_widget(column(right, r.width), r);
     }
 }

@@ -8,13 +8,15 @@ mod search_prompt;
 mod status_bar;
 mod title;
 mod undo_confirm;
+mod wrap;
 
 pub use status_bar::hints;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 
-use super::app::{App, Popup};
+use super::app::{App, Focus, Popup};
 
 /// Where each part of the screen is, for drawing and for mouse hit-testing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +79,15 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         Some(Popup::Search(prompt)) => search_prompt::draw(frame, app, prompt),
         Some(Popup::Decide(form)) => decision_form::draw(frame, app, form),
         Some(Popup::ConfirmUndo(item)) => undo_confirm::draw(frame, app, item),
+    }
+}
+
+/// The border style of a pane: marked while it has the keys and no popup is open.
+fn border(app: &App, pane: Focus) -> Style {
+    if app.focus == pane && app.popup.is_none() {
+        app.theme.focus
+    } else {
+        app.theme.dim
     }
 }
 

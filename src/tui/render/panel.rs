@@ -1,183 +1,175 @@
-//! The panel pane: everything the panel said about the selected item, read-only.
+//! The panel pane: the selected item's view, read-only.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{Block, Paragraph};
 
-use crate::domain::decision::DecisionKind;
-use crate::domain::model::Panel;
-use crate::domain::triage::summarize;
-use crate::store::StoredItem;
-use crate::text::inert;
+use super::queue::class_short;
+use super::wrap::wrap;
+use crate::text::{cut_middle, pad, width};
 use crate::tui::app::{App, Focus};
+use crate::view::item::ItemView;
 
+/// Widest bar of the distribution, in cells.
 const BAR: usize = 20;
+/// Narrowest bar before the figures are left to wrap.
+const MIN_BAR: usize = 4;
 
-fn bar(share: f64) -> (String, String) {
-    let full = ((share * BAR as f64).round() as usize).min(BAR);
-    ("█".repeat(full), "░".repeat(BAR - full))
+/// The panel's logical lines, each with the indent its continuation lines take when wrapped.
+struct Lines(Vec<(Vec<Span<'static>>, usize)>);
+
+impl Lines {
+    fn push(&mut self, spans: Vec<Span<'static>>, hang: usize) {
+        self.0.push((spans, hang));
+    }
+
+    fn text(&mut self, text: String, style: Style, hang: usize) {
+        self.push(vec![Span::styled(text, style)], hang);
+    }
+
+    /// `text` split at its newlines, each line indented by `indent` cells.
+    fn paragraph(&mut self, text: &str, indent: usize) {
+        for l in text.lines() {
+            self.text(format!("{}{l}", " ".repeat(indent)), Style::new(), indent);
+        }
+    }
 }
 
-/// The panel's lines for an item.
+/// The panel's lines for an item view, wrapped to a pane `cells` wide inside its border.
 #[must_use]
-pub fn lines(app: &App, item: &StoredItem) -> Vec<Line<'static>> {
+pub fn lines(app: &App, v: &ItemView, cells: usize) -> Vec<Line<'static>> {
     let t = &app.theme;
-    let r = &item.record;
-    let rubric = &app.rubric;
-    let s = summarize(&r.panel, rubric, r.gold_label.as_deref());
-    let mut out: Vec<Line<'static>> = Vec::new();
-    for (k, v) in &r.payload {
-        let text = v.as_str().map_or_else(|| v.to_string(), str::to_string);
-        out.push(Line::from(vec![
-            Span::styled(format!("{}: ", inert(k, false)), t.header),
-            Span::raw(inert(&text, false).into_owned()),
-        ]));
+    let mut out = Lines(Vec::new());
+    for (k, value) in &v.payload {
+        let mut rows = value.lines();
+        out.push(
+            vec![
+                Span::styled(format!("{k}: "), t.header),
+                Span::raw(rows.next().unwrap_or("").to_string()),
+            ],
+            2,
+        );
+        for l in rows {
+            out.text(format!("  {l}"), Style::new(), 2);
+        }
     }
-    if let Some(g) = &r.gold_label {
-        out.push(Line::from(vec![
-            Span::styled("gold label: ", t.header),
-            Span::raw(inert(g, false).into_owned()),
-        ]));
+    if let Some(g) = &v.gold {
+        out.push(
+            vec![Span::styled("gold label: ", t.header), Span::raw(g.clone())],
+            2,
+        );
     }
-    out.push(Line::from(""));
-    out.push(Line::from(Span::styled(
-        format!("Distribution · {} reviewers", s.figures.reviewer_count),
+    out.text(String::new(), Style::new(), 0);
+    out.text(
+        format!("Distribution · {} reviewers", v.reviewer_count),
         t.header,
-    )));
-    let width = rubric
-        .labels
-        .iter()
-        .map(|l| l.id.chars().count())
-        .max()
-        .unwrap_or(0);
-    for ((label, share), count) in rubric.labels.iter().zip(&s.figures.shares).zip(&s.counts) {
-        let (full, empty) = bar(*share);
-        out.push(Line::from(vec![
-            Span::raw(format!("  {:<width$} ", label.id)),
-            Span::styled(full, t.bar),
-            Span::styled(empty, t.dim),
-            Span::raw(format!(" {share:.2} ({count})")),
-        ]));
+        0,
+    );
+    let label_w = v.label_width();
+    let bar = cells
+        .saturating_sub(2 + label_w + 1 + 1 + v.figures_width())
+        .clamp(MIN_BAR, BAR);
+    for s in &v.distribution {
+        let (full, empty) = s.bar(bar);
+        out.push(
+            vec![
+                Span::raw(format!("  {} ", pad(&s.label, label_w))),
+                Span::styled(full, t.bar),
+                Span::styled(empty, t.dim),
+                Span::raw(format!(" {}", s.figures())),
+            ],
+            4,
+        );
     }
-    out.push(Line::from(s.headline()));
-    for f in &s.flags {
-        out.push(Line::from(Span::styled(
-            format!("⚑ {}: {}", f.kind.as_str(), f.explanation),
-            t.alert,
-        )));
+    out.text(v.headline.clone(), Style::new(), 2);
+    for (flag, why) in &v.flags {
+        out.text(format!("⚑ {flag}: {why}"), t.alert, 2);
     }
-    out.push(Line::from(""));
-    match &r.panel {
-        Panel::Judgments(js) => {
-            out.push(Line::from(Span::styled("Panel (read-only)", t.header)));
-            for j in js {
-                out.push(Line::from(vec![
-                    Span::styled(format!("  {} ", inert(&j.reviewer, false)), t.key),
-                    Span::raw(format!("{} ", j.label)),
-                    Span::styled(
-                        j.confidence
-                            .map_or("conf -".into(), |c| format!("conf {c:.2}")),
-                        t.dim,
-                    ),
-                ]));
-                if !j.attributes.is_empty() {
-                    let attrs: Vec<String> = j
-                        .attributes
-                        .iter()
-                        .map(|(k, v)| {
-                            format!(
-                                "{k}={}",
-                                v.as_str().map_or_else(|| v.to_string(), str::to_string)
-                            )
-                        })
-                        .collect();
-                    out.push(Line::from(Span::styled(
-                        format!("    {}", inert(&attrs.join(" · "), false)),
-                        t.dim,
-                    )));
+    out.text(String::new(), Style::new(), 0);
+    match &v.reviewers {
+        Some(rows) => {
+            out.text("Panel (read-only)".into(), t.header, 0);
+            for r in rows {
+                out.push(
+                    vec![
+                        Span::styled(format!("  {} ", r.reviewer), t.key),
+                        Span::raw(format!("{} ", r.label)),
+                        Span::styled(
+                            r.confidence
+                                .map_or("conf -".into(), |c| format!("conf {c:.2}")),
+                            t.dim,
+                        ),
+                    ],
+                    4,
+                );
+                if !r.attributes.is_empty() {
+                    out.text(format!("    {}", r.attributes), t.dim, 6);
                 }
-                if let Some(e) = &j.evidence {
-                    for para in inert(e, true).lines() {
-                        out.push(Line::from(format!("    {para}")));
-                    }
+                if let Some(e) = &r.evidence {
+                    out.paragraph(e, 4);
                 }
-                if let Some(anchor) = rubric
-                    .labels
-                    .iter()
-                    .find(|l| l.id == j.label)
-                    .and_then(|l| l.anchors.first())
-                {
-                    out.push(Line::from(Span::styled(
-                        format!("    anchor · {}: {}", j.label, inert(anchor, false)),
-                        t.dim,
-                    )));
+                if !r.anchors.is_empty() {
+                    let anchors: Vec<String> = r.anchors.iter().map(ToString::to_string).collect();
+                    out.text(format!("    anchors · {}", anchors.join(" · ")), t.dim, 6);
                 }
             }
         }
-        Panel::Counts(_) => out.push(Line::from(Span::styled(
-            "Imported as label counts: no per-reviewer record exists.",
+        None => out.text(
+            "Imported as label counts: no per-reviewer record exists.".into(),
             t.dim,
-        ))),
+            0,
+        ),
     }
-    if !item.decisions.is_empty() {
-        out.push(Line::from(""));
-        out.push(Line::from(Span::styled("Decisions", t.header)));
-        for d in &item.decisions {
-            let what = match d.kind {
-                DecisionKind::HardLabel => format!(
-                    "hard label {} [{}{}]",
-                    d.label.as_deref().unwrap_or("?"),
-                    d.reason_code.as_deref().unwrap_or(""),
-                    if d.erring.is_empty() {
-                        String::new()
-                    } else {
-                        format!(": {}", d.erring.join(", "))
-                    }
-                ),
-                DecisionKind::Revert => format!("undo of #{}", d.reverts.unwrap_or(0)),
-                k => k.as_str().replace('_', " "),
-            };
-            out.push(Line::from(vec![
-                Span::styled(
-                    format!(
-                        "  #{} {} {} ",
-                        d.id,
-                        d.at.format("%Y-%m-%d %H:%M"),
-                        inert(&d.actor, false)
+    if !v.decisions.is_empty() {
+        out.text(String::new(), Style::new(), 0);
+        out.text("Decisions".into(), t.header, 0);
+        for d in &v.decisions {
+            out.push(
+                vec![
+                    Span::styled(
+                        format!("  #{} {} {} ", d.id, d.at.format("%Y-%m-%d %H:%M"), d.actor),
+                        t.dim,
                     ),
-                    t.dim,
-                ),
-                Span::styled(what, t.good),
-            ]));
-            if d.kind != DecisionKind::Revert {
-                for para in inert(&d.text, true).lines() {
-                    out.push(Line::from(format!("    {para}")));
-                }
+                    Span::styled(d.what.clone(), t.good),
+                ],
+                4,
+            );
+            if !d.erring.is_empty() {
+                out.text(format!("    erring: {}", d.erring.join(", ")), t.alert, 6);
+            }
+            if let Some(text) = &d.text {
+                out.paragraph(text, 4);
             }
         }
     }
-    out
+    out.0
+        .into_iter()
+        .flat_map(|(spans, hang)| wrap(spans, cells, hang))
+        .collect()
+}
+
+/// The pane title: the class and status always show; when the id does not fit beside them, the
+/// class takes its short queue form and the id is cut in the middle.
+fn title(v: &ItemView, cells: usize) -> String {
+    let status = v.status.as_str().replace('_', " ");
+    let mut facts = format!(" · {} · {status} ", v.class.as_str());
+    if width(&v.item_id) + width(&facts) + 1 > cells {
+        facts = format!(" · {} · {status} ", class_short(v.class));
+    }
+    let id = cut_middle(&v.item_id, cells.saturating_sub(width(&facts) + 1));
+    format!(" {id}{facts}")
 }
 
 /// Draws the panel pane.
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
-    let border = if app.focus == Focus::Panel && app.popup.is_none() {
-        app.theme.focus
-    } else {
-        app.theme.dim
-    };
+    let border = super::border(app, Focus::Panel);
+    let inner = usize::from(area.width.saturating_sub(2));
     let (title, body) = match app.selected_item() {
         Some(item) => {
-            let s = &item.record;
-            let row = app.selected_row();
-            let title = format!(
-                " {} · {} · {} ",
-                inert(&s.item_id, false),
-                row.map_or("", |r| r.class.as_str()),
-                item.status.as_str().replace('_', " ")
-            );
-            (title, lines(app, item))
+            let v = ItemView::new(&item.record, item.status, &item.decisions, &app.rubric);
+            (title(&v, inner), lines(app, &v, inner))
         }
         None => (
             " Panel ".into(),
@@ -192,10 +184,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
         ),
     };
     let block = Block::bordered().border_style(border).title(title);
-    let panel = Paragraph::new(body).block(block).wrap(Wrap { trim: false });
-    let max = panel
-        .line_count(area.width.saturating_sub(2))
-        .saturating_sub(area.height.into());
+    // The body is wrapped already: a line is a screen row; two rows go to the border.
+    let max = (body.len() + 2).saturating_sub(area.height.into());
     let offset = app.panel_offset(u16::try_from(max).unwrap_or(u16::MAX));
-    frame.render_widget(panel.scroll((offset, 0)), area);
+    frame.render_widget(Paragraph::new(body).block(block).scroll((offset, 0)), area);
 }

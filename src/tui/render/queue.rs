@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Paragraph};
 use crate::domain::decision::DecisionStatus;
 use crate::domain::model::{DisagreementClass, FlagKind, FlagSet};
 use crate::store::QueueRow;
-use crate::text::inert;
+use crate::text::{cut_end, cut_middle, fit_parts, inert, pad, width};
 use crate::tui::app::{App, Focus};
 
 /// One-letter marker of a flag, as in the queue and the help legend.
@@ -34,7 +34,9 @@ pub fn status_mark(s: DecisionStatus) -> &'static str {
     }
 }
 
-fn class_short(c: DisagreementClass) -> &'static str {
+/// The class in five cells, as in the queue.
+#[must_use]
+pub fn class_short(c: DisagreementClass) -> &'static str {
     match c {
         DisagreementClass::Agreement => "agree",
         DisagreementClass::Minor => "minor",
@@ -45,15 +47,6 @@ fn class_short(c: DisagreementClass) -> &'static str {
 
 fn flags_text(flags: FlagSet) -> String {
     flags.iter().map(flag_letter).collect()
-}
-
-fn fit(s: &str, width: usize) -> String {
-    let mut out: String = s.chars().take(width).collect();
-    if s.chars().count() > width && width > 0 {
-        out.pop();
-        out.push('…');
-    }
-    format!("{out:<width$}")
 }
 
 /// What the filter shows, for the pane title.
@@ -85,33 +78,106 @@ fn filter_text(app: &App) -> String {
     }
 }
 
-/// Width of the top-label column: none when the pane is narrow (the share still shows).
-fn top_width(width: usize) -> usize {
-    if width < 52 { 0 } else { 10 }
+/// Cells an id keeps before the top label is given room (most real ids fit).
+const MIN_ID: usize = 20;
+/// Narrowest top-label column worth showing; below it the column hides (the share still shows).
+const MIN_TOP: usize = 5;
+/// Widest top-label column.
+const MAX_TOP: usize = 14;
+/// Cells of the columns after the top label, each with the space before it: share, entropy,
+/// class (confidence, when shown, adds [`CONF`]).
+const FIGURES: usize = 5 + 5 + 6;
+/// Cells of the confidence column with the space before it.
+const CONF: usize = 5;
+
+/// Column widths of the queue in display cells, sized to the pane and to the rows in view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Columns {
+    id: usize,
+    /// Reviewer count: as many cells as its widest number.
+    n: usize,
+    /// Top label; 0 when hidden.
+    top: usize,
+    /// Whether the confidence column shows: only when a row in view reports one.
+    conf: bool,
+    flags: usize,
 }
 
-fn row_line(app: &App, r: &QueueRow, selected: bool, width: usize) -> Line<'static> {
-    let top_w = top_width(width);
-    let fixed = 2 + 3 + 1 + top_w + 5 + 5 + 5 + 6 + 4 + 2;
-    let id_w = width.saturating_sub(fixed).max(6);
-    let text = format!(
-        "{}{} {:>2}{} {:>4} {:>4} {:>4} {} {:<3} {}",
-        if selected { "> " } else { "  " },
-        fit(&inert(&r.item_id, false), id_w),
-        r.reviewer_count,
-        if top_w == 0 {
+impl Columns {
+    /// The widest id among `rows` gets its width when the pane allows, giving way down to
+    /// [`MIN_ID`] cells to the top label; the top label takes what is left, or hides when that is
+    /// too narrow to read.
+    fn new(rows: &[QueueRow], cells: usize) -> Columns {
+        let widest = |f: &dyn Fn(&QueueRow) -> usize, least: usize| {
+            rows.iter().map(f).max().unwrap_or(0).max(least)
+        };
+        let n = widest(&|r| r.reviewer_count.to_string().len(), 1);
+        let flags = widest(&|r| r.flags.iter().count(), 1);
+        let want_id = widest(&|r| width(&inert(&r.item_id, false)), 4);
+        let want_top = widest(&|r| width(&top_label(r)), 3).min(MAX_TOP);
+        let conf = rows.iter().any(|r| r.mean_confidence.is_some());
+        let figures = FIGURES + if conf { CONF } else { 0 };
+        let rest = cells.saturating_sub(2 + (1 + n) + figures + (1 + flags) + 2);
+        let id = want_id
+            .min(rest.saturating_sub(1 + want_top).max(MIN_ID))
+            .min(rest);
+        let left = rest.saturating_sub(id + 1);
+        let top = if left >= want_top.min(MIN_TOP) {
+            left.min(want_top)
+        } else {
+            0
+        };
+        Columns {
+            id,
+            n,
+            top,
+            conf,
+            flags,
+        }
+    }
+
+    /// One line of cells: marker, id, n, top label, share, H, conf, class, flags, status (the
+    /// top label and conf when shown).
+    fn line(&self, cells: [&str; 10]) -> String {
+        let [marker, id, n, top, share, h, conf, class, flags, status] = cells;
+        let top = if self.top == 0 {
             String::new()
         } else {
-            format!(" {}", fit(r.top_label.as_deref().unwrap_or("-"), top_w))
-        },
+            format!(" {}", pad(&cut_end(top, self.top), self.top))
+        };
+        format!(
+            "{marker}{} {n:>nw$}{top} {share:>4} {h:>4}{} {} {} {status}",
+            pad(&cut_middle(id, self.id), self.id),
+            if self.conf {
+                format!(" {conf:>4}")
+            } else {
+                String::new()
+            },
+            pad(class, 5),
+            pad(flags, self.flags),
+            nw = self.n,
+        )
+    }
+}
+
+fn top_label(r: &QueueRow) -> std::borrow::Cow<'_, str> {
+    inert(r.top_label.as_deref().unwrap_or("-"), false)
+}
+
+fn row_line(app: &App, r: &QueueRow, selected: bool, cols: Columns) -> Line<'static> {
+    let text = cols.line([
+        if selected { "> " } else { "  " },
+        &inert(&r.item_id, false),
+        &r.reviewer_count.to_string(),
+        &top_label(r),
         format!("{:.2}", r.top_share).trim_start_matches('0'),
-        format!("{:.2}", r.entropy_bits),
-        r.mean_confidence
-            .map_or("  - ".into(), |c| format!("{c:.2}")),
-        fit(class_short(r.class), 5),
-        flags_text(r.flags),
+        &format!("{:.2}", r.entropy_bits),
+        &r.mean_confidence
+            .map_or(" - ".into(), |c| format!("{c:.2}")),
+        class_short(r.class),
+        &flags_text(r.flags),
         status_mark(r.status),
-    );
+    ]);
     let style = if selected {
         app.theme.selected
     } else if !r.flags.is_empty() && r.status == DecisionStatus::Pending {
@@ -124,63 +190,54 @@ fn row_line(app: &App, r: &QueueRow, selected: bool, width: usize) -> Line<'stat
 
 /// Draws the queue pane.
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
-    let border = if app.focus == Focus::Queue && app.popup.is_none() {
-        app.theme.focus
+    let border = super::border(app, Focus::Queue);
+    // The title drops the sort before it cuts the filter.
+    let cells = usize::from(area.width.saturating_sub(4));
+    let filter = format!("Queue · {}", filter_text(app));
+    let sorted = format!("{filter} · sort {}", app.sort.as_str());
+    let title = if width(&sorted) <= cells {
+        sorted
     } else {
-        app.theme.dim
+        cut_end(&filter, cells).into_owned()
     };
-    let block = Block::bordered().border_style(border).title(format!(
-        " Queue · {} · sort {} ",
-        filter_text(app),
-        app.sort.as_str()
-    ));
+    let block = Block::bordered()
+        .border_style(border)
+        .title(format!(" {title} "));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let width = inner.width as usize;
     let c = &app.counts;
+    let classes = fit_parts(
+        &[
+            (9, format!("{} shown", c.total)),
+            (5, format!("MAJOR {}", c.by_class[2])),
+            (4, format!("minor {}", c.by_class[1])),
+            (2, format!("agree {}", c.by_class[0])),
+            (3, format!("unres {}", c.by_class[3])),
+        ],
+        " · ",
+        width,
+    );
+    let flags = FlagKind::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, f)| format!("{}{}", flag_letter(*f), c.by_flag[i]))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let visible = (inner.height as usize).saturating_sub(usize::from(super::QUEUE_HEADER));
+    let shown = app.rows.get(app.scroll..).unwrap_or_default();
+    let shown = &shown[..visible.min(shown.len())];
+    let cols = Columns::new(shown, width);
     let mut lines = vec![
+        Line::from(Span::styled(classes, app.theme.dim)),
         Line::from(Span::styled(
-            format!(
-                "{} shown · MAJOR {} · minor {} · agree {} · unres {}",
-                c.total, c.by_class[2], c.by_class[1], c.by_class[0], c.by_class[3]
-            ),
-            app.theme.dim,
-        )),
-        Line::from(Span::styled(
-            format!(
-                "⚑ {} flagged · {}",
-                c.flagged,
-                FlagKind::ALL
-                    .iter()
-                    .enumerate()
-                    .map(|(i, f)| format!("{}{}", flag_letter(*f), c.by_flag[i]))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            ),
+            cut_end(&format!("⚑ {} flagged · {flags}", c.flagged), width).into_owned(),
             app.theme.alert,
         )),
         Line::from(Span::styled(
-            format!(
-                "  {} {:>2}{} {:>4} {:>4} {:>4} {} {:<3} {}",
-                fit(
-                    "item",
-                    width
-                        .saturating_sub(2 + 3 + 1 + top_width(width) + 5 + 5 + 5 + 6 + 4 + 2)
-                        .max(6)
-                ),
-                "n",
-                if top_width(width) == 0 {
-                    String::new()
-                } else {
-                    format!(" {}", fit("top", 10))
-                },
-                "top%",
-                "H",
-                "conf",
-                fit("class", 5),
-                "⚑",
-                "✓"
-            ),
+            cols.line([
+                "  ", "item", "n", "top", "top%", "H", "conf", "class", "⚑", "✓",
+            ]),
             app.theme.header,
         )),
     ];
@@ -194,9 +251,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
             app.theme.dim,
         )));
     }
-    let visible = (inner.height as usize).saturating_sub(usize::from(super::QUEUE_HEADER));
-    for (i, r) in app.rows.iter().enumerate().skip(app.scroll).take(visible) {
-        lines.push(row_line(app, r, i == app.selected, width));
+    for (i, r) in shown.iter().enumerate() {
+        lines.push(row_line(app, r, app.scroll + i == app.selected, cols));
     }
     frame.render_widget(Paragraph::new(lines), inner);
 }

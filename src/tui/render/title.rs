@@ -5,27 +5,33 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use crate::text::inert;
+use crate::text::{fit_parts, inert};
 use crate::tui::app::App;
 
-/// Draws the title bar.
+/// Draws the title bar. When the fields do not all fit, the least needed leave whole: the
+/// task first, then the counts and who is acting; the batch and the demo or finalized mark stay.
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let t = &app.title;
-    let demo = if t.demo { " · demo — not saved" } else { "" };
-    let mut text = format!(
-        " dissent{demo} · {} · {} v{} · {} items · {} flagged · as {}",
-        inert(&t.batch, false),
-        app.rubric.task,
-        app.rubric.version,
-        app.counts.total,
-        app.counts.flagged,
-        inert(&t.actor, false)
-    );
-    if t.finalized {
-        text.push_str(" · finalized");
+    let mut parts = vec![(9, "dissent".to_string())];
+    if t.demo {
+        parts.push((8, "demo — not saved".into()));
     }
+    parts.extend([
+        (7, inert(&t.batch, false).into_owned()),
+        (
+            1,
+            format!("{} v{}", inert(&app.rubric.task, false), app.rubric.version),
+        ),
+        (4, format!("{} items", app.counts.total)),
+        (3, format!("{} flagged", app.counts.flagged)),
+        (2, format!("as {}", inert(&t.actor, false))),
+    ]);
+    if t.finalized {
+        parts.push((8, "finalized".into()));
+    }
+    let text = fit_parts(&parts, " · ", usize::from(area.width.saturating_sub(1)));
     frame.render_widget(
-        Paragraph::new(Line::from(text)).style(app.theme.title),
+        Paragraph::new(Line::from(format!(" {text}"))).style(app.theme.title),
         area,
     );
 }
