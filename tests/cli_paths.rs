@@ -253,3 +253,89 @@ fn an_interrupted_export_puts_nothing_in_place_and_leaves_no_temp() {
     assert_eq!(std::fs::read_to_string(&out).expect("out"), "previous\n");
     assert_eq!(export_temps(&d), Vec::<String>::new());
 }
+
+/// Runs the binary as a user who may read the folder `d` but not write it (as `nobody` when
+/// the tests run as root, which may write anything), with `DISSENT_DB` in it.
+#[cfg(unix)]
+fn as_viewer(d: &Dir, args: &[&str]) -> Option<std::process::Output> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let root = std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0);
+    for entry in std::fs::read_dir(d.dir.path()).expect("dir").flatten() {
+        std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(0o444))
+            .expect("chmod");
+    }
+    std::fs::set_permissions(d.dir.path(), std::fs::Permissions::from_mode(0o555)).expect("chmod");
+    // a copy of the binary where `nobody` can run it, whatever folder the build is in
+    let bin = tempfile::tempdir().expect("bin dir");
+    let exe = bin.path().join("dissent");
+    std::fs::copy(env!("CARGO_BIN_EXE_dissent"), &exe).expect("copy");
+    for p in [bin.path(), exe.as_path()] {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    let mut command = if root {
+        if !common::have("setpriv", "--version") {
+            return None;
+        }
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=nobody", "--regid=nogroup", "--clear-groups"])
+            .arg(&exe);
+        c
+    } else {
+        std::process::Command::new(env!("CARGO_BIN_EXE_dissent"))
+    };
+    let out = command
+        .args(args)
+        .current_dir("/")
+        .env("DISSENT_DB", d.path("db.sqlite"))
+        .output()
+        .expect("run");
+    std::fs::set_permissions(d.dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    Some(out)
+}
+
+#[cfg(unix)]
+#[test]
+fn a_viewer_of_a_read_only_database_reads_and_exports_and_is_told_what_is_not_recorded() {
+    let d = pilot();
+    let before = d.ok(&["log", "--json"]);
+    for args in [
+        &["items"][..],
+        &["show", "mri-2031"],
+        &["stats"],
+        &["verify"],
+        &["export", "--draft", "-o", "-"],
+    ] {
+        let Some(run) = as_viewer(&d, args) else {
+            return;
+        };
+        assert!(run.status.success(), "{args:?}: {}", stderr(&run));
+        if args[0] == "export" {
+            assert!(String::from_utf8_lossy(&run.stdout).starts_with(r#"{"item_id":"mri-2031""#));
+            assert!(
+                stderr(&run).contains("read-only here: this export is not recorded"),
+                "{}",
+                stderr(&run)
+            );
+        }
+    }
+    let Some(run) = as_viewer(
+        &d,
+        &[
+            "adjudicate",
+            "mri-2031",
+            "--decision",
+            "keep_soft",
+            "--reason",
+            "x",
+        ],
+    ) else {
+        return;
+    };
+    assert_eq!(run.status.code(), Some(1));
+    assert!(
+        stderr(&run).contains("the database is read-only here"),
+        "{}",
+        stderr(&run)
+    );
+    assert_eq!(d.ok(&["log", "--json"]), before, "nothing was recorded");
+}

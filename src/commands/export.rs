@@ -8,7 +8,7 @@ use anyhow::Result;
 
 use crate::export::jsonl::export_batch;
 use crate::export::target::Target;
-use crate::store::{BatchStatus, Store};
+use crate::store::{BatchStatus, Store, StoreError};
 
 /// SIGINT and SIGTERM set a flag while registered, rather than end the process, so that an
 /// export stops between chunks and removes its temp file.
@@ -62,18 +62,24 @@ pub fn export(
     let head = store.head(&batch)?;
     // The event and the file in place go together: the event is written first and committed
     // only once the file is renamed into place; if the event cannot be written, the temp file
-    // is removed and the previous export stays as it was.
-    let event = store.begin_event(
-        Some(batch.id),
-        actor,
-        &super::now(),
-        "export",
-        &serde_json::json!({"out": target.describe(), "items": lines, "draft": draft, "head": head}),
-    )?;
+    // is removed and the previous export stays as it was. A viewer of a read-only database
+    // exports all the same; only the event is not recorded, and the note says so.
+    let details =
+        serde_json::json!({"out": target.describe(), "items": lines, "draft": draft, "head": head});
+    let event = match store.begin_event(Some(batch.id), actor, &super::now(), "export", &details) {
+        Ok(event) => Some(event),
+        Err(StoreError::ReadOnly) => None,
+        Err(e) => return Err(e.into()),
+    };
     if let Some(staged) = written.staged {
         staged.persist()?;
     }
-    event.commit()?;
+    match event {
+        Some(event) => event.commit()?,
+        None => super::note(format_args!(
+            "the database is read-only here: this export is not recorded in its event log"
+        )),
+    }
     let report = format!(
         "exported {} to {}\nhead {head} (check it later with `dissent verify`)",
         super::counted(lines, "item"),

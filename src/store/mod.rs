@@ -15,7 +15,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use rusqlite::functions::FunctionFlags;
-use rusqlite::{Connection, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use rusqlite_migration::{M, Migrations};
 
 pub use batches::{Batch, BatchStatus};
@@ -77,6 +77,22 @@ pub enum StoreError {
          use a newer dissent"
     )]
     TooNew {
+        /// Schema version in the file.
+        found: i64,
+        /// Latest schema this build knows.
+        known: i64,
+    },
+    /// A write to a database this process may only read.
+    #[error(
+        "the database is read-only here (file or folder permissions): it can be read, not changed"
+    )]
+    ReadOnly,
+    /// A read-only database from an older schema, which only a write could bring up to date.
+    #[error(
+        "the database is read-only here and was made by an older dissent (schema {found}, this \
+         build reads {known}); open it once with write access to bring it up to date"
+    )]
+    ReadOnlyOld {
         /// Schema version in the file.
         found: i64,
         /// Latest schema this build knows.
@@ -174,6 +190,7 @@ impl From<rusqlite::Error> for StoreError {
                 Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
                     StoreError::Busy
                 }
+                Some(rusqlite::ErrorCode::ReadOnly) => StoreError::ReadOnly,
                 _ => StoreError::Sqlite(e),
             },
         }
@@ -205,7 +222,22 @@ impl Store {
         // First, so that even switching to WAL waits for another process rather than failing.
         conn.busy_timeout(BUSY_TIMEOUT)?;
         // Before anything is written: refuse a file that is not ours.
-        check_ours(&conn, create)?;
+        match check_ours(&conn, create) {
+            // A folder this process cannot write: SQLite cannot make the WAL's shared-memory
+            // file, so the file is read as it stands.
+            Err(StoreError::ReadOnly) if !create => {
+                let conn = Connection::open_with_flags(
+                    format!("file:{}?immutable=1", uri_path(path)),
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
+                )?;
+                check_ours(&conn, false)?;
+                return Self::read_only(conn);
+            }
+            other => other?,
+        }
+        if conn.is_readonly(rusqlite::MAIN_DB)? {
+            return Self::read_only(conn);
+        }
         // Larger pages suit the long sequential writes of an import; only a new file takes it.
         conn.pragma_update(None, "page_size", 16384)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -216,6 +248,21 @@ impl Store {
         Self::init(conn)
     }
 
+    /// A database this process may read but not write (file or folder permissions): a
+    /// viewer's access. Its schema must be this build's, since bringing it up to date writes;
+    /// every write is refused with [`StoreError::ReadOnly`].
+    fn read_only(conn: Connection) -> Result<Store> {
+        let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if found != SCHEMA_VERSION {
+            return Err(StoreError::ReadOnlyOld {
+                found,
+                known: SCHEMA_VERSION,
+            });
+        }
+        register_guard(&conn)?;
+        Ok(Store { conn })
+    }
+
     /// An in-memory database (the demo, tests).
     pub fn open_in_memory() -> Result<Store> {
         Self::init(Connection::open_in_memory()?)
@@ -223,14 +270,7 @@ impl Store {
 
     fn init(mut conn: Connection) -> Result<Store> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        conn.create_scalar_function(
-            GUARD_FUNCTION,
-            0,
-            FunctionFlags::SQLITE_UTF8
-                | FunctionFlags::SQLITE_DETERMINISTIC
-                | FunctionFlags::SQLITE_INNOCUOUS,
-            |_| Ok(1),
-        )?;
+        register_guard(&conn)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if found > SCHEMA_VERSION {
@@ -249,6 +289,33 @@ impl Store {
         }
         Ok(Store { conn })
     }
+}
+
+/// `path` for an SQLite URI: `%`, `?` and `#` escaped.
+fn uri_path(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '?' => out.push_str("%3f"),
+            '#' => out.push_str("%23"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Defines the function the record's triggers call on every write, on this connection.
+fn register_guard(conn: &Connection) -> rusqlite::Result<()> {
+    conn.create_scalar_function(
+        GUARD_FUNCTION,
+        0,
+        FunctionFlags::SQLITE_UTF8
+            | FunctionFlags::SQLITE_DETERMINISTIC
+            | FunctionFlags::SQLITE_INNOCUOUS,
+        |_| Ok(1),
+    )
 }
 
 /// Refuses a database that is not dissent's: another program's mark, or tables of its own.
