@@ -280,10 +280,10 @@ fn terminal_draw_and_check(app: &App, term: &mut Terminal<TestBackend>) {
 }
 
 #[test]
-fn any_terminal_size_draws_without_panicking() {
+fn any_terminal_size_draws_what_fits_and_every_popup_opens_and_closes() {
     let (mut exec, mut app, _) = console(120, 40);
     select(&mut exec, &mut app, "mri-2031");
-    for (w, h) in [(1, 1), (10, 3), (30, 8), (45, 12), (200, 60)] {
+    for (w, h) in [(1, 1), (10, 3), (30, 8), (45, 12), (80, 24), (200, 60)] {
         let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
         exec.dispatch(
             &mut app,
@@ -293,18 +293,28 @@ fn any_terminal_size_draws_without_panicking() {
                     .height as usize,
             ),
         );
-        for popup in [
-            None,
-            Some(Action::OpenHelp),
-            Some(Action::HardLabel),
-            Some(Action::OpenSearch),
-            Some(Action::KeepSoft),
+        let plain = screen(&app, &mut term);
+        if w >= 45 {
+            assert!(plain.contains("dissent"), "{w}x{h}: the title bar\n{plain}");
+            assert!(
+                plain.contains("mri-2031"),
+                "{w}x{h}: the selected item\n{plain}"
+            );
+        }
+        for (open, title) in [
+            (Action::OpenHelp, "Help"),
+            (Action::HardLabel, "Hard label"),
+            (Action::OpenSearch, "Search"),
+            (Action::KeepSoft, "Keep soft"),
         ] {
-            if let Some(open) = popup {
-                exec.dispatch(&mut app, open);
+            exec.dispatch(&mut app, open);
+            assert!(app.popup.is_some(), "{w}x{h}: {title} opens");
+            let shown = screen(&app, &mut term);
+            if w >= 45 {
+                assert!(shown.contains(title), "{w}x{h}: {title}\n{shown}");
             }
-            term.draw(|f| draw(f, &app)).expect("draw");
             exec.dispatch(&mut app, Action::PopupKey(Key::plain(KeyCode::Esc)));
+            assert!(app.popup.is_none(), "{w}x{h}: {title} closes on Esc");
         }
     }
 }

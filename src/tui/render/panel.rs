@@ -158,7 +158,13 @@ fn title(v: &ItemView, cells: usize) -> String {
     if width(&v.item_id) + width(&facts) + 1 > cells {
         facts = format!(" · {} · {status} ", class_short(v.class));
     }
-    let id = cut_middle(&v.item_id, cells.saturating_sub(width(&facts) + 1));
+    // The id keeps a readable start and end, however narrow the pane: the facts give way
+    // (the border cuts what does not fit).
+    let least = width(&v.item_id).min(super::ID_AT_LEAST);
+    let id = cut_middle(
+        &v.item_id,
+        cells.saturating_sub(width(&facts) + 1).max(least),
+    );
     format!(" {id}{facts}")
 }
 

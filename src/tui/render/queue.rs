@@ -118,9 +118,12 @@ impl Columns {
         let conf = rows.iter().any(|r| r.mean_confidence.is_some());
         let figures = FIGURES + if conf { CONF } else { 0 };
         let rest = cells.saturating_sub(2 + (1 + n) + figures + (1 + flags) + 2);
+        // However narrow the pane, the id keeps a readable start and end; the columns after
+        // it are cut at the border instead.
         let id = want_id
             .min(rest.saturating_sub(1 + want_top).max(MIN_ID))
-            .min(rest);
+            .min(rest)
+            .max(want_id.min(super::ID_AT_LEAST));
         let left = rest.saturating_sub(id + 1);
         let top = if left >= want_top.min(MIN_TOP) {
             left.min(want_top)

@@ -14,7 +14,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, prompt: &SearchPrompt) {
     input.set_block(
         Block::bordered()
             .border_style(app.theme.focus)
-            .title(" Search item ids and payload text "),
+            .title(" Search ids, payload values and evidence "),
     );
     frame.render_widget(&input, area);
 }
