@@ -16,11 +16,11 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 
+use super::app::{App, Focus, Popup};
+
 /// Cells an item id keeps in a queue row or the panel title however narrow the pane: the
 /// columns and facts after it give way.
 const ID_AT_LEAST: usize = 10;
-
-use super::app::{App, Focus, Popup};
 
 /// Where each part of the screen is, for drawing and for mouse hit-testing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
