@@ -27,6 +27,29 @@ pub fn inert(s: &str, keep_newlines: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// How many display columns of a value from a data file an error message echoes.
+pub const SHOWN_WIDTH: usize = 80;
+
+/// `s` as an error message echoes it: made [`inert`] and cut to [`SHOWN_WIDTH`] display columns,
+/// ending in `…` where cut, so that a megabyte-long value makes a one-line message.
+#[must_use]
+pub fn shown(s: &str) -> Cow<'_, str> {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    let safe = inert(s, false);
+    if safe.width() <= SHOWN_WIDTH {
+        return safe;
+    }
+    let mut width = 0;
+    let end = safe
+        .char_indices()
+        .find(|(_, c)| {
+            width += c.width().unwrap_or(0);
+            width >= SHOWN_WIDTH
+        })
+        .map_or(safe.len(), |(i, _)| i);
+    Cow::Owned(format!("{}…", &safe[..end]))
+}
+
 fn needs_escape(c: char, keep_newlines: bool) -> bool {
     match c {
         '\n' => !keep_newlines,
@@ -39,7 +62,7 @@ fn needs_escape(c: char, keep_newlines: bool) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::inert;
+    use super::{SHOWN_WIDTH, inert, shown};
 
     #[test]
     fn escape_sequences_become_visible_text() {
@@ -57,5 +80,20 @@ mod tests {
         ));
         assert_eq!(inert("a\nb", true), "a\nb");
         assert_eq!(inert("a\nb", false), "a↵b");
+    }
+
+    #[test]
+    fn shown_values_are_cut_to_a_readable_width() {
+        assert_eq!(shown("short"), "short");
+        let exact = "x".repeat(SHOWN_WIDTH);
+        assert_eq!(shown(&exact), exact);
+        let long = "é".repeat(1 << 20);
+        let cut = shown(&long);
+        assert_eq!(cut.chars().count(), SHOWN_WIDTH);
+        assert!(cut.ends_with("é…"), "{cut}");
+        // Wide characters count two columns.
+        let wide = "界".repeat(100);
+        assert_eq!(shown(&wide).chars().count(), SHOWN_WIDTH / 2);
+        assert_eq!(shown("a\x1b[2Jb"), "a␛[2Jb");
     }
 }

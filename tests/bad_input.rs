@@ -477,3 +477,58 @@ fn a_file_that_cannot_be_read_is_named_without_a_line() {
         "{issue}"
     );
 }
+
+#[test]
+fn a_quote_never_closed_is_refused_on_the_line_it_opened() {
+    let csv = "item_id,reviewer,label,evidence\nx,A,mild,ok\nx,B,mild,\"lesion 18mm\nx,C,severe,edema\ny,A,mild,fine\n";
+    let issues = issues_for("q.csv", csv.as_bytes(), Format::Auto, &[]);
+    assert_eq!(
+        issues,
+        [
+            "q.csv:3: row: a quote opened on this line is never closed: the rest of the file would be one field"
+        ]
+    );
+    // A quoted field across lines, closed, is fine.
+    let d = Dir::new();
+    let fine = d.file(
+        "fine.csv",
+        "item_id,reviewer,label,evidence\nx,A,mild,\"two\nlines\"\n",
+    );
+    let rubric = Rubric::parse(TUMOR_RUBRIC).expect("rubric");
+    let items = parse_to_vec(
+        &[fine.as_path()],
+        &rubric,
+        Format::Auto,
+        &FieldMap::default(),
+    )
+    .expect("closed quote");
+    assert_eq!(items.len(), 1);
+}
+
+#[test]
+fn a_csv_column_named_twice_is_refused() {
+    assert_issue(
+        &issues_for(
+            "h.csv",
+            b"item_id,reviewer,label,label\nx,A,mild,severe\n",
+            Format::Auto,
+            &[],
+        ),
+        "h.csv:1: header:",
+        "column `label` appears twice (columns 3 and 4)",
+    );
+}
+
+#[test]
+fn input_with_no_items_is_refused() {
+    assert_issue(
+        &issues_for("h.csv", b"item_id,reviewer,label\n", Format::Auto, &[]),
+        "h.csv:1: file:",
+        "no items: the file holds only a header",
+    );
+    assert_issue(
+        &issues_for("n.jsonl", b"\n \n", Format::Auto, &[]),
+        "n.jsonl:1: file:",
+        "no items: the file is empty",
+    );
+}

@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 use super::rows::Row;
 use super::{Ctx, Issue, ParsedItem, SeenItems};
 use crate::domain::model::{ItemRecord, Panel};
+use crate::text::shown;
 
 /// Parses one label-counts line.
 pub fn parse(
@@ -27,7 +28,7 @@ pub fn parse(
         errs.push(ctx.issue(
             line,
             "gold_label",
-            format!("`{g}` is not a label of the rubric"),
+            format!("`{}` is not a label of the rubric", shown(g)),
         ));
     }
     let mut counts = vec![0u64; rubric.labels.len()];
@@ -39,19 +40,27 @@ pub fn parse(
                     errs.push(ctx.issue(
                         line,
                         field,
-                        format!("`{label}` is not a label of rubric `{}`", rubric.task),
+                        format!(
+                            "`{}` is not a label of rubric `{}`",
+                            shown(label),
+                            rubric.task
+                        ),
                     ));
                     continue;
                 };
                 match v.as_u64() {
                     Some(n) => counts[i] = n,
                     None if v.as_i64().is_some_and(|n| n < 0) => {
-                        errs.push(ctx.issue(line, field, format!("negative count {v}")));
+                        errs.push(ctx.issue(
+                            line,
+                            field,
+                            format!("negative count {}", shown(&v.to_string())),
+                        ));
                     }
                     None => errs.push(ctx.issue(
                         line,
                         field,
-                        format!("expected a whole number, got {v}"),
+                        format!("expected a whole number, got {}", shown(&v.to_string())),
                     )),
                 }
             }

@@ -5,11 +5,13 @@
 
 mod census;
 mod counts;
+mod csv_rows;
 mod judgments;
 mod rows;
 mod soft;
 mod source;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
@@ -20,6 +22,7 @@ use crate::domain::decision::NewDecision;
 use crate::domain::model::ItemRecord;
 use crate::domain::rubric::Rubric;
 use crate::store::PreparedItem;
+use crate::text::shown;
 pub use rows::FieldMap;
 use rows::{Fields, Row};
 
@@ -47,10 +50,16 @@ impl Issue {
         field: impl Into<String>,
         message: impl Into<String>,
     ) -> Issue {
+        // A field can be a key of the input: echoed as any value is.
+        let field = field.into();
+        let field = match shown(&field) {
+            Cow::Borrowed(_) => field,
+            Cow::Owned(cut) => cut,
+        };
         Issue {
             file: file.to_string(),
             line,
-            field: field.into(),
+            field,
             message: message.into(),
         }
     }
@@ -167,7 +176,9 @@ pub fn parse_files<E>(
     mut sink: impl FnMut(ParsedItem) -> Result<(), E>,
 ) -> Result<(), Failure<E>> {
     let mut issues = Issues::default();
-    let census = take_census(paths, rubric, format, map, &mut on_progress);
+    let mut inputs: Vec<Result<source::Input, Issue>> =
+        paths.iter().map(|p| source::Input::open(p)).collect();
+    let census = take_census(&mut inputs, rubric, format, map, &mut on_progress);
     let mut rows = judgments::Grouper::new(census);
     let mut seen = SeenItems::new();
     let mut sink_error = None;
@@ -179,9 +190,16 @@ pub fn parse_files<E>(
             sink_error = Some(e);
         }
     };
-    for path in paths {
-        let file = path.display().to_string();
-        let reader = match source::open(path, &file) {
+    for input in &mut inputs {
+        let input = match input {
+            Ok(input) => input,
+            Err(e) => {
+                issues.push(e.clone());
+                continue;
+            }
+        };
+        let file = input.name.clone();
+        let (csv, reader) = match input.pass() {
             Ok(r) => r,
             Err(e) => {
                 issues.push(e);
@@ -194,7 +212,7 @@ pub fn parse_files<E>(
             map,
             format,
         };
-        if is_csv(path) {
+        if csv {
             if matches!(format, Format::Soft | Format::Counts) {
                 issues.push(Issue::new(
                     &file,
@@ -204,7 +222,7 @@ pub fn parse_files<E>(
                 ));
                 continue;
             }
-            judgments::each_csv_row(
+            let tail = csv_rows::each_csv_row(
                 &ctx,
                 reader,
                 &mut issues,
@@ -213,6 +231,11 @@ pub fn parse_files<E>(
                     rows.add(&ctx, row, line, issues, &mut seen, &mut emit);
                 },
             );
+            if let Some(tail) = tail
+                && let Some(e) = csv_rows::quote_left_open(&ctx, input, &tail)
+            {
+                issues.push(e);
+            }
         } else {
             read_jsonl(
                 &ctx,
@@ -248,15 +271,11 @@ pub fn parse_files<E>(
     }
 }
 
-fn is_csv(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
-}
-
 /// The first pass: counts the judgment rows of every item and learns which columns are
-/// reviewer fields. Problems are left to the second pass, which reports them.
+/// reviewer fields. Problems are left to the second pass, which reports them; this one stops
+/// where the second will (at the cap of problems, or at a line that is too long).
 fn take_census(
-    paths: &[&Path],
+    inputs: &mut [Result<source::Input, Issue>],
     rubric: &Rubric,
     format: Format,
     map: &FieldMap,
@@ -266,10 +285,10 @@ fn take_census(
     if matches!(format, Format::Soft | Format::Counts) {
         return census;
     }
-    let mut ignored = Issues::default();
-    for path in paths {
-        let file = path.display().to_string();
-        let Ok(reader) = source::open(path, &file) else {
+    for input in inputs.iter_mut().flatten() {
+        let mut ignored = Issues::default();
+        let file = input.name.clone();
+        let Ok((csv, reader)) = input.pass() else {
             continue;
         };
         let ctx = Ctx {
@@ -278,26 +297,26 @@ fn take_census(
             map,
             format,
         };
-        if is_csv(path) {
-            judgments::each_csv_row(&ctx, reader, &mut ignored, progress, |row, _, _| {
-                census.add(row)
+        if csv {
+            csv_rows::each_csv_row(&ctx, reader, &mut ignored, progress, |row, _, _| {
+                census.add(row);
             });
         } else {
-            source::for_each_line(reader, &file, &mut ignored, progress, |line, _| {
-                if let Ok(obj) = serde_json::from_str::<Map<String, Value>>(line.text) {
-                    match shape_of(&obj, map) {
+            source::for_each_line(reader, &file, &mut ignored, progress, |line, ignored| {
+                match serde_json::from_str::<Map<String, Value>>(line.text) {
+                    Ok(obj) => match shape_of(&obj, map) {
                         Some(Format::Judgments) => census.add(&Row {
                             fields: Fields::Json(&obj),
                             map,
                         }),
                         Some(_) => return false,
                         None => {}
-                    }
+                    },
+                    Err(_) => ignored.push(ctx.issue(line.number, "line", "not JSON")),
                 }
                 true
             });
         }
-        ignored = Issues::default();
     }
     census
 }
@@ -361,7 +380,8 @@ impl Ctx<'_> {
                 line,
                 self.map.describe("task"),
                 format!(
-                    "unknown task `{t}`: the rubric is for `{}`",
+                    "unknown task `{}`: the rubric is for `{}`",
+                    shown(&t),
                     self.rubric.task
                 ),
             )),
@@ -409,7 +429,10 @@ impl Ctx<'_> {
             return Err(self.issue(
                 line,
                 self.map.describe("item_id"),
-                format!("item `{item_id}` is already defined at {file}:{at}"),
+                format!(
+                    "item `{}` is already defined at {file}:{at}",
+                    shown(item_id)
+                ),
             ));
         }
         seen.insert(item_id.to_string(), (self.file.to_string(), line));
@@ -458,12 +481,16 @@ fn read_jsonl(
                 issues.push(ctx.issue(
                     line.number,
                     "line",
-                    format!("expected a JSON object ({e})"),
+                    format!("expected a JSON object ({})", shown(&e.to_string())),
                 ));
                 return true;
             }
             Err(e) => {
-                issues.push(ctx.issue(line.number, "line", format!("malformed JSON: {e}")));
+                issues.push(ctx.issue(
+                    line.number,
+                    "line",
+                    format!("malformed JSON: {}", shown(&e.to_string())),
+                ));
                 return true;
             }
         };

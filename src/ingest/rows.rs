@@ -6,6 +6,8 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
+use crate::text::shown;
+
 /// `--map FIELD=COLUMN` renames: where each known field is found.
 #[derive(Debug, Clone, Default)]
 pub struct FieldMap(HashMap<String, String>);
@@ -214,7 +216,7 @@ impl<'a> Row<'a> {
             Some(Field::Text(s)) => s
                 .trim()
                 .parse::<f64>()
-                .map_err(|_| self.err(field, format!("`{s}` is not a number")))?,
+                .map_err(|_| self.err(field, format!("`{}` is not a number", shown(s))))?,
             Some(Field::Json(v)) => {
                 return Err(self.err(field, format!("expected a number, got {}", type_name(v))));
             }
@@ -234,7 +236,7 @@ impl<'a> Row<'a> {
             Some(Field::Text(s)) => match s.trim().to_ascii_lowercase().as_str() {
                 "true" | "1" | "yes" => Ok(Some(true)),
                 "false" | "0" | "no" => Ok(Some(false)),
-                _ => Err(self.err(field, format!("`{s}` is not a boolean"))),
+                _ => Err(self.err(field, format!("`{}` is not a boolean", shown(s)))),
             },
             Some(Field::Json(v)) => {
                 Err(self.err(field, format!("expected a boolean, got {}", type_name(v))))

@@ -11,6 +11,7 @@ use crate::domain::decision::{
 use crate::domain::metrics::{entropy_bits, shares};
 use crate::domain::model::{ItemRecord, Judgment, Panel};
 use crate::domain::triage::classify;
+use crate::text::shown;
 
 /// Distributions must sum to 1 within this.
 const SUM_TOLERANCE: f64 = 1e-6;
@@ -57,9 +58,16 @@ pub fn parse(
                 match (rubric.label_index(label), v.as_f64()) {
                     (None, _) => err(
                         &field,
-                        format!("`{label}` is not a label of rubric `{}`", rubric.task),
+                        format!(
+                            "`{}` is not a label of rubric `{}`",
+                            shown(label),
+                            rubric.task
+                        ),
                     ),
-                    (_, None) => err(&field, format!("expected a number, got {v}")),
+                    (_, None) => err(
+                        &field,
+                        format!("expected a number, got {}", shown(&v.to_string())),
+                    ),
                     (Some(_), Some(p)) if !(0.0..=1.0).contains(&p) => {
                         err(&field, format!("{p} is outside [0, 1]"))
                     }
@@ -94,14 +102,17 @@ pub fn parse(
                     Some(c) if (0.0..=1.0).contains(&c) => confidence.push((reviewer.clone(), c)),
                     _ => err(
                         &format!("confidence.{reviewer}"),
-                        format!("{v} is not a confidence in [0, 1]"),
+                        format!("{} is not a confidence in [0, 1]", shown(&v.to_string())),
                     ),
                 }
             }
         }
         Some(v) => err(
             "confidence",
-            format!("expected an object of reviewer → confidence, got {v}"),
+            format!(
+                "expected an object of reviewer → confidence, got {}",
+                shown(&v.to_string())
+            ),
         ),
     }
 
@@ -120,13 +131,13 @@ pub fn parse(
                     Ok(j) if rubric.label_index(&j.label).is_none() => {
                         err(
                             &format!("{field}.label"),
-                            format!("`{}` is not a label of the rubric", j.label),
+                            format!("`{}` is not a label of the rubric", shown(&j.label)),
                         );
                     }
                     Ok(j) if judgments.iter().any(|o| o.reviewer == j.reviewer) => {
                         err(
                             &format!("{field}.reviewer"),
-                            format!("reviewer `{}` appears twice", j.reviewer),
+                            format!("reviewer `{}` appears twice", shown(&j.reviewer)),
                         );
                     }
                     Ok(j) => judgments.push(j),
@@ -134,7 +145,10 @@ pub fn parse(
                 }
             }
         }
-        Some(v) => err("rationales", format!("expected an array, got {v}")),
+        Some(v) => err(
+            "rationales",
+            format!("expected an array, got {}", shown(&v.to_string())),
+        ),
     }
 
     // the panel the line claims
@@ -174,7 +188,7 @@ pub fn parse(
         {
             err(
                 &format!("confidence.{r}"),
-                format!("reviewer `{r}` has no rationale"),
+                format!("reviewer `{}` has no rationale", shown(r)),
             );
         }
         let mut c = vec![0u64; rubric.labels.len()];
@@ -211,7 +225,8 @@ pub fn parse(
         Some(c) => err(
             "disagreement_class",
             format!(
-                "`{c}` does not follow from the distribution under the rubric (`{}`)",
+                "`{}` does not follow from the distribution under the rubric (`{}`)",
+                shown(c),
                 class.as_str()
             ),
         ),
@@ -260,7 +275,7 @@ pub fn parse(
         Some(v) => {
             err(
                 "adjudicated_label",
-                format!("{v} is not a label of the rubric"),
+                format!("{} is not a label of the rubric", shown(&v.to_string())),
             );
             None
         }
@@ -302,7 +317,10 @@ fn rationale(
     let text = |k: &str| match r.get(k) {
         Some(Value::String(s)) => Ok(Some(s.clone())),
         None | Some(Value::Null) => Ok(None),
-        Some(v) => Err((k.to_string(), format!("expected a string, got {v}"))),
+        Some(v) => Err((
+            k.to_string(),
+            format!("expected a string, got {}", shown(&v.to_string())),
+        )),
     };
     let reviewer = text("reviewer")?.ok_or(("reviewer".to_string(), "missing".to_string()))?;
     let label = text("label")?.ok_or(("label".to_string(), "missing".to_string()))?;
@@ -315,7 +333,7 @@ fn rationale(
         None | Some(Value::Null) => None,
         Some(v) => Some(v.as_f64().ok_or((
             "confidence".to_string(),
-            format!("expected a number, got {v}"),
+            format!("expected a number, got {}", shown(&v.to_string())),
         ))?),
     };
     if own.is_some() && own != from_map {
