@@ -1,9 +1,11 @@
 //! Label-counts lines: `item_id` and `counts` (label → count); other fields are payload.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use super::rows::Row;
-use super::{Ctx, Issue, ParsedItem, SeenItems};
+use super::{Ctx, Issue, ParsedItem, SeenItems, storable_total};
 use crate::domain::model::{ItemRecord, Panel};
 use crate::text::shown;
 
@@ -16,7 +18,18 @@ pub fn parse(
     seen: &mut SeenItems,
 ) -> Result<ParsedItem, Vec<Issue>> {
     let mut errs = Vec::new();
-    let item_id = ctx.take(row.id("item_id"), line, &mut errs);
+    let item_id = ctx
+        .take(row.id("item_id"), line, &mut errs)
+        .map(Cow::into_owned);
+    for field in ["reviewer", "label", "confidence", "evidence"] {
+        if obj.contains_key(ctx.map.column(field)) {
+            errs.push(ctx.issue(
+                line,
+                ctx.map.describe(field),
+                "a label-counts line has no per-reviewer record: give judgment rows instead",
+            ));
+        }
+    }
     let task = ctx.task(row, line).map_err(|e| errs.push(e)).ok();
     let gold_label = ctx
         .take(row.opt_string("gold_label"), line, &mut errs)
@@ -67,7 +80,13 @@ pub fn parse(
         }
         _ => errs.push(ctx.issue(line, "counts", "expected an object of label → count")),
     }
-    if errs.is_empty() && counts.iter().all(|&c| c == 0) {
+    if storable_total(&counts).is_none() {
+        errs.push(ctx.issue(
+            line,
+            "counts",
+            format!("add up to more than {} judgments", i64::MAX),
+        ));
+    } else if errs.is_empty() && counts.iter().all(|&c| c == 0) {
         errs.push(ctx.issue(line, "counts", "no judgments: every count is 0"));
     }
     ctx.line_item(seen, line, item_id, task, errs, |item_id, task| {

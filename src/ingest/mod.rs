@@ -6,6 +6,8 @@
 mod census;
 mod counts;
 mod csv_rows;
+mod ids;
+mod json;
 mod judgments;
 mod rows;
 mod soft;
@@ -23,6 +25,7 @@ use crate::domain::model::ItemRecord;
 use crate::domain::rubric::Rubric;
 use crate::store::PreparedItem;
 use crate::text::shown;
+use json::LineError;
 pub use rows::FieldMap;
 use rows::{Fields, Row};
 
@@ -149,6 +152,14 @@ impl fmt::Display for Issues {
         }
         Ok(())
     }
+}
+
+/// The number of judgments `counts` make, when a database can store it (SQLite integers are
+/// i64).
+fn storable_total(counts: &[u64]) -> Option<i64> {
+    counts
+        .iter()
+        .try_fold(0i64, |total, &c| total.checked_add(i64::try_from(c).ok()?))
 }
 
 /// Where each item was first seen, to report duplicates across lines and files.
@@ -464,12 +475,25 @@ fn read_jsonl(
 ) {
     let mut file_shape = (ctx.format != Format::Auto).then_some(ctx.format);
     source::for_each_line(reader, ctx.file, issues, progress, |line, issues| {
-        if issues.full() {
-            return false;
-        }
-        let obj: Map<String, Value> = match serde_json::from_str(line.text) {
-            Ok(o) => o,
-            Err(e) if e.is_eof() && line.unterminated => {
+        let obj = match json::parse(line.text) {
+            Ok(Value::Object(o)) => o,
+            Ok(v) => {
+                issues.push(ctx.issue(
+                    line.number,
+                    "line",
+                    format!("expected a JSON object, got {}", rows::type_name(&v)),
+                ));
+                return true;
+            }
+            Err(LineError::Duplicate(path)) => {
+                issues.push(ctx.issue(
+                    line.number,
+                    path,
+                    "given twice in one object (JSON would keep only the last)",
+                ));
+                return true;
+            }
+            Err(LineError::Json(e)) if e.is_eof() && line.unterminated => {
                 issues.push(ctx.issue(
                     line.number,
                     "line",
@@ -477,15 +501,7 @@ fn read_jsonl(
                 ));
                 return true;
             }
-            Err(e) if e.is_data() => {
-                issues.push(ctx.issue(
-                    line.number,
-                    "line",
-                    format!("expected a JSON object ({})", shown(&e.to_string())),
-                ));
-                return true;
-            }
-            Err(e) => {
+            Err(LineError::Json(e)) => {
                 issues.push(ctx.issue(
                     line.number,
                     "line",

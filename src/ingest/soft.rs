@@ -1,10 +1,12 @@
 //! Soft-label lines: the export schema read back, every derived figure checked against the
 //! panel it claims, so that importing then exporting reproduces the file.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use super::rows::Row;
-use super::{Ctx, Issue, ParsedItem, SeenItems};
+use super::{Ctx, Issue, ParsedItem, SeenItems, ids, storable_total};
 use crate::domain::decision::{
     DecisionKind, NewDecision, Vote, default_reason, parse_hard_label_reason,
 };
@@ -43,7 +45,11 @@ pub fn parse(
     let mut errs: Vec<Issue> = Vec::new();
     let mut err = |field: &str, m: String| errs.push(ctx.issue(line, field, m));
     let rubric = ctx.rubric;
-    let item_id = row.id("item_id").map_err(|(f, m)| err(&f, m)).ok();
+    let item_id = row
+        .id("item_id")
+        .map_err(|(f, m)| err(&f, m))
+        .ok()
+        .map(Cow::into_owned);
     let task = ctx
         .task(row, line)
         .map_err(|e| err(&e.field, e.message))
@@ -85,9 +91,12 @@ pub fn parse(
         ),
     }
     let reviewer_count = match obj.get("reviewer_count").and_then(Value::as_u64) {
-        Some(n) if n > 0 => n,
+        Some(n) if n > 0 && storable_total(&[n]).is_some() => n,
         _ => {
-            err("reviewer_count", "expected a whole number ≥ 1".into());
+            err(
+                "reviewer_count",
+                format!("expected a whole number from 1 to {}", i64::MAX),
+            );
             0
         }
     };
@@ -159,11 +168,14 @@ pub fn parse(
                 "confidences without rationales: no reviewer to attach them to".into(),
             );
         }
-        dist.iter()
+        let mut whole = true;
+        let counts: Vec<u64> = dist
+            .iter()
             .enumerate()
             .map(|(i, p)| {
                 let c = p * reviewer_count as f64;
                 if (c - c.round()).abs() > 1e-6 {
+                    whole = false;
                     err(
                         &format!("distribution.{}", rubric.labels[i].id),
                         format!("{p} × reviewer_count {reviewer_count} is not a whole number of reviewers"),
@@ -171,7 +183,15 @@ pub fn parse(
                 }
                 c.round() as u64
             })
-            .collect()
+            .collect();
+        let total: u128 = counts.iter().map(|&c| u128::from(c)).sum();
+        if whole && reviewer_count > 0 && total != u128::from(reviewer_count) {
+            err(
+                "reviewer_count",
+                format!("{reviewer_count}, but the distribution makes {total} reviewers"),
+            );
+        }
+        counts
     } else {
         if judgments.len() as u64 != reviewer_count {
             err(
@@ -323,6 +343,9 @@ fn rationale(
         )),
     };
     let reviewer = text("reviewer")?.ok_or(("reviewer".to_string(), "missing".to_string()))?;
+    if let Some(m) = ids::problem(&reviewer) {
+        return Err(("reviewer".into(), m));
+    }
     let label = text("label")?.ok_or(("label".to_string(), "missing".to_string()))?;
     let evidence = text("evidence")?;
     let from_map = confidence
