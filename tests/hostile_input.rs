@@ -68,17 +68,21 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-#[test]
-fn a_line_that_never_ends_is_cut_at_16_mib() {
-    let d = Dir::new();
-    let mut child = spawn_import(&d, &["/dev/zero"]);
+/// Runs an import with nothing on stdin that must end within a minute, refused with
+/// `message` on stderr.
+fn refused_within_a_minute(mut child: Child, message: &str) {
     drop(child.stdin.take());
     let out = finish_within(child, Duration::from_secs(60));
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("/dev/zero:1: line: longer than 16 MiB"),
-        "{}",
-        stderr(&out)
+    assert!(stderr(&out).contains(message), "{}", stderr(&out));
+}
+
+#[test]
+fn a_line_that_never_ends_is_cut_at_16_mib() {
+    let d = Dir::new();
+    refused_within_a_minute(
+        spawn_import(&d, &["/dev/zero"]),
+        "/dev/zero:1: line: longer than 16 MiB",
     );
 }
 
@@ -112,15 +116,7 @@ fn a_long_jsonl_line_or_csv_row_is_refused_on_its_line() {
 #[test]
 fn endless_garbage_stops_at_the_problem_cap() {
     let d = Dir::new();
-    let mut child = spawn_import(&d, &["/dev/urandom"]);
-    drop(child.stdin.take());
-    let out = finish_within(child, Duration::from_secs(60));
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("nothing imported"),
-        "{}",
-        stderr(&out)
-    );
+    refused_within_a_minute(spawn_import(&d, &["/dev/urandom"]), "nothing imported");
 }
 
 #[test]
@@ -149,21 +145,9 @@ fn echoed_values_are_cut_to_a_readable_length() {
 fn a_rubric_that_never_ends_is_refused() {
     let d = Dir::new();
     let data = d.file("a.jsonl", ROWS);
-    let out = common::run_in(
-        d.dir.path(),
-        &d.path("db.sqlite"),
-        &[
-            "import",
-            data.to_str().expect("path"),
-            "--rubric",
-            "/dev/zero",
-        ],
-    );
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).contains("/dev/zero: the rubric is longer than 1 MiB"),
-        "{}",
-        stderr(&out)
+    refused_within_a_minute(
+        spawn_import_under(&d, &[data.to_str().expect("path")], Path::new("/dev/zero")),
+        "/dev/zero: the rubric is longer than 1 MiB",
     );
 }
 
