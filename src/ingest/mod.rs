@@ -464,6 +464,33 @@ fn shape_of(obj: &Map<String, Value>, map: &FieldMap) -> Option<Format> {
     }
 }
 
+/// The issue of a line that did not parse to a JSON object.
+fn not_an_object(
+    ctx: &Ctx<'_>,
+    line: &source::Line<'_>,
+    parsed: Result<Value, LineError>,
+) -> Issue {
+    let (field, message) = match parsed {
+        Ok(v) => (
+            "line".to_string(),
+            format!("expected a JSON object, got {}", rows::type_name(&v)),
+        ),
+        Err(LineError::Duplicate(path)) => (
+            path,
+            "given twice in one object (JSON would keep only the last)".to_string(),
+        ),
+        Err(LineError::Json(e)) if e.is_eof() && line.unterminated => (
+            "line".to_string(),
+            "truncated: the file ends in the middle of this line".to_string(),
+        ),
+        Err(LineError::Json(e)) => (
+            "line".to_string(),
+            format!("malformed JSON: {}", shown(&e.to_string())),
+        ),
+    };
+    ctx.issue(line.number, field, message)
+}
+
 fn read_jsonl(
     ctx: &Ctx<'_>,
     reader: impl std::io::BufRead,
@@ -477,36 +504,8 @@ fn read_jsonl(
     source::for_each_line(reader, ctx.file, issues, progress, |line, issues| {
         let obj = match json::parse(line.text) {
             Ok(Value::Object(o)) => o,
-            Ok(v) => {
-                issues.push(ctx.issue(
-                    line.number,
-                    "line",
-                    format!("expected a JSON object, got {}", rows::type_name(&v)),
-                ));
-                return true;
-            }
-            Err(LineError::Duplicate(path)) => {
-                issues.push(ctx.issue(
-                    line.number,
-                    path,
-                    "given twice in one object (JSON would keep only the last)",
-                ));
-                return true;
-            }
-            Err(LineError::Json(e)) if e.is_eof() && line.unterminated => {
-                issues.push(ctx.issue(
-                    line.number,
-                    "line",
-                    "truncated: the file ends in the middle of this line",
-                ));
-                return true;
-            }
-            Err(LineError::Json(e)) => {
-                issues.push(ctx.issue(
-                    line.number,
-                    "line",
-                    format!("malformed JSON: {}", shown(&e.to_string())),
-                ));
+            other => {
+                issues.push(not_an_object(ctx, &line, other));
                 return true;
             }
         };
