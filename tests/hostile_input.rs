@@ -114,6 +114,21 @@ fn a_long_jsonl_line_or_csv_row_is_refused_on_its_line() {
 }
 
 #[test]
+fn a_csv_header_of_a_million_columns_is_refused() {
+    let d = Dir::new();
+    let columns: String = (0..1 << 20).map(|i| format!(",c{i}")).collect();
+    let csv = format!("item_id,reviewer,label{columns}\nx,A,mild\n");
+    let issues = refused(&d.file("wide.csv", csv));
+    assert_eq!(
+        issues.list()[0].to_string(),
+        format!(
+            "{}:1: header: 1048579 columns, more than the 10000 read",
+            d.path("wide.csv").display()
+        )
+    );
+}
+
+#[test]
 fn endless_garbage_stops_at_the_problem_cap() {
     let d = Dir::new();
     refused_within_a_minute(spawn_import(&d, &["/dev/urandom"]), "nothing imported");

@@ -13,6 +13,9 @@ use crate::text::shown;
 /// Bytes the CSV reader may have read ahead of the row it is on (its buffer is 8 KiB).
 const READ_AHEAD: u64 = 64 << 10;
 
+/// The most columns a header may have (each is held per row and per item).
+const MAX_COLUMNS: usize = 10_000;
+
 /// Refuses to read on once the row the CSV reader is on would be longer than [`MAX_LINE`].
 struct Bounded<R> {
     inner: R,
@@ -59,6 +62,14 @@ pub fn each_csv_row(
             overran: false,
         });
     let headers: Vec<String> = match reader.headers() {
+        Ok(h) if h.len() > MAX_COLUMNS => {
+            issues.push(ctx.issue(
+                1,
+                "header",
+                format!("{} columns, more than the {MAX_COLUMNS} read", h.len()),
+            ));
+            return None;
+        }
         Ok(h) => h
             .iter()
             .map(|s| s.trim_start_matches('\u{feff}').to_string())
