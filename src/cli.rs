@@ -68,7 +68,8 @@ pub enum Command {
     },
     /// Import judgments into a batch (one transaction: all or nothing)
     Import {
-        /// Input files: soft-label JSONL, judgment rows (JSONL or CSV) or label counts (JSONL)
+        /// Input files: soft-label JSONL, judgment rows (JSONL or CSV) or label counts (JSONL);
+        /// `-` is stdin
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
         /// Rubric YAML the batch is judged under

@@ -30,6 +30,19 @@ pub fn inert(s: &str, keep_newlines: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// How many display columns of a value from a data file an error message echoes.
+pub const SHOWN_WIDTH: usize = 80;
+
+/// `s` as an error message echoes it: made [`inert`] and cut to [`SHOWN_WIDTH`] display columns,
+/// ending in `…` where cut, so that a megabyte-long value makes a one-line message.
+#[must_use]
+pub fn shown(s: &str) -> Cow<'_, str> {
+    match inert(s, false) {
+        Cow::Borrowed(safe) => cut_end(safe, SHOWN_WIDTH),
+        Cow::Owned(safe) => Cow::Owned(cut_end(&safe, SHOWN_WIDTH).into_owned()),
+    }
+}
+
 fn needs_escape(c: char, keep_newlines: bool) -> bool {
     match c {
         '\n' => !keep_newlines,
@@ -131,7 +144,7 @@ pub fn fit_parts(parts: &[(u8, String)], sep: &str, cells: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{cut_end, cut_middle, fit_parts, inert, pad, width};
+    use super::{SHOWN_WIDTH, cut_end, cut_middle, fit_parts, inert, pad, shown, width};
 
     #[test]
     fn widths_are_display_cells() {
@@ -191,5 +204,20 @@ mod tests {
         ));
         assert_eq!(inert("a\nb", true), "a\nb");
         assert_eq!(inert("a\nb", false), "a↵b");
+    }
+
+    #[test]
+    fn shown_values_are_cut_to_a_readable_width() {
+        assert_eq!(shown("short"), "short");
+        let exact = "x".repeat(SHOWN_WIDTH);
+        assert_eq!(shown(&exact), exact);
+        let long = "é".repeat(1 << 20);
+        let cut = shown(&long);
+        assert_eq!(cut.chars().count(), SHOWN_WIDTH);
+        assert!(cut.ends_with("é…"), "{cut}");
+        // Wide characters count two columns.
+        let wide = "界".repeat(100);
+        assert_eq!(shown(&wide).chars().count(), SHOWN_WIDTH / 2);
+        assert_eq!(shown("a\x1b[2Jb"), "a␛[2Jb");
     }
 }

@@ -477,3 +477,142 @@ fn a_file_that_cannot_be_read_is_named_without_a_line() {
         "{issue}"
     );
 }
+
+#[test]
+fn a_quote_never_closed_is_refused_on_the_line_it_opened() {
+    let csv = "item_id,reviewer,label,evidence\nx,A,mild,ok\nx,B,mild,\"lesion 18mm\nx,C,severe,edema\ny,A,mild,fine\n";
+    let issues = issues_for("q.csv", csv.as_bytes(), Format::Auto, &[]);
+    assert_eq!(
+        issues,
+        [
+            "q.csv:3: row: a quote opened on this line is never closed: the rest of the file would be one field"
+        ]
+    );
+    // A quoted field across lines, closed, is fine.
+    let d = Dir::new();
+    let fine = d.file(
+        "fine.csv",
+        "item_id,reviewer,label,evidence\nx,A,mild,\"two\nlines\"\n",
+    );
+    let rubric = Rubric::parse(TUMOR_RUBRIC).expect("rubric");
+    let items = parse_to_vec(
+        &[fine.as_path()],
+        &rubric,
+        Format::Auto,
+        &FieldMap::default(),
+    )
+    .expect("closed quote");
+    assert_eq!(items.len(), 1);
+}
+
+#[test]
+fn a_csv_column_named_twice_is_refused() {
+    assert_issue(
+        &issues_for(
+            "h.csv",
+            b"item_id,reviewer,label,label\nx,A,mild,severe\n",
+            Format::Auto,
+            &[],
+        ),
+        "h.csv:1: header:",
+        "column `label` appears twice (columns 3 and 4)",
+    );
+}
+
+#[test]
+fn input_with_no_items_is_refused() {
+    assert_issue(
+        &issues_for("h.csv", b"item_id,reviewer,label\n", Format::Auto, &[]),
+        "h.csv:1: file:",
+        "no items: the file holds only a header",
+    );
+    assert_issue(
+        &issues_for("n.jsonl", b"\n \n", Format::Auto, &[]),
+        "n.jsonl:1: file:",
+        "no items: the file is empty",
+    );
+}
+
+#[test]
+fn counts_past_what_a_database_stores_are_refused() {
+    let text = r#"{"item_id":"x","counts":{"mild":18446744073709551615,"moderate":1}}
+{"item_id":"y","counts":{"mild":9223372036854775807,"moderate":9223372036854775807}}
+{"item_id":"z","task":"tumor_severity_grade","distribution":{"mild":1.0},"reviewer_count":18446744073709551615,"entropy_bits":0.0,"disagreement_class":"agreement"}
+"#;
+    let issues = issues_for("o.jsonl", text.as_bytes(), Format::Auto, &[]);
+    assert_issue(
+        &issues,
+        "o.jsonl:1: counts:",
+        "add up to more than 9223372036854775807 judgments",
+    );
+    assert_issue(&issues, "o.jsonl:2: counts:", "add up to more than");
+    let soft = issues_for(
+        "s.jsonl",
+        text.lines().nth(2).expect("line").as_bytes(),
+        Format::Auto,
+        &[],
+    );
+    assert_issue(
+        &soft,
+        "s.jsonl:1: reviewer_count:",
+        "expected a whole number from 1 to 9223372036854775807",
+    );
+}
+
+#[test]
+fn a_key_given_twice_is_refused_by_name() {
+    let text = r#"{"item_id":"x","reviewer":"A","label":"mild","label":"severe"}
+{"item_id":"y","counts":{"mild":1,"mild":5}}
+"#;
+    let issues = issues_for("k.jsonl", text.as_bytes(), Format::Judgments, &[]);
+    assert_issue(&issues, "k.jsonl:1: label:", "given twice in one object");
+    assert_issue(
+        &issues,
+        "k.jsonl:2: counts.mild:",
+        "given twice in one object",
+    );
+}
+
+#[test]
+fn a_counts_line_with_a_reviewer_or_label_is_refused() {
+    let text = r#"{"item_id":"x","counts":{"mild":2},"reviewer":"A","label":"mild"}"#;
+    let issues = issues_for("c.jsonl", text.as_bytes(), Format::Auto, &[]);
+    assert_issue(&issues, "c.jsonl:1: reviewer:", "no per-reviewer record");
+    assert_issue(&issues, "c.jsonl:1: label:", "no per-reviewer record");
+}
+
+#[test]
+fn ids_that_only_look_alike_are_refused() {
+    let text = "{\"item_id\":\"x \",\"reviewer\":\"A\",\"label\":\"mild\"}
+{\"item_id\":\"x\",\"reviewer\":\"A\u{200b}\",\"label\":\"mild\"}
+{\"item_id\":\"Zoe\u{308}\",\"reviewer\":\"A\",\"label\":\"mild\"}
+{\"item_id\":\"x\",\"reviewer\":\"\u{feff}B\",\"label\":\"mild\"}
+";
+    let issues = issues_for("i.jsonl", text.as_bytes(), Format::Auto, &[]);
+    assert_issue(
+        &issues,
+        "i.jsonl:1: item_id:",
+        "`x ` has whitespace around it",
+    );
+    assert_issue(
+        &issues,
+        "i.jsonl:2: reviewer:",
+        "invisible character U+200B",
+    );
+    assert_issue(
+        &issues,
+        "i.jsonl:3: item_id:",
+        "not in Unicode normalization form C (write it as `Zoë`)",
+    );
+    assert_issue(
+        &issues,
+        "i.jsonl:4: reviewer:",
+        "invisible character U+FEFF",
+    );
+    let csv = "item_id,reviewer,label\n x,A,mild\n";
+    assert_issue(
+        &issues_for("i.csv", csv.as_bytes(), Format::Auto, &[]),
+        "i.csv:2: item_id:",
+        "whitespace around it",
+    );
+}

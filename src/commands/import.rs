@@ -1,6 +1,6 @@
 //! `dissent import`.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -29,8 +29,7 @@ pub struct Request<'a> {
 /// Imports the request's files into the database at `db`, creating it when new. When the
 /// import that would have created it fails, no database is left behind.
 pub fn run(db: &Path, request: &Request<'_>) -> Result<()> {
-    let yaml = std::fs::read_to_string(request.rubric)
-        .with_context(|| format!("{}: cannot read the rubric", request.rubric.display()))?;
+    let yaml = read_rubric(request.rubric)?;
     let rubric = Rubric::parse(&yaml).map_err(|e| {
         let lines: Vec<String> =
             e.0.iter()
@@ -40,10 +39,10 @@ pub fn run(db: &Path, request: &Request<'_>) -> Result<()> {
     })?;
     let map = FieldMap::parse(request.maps).map_err(anyhow::Error::msg)?;
     let batch = request.batch.map_or_else(
-        || {
-            request.files[0]
-                .file_stem()
-                .map_or_else(|| "batch".into(), |s| s.to_string_lossy().into_owned())
+        || match request.files[0].file_stem() {
+            Some(s) if s == "-" => "stdin".into(),
+            Some(s) => s.to_string_lossy().into_owned(),
+            None => "batch".into(),
         },
         str::to_string,
     );
@@ -64,6 +63,25 @@ pub fn run(db: &Path, request: &Request<'_>) -> Result<()> {
         rubric.task,
         rubric.version
     ))
+}
+
+/// The largest rubric file read: a rubric is a page of YAML.
+const MAX_RUBRIC: u64 = 1 << 20;
+
+/// The text of the rubric file, refused when longer than [`MAX_RUBRIC`].
+fn read_rubric(path: &Path) -> Result<String> {
+    let cannot = || format!("{}: cannot read the rubric", path.display());
+    let mut yaml = String::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_RUBRIC + 1).read_to_string(&mut yaml))
+        .with_context(cannot)?;
+    if yaml.len() as u64 > MAX_RUBRIC {
+        anyhow::bail!(
+            "{}: the rubric is longer than 1 MiB: is it the right file?",
+            path.display()
+        );
+    }
+    Ok(yaml)
 }
 
 /// Opens (or creates) the database and imports; returns the items and judgments written.

@@ -217,6 +217,13 @@ impl Rubric {
     /// optional and takes the default of the design.
     pub fn parse(yaml: &str) -> Result<Rubric, RubricErrors> {
         let text = yaml.strip_prefix('\u{feff}').unwrap_or(yaml);
+        if let Some(line) = too_deep(text) {
+            return Err(RubricErrors(vec![RubricError {
+                line,
+                key: "yaml".into(),
+                message: format!("nested deeper than {MAX_DEPTH} levels (a rubric needs five)"),
+            }]));
+        }
         let raw: RawRubric =
             serde_yaml::from_str(text).map_err(|e| RubricErrors(vec![yaml_error(text, &e)]))?;
         let mut problems = Vec::new();
@@ -372,6 +379,46 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// The deepest nesting a rubric may have. The YAML parser slows down quadratically with flow
+/// nesting (`[[[…`), so nesting is bounded before it runs.
+const MAX_DEPTH: usize = 32;
+
+/// The first line where `text` nests deeper than [`MAX_DEPTH`], counting block levels (by
+/// indentation, `- ` included) and flow brackets outside quotes and comments; an estimate that
+/// can only undercount.
+fn too_deep(text: &str) -> Option<usize> {
+    let mut indents: Vec<usize> = Vec::new();
+    let mut flow = 0usize;
+    for (n, line) in text.lines().enumerate() {
+        let rest = line.trim_start_matches([' ', '-']);
+        if flow == 0 && !rest.is_empty() && !rest.starts_with('#') {
+            let indent = line.len() - rest.len();
+            while indents.last().is_some_and(|&i| i >= indent) {
+                indents.pop();
+            }
+            indents.push(indent);
+        }
+        let mut quote = None;
+        for c in rest.chars() {
+            match (quote, c) {
+                (None, '#') => break,
+                (None, '"' | '\'') => quote = Some(c),
+                (Some(q), c) if c == q => quote = None,
+                (None, '[' | '{') => flow += 1,
+                (None, ']' | '}') => flow = flow.saturating_sub(1),
+                _ => {}
+            }
+            if indents.len() + flow > MAX_DEPTH {
+                return Some(n + 1);
+            }
+        }
+        if indents.len() + flow > MAX_DEPTH {
+            return Some(n + 1);
+        }
+    }
+    None
+}
+
 /// A YAML scalar (string, number or boolean) as its text.
 fn scalar_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     let v = serde_yaml::Value::deserialize(d)?;
@@ -430,6 +477,33 @@ mod tests {
     use super::*;
 
     const MINIMAL: &str = "task: t\nversion: 1\nlabels:\n  - id: a\n  - id: b\n";
+
+    #[test]
+    fn deep_nesting_is_refused_before_parsing() {
+        let flow = format!(
+            "{MINIMAL}title: {}{}\n",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        let e = Rubric::parse(&flow).expect_err("too deep");
+        assert_eq!((e.0[0].line, e.0[0].key.as_str()), (6, "yaml"), "{e}");
+        assert!(
+            e.0[0].message.contains("nested deeper than 32 levels"),
+            "{e}"
+        );
+        let block: String = (0..40)
+            .map(|d| format!("{}k{d}:\n", " ".repeat(d)))
+            .collect();
+        let e = Rubric::parse(&format!("{MINIMAL}{block}")).expect_err("too deep");
+        assert_eq!(e.0[0].line, 6 + 32, "{e}");
+        // Brackets in quotes and comments are text.
+        let quoted = format!(
+            "{MINIMAL}title: \"{}\" # {}\n",
+            "[".repeat(50),
+            "{".repeat(50)
+        );
+        assert!(Rubric::parse(&quoted).is_ok());
+    }
 
     #[test]
     fn minimal_rubric_takes_the_defaults() {

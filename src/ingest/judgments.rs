@@ -10,14 +10,14 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::io::Read;
 
 use serde_json::{Map, Value};
 
 use super::census::Census;
-use super::rows::{Fields, Row};
+use super::rows::Row;
 use super::{Ctx, Issue, Issues, ParsedItem, SeenItems};
 use crate::domain::model::{ItemRecord, Judgment, Panel};
+use crate::text::shown;
 
 /// One judgment as held while its item is assembled, reviewer and label interned.
 struct Held {
@@ -68,8 +68,8 @@ struct Parsed<'a> {
 
 fn parse_row<'a>(ctx: &Ctx<'_>, row: &Row<'a>, line: usize) -> Result<Parsed<'a>, Vec<Issue>> {
     let mut errs = Vec::new();
-    let item_id = ctx.take(row.key("item_id"), line, &mut errs);
-    let reviewer = ctx.take(row.key("reviewer"), line, &mut errs);
+    let item_id = ctx.take(row.id("item_id"), line, &mut errs);
+    let reviewer = ctx.take(row.id("reviewer"), line, &mut errs);
     let label = ctx.take(row.key("label"), line, &mut errs);
     let raw = ctx
         .take(row.opt_number("confidence"), line, &mut errs)
@@ -93,7 +93,8 @@ fn parse_row<'a>(ctx: &Ctx<'_>, row: &Row<'a>, line: usize) -> Result<Parsed<'a>
                 line,
                 ctx.map.describe("label"),
                 format!(
-                    "`{l}` is not a label of rubric `{}` ({})",
+                    "`{}` is not a label of rubric `{}` ({})",
+                    shown(l),
                     rubric.task,
                     label_ids()
                 ),
@@ -107,7 +108,11 @@ fn parse_row<'a>(ctx: &Ctx<'_>, row: &Row<'a>, line: usize) -> Result<Parsed<'a>
         errs.push(ctx.issue(
             line,
             ctx.map.describe("gold_label"),
-            format!("`{g}` is not a label of the rubric ({})", label_ids()),
+            format!(
+                "`{}` is not a label of the rubric ({})",
+                shown(g),
+                label_ids()
+            ),
         ));
     }
     if is_gold == Some(true) && gold_label.is_none() {
@@ -207,8 +212,8 @@ impl Grouper {
                     ctx.map.describe("reviewer"),
                     format!(
                         "reviewer `{}` already judged item `{}` (at {})",
-                        p.reviewer,
-                        p.item_id,
+                        shown(&p.reviewer),
+                        shown(&p.item_id),
                         place(&self.files, k)
                     ),
                 ));
@@ -234,7 +239,7 @@ impl Grouper {
                         k,
                         format!(
                             "payload of item `{}` differs from its row at {}",
-                            p.item_id,
+                            shown(&p.item_id),
                             first()
                         ),
                     ));
@@ -247,7 +252,7 @@ impl Grouper {
                         k.as_str(),
                         format!(
                             "payload of item `{}` differs from its row at {}",
-                            p.item_id,
+                            shown(&p.item_id),
                             first()
                         ),
                     ));
@@ -345,101 +350,5 @@ impl Grouper {
         for (item_id, p) in left {
             self.emit(ctx, item_id, p, issues, seen, emit);
         }
-    }
-}
-
-/// Streams the rows of a judgment-row CSV (header first) to `f`.
-pub fn each_csv_row(
-    ctx: &Ctx<'_>,
-    reader: impl Read,
-    issues: &mut Issues,
-    progress: &mut dyn FnMut(u64),
-    mut f: impl FnMut(&Row<'_>, usize, &mut Issues),
-) {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_reader(reader);
-    let headers: Vec<String> = match reader.headers() {
-        Ok(h) => h
-            .iter()
-            .map(|s| s.trim_start_matches('\u{feff}').to_string())
-            .collect(),
-        Err(e) => {
-            let field = if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
-                "encoding"
-            } else {
-                "header"
-            };
-            issues.push(ctx.issue(1, field, format!("unreadable CSV header: {e}")));
-            return;
-        }
-    };
-    if headers.iter().all(|h| h.trim().is_empty()) {
-        issues.push(ctx.issue(1, "file", "the file is empty"));
-        return;
-    }
-    let mut missing = false;
-    for field in ["item_id", "reviewer", "label"] {
-        let column = ctx.map.column(field);
-        if !headers.iter().any(|h| h == column) {
-            missing = true;
-            issues.push(ctx.issue(
-                1,
-                ctx.map.describe(field),
-                format!(
-                    "no column `{column}` in the header ({})",
-                    headers.join(", ")
-                ),
-            ));
-        }
-    }
-    if missing {
-        return;
-    }
-    let mut record = csv::StringRecord::new();
-    let mut reported = 0u64;
-    loop {
-        if issues.full() {
-            return;
-        }
-        match reader.read_record(&mut record) {
-            Ok(false) => return,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e
-                    .position()
-                    .map_or(0, |p| usize::try_from(p.line()).unwrap_or(0));
-                let (field, message) = match e.kind() {
-                    csv::ErrorKind::UnequalLengths {
-                        expected_len, len, ..
-                    } => (
-                        "row",
-                        format!("ragged row: {len} fields where the header has {expected_len}"),
-                    ),
-                    csv::ErrorKind::Utf8 { err, .. } => (
-                        "encoding",
-                        format!("field {} is not UTF-8", err.field() + 1),
-                    ),
-                    _ => ("row", e.to_string()),
-                };
-                issues.push(ctx.issue(line, field, message));
-                continue;
-            }
-        }
-        let (line, byte) = record.position().map_or((0, 0), |p| {
-            (usize::try_from(p.line()).unwrap_or(0), p.byte())
-        });
-        if byte - reported > 1 << 20 {
-            progress(byte - reported);
-            reported = byte;
-        }
-        let row = Row {
-            fields: Fields::Csv {
-                headers: &headers,
-                record: &record,
-            },
-            map: ctx.map,
-        };
-        f(&row, line, issues);
     }
 }

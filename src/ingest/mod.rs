@@ -5,11 +5,15 @@
 
 mod census;
 mod counts;
+mod csv_rows;
+mod ids;
+mod json;
 mod judgments;
 mod rows;
 mod soft;
 mod source;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
@@ -20,6 +24,8 @@ use crate::domain::decision::NewDecision;
 use crate::domain::model::ItemRecord;
 use crate::domain::rubric::Rubric;
 use crate::store::PreparedItem;
+use crate::text::shown;
+use json::LineError;
 pub use rows::FieldMap;
 use rows::{Fields, Row};
 
@@ -47,10 +53,16 @@ impl Issue {
         field: impl Into<String>,
         message: impl Into<String>,
     ) -> Issue {
+        // A field can be a key of the input: echoed as any value is.
+        let field = field.into();
+        let field = match shown(&field) {
+            Cow::Borrowed(_) => field,
+            Cow::Owned(cut) => cut,
+        };
         Issue {
             file: file.to_string(),
             line,
-            field: field.into(),
+            field,
             message: message.into(),
         }
     }
@@ -142,6 +154,14 @@ impl fmt::Display for Issues {
     }
 }
 
+/// The number of judgments `counts` make, when a database can store it (SQLite integers are
+/// i64).
+fn storable_total(counts: &[u64]) -> Option<i64> {
+    counts
+        .iter()
+        .try_fold(0i64, |total, &c| total.checked_add(i64::try_from(c).ok()?))
+}
+
 /// Where each item was first seen, to report duplicates across lines and files.
 type SeenItems = HashMap<String, (String, usize)>;
 
@@ -167,7 +187,9 @@ pub fn parse_files<E>(
     mut sink: impl FnMut(ParsedItem) -> Result<(), E>,
 ) -> Result<(), Failure<E>> {
     let mut issues = Issues::default();
-    let census = take_census(paths, rubric, format, map, &mut on_progress);
+    let mut inputs: Vec<Result<source::Input, Issue>> =
+        paths.iter().map(|p| source::Input::open(p)).collect();
+    let census = take_census(&mut inputs, rubric, format, map, &mut on_progress);
     let mut rows = judgments::Grouper::new(census);
     let mut seen = SeenItems::new();
     let mut sink_error = None;
@@ -179,9 +201,16 @@ pub fn parse_files<E>(
             sink_error = Some(e);
         }
     };
-    for path in paths {
-        let file = path.display().to_string();
-        let reader = match source::open(path, &file) {
+    for input in &mut inputs {
+        let input = match input {
+            Ok(input) => input,
+            Err(e) => {
+                issues.push(e.clone());
+                continue;
+            }
+        };
+        let file = input.name.clone();
+        let (csv, reader) = match input.pass() {
             Ok(r) => r,
             Err(e) => {
                 issues.push(e);
@@ -194,7 +223,7 @@ pub fn parse_files<E>(
             map,
             format,
         };
-        if is_csv(path) {
+        if csv {
             if matches!(format, Format::Soft | Format::Counts) {
                 issues.push(Issue::new(
                     &file,
@@ -204,7 +233,7 @@ pub fn parse_files<E>(
                 ));
                 continue;
             }
-            judgments::each_csv_row(
+            let tail = csv_rows::each_csv_row(
                 &ctx,
                 reader,
                 &mut issues,
@@ -213,6 +242,11 @@ pub fn parse_files<E>(
                     rows.add(&ctx, row, line, issues, &mut seen, &mut emit);
                 },
             );
+            if let Some(tail) = tail
+                && let Some(e) = csv_rows::quote_left_open(&ctx, input, &tail)
+            {
+                issues.push(e);
+            }
         } else {
             read_jsonl(
                 &ctx,
@@ -248,15 +282,11 @@ pub fn parse_files<E>(
     }
 }
 
-fn is_csv(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
-}
-
 /// The first pass: counts the judgment rows of every item and learns which columns are
-/// reviewer fields. Problems are left to the second pass, which reports them.
+/// reviewer fields. Problems are left to the second pass, which reports them; this one stops
+/// where the second will (at the cap of problems, or at a line that is too long).
 fn take_census(
-    paths: &[&Path],
+    inputs: &mut [Result<source::Input, Issue>],
     rubric: &Rubric,
     format: Format,
     map: &FieldMap,
@@ -266,10 +296,10 @@ fn take_census(
     if matches!(format, Format::Soft | Format::Counts) {
         return census;
     }
-    let mut ignored = Issues::default();
-    for path in paths {
-        let file = path.display().to_string();
-        let Ok(reader) = source::open(path, &file) else {
+    for input in inputs.iter_mut().flatten() {
+        let mut ignored = Issues::default();
+        let file = input.name.clone();
+        let Ok((csv, reader)) = input.pass() else {
             continue;
         };
         let ctx = Ctx {
@@ -278,26 +308,26 @@ fn take_census(
             map,
             format,
         };
-        if is_csv(path) {
-            judgments::each_csv_row(&ctx, reader, &mut ignored, progress, |row, _, _| {
-                census.add(row)
+        if csv {
+            csv_rows::each_csv_row(&ctx, reader, &mut ignored, progress, |row, _, _| {
+                census.add(row);
             });
         } else {
-            source::for_each_line(reader, &file, &mut ignored, progress, |line, _| {
-                if let Ok(obj) = serde_json::from_str::<Map<String, Value>>(line.text) {
-                    match shape_of(&obj, map) {
+            source::for_each_line(reader, &file, &mut ignored, progress, |line, ignored| {
+                match serde_json::from_str::<Map<String, Value>>(line.text) {
+                    Ok(obj) => match shape_of(&obj, map) {
                         Some(Format::Judgments) => census.add(&Row {
                             fields: Fields::Json(&obj),
                             map,
                         }),
                         Some(_) => return false,
                         None => {}
-                    }
+                    },
+                    Err(_) => ignored.push(ctx.issue(line.number, "line", "not JSON")),
                 }
                 true
             });
         }
-        ignored = Issues::default();
     }
     census
 }
@@ -361,7 +391,8 @@ impl Ctx<'_> {
                 line,
                 self.map.describe("task"),
                 format!(
-                    "unknown task `{t}`: the rubric is for `{}`",
+                    "unknown task `{}`: the rubric is for `{}`",
+                    shown(&t),
                     self.rubric.task
                 ),
             )),
@@ -409,7 +440,10 @@ impl Ctx<'_> {
             return Err(self.issue(
                 line,
                 self.map.describe("item_id"),
-                format!("item `{item_id}` is already defined at {file}:{at}"),
+                format!(
+                    "item `{}` is already defined at {file}:{at}",
+                    shown(item_id)
+                ),
             ));
         }
         seen.insert(item_id.to_string(), (self.file.to_string(), line));
@@ -430,6 +464,33 @@ fn shape_of(obj: &Map<String, Value>, map: &FieldMap) -> Option<Format> {
     }
 }
 
+/// The issue of a line that did not parse to a JSON object.
+fn not_an_object(
+    ctx: &Ctx<'_>,
+    line: &source::Line<'_>,
+    parsed: Result<Value, LineError>,
+) -> Issue {
+    let (field, message) = match parsed {
+        Ok(v) => (
+            "line".to_string(),
+            format!("expected a JSON object, got {}", rows::type_name(&v)),
+        ),
+        Err(LineError::Duplicate(path)) => (
+            path,
+            "given twice in one object (JSON would keep only the last)".to_string(),
+        ),
+        Err(LineError::Json(e)) if e.is_eof() && line.unterminated => (
+            "line".to_string(),
+            "truncated: the file ends in the middle of this line".to_string(),
+        ),
+        Err(LineError::Json(e)) => (
+            "line".to_string(),
+            format!("malformed JSON: {}", shown(&e.to_string())),
+        ),
+    };
+    ctx.issue(line.number, field, message)
+}
+
 fn read_jsonl(
     ctx: &Ctx<'_>,
     reader: impl std::io::BufRead,
@@ -441,29 +502,10 @@ fn read_jsonl(
 ) {
     let mut file_shape = (ctx.format != Format::Auto).then_some(ctx.format);
     source::for_each_line(reader, ctx.file, issues, progress, |line, issues| {
-        if issues.full() {
-            return false;
-        }
-        let obj: Map<String, Value> = match serde_json::from_str(line.text) {
-            Ok(o) => o,
-            Err(e) if e.is_eof() && line.unterminated => {
-                issues.push(ctx.issue(
-                    line.number,
-                    "line",
-                    "truncated: the file ends in the middle of this line",
-                ));
-                return true;
-            }
-            Err(e) if e.is_data() => {
-                issues.push(ctx.issue(
-                    line.number,
-                    "line",
-                    format!("expected a JSON object ({e})"),
-                ));
-                return true;
-            }
-            Err(e) => {
-                issues.push(ctx.issue(line.number, "line", format!("malformed JSON: {e}")));
+        let obj = match json::parse(line.text) {
+            Ok(Value::Object(o)) => o,
+            other => {
+                issues.push(not_an_object(ctx, &line, other));
                 return true;
             }
         };

@@ -6,6 +6,9 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
+use super::ids;
+use crate::text::shown;
+
 /// `--map FIELD=COLUMN` renames: where each known field is found.
 #[derive(Debug, Clone, Default)]
 pub struct FieldMap(HashMap<String, String>);
@@ -147,7 +150,8 @@ pub struct Row<'a> {
 /// A field's problem: (field description, message).
 pub type FieldError = (String, String);
 
-fn type_name(v: &Value) -> &'static str {
+/// How a message names the type of `v`.
+pub fn type_name(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -170,12 +174,18 @@ impl<'a> Row<'a> {
         (self.map.describe(field), message.into())
     }
 
-    /// A required identifier: a non-empty string, or an integer taken as its decimal text.
-    pub fn id(&self, field: &str) -> Result<String, FieldError> {
-        self.key(field).map(Cow::into_owned)
+    /// A required identifier (item id, reviewer): a [`Row::key`] that [`ids::problem`] finds
+    /// nothing wrong with.
+    pub fn id(&self, field: &str) -> Result<Cow<'a, str>, FieldError> {
+        let id = self.key(field)?;
+        match ids::problem(&id) {
+            None => Ok(id),
+            Some(m) => Err(self.err(field, m)),
+        }
     }
 
-    /// [`Row::id`], borrowed where it can be.
+    /// A required key: a non-empty string, or an integer taken as its decimal text, borrowed
+    /// where it can be.
     pub fn key(&self, field: &str) -> Result<Cow<'a, str>, FieldError> {
         match self.raw(field) {
             None => Err(self.err(field, "missing")),
@@ -214,7 +224,7 @@ impl<'a> Row<'a> {
             Some(Field::Text(s)) => s
                 .trim()
                 .parse::<f64>()
-                .map_err(|_| self.err(field, format!("`{s}` is not a number")))?,
+                .map_err(|_| self.err(field, format!("`{}` is not a number", shown(s))))?,
             Some(Field::Json(v)) => {
                 return Err(self.err(field, format!("expected a number, got {}", type_name(v))));
             }
@@ -234,7 +244,7 @@ impl<'a> Row<'a> {
             Some(Field::Text(s)) => match s.trim().to_ascii_lowercase().as_str() {
                 "true" | "1" | "yes" => Ok(Some(true)),
                 "false" | "0" | "no" => Ok(Some(false)),
-                _ => Err(self.err(field, format!("`{s}` is not a boolean"))),
+                _ => Err(self.err(field, format!("`{}` is not a boolean", shown(s)))),
             },
             Some(Field::Json(v)) => {
                 Err(self.err(field, format!("expected a boolean, got {}", type_name(v))))

@@ -1,16 +1,19 @@
 //! Soft-label lines: the export schema read back, every derived figure checked against the
 //! panel it claims, so that importing then exporting reproduces the file.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use super::rows::Row;
-use super::{Ctx, Issue, ParsedItem, SeenItems};
+use super::{Ctx, Issue, ParsedItem, SeenItems, ids, storable_total};
 use crate::domain::decision::{
     DecisionKind, NewDecision, Vote, default_reason, parse_hard_label_reason,
 };
 use crate::domain::metrics::{entropy_bits, shares};
 use crate::domain::model::{ItemRecord, Judgment, Panel};
 use crate::domain::triage::classify;
+use crate::text::shown;
 
 /// Distributions must sum to 1 within this.
 const SUM_TOLERANCE: f64 = 1e-6;
@@ -42,7 +45,11 @@ pub fn parse(
     let mut errs: Vec<Issue> = Vec::new();
     let mut err = |field: &str, m: String| errs.push(ctx.issue(line, field, m));
     let rubric = ctx.rubric;
-    let item_id = row.id("item_id").map_err(|(f, m)| err(&f, m)).ok();
+    let item_id = row
+        .id("item_id")
+        .map_err(|(f, m)| err(&f, m))
+        .ok()
+        .map(Cow::into_owned);
     let task = ctx
         .task(row, line)
         .map_err(|e| err(&e.field, e.message))
@@ -57,9 +64,16 @@ pub fn parse(
                 match (rubric.label_index(label), v.as_f64()) {
                     (None, _) => err(
                         &field,
-                        format!("`{label}` is not a label of rubric `{}`", rubric.task),
+                        format!(
+                            "`{}` is not a label of rubric `{}`",
+                            shown(label),
+                            rubric.task
+                        ),
                     ),
-                    (_, None) => err(&field, format!("expected a number, got {v}")),
+                    (_, None) => err(
+                        &field,
+                        format!("expected a number, got {}", shown(&v.to_string())),
+                    ),
                     (Some(_), Some(p)) if !(0.0..=1.0).contains(&p) => {
                         err(&field, format!("{p} is outside [0, 1]"))
                     }
@@ -77,9 +91,12 @@ pub fn parse(
         ),
     }
     let reviewer_count = match obj.get("reviewer_count").and_then(Value::as_u64) {
-        Some(n) if n > 0 => n,
+        Some(n) if n > 0 && storable_total(&[n]).is_some() => n,
         _ => {
-            err("reviewer_count", "expected a whole number ≥ 1".into());
+            err(
+                "reviewer_count",
+                format!("expected a whole number from 1 to {}", i64::MAX),
+            );
             0
         }
     };
@@ -94,14 +111,17 @@ pub fn parse(
                     Some(c) if (0.0..=1.0).contains(&c) => confidence.push((reviewer.clone(), c)),
                     _ => err(
                         &format!("confidence.{reviewer}"),
-                        format!("{v} is not a confidence in [0, 1]"),
+                        format!("{} is not a confidence in [0, 1]", shown(&v.to_string())),
                     ),
                 }
             }
         }
         Some(v) => err(
             "confidence",
-            format!("expected an object of reviewer → confidence, got {v}"),
+            format!(
+                "expected an object of reviewer → confidence, got {}",
+                shown(&v.to_string())
+            ),
         ),
     }
 
@@ -120,13 +140,13 @@ pub fn parse(
                     Ok(j) if rubric.label_index(&j.label).is_none() => {
                         err(
                             &format!("{field}.label"),
-                            format!("`{}` is not a label of the rubric", j.label),
+                            format!("`{}` is not a label of the rubric", shown(&j.label)),
                         );
                     }
                     Ok(j) if judgments.iter().any(|o| o.reviewer == j.reviewer) => {
                         err(
                             &format!("{field}.reviewer"),
-                            format!("reviewer `{}` appears twice", j.reviewer),
+                            format!("reviewer `{}` appears twice", shown(&j.reviewer)),
                         );
                     }
                     Ok(j) => judgments.push(j),
@@ -134,7 +154,10 @@ pub fn parse(
                 }
             }
         }
-        Some(v) => err("rationales", format!("expected an array, got {v}")),
+        Some(v) => err(
+            "rationales",
+            format!("expected an array, got {}", shown(&v.to_string())),
+        ),
     }
 
     // the panel the line claims
@@ -145,11 +168,14 @@ pub fn parse(
                 "confidences without rationales: no reviewer to attach them to".into(),
             );
         }
-        dist.iter()
+        let mut whole = true;
+        let counts: Vec<u64> = dist
+            .iter()
             .enumerate()
             .map(|(i, p)| {
                 let c = p * reviewer_count as f64;
                 if (c - c.round()).abs() > 1e-6 {
+                    whole = false;
                     err(
                         &format!("distribution.{}", rubric.labels[i].id),
                         format!("{p} × reviewer_count {reviewer_count} is not a whole number of reviewers"),
@@ -157,7 +183,15 @@ pub fn parse(
                 }
                 c.round() as u64
             })
-            .collect()
+            .collect();
+        let total: u128 = counts.iter().map(|&c| u128::from(c)).sum();
+        if whole && reviewer_count > 0 && total != u128::from(reviewer_count) {
+            err(
+                "reviewer_count",
+                format!("{reviewer_count}, but the distribution makes {total} reviewers"),
+            );
+        }
+        counts
     } else {
         if judgments.len() as u64 != reviewer_count {
             err(
@@ -174,7 +208,7 @@ pub fn parse(
         {
             err(
                 &format!("confidence.{r}"),
-                format!("reviewer `{r}` has no rationale"),
+                format!("reviewer `{}` has no rationale", shown(r)),
             );
         }
         let mut c = vec![0u64; rubric.labels.len()];
@@ -211,7 +245,8 @@ pub fn parse(
         Some(c) => err(
             "disagreement_class",
             format!(
-                "`{c}` does not follow from the distribution under the rubric (`{}`)",
+                "`{}` does not follow from the distribution under the rubric (`{}`)",
+                shown(c),
                 class.as_str()
             ),
         ),
@@ -260,7 +295,7 @@ pub fn parse(
         Some(v) => {
             err(
                 "adjudicated_label",
-                format!("{v} is not a label of the rubric"),
+                format!("{} is not a label of the rubric", shown(&v.to_string())),
             );
             None
         }
@@ -302,9 +337,15 @@ fn rationale(
     let text = |k: &str| match r.get(k) {
         Some(Value::String(s)) => Ok(Some(s.clone())),
         None | Some(Value::Null) => Ok(None),
-        Some(v) => Err((k.to_string(), format!("expected a string, got {v}"))),
+        Some(v) => Err((
+            k.to_string(),
+            format!("expected a string, got {}", shown(&v.to_string())),
+        )),
     };
     let reviewer = text("reviewer")?.ok_or(("reviewer".to_string(), "missing".to_string()))?;
+    if let Some(m) = ids::problem(&reviewer) {
+        return Err(("reviewer".into(), m));
+    }
     let label = text("label")?.ok_or(("label".to_string(), "missing".to_string()))?;
     let evidence = text("evidence")?;
     let from_map = confidence
@@ -315,7 +356,7 @@ fn rationale(
         None | Some(Value::Null) => None,
         Some(v) => Some(v.as_f64().ok_or((
             "confidence".to_string(),
-            format!("expected a number, got {v}"),
+            format!("expected a number, got {}", shown(&v.to_string())),
         ))?),
     };
     if own.is_some() && own != from_map {
