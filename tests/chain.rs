@@ -7,13 +7,7 @@ use common::{Dir, root, rubric};
 
 /// A batch with a judgment panel, a decision, an undo and an export.
 fn worked() -> Dir {
-    let d = Dir::new();
-    d.import(
-        &root().join("fixtures/mri-2031/judgments.jsonl"),
-        &rubric("tumor_severity_grade.yaml"),
-        "pilot",
-        &[],
-    );
+    let d = common::pilot();
     d.import(
         &root().join("fixtures/real/cifar10h.slice.jsonl"),
         &rubric("cifar10_class.yaml"),
@@ -60,23 +54,6 @@ fn verify(d: &Dir, batch: &str) -> (Option<i32>, serde_json::Value, String) {
     )
 }
 
-/// Runs SQL with the record's triggers dropped, as whoever can write the file can.
-fn tamper(d: &Dir, sql: &str) {
-    let conn = rusqlite::Connection::open(d.path("db.sqlite")).expect("open");
-    let triggers: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger'")
-        .expect("triggers")
-        .query_map([], |r| r.get(0))
-        .expect("rows")
-        .collect::<Result<_, _>>()
-        .expect("names");
-    for t in triggers {
-        conn.execute_batch(&format!("DROP TRIGGER \"{t}\""))
-            .expect("drop");
-    }
-    conn.execute_batch(sql).expect("tamper");
-}
-
 #[test]
 fn dissent_s_own_writes_keep_the_chains_intact_and_the_export_carries_the_head() {
     let d = worked();
@@ -104,8 +81,8 @@ fn dissent_s_own_writes_keep_the_chains_intact_and_the_export_carries_the_head()
 #[test]
 fn a_changed_judgment_a_removed_decision_and_a_forged_event_are_named() {
     let d = worked();
-    tamper(
-        &d,
+    common::tamper(
+        &d.path("db.sqlite"),
         "UPDATE judgments SET label = 'severe' WHERE reviewer = 'D';
          DELETE FROM decisions WHERE kind = 'revert';
          UPDATE events SET actor = 'mallory' WHERE action = 'decide' AND id = (SELECT max(id) FROM events WHERE action = 'decide');",

@@ -3,22 +3,7 @@
 
 mod common;
 
-use common::{Dir, root, rubric};
-
-fn pilot() -> Dir {
-    let d = Dir::new();
-    d.import(
-        &root().join("fixtures/mri-2031/judgments.jsonl"),
-        &rubric("tumor_severity_grade.yaml"),
-        "pilot",
-        &[],
-    );
-    d
-}
-
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+use common::{Dir, pilot, root, rubric, stderr};
 
 #[test]
 fn batch_is_accepted_before_the_command_as_db_is() {

@@ -5,19 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{Dir, root, rubric};
-
-/// A folder with the mri-2031 seed imported as batch `pilot`.
-fn pilot() -> Dir {
-    let d = Dir::new();
-    d.import(
-        &root().join("fixtures/mri-2031/judgments.jsonl"),
-        &rubric("tumor_severity_grade.yaml"),
-        "pilot",
-        &[],
-    );
-    d
-}
+use common::{Dir, pilot, root, rubric, stderr};
 
 /// The export temp files in the folder.
 fn export_temps(d: &Dir) -> Vec<String> {
@@ -27,10 +15,6 @@ fn export_temps(d: &Dir) -> Vec<String> {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n.contains("dissent-export"))
         .collect()
-}
-
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 #[test]

@@ -2,18 +2,7 @@
 
 mod common;
 
-use common::{Dir, root, rubric};
-
-fn imported() -> Dir {
-    let d = Dir::new();
-    d.import(
-        &root().join("fixtures/mri-2031/judgments.jsonl"),
-        &rubric("tumor_severity_grade.yaml"),
-        "pilot",
-        &[],
-    );
-    d
-}
+use common::pilot;
 
 fn leftovers(dir: &std::path::Path) -> Vec<String> {
     std::fs::read_dir(dir)
@@ -26,7 +15,7 @@ fn leftovers(dir: &std::path::Path) -> Vec<String> {
 
 #[test]
 fn a_failed_export_leaves_nothing_at_the_target() {
-    let d = imported();
+    let d = pilot();
     let missing = d.path("no/such/dir/out.jsonl");
     let out = d.run(&["export", "-o", missing.to_str().expect("path"), "--draft"]);
     assert_eq!(out.status.code(), Some(1));
@@ -68,7 +57,7 @@ fn several_processes_decide_and_undo_on_one_database_at_once() {
     // with a stale snapshot or a locked database.
     const WORKERS: usize = 4;
     const PASSES: usize = 8;
-    let d = imported();
+    let d = pilot();
     let workers: Vec<_> = (0..WORKERS)
         .map(|w| {
             let db = d.path("db.sqlite");

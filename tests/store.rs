@@ -54,6 +54,22 @@ fn store_with(d: &Dir, n: usize) -> (Store, dissent::store::Batch) {
     (store, batch)
 }
 
+/// A closed database of 5 items, one with a keep-soft decision; its path.
+fn decided_file(d: &Dir) -> std::path::PathBuf {
+    let (mut store, batch) = store_with(d, 5);
+    let keep = NewDecision {
+        kind: DecisionKind::KeepSoft,
+        label: None,
+        reason_code: None,
+        erring: vec![],
+        text: "honest".into(),
+    };
+    store
+        .decide(&batch, "it-0001", &keep, "tester", AT)
+        .expect("decide");
+    d.path("db.sqlite")
+}
+
 fn sqlite3(db: &std::path::Path, sql: &str) -> Option<std::process::Output> {
     match std::process::Command::new("sqlite3")
         .arg(db)
@@ -71,19 +87,7 @@ fn sqlite3(db: &std::path::Path, sql: &str) -> Option<std::process::Output> {
 #[test]
 fn judgments_and_decisions_cannot_be_changed_through_the_sqlite3_shell() {
     let d = Dir::new();
-    let (mut store, batch) = store_with(&d, 5);
-    let keep = NewDecision {
-        kind: DecisionKind::KeepSoft,
-        label: None,
-        reason_code: None,
-        erring: vec![],
-        text: "honest".into(),
-    };
-    store
-        .decide(&batch, "it-0001", &keep, "tester", AT)
-        .expect("decide");
-    drop(store);
-    let db = d.path("db.sqlite");
+    let db = decided_file(&d);
     for sql in [
         "UPDATE judgments SET label = 'severe';",
         "DELETE FROM judgments;",
@@ -118,19 +122,7 @@ fn judgments_and_decisions_cannot_be_changed_through_the_sqlite3_shell() {
 #[test]
 fn what_dissent_never_does_is_refused_from_any_client_and_changes_nothing() {
     let d = Dir::new();
-    let (mut store, batch) = store_with(&d, 5);
-    let keep = NewDecision {
-        kind: DecisionKind::KeepSoft,
-        label: None,
-        reason_code: None,
-        erring: vec![],
-        text: "honest".into(),
-    };
-    store
-        .decide(&batch, "it-0001", &keep, "tester", AT)
-        .expect("decide");
-    drop(store);
-    let db = d.path("db.sqlite");
+    let db = decided_file(&d);
     let Some(before) = sqlite3(&db, ".dump") else {
         return;
     };
@@ -521,25 +513,12 @@ fn a_row_changed_outside_dissent_is_an_error_naming_it_never_a_silent_default() 
     drop(store);
     // Whoever can write the file can drop the triggers; what they leave must not read back
     // as something else.
-    let conn = rusqlite::Connection::open(d.path("db.sqlite")).expect("open");
-    let triggers: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger'")
-        .expect("triggers")
-        .query_map([], |r| r.get(0))
-        .expect("rows")
-        .collect::<Result<_, _>>()
-        .expect("names");
-    for t in triggers {
-        conn.execute_batch(&format!("DROP TRIGGER \"{t}\""))
-            .expect("drop");
-    }
-    conn.execute_batch(
+    common::tamper(
+        &d.path("db.sqlite"),
         "PRAGMA ignore_check_constraints = ON;
          UPDATE items SET counts = '[1,x]' WHERE item_key = 'it-0002';
          UPDATE decisions SET kind = 'overrule', at = 'yesterday';",
-    )
-    .expect("tamper");
-    drop(conn);
+    );
     let store = Store::open(&d.path("db.sqlite")).expect("open");
     let batch = store.batch(None).expect("batch");
     let e = store.item(&batch, "it-0001").expect_err("bad decision");

@@ -78,6 +78,41 @@ pub fn run_in(cwd: &Path, db: &Path, args: &[&str]) -> Output {
         .expect("run dissent")
 }
 
+/// A folder whose database holds the seed's item mri-2031 as batch `pilot`.
+pub fn pilot() -> Dir {
+    let d = Dir::new();
+    d.import(
+        &root().join("fixtures/mri-2031/judgments.jsonl"),
+        &rubric("tumor_severity_grade.yaml"),
+        "pilot",
+        &[],
+    );
+    d
+}
+
+/// What a run printed on stderr.
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Drops every trigger of the database at `db` and runs `sql`, as whoever can write the file
+/// can do.
+pub fn tamper(db: &Path, sql: &str) {
+    let conn = rusqlite::Connection::open(db).expect("open");
+    let triggers: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger'")
+        .expect("triggers")
+        .query_map([], |r| r.get(0))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("names");
+    for t in triggers {
+        conn.execute_batch(&format!("DROP TRIGGER \"{t}\""))
+            .expect("drop");
+    }
+    conn.execute_batch(sql).expect("tamper");
+}
+
 /// `rubrics/NAME` of the crate.
 pub fn rubric(name: &str) -> PathBuf {
     root().join("rubrics").join(name)
