@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Dir, TUMOR_RUBRIC};
+use common::{Dir, TUMOR_RUBRIC, stderr};
 use dissent::domain::rubric::Rubric;
 use dissent::ingest::{FieldMap, Format, Issues, parse_to_vec};
 
@@ -62,10 +62,6 @@ fn finish_within(mut child: Child, limit: Duration) -> Output {
         std::thread::sleep(Duration::from_millis(20));
     }
     child.wait_with_output().expect("output")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// Runs an import with nothing on stdin that must end within a minute, refused with
