@@ -2,7 +2,7 @@
 
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::centered;
 use crate::domain::decision::DecisionKind;
@@ -168,8 +168,14 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, form: &DecisionForm) {
             app.theme.alert,
         )));
     }
+    // Wrapped here, so that a long entry continues under its text, not under its marker, and
+    // the height below the text is the height drawn.
+    let lines: Vec<Line<'_>> = lines
+        .into_iter()
+        .flat_map(|l| super::wrap::wrap(l.spans, usize::from(inner.width), 2))
+        .collect();
     let text_height = lines.len() as u16;
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    frame.render_widget(Paragraph::new(lines), inner);
     if form.step == FormStep::Reason {
         let mut rect = inner;
         rect.y += text_height.min(inner.height);
