@@ -166,6 +166,12 @@ pub enum Command {
         /// Only the events of this item
         #[arg(long, value_name = "ID")]
         item: Option<String>,
+        /// Only the events of this actor
+        #[arg(long, value_name = "A")]
+        actor: Option<String>,
+        /// Only the events at or after T (a date, 2026-11-23, or an RFC 3339 time)
+        #[arg(long, value_name = "T", value_parser = since)]
+        since: Option<String>,
         /// One JSON document on stdout
         #[arg(long)]
         json: bool,
@@ -199,6 +205,18 @@ impl From<FormatArg> for Format {
             FormatArg::Counts => Format::Counts,
         }
     }
+}
+
+/// `--since`: a date (its start, UTC) or an RFC 3339 time, as the log stores times.
+fn since(text: &str) -> Result<String, String> {
+    let time = chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .or_else(|_| {
+            chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc())
+        })
+        .map_err(|_| format!("`{text}` is not a date (2026-11-23) or an RFC 3339 time"))?;
+    Ok(time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
 }
 
 /// One `--map` pair, checked as the command line is parsed (a bad one is a usage error).

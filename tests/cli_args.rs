@@ -115,3 +115,27 @@ fn a_reviewer_who_chose_the_hard_label_cannot_be_named_as_erring() {
     let out = decide("D");
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+#[test]
+fn log_narrows_to_an_actor_and_a_time() {
+    let d = pilot();
+    d.ok(&[
+        "adjudicate",
+        "mri-2031",
+        "--decision",
+        "keep_soft",
+        "--reason",
+        "split",
+        "--as",
+        "ana",
+    ]);
+    let ana = d.ok(&["log", "--actor", "ana"]);
+    assert_eq!(ana.lines().count(), 1, "{ana}");
+    assert!(ana.contains("decide"), "{ana}");
+    assert_eq!(d.ok(&["log", "--actor", "nobody-here"]), "");
+    assert_eq!(d.ok(&["log", "--since", "2000-01-01"]).lines().count(), 2);
+    assert_eq!(d.ok(&["log", "--since", "2999-01-01T00:00:00+02:00"]), "");
+    let out = d.run(&["log", "--since", "last tuesday"]);
+    assert_eq!(out.status.code(), Some(2), "a bad time is a usage error");
+    assert!(stderr(&out).contains("is not a date"), "{}", stderr(&out));
+}

@@ -262,7 +262,7 @@ fn a_finalized_batch_takes_no_decision_until_reopened() {
         .decide(&batch, "it-0000", &keep, "a", AT)
         .expect("decide after reopen");
     let actions: Vec<String> = store
-        .events(None, None)
+        .events(&dissent::store::EventFilter::default())
         .expect("log")
         .into_iter()
         .map(|e| e.action)

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::domain::decision::Decision;
 use crate::domain::model::Panel;
 use crate::domain::triage::summarize;
-use crate::store::{Direction, QueueFilter, QueueRow, SortKey, Store, StoredItem};
+use crate::store::{Direction, EventFilter, QueueFilter, QueueRow, SortKey, Store, StoredItem};
 use crate::text::{inert, pad};
 use crate::view::item::ItemView;
 
@@ -272,14 +272,30 @@ pub fn show(store: &Store, batch: Option<&str>, item_id: &str, json: bool) -> Re
     Ok(())
 }
 
+/// What `dissent log` narrows to, besides the batch.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LogFilter<'a> {
+    /// One item's events.
+    pub item: Option<&'a str>,
+    /// One actor's events.
+    pub actor: Option<&'a str>,
+    /// Events at or after this time (RFC 3339 UTC).
+    pub since: Option<&'a str>,
+}
+
 /// `dissent log`.
-pub fn log(store: &Store, batch: Option<&str>, item: Option<&str>, json: bool) -> Result<()> {
+pub fn log(store: &Store, batch: Option<&str>, filter: &LogFilter<'_>, json: bool) -> Result<()> {
     // An item is looked up in its batch, which may be left out when there is one.
-    let batch = match (batch, item) {
+    let batch = match (batch, filter.item) {
         (None, None) => None,
         _ => Some(store.batch(batch)?),
     };
-    let events = store.events(batch.as_ref(), item)?;
+    let events = store.events(&EventFilter {
+        batch: batch.as_ref(),
+        item: filter.item,
+        actor: filter.actor,
+        since: filter.since,
+    })?;
     let mut out = super::plain::stdout(json);
     if json {
         let list: Vec<Value> = events

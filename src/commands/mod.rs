@@ -201,9 +201,21 @@ pub fn run(cli: Cli) -> Result<()> {
             export::export(&open_existing(&db)?, batch, &out, draft, &who)
         }
         Command::Verify { json } => verify::run(&open_existing(&db)?, batch, json),
-        Command::Log { item, json } => {
-            inspect::log(&open_existing(&db)?, batch, item.as_deref(), json)
-        }
+        Command::Log {
+            item,
+            actor,
+            since,
+            json,
+        } => inspect::log(
+            &open_existing(&db)?,
+            batch,
+            &inspect::LogFilter {
+                item: item.as_deref(),
+                actor: actor.as_deref(),
+                since: since.as_deref(),
+            },
+            json,
+        ),
         Command::Completions { shell } => {
             // Generated into memory: clap_complete panics on a write error (a closed pipe).
             let mut script = Vec::new();

@@ -27,6 +27,19 @@ pub struct Event {
     pub details: serde_json::Value,
 }
 
+/// Which events to list.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EventFilter<'a> {
+    /// Only this batch's.
+    pub batch: Option<&'a Batch>,
+    /// Only this item's (of `batch`).
+    pub item: Option<&'a str>,
+    /// Only this actor's.
+    pub actor: Option<&'a str>,
+    /// Only those at or after this time, RFC 3339 UTC as stored (`2026-11-23T09:00:00Z`).
+    pub since: Option<&'a str>,
+}
+
 /// Appends an event inside the caller's transaction.
 pub(super) fn append(
     conn: &Connection,
@@ -64,10 +77,10 @@ pub(super) fn append(
 }
 
 impl Store {
-    /// The event log, oldest first: of one batch when given, of one item of it when given
-    /// (an item that is not in the batch is an error, not an empty log).
-    pub fn events(&self, batch: Option<&Batch>, item_key: Option<&str>) -> Result<Vec<Event>> {
-        let item = match (batch, item_key) {
+    /// The event log, oldest first, narrowed by `filter` (an item that is not in the batch is an
+    /// error, not an empty log).
+    pub fn events(&self, filter: &EventFilter<'_>) -> Result<Vec<Event>> {
+        let item = match (filter.batch, filter.item) {
             (Some(b), Some(key)) => Some(self.item_row(b, key)?.0),
             (None, Some(_)) => {
                 return Err(StoreError::ItemWithoutBatch);
@@ -77,9 +90,12 @@ impl Store {
         let mut stmt = self.conn.prepare(
             "SELECT e.id, e.at, e.actor, e.action, b.name, i.item_key, e.details
              FROM events e LEFT JOIN batches b ON b.id = e.batch_id LEFT JOIN items i ON i.id = e.item_id
-             WHERE (?1 IS NULL OR e.batch_id = ?1) AND (?2 IS NULL OR e.item_id = ?2) ORDER BY e.id",
+             WHERE (?1 IS NULL OR e.batch_id = ?1) AND (?2 IS NULL OR e.item_id = ?2)
+               AND (?3 IS NULL OR e.actor = ?3) AND (?4 IS NULL OR e.at >= ?4)
+             ORDER BY e.id",
         )?;
-        let rows = stmt.query_map(params![batch.map(|b| b.id), item], |r| {
+        let args = params![filter.batch.map(|b| b.id), item, filter.actor, filter.since];
+        let rows = stmt.query_map(args, |r| {
             let id: i64 = r.get(0)?;
             let details = r.get_ref(6)?.as_str()?;
             Ok(Event {

@@ -20,7 +20,7 @@ use rusqlite_migration::{M, Migrations};
 
 pub use batches::{Batch, BatchStatus};
 pub use chain::{Break, Chain, Verification};
-pub use events::{Event, PendingEvent};
+pub use events::{Event, EventFilter, PendingEvent};
 pub use items::StoredItem;
 pub use packed::{ItemRef, JudgmentRef, PackedItems};
 pub use queue::{Direction, QueueCounts, QueueFilter, QueueRow, SortKey, SortValue};
