@@ -132,6 +132,12 @@ fn log_narrows_to_an_actor_and_a_time() {
     let ana = d.ok(&["log", "--actor", "ana"]);
     assert_eq!(ana.lines().count(), 1, "{ana}");
     assert!(ana.contains("decide"), "{ana}");
+    // acting as someone else shows: the OS account that ran the command is recorded too
+    assert!(ana.contains("ana ("), "{ana}");
+    let events: serde_json::Value =
+        serde_json::from_str(&d.ok(&["log", "--actor", "ana", "--json"])).expect("json");
+    let account = events[0]["account"].as_str().expect("an account");
+    assert!(!account.is_empty() && account != "ana", "{account}");
     assert_eq!(d.ok(&["log", "--actor", "nobody-here"]), "");
     assert_eq!(d.ok(&["log", "--since", "2000-01-01"]).lines().count(), 2);
     assert_eq!(d.ok(&["log", "--since", "2999-01-01T00:00:00+02:00"]), "");

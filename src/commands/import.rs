@@ -110,6 +110,7 @@ fn import_into(
         bar
     });
     let mut store = Store::open(db).with_context(|| format!("{}", db.display()))?;
+    store.set_account(super::account_name());
     let paths: Vec<&Path> = request.files.iter().map(PathBuf::as_path).collect();
     let at = super::now();
     let job = ImportJob {

@@ -9,7 +9,7 @@ use crate::domain::decision::Decision;
 use crate::domain::model::Panel;
 use crate::domain::triage::summarize;
 use crate::store::{Direction, EventFilter, QueueFilter, QueueRow, SortKey, Store, StoredItem};
-use crate::text::{inert, pad};
+use crate::text::{inert, pad, width};
 use crate::view::item::ItemView;
 
 const PAGE: usize = 1000;
@@ -272,6 +272,15 @@ pub fn show(store: &Store, batch: Option<&str>, item_id: &str, json: bool) -> Re
     Ok(())
 }
 
+/// Who acted, with the OS account that ran the command when that was someone else
+/// (`ana (root)`: root acted as ana with `--as`).
+fn who(e: &crate::store::Event) -> String {
+    match &e.account {
+        Some(account) if *account != e.actor => format!("{} ({account})", e.actor),
+        _ => e.actor.clone(),
+    }
+}
+
 /// What `dissent log` narrows to, besides the batch.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LogFilter<'a> {
@@ -300,16 +309,21 @@ pub fn log(store: &Store, batch: Option<&str>, filter: &LogFilter<'_>, json: boo
     if json {
         let list: Vec<Value> = events
             .iter()
-            .map(|e| json!({"id": e.id, "at": e.at, "actor": e.actor, "action": e.action, "batch": e.batch, "item_id": e.item_id, "details": e.details}))
+            .map(|e| json!({"id": e.id, "at": e.at, "actor": e.actor, "account": e.account, "action": e.action, "batch": e.batch, "item_id": e.item_id, "details": e.details}))
             .collect();
         writeln!(out, "{}", Value::Array(list))?;
     } else {
-        for e in &events {
+        let names: Vec<String> = events
+            .iter()
+            .map(|e| inert(&who(e), false).into_owned())
+            .collect();
+        let column = names.iter().map(|n| width(n)).max().unwrap_or(0).max(10);
+        for (e, name) in events.iter().zip(&names) {
             writeln!(
                 out,
                 "{}  {} {:<9} {} {} {}",
                 e.at,
-                pad(&inert(&e.actor, false), 10),
+                pad(name, column),
                 e.action,
                 inert(e.batch.as_deref().unwrap_or("-"), false),
                 e.item_id

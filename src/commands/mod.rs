@@ -45,8 +45,9 @@ fn named(name: String) -> Option<String> {
     Some(name).filter(|n| !n.trim().is_empty())
 }
 
-/// The account name of this process's user, from `/etc/passwd`.
-fn account_name() -> Option<String> {
+/// The account name of this process's user, from `/etc/passwd` (not the environment, which
+/// anyone can set): what every event records beside the actor named.
+pub fn account_name() -> Option<String> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
@@ -105,7 +106,9 @@ pub fn open_existing(path: &Path) -> Result<Store> {
             path.display()
         );
     }
-    Store::open_existing(path).with_context(|| format!("{}", path.display()))
+    let mut store = Store::open_existing(path).with_context(|| format!("{}", path.display()))?;
+    store.set_account(account_name());
+    Ok(store)
 }
 
 /// Runs a parsed command line.

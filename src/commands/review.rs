@@ -31,7 +31,7 @@ pub fn open_default(
 
 /// Opens the console on `batch` of `store`.
 fn open(
-    store: Store,
+    mut store: Store,
     batch: Option<&str>,
     actor: &str,
     console: ConsoleArgs,
@@ -43,6 +43,7 @@ fn open(
              to print instead, use `dissent items`, `dissent show ITEM` or `dissent stats`"
         );
     }
+    store.set_account(super::account_name());
     let keymap = Keymap::load_user()?;
     let batch = store.batch(batch)?;
     let executor = Executor::new(store, batch, actor.to_string(), Box::new(super::now));

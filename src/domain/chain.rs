@@ -194,17 +194,26 @@ pub fn decision(d: &DecisionFields<'_>) -> Link {
         .digest()
 }
 
-/// The content digest of an event.
+/// The content digest of an event. The OS account is hashed only where one was recorded, so
+/// the links of events written before accounts were stand.
 #[must_use]
-pub fn event(item_key: Option<&str>, actor: &str, at: &str, action: &str, details: &str) -> Link {
-    Content::default()
+pub fn event(
+    item_key: Option<&str>,
+    actor: &str,
+    account: Option<&str>,
+    at: &str,
+    action: &str,
+    details: &str,
+) -> Link {
+    let content = Content::default()
         .text("event")
         .maybe_text(item_key)
-        .text(actor)
-        .text(at)
-        .text(action)
-        .text(details)
-        .digest()
+        .text(actor);
+    let content = match account {
+        Some(account) => content.text("account").text(account),
+        None => content,
+    };
+    content.text(at).text(action).text(details).digest()
 }
 
 #[cfg(test)]
@@ -232,7 +241,8 @@ mod tests {
 
     #[test]
     fn a_link_depends_on_every_link_before_it() {
-        let d = event(None, "a", "t", "import", "{}");
+        let d = event(None, "a", None, "t", "import", "{}");
+        assert_ne!(d, event(None, "a", Some("a"), "t", "import", "{}"));
         let one = link(&START, &d);
         let two = link(&one, &d);
         assert_ne!(one, two);

@@ -124,12 +124,15 @@ impl Store {
         };
         super::events::append(
             &tx,
-            Some(batch.id),
-            None,
-            actor,
-            at,
-            action,
-            &serde_json::json!({}),
+            &super::events::NewEvent {
+                batch_id: Some(batch.id),
+                item_id: None,
+                actor,
+                account: self.account.as_deref(),
+                at,
+                action,
+                details: &serde_json::json!({}),
+            },
         )?;
         tx.commit()?;
         Ok(())

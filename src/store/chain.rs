@@ -163,7 +163,7 @@ fn walk(
         }
         Chain::Events => {
             let mut stmt = conn.prepare(
-                "SELECT e.id, i.item_key, e.actor, e.at, e.action, e.details, e.chain
+                "SELECT e.id, i.item_key, e.actor, e.at, e.action, e.details, e.chain, e.account
                  FROM events e LEFT JOIN items i ON i.id = e.item_id
                  WHERE e.batch_id IS ?1 ORDER BY e.id",
             )?;
@@ -173,6 +173,7 @@ fn walk(
                 let digest = chain::event(
                     r.get_ref(1)?.as_str_or_null()?,
                     r.get_ref(2)?.as_str()?,
+                    r.get_ref(7)?.as_str_or_null()?,
                     r.get_ref(3)?.as_str()?,
                     r.get_ref(4)?.as_str()?,
                     r.get_ref(5)?.as_str()?,

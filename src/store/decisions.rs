@@ -124,12 +124,15 @@ impl Store {
         let id = insert(&tx, item_id, d, actor, at, None)?;
         super::events::append(
             &tx,
-            Some(batch.id),
-            Some(item_id),
-            actor,
-            at,
-            "decide",
-            &serde_json::json!({"decision": id, "kind": d.kind.as_str(), "label": d.label, "reason_code": d.reason_code}),
+            &super::events::NewEvent {
+                batch_id: Some(batch.id),
+                item_id: Some(item_id),
+                actor,
+                account: self.account.as_deref(),
+                at,
+                action: "decide",
+                details: &serde_json::json!({"decision": id, "kind": d.kind.as_str(), "label": d.label, "reason_code": d.reason_code}),
+            },
         )?;
         tx.commit()?;
         Ok(id)
@@ -155,12 +158,15 @@ impl Store {
         insert(&tx, item_id, &revert, actor, at, Some(target))?;
         super::events::append(
             &tx,
-            Some(batch.id),
-            Some(item_id),
-            actor,
-            at,
-            "undo",
-            &serde_json::json!({"reverted": target}),
+            &super::events::NewEvent {
+                batch_id: Some(batch.id),
+                item_id: Some(item_id),
+                actor,
+                account: self.account.as_deref(),
+                at,
+                action: "undo",
+                details: &serde_json::json!({"reverted": target}),
+            },
         )?;
         tx.commit()?;
         Ok(target)

@@ -15,8 +15,10 @@ pub struct Event {
     pub id: i64,
     /// When, RFC 3339 UTC.
     pub at: String,
-    /// Who.
+    /// Who, as named.
     pub actor: String,
+    /// The OS account that ran the command, when recorded.
+    pub account: Option<String>,
     /// What: import, decide, undo, finalize, reopen, export.
     pub action: String,
     /// The batch it concerns.
@@ -40,16 +42,37 @@ pub struct EventFilter<'a> {
     pub since: Option<&'a str>,
 }
 
+/// An event to append.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct NewEvent<'a> {
+    /// The batch it concerns.
+    pub batch_id: Option<i64>,
+    /// The item it concerns (rowid).
+    pub item_id: Option<i64>,
+    /// Who acted, as named (`--as`, else the OS user).
+    pub actor: &'a str,
+    /// The OS account of the process that wrote it, when known: an actor named with `--as`
+    /// is never taken for the account that ran the command.
+    pub account: Option<&'a str>,
+    /// When, RFC 3339 UTC.
+    pub at: &'a str,
+    /// What.
+    pub action: &'a str,
+    /// Action-specific details.
+    pub details: &'a serde_json::Value,
+}
+
 /// Appends an event inside the caller's transaction.
-pub(super) fn append(
-    conn: &Connection,
-    batch_id: Option<i64>,
-    item_id: Option<i64>,
-    actor: &str,
-    at: &str,
-    action: &str,
-    details: &serde_json::Value,
-) -> Result<()> {
+pub(super) fn append(conn: &Connection, e: &NewEvent<'_>) -> Result<()> {
+    let NewEvent {
+        batch_id,
+        item_id,
+        actor,
+        account,
+        at,
+        action,
+        details,
+    } = *e;
     let details = details.to_string();
     let item_key: Option<String> = match item_id {
         Some(id) => Some(
@@ -58,16 +81,17 @@ pub(super) fn append(
         ),
         None => None,
     };
-    let digest = chain::event(item_key.as_deref(), actor, at, action, &details);
+    let digest = chain::event(item_key.as_deref(), actor, account, at, action, &details);
     let link = chain::link(&Chain::Events.last(conn, batch_id)?, &digest);
     conn.prepare_cached(
-        "INSERT INTO events (batch_id, item_id, actor, at, action, details, chain)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO events (batch_id, item_id, actor, account, at, action, details, chain)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute(params![
         batch_id,
         item_id,
         actor,
+        account,
         at,
         action,
         details,
@@ -88,7 +112,7 @@ impl Store {
             (_, None) => None,
         };
         let mut stmt = self.conn.prepare(
-            "SELECT e.id, e.at, e.actor, e.action, b.name, i.item_key, e.details
+            "SELECT e.id, e.at, e.actor, e.action, b.name, i.item_key, e.details, e.account
              FROM events e LEFT JOIN batches b ON b.id = e.batch_id LEFT JOIN items i ON i.id = e.item_id
              WHERE (?1 IS NULL OR e.batch_id = ?1) AND (?2 IS NULL OR e.item_id = ?2)
                AND (?3 IS NULL OR e.actor = ?3) AND (?4 IS NULL OR e.at >= ?4)
@@ -106,6 +130,7 @@ impl Store {
                 batch: r.get(4)?,
                 item_id: r.get(5)?,
                 details: stored::json(|| format!("event {id}"), "details", details)?,
+                account: r.get(7)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -123,7 +148,18 @@ impl Store {
         details: &serde_json::Value,
     ) -> Result<PendingEvent<'_>> {
         let tx = super::write_tx(&self.conn)?;
-        append(&tx, batch_id, None, actor, at, action, details)?;
+        append(
+            &tx,
+            &NewEvent {
+                batch_id,
+                item_id: None,
+                actor,
+                account: self.account.as_deref(),
+                at,
+                action,
+                details,
+            },
+        )?;
         Ok(PendingEvent(tx))
     }
 }

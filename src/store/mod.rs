@@ -203,6 +203,8 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// An open database.
 pub struct Store {
     conn: Connection,
+    /// The OS account recorded with every event this store writes.
+    account: Option<String>,
 }
 
 impl Store {
@@ -260,7 +262,16 @@ impl Store {
             });
         }
         register_guard(&conn)?;
-        Ok(Store { conn })
+        Ok(Store {
+            conn,
+            account: None,
+        })
+    }
+
+    /// Records `account` (the OS account running this process) with every event written from
+    /// now on, beside the actor named.
+    pub fn set_account(&mut self, account: Option<String>) {
+        self.account = account;
     }
 
     /// An in-memory database (the demo, tests).
@@ -287,7 +298,10 @@ impl Store {
         {
             conn.pragma_update(None, "application_id", APPLICATION_ID)?;
         }
-        Ok(Store { conn })
+        Ok(Store {
+            conn,
+            account: None,
+        })
     }
 }
 

@@ -1,7 +1,9 @@
 -- Schema version 4. The record is chained (src/domain/chain.rs): every item (with its
 -- judgments), decision and event carries its link. The migration links the rows written
 -- before it, then restores the triggers with the link fixed like the rest of the row
--- (src/store/chain.rs, `LINK_TRIGGERS`).
+-- (src/store/chain.rs, `LINK_TRIGGERS`). Every event also records the OS account that wrote
+-- it beside the actor named, so that acting as someone else (`--as`) shows in the log; events
+-- written before have none, and the chain hashes an account only where there is one.
 
 DROP TRIGGER decisions_no_update;
 DROP TRIGGER events_no_update;
@@ -9,3 +11,4 @@ DROP TRIGGER items_record_fixed;
 ALTER TABLE items ADD COLUMN chain BLOB;
 ALTER TABLE decisions ADD COLUMN chain BLOB;
 ALTER TABLE events ADD COLUMN chain BLOB;
+ALTER TABLE events ADD COLUMN account TEXT;

@@ -181,6 +181,8 @@ pub struct ImportWriter<'a> {
     bulk: BulkSettings<'a>,
     batch_id: i64,
     actor: String,
+    /// The OS account recorded with the import's event.
+    account: Option<String>,
     at: String,
     /// Items stored before this import (rowids are never reused: items are never deleted).
     stored_before: i64,
@@ -326,6 +328,7 @@ impl Store {
             bulk,
             batch_id,
             actor: actor.to_string(),
+            account: self.account.clone(),
             at: at.to_string(),
             stored_before,
             next_id: stored_before + 1,
@@ -525,12 +528,15 @@ impl ImportWriter<'_> {
         }
         super::events::append(
             &self.tx,
-            Some(self.batch_id),
-            None,
-            &self.actor,
-            &self.at,
-            "import",
-            &details,
+            &super::events::NewEvent {
+                batch_id: Some(self.batch_id),
+                item_id: None,
+                actor: &self.actor,
+                account: self.account.as_deref(),
+                at: &self.at,
+                action: "import",
+                details: &details,
+            },
         )?;
         let judgments = self.judgments;
         self.tx.commit()?;
