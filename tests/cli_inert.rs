@@ -1,27 +1,29 @@
-//! Text from data files never reaches the terminal as escape sequences: labels, reason codes,
-//! batch and task names, and values echoed in errors, in every plain output; `--json` stays
-//! exact. (Item ids and reviewers with control characters are refused at import.)
+//! Text from data files never reaches the terminal as escape sequences: payload values,
+//! evidence, batch names and values echoed in errors, in every plain output; `--json` stays
+//! exact. (Ids, labels, reason codes and tasks with control characters are refused outright.)
 
 mod common;
 
-use common::Dir;
+use common::{Dir, stderr};
 
-const ESC_LABEL: &str = "calm\u{1b}[31m";
-const OSC_CODE: &str = "code\u{1b}]0;pwned\u{7}";
+const OSC_52: &str = "copy \u{1b}]52;c;cHduZWQ=\u{7} me";
+const CSI: &str = "red \u{1b}[31m text";
 
-/// A batch whose rubric label, reason code, task and batch name carry escape sequences.
+/// A batch whose name, payload and evidence carry escape sequences.
 fn hostile() -> Dir {
     let d = Dir::new();
     let rubric = d.file(
         "r.yaml",
-        "task: \"t\\e]52;c;cHduZWQ=\\a\"\nversion: 1\nlabels: [{id: \"calm\\e[31m\"}, {id: loud}]\nreason_codes: [\"code\\e]0;pwned\\a\", reviewer_error]\n",
+        "task: t\nversion: 1\nlabels: [{id: calm}, {id: loud}]\n",
     );
-    let task = "t\u{1b}]52;c;cHduZWQ=\u{7}";
     let mut rows = String::new();
-    for (r, label) in [("A", ESC_LABEL), ("B", ESC_LABEL), ("C", "loud")] {
+    for (r, label) in [("A", "calm"), ("B", "calm"), ("C", "loud")] {
         rows.push_str(
-            &serde_json::json!({"item_id": "item-1", "task": task, "reviewer": r, "label": label})
-                .to_string(),
+            &serde_json::json!({
+                "item_id": "item-1", "reviewer": r, "label": label,
+                "note": OSC_52, "evidence": CSI,
+            })
+            .to_string(),
         );
         rows.push('\n');
     }
@@ -46,34 +48,31 @@ fn assert_inert(what: &str, bytes: &[u8]) {
 #[test]
 fn plain_output_and_errors_carry_no_escape_sequence_and_json_stays_exact() {
     let d = hostile();
-    let item = "item-1";
     for args in [
         &["items"][..],
-        &["show", item],
+        &["show", "item-1"],
         &["stats"],
         &["log"],
+        &["verify"],
         &[
             "adjudicate",
-            item,
+            "item-1",
             "--decision",
-            "hard_label",
-            "--label",
-            ESC_LABEL,
-            "--reason-code",
-            OSC_CODE,
+            "keep_soft",
             "--reason",
             "checked \u{1b}[5m",
         ],
-        &["undo", item],
+        &["show", "item-1"],
+        &["undo", "item-1"],
         &[
             "adjudicate",
-            item,
+            "item-1",
             "--decision",
             "hard_label",
             "--label",
             "no\u{1b}[2J",
             "--reason-code",
-            OSC_CODE,
+            "verifiable_answer",
             "--reason",
             "x",
         ],
@@ -87,11 +86,14 @@ fn plain_output_and_errors_carry_no_escape_sequence_and_json_stays_exact() {
             assert_inert(&format!("{args:?} stdout"), &out.stdout);
         }
     }
-    let stderr = String::from_utf8_lossy(&d.run(&["show", "nope\u{1b}[2J"]).stderr).into_owned();
-    assert!(stderr.contains("no item `nope␛[2J`"), "{stderr}");
-    let items: serde_json::Value = serde_json::from_str(&d.ok(&["items", "--json"])).expect("json");
+    let err = stderr(&d.run(&["show", "nope\u{1b}[2J"]));
+    assert!(err.contains("no item `nope␛[2J`"), "{err}");
+    let shown = d.ok(&["show", "item-1"]);
+    assert!(shown.contains("copy ␛]52;c;cHduZWQ=␇ me"), "{shown}");
+    let item: serde_json::Value =
+        serde_json::from_str(&d.ok(&["show", "item-1", "--json"])).expect("json");
     assert_eq!(
-        items[0]["top_label"], ESC_LABEL,
-        "--json keeps the label exactly"
+        item["payload"]["note"], OSC_52,
+        "--json keeps the value exactly"
     );
 }

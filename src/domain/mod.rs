@@ -2,6 +2,7 @@
 
 pub mod chain;
 pub mod decision;
+pub mod ids;
 pub mod metrics;
 pub mod model;
 pub mod rubric;

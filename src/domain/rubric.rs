@@ -3,6 +3,8 @@
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
+use super::ids;
+
 /// The reason codes a rubric gets when it names none (seed §7).
 pub const DEFAULT_REASON_CODES: [&str; 4] = [
     "verifiable_answer",
@@ -234,8 +236,12 @@ impl Rubric {
                 message,
             });
         };
+        // The task, labels and reason codes are ids in data and on screen: one that looks like
+        // another, or carries a control character, is refused like an item id.
         if raw.task.trim().is_empty() {
             err("task", "must not be empty".into());
+        } else if let Some(why) = ids::problem(&raw.task) {
+            err("task", why);
         }
         if raw.labels.len() < 2 {
             err("labels", "a rubric needs at least two labels".into());
@@ -244,6 +250,8 @@ impl Rubric {
         for label in &raw.labels {
             if label.id.is_empty() {
                 err("labels", "a label id must not be empty".into());
+            } else if let Some(why) = ids::problem(&label.id) {
+                err("labels", why);
             }
             if !seen.insert(label.id.as_str()) {
                 err("labels", format!("duplicate label `{}`", label.id));
@@ -307,6 +315,8 @@ impl Rubric {
         for code in &reason_codes {
             if code.trim().is_empty() || !codes.insert(code.as_str()) {
                 err("reason_codes", format!("empty or duplicate code `{code}`"));
+            } else if let Some(why) = ids::problem(code) {
+                err("reason_codes", why);
             }
         }
         let mut criteria = Vec::with_capacity(raw.criteria.len());
@@ -632,5 +642,15 @@ mod tests {
         assert_eq!(r.confidence.normalize(0.7), Ok(0.7));
         let e = r.confidence.normalize(4.0).unwrap_err();
         assert!(e.contains("confidence: {scale: [LOW, HIGH]}"), "{e}");
+    }
+
+    #[test]
+    fn a_label_code_or_task_that_hides_a_control_or_invisible_character_is_refused() {
+        let e = Rubric::parse(
+            "task: \"t\\e]0;x\\a\"\nversion: 1\nlabels: [{id: \"a\\e[31m\"}, {id: \"b\\u200b\"}]\nreason_codes: [\" c\"]\n",
+        )
+        .unwrap_err();
+        let keys: Vec<&str> = e.0.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(keys, ["task", "labels", "labels", "reason_codes"], "{e}");
     }
 }

@@ -6,7 +6,6 @@
 mod census;
 mod counts;
 mod csv_rows;
-mod ids;
 mod json;
 mod judgments;
 mod rows;

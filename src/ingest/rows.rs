@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use super::ids;
+use crate::domain::ids;
 use crate::text::shown;
 
 /// `--map FIELD=COLUMN` renames: where each known field is found.

@@ -6,10 +6,11 @@ use std::borrow::Cow;
 use serde_json::{Map, Value};
 
 use super::rows::Row;
-use super::{Ctx, Issue, ParsedItem, SeenItems, ids, storable_total};
+use super::{Ctx, Issue, ParsedItem, SeenItems, storable_total};
 use crate::domain::decision::{
     DecisionKind, NewDecision, Vote, default_reason, parse_hard_label_reason,
 };
+use crate::domain::ids;
 use crate::domain::metrics::{entropy_bits, shares};
 use crate::domain::model::{ItemRecord, Judgment, Panel};
 use crate::domain::triage::classify;
