@@ -185,8 +185,7 @@ fn selected_item(screen: &str) -> Option<String> {
 
 #[test]
 fn keys_sent_together_open_the_popup_on_the_row_moved_to() {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        eprintln!("skipped: tmux is absent");
+    if !common::have("tmux", "-V") {
         return;
     }
     let d = Dir::new();

@@ -790,6 +790,29 @@ fn the_erring_step_shows_labels_and_confidence_and_refuses_who_agreed() {
 }
 
 #[test]
+fn a_mark_does_not_survive_a_change_to_the_label_its_reviewer_chose() {
+    let (mut exec, mut app) = console();
+    select(&mut exec, &mut app, "mri-2031");
+    update(&mut app, Action::HardLabel);
+    update(&mut app, key('j'));
+    update(&mut app, special(KeyCode::Enter)); // moderate
+    update(&mut app, special(KeyCode::Down));
+    update(&mut app, special(KeyCode::Enter)); // reviewer_error
+    update(&mut app, key('j'));
+    update(&mut app, key('j'));
+    update(&mut app, key(' '));
+    assert!(form(&app).reviewers[2].erred, "C chose severe");
+    // back to the label step, and severe is decided after all: C did not err
+    update(&mut app, special(KeyCode::Esc));
+    update(&mut app, special(KeyCode::Esc));
+    assert_eq!(form(&app).step, FormStep::Label);
+    update(&mut app, key('j'));
+    update(&mut app, key('j'));
+    update(&mut app, special(KeyCode::Enter)); // severe
+    assert!(!form(&app).reviewers[2].erred, "C's mark is gone");
+}
+
+#[test]
 fn reviewer_error_is_not_offered_where_nobody_can_have_erred() {
     let (mut exec, mut app) = console();
     select(&mut exec, &mut app, "mri-2031");

@@ -107,13 +107,19 @@ impl Store {
         actor: &str,
         at: &str,
     ) -> Result<()> {
-        if batch.status == status {
+        let tx = super::write_tx(&self.conn)?;
+        // Read under the write lock: two finalizes at once record one event, not two.
+        let now: String = tx.query_row(
+            "SELECT status FROM batches WHERE id = ?1",
+            params![batch.id],
+            |r| r.get(0),
+        )?;
+        if now == status.as_str() {
             return Err(StoreError::AlreadySo {
                 batch: batch.name.clone(),
                 status: status.as_str(),
             });
         }
-        let tx = super::write_tx(&self.conn)?;
         tx.execute(
             "UPDATE batches SET status = ?1 WHERE id = ?2",
             params![status.as_str(), batch.id],

@@ -373,7 +373,11 @@ fn check_ours(conn: &Connection, create: bool) -> Result<()> {
             "the file holds no data (import a batch to make a database)".into(),
         ));
     }
-    if ours.iter().all(|t| tables.iter().any(|n| n == t)) {
+    // Unmarked with dissent's tables: made before the mark, if its schema version is one of
+    // dissent's (another tool's tables of the same names carry none).
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if ours.iter().all(|t| tables.iter().any(|n| n == t)) && (1..=SCHEMA_VERSION).contains(&version)
+    {
         return Ok(());
     }
     Err(StoreError::Foreign(format!(

@@ -206,6 +206,10 @@ fn choose(app: &App, form: &mut DecisionForm) {
                 return;
             };
             form.label = Some(form.cursor);
+            // a reviewer marked under another label may have chosen this one
+            for r in &mut form.reviewers {
+                r.erred &= can_err(r, Some(&label.id));
+            }
             (form.codes, form.withheld) = offered_codes(app, form, &label.id);
             form.step = FormStep::ReasonCode;
             form.cursor = 0;
