@@ -46,9 +46,15 @@ pub fn run(db: &Path, request: &Request<'_>) -> Result<()> {
         },
         str::to_string,
     );
-    let new_db = !db.exists();
+    // Claimed, not just seen absent: of two imports to a new path only one made the file, and
+    // only that one may remove it.
+    let created = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(db)
+        .is_ok();
     let result = import_into(db, request, &rubric, &batch, &map);
-    if result.is_err() && new_db {
+    if result.is_err() && created && holds_no_batch(db) {
         remove_database(db);
     }
     let (items, judgments) = result?;
@@ -141,6 +147,14 @@ fn import_into(
         }
         Err(e) => Err(anyhow::anyhow!("nothing imported: {e}")),
     }
+}
+
+/// Whether the database at `db`, which this command created, holds no batch (no other import
+/// into it has committed one); anything unreadable counts as holding one.
+fn holds_no_batch(db: &Path) -> bool {
+    Store::open(db)
+        .and_then(|store| store.batch_names())
+        .is_ok_and(|names| names.is_empty())
 }
 
 /// Removes a database file this command created, with its WAL and shared-memory files.

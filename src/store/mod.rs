@@ -87,6 +87,14 @@ pub enum StoreError {
         "the database is read-only here (file or folder permissions): it can be read, not changed"
     )]
     ReadOnly,
+    /// A database in a folder this process cannot write, whose WAL holds writes it could not
+    /// read consistently.
+    #[error(
+        "the database is read-only here and another process's recent writes are still in its \
+         write-ahead log, which cannot be read safely without write access to the folder; try \
+         again when that process is done"
+    )]
+    ReadOnlyWal,
     /// A read-only database from an older schema, which only a write could bring up to date.
     #[error(
         "the database is read-only here and was made by an older dissent (schema {found}, this \
@@ -228,6 +236,13 @@ impl Store {
             // A folder this process cannot write: SQLite cannot make the WAL's shared-memory
             // file, so the file is read as it stands.
             Err(StoreError::ReadOnly) if !create => {
+                // Immutable mode reads the file alone: writes still in the WAL would be
+                // missed, or read half-checkpointed. Only a file with no WAL is read so.
+                let mut wal = path.as_os_str().to_owned();
+                wal.push("-wal");
+                if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+                    return Err(StoreError::ReadOnlyWal);
+                }
                 let conn = Connection::open_with_flags(
                     format!("file:{}?immutable=1", uri_path(path)),
                     OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
