@@ -117,6 +117,20 @@ fn a_changed_judgment_a_removed_decision_and_a_forged_event_are_named() {
 }
 
 #[test]
+fn a_rubric_edited_under_its_batch_is_named() {
+    let d = worked();
+    common::tamper(
+        &d.path("db.sqlite"),
+        "UPDATE rubrics SET yaml = replace(yaml, 'min_reviewers: 3', 'min_reviewers: 1')
+         WHERE task = 'tumor_severity_grade';",
+    );
+    let (code, doc, _) = verify(&d, "pilot");
+    assert_eq!(code, Some(1));
+    assert_eq!(doc["breaks"][0]["chain"], "rubric");
+    assert_eq!(doc["breaks"][0]["row"], "the rubric of batch `pilot`");
+}
+
+#[test]
 fn a_database_made_before_the_chain_is_linked_when_opened() {
     let d = worked();
     let (_, before, _) = verify(&d, "pilot");

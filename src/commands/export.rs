@@ -59,7 +59,7 @@ pub fn export(
         export_batch(store, &batch, &target, &signals.stop)?
     };
     let lines = written.lines;
-    let head = store.head(&batch)?;
+    let head = written.head.clone();
     // The event and the file in place go together: the event is written first and committed
     // only once the file is renamed into place; if the event cannot be written, the temp file
     // is removed and the previous export stays as it was. A viewer of a read-only database

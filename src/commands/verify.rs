@@ -5,30 +5,25 @@ use std::io::Write;
 use anyhow::Result;
 use serde_json::json;
 
-use crate::store::{Chain, Store};
+use crate::store::Store;
 
 /// `dissent verify`: exits with an error naming the first row of each chain that does not
 /// match; prints the head either way.
 pub fn run(store: &Store, batch: Option<&str>, json: bool) -> Result<()> {
     let batch = store.batch(batch)?;
     let v = store.verify(&batch)?;
-    let chain_name = |c: Chain| match c {
-        Chain::Items => "items",
-        Chain::Decisions => "decisions",
-        Chain::Events => "events",
-    };
     let mut out = super::plain::stdout(json);
     if json {
         let breaks: Vec<_> = v
             .breaks
             .iter()
-            .map(|b| json!({"chain": chain_name(b.chain), "row": b.row}))
+            .map(|b| json!({"chain": b.part, "row": b.row}))
             .collect();
         let doc = json!({
             "batch": batch.name,
-            "items": v.rows[0],
-            "decisions": v.rows[1],
-            "events": v.rows[2],
+            "items": v.items,
+            "decisions": v.decisions,
+            "events": v.events,
             "intact": v.breaks.is_empty(),
             "breaks": breaks,
             "head": v.head,
@@ -39,9 +34,9 @@ pub fn run(store: &Store, batch: Option<&str>, json: bool) -> Result<()> {
             out,
             "batch `{}`: {}, {}, {} checked",
             batch.name,
-            super::counted(v.rows[0], "item"),
-            super::counted(v.rows[1], "decision"),
-            super::counted(v.rows[2], "event"),
+            super::counted(v.items, "item"),
+            super::counted(v.decisions, "decision"),
+            super::counted(v.events, "event"),
         )?;
         writeln!(out, "head {}", v.head)?;
     }
@@ -52,7 +47,7 @@ pub fn run(store: &Store, batch: Option<&str>, json: bool) -> Result<()> {
     let first: Vec<String> = v
         .breaks
         .iter()
-        .map(|b| format!("{} (chain of {})", b.row, chain_name(b.chain)))
+        .map(|b| format!("{} ({})", b.row, b.part))
         .collect();
     anyhow::bail!(
         "the record of batch `{}` was changed outside dissent: first at {}",

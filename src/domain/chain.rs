@@ -1,6 +1,7 @@
 //! The tamper-evident chain of the record, like git's history: each row's link is
 //! `sha256(previous link ‖ sha256(content))`, one chain per batch for each of items (with their
-//! judgments), decisions and events; the batch's head hash joins the items and decisions. Recomputing the
+//! judgments), decisions and events; the batch's head hash joins its name, its rubric's sha256,
+//! and the last links of its items and decisions. Recomputing the
 //! chains from the rows finds the first row changed, removed or inserted after it was written;
 //! a head delivered with an export pins the record as it was then.
 //!
@@ -24,12 +25,18 @@ pub fn link(prev: &Link, digest: &Link) -> Link {
     h.finalize().into()
 }
 
-/// The head of a batch's record: the last links of its items and of its decisions joined, as
-/// hex. The event log is chained too, but not part of the head: logging an export does not
-/// change the record it delivered.
+/// The head of a batch's record: its name, its rubric's sha256 and the last links of its items
+/// and of its decisions joined, as hex. The event log is chained too, but not part of the head:
+/// logging an export does not change the record it delivered.
 #[must_use]
-pub fn head(items: &Link, decisions: &Link) -> String {
+pub fn head(batch: &str, rubric_sha256: &str, items: &Link, decisions: &Link) -> String {
+    let names = Content::default()
+        .text("head")
+        .text(batch)
+        .text(rubric_sha256)
+        .digest();
     let mut h = Sha256::new();
+    h.update(names);
     h.update(items);
     h.update(decisions);
     hex(&h.finalize().into())

@@ -122,11 +122,14 @@ impl<'a> ExportLine<'a> {
 /// Items per hand-over from the reading thread to the writing one.
 const EXPORT_CHUNK: usize = 1024;
 
-/// What an export wrote: the lines, and for a file the temp file to put in place.
+/// What an export wrote: the lines, the head of the record they were read from, and for a file
+/// the temp file to put in place.
 #[derive(Debug)]
 pub struct Written {
     /// Lines written.
     pub lines: u64,
+    /// The batch's head hash in the snapshot the lines were read from.
+    pub head: String,
     /// The file export, written and waiting for [`Staged::persist`]; `None` for stdout.
     pub staged: Option<Staged>,
 }
@@ -142,30 +145,35 @@ pub fn export_batch(
     stop: &AtomicBool,
 ) -> Result<Written, ExportError> {
     match target {
-        Target::Stdout => Ok(Written {
-            lines: write_lines(store, batch, std::io::stdout(), Path::new("-"), stop)?,
-            staged: None,
-        }),
-        Target::File(out) => {
-            let staged = Staged::create(out)?;
-            let lines = write_lines(store, batch, staged.file(), out, stop)?;
+        Target::Stdout => {
+            let (lines, head) = write_lines(store, batch, std::io::stdout(), Path::new("-"), stop)?;
             Ok(Written {
                 lines,
+                head,
+                staged: None,
+            })
+        }
+        Target::File(out) => {
+            let staged = Staged::create(out)?;
+            let (lines, head) = write_lines(store, batch, staged.file(), out, stop)?;
+            Ok(Written {
+                lines,
+                head,
                 staged: Some(staged),
             })
         }
     }
 }
 
-/// Writes the lines to `sink` (named `path` in errors). The database is read on this thread
-/// while a second one serializes and writes.
+/// Writes the lines to `sink` (named `path` in errors); returns how many, and the head of the
+/// snapshot read. The database is read on this thread while a second one serializes and writes.
 fn write_lines<W>(
     store: &Store,
     batch: &Batch,
     sink: W,
     path: &Path,
     stop: &AtomicBool,
-) -> Result<u64, ExportError>
+) -> Result<(u64, String), ExportError>
 where
     W: Write + Send,
 {
@@ -201,10 +209,10 @@ where
         });
         drop(send);
         let written = writer.join().map_err(|_| ExportError::WriterPanicked)?;
-        read?;
+        let head = read?;
         if interrupted {
             return Err(ExportError::Interrupted);
         }
-        written
+        Ok((written?, head))
     })
 }

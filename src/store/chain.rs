@@ -7,6 +7,7 @@ use rusqlite_migration::HookError;
 use super::batches::Batch;
 use super::{Result, Store};
 use crate::domain::chain::{self, DecisionFields, JudgmentFields, Link, START};
+use crate::domain::rubric::sha256_hex;
 
 /// The triggers schema 4 restores once the old rows are linked: a link, like the rest of the
 /// row, is never changed.
@@ -57,11 +58,24 @@ impl Chain {
     }
 }
 
-/// A row whose stored link is not the one its content and predecessors give.
+impl Chain {
+    /// The chain's name, as `verify` reports it.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Chain::Items => "items",
+            Chain::Decisions => "decisions",
+            Chain::Events => "events",
+        }
+    }
+}
+
+/// A row whose stored link is not the one its content and predecessors give, or a rubric whose
+/// text is not the one its sha256 names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Break {
-    /// Which chain.
-    pub chain: Chain,
+    /// Which part of the record: a chain's name, or "rubric".
+    pub part: &'static str,
     /// The row, as a person names it: "item `x`", "decision 7", "event 12".
     pub row: String,
 }
@@ -69,8 +83,12 @@ pub struct Break {
 /// What recomputing a batch's chains found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verification {
-    /// Items, decisions and events checked.
-    pub rows: [u64; 3],
+    /// Items checked.
+    pub items: u64,
+    /// Decisions checked.
+    pub decisions: u64,
+    /// Events checked.
+    pub events: u64,
     /// The first row of each chain that does not match, in chain order.
     pub breaks: Vec<Break>,
     /// The head as stored (the last links joined).
@@ -186,9 +204,17 @@ fn walk(
     Ok(())
 }
 
-/// The head of a batch's record as its rows now stand (the last stored links joined).
+/// The head of a batch's record as its rows now stand (name, rubric and last stored links).
 pub(super) fn head(conn: &Connection, batch_id: i64) -> Result<String> {
+    let (name, sha): (String, String) = conn
+        .prepare_cached(
+            "SELECT b.name, r.sha256 FROM batches b JOIN rubrics r ON r.id = b.rubric_id
+             WHERE b.id = ?1",
+        )?
+        .query_row(params![batch_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(chain::head(
+        &name,
+        &sha,
         &Chain::Items.last(conn, Some(batch_id))?,
         &Chain::Decisions.last(conn, Some(batch_id))?,
     ))
@@ -200,6 +226,18 @@ impl Store {
     pub fn verify(&self, batch: &Batch) -> Result<Verification> {
         let mut rows = [0u64; 3];
         let mut breaks = Vec::new();
+        let (yaml, sha): (String, String) = self.conn.query_row(
+            "SELECT r.yaml, r.sha256 FROM batches b JOIN rubrics r ON r.id = b.rubric_id
+             WHERE b.id = ?1",
+            params![batch.id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        if sha256_hex(yaml.as_bytes()) != sha {
+            breaks.push(Break {
+                part: "rubric",
+                row: format!("the rubric of batch `{}`", batch.name),
+            });
+        }
         for (n, chain) in [Chain::Items, Chain::Decisions, Chain::Events]
             .into_iter()
             .enumerate()
@@ -216,18 +254,19 @@ impl Store {
                     }
                 },
             )?;
-            breaks.extend(first.map(|row| Break { chain, row }));
+            breaks.extend(first.map(|row| Break {
+                part: chain.name(),
+                row,
+            }));
         }
+        let [items, decisions, events] = rows;
         Ok(Verification {
-            rows,
+            items,
+            decisions,
+            events,
             breaks,
             head: head(&self.conn, batch.id)?,
         })
-    }
-
-    /// The head hash of `batch`: what an export delivers, to check the batch against later.
-    pub fn head(&self, batch: &Batch) -> Result<String> {
-        head(&self.conn, batch.id)
     }
 }
 

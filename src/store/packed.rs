@@ -133,14 +133,16 @@ fn text_or_null<'r>(r: &'r Row<'_>, at: usize) -> rusqlite::Result<Option<&'r st
 
 impl Store {
     /// Calls `f` with the items of the batch in `item_id` order, `per_chunk` at a time, all
-    /// read from one snapshot of the database, until `f` breaks.
+    /// read from one snapshot of the database, until `f` breaks. Returns the batch's head hash
+    /// in that snapshot: the record the items describe.
     pub fn for_each_packed(
         &self,
         batch: &Batch,
         per_chunk: usize,
         mut f: impl FnMut(PackedItems) -> ControlFlow<()>,
-    ) -> Result<()> {
+    ) -> Result<String> {
         let snapshot = self.conn.unchecked_transaction()?;
+        let head = super::chain::head(&snapshot, batch.id)?;
         let mut decisions: HashMap<i64, Vec<Decision>> = HashMap::new();
         {
             let mut stmt = snapshot.prepare(
@@ -167,7 +169,7 @@ impl Store {
             let id: i64 = r.get(0)?;
             if current != Some(id) {
                 if packed.items.len() == per_chunk && f(std::mem::take(&mut packed)).is_break() {
-                    return Ok(());
+                    return Ok(head);
                 }
                 current = Some(id);
                 let item_id = packed.push_text(text(r, 1)?);
@@ -209,6 +211,6 @@ impl Store {
         if !packed.is_empty() {
             let _ = f(packed);
         }
-        Ok(())
+        Ok(head)
     }
 }
