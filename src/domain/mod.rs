@@ -1,8 +1,10 @@
 //! The pure domain core: model, metrics, rubric and triage rules, the record's chain. No SQL and no terminal here.
 
 pub mod chain;
+pub mod coincidence;
 pub mod decision;
 pub mod metrics;
 pub mod model;
+pub mod report;
 pub mod rubric;
 pub mod triage;

@@ -1,0 +1,199 @@
+//! `dissent report`: the QA report of a batch as JSON (stdout or a file) and CSV tables.
+
+use std::io::Write;
+use std::ops::ControlFlow;
+use std::path::Path;
+
+use anyhow::{Result, bail};
+
+use crate::domain::decision::current_decision;
+use crate::domain::report::{ItemInput, Report, ReportBuilder, ReportContext, Vote};
+use crate::export::target::{Staged, Target};
+use crate::report::csv::{TABLES, write_table};
+use crate::store::{Batch, Store, StoreError};
+
+/// What to write.
+pub struct Request<'a> {
+    /// `-o`: a `.json` file (or `-` for stdout).
+    pub out: Option<&'a Path>,
+    /// `--json`: the JSON document on stdout.
+    pub json: bool,
+    /// `--csv DIR`: the tables as CSV files.
+    pub csv: Option<&'a Path>,
+    /// Who makes the report.
+    pub actor: &'a str,
+}
+
+/// Items per chunk read from the store.
+const CHUNK: usize = 4096;
+
+/// Builds the report of a batch and writes what `req` asks; with no output named, prints a
+/// summary.
+pub fn run(store: &Store, batch: Option<&str>, req: &Request<'_>) -> Result<()> {
+    // Refused before any work: renderings that do not exist yet, and unknown extensions.
+    let out = req.out.map(check_out).transpose()?;
+    let batch = store.batch(batch)?;
+    let report = build(
+        store,
+        &batch,
+        ReportContext {
+            batch: batch.name.clone(),
+            status: batch.status.as_str().into(),
+            generated_at: super::now(),
+            tool_version: env!("CARGO_PKG_VERSION").into(),
+            generated_by: req.actor.into(),
+        },
+    )?;
+    let mut staged = Vec::new();
+    if let Some(dir) = req.csv {
+        if !dir.is_dir() {
+            bail!(
+                "{}: no such folder (--csv writes into an existing folder)",
+                dir.display()
+            );
+        }
+        for name in TABLES {
+            let path = dir.join(name);
+            Target::check(&path)?;
+            let file = Staged::create(&path)?;
+            write_table(&report, name, std::io::BufWriter::new(file.file()))?;
+            staged.push((file, path));
+        }
+    }
+    match out {
+        Some(Target::File(path)) => {
+            let file = Staged::create(&path)?;
+            let mut w = std::io::BufWriter::new(file.file());
+            serde_json::to_writer(&mut w, &report)?;
+            w.write_all(b"\n")?;
+            w.flush()?;
+            drop(w);
+            staged.push((file, path));
+        }
+        Some(Target::Stdout) => print_json(&report)?,
+        None if req.json => print_json(&report)?,
+        None if staged.is_empty() => summary(&report)?,
+        None => {}
+    }
+    for (file, path) in staged {
+        file.persist()?;
+        super::note(format_args!("wrote {}", path.display()));
+    }
+    Ok(())
+}
+
+/// The `-o` target: a `.json` file or `-`.
+fn check_out(path: &Path) -> Result<Target> {
+    let target = Target::check(path)?;
+    if target == Target::Stdout {
+        return Ok(target);
+    }
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "json" => Ok(target),
+        "pdf" | "html" => bail!(
+            "{}: the {} rendering of the report is not built yet; use -o FILE.json, --json or --csv DIR",
+            path.display(),
+            ext.to_uppercase()
+        ),
+        _ => bail!(
+            "{}: unknown report format `.{ext}`; -o takes a .json file (PDF and HTML are not built yet)",
+            path.display()
+        ),
+    }
+}
+
+/// One pass over the batch, in `item_id` order.
+fn build(store: &Store, batch: &Batch, context: ReportContext) -> Result<Report, StoreError> {
+    let rubric = &batch.rubric;
+    let mut builder = ReportBuilder::new(rubric);
+    store.for_each_packed(batch, CHUNK, |packed| {
+        let mut votes = Vec::new();
+        for item in packed.iter() {
+            votes.clear();
+            votes.extend(item.judgments().filter_map(|j| {
+                Some(Vote {
+                    reviewer: j.reviewer,
+                    label: rubric.label_index(j.label)?,
+                })
+            }));
+            builder.add(&ItemInput {
+                item_id: item.item_id(),
+                counts: item.counts(),
+                votes: &votes,
+                counts_only: item.counts_only(),
+                gold_label: item.gold_label(),
+                class: item.class(),
+                flags: item.flags(),
+                status: item.status(),
+                decision: current_decision(item.decisions()),
+            });
+        }
+        ControlFlow::Continue(())
+    })?;
+    Ok(builder.finish(context))
+}
+
+fn print_json(report: &Report) -> Result<()> {
+    let mut out = super::plain::stdout(true);
+    serde_json::to_writer(&mut out, report)?;
+    writeln!(out)?;
+    out.flush()?;
+    Ok(())
+}
+
+/// A few lines for the terminal.
+fn summary(r: &Report) -> Result<()> {
+    let mut out = super::plain::stdout(false);
+    let h = &r.header;
+    let a = &r.agreement;
+    let fig = |v: Option<f64>| v.map_or_else(|| "n/a".to_string(), |v| format!("{v:.3}"));
+    writeln!(
+        out,
+        "batch {} · {} v{} · {} · {} items · {} reviewers · {} judgments",
+        h.batch, h.task, h.rubric.version, h.status, h.items, h.reviewers, h.judgments
+    )?;
+    for alpha in std::iter::once(&a.alpha_nominal).chain(&a.alpha_level) {
+        let level = if std::ptr::eq(alpha, &a.alpha_nominal) {
+            "nominal"
+        } else {
+            a.level
+        };
+        writeln!(
+            out,
+            "krippendorff_alpha ({level})  {}  95% [{}, {}] ({} resamples, seed {})",
+            fig(alpha.figure.value),
+            fig(alpha.interval.low),
+            fig(alpha.interval.high),
+            alpha.interval.resamples,
+            alpha.interval.seed
+        )?;
+    }
+    writeln!(out, "fleiss_kappa        {}", fig(a.fleiss_kappa.value))?;
+    writeln!(
+        out,
+        "percent_agreement   {}",
+        fig(a.percent_agreement.value)
+    )?;
+    let g = &r.gold.items;
+    writeln!(
+        out,
+        "gold items passed   {}/{}  95% [{}, {}]",
+        g.passed,
+        g.total,
+        fig(g.low),
+        fig(g.high)
+    )?;
+    writeln!(
+        out,
+        "re-review {} · rubric-problem splits {} · gold misses {}",
+        r.lists.rereview.len(),
+        r.lists.rubric_problems.len(),
+        r.lists.gold_misses.len()
+    )?;
+    writeln!(out, "(every figure: --json, -o QA.json or --csv DIR)")?;
+    Ok(())
+}
