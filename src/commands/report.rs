@@ -1,16 +1,15 @@
 //! `dissent report`: the QA report of a batch as JSON (stdout or a file) and CSV tables.
 
 use std::io::Write;
-use std::ops::ControlFlow;
 use std::path::Path;
 
 use anyhow::{Result, bail};
 
-use crate::domain::decision::current_decision;
-use crate::domain::report::{ItemInput, Report, ReportBuilder, ReportContext, Vote};
+use crate::domain::report::{Report, ReportContext};
 use crate::export::target::{Staged, Target};
+use crate::report::collect;
 use crate::report::csv::{TABLES, write_table};
-use crate::store::{Batch, Store, StoreError};
+use crate::store::Store;
 
 /// What to write.
 pub struct Request<'a> {
@@ -24,16 +23,13 @@ pub struct Request<'a> {
     pub actor: &'a str,
 }
 
-/// Items per chunk read from the store.
-const CHUNK: usize = 4096;
-
 /// Builds the report of a batch and writes what `req` asks; with no output named, prints a
 /// summary.
 pub fn run(store: &Store, batch: Option<&str>, req: &Request<'_>) -> Result<()> {
     // Refused before any work: renderings that do not exist yet, and unknown extensions.
     let out = req.out.map(check_out).transpose()?;
     let batch = store.batch(batch)?;
-    let report = build(
+    let report = collect(
         store,
         &batch,
         ReportContext {
@@ -104,37 +100,6 @@ fn check_out(path: &Path) -> Result<Target> {
             path.display()
         ),
     }
-}
-
-/// One pass over the batch, in `item_id` order.
-fn build(store: &Store, batch: &Batch, context: ReportContext) -> Result<Report, StoreError> {
-    let rubric = &batch.rubric;
-    let mut builder = ReportBuilder::new(rubric);
-    store.for_each_packed(batch, CHUNK, |packed| {
-        let mut votes = Vec::new();
-        for item in packed.iter() {
-            votes.clear();
-            votes.extend(item.judgments().filter_map(|j| {
-                Some(Vote {
-                    reviewer: j.reviewer,
-                    label: rubric.label_index(j.label)?,
-                })
-            }));
-            builder.add(&ItemInput {
-                item_id: item.item_id(),
-                counts: item.counts(),
-                votes: &votes,
-                counts_only: item.counts_only(),
-                gold_label: item.gold_label(),
-                class: item.class(),
-                flags: item.flags(),
-                status: item.status(),
-                decision: current_decision(item.decisions()),
-            });
-        }
-        ControlFlow::Continue(())
-    })?;
-    Ok(builder.finish(context))
 }
 
 fn print_json(report: &Report) -> Result<()> {

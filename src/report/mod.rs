@@ -1,4 +1,44 @@
 //! Renderings of the report model ([`crate::domain::report::Report`]): every one shows only
-//! what the model holds.
+//! what the model holds; and [`collect`], which fills the model from the store.
 
 pub mod csv;
+
+use std::ops::ControlFlow;
+
+use crate::domain::decision::current_decision;
+use crate::domain::report::{ItemInput, Report, ReportBuilder, ReportContext, Vote};
+use crate::store::{Batch, Store, StoreError};
+
+/// Items per chunk read from the store.
+const CHUNK: usize = 4096;
+
+/// The report of `batch`, read in one pass over its items in `item_id` order.
+pub fn collect(store: &Store, batch: &Batch, context: ReportContext) -> Result<Report, StoreError> {
+    let rubric = &batch.rubric;
+    let mut builder = ReportBuilder::new(rubric);
+    store.for_each_packed(batch, CHUNK, |packed| {
+        let mut votes = Vec::new();
+        for item in packed.iter() {
+            votes.clear();
+            votes.extend(item.judgments().filter_map(|j| {
+                Some(Vote {
+                    reviewer: j.reviewer,
+                    label: rubric.label_index(j.label)?,
+                })
+            }));
+            builder.add(&ItemInput {
+                item_id: item.item_id(),
+                counts: item.counts(),
+                votes: &votes,
+                counts_only: item.counts_only(),
+                gold_label: item.gold_label(),
+                class: item.class(),
+                flags: item.flags(),
+                status: item.status(),
+                decision: current_decision(item.decisions()),
+            });
+        }
+        ControlFlow::Continue(())
+    })?;
+    Ok(builder.finish(context))
+}
