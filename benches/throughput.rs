@@ -143,7 +143,12 @@ fn main() {
             serde_json::to_writer(BufWriter::new(out), &report).expect("json");
             println!(
                 "{} {:.1}",
-                report.agreement.alpha_nominal.figure.value.unwrap_or(f64::NAN),
+                report
+                    .agreement
+                    .alpha_nominal
+                    .figure
+                    .value
+                    .unwrap_or(f64::NAN),
                 peak_rss_mib()
             );
             return;

@@ -233,32 +233,19 @@ fn popquorn_slice_gives_interval_alpha_as_the_krippendorff_package() {
     assert_eq!(r["header"]["judgments"], want["judgments"]);
 }
 
-/// Three gold items and two rubric problems under the ordinal tumor rubric, worked by hand:
-/// g1 (gold mild) A mild, B mild, C moderate → passed; g2 (gold mild) A mild, B moderate,
-/// C moderate → missed; g3 (gold severe) A severe, B mild, C severe → passed. A passes 3/3,
-/// B 1/3, C 1/3; items 2/3; judgments 5/9. r1 splits mild/moderate/severe and r2
-/// moderate/severe. Every judgment is at confidence 1 of 5, so every item (each split, with
-/// normalized entropy ≥ 0.58) is a rubric problem, grouped by its two most chosen labels.
+/// fixtures/report/gold.jsonl (see its README), worked by hand: g1 (gold mild) A mild, B mild,
+/// C moderate → passed; g2 (gold mild) A mild, B moderate, C moderate → missed; g3 (gold severe)
+/// A severe, B mild, C severe → passed. A passes 3/3, B 1/3, C 1/3; items 2/3; judgments 5/9.
+/// Every item is a rubric problem, grouped by its two most chosen labels. Two decisions are
+/// added: r1 to re-review, and a `reviewer_error` hard label on g2 naming B and C.
 fn gold_batch() -> Dir {
     let d = Dir::new();
-    let mut lines = String::new();
-    for (item, gold, votes) in [
-        ("g1", Some("mild"), ["mild", "mild", "moderate"]),
-        ("g2", Some("mild"), ["mild", "moderate", "moderate"]),
-        ("g3", Some("severe"), ["severe", "mild", "severe"]),
-        ("r1", None, ["mild", "moderate", "severe"]),
-        ("r2", None, ["moderate", "severe", "moderate"]),
-    ] {
-        for (reviewer, label) in ["A", "B", "C"].into_iter().zip(votes) {
-            let gold = gold.map_or(String::new(), |g| format!(r#","gold_label":"{g}""#));
-            lines.push_str(&format!(
-                r#"{{"item_id":"{item}","reviewer":"{reviewer}","label":"{label}","confidence":1{gold}}}"#
-            ));
-            lines.push('\n');
-        }
-    }
-    let data = d.file("gold.jsonl", lines);
-    d.import(&data, &rubric("tumor_severity_grade.yaml"), "gold", &[]);
+    d.import(
+        &root().join("fixtures/report/gold.jsonl"),
+        &rubric("tumor_severity_grade.yaml"),
+        "gold",
+        &[],
+    );
     d.ok(&[
         "adjudicate",
         "r1",
@@ -371,6 +358,68 @@ fn gold_pass_rates_lists_and_decisions_are_counted_by_hand() {
     assert!(pairs.iter().all(|p| p["shared"] == 5));
 }
 
+/// The per-reviewer figures against the reference's independent computation.
+fn check_reviewers(r: &Value, want: &Value) {
+    let rows = r["reviewers"].as_array().expect("rows");
+    let want = want.as_object().expect("by reviewer");
+    assert_eq!(rows.len(), want.len());
+    for (row, (name, w)) in rows.iter().zip(want) {
+        assert_eq!(row["reviewer"], name.as_str());
+        let loo = &row["leave_one_out"];
+        for key in ["agree", "disagree", "tied"] {
+            assert_eq!(loo[key], w[key], "{name} {key}");
+        }
+        close(loo["rate"].as_f64().expect("rate"), &w["rate"], "rate");
+        close(loo["kappa"]["value"].as_f64().expect("κ"), &w["kappa"], "κ");
+        for key in ["mean_confidence", "brier"] {
+            match row[key].as_f64() {
+                Some(v) => close(v, &w[key], key),
+                None => assert!(w[key].is_null(), "{name} {key}"),
+            }
+        }
+        if !w["brier"].is_null() {
+            close(
+                row["brier"].as_f64().expect("brier"),
+                &w["brier_sklearn"],
+                "sklearn",
+            );
+        }
+        for (bin, wb) in row["reliability"]
+            .as_array()
+            .expect("bins")
+            .iter()
+            .zip(w["reliability"].as_array().expect("bins"))
+        {
+            assert_eq!(bin["judgments"], wb["judgments"], "{name}");
+            for key in ["mean_confidence", "agreement"] {
+                match bin[key].as_f64() {
+                    Some(v) => close(v, &wb[key], key),
+                    None => assert!(wb[key].is_null()),
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn per_reviewer_figures_match_the_reference() {
+    let r = report(&gold_batch(), "gold");
+    check_reviewers(&r, &reference()["gold_batch"]);
+    let errors: Vec<u64> = r["reviewers"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|x| x["errors_attributed"].as_u64().expect("n"))
+        .collect();
+    assert_eq!(
+        errors,
+        [0, 1, 1],
+        "the reviewer_error hard label on g2 names B and C"
+    );
+    let d = real_batch("varierr-nli.slice.jsonl", "nli.yaml", "v", &[]);
+    check_reviewers(&report(&d, "v"), &reference()["varierr_slice_reviewers"]);
+}
+
 #[test]
 fn csv_tables_and_a_json_file_are_written_whole() {
     let d = gold_batch();
@@ -390,9 +439,18 @@ fn csv_tables_and_a_json_file_are_written_whole() {
     let read = |name: &str| std::fs::read_to_string(dir.join(name)).expect(name);
     assert_eq!(
         read("reviewers.csv").lines().next(),
-        Some("reviewer,items,gold_passed,gold_total,gold_rate,gold_wilson_low,gold_wilson_high")
+        Some(
+            "reviewer,items,loo_agree,loo_disagree,loo_tied,loo_rate,kappa_with_rest,\
+             mean_confidence,brier,overconfident,errors_attributed,gold_passed,gold_total,\
+             gold_rate,gold_wilson_low,gold_wilson_high"
+        )
     );
-    assert!(read("reviewers.csv").contains("\nA,5,3,3,1,"));
+    assert_eq!(read("reliability.csv").lines().count(), 1 + 3 * 5);
+    assert!(
+        read("reviewers.csv").contains("\nA,5,0,1,4,"),
+        "{}",
+        read("reviewers.csv")
+    );
     assert_eq!(read("pairs.csv").lines().count(), 4);
     assert!(
         read("labels.csv")

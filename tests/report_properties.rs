@@ -35,6 +35,7 @@ fn report(items: &[Vec<(usize, usize)>], rubric: &Rubric) -> dissent::domain::re
             .map(|&(r, l)| Vote {
                 reviewer: NAMES[r],
                 label: l,
+                confidence: Some(0.25 * l as f64),
             })
             .collect();
         let id = format!("i{i}");
@@ -176,14 +177,15 @@ fn bootstrap_intervals_hold_their_estimate_and_repeat() {
     let units: Vec<Vec<u64>> = serde_json::from_value(doc["counts"].clone()).expect("counts");
     let mut p = Panels::new(5);
     units.iter().for_each(|u| p.add(u));
-    for d in [Distance::Nominal, Distance::Ordinal] {
-        let a = p.alpha(&d).value.expect("α");
-        let i = p.alpha_interval(&d, 500, 7);
+    let distances = [&Distance::Nominal, &Distance::Ordinal];
+    let intervals = p.alpha_intervals(&distances, 500, 7);
+    for (d, i) in distances.iter().zip(&intervals) {
+        let a = p.alpha(d).value.expect("α");
         assert!(
             i.low.expect("low") <= a && a <= i.high.expect("high"),
             "{i:?} {a}"
         );
-        assert_eq!(i, p.alpha_interval(&d, 500, 7));
-        assert_ne!(i, p.alpha_interval(&d, 500, 8));
     }
+    assert_eq!(intervals, p.alpha_intervals(&distances, 500, 7));
+    assert_ne!(intervals, p.alpha_intervals(&distances, 500, 8));
 }

@@ -25,14 +25,14 @@ pub struct Figure {
 }
 
 impl Figure {
-    fn of(value: f64) -> Figure {
+    pub(crate) fn of(value: f64) -> Figure {
         Figure {
             value: Some(value),
             reason: None,
         }
     }
 
-    fn undefined(reason: &str) -> Figure {
+    pub(crate) fn undefined(reason: &str) -> Figure {
         Figure {
             value: None,
             reason: Some(reason.into()),
@@ -261,46 +261,106 @@ impl Panels {
     /// (`draws` must lie below [`Panels::pairable_items`]).
     #[must_use]
     pub fn alpha_of_draws(&self, distance: &Distance, draws: &[u64]) -> Figure {
-        let groups: Vec<&[u64]> = self.pairable().map(|(c, _)| c).collect();
-        let ends: Vec<u64> = self
-            .pairable()
-            .scan(0, |end, (_, n)| {
+        let shapes = Shapes::of(self);
+        let mut weights = vec![0u64; shapes.counts.len()];
+        for &d in draws {
+            weights[shapes.group_of(d)] += 1;
+        }
+        alpha(&shapes.coincidence(&weights), distance)
+    }
+
+    /// 95% intervals for α at each of `distances` by resampling the pairable items with
+    /// replacement, `resamples` times, from a generator seeded with `seed`. The levels share
+    /// their resamples.
+    #[must_use]
+    pub fn alpha_intervals(
+        &self,
+        distances: &[&Distance],
+        resamples: u32,
+        seed: u64,
+    ) -> Vec<Interval> {
+        let shapes = Shapes::of(self);
+        let n = self.pairable_items();
+        let mut rng = SplitMix64(seed);
+        let mut weights = vec![0u64; shapes.counts.len()];
+        let mut values = vec![Vec::with_capacity(resamples as usize); distances.len()];
+        for _ in 0..resamples {
+            weights.iter_mut().for_each(|w| *w = 0);
+            for _ in 0..n {
+                weights[shapes.group_of(rng.below(n))] += 1;
+            }
+            let o = shapes.coincidence(&weights);
+            for (d, v) in distances.iter().zip(&mut values) {
+                if let Some(a) = alpha(&o, d).value {
+                    v.push(a);
+                }
+            }
+        }
+        values
+            .into_iter()
+            .map(|mut v| {
+                v.sort_by(f64::total_cmp);
+                Interval {
+                    low: percentile(&v, 0.025),
+                    high: percentile(&v, 0.975),
+                    resamples,
+                    seed,
+                    undefined: resamples - u32::try_from(v.len()).unwrap_or(resamples),
+                }
+            })
+            .collect()
+    }
+}
+
+/// The pairable shapes with where each one's items end in count-vector order, and a guide
+/// table that finds an item's shape in a step or two.
+struct Shapes<'a> {
+    k: usize,
+    counts: Vec<&'a [u64]>,
+    ends: Vec<u64>,
+    /// For each of `guide.len()` equal slices of the items, the shape of its first item.
+    guide: Vec<usize>,
+    per_slice: u64,
+}
+
+impl<'a> Shapes<'a> {
+    fn of(panels: &'a Panels) -> Shapes<'a> {
+        let (counts, sizes): (Vec<&[u64]>, Vec<u64>) = panels.pairable().unzip();
+        let ends: Vec<u64> = sizes
+            .iter()
+            .scan(0, |end, n| {
                 *end += n;
                 Some(*end)
             })
             .collect();
-        let mut weights = vec![0u64; groups.len()];
-        for &d in draws {
-            weights[ends.partition_point(|&e| e <= d)] += 1;
+        let total = ends.last().copied().unwrap_or(0);
+        let slices = (counts.len() as u64 * 4).clamp(1, total.max(1));
+        let per_slice = total.div_ceil(slices).max(1);
+        let guide = (0..slices)
+            .map(|s| ends.partition_point(|&e| e <= s * per_slice))
+            .collect();
+        Shapes {
+            k: panels.k,
+            counts,
+            ends,
+            guide,
+            per_slice,
         }
-        let weighted = groups.into_iter().zip(weights).filter(|(_, w)| *w > 0);
-        alpha(&coincidence(self.k, weighted), distance)
     }
 
-    /// A 95% interval for α by resampling the pairable items with replacement, `resamples`
-    /// times, from a generator seeded with `seed`.
-    #[must_use]
-    pub fn alpha_interval(&self, distance: &Distance, resamples: u32, seed: u64) -> Interval {
-        let n = self.pairable_items();
-        let mut rng = SplitMix64(seed);
-        let mut draws = vec![0u64; usize::try_from(n).unwrap_or(0)];
-        let mut values = Vec::with_capacity(resamples as usize);
-        for _ in 0..resamples {
-            for d in &mut draws {
-                *d = rng.below(n);
-            }
-            if let Some(a) = self.alpha_of_draws(distance, &draws).value {
-                values.push(a);
-            }
+    /// The shape of item `i` (in count-vector order).
+    fn group_of(&self, i: u64) -> usize {
+        let mut g = self.guide[usize::try_from(i / self.per_slice).unwrap_or(0)];
+        while self.ends[g] <= i {
+            g += 1;
         }
-        values.sort_by(f64::total_cmp);
-        Interval {
-            low: percentile(&values, 0.025),
-            high: percentile(&values, 0.975),
-            resamples,
-            seed,
-            undefined: resamples - u32::try_from(values.len()).unwrap_or(resamples),
-        }
+        g
+    }
+
+    /// The coincidence matrix of the shapes taken `weights` times each.
+    fn coincidence(&self, weights: &[u64]) -> Vec<Vec<f64>> {
+        let taken = self.counts.iter().zip(weights).filter(|(_, w)| **w > 0);
+        coincidence(self.k, taken.map(|(c, w)| (*c, *w)))
     }
 }
 

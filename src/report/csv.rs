@@ -1,4 +1,5 @@
-//! The report's tables as CSV, one file each: reviewers, labels, pairs and lists.
+//! The report's tables as CSV, one file each: reviewers, their reliability tables, labels,
+//! pairs and lists.
 
 use std::io::Write;
 
@@ -6,7 +7,13 @@ use crate::domain::coincidence::Figure;
 use crate::domain::report::Report;
 
 /// The tables, by file name, in the order they are written.
-pub const TABLES: [&str; 4] = ["reviewers.csv", "labels.csv", "pairs.csv", "lists.csv"];
+pub const TABLES: [&str; 5] = [
+    "reviewers.csv",
+    "reliability.csv",
+    "labels.csv",
+    "pairs.csv",
+    "lists.csv",
+];
 
 /// Writes table `name` (one of [`TABLES`]) of `report` to `out`.
 pub fn write_table(report: &Report, name: &str, out: impl Write) -> csv::Result<()> {
@@ -18,6 +25,15 @@ pub fn write_table(report: &Report, name: &str, out: impl Write) -> csv::Result<
             w.write_record([
                 "reviewer",
                 "items",
+                "loo_agree",
+                "loo_disagree",
+                "loo_tied",
+                "loo_rate",
+                "kappa_with_rest",
+                "mean_confidence",
+                "brier",
+                "overconfident",
+                "errors_attributed",
                 "gold_passed",
                 "gold_total",
                 "gold_rate",
@@ -25,15 +41,47 @@ pub fn write_table(report: &Report, name: &str, out: impl Write) -> csv::Result<
                 "gold_wilson_high",
             ])?;
             for r in &report.reviewers {
+                let loo = &r.leave_one_out;
                 w.write_record([
                     r.reviewer.clone(),
                     r.items.to_string(),
+                    loo.agree.to_string(),
+                    loo.disagree.to_string(),
+                    loo.tied.to_string(),
+                    num(loo.rate),
+                    num(loo.kappa.value),
+                    num(r.mean_confidence),
+                    num(r.brier),
+                    r.overconfident.to_string(),
+                    r.errors_attributed.to_string(),
                     r.gold.passed.to_string(),
                     r.gold.total.to_string(),
                     num(r.gold.rate),
                     num(r.gold.low),
                     num(r.gold.high),
                 ])?;
+            }
+        }
+        "reliability.csv" => {
+            w.write_record([
+                "reviewer",
+                "confidence_low",
+                "confidence_high",
+                "judgments",
+                "mean_confidence",
+                "agreement",
+            ])?;
+            for r in &report.reviewers {
+                for b in &r.reliability {
+                    w.write_record([
+                        r.reviewer.clone(),
+                        b.low.to_string(),
+                        b.high.to_string(),
+                        b.judgments.to_string(),
+                        num(b.mean_confidence),
+                        num(b.agreement),
+                    ])?;
+                }
             }
         }
         "labels.csv" => {

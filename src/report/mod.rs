@@ -24,6 +24,7 @@ pub fn collect(store: &Store, batch: &Batch, context: ReportContext) -> Result<R
                 Some(Vote {
                     reviewer: j.reviewer,
                     label: rubric.label_index(j.label)?,
+                    confidence: j.confidence,
                 })
             }));
             builder.add(&ItemInput {

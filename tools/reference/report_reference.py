@@ -16,7 +16,11 @@ Computes, without dissent's code:
   * Fleiss' kappa and per-category kappa (Fleiss 1971, eq. for kappa_j) exactly, kappa also
     with statsmodels.stats.inter_rater.fleiss_kappa;
   * Wilson 95% intervals with statsmodels.stats.proportion.proportion_confint(method="wilson");
-  * reviewer x reviewer agreement on shared items (VariErr slice) by direct pair counting.
+  * reviewer x reviewer agreement on shared items (VariErr slice) by direct pair counting;
+  * per-reviewer figures on fixtures/report/gold.jsonl: leave-one-out plurality agreement
+    (ties apart), Cohen-style kappa with the rest, mean confidence, Brier score (with
+    sklearn.metrics.brier_score_loss when scikit-learn is installed), the reliability table,
+    gold pass rates.
 
 Dependencies: numpy, krippendorff, statsmodels.
 """
@@ -197,10 +201,77 @@ def popquorn_slice():
     return out
 
 
+def per_reviewer(path, labels):
+    """Per-reviewer figures of judgment rows at `path`, exact where they are rational.
+    Confidences are on the tumor rubric's 1-5 scale."""
+    rows = [json.loads(l) for l in (ROOT / path).read_text().splitlines() if l.strip()]
+    items = OrderedDict()
+    for r in rows:
+        items.setdefault(r["item_id"], []).append(r)
+    out = OrderedDict()
+    for who in sorted({r["reviewer"] for r in rows}):
+        agree = disagree = tied = 0
+        own, rest_top, confs, hits = Counter(), Counter(), [], []
+        bins = [[0, Fraction(0), 0] for _ in range(5)]
+        gold = [0, 0]
+        for votes in items.values():
+            mine = [v for v in votes if v["reviewer"] == who]
+            if not mine:
+                continue
+            (me,) = mine
+            c = Fraction(me["confidence"] - 1, 4) if "confidence" in me else None
+            if c is not None:
+                confs.append(c)
+            if "gold_label" in me:
+                gold[1] += 1
+                gold[0] += me["label"] == me["gold_label"]
+            rest = Counter(v["label"] for v in votes if v["reviewer"] != who)
+            top = max(rest.values())
+            tops = [l for l in labels if rest[l] == top]
+            if len(tops) > 1:
+                tied += 1
+                continue
+            hit = me["label"] == tops[0]
+            agree += hit
+            disagree += not hit
+            own[me["label"]] += 1
+            rest_top[tops[0]] += 1
+            if c is None:
+                continue
+            hits.append((c, hit))
+            b = min(int(c * 5), 4)
+            bins[b][0] += 1
+            bins[b][1] += c
+            bins[b][2] += hit
+        n = agree + disagree
+        p_o = Fraction(agree, n)
+        p_e = sum(Fraction(own[l], n) * Fraction(rest_top[l], n) for l in labels)
+        brier = sum((c - h) ** 2 for c, h in hits) / len(hits) if hits else None
+        row = OrderedDict(
+            agree=agree, disagree=disagree, tied=tied,
+            rate=frac(p_o),
+            kappa=frac((p_o - p_e) / (1 - p_e)),
+            mean_confidence=frac(sum(confs) / len(confs)) if confs else None,
+            brier=frac(brier),
+            reliability=[OrderedDict(judgments=b[0], mean_confidence=None if not b[0] else float(b[1] / b[0]), agreement=None if not b[0] else b[2] / b[0]) for b in bins],
+            gold=gold,
+        )
+        try:
+            if not hits:
+                raise ImportError
+            from sklearn.metrics import brier_score_loss
+            row["brier_sklearn"] = float(brier_score_loss([int(h) for _, h in hits], [float(c) for c, _ in hits]))
+            check(f"brier {who}", brier, row["brier_sklearn"])
+        except ImportError:
+            pass
+        out[who] = row
+    return out
+
+
 def main():
     out = OrderedDict()
     out["how"] = (
-        "python3 -m venv /tmp/rep_venv && /tmp/rep_venv/bin/pip install krippendorff numpy statsmodels; "
+        "python3 -m venv /tmp/rep_venv && /tmp/rep_venv/bin/pip install krippendorff numpy statsmodels scikit-learn; "
         "/tmp/rep_venv/bin/python tools/reference/report_reference.py > fixtures/agreement/report_reference.json"
     )
     out["versions"] = {
@@ -208,6 +279,7 @@ def main():
         "numpy": np.__version__,
         "statsmodels": statsmodels.__version__,
         "krippendorff": _version("krippendorff"),
+        "scikit-learn": _version("scikit-learn"),
     }
     out["krippendorff_2011"] = krippendorff_2011()
     out["fleiss_1971"] = fleiss("fleiss_1971.json")
@@ -215,6 +287,8 @@ def main():
     out["wilson"] = wilson_cases()
     out["varierr_slice"] = varierr_slice()
     out["popquorn_slice"] = popquorn_slice()
+    out["gold_batch"] = per_reviewer("fixtures/report/gold.jsonl", ["mild", "moderate", "severe"])
+    out["varierr_slice_reviewers"] = per_reviewer("fixtures/real/varierr-nli.slice.jsonl", ["entailment", "neutral", "contradiction"])
     print(json.dumps(out, indent=1, ensure_ascii=False))
 
 

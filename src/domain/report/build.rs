@@ -3,15 +3,16 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use super::reviewers::ReviewerAcc;
 use super::{
     AgreementSection, Alpha, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, Counts, DecisionCount,
     FlagProgress, GoldMiss, GoldSection, Header, LabelRow, Lists, PairRow, Proportion, Report,
-    RereviewItem, ReviewerRow, RubricHeader, SplitGroup, Tally,
+    RereviewItem, RubricHeader, SplitGroup, Tally,
 };
 use crate::domain::coincidence::{Distance, Panels};
 use crate::domain::decision::{Decision, DecisionKind, DecisionStatus};
 use crate::domain::model::{DisagreementClass, FlagKind, FlagSet};
-use crate::domain::rubric::{Level, Rubric};
+use crate::domain::rubric::{Level, REVIEWER_ERROR, Rubric};
 
 /// One judgment of an item: who, and the index of their label in rubric order.
 #[derive(Debug, Clone, Copy)]
@@ -20,6 +21,8 @@ pub struct Vote<'a> {
     pub reviewer: &'a str,
     /// Label index in rubric order.
     pub label: usize,
+    /// Stated confidence mapped to [0, 1], when given.
+    pub confidence: Option<f64>,
 }
 
 /// What the report reads of one item.
@@ -58,13 +61,6 @@ pub struct ReportContext {
     pub tool_version: String,
     /// Who.
     pub generated_by: String,
-}
-
-#[derive(Default)]
-struct ReviewerAcc {
-    items: u64,
-    gold_passed: u64,
-    gold_total: u64,
 }
 
 /// Accumulates a report over a batch's items.
@@ -150,6 +146,13 @@ impl<'r> ReportBuilder<'r> {
                     .1
                     .bump(d.reason_code.as_deref().unwrap_or("none"));
             }
+            if d.kind == DecisionKind::HardLabel && d.reason_code.as_deref() == Some(REVIEWER_ERROR)
+            {
+                for name in &d.erring {
+                    let r = self.reviewer(name);
+                    self.reviewers[r].errors += 1;
+                }
+            }
             if d.kind == DecisionKind::Rereview {
                 self.rereview.push(RereviewItem {
                     item_id: item.item_id.into(),
@@ -175,7 +178,8 @@ impl<'r> ReportBuilder<'r> {
         if let Some(&i) = self.reviewer_ids.get(name) {
             return i;
         }
-        self.reviewers.push(ReviewerAcc::default());
+        self.reviewers
+            .push(ReviewerAcc::new(self.rubric.labels.len()));
         self.reviewer_ids
             .insert(name.to_string(), self.reviewers.len() - 1);
         self.reviewers.len() - 1
@@ -190,7 +194,7 @@ impl<'r> ReportBuilder<'r> {
             .collect();
         for (v, &r) in item.votes.iter().zip(&ids) {
             let acc = &mut self.reviewers[r];
-            acc.items += 1;
+            acc.add(v, item.counts);
             if let Some(g) = gold {
                 acc.gold_total += 1;
                 acc.gold_passed += u64::from(v.label == g);
@@ -237,19 +241,27 @@ impl<'r> ReportBuilder<'r> {
     #[must_use]
     pub fn finish(self, context: ReportContext) -> Report {
         let rubric = self.rubric;
-        let alpha = |distance: &Distance| Alpha {
-            figure: self.panels.alpha(distance),
-            interval: self
-                .panels
-                .alpha_interval(distance, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED),
-        };
         let level = Distance::of(rubric.level, rubric.interval_values());
+        let mut distances = vec![&Distance::Nominal];
+        if rubric.level != Level::Nominal {
+            distances.push(&level);
+        }
+        let mut alphas = distances
+            .iter()
+            .zip(
+                self.panels
+                    .alpha_intervals(&distances, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED),
+            )
+            .map(|(d, interval)| Alpha {
+                figure: self.panels.alpha(d),
+                interval,
+            });
         let agreement = AgreementSection {
             level: rubric.level.as_str(),
             pairable_items: self.panels.pairable_items(),
             pairable_values: self.panels.coincidence().iter().flatten().sum(),
-            alpha_nominal: alpha(&Distance::Nominal),
-            alpha_level: (rubric.level != Level::Nominal).then(|| alpha(&level)),
+            alpha_nominal: alphas.next().expect("the nominal α is always asked for"),
+            alpha_level: alphas.next(),
             fleiss_kappa: self.panels.fleiss_kappa(),
             percent_agreement: self.panels.percent_agreement(),
             coincidence: self.panels.coincidence(),
@@ -268,14 +280,7 @@ impl<'r> ReportBuilder<'r> {
         names.sort();
         let reviewers = names
             .iter()
-            .map(|&(name, &i)| {
-                let r = &self.reviewers[i];
-                ReviewerRow {
-                    reviewer: name.clone(),
-                    items: r.items,
-                    gold: Proportion::of(r.gold_passed, r.gold_total),
-                }
-            })
+            .map(|&(name, &i)| self.reviewers[i].row(name.clone()))
             .collect();
         let mut name_of = vec![""; self.reviewers.len()];
         for &(name, &i) in &names {

@@ -2,10 +2,12 @@
 //! later HTML and PDF). Filled item by item by [`ReportBuilder`] in one pass over the store.
 
 mod build;
+mod reviewers;
 
 use serde::Serialize;
 
 pub use build::{ItemInput, ReportBuilder, ReportContext, Vote};
+pub use reviewers::{LeaveOneOut, OVERCONFIDENCE_MARGIN, ReliabilityBin, ReviewerRow};
 
 use super::coincidence::{Figure, Interval};
 
@@ -177,17 +179,6 @@ pub struct LabelRow {
     pub kappa: Figure,
 }
 
-/// One reviewer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ReviewerRow {
-    /// Reviewer identity.
-    pub reviewer: String,
-    /// Items they labelled.
-    pub items: u64,
-    /// Their gold pass rate.
-    pub gold: Proportion,
-}
-
 /// Agreement of two reviewers on the items both labelled.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PairRow {
@@ -219,7 +210,7 @@ pub struct Proportion {
 }
 
 impl Proportion {
-    fn of(passed: u64, total: u64) -> Proportion {
+    pub(crate) fn of(passed: u64, total: u64) -> Proportion {
         let interval = super::metrics::wilson(passed, total);
         Proportion {
             passed,
