@@ -421,6 +421,58 @@ fn per_reviewer_figures_match_the_reference() {
 }
 
 #[test]
+fn dawid_skene_matches_crowd_kit_on_the_varierr_slice() {
+    let d = real_batch("varierr-nli.slice.jsonl", "nli.yaml", "v", &[]);
+    let r = report(&d, "v");
+    let want = &reference()["dawid_skene_varierr_slice"];
+    let ds = &r["dawid_skene"];
+    assert_eq!(ds["iterations"], want["iterations"]);
+    assert_eq!(ds["converged"], true);
+    assert_eq!(
+        (ds["max_iterations"].as_u64(), ds["tolerance"].as_f64()),
+        (Some(100), Some(1e-5))
+    );
+    let near = |a: &Value, b: &Value, what: &str| {
+        let (a, b) = (a.as_f64().expect(what), b.as_f64().expect(what));
+        assert!((a - b).abs() < 1e-9, "{what}: {a} vs crowd-kit {b}");
+    };
+    for (a, b) in ds["priors"]
+        .as_array()
+        .expect("priors")
+        .iter()
+        .zip(want["priors"].as_array().expect("priors"))
+    {
+        near(a, b, "prior");
+    }
+    for row in r["reviewers"].as_array().expect("rows") {
+        let theirs = &want["confusion"][row["reviewer"].as_str().expect("name")];
+        for (a, b) in row["confusion"]
+            .as_array()
+            .expect("confusion")
+            .iter()
+            .zip(theirs.as_array().expect("confusion"))
+        {
+            for (x, y) in a
+                .as_array()
+                .expect("row")
+                .iter()
+                .zip(b.as_array().expect("row"))
+            {
+                near(x, y, "confusion");
+            }
+        }
+        let accuracy: f64 = (0..3)
+            .map(|k| want["priors"][k].as_f64().expect("p") * theirs[k][k].as_f64().expect("c"))
+            .sum();
+        near(
+            &row["estimated_accuracy"],
+            &Value::from(accuracy),
+            "accuracy",
+        );
+    }
+}
+
+#[test]
 fn csv_tables_and_a_json_file_are_written_whole() {
     let d = gold_batch();
     let dir = d.path("tables");
@@ -441,11 +493,13 @@ fn csv_tables_and_a_json_file_are_written_whole() {
         read("reviewers.csv").lines().next(),
         Some(
             "reviewer,items,loo_agree,loo_disagree,loo_tied,loo_rate,kappa_with_rest,\
-             mean_confidence,brier,overconfident,errors_attributed,gold_passed,gold_total,\
+             mean_confidence,brier,overconfident,estimated_accuracy,errors_attributed,\
+             gold_passed,gold_total,\
              gold_rate,gold_wilson_low,gold_wilson_high"
         )
     );
     assert_eq!(read("reliability.csv").lines().count(), 1 + 3 * 5);
+    assert_eq!(read("confusion.csv").lines().count(), 1 + 3 * 3 * 3);
     assert!(
         read("reviewers.csv").contains("\nA,5,0,1,4,"),
         "{}",

@@ -2,6 +2,7 @@
 
 pub mod chain;
 pub mod coincidence;
+pub mod dawid_skene;
 pub mod decision;
 pub mod metrics;
 pub mod model;

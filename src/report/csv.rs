@@ -1,5 +1,5 @@
-//! The report's tables as CSV, one file each: reviewers, their reliability tables, labels,
-//! pairs and lists.
+//! The report's tables as CSV, one file each: reviewers, their reliability tables and
+//! Dawid–Skene confusion matrices, labels, pairs and lists.
 
 use std::io::Write;
 
@@ -7,9 +7,10 @@ use crate::domain::coincidence::Figure;
 use crate::domain::report::Report;
 
 /// The tables, by file name, in the order they are written.
-pub const TABLES: [&str; 5] = [
+pub const TABLES: [&str; 6] = [
     "reviewers.csv",
     "reliability.csv",
+    "confusion.csv",
     "labels.csv",
     "pairs.csv",
     "lists.csv",
@@ -33,6 +34,7 @@ pub fn write_table(report: &Report, name: &str, out: impl Write) -> csv::Result<
                 "mean_confidence",
                 "brier",
                 "overconfident",
+                "estimated_accuracy",
                 "errors_attributed",
                 "gold_passed",
                 "gold_total",
@@ -53,6 +55,7 @@ pub fn write_table(report: &Report, name: &str, out: impl Write) -> csv::Result<
                     num(r.mean_confidence),
                     num(r.brier),
                     r.overconfident.to_string(),
+                    num(r.estimated_accuracy),
                     r.errors_attributed.to_string(),
                     r.gold.passed.to_string(),
                     r.gold.total.to_string(),
@@ -81,6 +84,16 @@ pub fn write_table(report: &Report, name: &str, out: impl Write) -> csv::Result<
                         num(b.mean_confidence),
                         num(b.agreement),
                     ])?;
+                }
+            }
+        }
+        "confusion.csv" => {
+            w.write_record(["reviewer", "true_label", "given_label", "probability"])?;
+            for r in &report.reviewers {
+                for (row, truth) in r.confusion.iter().flatten().zip(&report.labels) {
+                    for (p, given) in row.iter().zip(&report.labels) {
+                        w.write_record([&r.reviewer, &truth.label, &given.label, &p.to_string()])?;
+                    }
                 }
             }
         }

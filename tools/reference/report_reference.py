@@ -22,7 +22,7 @@ Computes, without dissent's code:
     sklearn.metrics.brier_score_loss when scikit-learn is installed), the reliability table,
     gold pass rates.
 
-Dependencies: numpy, krippendorff, statsmodels.
+Dependencies: numpy, krippendorff, statsmodels, scikit-learn, crowd-kit (with pandas).
 """
 
 import csv
@@ -268,10 +268,27 @@ def per_reviewer(path, labels):
     return out
 
 
+def dawid_skene_varierr():
+    import pandas as pd
+    from crowdkit.aggregation import DawidSkene
+
+    labels = ["entailment", "neutral", "contradiction"]
+    rows = [json.loads(l) for l in (ROOT / "fixtures/real/varierr-nli.slice.jsonl").read_text().splitlines() if l.strip()]
+    df = pd.DataFrame([{"task": r["item_id"], "worker": r["reviewer"], "label": r["label"]} for r in rows])
+    ds = DawidSkene(n_iter=100, tol=1e-5).fit(df)
+    out = OrderedDict(iterations=len(ds.loss_history_), priors=[float(ds.priors_[l]) for l in labels])
+    confusion = OrderedDict()
+    for worker in sorted(df.worker.unique()):
+        e = ds.errors_.loc[worker]  # index: label given, columns: true class
+        confusion[worker] = [[float(e.loc[g, t]) if g in e.index else 0.0 for g in labels] for t in labels]
+    out["confusion"] = confusion  # [true][given]
+    return out
+
+
 def main():
     out = OrderedDict()
     out["how"] = (
-        "python3 -m venv /tmp/rep_venv && /tmp/rep_venv/bin/pip install krippendorff numpy statsmodels scikit-learn; "
+        "python3 -m venv /tmp/rep_venv && /tmp/rep_venv/bin/pip install krippendorff numpy statsmodels scikit-learn crowd-kit; "
         "/tmp/rep_venv/bin/python tools/reference/report_reference.py > fixtures/agreement/report_reference.json"
     )
     out["versions"] = {
@@ -280,6 +297,8 @@ def main():
         "statsmodels": statsmodels.__version__,
         "krippendorff": _version("krippendorff"),
         "scikit-learn": _version("scikit-learn"),
+        "crowd-kit": _version("crowd-kit"),
+        "pandas": _version("pandas"),
     }
     out["krippendorff_2011"] = krippendorff_2011()
     out["fleiss_1971"] = fleiss("fleiss_1971.json")
@@ -288,6 +307,7 @@ def main():
     out["varierr_slice"] = varierr_slice()
     out["popquorn_slice"] = popquorn_slice()
     out["gold_batch"] = per_reviewer("fixtures/report/gold.jsonl", ["mild", "moderate", "severe"])
+    out["dawid_skene_varierr_slice"] = dawid_skene_varierr()
     out["varierr_slice_reviewers"] = per_reviewer("fixtures/real/varierr-nli.slice.jsonl", ["entailment", "neutral", "contradiction"])
     print(json.dumps(out, indent=1, ensure_ascii=False))
 

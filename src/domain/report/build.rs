@@ -10,6 +10,7 @@ use super::{
     RereviewItem, RubricHeader, SplitGroup, Tally,
 };
 use crate::domain::coincidence::{Distance, Panels};
+use crate::domain::dawid_skene::Patterns;
 use crate::domain::decision::{Decision, DecisionKind, DecisionStatus};
 use crate::domain::model::{DisagreementClass, FlagKind, FlagSet};
 use crate::domain::rubric::{Level, REVIEWER_ERROR, Rubric};
@@ -67,6 +68,7 @@ pub struct ReportContext {
 pub struct ReportBuilder<'r> {
     rubric: &'r Rubric,
     panels: Panels,
+    patterns: Patterns,
     items: u64,
     judgments: u64,
     kinds: Tally,
@@ -98,6 +100,7 @@ impl<'r> ReportBuilder<'r> {
         ReportBuilder {
             rubric,
             panels: Panels::new(rubric.labels.len()),
+            patterns: Patterns::new(rubric.labels.len()),
             items: 0,
             judgments: 0,
             kinds: Tally::default(),
@@ -192,6 +195,8 @@ impl<'r> ReportBuilder<'r> {
             .iter()
             .map(|v| self.reviewer(v.reviewer))
             .collect();
+        self.patterns
+            .add(ids.iter().zip(item.votes).map(|(&r, v)| (r, v.label)), gold);
         for (v, &r) in item.votes.iter().zip(&ids) {
             let acc = &mut self.reviewers[r];
             acc.add(v, item.counts);
@@ -276,11 +281,17 @@ impl<'r> ReportBuilder<'r> {
                 kappa,
             })
             .collect();
+        let dawid_skene = self.patterns.fit(self.reviewers.len());
         let mut names: Vec<(&String, &usize)> = self.reviewer_ids.iter().collect();
         names.sort();
         let reviewers = names
             .iter()
-            .map(|&(name, &i)| self.reviewers[i].row(name.clone()))
+            .map(|&(name, &i)| {
+                let ds = dawid_skene
+                    .as_ref()
+                    .map(|ds| (ds.accuracy(i), ds.confusion[i].clone()));
+                self.reviewers[i].row(name.clone(), ds)
+            })
             .collect();
         let mut name_of = vec![""; self.reviewers.len()];
         for &(name, &i) in &names {
@@ -380,6 +391,7 @@ impl<'r> ReportBuilder<'r> {
                     .to_string()
             }),
             pairs,
+            dawid_skene,
             gold: GoldSection {
                 items: Proportion::of(self.gold_items.0, self.gold_items.1),
                 judgments: Proportion::of(self.gold_judgments.0, self.gold_judgments.1),

@@ -10,6 +10,7 @@ pub use build::{ItemInput, ReportBuilder, ReportContext, Vote};
 pub use reviewers::{LeaveOneOut, OVERCONFIDENCE_MARGIN, ReliabilityBin, ReviewerRow};
 
 use super::coincidence::{Figure, Interval};
+use super::dawid_skene::DawidSkene;
 
 /// Resamples of the α bootstrap.
 pub const BOOTSTRAP_RESAMPLES: u32 = 1000;
@@ -34,6 +35,9 @@ pub struct Report {
     pub reviewers_note: Option<String>,
     /// Reviewer × reviewer agreement on the items each pair shares (pairs that share one).
     pub pairs: Vec<PairRow>,
+    /// Dawid–Skene EM over the per-reviewer panels (each reviewer's estimate is in their row);
+    /// `None` when there are none.
+    pub dawid_skene: Option<DawidSkene>,
     /// Gold items.
     pub gold: GoldSection,
     /// Items to act on.

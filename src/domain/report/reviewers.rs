@@ -61,6 +61,10 @@ pub struct ReviewerRow {
     pub reliability: Vec<ReliabilityBin>,
     /// Mean confidence above leave-one-out agreement by more than [`OVERCONFIDENCE_MARGIN`].
     pub overconfident: bool,
+    /// Dawid–Skene estimated accuracy: Σ_k prior_k · confusion[k][k].
+    pub estimated_accuracy: Option<f64>,
+    /// Dawid–Skene confusion, `[true class][label given]`, rubric order.
+    pub confusion: Option<Vec<Vec<f64>>>,
     /// Hard labels in force with reason `reviewer_error` that name this reviewer.
     pub errors_attributed: u64,
     /// Gold pass rate.
@@ -143,7 +147,13 @@ impl ReviewerAcc {
         }
     }
 
-    pub(super) fn row(&self, reviewer: String) -> ReviewerRow {
+    /// The row, with the reviewer's Dawid–Skene accuracy and confusion when estimated.
+    pub(super) fn row(
+        &self,
+        reviewer: String,
+        dawid_skene: Option<(f64, Vec<Vec<f64>>)>,
+    ) -> ReviewerRow {
+        let (estimated_accuracy, confusion) = dawid_skene.unzip();
         let ratio = |a: f64, n: u64| (n > 0).then(|| a / n as f64);
         let untied = self.agree + self.disagree;
         let rate = ratio(self.agree as f64, untied);
@@ -172,6 +182,8 @@ impl ReviewerAcc {
                 })
                 .collect(),
             overconfident: matches!((mean_confidence, rate), (Some(c), Some(r)) if c - r > OVERCONFIDENCE_MARGIN),
+            estimated_accuracy,
+            confusion,
             errors_attributed: self.errors,
             gold: Proportion::of(self.gold_passed, self.gold_total),
         }
