@@ -5,10 +5,11 @@
 //! - the floor: the `sqlite3` shell's `.import` of the same CSV into a bare table;
 //! - `dissent`'s import of it (parse, group, every summary, one transaction);
 //! - `dissent`'s export of the 200k items to JSONL;
-//! - `dissent report --json` of the batch (α nominal and ordinal with 1000-resample bootstrap
-//!   intervals, κ, per-label κ, coincidence and reviewer-pair matrices, counts, lists), and the
-//!   same agreement figures by `tools/bench_report.py` (Python, the `krippendorff` package and
-//!   statsmodels) when `DISSENT_BENCH_PYTHON` names a Python that has them.
+//! - `dissent report --json` of the batch (α nominal and ordinal with 1000 bootstrap
+//!   resamples, κ, per-label κ, coincidence and reviewer-pair matrices, the per-reviewer table,
+//!   Dawid–Skene, counts, lists), and the agreement figures and Dawid–Skene by
+//!   `tools/bench_report.py` (Python: the `krippendorff` package, statsmodels, crowd-kit) when
+//!   `DISSENT_BENCH_PYTHON` names a Python that has them.
 //!
 //! Set `DISSENT_BENCH_ITEMS` for another size, `DISSENT_BENCH_DIR` to keep the generated files there.
 
@@ -257,12 +258,12 @@ fn main() {
         items as f64 / export_secs
     );
     println!(
-        "| dissent report --json (α nominal + ordinal, 2 × 1000 bootstrap resamples) | {report_secs:.2} s | {:.0} items/s | {report_rss:.0} MiB |",
+        "| dissent report --json (α nominal + ordinal with 1000 bootstrap resamples, Dawid–Skene, reviewer table) | {report_secs:.2} s | {:.0} items/s | {report_rss:.0} MiB |",
         items as f64 / report_secs
     );
     if let Some(py) = python {
         println!(
-            "| Python: krippendorff + statsmodels, same figures (bootstrap extrapolated, see tools/bench_report.py) | {py:.2} s + extrapolation | – | – |"
+            "| Python: krippendorff + statsmodels + crowd-kit, 10 bootstrap resamples timed (the total for 1000 is printed above) | {py:.2} s | – | – |"
         );
     }
     if let Some(f) = floor_secs {

@@ -2,10 +2,11 @@
 """What a user would run instead of `dissent report` for its agreement figures.
 
 Usage: python3 bench_report.py JUDGMENTS.csv   (item_id, reviewer, label columns; the CSV that
-benches/throughput.rs generates). Needs numpy, krippendorff and statsmodels.
+benches/throughput.rs generates). Needs numpy, krippendorff, statsmodels and crowd-kit.
 
 Computes Krippendorff's alpha (nominal and ordinal) with the `krippendorff` package, Fleiss'
-kappa with statsmodels, and a 1000-resample item bootstrap of both alphas. The bootstrap
+kappa with statsmodels, Dawid-Skene with crowd-kit (pandas), and a 1000-resample item
+bootstrap of both alphas. The bootstrap
 calls krippendorff.alpha once per resample and level; it runs BOOT_TIMED resamples and
 extrapolates to 1000 (a full run takes the better part of an hour). Prints one JSON line with
 the times in seconds.
@@ -47,6 +48,16 @@ def main():
     kappa = float(fleiss_kappa(table, method="fleiss"))
     t_kappa = time.perf_counter() - t0
 
+    import pandas as pd
+    from crowdkit.aggregation import DawidSkene
+
+    t0 = time.perf_counter()
+    names = {v: k for k, v in items.items()}
+    workers = {v: k for k, v in reviewers.items()}
+    df = pd.DataFrame({"task": [names[i] for _, i, _ in cells], "worker": [workers[r] for r, _, _ in cells], "label": [v for _, _, v in cells]})
+    ds = DawidSkene(n_iter=100, tol=1e-5).fit(df)
+    t_ds = time.perf_counter() - t0
+
     rng = np.random.default_rng(20240611)
     t0 = time.perf_counter()
     for _ in range(BOOT_TIMED):
@@ -61,8 +72,10 @@ def main():
         "load_s": round(t_load, 2),
         "alpha_s": round(t_alpha, 2),
         "kappa_s": round(t_kappa, 2),
+        "dawid_skene_s": round(t_ds, 2),
+        "dawid_skene_iterations": len(ds.loss_history_),
         "bootstrap_per_resample_s": round(per_resample, 3),
-        "total_with_1000_resamples_s": round(t_load + t_alpha + t_kappa + per_resample * RESAMPLES, 1),
+        "total_with_1000_resamples_s": round(t_load + t_alpha + t_kappa + t_ds + per_resample * RESAMPLES, 1),
     }))
 
 
