@@ -472,6 +472,46 @@ fn dawid_skene_matches_crowd_kit_on_the_varierr_slice() {
     }
 }
 
+/// Worked by hand: the four 2–1 splits have normalized entropy log2(3) − 2/3 over log2(3) =
+/// 0.579 (bin 11 of 20), the 1–1–1 split 1 (bin 19); every item's mean confidence is 0.25
+/// (confidences 1, 2, 3 of 5 → 0, 0.25, 0.5), bin 5.
+#[test]
+fn entropy_and_confidence_histograms_are_counted_by_hand() {
+    let r = report(&gold_batch(), "gold");
+    let axes = &r["axes"];
+    assert_eq!(
+        (
+            axes["bins"].as_u64(),
+            axes["high_entropy"].as_f64(),
+            axes["low_confidence"].as_f64()
+        ),
+        (Some(20), Some(0.5), Some(0.6))
+    );
+    let mut entropy = vec![0u64; 20];
+    entropy[11] = 4;
+    entropy[19] = 1;
+    assert_eq!(axes["entropy"], serde_json::json!(entropy));
+    let mut confidence = vec![0u64; 20];
+    confidence[5] = 5;
+    assert_eq!(axes["confidence"], serde_json::json!(confidence));
+    assert_eq!(axes["no_confidence"], 0);
+    assert_eq!(
+        (axes["joint"][11][5].as_u64(), axes["joint"][19][5].as_u64()),
+        (Some(4), Some(1))
+    );
+    let total: u64 = axes["joint"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .flat_map(|row| row.as_array().expect("row"))
+        .map(|x| x.as_u64().expect("n"))
+        .sum();
+    assert_eq!(total, 5);
+    // The counts-only CIFAR slice states no confidence.
+    let c = real_batch("cifar10h.slice.jsonl", "cifar10_class.yaml", "c", &[]);
+    assert_eq!(report(&c, "c")["axes"]["no_confidence"], 20);
+}
+
 #[test]
 fn csv_tables_and_a_json_file_are_written_whole() {
     let d = gold_batch();

@@ -45,6 +45,8 @@ fn report(items: &[Vec<(usize, usize)>], rubric: &Rubric) -> dissent::domain::re
             votes: &v,
             counts_only: false,
             gold_label: None,
+            norm_entropy: 0.5,
+            mean_confidence: None,
             class: DisagreementClass::Major,
             flags: FlagSet::default(),
             status: DecisionStatus::Pending,

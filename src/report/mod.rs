@@ -33,6 +33,8 @@ pub fn collect(store: &Store, batch: &Batch, context: ReportContext) -> Result<R
                 votes: &votes,
                 counts_only: item.counts_only(),
                 gold_label: item.gold_label(),
+                norm_entropy: item.norm_entropy(),
+                mean_confidence: item.mean_confidence(),
                 class: item.class(),
                 flags: item.flags(),
                 status: item.status(),

@@ -31,6 +31,8 @@ struct PackedItem {
     decisions: Range<usize>,
     gold_label: Option<Range<usize>>,
     counts_only: bool,
+    norm_entropy: f64,
+    mean_confidence: Option<f64>,
     class: DisagreementClass,
     flags: FlagSet,
     status: DecisionStatus,
@@ -132,6 +134,18 @@ impl<'a> ItemRef<'a> {
         self.item.counts_only
     }
 
+    /// Normalized entropy of the label distribution.
+    #[must_use]
+    pub fn norm_entropy(&self) -> f64 {
+        self.item.norm_entropy
+    }
+
+    /// Mean stated confidence in [0, 1], when some reviewer stated one.
+    #[must_use]
+    pub fn mean_confidence(&self) -> Option<f64> {
+        self.item.mean_confidence
+    }
+
     /// Disagreement class.
     #[must_use]
     pub fn class(&self) -> DisagreementClass {
@@ -193,7 +207,8 @@ impl Store {
         }
         let mut stmt = snapshot.prepare(
             "SELECT i.id, i.item_key, i.task, i.counts, j.reviewer, j.label, j.confidence, j.evidence,
-                    i.gold_label, i.panel_kind, i.class, i.flags, i.status
+                    i.gold_label, i.panel_kind, i.class, i.flags, i.status,
+                    i.norm_entropy, i.mean_confidence
              FROM items i LEFT JOIN judgments j ON j.item_id = i.id
              WHERE i.batch_id = ?1 ORDER BY i.item_key, j.seq",
         )?;
@@ -230,6 +245,8 @@ impl Store {
                 packed.items.push(PackedItem {
                     gold_label,
                     counts_only: text(r, 9)? == "counts",
+                    norm_entropy: r.get(13)?,
+                    mean_confidence: r.get(14)?,
                     class,
                     flags: FlagSet(r.get(11)?),
                     status,

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use super::axes::Axes;
 use super::reviewers::ReviewerAcc;
 use super::{
     AgreementSection, Alpha, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, Counts, DecisionCount,
@@ -39,6 +40,10 @@ pub struct ItemInput<'a> {
     pub counts_only: bool,
     /// The gold label of a gold item.
     pub gold_label: Option<&'a str>,
+    /// Normalized entropy of the label distribution.
+    pub norm_entropy: f64,
+    /// Mean stated confidence in [0, 1], when some reviewer stated one.
+    pub mean_confidence: Option<f64>,
     /// Disagreement class.
     pub class: DisagreementClass,
     /// Flags.
@@ -69,6 +74,7 @@ pub struct ReportBuilder<'r> {
     rubric: &'r Rubric,
     panels: Panels,
     patterns: Patterns,
+    axes: Axes,
     items: u64,
     judgments: u64,
     kinds: Tally,
@@ -101,6 +107,7 @@ impl<'r> ReportBuilder<'r> {
             rubric,
             panels: Panels::new(rubric.labels.len()),
             patterns: Patterns::new(rubric.labels.len()),
+            axes: Axes::new(rubric.flags.high_entropy, rubric.flags.low_confidence),
             items: 0,
             judgments: 0,
             kinds: Tally::default(),
@@ -125,6 +132,7 @@ impl<'r> ReportBuilder<'r> {
         self.items += 1;
         self.judgments += item.counts.iter().sum::<u64>();
         self.panels.add(item.counts);
+        self.axes.add(item.norm_entropy, item.mean_confidence);
         self.kinds.bump(if item.counts_only {
             "counts"
         } else {
@@ -383,6 +391,7 @@ impl<'r> ReportBuilder<'r> {
                     .collect(),
             },
             agreement,
+            axes: self.axes,
             labels,
             reviewers,
             reviewers_note: counted_only.then(|| {

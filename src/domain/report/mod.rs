@@ -1,11 +1,13 @@
 //! The QA report of a batch as plain data: every figure any rendering shows (JSON, CSV, and
 //! later HTML and PDF). Filled item by item by [`ReportBuilder`] in one pass over the store.
 
+mod axes;
 mod build;
 mod reviewers;
 
 use serde::Serialize;
 
+pub use axes::{Axes, BINS};
 pub use build::{ItemInput, ReportBuilder, ReportContext, Vote};
 pub use reviewers::{LeaveOneOut, OVERCONFIDENCE_MARGIN, ReliabilityBin, ReviewerRow};
 
@@ -26,6 +28,8 @@ pub struct Report {
     pub counts: Counts,
     /// Batch agreement figures.
     pub agreement: AgreementSection,
+    /// Entropy and confidence histograms (seed §6's axes).
+    pub axes: Axes,
     /// One row per rubric label.
     pub labels: Vec<LabelRow>,
     /// One row per reviewer, by name; empty for a batch of counts only.
