@@ -139,7 +139,7 @@ fn main() {
                 tool_version: "bench".into(),
                 generated_by: "bench".into(),
             };
-            let report = dissent::report::collect(&store, &batch, context).expect("report");
+            let report = dissent::report::collect(&store, &batch, None, context).expect("report");
             let out = std::fs::File::create(&args[3]).expect("out");
             serde_json::to_writer(BufWriter::new(out), &report).expect("json");
             println!(

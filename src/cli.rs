@@ -164,8 +164,11 @@ pub enum Command {
         #[arg(long, conflicts_with = "out")]
         json: bool,
         /// Write each table (reviewers, labels, pairs, lists) as CSV into this folder
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, value_name = "DIR", conflicts_with = "reviewer")]
         csv: Option<PathBuf>,
+        /// One reviewer's feedback sheet instead of the batch report
+        #[arg(long, value_name = "NAME")]
+        reviewer: Option<String>,
     },
     /// Recompute the record's hash chains and name the first row that does not match
     Verify {

@@ -512,6 +512,67 @@ fn entropy_and_confidence_histograms_are_counted_by_hand() {
     assert_eq!(report(&c, "c")["axes"]["no_confidence"], 20);
 }
 
+/// Reviewer B on the gold batch, worked by hand: the rest is tied on g1, g2 and r1; on g3 the
+/// rest says severe (B mild) and on r2 moderate (B severe); the hard label on g2 is mild (B
+/// moderate) and names B; B misses gold on g2 and g3.
+#[test]
+fn a_reviewer_sheet_lists_what_to_go_through_with_them() {
+    let d = gold_batch();
+    let sheet: Value =
+        serde_json::from_str(&d.ok(&["report", "--reviewer", "B", "--json"])).expect("json");
+    assert_eq!(sheet["reviewer"]["reviewer"], "B");
+    assert_eq!(
+        sheet["disagreements"],
+        serde_json::json!([
+            {"item_id": "g2", "label": "moderate", "rest_plurality": null, "adjudicated_label": "mild"},
+            {"item_id": "g3", "label": "mild", "rest_plurality": "severe", "adjudicated_label": null},
+            {"item_id": "r2", "label": "severe", "rest_plurality": "moderate", "adjudicated_label": null},
+        ])
+    );
+    assert_eq!(sheet["errors"][0]["item_id"], "g2");
+    assert_eq!(sheet["errors"][0]["reason"], "gold says mild");
+    assert_eq!(sheet["errors"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        sheet["gold_misses"],
+        serde_json::json!([
+            {"item_id": "g2", "label": "moderate", "gold_label": "mild"},
+            {"item_id": "g3", "label": "mild", "gold_label": "severe"},
+        ])
+    );
+    assert_eq!(sheet["panel"]["leave_one_out_rate"], 0.0);
+    assert_eq!(
+        (
+            sheet["panel"]["gold"]["passed"].as_u64(),
+            sheet["panel"]["gold"]["total"].as_u64()
+        ),
+        (Some(5), Some(9))
+    );
+    assert!(
+        sheet.get("pairs").is_none(),
+        "a sheet holds no other reviewer's figures"
+    );
+    let text = d.ok(&["report", "--reviewer", "B"]);
+    assert!(text.contains("reviewer B · batch gold · 5 items"), "{text}");
+
+    let out = d.run(&["report", "--reviewer", "Z", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        common::stderr(&out).contains("no reviewer `Z` in batch `gold`"),
+        "{}",
+        common::stderr(&out)
+    );
+    assert_eq!(
+        d.run(&["report", "--reviewer", "B", "--csv", "x"])
+            .status
+            .code(),
+        Some(2)
+    );
+    let c = real_batch("cifar10h.slice.jsonl", "cifar10_class.yaml", "c", &[]);
+    let out = c.run(&["report", "--reviewer", "B"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(common::stderr(&out).contains("no per-reviewer record"));
+}
+
 #[test]
 fn csv_tables_and_a_json_file_are_written_whole() {
     let d = gold_batch();

@@ -201,13 +201,19 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Export { out, draft } => {
             export::export(&open_existing(&db)?, batch, &out, draft, &who)
         }
-        Command::Report { out, json, csv } => report::run(
+        Command::Report {
+            out,
+            json,
+            csv,
+            reviewer,
+        } => report::run(
             &open_existing(&db)?,
             batch,
             &report::Request {
                 out: out.as_deref(),
                 json,
                 csv: csv.as_deref(),
+                reviewer: reviewer.as_deref(),
                 actor: &who,
             },
         ),

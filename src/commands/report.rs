@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::{Result, bail};
 
-use crate::domain::report::{Report, ReportContext};
+use crate::domain::report::{Report, ReportContext, Sheet};
 use crate::export::target::{Staged, Target};
 use crate::report::collect;
 use crate::report::csv::{TABLES, write_table};
@@ -19,8 +19,18 @@ pub struct Request<'a> {
     pub json: bool,
     /// `--csv DIR`: the tables as CSV files.
     pub csv: Option<&'a Path>,
+    /// `--reviewer NAME`: that reviewer's feedback sheet instead of the batch report.
+    pub reviewer: Option<&'a str>,
     /// Who makes the report.
     pub actor: &'a str,
+}
+
+/// What is written: the batch report, or one reviewer's sheet.
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum Doc {
+    Report(Box<Report>),
+    Sheet(Box<Sheet>),
 }
 
 /// Builds the report of a batch and writes what `req` asks; with no output named, prints a
@@ -32,6 +42,7 @@ pub fn run(store: &Store, batch: Option<&str>, req: &Request<'_>) -> Result<()> 
     let report = collect(
         store,
         &batch,
+        req.reviewer,
         ReportContext {
             batch: batch.name.clone(),
             status: batch.status.as_str().into(),
@@ -40,8 +51,12 @@ pub fn run(store: &Store, batch: Option<&str>, req: &Request<'_>) -> Result<()> 
             generated_by: req.actor.into(),
         },
     )?;
+    let doc = match req.reviewer {
+        Some(name) => Doc::Sheet(Box::new(sheet_of(report, name, &batch.name)?)),
+        None => Doc::Report(Box::new(report)),
+    };
     let mut staged = Vec::new();
-    if let Some(dir) = req.csv {
+    if let (Some(dir), Doc::Report(report)) = (req.csv, &doc) {
         if !dir.is_dir() {
             bail!(
                 "{}: no such folder (--csv writes into an existing folder)",
@@ -52,7 +67,7 @@ pub fn run(store: &Store, batch: Option<&str>, req: &Request<'_>) -> Result<()> 
             let path = dir.join(name);
             Target::check(&path)?;
             let file = Staged::create(&path)?;
-            write_table(&report, name, std::io::BufWriter::new(file.file()))?;
+            write_table(report, name, std::io::BufWriter::new(file.file()))?;
             staged.push((file, path));
         }
     }
@@ -60,15 +75,18 @@ pub fn run(store: &Store, batch: Option<&str>, req: &Request<'_>) -> Result<()> 
         Some(Target::File(path)) => {
             let file = Staged::create(&path)?;
             let mut w = std::io::BufWriter::new(file.file());
-            serde_json::to_writer(&mut w, &report)?;
+            serde_json::to_writer(&mut w, &doc)?;
             w.write_all(b"\n")?;
             w.flush()?;
             drop(w);
             staged.push((file, path));
         }
-        Some(Target::Stdout) => print_json(&report)?,
-        None if req.json => print_json(&report)?,
-        None if staged.is_empty() => summary(&report)?,
+        Some(Target::Stdout) => print_json(&doc)?,
+        None if req.json => print_json(&doc)?,
+        None if staged.is_empty() => match &doc {
+            Doc::Sheet(sheet) => sheet_summary(sheet)?,
+            Doc::Report(report) => summary(report)?,
+        },
         None => {}
     }
     for (file, path) in staged {
@@ -102,9 +120,69 @@ fn check_out(path: &Path) -> Result<Target> {
     }
 }
 
-fn print_json(report: &Report) -> Result<()> {
+/// The sheet of `name`, or why there is none.
+fn sheet_of(report: Report, name: &str, batch: &str) -> Result<Sheet> {
+    if report.reviewers.is_empty() {
+        bail!(
+            "batch `{batch}` has no per-reviewer record (it was imported as label counts): no reviewer sheet"
+        );
+    }
+    let known = report.reviewers.len();
+    match report.sheet() {
+        Some(sheet) => Ok(sheet),
+        None => bail!(
+            "no reviewer `{name}` in batch `{batch}` ({known} reviewers; `dissent report --json` lists them)"
+        ),
+    }
+}
+
+/// The sheet's few lines for the terminal.
+fn sheet_summary(s: &Sheet) -> Result<()> {
+    let mut out = super::plain::stdout(false);
+    let r = &s.reviewer;
+    let fig = |v: Option<f64>| v.map_or_else(|| "n/a".to_string(), |v| format!("{v:.3}"));
+    writeln!(
+        out,
+        "reviewer {} · batch {} · {} items",
+        r.reviewer, s.header.batch, r.items
+    )?;
+    writeln!(
+        out,
+        "leave-one-out agreement {} (panel {}) · κ with the rest {}",
+        fig(r.leave_one_out.rate),
+        fig(s.panel.leave_one_out_rate),
+        fig(r.leave_one_out.kappa.value)
+    )?;
+    writeln!(
+        out,
+        "mean confidence {} · Brier {} · estimated accuracy {}{}",
+        fig(r.mean_confidence),
+        fig(r.brier),
+        fig(r.estimated_accuracy),
+        if r.overconfident {
+            " · overconfident"
+        } else {
+            ""
+        }
+    )?;
+    writeln!(
+        out,
+        "gold {}/{} (panel {}/{}) · disagreements {} · reviewer_error decisions {} · gold misses {}",
+        r.gold.passed,
+        r.gold.total,
+        s.panel.gold.passed,
+        s.panel.gold.total,
+        s.disagreements.len(),
+        s.errors.len(),
+        s.gold_misses.len()
+    )?;
+    writeln!(out, "(every figure: --json or -o NAME.json)")?;
+    Ok(())
+}
+
+fn print_json(doc: &Doc) -> Result<()> {
     let mut out = super::plain::stdout(true);
-    serde_json::to_writer(&mut out, report)?;
+    serde_json::to_writer(&mut out, doc)?;
     writeln!(out)?;
     out.flush()?;
     Ok(())
@@ -121,12 +199,9 @@ fn summary(r: &Report) -> Result<()> {
         "batch {} · {} v{} · {} · {} items · {} reviewers · {} judgments",
         h.batch, h.task, h.rubric.version, h.status, h.items, h.reviewers, h.judgments
     )?;
-    for alpha in std::iter::once(&a.alpha_nominal).chain(&a.alpha_level) {
-        let level = if std::ptr::eq(alpha, &a.alpha_nominal) {
-            "nominal"
-        } else {
-            a.level
-        };
+    let levels = std::iter::once(("nominal", &a.alpha_nominal))
+        .chain(a.alpha_level.as_ref().map(|alpha| (a.level, alpha)));
+    for (level, alpha) in levels {
         writeln!(
             out,
             "krippendorff_alpha ({level})  {}  95% [{}, {}] ({} resamples, seed {})",

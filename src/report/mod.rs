@@ -12,10 +12,19 @@ use crate::store::{Batch, Store, StoreError};
 /// Items per chunk read from the store.
 const CHUNK: usize = 4096;
 
-/// The report of `batch`, read in one pass over its items in `item_id` order.
-pub fn collect(store: &Store, batch: &Batch, context: ReportContext) -> Result<Report, StoreError> {
+/// The report of `batch`, read in one pass over its items in `item_id` order; with `focus`,
+/// also the lists of that reviewer's sheet.
+pub fn collect(
+    store: &Store,
+    batch: &Batch,
+    focus: Option<&str>,
+    context: ReportContext,
+) -> Result<Report, StoreError> {
     let rubric = &batch.rubric;
     let mut builder = ReportBuilder::new(rubric);
+    if let Some(name) = focus {
+        builder = builder.focus(name);
+    }
     store.for_each_packed(batch, CHUNK, |packed| {
         let mut votes = Vec::new();
         for item in packed.iter() {

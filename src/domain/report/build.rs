@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::axes::Axes;
 use super::reviewers::ReviewerAcc;
+use super::sheet::Focus;
 use super::{
     AgreementSection, Alpha, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, Counts, DecisionCount,
     FlagProgress, GoldMiss, GoldSection, Header, LabelRow, Lists, PairRow, Proportion, Report,
@@ -75,6 +76,7 @@ pub struct ReportBuilder<'r> {
     panels: Panels,
     patterns: Patterns,
     axes: Axes,
+    focus: Option<Focus>,
     items: u64,
     judgments: u64,
     kinds: Tally,
@@ -108,6 +110,7 @@ impl<'r> ReportBuilder<'r> {
             panels: Panels::new(rubric.labels.len()),
             patterns: Patterns::new(rubric.labels.len()),
             axes: Axes::new(rubric.flags.high_entropy, rubric.flags.low_confidence),
+            focus: None,
             items: 0,
             judgments: 0,
             kinds: Tally::default(),
@@ -127,9 +130,19 @@ impl<'r> ReportBuilder<'r> {
         }
     }
 
+    /// Also gathers the lists of `reviewer`'s feedback sheet ([`Report::sheet`]).
+    #[must_use]
+    pub fn focus(mut self, reviewer: &str) -> Self {
+        self.focus = Some(Focus::new(reviewer));
+        self
+    }
+
     /// Adds one item.
     pub fn add(&mut self, item: &ItemInput<'_>) {
         self.items += 1;
+        if let Some(f) = &mut self.focus {
+            f.add(item, self.rubric);
+        }
         self.judgments += item.counts.iter().sum::<u64>();
         self.panels.add(item.counts);
         self.axes.add(item.norm_entropy, item.mean_confidence);
@@ -410,6 +423,7 @@ impl<'r> ReportBuilder<'r> {
                 rubric_problems,
                 gold_misses: self.gold_misses,
             },
+            focus: self.focus,
         }
     }
 }

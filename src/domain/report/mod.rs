@@ -4,12 +4,14 @@
 mod axes;
 mod build;
 mod reviewers;
+mod sheet;
 
 use serde::Serialize;
 
 pub use axes::{Axes, BINS};
 pub use build::{ItemInput, ReportBuilder, ReportContext, Vote};
 pub use reviewers::{LeaveOneOut, OVERCONFIDENCE_MARGIN, ReliabilityBin, ReviewerRow};
+pub use sheet::{Disagreement, Focus, NamedError, OwnGoldMiss, PanelFigures, Sheet};
 
 use super::coincidence::{Figure, Interval};
 use super::dawid_skene::DawidSkene;
@@ -46,6 +48,9 @@ pub struct Report {
     pub gold: GoldSection,
     /// Items to act on.
     pub lists: Lists,
+    /// The lists of one reviewer's sheet, when the report was built for one.
+    #[serde(skip)]
+    pub focus: Option<Focus>,
 }
 
 /// What the batch is and who made the report when.

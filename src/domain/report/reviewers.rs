@@ -71,6 +71,31 @@ pub struct ReviewerRow {
     pub gold: Proportion,
 }
 
+/// The plurality of the rest of a panel, once one judgment (label `own`) is left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Rest {
+    /// The judgment is the only one.
+    Alone,
+    /// The rest's top label is tied.
+    Tied,
+    /// The rest's one most chosen label.
+    Sole(usize),
+}
+
+/// The plurality of `counts` (rubric order, the left-out judgment included) without one `own`.
+pub(super) fn rest_plurality(own: usize, counts: &[u64]) -> Rest {
+    let rest = |j: usize| counts[j] - u64::from(j == own);
+    let top = (0..counts.len()).map(rest).max().unwrap_or(0);
+    if top == 0 {
+        return Rest::Alone;
+    }
+    let mut tops = (0..counts.len()).filter(|&j| rest(j) == top);
+    match (tops.next(), tops.next()) {
+        (Some(p), None) => Rest::Sole(p),
+        _ => Rest::Tied,
+    }
+}
+
 /// What is summed for one reviewer.
 #[derive(Debug, Clone)]
 pub(super) struct ReviewerAcc {
@@ -114,15 +139,13 @@ impl ReviewerAcc {
             self.confidence.0 += c;
             self.confidence.1 += 1;
         }
-        let rest = |j: usize| counts[j] - u64::from(j == vote.label);
-        let top = (0..counts.len()).map(rest).max().unwrap_or(0);
-        if top == 0 {
-            return; // alone on the item: no rest to compare with
-        }
-        let mut tops = (0..counts.len()).filter(|&j| rest(j) == top);
-        let (Some(plurality), None) = (tops.next(), tops.next()) else {
-            self.tied += 1;
-            return;
+        let plurality = match rest_plurality(vote.label, counts) {
+            Rest::Alone => return,
+            Rest::Tied => {
+                self.tied += 1;
+                return;
+            }
+            Rest::Sole(p) => p,
         };
         let agreed = vote.label == plurality;
         if agreed {
