@@ -191,3 +191,28 @@ fn bootstrap_intervals_hold_their_estimate_and_repeat() {
     assert_eq!(intervals, p.alpha_intervals(&distances, 500, 7));
     assert_ne!(intervals, p.alpha_intervals(&distances, 500, 8));
 }
+
+/// A batch with no items (the store never holds one, but the model must not care) reports
+/// every figure as undefined with a reason, rather than failing.
+#[test]
+fn no_items_give_undefined_figures_not_a_panic() {
+    let r = report(&[], &rubric("interval"));
+    let a = &r.agreement;
+    assert_eq!(a.alpha_nominal.figure.value, None);
+    assert!(a.alpha_nominal.figure.reason.is_some());
+    assert_eq!(
+        (
+            a.alpha_nominal.interval.low,
+            a.alpha_nominal.interval.undefined
+        ),
+        (None, 1000)
+    );
+    assert!(
+        a.alpha_level
+            .as_ref()
+            .is_some_and(|l| l.figure.value.is_none())
+    );
+    assert!(a.fleiss_kappa.reason.is_some() && a.percent_agreement.reason.is_some());
+    assert!(r.reviewers.is_empty() && r.pairs.is_empty() && r.dawid_skene.is_none());
+    assert_eq!((r.gold.items.rate, r.gold.items.low), (None, None));
+}

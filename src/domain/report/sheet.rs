@@ -124,8 +124,7 @@ impl Focus {
             });
         }
         if let Some(d) = hard.filter(|d| {
-            d.reason_code.as_deref() == Some(REVIEWER_ERROR)
-                && d.erring.contains(&self.reviewer)
+            d.reason_code.as_deref() == Some(REVIEWER_ERROR) && d.erring.contains(&self.reviewer)
         }) {
             self.errors.push(NamedError {
                 item_id: item.item_id.into(),
