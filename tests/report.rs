@@ -644,6 +644,24 @@ fn pdf_html_unknown_formats_and_missing_folders_are_refused_with_nothing_written
     let out = d.run(&["report", "--csv", d.path("nowhere").to_str().expect("p")]);
     assert_eq!(out.status.code(), Some(1));
     assert!(common::stderr(&out).contains("no such folder"));
+    // A link at the path is refused, not followed: its target keeps its bytes.
+    #[cfg(unix)]
+    {
+        let victim = d.file("victim.txt", "keep me");
+        let link = d.path("qa.json");
+        std::os::unix::fs::symlink(&victim, &link).expect("symlink");
+        let out = d.run(&["report", "-o", link.to_str().expect("p")]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(
+            common::stderr(&out).contains("symbolic link"),
+            "{}",
+            common::stderr(&out)
+        );
+        assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "keep me");
+    }
+    // `-o -` is the JSON document on stdout.
+    let doc: Value = serde_json::from_str(&d.ok(&["report", "-o", "-"])).expect("json");
+    assert_eq!(doc["header"]["batch"], "gold");
 }
 
 #[test]
