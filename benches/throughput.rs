@@ -4,7 +4,12 @@
 //! process so that its peak RSS is its own:
 //! - the floor: the `sqlite3` shell's `.import` of the same CSV into a bare table;
 //! - `dissent`'s import of it (parse, group, every summary, one transaction);
-//! - `dissent`'s export of the 200k items to JSONL.
+//! - `dissent`'s export of the 200k items to JSONL;
+//! - `dissent report --json` of the batch (α nominal and ordinal with 1000 bootstrap
+//!   resamples, κ, per-label κ, coincidence and reviewer-pair matrices, the per-reviewer table,
+//!   Dawid–Skene, counts, lists), and the agreement figures and Dawid–Skene by
+//!   `tools/bench_report.py` (Python: the `krippendorff` package, statsmodels, crowd-kit) when
+//!   `DISSENT_BENCH_PYTHON` names a Python that has them.
 //!
 //! Set `DISSENT_BENCH_ITEMS` for another size, `DISSENT_BENCH_DIR` to keep the generated files there.
 
@@ -19,7 +24,7 @@ use dissent::export::target::Target;
 use dissent::ingest::{FieldMap, Format, ImportJob, import_files};
 use dissent::store::Store;
 
-const RUBRIC: &str = "task: tumor_severity_grade\nversion: 1\nlabels:\n  - id: mild\n  - id: moderate\n  - id: severe\nconfidence: {scale: [1, 5]}\n";
+const RUBRIC: &str = "task: tumor_severity_grade\nversion: 1\nlabels:\n  - id: mild\n  - id: moderate\n  - id: severe\nlevel: ordinal\nconfidence: {scale: [1, 5]}\n";
 const REVIEWERS: usize = 5;
 
 /// Peak resident set size of this process, in MiB.
@@ -124,6 +129,31 @@ fn main() {
             println!("{} {:.1}", written.lines, peak_rss_mib());
             return;
         }
+        Some("child-report") => {
+            let store = Store::open(Path::new(&args[2])).expect("db");
+            let batch = store.batch(None).expect("batch");
+            let context = dissent::domain::report::ReportContext {
+                batch: batch.name.clone(),
+                status: batch.status.as_str().into(),
+                generated_at: "2026-01-01T00:00:00Z".into(),
+                tool_version: "bench".into(),
+                generated_by: "bench".into(),
+            };
+            let report = dissent::report::collect(&store, &batch, None, context).expect("report");
+            let out = std::fs::File::create(&args[3]).expect("out");
+            serde_json::to_writer(BufWriter::new(out), &report).expect("json");
+            println!(
+                "{} {:.1}",
+                report
+                    .agreement
+                    .alpha_nominal
+                    .figure
+                    .value
+                    .unwrap_or(f64::NAN),
+                peak_rss_mib()
+            );
+            return;
+        }
         _ => {}
     }
     let items: usize = std::env::var("DISSENT_BENCH_ITEMS")
@@ -140,6 +170,7 @@ fn main() {
         "bench.db-wal",
         "bench.db-shm",
         "export.jsonl",
+        "report.json",
     ] {
         let _ = std::fs::remove_file(dir.join(stale));
     }
@@ -189,6 +220,25 @@ fn main() {
         .nth(1)
         .and_then(|v| v.parse().ok())
         .unwrap_or(f64::NAN);
+    let report_json = dir.join("report.json");
+    let (report_secs, out) = child(&[
+        "child-report",
+        db.to_str().expect("path"),
+        report_json.to_str().expect("path"),
+    ]);
+    let report_rss: f64 = out
+        .split(' ')
+        .nth(1)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(f64::NAN);
+    let python = std::env::var_os("DISSENT_BENCH_PYTHON").and_then(|py| {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tools/bench_report.py");
+        let start = Instant::now();
+        let out = Command::new(py).arg(script).arg(&csv).output().ok()?;
+        let secs = start.elapsed().as_secs_f64();
+        println!("python: {}", String::from_utf8_lossy(&out.stdout).trim());
+        out.status.success().then_some(secs)
+    });
 
     println!();
     println!("| step | time | rate | peak RSS |");
@@ -207,6 +257,15 @@ fn main() {
         "| dissent export to JSONL | {export_secs:.2} s | {:.0} items/s | {export_rss:.0} MiB |",
         items as f64 / export_secs
     );
+    println!(
+        "| dissent report --json (α nominal + ordinal with 1000 bootstrap resamples, Dawid–Skene, reviewer table) | {report_secs:.2} s | {:.0} items/s | {report_rss:.0} MiB |",
+        items as f64 / report_secs
+    );
+    if let Some(py) = python {
+        println!(
+            "| Python: krippendorff + statsmodels + crowd-kit, 10 bootstrap resamples timed (the total for 1000 is printed above) | {py:.2} s | – | – |"
+        );
+    }
     if let Some(f) = floor_secs {
         println!("\nimport / floor = {:.2}× (target ≤ 1.5×)", import_secs / f);
     }

@@ -155,6 +155,21 @@ pub enum Command {
         #[arg(long)]
         draft: bool,
     },
+    /// The QA report of a batch: agreement with intervals, counts, reviewers, gold, lists
+    Report {
+        /// Write the report to a file (.json; .pdf and .html are not built yet)
+        #[arg(short = 'o', long = "out", value_name = "QA.json")]
+        out: Option<PathBuf>,
+        /// One JSON document on stdout
+        #[arg(long, conflicts_with = "out")]
+        json: bool,
+        /// Write each table (reviewers, labels, pairs, lists) as CSV into this folder
+        #[arg(long, value_name = "DIR", conflicts_with = "reviewer")]
+        csv: Option<PathBuf>,
+        /// One reviewer's feedback sheet instead of the batch report
+        #[arg(long, value_name = "NAME")]
+        reviewer: Option<String>,
+    },
     /// Recompute the record's hash chains and name the first row that does not match
     Verify {
         /// One JSON document on stdout

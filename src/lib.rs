@@ -10,6 +10,7 @@ pub mod demo;
 pub mod domain;
 pub mod export;
 pub mod ingest;
+pub mod report;
 pub mod store;
 pub mod text;
 pub mod tui;

@@ -3,21 +3,12 @@
 
 mod common;
 
-use common::{Dir, root, shared_data};
+use common::{Dir, POPQUORN_MAP, root, shared_data};
 use serde_json::json;
 
 fn import(d: &Dir, file: &std::path::Path, rubric: &str, extra: &[&str]) -> String {
     d.import(file, &common::rubric(rubric), "real", extra)
 }
-
-const POPQUORN_MAP: [&str; 6] = [
-    "--map",
-    "item_id=instance_id",
-    "--map",
-    "reviewer=user_id",
-    "--map",
-    "label=offensiveness",
-];
 
 #[test]
 fn popquorn_raw_csv_imports_with_three_maps_and_keeps_demographics_per_reviewer() {

@@ -6,6 +6,7 @@ mod finalize;
 mod import;
 mod inspect;
 pub mod plain;
+mod report;
 mod review;
 mod stats;
 mod verify;
@@ -203,6 +204,22 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Export { out, draft } => {
             export::export(&open_existing(&db)?, batch, &out, draft, &who)
         }
+        Command::Report {
+            out,
+            json,
+            csv,
+            reviewer,
+        } => report::run(
+            &open_existing(&db)?,
+            batch,
+            &report::Request {
+                out: out.as_deref(),
+                json,
+                csv: csv.as_deref(),
+                reviewer: reviewer.as_deref(),
+                actor: &who,
+            },
+        ),
         Command::Verify { json } => verify::run(&open_existing(&db)?, batch, json),
         Command::Log {
             item,

@@ -1,5 +1,7 @@
 //! Distribution, entropy and batch agreement metrics. Pure functions over label counts.
 
+use super::coincidence::{Distance, Panels};
+
 /// Share of judgments per label, from counts in rubric order. All zeros when `counts` is empty
 /// of judgments.
 #[must_use]
@@ -49,123 +51,51 @@ pub struct Agreement {
     pub pairable_items: u64,
 }
 
-/// Streams items' label counts into the batch agreement figures in O(K) memory, so a million
-/// items never have to be held at once.
+/// Streams items' label counts into the batch agreement figures, holding only the distinct
+/// count vectors ([`Panels`]), so a million items never have to be held at once.
 #[derive(Debug, Clone)]
-pub struct AgreementAccumulator {
-    /// Judgments per label over pairable items (n_c).
-    label_totals: Vec<f64>,
-    /// Σ over items of Σ_c n_uc(n_uc − 1) / (m_u − 1): the diagonal of the coincidence matrix.
-    coincident: f64,
-    /// Pairs of reviewers that agree, and all pairs, pooled over items.
-    agreeing_pairs: f64,
-    all_pairs: f64,
-    pairable_items: u64,
-    /// Reviewer count shared by every item so far; `None` once two items differ.
-    common_m: Option<u64>,
-    uneven: bool,
-    /// Σ over items of per-item agreement P_i (for Fleiss' κ).
-    fleiss_p_sum: f64,
-    items: u64,
-}
+pub struct AgreementAccumulator(Panels);
 
 impl AgreementAccumulator {
     /// An empty accumulator for `k` labels.
     #[must_use]
     pub fn new(k: usize) -> Self {
-        AgreementAccumulator {
-            label_totals: vec![0.0; k],
-            coincident: 0.0,
-            agreeing_pairs: 0.0,
-            all_pairs: 0.0,
-            pairable_items: 0,
-            common_m: None,
-            uneven: false,
-            fleiss_p_sum: 0.0,
-            items: 0,
-        }
+        AgreementAccumulator(Panels::new(k))
     }
 
     /// Adds one item's label counts (rubric order, length `k`).
     pub fn add_unit(&mut self, counts: &[u64]) {
-        let m: u64 = counts.iter().sum();
-        self.items += 1;
-        match self.common_m {
-            None if self.items == 1 => self.common_m = Some(m),
-            Some(c) if c != m => self.uneven = true,
-            _ => {}
-        }
-        if m < 2 {
-            return;
-        }
-        self.pairable_items += 1;
-        let mf = m as f64;
-        let same: f64 = counts.iter().map(|&c| (c as f64) * (c as f64 - 1.0)).sum();
-        for (total, &c) in self.label_totals.iter_mut().zip(counts) {
-            *total += c as f64;
-        }
-        self.coincident += same / (mf - 1.0);
-        self.agreeing_pairs += same;
-        self.all_pairs += mf * (mf - 1.0);
-        self.fleiss_p_sum += same / (mf * (mf - 1.0));
+        self.0.add(counts);
     }
 
     /// The figures for every item added so far.
     #[must_use]
     pub fn finish(&self) -> Agreement {
-        let (krippendorff_alpha, krippendorff_alpha_reason) = self.alpha();
-        let (fleiss_kappa, fleiss_kappa_reason) = self.kappa();
+        let alpha = self.0.alpha(&Distance::Nominal);
+        let kappa = self.0.fleiss_kappa();
         Agreement {
-            krippendorff_alpha,
-            krippendorff_alpha_reason,
-            fleiss_kappa,
-            fleiss_kappa_reason,
-            percent_agreement: (self.all_pairs > 0.0).then(|| self.agreeing_pairs / self.all_pairs),
-            pairable_items: self.pairable_items,
+            krippendorff_alpha: alpha.value,
+            krippendorff_alpha_reason: alpha.reason,
+            fleiss_kappa: kappa.value,
+            fleiss_kappa_reason: kappa.reason,
+            percent_agreement: self.0.percent_agreement().value,
+            pairable_items: self.0.pairable_items(),
         }
     }
+}
 
-    /// α = 1 − (n − 1)·D_o / D_e over the coincidence matrix, computed from its diagonal and
-    /// margins: Σ_{c≠k} o_ck = n − Σ_c o_cc and Σ_{c≠k} n_c·n_k = n² − Σ_c n_c².
-    fn alpha(&self) -> (Option<f64>, Option<String>) {
-        let n: f64 = self.label_totals.iter().sum();
-        if n < 2.0 {
-            return (None, Some("fewer than two pairable judgments".into()));
-        }
-        let expected = n * n - self.label_totals.iter().map(|c| c * c).sum::<f64>();
-        if expected <= 0.0 {
-            return (
-                None,
-                Some("every judgment has the same label: no variation to measure against".into()),
-            );
-        }
-        let observed = n - self.coincident;
-        (Some(1.0 - (n - 1.0) * observed / expected), None)
+/// The Wilson score interval of `passed` out of `total` at z = 1.96 (95%); `None` when
+/// `total` is 0.
+#[must_use]
+pub fn wilson(passed: u64, total: u64) -> Option<(f64, f64)> {
+    const Z: f64 = 1.959_963_984_540_054;
+    if total == 0 {
+        return None;
     }
-
-    /// κ = (P̄ − P_e) / (1 − P_e), defined when every item has the same m ≥ 2 reviewers.
-    fn kappa(&self) -> (Option<f64>, Option<String>) {
-        if self.items == 0 {
-            return (None, Some("no items".into()));
-        }
-        if self.uneven {
-            return (
-                None,
-                Some("items have unequal reviewer counts; Fleiss' κ needs the same count on every item".into()),
-            );
-        }
-        if self.common_m.unwrap_or(0) < 2 {
-            return (None, Some("fewer than two reviewers per item".into()));
-        }
-        let n: f64 = self.label_totals.iter().sum();
-        let p_bar = self.fleiss_p_sum / self.items as f64;
-        let p_e: f64 = self.label_totals.iter().map(|c| (c / n).powi(2)).sum();
-        if (1.0 - p_e).abs() < f64::EPSILON {
-            return (
-                None,
-                Some("every judgment has the same label: chance agreement is 1".into()),
-            );
-        }
-        (Some((p_bar - p_e) / (1.0 - p_e)), None)
-    }
+    let n = total as f64;
+    let p = passed as f64 / n;
+    let z2 = Z * Z;
+    let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
+    let half = Z / (1.0 + z2 / n) * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
+    Some(((centre - half).max(0.0), (centre + half).min(1.0)))
 }

@@ -37,10 +37,37 @@ pub struct Rubric {
     pub flags: FlagThresholds,
     /// Reason codes allowed on a hard label.
     pub reason_codes: Vec<String>,
+    /// Level of measurement of the labels, for the agreement figures.
+    pub level: Level,
     /// The YAML exactly as loaded.
     pub yaml: String,
     /// Hex sha256 of `yaml`.
     pub sha256: String,
+}
+
+/// Level of measurement of a rubric's labels (`level:`), which decides how far apart two
+/// labels are in Krippendorff's α.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Level {
+    /// Labels are names: any two differ equally.
+    #[default]
+    Nominal,
+    /// Labels are ranked in rubric order.
+    Ordinal,
+    /// Label ids are numbers on an interval scale.
+    Interval,
+}
+
+impl Level {
+    /// The name used in the rubric and the report.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Nominal => "nominal",
+            Level::Ordinal => "ordinal",
+            Level::Interval => "interval",
+        }
+    }
 }
 
 /// One rubric label.
@@ -189,6 +216,8 @@ struct RawRubric {
     flags: FlagThresholds,
     #[serde(default)]
     reason_codes: Option<Vec<String>>,
+    #[serde(default)]
+    level: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -319,6 +348,32 @@ impl Rubric {
                 err("reason_codes", why);
             }
         }
+        let level = match raw.level.as_deref() {
+            None | Some("nominal") => Level::Nominal,
+            Some("ordinal") => Level::Ordinal,
+            Some("interval") => {
+                for label in &raw.labels {
+                    if !label.id.trim().parse::<f64>().is_ok_and(f64::is_finite) {
+                        err(
+                            "level",
+                            format!(
+                                "interval reads label ids as numbers, and `{}` is not one \
+                                 (use ordinal for ranked labels)",
+                                label.id
+                            ),
+                        );
+                    }
+                }
+                Level::Interval
+            }
+            Some(other) => {
+                err(
+                    "level",
+                    format!("`{other}` is not a level: use nominal, ordinal or interval"),
+                );
+                Level::Nominal // never used: the rubric is refused
+            }
+        };
         let mut criteria = Vec::with_capacity(raw.criteria.len());
         for c in raw.criteria {
             let mut anchors = Vec::new();
@@ -357,6 +412,7 @@ impl Rubric {
             disagreement: raw.disagreement,
             flags: raw.flags,
             reason_codes,
+            level,
             sha256: sha256_hex(yaml.as_bytes()),
             yaml: yaml.to_string(),
         })
@@ -371,6 +427,18 @@ impl Rubric {
     /// The label ids in rubric order.
     pub fn label_ids(&self) -> impl Iterator<Item = &str> {
         self.labels.iter().map(|l| l.id.as_str())
+    }
+
+    /// The label ids read as numbers, in rubric order, for an interval rubric (parse has
+    /// checked them); `None` otherwise.
+    #[must_use]
+    pub fn interval_values(&self) -> Option<Vec<f64>> {
+        (self.level == Level::Interval).then(|| {
+            self.labels
+                .iter()
+                .map(|l| l.id.trim().parse().unwrap_or(f64::NAN))
+                .collect()
+        })
     }
 
     /// Whether `code` is one of the rubric's reason codes.
@@ -627,6 +695,26 @@ mod tests {
             ]
         );
         assert_eq!(e.to_string().lines().count(), 4, "{e}");
+    }
+
+    #[test]
+    fn level_is_nominal_by_default_and_interval_needs_numbers() {
+        assert_eq!(Rubric::parse(MINIMAL).unwrap().level, Level::Nominal);
+        let r = Rubric::parse(&format!("{MINIMAL}level: ordinal\n")).unwrap();
+        assert_eq!((r.level, r.interval_values()), (Level::Ordinal, None));
+        let r = Rubric::parse(
+            "task: t\nversion: 1\nlabels: [{id: 1}, {id: \"2.5\"}]\nlevel: interval\n",
+        )
+        .unwrap();
+        assert_eq!(r.interval_values(), Some(vec![1.0, 2.5]));
+        let e = Rubric::parse(&format!("{MINIMAL}level: interval\n")).unwrap_err();
+        assert_eq!((e.0[0].key.as_str(), e.0[0].line), ("level", 6), "{e}");
+        assert!(e.to_string().contains("`a` is not one"), "{e}");
+        let e = Rubric::parse(&format!("{MINIMAL}level: ratio\n")).unwrap_err();
+        assert!(
+            e.to_string().contains("6: level: `ratio` is not a level"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -9,7 +9,8 @@ use rusqlite::{Row, params};
 use super::batches::Batch;
 use super::decisions::decision_from_row;
 use super::{Result, Store, stored};
-use crate::domain::decision::Decision;
+use crate::domain::decision::{Decision, DecisionStatus};
+use crate::domain::model::{DisagreementClass, FlagSet};
 
 /// A run of consecutive items (in `item_id` order) with their panels and decisions.
 #[derive(Debug, Default)]
@@ -28,6 +29,13 @@ struct PackedItem {
     counts: Range<usize>,
     judgments: Range<usize>,
     decisions: Range<usize>,
+    gold_label: Option<Range<usize>>,
+    counts_only: bool,
+    norm_entropy: f64,
+    mean_confidence: Option<f64>,
+    class: DisagreementClass,
+    flags: FlagSet,
+    status: DecisionStatus,
 }
 
 #[derive(Debug)]
@@ -114,6 +122,48 @@ impl<'a> ItemRef<'a> {
             })
     }
 
+    /// The gold label of a gold item.
+    #[must_use]
+    pub fn gold_label(&self) -> Option<&'a str> {
+        self.item.gold_label.clone().map(|g| &self.packed.text[g])
+    }
+
+    /// Whether the panel was imported as label counts (no per-reviewer record).
+    #[must_use]
+    pub fn counts_only(&self) -> bool {
+        self.item.counts_only
+    }
+
+    /// Normalized entropy of the label distribution.
+    #[must_use]
+    pub fn norm_entropy(&self) -> f64 {
+        self.item.norm_entropy
+    }
+
+    /// Mean stated confidence in [0, 1], when some reviewer stated one.
+    #[must_use]
+    pub fn mean_confidence(&self) -> Option<f64> {
+        self.item.mean_confidence
+    }
+
+    /// Disagreement class.
+    #[must_use]
+    pub fn class(&self) -> DisagreementClass {
+        self.item.class
+    }
+
+    /// Flags.
+    #[must_use]
+    pub fn flags(&self) -> FlagSet {
+        self.item.flags
+    }
+
+    /// Status of the decision in force.
+    #[must_use]
+    pub fn status(&self) -> DecisionStatus {
+        self.item.status
+    }
+
     /// Every decision on the item, in the order recorded.
     #[must_use]
     pub fn decisions(&self) -> &'a [Decision] {
@@ -158,7 +208,9 @@ impl Store {
             }
         }
         let mut stmt = snapshot.prepare(
-            "SELECT i.id, i.item_key, i.task, i.counts, j.reviewer, j.label, j.confidence, j.evidence
+            "SELECT i.id, i.item_key, i.task, i.counts, j.reviewer, j.label, j.confidence, j.evidence,
+                    i.gold_label, i.panel_kind, i.class, i.flags, i.status,
+                    i.norm_entropy, i.mean_confidence
              FROM items i LEFT JOIN judgments j ON j.item_id = i.id
              WHERE i.batch_id = ?1 ORDER BY i.item_key, j.seq",
         )?;
@@ -183,7 +235,23 @@ impl Store {
                     .decisions
                     .extend(decisions.remove(&id).unwrap_or_default());
                 let at = packed.judgments.len();
+                let row = || format!("item `{}`", text(r, 1).unwrap_or("?"));
+                let class = text(r, 10)?;
+                let class = DisagreementClass::parse(class)
+                    .ok_or_else(|| stored::corrupt(row(), "class", class, "not a class"))?;
+                let status = text(r, 12)?;
+                let status = DecisionStatus::parse(status).ok_or_else(|| {
+                    stored::corrupt(row(), "status", status, "not a decision status")
+                })?;
+                let gold_label = text_or_null(r, 8)?.map(|g| packed.push_text(g));
                 packed.items.push(PackedItem {
+                    gold_label,
+                    counts_only: text(r, 9)? == "counts",
+                    norm_entropy: r.get(13)?,
+                    mean_confidence: r.get(14)?,
+                    class,
+                    flags: FlagSet(r.get(11)?),
+                    status,
                     item_id,
                     task,
                     counts,

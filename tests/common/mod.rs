@@ -90,6 +90,28 @@ pub fn pilot() -> Dir {
     d
 }
 
+/// The column maps of the POPQUORN CSV as published.
+pub const POPQUORN_MAP: [&str; 6] = [
+    "--map",
+    "item_id=instance_id",
+    "--map",
+    "reviewer=user_id",
+    "--map",
+    "label=offensiveness",
+];
+
+/// A folder whose database holds `fixtures/real/SLICE` under `rubrics/RUBRIC` as `batch`.
+pub fn real_batch(slice: &str, rubric_name: &str, batch: &str, extra: &[&str]) -> Dir {
+    let d = Dir::new();
+    d.import(
+        &root().join("fixtures/real").join(slice),
+        &rubric(rubric_name),
+        batch,
+        extra,
+    );
+    d
+}
+
 /// What a run printed on stderr.
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()

@@ -1,0 +1,56 @@
+//! Renderings of the report model ([`crate::domain::report::Report`]): every one shows only
+//! what the model holds; and [`collect`], which fills the model from the store.
+
+pub mod csv;
+
+use std::ops::ControlFlow;
+
+use crate::domain::decision::current_decision;
+use crate::domain::report::{ItemInput, Report, ReportBuilder, ReportContext, Vote};
+use crate::store::{Batch, Store, StoreError};
+
+/// Items per chunk read from the store.
+const CHUNK: usize = 4096;
+
+/// The report of `batch`, read in one pass over its items in `item_id` order; with `focus`,
+/// also the lists of that reviewer's sheet.
+pub fn collect(
+    store: &Store,
+    batch: &Batch,
+    focus: Option<&str>,
+    context: ReportContext,
+) -> Result<Report, StoreError> {
+    let rubric = &batch.rubric;
+    let mut builder = ReportBuilder::new(rubric);
+    if let Some(name) = focus {
+        builder = builder.focus(name);
+    }
+    store.for_each_packed(batch, CHUNK, |packed| {
+        let mut votes = Vec::new();
+        for item in packed.iter() {
+            votes.clear();
+            votes.extend(item.judgments().filter_map(|j| {
+                Some(Vote {
+                    reviewer: j.reviewer,
+                    label: rubric.label_index(j.label)?,
+                    confidence: j.confidence,
+                })
+            }));
+            builder.add(&ItemInput {
+                item_id: item.item_id(),
+                counts: item.counts(),
+                votes: &votes,
+                counts_only: item.counts_only(),
+                gold_label: item.gold_label(),
+                norm_entropy: item.norm_entropy(),
+                mean_confidence: item.mean_confidence(),
+                class: item.class(),
+                flags: item.flags(),
+                status: item.status(),
+                decision: current_decision(item.decisions()),
+            });
+        }
+        ControlFlow::Continue(())
+    })?;
+    Ok(builder.finish(context))
+}
