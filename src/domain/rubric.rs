@@ -243,12 +243,37 @@ enum RawScale {
     Named(String),
 }
 
+/// Where a rubric's text comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    /// A file given now: every check of this build.
+    New,
+    /// Stored with a batch by an earlier import.
+    Stored {
+        /// Stored before confidences defaulted to probabilities.
+        legacy_scale: bool,
+    },
+}
+
 impl Rubric {
     /// Parses and validates rubric YAML. Every key but `task`, `version` and `labels` is
     /// optional and takes the default of the design.
     pub fn parse(yaml: &str) -> Result<Rubric, RubricErrors> {
+        Self::read(yaml, Reading::New)
+    }
+
+    /// Reads a rubric stored with a batch. Its text passed the checks of the build that stored
+    /// it, and the batch must open whatever checks came later; a rubric stored before
+    /// confidences defaulted to probabilities (`legacy_scale`) keeps the 1–5 default it was read
+    /// with then.
+    pub fn parse_stored(yaml: &str, legacy_scale: bool) -> Result<Rubric, RubricErrors> {
+        Self::read(yaml, Reading::Stored { legacy_scale })
+    }
+
+    fn read(yaml: &str, reading: Reading) -> Result<Rubric, RubricErrors> {
+        let new = reading == Reading::New;
         let text = yaml.strip_prefix('\u{feff}').unwrap_or(yaml);
-        if let Some(line) = too_deep(text) {
+        if let Some(line) = too_deep(text).filter(|_| new) {
             return Err(RubricErrors(vec![RubricError {
                 line,
                 key: "yaml".into(),
@@ -269,7 +294,7 @@ impl Rubric {
         // another, or carries a control character, is refused like an item id.
         if raw.task.trim().is_empty() {
             err("task", "must not be empty".into());
-        } else if let Some(why) = ids::problem(&raw.task) {
+        } else if let Some(why) = ids::problem(&raw.task).filter(|_| new) {
             err("task", why);
         }
         if raw.labels.len() < 2 {
@@ -279,7 +304,7 @@ impl Rubric {
         for label in &raw.labels {
             if label.id.is_empty() {
                 err("labels", "a label id must not be empty".into());
-            } else if let Some(why) = ids::problem(&label.id) {
+            } else if let Some(why) = ids::problem(&label.id).filter(|_| new) {
                 err("labels", why);
             }
             if !seen.insert(label.id.as_str()) {
@@ -308,6 +333,10 @@ impl Rubric {
         // Without a `confidence:` key, confidences are read as probabilities: the scale of the
         // export, and the one most datasets publish. A rating scale's bounds cannot be guessed.
         let confidence = match raw.confidence.map(|c| c.scale) {
+            None if reading == (Reading::Stored { legacy_scale: true }) => ConfidenceScale::Range {
+                low: 1.0,
+                high: 5.0,
+            },
             None => ConfidenceScale::Probability,
             Some(RawScale::Named(name)) if name == "probability" => ConfidenceScale::Probability,
             Some(RawScale::Named(name)) => {
@@ -333,7 +362,7 @@ impl Rubric {
                 .map(|s| (*s).to_string())
                 .collect()
         });
-        if reason_codes.is_empty() {
+        if reason_codes.is_empty() && new {
             err(
                 "reason_codes",
                 "is empty: a hard label needs a reason code (leave the key out for the defaults)"
@@ -344,7 +373,7 @@ impl Rubric {
         for code in &reason_codes {
             if code.trim().is_empty() || !codes.insert(code.as_str()) {
                 err("reason_codes", format!("empty or duplicate code `{code}`"));
-            } else if let Some(why) = ids::problem(code) {
+            } else if let Some(why) = ids::problem(code).filter(|_| new) {
                 err("reason_codes", why);
             }
         }
@@ -740,5 +769,23 @@ mod tests {
         .unwrap_err();
         let keys: Vec<&str> = e.0.iter().map(|p| p.key.as_str()).collect();
         assert_eq!(keys, ["task", "labels", "labels", "reason_codes"], "{e}");
+    }
+
+    #[test]
+    fn a_stored_rubric_opens_under_the_checks_it_was_stored_with() {
+        let old = format!("{MINIMAL}reason_codes: []\n");
+        assert!(Rubric::parse(&old).is_err(), "refused as a new rubric");
+        let stored = Rubric::parse_stored(&old, true).expect("opens as stored");
+        assert!(stored.reason_codes.is_empty());
+        assert_eq!(
+            stored.confidence,
+            ConfidenceScale::Range {
+                low: 1.0,
+                high: 5.0
+            },
+            "the default it was read with"
+        );
+        let newer = Rubric::parse_stored(MINIMAL, false).expect("stored since");
+        assert_eq!(newer.confidence, ConfidenceScale::Probability);
     }
 }

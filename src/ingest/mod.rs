@@ -612,6 +612,9 @@ pub fn import_files(
         actor,
         at,
     } = *job;
+    // The same text stored before is read as it was then (its confidence scale included).
+    let stored = store.stored_rubric(&rubric.sha256)?;
+    let rubric = stored.as_ref().unwrap_or(rubric);
     let mut writer = store.import_writer(batch, rubric, actor, at)?;
     // Parsing and summarizing run on a thread of their own; this one only writes.
     let (send, receive) = std::sync::mpsc::sync_channel::<PreparedItem>(1024);

@@ -58,7 +58,7 @@ impl Store {
             .conn
             .query_row(
                 "SELECT b.id, b.status, r.yaml,
-                        (SELECT count(*) FROM items i WHERE i.batch_id = b.id)
+                        (SELECT count(*) FROM items i WHERE i.batch_id = b.id), r.legacy_scale
                  FROM batches b JOIN rubrics r ON r.id = b.rubric_id WHERE b.name = ?1",
                 params![name],
                 |r| {
@@ -67,15 +67,18 @@ impl Store {
                         r.get::<_, String>(1)?,
                         r.get::<_, String>(2)?,
                         r.get::<_, i64>(3)?,
+                        r.get::<_, bool>(4)?,
                     ))
                 },
             )
             .optional()?
             .ok_or_else(|| StoreError::UnknownBatch(name.clone()))?;
-        let (id, status, yaml, items) = row;
-        let rubric = Rubric::parse(&yaml).map_err(|problems| StoreError::StoredRubric {
-            batch: name.clone(),
-            problems,
+        let (id, status, yaml, items, legacy_scale) = row;
+        let rubric = Rubric::parse_stored(&yaml, legacy_scale).map_err(|problems| {
+            StoreError::StoredRubric {
+                batch: name.clone(),
+                problems,
+            }
         })?;
         Ok(Batch {
             id,
@@ -88,6 +91,27 @@ impl Store {
             rubric,
             items: u64::try_from(items).unwrap_or(0),
         })
+    }
+
+    /// The rubric stored under `sha256`, read as it was when stored (see
+    /// [`Rubric::parse_stored`]), if one is: an import under the same text reads confidences
+    /// as the batch's earlier imports did.
+    pub fn stored_rubric(&self, sha256: &str) -> Result<Option<Rubric>> {
+        let row: Option<(String, bool)> = self
+            .conn
+            .query_row(
+                "SELECT yaml, legacy_scale FROM rubrics WHERE sha256 = ?1",
+                params![sha256],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        row.map(|(yaml, legacy)| {
+            Rubric::parse_stored(&yaml, legacy).map_err(|problems| StoreError::StoredRubric {
+                batch: format!("rubric {sha256}"),
+                problems,
+            })
+        })
+        .transpose()
     }
 
     /// Names of every batch, oldest first.

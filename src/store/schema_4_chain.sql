@@ -12,3 +12,6 @@ ALTER TABLE items ADD COLUMN chain BLOB;
 ALTER TABLE decisions ADD COLUMN chain BLOB;
 ALTER TABLE events ADD COLUMN chain BLOB;
 ALTER TABLE events ADD COLUMN account TEXT;
+-- Rubrics stored until now read a missing `confidence:` key as a 1–5 scale; later ones (which
+-- this build inserts with 0) as probabilities. Each keeps the meaning it was imported with.
+ALTER TABLE rubrics ADD COLUMN legacy_scale INTEGER NOT NULL DEFAULT 1;

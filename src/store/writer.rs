@@ -285,7 +285,8 @@ impl Store {
             Some(id) => id,
             None => {
                 tx.execute(
-                    "INSERT INTO rubrics (task, version, yaml, sha256, loaded_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    "INSERT INTO rubrics (task, version, yaml, sha256, loaded_at, legacy_scale)
+                     VALUES (?1, ?2, ?3, ?4, ?5, 0)",
                     params![rubric.task, rubric.version, rubric.yaml, rubric.sha256, at],
                 )?;
                 tx.last_insert_rowid()
