@@ -1,8 +1,10 @@
 -- Schema version 3. The record changes only as dissent changes it, whoever connects.
 --
--- Every write that dissent makes calls `written_by_dissent_only()`, a function that only
--- dissent's own connections define: from any other client (the sqlite3 shell, a script) the
--- statement fails with "no such function: written_by_dissent_only" and nothing is written.
+-- Every insert and update of the record calls `written_by_dissent_only()`, a function that
+-- only dissent's own connections define (an import writes its new items and judgments with its
+-- connection's triggers off, since these only make that check): from any other client (the
+-- sqlite3 shell, a script) the statement fails with "no such function: written_by_dissent_only"
+-- and nothing is written.
 -- That closes what the append-only triggers alone leave open: REPLACE (which deletes the old
 -- row without firing delete triggers), new judgments on an imported item, a status set by
 -- hand, and edits of the batches and the queue counts. What a client that drops these

@@ -15,3 +15,5 @@ ALTER TABLE events ADD COLUMN account TEXT;
 -- Rubrics stored until now read a missing `confidence:` key as a 1–5 scale; later ones (which
 -- this build inserts with 0) as probabilities. Each keeps the meaning it was imported with.
 ALTER TABLE rubrics ADD COLUMN legacy_scale INTEGER NOT NULL DEFAULT 1;
+-- A batch's last event, for the next event's link, without walking the whole log.
+CREATE INDEX events_batch ON events (batch_id, id);

@@ -693,4 +693,32 @@ mod tests {
         );
         assert!(store.batch(Some("c")).is_err(), "which wrote nothing");
     }
+
+    #[test]
+    fn the_insert_triggers_an_import_turns_off_only_check_the_writer() {
+        let store = Store::open_in_memory().expect("store");
+        let mut stmt = store
+            .conn
+            .prepare(
+                "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger'
+                 AND tbl_name IN ('rubrics', 'batches', 'items', 'judgments')
+                 AND sql LIKE '%INSERT ON%'",
+            )
+            .expect("triggers");
+        let triggers: Vec<(String, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("rows")
+            .collect::<rusqlite::Result<_>>()
+            .expect("read");
+        assert_eq!(triggers.len(), 4, "{triggers:?}");
+        for (name, sql) in triggers {
+            let body = sql.split_once("BEGIN").map(|(_, b)| b.trim()).unwrap_or("");
+            assert!(
+                sql.contains("WHEN written_by_dissent_only() IS NOT 1")
+                    && body.starts_with("SELECT RAISE(ABORT,")
+                    && body.matches(';').count() == 1,
+                "{name} does more than check the writer: the import would skip it\n{sql}"
+            );
+        }
+    }
 }
