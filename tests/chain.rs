@@ -141,7 +141,7 @@ fn a_database_made_before_the_chain_is_linked_when_opened() {
          DROP TRIGGER items_record_fixed;
          ALTER TABLE items DROP COLUMN chain; ALTER TABLE decisions DROP COLUMN chain;
          ALTER TABLE events DROP COLUMN chain; ALTER TABLE events DROP COLUMN account;
-         ALTER TABLE rubrics DROP COLUMN legacy_scale;
+         ALTER TABLE rubrics DROP COLUMN legacy_scale; DROP INDEX events_batch;
          CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions
          BEGIN SELECT RAISE(ABORT, 'decisions are append-only: undo appends a revert'); END;
          CREATE TRIGGER events_no_update BEFORE UPDATE ON events
