@@ -323,7 +323,7 @@ impl Store {
         let last_link = Chain::Items.last(&tx, Some(batch_id))?;
         Ok(ImportWriter {
             tx,
-            bulk: bulk,
+            bulk,
             batch_id,
             actor: actor.to_string(),
             at: at.to_string(),
