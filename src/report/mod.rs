@@ -1,0 +1,3 @@
+//! Renderings of the QA report.
+
+pub mod charts;
