@@ -39,9 +39,10 @@ pub struct Grid {
 }
 
 impl Grid {
-    /// An empty `n` × `n` grid.
+    /// An empty `n` × `n` grid (at least 1 × 1).
     #[must_use]
     pub fn new(n: usize) -> Grid {
+        let n = n.max(1);
         Grid {
             n,
             counts: vec![0; n * n],
@@ -59,6 +60,11 @@ impl Grid {
     pub fn total(&self) -> u64 {
         self.counts.iter().sum()
     }
+}
+
+/// The non-empty bins or cells of `counts`, as (index, count).
+pub(super) fn nonzero(counts: &[u64]) -> impl Iterator<Item = (usize, u64)> + '_ {
+    counts.iter().copied().enumerate().filter(|&(_, c)| c > 0)
 }
 
 /// The bin of `value` among `n` equal bins over [0, 1].

@@ -5,6 +5,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::Grid;
+use super::bins;
 use super::frame::{self, Canvas, Drawn};
 use crate::domain::rubric::FlagThresholds;
 
@@ -58,16 +59,10 @@ fn draw(root: &Canvas<'_>, grid: &Grid, thresholds: &FlagThresholds) -> Drawn {
     .draw()?;
     let n = grid.n.max(1);
     let side = 1.0 / n as f64;
-    chart.draw_series(
-        grid.counts
-            .iter()
-            .enumerate()
-            .filter(|&(_, &c)| c > 0)
-            .map(|(i, &c)| {
-                let (x, y) = ((i % n) as f64 * side, (i / n) as f64 * side);
-                Rectangle::new([(x, y), (x + side, y + side)], shade(c, fullest).filled())
-            }),
-    )?;
+    chart.draw_series(bins::nonzero(&grid.counts).map(|(i, c)| {
+        let (x, y) = ((i % n) as f64 * side, (i / n) as f64 * side);
+        Rectangle::new([(x, y), (x + side, y + side)], shade(c, fullest).filled())
+    }))?;
     let (x_px, y_px) = chart.plotting_area().get_pixel_range();
     let (he, lc) = (thresholds.high_entropy, thresholds.low_confidence);
     let (x, _) = chart.backend_coord(&(he, 0.0));

@@ -4,6 +4,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::Bins;
+use super::bins;
 use super::frame::{self, BAR, Canvas, Drawn};
 
 /// Height of a histogram in pixels.
@@ -16,26 +17,28 @@ struct Spec {
     threshold: &'static str,
 }
 
+const ENTROPY: Spec = Spec {
+    title: "Normalized entropy",
+    x_label: "normalized entropy (0 = all agree, 1 = evenly split)",
+    threshold: "high_entropy",
+};
+
+const CONFIDENCE: Spec = Spec {
+    title: "Mean stated confidence",
+    x_label: "mean confidence of the panel (0 to 1)",
+    threshold: "low_confidence",
+};
+
 /// Histogram of items' normalized entropy, with the rubric's `high_entropy` threshold.
 #[must_use]
 pub fn entropy_histogram(bins: &Bins, high_entropy: f64) -> String {
-    let spec = Spec {
-        title: "Normalized entropy",
-        x_label: "normalized entropy (0 = all agree, 1 = evenly split)",
-        threshold: "high_entropy",
-    };
-    histogram(&spec, bins, high_entropy)
+    histogram(&ENTROPY, bins, high_entropy)
 }
 
 /// Histogram of items' mean stated confidence, with the rubric's `low_confidence` threshold.
 #[must_use]
 pub fn confidence_histogram(bins: &Bins, low_confidence: f64) -> String {
-    let spec = Spec {
-        title: "Mean stated confidence",
-        x_label: "mean confidence of the panel (0 to 1)",
-        threshold: "low_confidence",
-    };
-    histogram(&spec, bins, low_confidence)
+    histogram(&CONFIDENCE, bins, low_confidence)
 }
 
 fn histogram(spec: &Spec, bins: &Bins, threshold: f64) -> String {
@@ -63,18 +66,12 @@ fn draw(root: &Canvas<'_>, spec: &Spec, bins: &Bins, threshold: f64) -> Drawn {
         .disable_x_mesh()
         .draw()?;
     let width = 1.0 / n as f64;
-    chart.draw_series(
-        bins.counts
-            .iter()
-            .enumerate()
-            .filter(|&(_, &c)| c > 0)
-            .map(|(i, &c)| {
-                let x = i as f64 * width;
-                let mut bar = Rectangle::new([(x, 0), (x + width, c)], BAR.filled());
-                bar.set_margin(0, 0, 1, 1);
-                bar
-            }),
-    )?;
+    chart.draw_series(bins::nonzero(&bins.counts).map(|(i, c)| {
+        let x = i as f64 * width;
+        let mut bar = Rectangle::new([(x, 0), (x + width, c)], BAR.filled());
+        bar.set_margin(0, 0, 1, 1);
+        bar
+    }))?;
     let (x, top_px) = chart.backend_coord(&(threshold, y_max));
     let (_, bottom_px) = chart.backend_coord(&(threshold, 0));
     // The label sits right of the line, or left of it near the right edge.
