@@ -1,6 +1,7 @@
-//! Draws the QA report's charts for each real slice in `fixtures/real/`, from the figures the
-//! library derives for its items: `cargo run --example report_charts -- DIR` writes
-//! `DIR/<slice>-{entropy,confidence,entropy-confidence,classes,flags}.svg`.
+//! Draws the QA report's charts for each real slice in `fixtures/real/`, and for the demo batch
+//! (made up, but the one with stated confidences, which no real slice carries), from the figures
+//! the library derives for their items: `cargo run --example report_charts -- DIR` writes
+//! `DIR/<source>-{entropy,confidence,entropy-confidence,classes,flags}.svg`.
 
 use std::path::{Path, PathBuf};
 
@@ -16,18 +17,23 @@ use dissent::report::charts::{
 /// Bins per histogram axis.
 const BINS: usize = 20;
 
-/// A slice, its rubric and the column map it imports with.
-const SLICES: [(&str, &str, &str, &[&str]); 3] = [
+/// A source, its rubric and the column map it imports with.
+const SOURCES: [(&str, &str, &str, &[&str]); 4] = [
     (
         "cifar10h",
-        "cifar10h.slice.jsonl",
+        "real/cifar10h.slice.jsonl",
         "cifar10_class.yaml",
         &[],
     ),
-    ("varierr-nli", "varierr-nli.slice.jsonl", "nli.yaml", &[]),
+    (
+        "varierr-nli",
+        "real/varierr-nli.slice.jsonl",
+        "nli.yaml",
+        &[],
+    ),
     (
         "popquorn",
-        "popquorn-offensiveness.slice.csv",
+        "real/popquorn-offensiveness.slice.csv",
         "popquorn_offensiveness.yaml",
         &[
             "item_id=instance_id",
@@ -35,6 +41,7 @@ const SLICES: [(&str, &str, &str, &[&str]); 3] = [
             "label=offensiveness",
         ],
     ),
+    ("demo", "demo/demo.jsonl", "tumor_severity_grade.yaml", &[]),
 ];
 
 fn main() -> anyhow::Result<()> {
@@ -43,12 +50,12 @@ fn main() -> anyhow::Result<()> {
     };
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for (name, file, rubric, map) in SLICES {
+    for (name, file, rubric, map) in SOURCES {
         let yaml = std::fs::read_to_string(root.join("rubrics").join(rubric))?;
         let rubric = Rubric::parse(&yaml)?;
         let map: Vec<String> = map.iter().map(|m| (*m).to_string()).collect();
         let map = FieldMap::parse(&map).map_err(anyhow::Error::msg)?;
-        let path = root.join("fixtures/real").join(file);
+        let path = root.join("fixtures").join(file);
         let items = parse_to_vec(&[path.as_path()], &rubric, Format::Auto, &map)
             .map_err(|issues| anyhow::anyhow!("{issues}"))?;
         let mut entropy = Bins::new(BINS);

@@ -14,7 +14,7 @@ const HEIGHT: u32 = 500;
 /// Shades from a cell of one item to the fullest: stops of a sequential blue ramp (ColorBrewer
 /// Blues), which reads in order under colour-vision deficiencies and in grey.
 const RAMP: [(f64, f64, f64); 5] = [
-    (222.0, 235.0, 247.0),
+    (198.0, 219.0, 239.0),
     (158.0, 202.0, 225.0),
     (66.0, 146.0, 198.0),
     (33.0, 113.0, 181.0),
@@ -41,7 +41,7 @@ fn draw(root: &Canvas<'_>, grid: &Grid, thresholds: &FlagThresholds) -> Drawn {
     let area = frame::titled(root, "Entropy × mean confidence", &subtitle)?;
     let mut chart = ChartBuilder::on(&area)
         .margin_left(8)
-        .margin_right(24)
+        .margin_right(30)
         .margin_top(24)
         .x_label_area_size(52)
         .y_label_area_size(64)
@@ -67,19 +67,32 @@ fn draw(root: &Canvas<'_>, grid: &Grid, thresholds: &FlagThresholds) -> Drawn {
     let (he, lc) = (thresholds.high_entropy, thresholds.low_confidence);
     let (x, _) = chart.backend_coord(&(he, 0.0));
     let (_, y) = chart.backend_coord(&(0.0, lc));
-    let above = ((x, y_px.start - 4), Pos::new(HPos::Center, VPos::Bottom));
+    // Both labels sit outside the plot, clear of the cells: one above it, one turned along
+    // its right edge.
+    let above = (
+        (x, y_px.start - 4),
+        frame::threshold_text(HPos::Center, VPos::Bottom),
+    );
     let label = frame::threshold_label("high_entropy", he);
     frame::threshold(root, (x, y_px.start), (x, y_px.end), &label, above)?;
-    let on_left = ((x_px.start + 6, y - 4), Pos::new(HPos::Left, VPos::Bottom));
+    let turned = frame::threshold_text(HPos::Center, VPos::Top).transform(FontTransform::Rotate90);
     let label = frame::threshold_label("low_confidence", lc);
-    frame::threshold(root, (x_px.start, y), (x_px.end, y), &label, on_left)?;
+    frame::threshold(
+        root,
+        (x_px.start, y),
+        (x_px.end, y),
+        &label,
+        ((x_px.end + 22, y), turned),
+    )?;
+    // The quadrants' names keep to the corners the data seldom reaches: an agreeing panel is
+    // rarely unsure, and a split one rarely certain or utterly lost.
     let inset = 8;
     let quadrants = [
         (
             "agreement",
-            (x_px.start + inset, y_px.start + inset),
+            (x_px.start + inset, y_px.end - inset),
             HPos::Left,
-            VPos::Top,
+            VPos::Bottom,
         ),
         (
             "genuine ambiguity",

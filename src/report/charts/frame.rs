@@ -79,13 +79,13 @@ pub(super) fn titled<'a>(root: &Canvas<'a>, title: &str, subtitle: &str) -> Draw
 }
 
 /// Draws a rubric threshold as a dashed line from `from` to `to` (absolute pixels) and writes
-/// `label` at `at`, placed by `anchor`.
+/// `label` at `at` in `style` (callers keep it clear of the data).
 pub(super) fn threshold(
     root: &Canvas<'_>,
     from: (i32, i32),
     to: (i32, i32),
     label: &str,
-    (at, anchor): ((i32, i32), Pos),
+    (at, style): ((i32, i32), TextStyle<'_>),
 ) -> Drawn {
     root.draw(&DashedPathElement::new(
         [from, to],
@@ -93,7 +93,12 @@ pub(super) fn threshold(
         4,
         THRESHOLD.stroke_width(2),
     ))?;
-    boxed_text(root, label, &text(TICK_SIZE, &THRESHOLD).pos(anchor), at)
+    root.draw_text(label, &style, at)
+}
+
+/// The style of a threshold's label, placed by `h` and `v`.
+pub(super) fn threshold_text(h: HPos, v: VPos) -> TextStyle<'static> {
+    text(TICK_SIZE, &THRESHOLD).pos(Pos::new(h, v))
 }
 
 /// Writes "no items" in the middle of a plot spanning `x` × `y` (absolute pixels).
@@ -125,7 +130,7 @@ pub(super) fn boxed_text(
     let pad = 3;
     root.draw(&Rectangle::new(
         [(x0 - pad, y0 - pad), (x0 + w + pad, y0 + h + pad)],
-        WHITE.mix(0.85).filled(),
+        WHITE.mix(0.8).filled(),
     ))?;
     root.draw_text(label, style, at)
 }

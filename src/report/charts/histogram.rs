@@ -1,7 +1,7 @@
 //! Histograms over [0, 1] with one rubric threshold: normalized entropy and mean confidence.
 
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::text_anchor::{HPos, VPos};
 
 use super::Bins;
 use super::bins;
@@ -74,11 +74,18 @@ fn draw(root: &Canvas<'_>, spec: &Spec, bins: &Bins, threshold: f64) -> Drawn {
     }))?;
     let (x, top_px) = chart.backend_coord(&(threshold, y_max));
     let (_, bottom_px) = chart.backend_coord(&(threshold, 0));
-    // The label sits right of the line, or left of it near the right edge.
+    // The label sits in the headroom above the bars: right of the line, or left of it near
+    // the right edge.
     let label_at = if threshold < 0.7 {
-        ((x + 6, top_px + 4), Pos::new(HPos::Left, VPos::Top))
+        (
+            (x + 6, top_px + 4),
+            frame::threshold_text(HPos::Left, VPos::Top),
+        )
     } else {
-        ((x - 6, top_px + 4), Pos::new(HPos::Right, VPos::Top))
+        (
+            (x - 6, top_px + 4),
+            frame::threshold_text(HPos::Right, VPos::Top),
+        )
     };
     let label = frame::threshold_label(spec.threshold, threshold);
     frame::threshold(root, (x, top_px), (x, bottom_px), &label, label_at)?;
