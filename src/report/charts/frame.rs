@@ -25,10 +25,11 @@ pub(super) const THRESHOLD: RGBColor = RGBColor(0xd5, 0x5e, 0x00);
 /// Secondary text: subtitles, notes.
 pub(super) const MUTED: RGBColor = RGBColor(0x55, 0x55, 0x55);
 
-/// Font sizes, in plotters' units (the SVG's `font-size` is this / 1.24).
-pub(super) const TITLE_SIZE: u32 = 25;
-pub(super) const LABEL_SIZE: u32 = 19;
-pub(super) const TICK_SIZE: u32 = 17;
+/// Font sizes in plotters' units, which writes `font-size` as the size / 1.24: here 20, 16
+/// and 14 px.
+pub(super) const TITLE_SIZE: f64 = 20.0 * 1.24;
+pub(super) const LABEL_SIZE: f64 = 16.0 * 1.24;
+pub(super) const TICK_SIZE: f64 = 14.0 * 1.24;
 
 /// The SVG drawing area charts draw on.
 pub(super) type Canvas<'a> = DrawingArea<SVGBackend<'a>, Shift>;
@@ -68,7 +69,7 @@ pub(super) fn render(height: u32, draw: impl FnOnce(&Canvas<'_>) -> Drawn) -> St
 }
 
 /// Text style at `size` in `colour`.
-pub(super) fn text(size: u32, colour: &RGBColor) -> TextStyle<'static> {
+pub(super) fn text(size: f64, colour: &RGBColor) -> TextStyle<'static> {
     (FONT, size).into_font().color(colour)
 }
 
