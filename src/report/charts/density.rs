@@ -77,12 +77,15 @@ fn draw(root: &Canvas<'_>, grid: &Grid, thresholds: &FlagThresholds) -> Drawn {
     frame::threshold(root, (x, y_px.start), (x, y_px.end), &label, above)?;
     let turned = frame::threshold_text(HPos::Center, VPos::Top).transform(FontTransform::Rotate90);
     let label = frame::threshold_label("low_confidence", lc);
+    // Centred on the line, but kept beside the plot when the line runs near its top or bottom.
+    let half = i32::try_from(root.estimate_text_size(&label, &turned)?.0 / 2).unwrap_or(0);
+    let beside = y.clamp(y_px.start + half, (y_px.end - half).max(y_px.start + half));
     frame::threshold(
         root,
         (x_px.start, y),
         (x_px.end, y),
         &label,
-        ((x_px.end + 22, y), turned),
+        ((x_px.end + 22, beside), turned),
     )?;
     // The quadrants' names keep to the corners the data seldom reaches: an agreeing panel is
     // rarely unsure, and a split one rarely certain or utterly lost.
