@@ -2,7 +2,8 @@
 //!
 //! Layers, inner to outer: [`domain`] (pure rules and metrics), [`store`] (all SQL),
 //! [`ingest`] and [`export`] (files in and out), [`view`] (what is shown, for every rendering),
-//! [`commands`] and [`cli`] (the command line), [`tui`] (the console).
+//! [`report`] (the QA report's renderings), [`commands`] and [`cli`] (the command line),
+//! [`tui`] (the console).
 
 pub mod cli;
 pub mod commands;

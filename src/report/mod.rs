@@ -1,6 +1,8 @@
 //! Renderings of the report model ([`crate::domain::report::Report`]): every one shows only
-//! what the model holds; and [`collect`], which fills the model from the store.
+//! what the model holds; its charts, drawn once as SVG; and [`collect`], which fills the model
+//! from the store.
 
+pub mod charts;
 pub mod csv;
 
 use std::ops::ControlFlow;
