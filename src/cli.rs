@@ -146,11 +146,16 @@ pub enum Command {
     Finalize {},
     /// Reopen a finalized batch
     Reopen {},
-    /// Write the soft-label JSONL of a batch
+    /// Write the soft-label JSONL of a batch, or the delivery bundle
+    #[command(group(clap::ArgGroup::new("to").required(true).args(["out", "bundle"])))]
     Export {
-        /// Output file
+        /// Output file (`-` for standard output)
         #[arg(short = 'o', long = "out", value_name = "OUT.jsonl")]
-        out: PathBuf,
+        out: Option<PathBuf>,
+        /// Write the delivery bundle into this new (or empty) folder: JSONL, rubric, QA report
+        /// and manifest
+        #[arg(long, value_name = "DIR")]
+        bundle: Option<PathBuf>,
         /// Export a batch that is not finalized
         #[arg(long)]
         draft: bool,

@@ -6,9 +6,11 @@ use std::sync::atomic::AtomicBool;
 
 use anyhow::Result;
 
-use crate::export::jsonl::export_batch;
+use crate::export::bundle::Bundle;
+use crate::export::jsonl::{Written, export_batch};
 use crate::export::target::Target;
-use crate::store::{BatchStatus, Store, StoreError};
+use crate::report::collect;
+use crate::store::{Batch, BatchStatus, Store, StoreError};
 
 /// SIGINT and SIGTERM set a flag while registered, rather than end the process, so that an
 /// export stops between chunks and removes its temp file.
@@ -36,15 +38,8 @@ impl Drop for StopOnSignals {
     }
 }
 
-/// `dissent export`: refuses an open batch unless `draft`. With `-o -` the lines go to
-/// standard output and the report to standard error.
-pub fn export(
-    store: &Store,
-    batch: Option<&str>,
-    out: &Path,
-    draft: bool,
-    actor: &str,
-) -> Result<()> {
+/// The batch to deliver: refused while open unless `draft`.
+fn deliverable(store: &Store, batch: Option<&str>, draft: bool) -> Result<Batch> {
     let batch = store.batch(batch)?;
     if batch.status != BatchStatus::Finalized && !draft {
         anyhow::bail!(
@@ -53,36 +48,65 @@ pub fn export(
             batch.name
         );
     }
-    let target = Target::check(out)?;
-    let written = {
-        let signals = StopOnSignals::register()?;
-        export_batch(store, &batch, &target, &signals.stop)?
-    };
-    let lines = written.lines;
-    let head = written.head.clone();
-    // The event and the file in place go together: the event is written first and committed
-    // only once the file is renamed into place; if the event cannot be written, the temp file
-    // is removed and the previous export stays as it was. A viewer of a read-only database
-    // exports all the same; only the event is not recorded, and the note says so.
-    let details =
-        serde_json::json!({"out": target.describe(), "items": lines, "draft": draft, "head": head});
-    let event = match store.begin_event(Some(batch.id), actor, &super::now(), "export", &details) {
+    Ok(batch)
+}
+
+/// Puts a delivery in place with its `export` event: the event is written first and committed
+/// only once `put_in_place` has succeeded; if the event cannot be written, nothing is put in
+/// place (what was there stays). A viewer of a read-only database delivers all the same; only
+/// the event is not recorded, and the note says so.
+fn recorded(
+    store: &Store,
+    batch: &Batch,
+    actor: &str,
+    details: &serde_json::Value,
+    put_in_place: impl FnOnce() -> Result<()>,
+) -> Result<()> {
+    let event = match store.begin_event(Some(batch.id), actor, &super::now(), "export", details) {
         Ok(event) => Some(event),
         Err(StoreError::ReadOnly) => None,
         Err(e) => return Err(e.into()),
     };
-    if let Some(staged) = written.staged {
-        staged.persist()?;
-    }
+    put_in_place()?;
     match event {
         Some(event) => event.commit()?,
         None => super::note(format_args!(
             "the database is read-only here: this export is not recorded in its event log"
         )),
     }
+    Ok(())
+}
+
+/// The lines of `batch` to `target`, stopped cleanly by SIGINT or SIGTERM.
+fn lines(store: &Store, batch: &Batch, target: &Target) -> Result<Written> {
+    let signals = StopOnSignals::register()?;
+    Ok(export_batch(store, batch, target, &signals.stop)?)
+}
+
+/// `dissent export -o`: with `-o -` the lines go to standard output and the report to
+/// standard error.
+pub fn export(
+    store: &Store,
+    batch: Option<&str>,
+    out: &Path,
+    draft: bool,
+    actor: &str,
+) -> Result<()> {
+    let batch = deliverable(store, batch, draft)?;
+    let target = Target::check(out)?;
+    let written = lines(store, &batch, &target)?;
+    let (count, head) = (written.lines, written.head.clone());
+    let details =
+        serde_json::json!({"out": target.describe(), "items": count, "draft": draft, "head": head});
+    recorded(store, &batch, actor, &details, || {
+        if let Some(staged) = written.staged {
+            staged.persist()?;
+        }
+        Ok(())
+    })?;
     let report = format!(
         "exported {} to {}\nhead {head} (check it later with `dissent verify`)",
-        super::counted(lines, "item"),
+        super::counted(count, "item"),
         target.describe()
     );
     match target {
@@ -90,4 +114,58 @@ pub fn export(
         Target::File(_) => super::say(format_args!("{report}"))?,
     }
     Ok(())
+}
+
+/// `dissent export --bundle DIR`: `B.jsonl`, `B.rubric.yaml` (the stored text, byte for byte),
+/// `B.qa.json` and `B.manifest.json` in a new folder, put in place whole.
+pub fn bundle(
+    store: &Store,
+    batch: Option<&str>,
+    dir: &Path,
+    draft: bool,
+    actor: &str,
+) -> Result<()> {
+    let batch = deliverable(store, batch, draft)?;
+    let name = &batch.name;
+    if name.contains(['/', '\\']) || name.starts_with('.') {
+        anyhow::bail!("batch `{name}` cannot name files; export it with -o instead");
+    }
+    let mut bundle = Bundle::create(dir)?;
+    let jsonl = format!("{name}.jsonl");
+    let written = lines(store, &batch, &Target::File(bundle.path(&jsonl)))?;
+    if let Some(staged) = written.staged {
+        staged.persist()?;
+    }
+    bundle.record(&jsonl)?;
+    bundle.add(&format!("{name}.rubric.yaml"), batch.rubric.yaml.as_bytes())?;
+    let report = collect(store, &batch, None, super::report::context(&batch, actor))?;
+    let mut json = serde_json::to_vec(&report)?;
+    json.push(b'\n');
+    bundle.add(&format!("{name}.qa.json"), &json)?;
+    let manifest = serde_json::json!({
+        "batch": name,
+        "task": batch.rubric.task,
+        "items": written.lines,
+        "finalized": batch.status == BatchStatus::Finalized,
+        "draft": draft,
+        "rubric_sha256": batch.rubric.sha256,
+        "head": written.head,
+        "tool_version": env!("CARGO_PKG_VERSION"),
+        "exported_by": actor,
+        "exported_at": super::now(),
+        "files": bundle.files(),
+    });
+    let details = serde_json::json!({
+        "bundle": dir.display().to_string(), "items": written.lines, "draft": draft,
+        "head": written.head,
+    });
+    recorded(store, &batch, actor, &details, || {
+        Ok(bundle.finish(&format!("{name}.manifest.json"), &manifest)?)
+    })?;
+    super::say(format_args!(
+        "bundled {} into {}: JSONL, rubric, QA report (JSON) and manifest\nhead {} (check it later with `dissent verify`)",
+        super::counted(written.lines, "item"),
+        dir.display(),
+        written.head
+    ))
 }

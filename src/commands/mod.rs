@@ -201,8 +201,13 @@ pub fn run(cli: Cli) -> Result<()> {
             crate::store::BatchStatus::Open,
             &who,
         ),
-        Command::Export { out, draft } => {
-            export::export(&open_existing(&db)?, batch, &out, draft, &who)
+        Command::Export { out, bundle, draft } => {
+            let store = open_existing(&db)?;
+            match (bundle, out) {
+                (Some(dir), _) => export::bundle(&store, batch, &dir, draft, &who),
+                (None, Some(out)) => export::export(&store, batch, &out, draft, &who),
+                (None, None) => anyhow::bail!("name where to export: -o OUT.jsonl or --bundle DIR"),
+            }
         }
         Command::Report {
             out,

@@ -9,7 +9,7 @@ use crate::domain::report::{Report, ReportContext, Sheet};
 use crate::export::target::{Staged, Target};
 use crate::report::collect;
 use crate::report::csv::{TABLES, write_table};
-use crate::store::Store;
+use crate::store::{Batch, Store};
 
 /// What to write.
 pub struct Request<'a> {
@@ -39,18 +39,7 @@ pub fn run(store: &Store, batch: Option<&str>, req: &Request<'_>) -> Result<()> 
     // Refused before any work: renderings that do not exist yet, and unknown extensions.
     let out = req.out.map(check_out).transpose()?;
     let batch = store.batch(batch)?;
-    let report = collect(
-        store,
-        &batch,
-        req.reviewer,
-        ReportContext {
-            batch: batch.name.clone(),
-            status: batch.status.as_str().into(),
-            generated_at: super::now(),
-            tool_version: env!("CARGO_PKG_VERSION").into(),
-            generated_by: req.actor.into(),
-        },
-    )?;
+    let report = collect(store, &batch, req.reviewer, context(&batch, req.actor))?;
     let doc = match req.reviewer {
         Some(name) => Doc::Sheet(Box::new(sheet_of(report, name, &batch.name)?)),
         None => Doc::Report(Box::new(report)),
@@ -94,6 +83,17 @@ pub fn run(store: &Store, batch: Option<&str>, req: &Request<'_>) -> Result<()> 
         super::note(format_args!("wrote {}", path.display()));
     }
     Ok(())
+}
+
+/// The facts of a report that come from the moment it is made.
+pub(super) fn context(batch: &Batch, actor: &str) -> ReportContext {
+    ReportContext {
+        batch: batch.name.clone(),
+        status: batch.status.as_str().into(),
+        generated_at: super::now(),
+        tool_version: env!("CARGO_PKG_VERSION").into(),
+        generated_by: actor.into(),
+    }
 }
 
 /// The `-o` target: a `.json` file or `-`.

@@ -1,5 +1,7 @@
-//! Delivery: the soft-label JSONL of seed §5.
+//! Delivery: the soft-label JSONL of seed §5, and the bundle that carries it with its rubric,
+//! QA report and manifest.
 
+pub mod bundle;
 pub mod jsonl;
 pub mod target;
 
@@ -35,6 +37,9 @@ pub enum ExportError {
     /// A line could not be serialized.
     #[error("export line: {0}")]
     Serialize(#[from] serde_json::Error),
+    /// A bundle's folder exists and holds files.
+    #[error("{}: the folder exists and is not empty; a bundle goes into a new or empty folder", .0.display())]
+    NotEmpty(PathBuf),
     /// SIGINT or SIGTERM arrived; nothing was put in place.
     #[error("interrupted: nothing exported")]
     Interrupted,

@@ -1,0 +1,77 @@
+//! The delivery bundle: the JSONL, the rubric byte for byte, the QA report and a manifest whose
+//! sha256s match the files, put in place whole or not at all.
+
+mod common;
+
+use common::{pilot, rubric, stderr};
+use sha2::{Digest, Sha256};
+
+fn sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[test]
+fn a_bundle_holds_the_batch_its_rubric_report_and_a_true_manifest() {
+    let d = pilot();
+    let out = d.path("delivery");
+    let refused = d.run(&["export", "--bundle", out.to_str().expect("path")]);
+    assert_eq!(
+        refused.status.code(),
+        Some(1),
+        "an open batch needs --draft"
+    );
+    assert!(!out.exists(), "nothing at the target");
+    d.ok(&["finalize"]);
+    let said = d.ok(&["export", "--bundle", out.to_str().expect("path")]);
+    assert!(said.contains("bundled 1 item"), "{said}");
+    let file = |name: &str| std::fs::read(out.join(name)).expect(name);
+    assert_eq!(
+        file("pilot.rubric.yaml"),
+        std::fs::read(rubric("tumor_severity_grade.yaml")).expect("rubric"),
+        "the rubric byte for byte"
+    );
+    assert_eq!(
+        String::from_utf8(file("pilot.jsonl")).expect("utf8"),
+        d.ok(&["export", "-o", "-"]),
+        "the JSONL as `export -o` writes it"
+    );
+    let report: serde_json::Value = serde_json::from_slice(&file("pilot.qa.json")).expect("json");
+    assert_eq!(report["header"]["batch"], "pilot");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&file("pilot.manifest.json")).expect("json");
+    assert_eq!(manifest["finalized"], true);
+    assert_eq!(manifest["items"], 1);
+    let verify: serde_json::Value =
+        serde_json::from_str(&d.ok(&["verify", "--json"])).expect("json");
+    assert_eq!(
+        manifest["head"], verify["head"],
+        "the head of the record delivered"
+    );
+    let files = manifest["files"].as_array().expect("files");
+    assert_eq!(files.len(), 3);
+    for f in files {
+        let name = f["name"].as_str().expect("name");
+        let bytes = file(name);
+        assert_eq!(f["sha256"], sha256(&bytes).as_str(), "{name}");
+        assert_eq!(f["bytes"], bytes.len(), "{name}");
+    }
+    let again = d.run(&["export", "--bundle", out.to_str().expect("path")]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        stderr(&again).contains("is not empty"),
+        "{}",
+        stderr(&again)
+    );
+    let log = d.ok(&["log", "--json"]);
+    assert!(log.contains("\"bundle\""), "{log}");
+    let left: Vec<_> = std::fs::read_dir(d.dir.path())
+        .expect("dir")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("dissent-bundle") || n.contains("dissent-export"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
