@@ -117,6 +117,27 @@ fn a_changed_judgment_a_removed_decision_and_a_forged_event_are_named() {
 }
 
 #[test]
+fn a_value_changed_to_another_type_is_named_not_an_error() {
+    let d = worked();
+    common::tamper(
+        &d.path("db.sqlite"),
+        "UPDATE judgments SET label = x'00ff' WHERE reviewer = 'B';
+         UPDATE decisions SET text = 42 WHERE id = 2;
+         UPDATE events SET details = 7 WHERE id = (SELECT min(id) FROM events WHERE batch_id = 1);",
+    );
+    let (code, doc, err) = verify(&d, "pilot");
+    assert_eq!(code, Some(1), "{err}");
+    let rows: Vec<&str> = doc["breaks"]
+        .as_array()
+        .expect("breaks")
+        .iter()
+        .map(|b| b["row"].as_str().expect("row"))
+        .collect();
+    assert_eq!(rows[..2], ["item `mri-2031`", "decision 2"], "{doc}");
+    assert!(rows[2].starts_with("event "), "{doc}");
+}
+
+#[test]
 fn a_rubric_edited_under_its_batch_is_named() {
     let d = worked();
     common::tamper(

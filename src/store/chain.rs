@@ -95,6 +95,25 @@ pub struct Verification {
     pub head: String,
 }
 
+/// A value read from a row, or `None` when it is not of the type dissent wrote (the row was
+/// changed outside dissent: a break to report, not an error that stops the walk).
+fn readable<T>(value: rusqlite::Result<T>) -> Result<Option<T>> {
+    match value {
+        Ok(v) => Ok(Some(v)),
+        Err(
+            rusqlite::Error::InvalidColumnType(..)
+            | rusqlite::Error::FromSqlConversionFailure(..)
+            | rusqlite::Error::Utf8Error(..),
+        ) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// What a row that does not read back hashes to: never a stored link.
+fn unreadable() -> chain::Content {
+    chain::Content::default().text("a row that does not read back")
+}
+
 /// Calls `each(row id, name, computed link, stored link)` for every row of `chain` in `batch_id`,
 /// in chain order.
 fn walk(
@@ -127,29 +146,39 @@ fn walk(
                 let id: i64 = r.get(0)?;
                 if open.as_ref().is_none_or(|o| o.0 != id) {
                     close(open.take(), &mut prev);
-                    let content = chain::item(
-                        r.get_ref(1)?.as_str()?,
-                        r.get_ref(2)?.as_str()?,
-                        r.get_ref(3)?.as_str()?,
-                        r.get_ref(4)?.as_str_or_null()?,
-                        r.get_ref(5)?.as_str()?,
-                        r.get_ref(6)?.as_str()?,
-                    );
-                    open = Some((id, r.get(1)?, content, r.get(7)?));
+                    let content = readable((|| {
+                        Ok(chain::item(
+                            r.get_ref(1)?.as_str()?,
+                            r.get_ref(2)?.as_str()?,
+                            r.get_ref(3)?.as_str()?,
+                            r.get_ref(4)?.as_str_or_null()?,
+                            r.get_ref(5)?.as_str()?,
+                            r.get_ref(6)?.as_str()?,
+                        ))
+                    })())?
+                    .unwrap_or_else(unreadable);
+                    let key = readable(r.get(1))?.unwrap_or_else(|| format!("at rowid {id}"));
+                    open = Some((id, key, content, readable(r.get(7))?.flatten()));
                 }
-                if let (Some(o), Some(reviewer)) = (open.as_mut(), r.get_ref(8)?.as_str_or_null()?)
-                {
-                    o.2 = chain::judgment(
-                        o.2.clone(),
-                        &JudgmentFields {
-                            reviewer,
-                            label: r.get_ref(9)?.as_str()?,
-                            raw_confidence: r.get(10)?,
-                            confidence: r.get(11)?,
-                            evidence: r.get_ref(12)?.as_str_or_null()?,
-                            attributes: r.get_ref(13)?.as_str()?,
-                        },
-                    );
+                let judgment = readable((|| {
+                    let Some(reviewer) = r.get_ref(8)?.as_str_or_null()? else {
+                        return Ok(None);
+                    };
+                    Ok(Some(JudgmentFields {
+                        reviewer,
+                        label: r.get_ref(9)?.as_str()?,
+                        raw_confidence: r.get(10)?,
+                        confidence: r.get(11)?,
+                        evidence: r.get_ref(12)?.as_str_or_null()?,
+                        attributes: r.get_ref(13)?.as_str()?,
+                    }))
+                })())?;
+                if let Some(o) = open.as_mut() {
+                    match judgment {
+                        Some(Some(j)) => o.2 = chain::judgment(o.2.clone(), &j),
+                        Some(None) => {}
+                        None => o.2 = unreadable(),
+                    }
                 }
             }
             close(open, &mut prev);
@@ -164,19 +193,23 @@ fn walk(
             let mut rows = stmt.query(params![batch_id])?;
             while let Some(r) = rows.next()? {
                 let id: i64 = r.get(0)?;
-                let digest = chain::decision(&DecisionFields {
-                    item_key: r.get_ref(1)?.as_str()?,
-                    kind: r.get_ref(2)?.as_str()?,
-                    label: r.get_ref(3)?.as_str_or_null()?,
-                    reason_code: r.get_ref(4)?.as_str_or_null()?,
-                    erring: r.get_ref(5)?.as_str()?,
-                    text: r.get_ref(6)?.as_str()?,
-                    actor: r.get_ref(7)?.as_str()?,
-                    at: r.get_ref(8)?.as_str()?,
-                    reverts: r.get(9)?,
-                });
+                let digest = readable((|| {
+                    Ok(chain::decision(&DecisionFields {
+                        item_key: r.get_ref(1)?.as_str()?,
+                        kind: r.get_ref(2)?.as_str()?,
+                        label: r.get_ref(3)?.as_str_or_null()?,
+                        reason_code: r.get_ref(4)?.as_str_or_null()?,
+                        erring: r.get_ref(5)?.as_str()?,
+                        text: r.get_ref(6)?.as_str()?,
+                        actor: r.get_ref(7)?.as_str()?,
+                        at: r.get_ref(8)?.as_str()?,
+                        reverts: r.get(9)?,
+                    }))
+                })())?
+                .unwrap_or_else(|| unreadable().digest());
                 prev = chain::link(&prev, &digest);
-                each(id, &|| format!("decision {id}"), prev, r.get(10)?);
+                let stored = readable(r.get(10))?.flatten();
+                each(id, &|| format!("decision {id}"), prev, stored);
             }
         }
         Chain::Events => {
@@ -188,16 +221,20 @@ fn walk(
             let mut rows = stmt.query(params![batch_id])?;
             while let Some(r) = rows.next()? {
                 let id: i64 = r.get(0)?;
-                let digest = chain::event(
-                    r.get_ref(1)?.as_str_or_null()?,
-                    r.get_ref(2)?.as_str()?,
-                    r.get_ref(7)?.as_str_or_null()?,
-                    r.get_ref(3)?.as_str()?,
-                    r.get_ref(4)?.as_str()?,
-                    r.get_ref(5)?.as_str()?,
-                );
+                let digest = readable((|| {
+                    Ok(chain::event(
+                        r.get_ref(1)?.as_str_or_null()?,
+                        r.get_ref(2)?.as_str()?,
+                        r.get_ref(7)?.as_str_or_null()?,
+                        r.get_ref(3)?.as_str()?,
+                        r.get_ref(4)?.as_str()?,
+                        r.get_ref(5)?.as_str()?,
+                    ))
+                })())?
+                .unwrap_or_else(|| unreadable().digest());
                 prev = chain::link(&prev, &digest);
-                each(id, &|| format!("event {id}"), prev, r.get(6)?);
+                let stored = readable(r.get(6))?.flatten();
+                each(id, &|| format!("event {id}"), prev, stored);
             }
         }
     }
