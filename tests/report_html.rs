@@ -107,6 +107,19 @@ fn the_page_holds_every_section_in_order_with_the_json_figures() {
         gold["low"].as_f64().expect("low"),
         gold["high"].as_f64().expect("high")
     )));
+    // Overconfident reviewers are named so, on a marked row.
+    for row in json["reviewers"].as_array().expect("reviewers") {
+        let name = row["reviewer"].as_str().expect("name");
+        let marked = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("tr") && n.attribute("class") == Some("mark"))
+            .any(|n| text_of(n).starts_with(&format!("{name} (overconfident)")));
+        assert_eq!(
+            marked,
+            row["overconfident"].as_bool().expect("flag"),
+            "{name}"
+        );
+    }
     // Each list whole: every gold miss and rubric-problem item is named.
     for miss in json["lists"]["gold_misses"].as_array().expect("misses") {
         assert!(all.contains(miss["item_id"].as_str().expect("id")));

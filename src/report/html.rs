@@ -21,14 +21,14 @@ const MATRIX_MAX: usize = 20;
 
 /// The page's style: a system sans-serif stack, tables with rules, numbers right-aligned.
 const STYLE: &str = "body{font-family:system-ui,-apple-system,\"Segoe UI\",Roboto,\"DejaVu Sans\",Arial,sans-serif;\
-max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.4}\
+max-width:1200px;margin:2em auto;padding:0 1em;color:#222;line-height:1.4}\
 h1{font-size:1.6em}h2{border-bottom:2px solid #0072b2;padding-bottom:.2em;margin-top:2em}\
 table{border-collapse:collapse;margin:.5em 0 1.5em}\
-th,td{border:1px solid #ccc;padding:.25em .6em;vertical-align:top}\
-th{background:#f0f4f8;text-align:left}td+td{text-align:right;font-variant-numeric:tabular-nums}\
-td.t{text-align:left}tr.mark td{background:#fdecea}\
+th,td{border:1px solid #ccc;padding:.25em .45em;vertical-align:top}thead th{font-size:.9em}\
+th{background:#f0f4f8;text-align:left}td{text-align:right;font-variant-numeric:tabular-nums}\
+td{white-space:nowrap}td.t{text-align:left;white-space:normal}tbody th{white-space:nowrap}.scroll{overflow-x:auto}tr.mark td{background:#fdecea}\
 dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1.2em}dt{font-weight:bold}dd{margin:0}\
-.charts{display:flex;flex-wrap:wrap;gap:1em}.charts svg{max-width:100%;height:auto}\
+.charts{display:flex;flex-wrap:wrap;gap:1em}.charts svg{width:calc(50% - .5em);min-width:300px;height:auto}\
 .note{color:#555}code{word-break:break-all}";
 
 /// The page of `report`.
@@ -88,10 +88,15 @@ impl Page {
     }
 
     /// A table: a header row, then rows of text cells; the first cell of a row is a row header
-    /// and left-aligned, the rest right-aligned; a marked row is shaded. `text_cols` are the
-    /// other left-aligned columns.
+    /// (left-aligned), the rest right-aligned; a marked row is shaded. `text_cols` are the
+    /// other left-aligned columns. No rows is a note, not an empty table; a wide table scrolls
+    /// on its own rather than the page.
     fn table(&mut self, head: &[&str], text_cols: &[usize], rows: &[Row]) {
-        self.raw("<table><thead><tr>");
+        if rows.is_empty() {
+            self.note("None.");
+            return;
+        }
+        self.raw("<div class=\"scroll\"><table><thead><tr>");
         for h in head {
             let _ = write!(self.0, "<th>{}</th>", escape(h));
         }
@@ -113,7 +118,7 @@ impl Page {
             }
             self.raw("</tr>\n");
         }
-        self.raw("</tbody></table>\n");
+        self.raw("</tbody></table></div>\n");
     }
 
     /// A chart's SVG, inline. Its namespace attribute is dropped: HTML places `<svg>` in it
@@ -471,7 +476,7 @@ fn reviewers(p: &mut Page, r: &Report) {
     if r.reviewers.is_empty() {
         return;
     }
-    p.note("Shaded rows: overconfident (mean stated confidence above leave-one-out agreement by more than 0.2).");
+    p.note("Overconfident reviewers are named so and shaded (mean stated confidence above leave-one-out agreement by more than 0.2).");
     let rows: Vec<Row> = r
         .reviewers
         .iter()
@@ -479,7 +484,11 @@ fn reviewers(p: &mut Page, r: &Report) {
             let l = &x.leave_one_out;
             Row {
                 cells: vec![
-                    x.reviewer.clone(),
+                    if x.overconfident {
+                        format!("{} (overconfident)", x.reviewer)
+                    } else {
+                        x.reviewer.clone()
+                    },
                     x.items.to_string(),
                     format!("{} / {} / {}", l.agree, l.disagree, l.tied),
                     fig(l.rate),
@@ -488,9 +497,12 @@ fn reviewers(p: &mut Page, r: &Report) {
                     fig(x.brier),
                     fig(x.estimated_accuracy),
                     x.errors_attributed.to_string(),
-                    format!("{}/{}", x.gold.passed, x.gold.total),
-                    interval(x.gold.low, x.gold.high),
-                    if x.overconfident { "yes" } else { "" }.into(),
+                    format!(
+                        "{}/{} {}",
+                        x.gold.passed,
+                        x.gold.total,
+                        interval(x.gold.low, x.gold.high)
+                    ),
                 ],
                 marked: x.overconfident,
             }
@@ -501,15 +513,13 @@ fn reviewers(p: &mut Page, r: &Report) {
             "Reviewer",
             "Items",
             "Agree / disagree / tied",
-            "Agreement with the rest",
-            "κ with the rest",
+            "Agreement with rest",
+            "κ with rest",
             "Mean confidence",
             "Brier",
             "Estimated accuracy",
             "Errors attributed",
-            "Gold",
-            "Gold Wilson 95%",
-            "Overconfident",
+            "Gold (Wilson 95%)",
         ],
         &[],
         &rows,
