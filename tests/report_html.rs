@@ -1,6 +1,6 @@
-//! `dissent report -o qa.html`: one self-contained page, read back as XML: every section, the
-//! figures as the JSON has them, one inline chart each, no script, no address, and hostile text
-//! from the data escaped.
+//! `dissent report -o qa.html` (and a reviewer's sheet as HTML): one self-contained page, read
+//! back as XML: every section, the figures as the JSON has them, one inline chart each, no
+//! script, no address, and hostile text from the data escaped.
 
 mod common;
 
@@ -59,16 +59,20 @@ fn text_of(node: roxmltree::Node<'_, '_>) -> String {
         .collect()
 }
 
+/// The text of every `<h2>`, in order.
+fn section_headings(doc: &roxmltree::Document<'_>) -> Vec<String> {
+    doc.descendants()
+        .filter(|n| n.has_tag_name("h2"))
+        .map(text_of)
+        .collect()
+}
+
 #[test]
 fn the_page_holds_every_section_in_order_with_the_json_figures() {
     let d = hostile_batch();
     let (html, json) = page_and_json(&d);
     let doc = parse(&html);
-    let headings: Vec<String> = doc
-        .descendants()
-        .filter(|n| n.has_tag_name("h2"))
-        .map(text_of)
-        .collect();
+    let headings = section_headings(&doc);
     assert_eq!(
         headings,
         [
@@ -172,11 +176,45 @@ fn a_counts_only_batch_says_why_it_has_no_reviewer_table() {
 }
 
 #[test]
-fn a_reviewer_sheet_as_html_is_refused_with_nothing_written() {
+fn a_reviewer_sheet_page_holds_their_figures_and_items_escaped() {
     let d = hostile_batch();
-    let path = d.path("A.html");
-    let out = d.run(&["report", "--reviewer", "A", "-o", path.to_str().expect("p")]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(common::stderr(&out).contains("no HTML rendering yet"));
-    assert!(!path.exists());
+    d.ok(&[
+        "adjudicate",
+        "g2",
+        "--decision",
+        "hard_label",
+        "--label",
+        "mild",
+        "--reason-code",
+        "reviewer_error",
+        "--erring",
+        "B",
+        "--reason",
+        HOSTILE_REASON,
+    ]);
+    let path = d.path("B.html");
+    d.ok(&["report", "--reviewer", "B", "-o", path.to_str().expect("p")]);
+    let html = std::fs::read_to_string(&path).expect("sheet written");
+    let json: Value =
+        serde_json::from_str(&d.ok(&["report", "--reviewer", "B", "--json"])).expect("json");
+    let doc = parse(&html);
+    let headings = section_headings(&doc);
+    assert_eq!(
+        headings,
+        [
+            "Figures beside the panel",
+            "Calibration",
+            "Disagreements (3)",
+            "Reviewer errors (1)",
+            "Gold misses (2)"
+        ]
+    );
+    let all = text_of(doc.root_element());
+    assert!(all.contains("<script>alert('x')</script> & \"q\" ␛[31mred"));
+    assert!(!html.contains('\u{1b}') && !html.contains("<script"));
+    let alpha = json["panel"]["alpha_nominal"]["value"].as_f64().expect("α");
+    assert!(all.contains(&format!("{alpha:.3}")));
+    for miss in json["gold_misses"].as_array().expect("misses") {
+        assert!(all.contains(miss["item_id"].as_str().expect("id")));
+    }
 }

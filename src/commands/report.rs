@@ -46,10 +46,7 @@ enum Format {
 /// summary.
 pub fn run(store: &Store, batch: Option<&str>, req: &Request<'_>) -> Result<()> {
     // Refused before any work: renderings that do not exist yet, and unknown extensions.
-    let out = req
-        .out
-        .map(|path| check_out(path, req.reviewer))
-        .transpose()?;
+    let out = req.out.map(check_out).transpose()?;
     let batch = store.batch(batch)?;
     let report = collect(
         store,
@@ -91,7 +88,8 @@ pub fn run(store: &Store, batch: Option<&str>, req: &Request<'_>) -> Result<()> 
                 (Format::Html, Doc::Report(report)) => {
                     w.write_all(html::page(report).as_bytes())?
                 }
-                _ => {
+                (Format::Html, Doc::Sheet(sheet)) => w.write_all(html::sheet(sheet).as_bytes())?,
+                (Format::Json, _) => {
                     serde_json::to_writer(&mut w, &doc)?;
                     w.write_all(b"\n")?;
                 }
@@ -115,9 +113,8 @@ pub fn run(store: &Store, batch: Option<&str>, req: &Request<'_>) -> Result<()> 
     Ok(())
 }
 
-/// The `-o` target and its rendering: a `.json` or `.html` file, or `-` (JSON). A reviewer's
-/// sheet has no HTML rendering yet.
-fn check_out(path: &Path, reviewer: Option<&str>) -> Result<(Target, Format)> {
+/// The `-o` target and its rendering: a `.json` or `.html` file, or `-` (JSON).
+fn check_out(path: &Path) -> Result<(Target, Format)> {
     let target = Target::check(path)?;
     if target == Target::Stdout {
         return Ok((target, Format::Json));
@@ -126,14 +123,10 @@ fn check_out(path: &Path, reviewer: Option<&str>) -> Result<(Target, Format)> {
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
-    match (ext.as_str(), reviewer) {
-        ("json", _) => Ok((target, Format::Json)),
-        ("html", None) => Ok((target, Format::Html)),
-        ("html", Some(_)) => bail!(
-            "{}: a reviewer's sheet has no HTML rendering yet; use -o NAME.json or --json",
-            path.display()
-        ),
-        ("pdf", _) => bail!(
+    match ext.as_str() {
+        "json" => Ok((target, Format::Json)),
+        "html" => Ok((target, Format::Html)),
+        "pdf" => bail!(
             "{}: the PDF rendering of the report is not built yet; use -o FILE.html, -o FILE.json, --json or --csv DIR",
             path.display()
         ),
@@ -200,7 +193,7 @@ fn sheet_summary(s: &Sheet) -> Result<()> {
         s.errors.len(),
         s.gold_misses.len()
     )?;
-    writeln!(out, "(every figure: --json or -o NAME.json)")?;
+    writeln!(out, "(every figure: --json, -o NAME.json or -o NAME.html)")?;
     Ok(())
 }
 

@@ -3,16 +3,18 @@
 //! XML parser reads it too. It shows only what the report model holds.
 
 mod escape;
+mod sheet;
 
 use std::fmt::Write;
 
 pub use escape::escape;
+pub use sheet::sheet;
 
 use super::charts::{
     Bins, Grid, confidence_histogram, count_bars, entropy_confidence, entropy_histogram,
 };
 use crate::domain::coincidence::Figure;
-use crate::domain::report::{Alpha, Proportion, Report, Tally};
+use crate::domain::report::{Alpha, Header, Proportion, Report, Tally};
 use crate::domain::rubric::FlagThresholds;
 
 /// Up to this many reviewers, pair agreement is drawn as a reviewer × reviewer matrix; past it,
@@ -34,21 +36,31 @@ dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1.2em}dt{font-we
 /// The page of `report`.
 #[must_use]
 pub fn page(report: &Report) -> String {
+    document(
+        &format!("QA report · batch {}", report.header.batch),
+        |p| {
+            header(p, &report.header);
+            agreement(p, report);
+            axes(p, report);
+            counts(p, report);
+            gold(p, report);
+            reviewers(p, report);
+            lists(p, report);
+        },
+    )
+}
+
+/// A whole page titled `title` (also its heading), with `body` after the heading.
+fn document(title: &str, body: impl FnOnce(&mut Page)) -> String {
     let mut p = Page(String::new());
-    let h = &report.header;
     p.raw("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/>");
     p.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/><title>");
-    p.text(&format!("QA report · {}", h.batch));
+    p.text(title);
     p.raw("</title><style>");
     p.raw(STYLE);
     p.raw("</style></head><body>\n");
-    header(&mut p, report);
-    agreement(&mut p, report);
-    axes(&mut p, report);
-    counts(&mut p, report);
-    gold(&mut p, report);
-    reviewers(&mut p, report);
-    lists(&mut p, report);
+    p.heading("h1", title);
+    body(&mut p);
     p.raw("</body></html>\n");
     p.0
 }
@@ -193,9 +205,8 @@ fn tally_rows(t: &Tally) -> Vec<Row> {
         .collect()
 }
 
-fn header(p: &mut Page, r: &Report) {
-    let h = &r.header;
-    p.heading("h1", &format!("QA report · batch {}", h.batch));
+/// What the batch is and who made the page when.
+fn header(p: &mut Page, h: &Header) {
     let panels = h
         .panels
         .0
@@ -226,44 +237,36 @@ fn header(p: &mut Page, r: &Report) {
     ]);
 }
 
-fn alpha_row(level: &str, a: &Alpha) -> Row {
-    Row::new(vec![
-        format!("Krippendorff's α ({level})"),
-        figure(&a.figure),
-        interval(a.interval.low, a.interval.high),
-        a.interval.resamples.to_string(),
-        a.interval.seed.to_string(),
-        a.interval.undefined.to_string(),
-    ])
+/// The batch agreement figures.
+struct Panel<'a> {
+    nominal: &'a Alpha,
+    /// The rubric's level and α at it, when not nominal.
+    level: Option<(&'a str, &'a Alpha)>,
+    fleiss_kappa: &'a Figure,
+    percent_agreement: &'a Figure,
 }
 
-fn agreement(p: &mut Page, r: &Report) {
-    let a = &r.agreement;
-    p.heading("h2", "Agreement");
-    p.note(&format!(
-        "{} items with two or more judgments ({} judgments) enter the figures.",
-        a.pairable_items,
-        amount(a.pairable_values)
-    ));
-    let mut rows = vec![alpha_row("nominal", &a.alpha_nominal)];
-    rows.extend(
-        a.alpha_level
-            .as_ref()
-            .map(|alpha| alpha_row(a.level, alpha)),
-    );
-    let plain = |name: &str, f: &Figure| {
-        let blank = String::new;
+/// The table of α with its intervals, Fleiss' κ and pooled agreement.
+fn agreement_table(p: &mut Page, panel: &Panel<'_>) {
+    let alpha = |level: &str, a: &Alpha| {
         Row::new(vec![
-            name.into(),
-            figure(f),
-            blank(),
-            blank(),
-            blank(),
-            blank(),
+            format!("Krippendorff's α ({level})"),
+            figure(&a.figure),
+            interval(a.interval.low, a.interval.high),
+            a.interval.resamples.to_string(),
+            a.interval.seed.to_string(),
+            a.interval.undefined.to_string(),
         ])
     };
-    rows.push(plain("Fleiss' κ", &a.fleiss_kappa));
-    rows.push(plain("Pooled % agreement", &a.percent_agreement));
+    let plain = |name: &str, f: &Figure| {
+        let mut cells = vec![name.to_string(), figure(f)];
+        cells.resize(6, String::new());
+        Row::new(cells)
+    };
+    let mut rows = vec![alpha("nominal", panel.nominal)];
+    rows.extend(panel.level.map(|(level, a)| alpha(level, a)));
+    rows.push(plain("Fleiss' κ", panel.fleiss_kappa));
+    rows.push(plain("Pooled % agreement", panel.percent_agreement));
     p.table(
         &[
             "Figure",
@@ -275,6 +278,25 @@ fn agreement(p: &mut Page, r: &Report) {
         ],
         &[],
         &rows,
+    );
+}
+
+fn agreement(p: &mut Page, r: &Report) {
+    let a = &r.agreement;
+    p.heading("h2", "Agreement");
+    p.note(&format!(
+        "{} items with two or more judgments ({} judgments) enter the figures.",
+        a.pairable_items,
+        amount(a.pairable_values)
+    ));
+    agreement_table(
+        p,
+        &Panel {
+            nominal: &a.alpha_nominal,
+            level: a.alpha_level.as_ref().map(|alpha| (a.level, alpha)),
+            fleiss_kappa: &a.fleiss_kappa,
+            percent_agreement: &a.percent_agreement,
+        },
     );
 
     p.heading("h3", "Per label");
