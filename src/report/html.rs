@@ -101,7 +101,7 @@ impl Page {
 
     /// A table: a header row, then rows of text cells; the first cell of a row is a row header
     /// (left-aligned), the rest right-aligned; a marked row is shaded. `text_cols` are the
-    /// other left-aligned columns. No rows is a note, not an empty table; a wide table scrolls
+    /// other columns of text (or of figures that may be a reason): left-aligned and wrapped. No rows is a note, not an empty table; a wide table scrolls
     /// on its own rather than the page.
     fn table(&mut self, head: &[&str], text_cols: &[usize], rows: &[Row]) {
         if rows.is_empty() {
@@ -175,9 +175,10 @@ fn interval(low: Option<f64>, high: Option<f64>) -> String {
     format!("[{}, {}]", fig(low), fig(high))
 }
 
-/// A count that may be fractional (coincidences): whole numbers without decimals.
+/// A count that may be fractional (coincidences): whole numbers (to a rounding error) without
+/// decimals.
 fn amount(x: f64) -> String {
-    if x.fract() == 0.0 {
+    if (x - x.round()).abs() < 1e-9 {
         format!("{x:.0}")
     } else {
         format!("{x:.3}")
@@ -276,7 +277,7 @@ fn agreement_table(p: &mut Page, panel: &Panel<'_>) {
             "Seed",
             "Undefined resamples",
         ],
-        &[],
+        &[1],
         &rows,
     );
 }
@@ -311,7 +312,7 @@ fn agreement(p: &mut Page, r: &Report) {
             ])
         })
         .collect();
-    p.table(&["Label", "Judgments", "Fleiss' κ"], &[], &rows);
+    p.table(&["Label", "Judgments", "Fleiss' κ"], &[2], &rows);
 
     p.heading("h3", "Coincidence matrix");
     p.note(
@@ -336,7 +337,11 @@ fn agreement(p: &mut Page, r: &Report) {
 fn reviewer_pairs(p: &mut Page, r: &Report) {
     p.heading("h3", "Reviewer pairs");
     if r.pairs.is_empty() {
-        p.note("No two reviewers share an item.");
+        p.note(
+            r.reviewers_note
+                .as_deref()
+                .unwrap_or("No two reviewers share an item."),
+        );
         return;
     }
     p.note("Agreement of two reviewers on the items both labelled (n: items shared).");
@@ -543,7 +548,7 @@ fn reviewers(p: &mut Page, r: &Report) {
             "Errors attributed",
             "Gold (Wilson 95%)",
         ],
-        &[],
+        &[4],
         &rows,
     );
 }

@@ -40,7 +40,7 @@ fn figures(p: &mut Page, s: &Sheet) {
     let pair = |name: &str, own: String, panel: String| Row::new(vec![name.into(), own, panel]);
     p.table(
         &["Figure", "Theirs", "Panel"],
-        &[],
+        &[1, 2],
         &[
             Row::new(vec![
                 "Items labelled".into(),
