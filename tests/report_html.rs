@@ -218,3 +218,33 @@ fn a_reviewer_sheet_page_holds_their_figures_and_items_escaped() {
         assert!(all.contains(miss["item_id"].as_str().expect("id")));
     }
 }
+
+#[test]
+fn past_twenty_reviewers_pairs_are_listed_one_row_each() {
+    let d = Dir::new();
+    let mut jsonl = String::new();
+    for item in ["i1", "i2"] {
+        for r in 0..21 {
+            let label = if r % 3 == 0 { "mild" } else { "moderate" };
+            jsonl.push_str(&format!(
+                "{{\"item_id\": \"{item}\", \"reviewer\": \"r{r:02}\", \"label\": \"{label}\"}}\n"
+            ));
+        }
+    }
+    let data = d.file("many.jsonl", jsonl);
+    d.import(&data, &rubric("tumor_severity_grade.yaml"), "many", &[]);
+    let (html, json) = page_and_json(&d);
+    let doc = parse(&html);
+    let pairs = json["pairs"].as_array().expect("pairs").len();
+    assert_eq!(pairs, 21 * 20 / 2);
+    let table = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("table"))
+        .find(|t| {
+            t.descendants()
+                .any(|n| n.has_tag_name("th") && text_of(n) == "With")
+        })
+        .expect("the pair list");
+    let rows = table.descendants().filter(|n| n.has_tag_name("tr")).count();
+    assert_eq!(rows, pairs + 1, "a header row and one row per pair");
+}
