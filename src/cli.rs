@@ -162,7 +162,7 @@ pub enum Command {
     },
     /// The QA report of a batch: agreement with intervals, counts, reviewers, gold, lists
     Report {
-        /// Write the report to a file (.json; .pdf and .html are not built yet)
+        /// Write the report to a file (.json or .html; .pdf is not built yet)
         #[arg(short = 'o', long = "out", value_name = "QA.json")]
         out: Option<PathBuf>,
         /// One JSON document on stdout

@@ -628,7 +628,7 @@ fn pdf_html_unknown_formats_and_missing_folders_are_refused_with_nothing_written
     let d = gold_batch();
     for (name, says) in [
         ("qa.pdf", "PDF rendering of the report is not built yet"),
-        ("qa.html", "HTML rendering of the report is not built yet"),
+        ("missing/qa.html", "missing"),
         ("qa.txt", "unknown report format `.txt`"),
         ("missing/qa.json", "missing"),
     ] {

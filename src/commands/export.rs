@@ -117,7 +117,7 @@ pub fn export(
 }
 
 /// `dissent export --bundle DIR`: `B.jsonl`, `B.rubric.yaml` (the stored text, byte for byte),
-/// `B.qa.json` and `B.manifest.json` in a new folder, put in place whole.
+/// `B.qa.json`, `B.qa.html` and `B.manifest.json` in a new folder, put in place whole.
 pub fn bundle(
     store: &Store,
     batch: Option<&str>,
@@ -142,6 +142,10 @@ pub fn bundle(
     let mut json = serde_json::to_vec(&report)?;
     json.push(b'\n');
     bundle.add(&format!("{name}.qa.json"), &json)?;
+    bundle.add(
+        &format!("{name}.qa.html"),
+        crate::report::html::page(&report).as_bytes(),
+    )?;
     let manifest = serde_json::json!({
         "batch": name,
         "task": batch.rubric.task,
@@ -163,7 +167,7 @@ pub fn bundle(
         Ok(bundle.finish(&format!("{name}.manifest.json"), &manifest)?)
     })?;
     super::say(format_args!(
-        "bundled {} into {}: JSONL, rubric, QA report (JSON) and manifest\nhead {} (check it later with `dissent verify`)",
+        "bundled {} into {}: JSONL, rubric, QA report (JSON, HTML) and manifest\nhead {} (check it later with `dissent verify`)",
         super::counted(written.lines, "item"),
         dir.display(),
         written.head

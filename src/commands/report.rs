@@ -1,4 +1,5 @@
-//! `dissent report`: the QA report of a batch as JSON (stdout or a file) and CSV tables.
+//! `dissent report`: the QA report of a batch as JSON (stdout or a file), an HTML page and CSV
+//! tables.
 
 use std::io::Write;
 use std::path::Path;
@@ -9,11 +10,12 @@ use crate::domain::report::{Report, ReportContext, Sheet};
 use crate::export::target::{Staged, Target};
 use crate::report::collect;
 use crate::report::csv::{TABLES, write_table};
+use crate::report::html;
 use crate::store::{Batch, Store};
 
 /// What to write.
 pub struct Request<'a> {
-    /// `-o`: a `.json` file (or `-` for stdout).
+    /// `-o`: a `.json` or `.html` file (or `-` for JSON on stdout).
     pub out: Option<&'a Path>,
     /// `--json`: the JSON document on stdout.
     pub json: bool,
@@ -31,6 +33,13 @@ pub struct Request<'a> {
 enum Doc {
     Report(Box<Report>),
     Sheet(Box<Sheet>),
+}
+
+/// The rendering `-o` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Json,
+    Html,
 }
 
 /// Builds the report of a batch and writes what `req` asks; with no output named, prints a
@@ -61,16 +70,24 @@ pub fn run(store: &Store, batch: Option<&str>, req: &Request<'_>) -> Result<()> 
         }
     }
     match out {
-        Some(Target::File(path)) => {
+        Some((Target::File(path), format)) => {
             let file = Staged::create(&path)?;
             let mut w = std::io::BufWriter::new(file.file());
-            serde_json::to_writer(&mut w, &doc)?;
-            w.write_all(b"\n")?;
+            match (format, &doc) {
+                (Format::Html, Doc::Report(report)) => {
+                    w.write_all(html::page(report).as_bytes())?
+                }
+                (Format::Html, Doc::Sheet(sheet)) => w.write_all(html::sheet(sheet).as_bytes())?,
+                (Format::Json, _) => {
+                    serde_json::to_writer(&mut w, &doc)?;
+                    w.write_all(b"\n")?;
+                }
+            }
             w.flush()?;
             drop(w);
             staged.push((file, path));
         }
-        Some(Target::Stdout) => print_json(&doc)?,
+        Some((Target::Stdout, _)) => print_json(&doc)?,
         None if req.json => print_json(&doc)?,
         None if staged.is_empty() => match &doc {
             Doc::Sheet(sheet) => sheet_summary(sheet)?,
@@ -96,25 +113,25 @@ pub(super) fn context(batch: &Batch, actor: &str) -> ReportContext {
     }
 }
 
-/// The `-o` target: a `.json` file or `-`.
-fn check_out(path: &Path) -> Result<Target> {
+/// The `-o` target and its rendering: a `.json` or `.html` file, or `-` (JSON).
+fn check_out(path: &Path) -> Result<(Target, Format)> {
     let target = Target::check(path)?;
     if target == Target::Stdout {
-        return Ok(target);
+        return Ok((target, Format::Json));
     }
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
     match ext.as_str() {
-        "json" => Ok(target),
-        "pdf" | "html" => bail!(
-            "{}: the {} rendering of the report is not built yet; use -o FILE.json, --json or --csv DIR",
-            path.display(),
-            ext.to_uppercase()
+        "json" => Ok((target, Format::Json)),
+        "html" => Ok((target, Format::Html)),
+        "pdf" => bail!(
+            "{}: the PDF rendering of the report is not built yet; use -o FILE.html, -o FILE.json, --json or --csv DIR",
+            path.display()
         ),
         _ => bail!(
-            "{}: unknown report format `.{ext}`; -o takes a .json file (PDF and HTML are not built yet)",
+            "{}: unknown report format `.{ext}`; -o takes a .json or .html file (PDF is not built yet)",
             path.display()
         ),
     }
@@ -176,7 +193,7 @@ fn sheet_summary(s: &Sheet) -> Result<()> {
         s.errors.len(),
         s.gold_misses.len()
     )?;
-    writeln!(out, "(every figure: --json or -o NAME.json)")?;
+    writeln!(out, "(every figure: --json, -o NAME.json or -o NAME.html)")?;
     Ok(())
 }
 
@@ -234,6 +251,9 @@ fn summary(r: &Report) -> Result<()> {
         r.lists.rubric_problems.len(),
         r.lists.gold_misses.len()
     )?;
-    writeln!(out, "(every figure: --json, -o QA.json or --csv DIR)")?;
+    writeln!(
+        out,
+        "(every figure: --json, -o QA.json, -o QA.html or --csv DIR)"
+    )?;
     Ok(())
 }

@@ -1,0 +1,188 @@
+//! One reviewer's feedback sheet as a page: their figures beside the panel's, their calibration
+//! table, and the items to go through with them.
+
+use super::{
+    Page, Panel, Row, agreement_table, document, fig, figure, header, interval, proportion,
+};
+use crate::domain::report::Sheet;
+
+/// The page of one reviewer's sheet.
+#[must_use]
+pub fn sheet(s: &Sheet) -> String {
+    let r = &s.reviewer;
+    let title = format!("Reviewer sheet · {} · batch {}", r.reviewer, s.header.batch);
+    document(&title, |p| {
+        header(p, &s.header);
+        figures(p, s);
+        calibration(p, s);
+        items(p, s);
+    })
+}
+
+/// Their figures beside the panel's, then the panel's agreement.
+fn figures(p: &mut Page, s: &Sheet) {
+    let r = &s.reviewer;
+    p.heading("h2", "Figures beside the panel");
+    if r.overconfident {
+        p.note(
+            "Overconfident: mean stated confidence above leave-one-out agreement by more than 0.2.",
+        );
+    }
+    let l = &r.leave_one_out;
+    let mut gold = proportion("Gold pass rate", &r.gold);
+    gold.cells.push(format!(
+        "{}/{} {} {}",
+        s.panel.gold.passed,
+        s.panel.gold.total,
+        fig(s.panel.gold.rate),
+        interval(s.panel.gold.low, s.panel.gold.high)
+    ));
+    let pair = |name: &str, own: String, panel: String| Row::new(vec![name.into(), own, panel]);
+    p.table(
+        &["Figure", "Theirs", "Panel"],
+        &[1, 2],
+        &[
+            Row::new(vec![
+                "Items labelled".into(),
+                r.items.to_string(),
+                String::new(),
+            ]),
+            pair(
+                "Agreement with the rest (agree / disagree / tied)",
+                format!(
+                    "{} ({} / {} / {})",
+                    fig(l.rate),
+                    l.agree,
+                    l.disagree,
+                    l.tied
+                ),
+                fig(s.panel.leave_one_out_rate),
+            ),
+            pair("κ with the rest", figure(&l.kappa), String::new()),
+            pair(
+                "Mean stated confidence",
+                fig(r.mean_confidence),
+                String::new(),
+            ),
+            pair("Brier score", fig(r.brier), String::new()),
+            pair(
+                "Estimated accuracy (Dawid–Skene)",
+                fig(r.estimated_accuracy),
+                String::new(),
+            ),
+            pair(
+                "Errors attributed",
+                r.errors_attributed.to_string(),
+                String::new(),
+            ),
+        ],
+    );
+    p.table(
+        &["Gold", "Passed", "Of", "Rate", "Wilson 95%", "Panel"],
+        &[],
+        &[gold],
+    );
+    p.heading("h3", "The panel's agreement");
+    agreement_table(
+        p,
+        &Panel {
+            nominal: &s.panel.alpha_nominal,
+            level: s
+                .panel
+                .alpha_level
+                .as_ref()
+                .map(|a| (s.header.rubric.level, a)),
+            fleiss_kappa: &s.panel.fleiss_kappa,
+            percent_agreement: &s.panel.percent_agreement,
+        },
+    );
+}
+
+/// Agreement per stated-confidence bin.
+fn calibration(p: &mut Page, s: &Sheet) {
+    p.heading("h2", "Calibration");
+    let rows: Vec<Row> = s
+        .reviewer
+        .reliability
+        .iter()
+        .map(|b| {
+            Row::new(vec![
+                // The last bin holds 1.
+                format!(
+                    "[{:.1}, {:.1}{}",
+                    b.low,
+                    b.high,
+                    if b.high >= 1.0 { "]" } else { ")" }
+                ),
+                b.judgments.to_string(),
+                fig(b.mean_confidence),
+                fig(b.agreement),
+            ])
+        })
+        .collect();
+    p.table(
+        &[
+            "Stated confidence",
+            "Judgments",
+            "Mean confidence",
+            "Agreement with the rest",
+        ],
+        &[],
+        &rows,
+    );
+}
+
+/// The items to go through with them.
+fn items(p: &mut Page, s: &Sheet) {
+    let none = || "—".to_string();
+    p.heading("h2", &format!("Disagreements ({})", s.disagreements.len()));
+    let rows: Vec<Row> = s
+        .disagreements
+        .iter()
+        .map(|d| {
+            Row::new(vec![
+                d.item_id.clone(),
+                d.label.clone(),
+                d.rest_plurality.clone().unwrap_or_else(none),
+                d.adjudicated_label.clone().unwrap_or_else(none),
+            ])
+        })
+        .collect();
+    p.table(
+        &["Item", "Their label", "The rest's plurality", "Hard label"],
+        &[1, 2, 3],
+        &rows,
+    );
+    p.heading("h2", &format!("Reviewer errors ({})", s.errors.len()));
+    let rows: Vec<Row> = s
+        .errors
+        .iter()
+        .map(|e| {
+            Row::new(vec![
+                e.item_id.clone(),
+                e.adjudicated_label.clone().unwrap_or_else(none),
+                e.reason.clone(),
+                e.by.clone(),
+                e.at.clone(),
+            ])
+        })
+        .collect();
+    p.table(
+        &["Item", "Hard label", "Reason", "By", "At"],
+        &[1, 2, 3, 4],
+        &rows,
+    );
+    p.heading("h2", &format!("Gold misses ({})", s.gold_misses.len()));
+    let rows: Vec<Row> = s
+        .gold_misses
+        .iter()
+        .map(|g| {
+            Row::new(vec![
+                g.item_id.clone(),
+                g.label.clone(),
+                g.gold_label.clone(),
+            ])
+        })
+        .collect();
+    p.table(&["Item", "Their label", "Gold label"], &[1, 2], &rows);
+}

@@ -1,0 +1,250 @@
+//! `dissent report -o qa.html` (and a reviewer's sheet as HTML): one self-contained page, read
+//! back as XML: every section, the figures as the JSON has them, one inline chart each, no
+//! script, no address, and hostile text from the data escaped.
+
+mod common;
+
+use common::{Dir, real_batch, root, rubric};
+use serde_json::Value;
+
+/// A reason and a reviewer name that would run or repaint if they reached the page raw.
+const HOSTILE_REASON: &str = "<script>alert('x')</script> & \"q\" \u{1b}[31mred";
+const HOSTILE_REVIEWER: &str = "<img src=x onerror=alert(1)>";
+
+/// The gold fixture, one reviewer renamed to something hostile, one item sent to re-review with
+/// a hostile reason.
+fn hostile_batch() -> Dir {
+    let d = Dir::new();
+    let jsonl = std::fs::read_to_string(root().join("fixtures/report/gold.jsonl"))
+        .expect("fixture")
+        .replace(
+            "\"reviewer\": \"C\"",
+            &format!("\"reviewer\": {}", Value::from(HOSTILE_REVIEWER)),
+        );
+    let data = d.file("gold.jsonl", jsonl);
+    d.import(&data, &rubric("tumor_severity_grade.yaml"), "gold", &[]);
+    d.ok(&[
+        "adjudicate",
+        "r1",
+        "--decision",
+        "rereview",
+        "--reason",
+        HOSTILE_REASON,
+    ]);
+    d
+}
+
+/// The page and the JSON report of the same batch.
+fn page_and_json(d: &Dir) -> (String, Value) {
+    let path = d.path("qa.html");
+    d.ok(&["report", "-o", path.to_str().expect("path")]);
+    let html = std::fs::read_to_string(&path).expect("page written");
+    let json: Value = serde_json::from_str(&d.ok(&["report", "--json"])).expect("json");
+    (html, json)
+}
+
+/// The page without its doctype, parsed as XML.
+fn parse(html: &str) -> roxmltree::Document<'_> {
+    let body = html
+        .strip_prefix("<!DOCTYPE html>\n")
+        .expect("the page opens with the HTML doctype");
+    roxmltree::Document::parse(body).expect("the page is well-formed XHTML")
+}
+
+/// Every text node under `node`, joined.
+fn text_of(node: roxmltree::Node<'_, '_>) -> String {
+    node.descendants()
+        .filter(|n| n.is_text())
+        .filter_map(|n| n.text())
+        .collect()
+}
+
+/// The text of every `<h2>`, in order.
+fn section_headings(doc: &roxmltree::Document<'_>) -> Vec<String> {
+    doc.descendants()
+        .filter(|n| n.has_tag_name("h2"))
+        .map(text_of)
+        .collect()
+}
+
+#[test]
+fn the_page_holds_every_section_in_order_with_the_json_figures() {
+    let d = hostile_batch();
+    let (html, json) = page_and_json(&d);
+    let doc = parse(&html);
+    let headings = section_headings(&doc);
+    assert_eq!(
+        headings,
+        [
+            "Agreement",
+            "Entropy and confidence",
+            "Counts",
+            "Gold",
+            "Reviewers",
+            "Lists"
+        ]
+    );
+    let h1 = doc
+        .descendants()
+        .find(|n| n.has_tag_name("h1"))
+        .expect("h1");
+    assert_eq!(text_of(h1), "QA report · batch gold");
+
+    let all = text_of(doc.root_element());
+    let alpha = json["agreement"]["alpha_nominal"]["value"]
+        .as_f64()
+        .expect("α");
+    let low = json["agreement"]["alpha_nominal"]["interval"]["low"]
+        .as_f64()
+        .expect("low");
+    let high = json["agreement"]["alpha_nominal"]["interval"]["high"]
+        .as_f64()
+        .expect("high");
+    assert!(all.contains(&format!("{alpha:.3}")), "α {alpha:.3}");
+    assert!(all.contains(&format!("[{low:.3}, {high:.3}]")), "interval");
+    assert!(all.contains("20240611"), "the bootstrap seed");
+    let sha = json["header"]["rubric"]["sha256"].as_str().expect("sha");
+    assert!(all.contains(sha));
+    let gold = &json["gold"]["items"];
+    assert!(all.contains(&format!(
+        "[{:.3}, {:.3}]",
+        gold["low"].as_f64().expect("low"),
+        gold["high"].as_f64().expect("high")
+    )));
+    // Overconfident reviewers are named so, on a marked row.
+    for row in json["reviewers"].as_array().expect("reviewers") {
+        let name = row["reviewer"].as_str().expect("name");
+        let marked = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("tr") && n.attribute("class") == Some("mark"))
+            .any(|n| text_of(n).starts_with(&format!("{name} (overconfident)")));
+        assert_eq!(
+            marked,
+            row["overconfident"].as_bool().expect("flag"),
+            "{name}"
+        );
+    }
+    // Each list whole: every gold miss and rubric-problem item is named.
+    for miss in json["lists"]["gold_misses"].as_array().expect("misses") {
+        assert!(all.contains(miss["item_id"].as_str().expect("id")));
+    }
+}
+
+#[test]
+fn five_inline_charts_no_script_and_no_address() {
+    let d = hostile_batch();
+    let (html, _) = page_and_json(&d);
+    let doc = parse(&html);
+    assert_eq!(
+        doc.descendants().filter(|n| n.has_tag_name("svg")).count(),
+        5
+    );
+    assert!(!doc.descendants().any(|n| n.has_tag_name("script")));
+    assert!(
+        !doc.descendants()
+            .any(|n| n.has_tag_name("link") || n.has_tag_name("img"))
+    );
+    assert!(!html.contains("http://") && !html.contains("https://"));
+    assert!(!html.contains("<script"));
+}
+
+#[test]
+fn hostile_text_comes_out_escaped() {
+    let d = hostile_batch();
+    let (html, _) = page_and_json(&d);
+    assert!(!html.contains('\u{1b}'), "no raw ESC");
+    assert!(
+        !html.contains("<img"),
+        "no live markup from a reviewer name"
+    );
+    let doc = parse(&html);
+    let all = text_of(doc.root_element());
+    assert!(
+        all.contains("<script>alert('x')</script> & \"q\" ␛[31mred"),
+        "the reason reads as text, ESC written visibly"
+    );
+    assert!(all.contains(HOSTILE_REVIEWER), "the reviewer reads as text");
+}
+
+#[test]
+fn a_counts_only_batch_says_why_it_has_no_reviewer_table() {
+    let d = real_batch("cifar10h.slice.jsonl", "cifar10_class.yaml", "c", &[]);
+    let (html, json) = page_and_json(&d);
+    let doc = parse(&html);
+    let note = json["reviewers_note"].as_str().expect("note");
+    assert!(text_of(doc.root_element()).contains(note));
+}
+
+#[test]
+fn a_reviewer_sheet_page_holds_their_figures_and_items_escaped() {
+    let d = hostile_batch();
+    d.ok(&[
+        "adjudicate",
+        "g2",
+        "--decision",
+        "hard_label",
+        "--label",
+        "mild",
+        "--reason-code",
+        "reviewer_error",
+        "--erring",
+        "B",
+        "--reason",
+        HOSTILE_REASON,
+    ]);
+    let path = d.path("B.html");
+    d.ok(&["report", "--reviewer", "B", "-o", path.to_str().expect("p")]);
+    let html = std::fs::read_to_string(&path).expect("sheet written");
+    let json: Value =
+        serde_json::from_str(&d.ok(&["report", "--reviewer", "B", "--json"])).expect("json");
+    let doc = parse(&html);
+    let headings = section_headings(&doc);
+    assert_eq!(
+        headings,
+        [
+            "Figures beside the panel",
+            "Calibration",
+            "Disagreements (3)",
+            "Reviewer errors (1)",
+            "Gold misses (2)"
+        ]
+    );
+    let all = text_of(doc.root_element());
+    assert!(all.contains("<script>alert('x')</script> & \"q\" ␛[31mred"));
+    assert!(!html.contains('\u{1b}') && !html.contains("<script"));
+    let alpha = json["panel"]["alpha_nominal"]["value"].as_f64().expect("α");
+    assert!(all.contains(&format!("{alpha:.3}")));
+    for miss in json["gold_misses"].as_array().expect("misses") {
+        assert!(all.contains(miss["item_id"].as_str().expect("id")));
+    }
+}
+
+#[test]
+fn past_twenty_reviewers_pairs_are_listed_one_row_each() {
+    let d = Dir::new();
+    let mut jsonl = String::new();
+    for item in ["i1", "i2"] {
+        for r in 0..21 {
+            let label = if r % 3 == 0 { "mild" } else { "moderate" };
+            jsonl.push_str(&format!(
+                "{{\"item_id\": \"{item}\", \"reviewer\": \"r{r:02}\", \"label\": \"{label}\"}}\n"
+            ));
+        }
+    }
+    let data = d.file("many.jsonl", jsonl);
+    d.import(&data, &rubric("tumor_severity_grade.yaml"), "many", &[]);
+    let (html, json) = page_and_json(&d);
+    let doc = parse(&html);
+    let pairs = json["pairs"].as_array().expect("pairs").len();
+    assert_eq!(pairs, 21 * 20 / 2);
+    let table = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("table"))
+        .find(|t| {
+            t.descendants()
+                .any(|n| n.has_tag_name("th") && text_of(n) == "With")
+        })
+        .expect("the pair list");
+    let rows = table.descendants().filter(|n| n.has_tag_name("tr")).count();
+    assert_eq!(rows, pairs + 1, "a header row and one row per pair");
+}
