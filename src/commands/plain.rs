@@ -23,11 +23,18 @@ impl<W: Write> Plain<W> {
         }
     }
 
-    /// Writes out the pending bytes up to `upto`, made inert.
+    /// Writes out the pending bytes up to `upto`, made inert; text with nothing to escape is
+    /// written as it is, without a copy.
     fn emit(&mut self, upto: usize) -> io::Result<()> {
-        let text = String::from_utf8_lossy(&self.pending[..upto]).into_owned();
-        self.inner.write_all(inert(&text, true).as_bytes())?;
-        self.pending.drain(..upto);
+        let Plain { inner, pending } = self;
+        match std::str::from_utf8(&pending[..upto]) {
+            Ok(text) => inner.write_all(inert(text, true).as_bytes())?,
+            Err(_) => {
+                let text = String::from_utf8_lossy(&pending[..upto]);
+                inner.write_all(inert(&text, true).as_bytes())?;
+            }
+        }
+        pending.drain(..upto);
         Ok(())
     }
 }

@@ -156,7 +156,7 @@ impl Store {
             &tx,
             &super::events::NewEvent {
                 batch_id: Some(batch.id),
-                item_id: None,
+                item: None,
                 actor,
                 account: self.account.as_deref(),
                 at,

@@ -175,7 +175,7 @@ fn walk(
                 })())?;
                 if let Some(o) = open.as_mut() {
                     match judgment {
-                        Some(Some(j)) => o.2 = chain::judgment(o.2.clone(), &j),
+                        Some(Some(j)) => o.2 = chain::judgment(std::mem::take(&mut o.2), &j),
                         Some(None) => {}
                         None => o.2 = unreadable(),
                     }

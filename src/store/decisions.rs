@@ -5,25 +5,22 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::batches::{Batch, BatchStatus};
 use super::chain::Chain;
 use super::stored;
-use super::{Result, Store, StoreError};
+use super::{ItemAt, Result, Store, StoreError};
 use crate::domain::chain::{self, DecisionFields};
 use crate::domain::decision::{Decision, DecisionKind, NewDecision, Vote, current_decision};
 
 /// Inserts a decision row inside the caller's transaction; returns its id.
 pub(super) fn insert(
     conn: &Connection,
-    item_id: i64,
+    item: ItemAt<'_>,
     d: &NewDecision,
     actor: &str,
     at: &str,
     reverts: Option<i64>,
 ) -> Result<i64> {
     let erring = serde_json::to_string(&d.erring).unwrap_or_else(|_| "[]".into());
-    let (batch_id, item_key): (i64, String) = conn
-        .prepare_cached("SELECT batch_id, item_key FROM items WHERE id = ?1")?
-        .query_row(params![item_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let digest = chain::decision(&DecisionFields {
-        item_key: &item_key,
+        item_key: item.key,
         kind: d.kind.as_str(),
         label: d.label.as_deref(),
         reason_code: d.reason_code.as_deref(),
@@ -33,12 +30,12 @@ pub(super) fn insert(
         at,
         reverts,
     });
-    let link = chain::link(&Chain::Decisions.last(conn, Some(batch_id))?, &digest);
+    let link = chain::link(&Chain::Decisions.last(conn, Some(item.batch_id))?, &digest);
     conn.prepare_cached(
         "INSERT INTO decisions (item_id, kind, label, reason_code, erring, text, actor, at, reverts, chain)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
-    .execute(params![item_id, d.kind.as_str(), d.label, d.reason_code, erring, d.text, actor, at, reverts, &link[..]])?;
+    .execute(params![item.id, d.kind.as_str(), d.label, d.reason_code, erring, d.text, actor, at, reverts, &link[..]])?;
     Ok(conn.last_insert_rowid())
 }
 
@@ -120,13 +117,18 @@ impl Store {
             None
         };
         d.validate(&batch.rubric, votes.as_deref())?;
+        let item = ItemAt {
+            id: item_id,
+            batch_id: batch.id,
+            key: item_key,
+        };
         let tx = super::write_tx(&self.conn)?;
-        let id = insert(&tx, item_id, d, actor, at, None)?;
+        let id = insert(&tx, item, d, actor, at, None)?;
         super::events::append(
             &tx,
             &super::events::NewEvent {
                 batch_id: Some(batch.id),
-                item_id: Some(item_id),
+                item: Some(item),
                 actor,
                 account: self.account.as_deref(),
                 at,
@@ -155,12 +157,17 @@ impl Store {
             erring: vec![],
             text: format!("undo of decision {target}"),
         };
-        insert(&tx, item_id, &revert, actor, at, Some(target))?;
+        let item = ItemAt {
+            id: item_id,
+            batch_id: batch.id,
+            key: item_key,
+        };
+        insert(&tx, item, &revert, actor, at, Some(target))?;
         super::events::append(
             &tx,
             &super::events::NewEvent {
                 batch_id: Some(batch.id),
-                item_id: Some(item_id),
+                item: Some(item),
                 actor,
                 account: self.account.as_deref(),
                 at,

@@ -5,7 +5,7 @@ use rusqlite::{Connection, Transaction, params};
 use super::batches::Batch;
 use super::chain::Chain;
 use super::stored;
-use super::{Result, Store, StoreError};
+use super::{ItemAt, Result, Store, StoreError};
 use crate::domain::chain;
 
 /// One logged event.
@@ -47,8 +47,8 @@ pub struct EventFilter<'a> {
 pub(super) struct NewEvent<'a> {
     /// The batch it concerns.
     pub batch_id: Option<i64>,
-    /// The item it concerns (rowid).
-    pub item_id: Option<i64>,
+    /// The item it concerns.
+    pub item: Option<ItemAt<'a>>,
     /// Who acted, as named (`--as`, else the OS user).
     pub actor: &'a str,
     /// The OS account of the process that wrote it, when known: an actor named with `--as`
@@ -66,7 +66,7 @@ pub(super) struct NewEvent<'a> {
 pub(super) fn append(conn: &Connection, e: &NewEvent<'_>) -> Result<()> {
     let NewEvent {
         batch_id,
-        item_id,
+        item,
         actor,
         account,
         at,
@@ -74,14 +74,7 @@ pub(super) fn append(conn: &Connection, e: &NewEvent<'_>) -> Result<()> {
         details,
     } = *e;
     let details = details.to_string();
-    let item_key: Option<String> = match item_id {
-        Some(id) => Some(
-            conn.prepare_cached("SELECT item_key FROM items WHERE id = ?1")?
-                .query_row(params![id], |r| r.get(0))?,
-        ),
-        None => None,
-    };
-    let digest = chain::event(item_key.as_deref(), actor, account, at, action, &details);
+    let digest = chain::event(item.map(|i| i.key), actor, account, at, action, &details);
     let link = chain::link(&Chain::Events.last(conn, batch_id)?, &digest);
     conn.prepare_cached(
         "INSERT INTO events (batch_id, item_id, actor, account, at, action, details, chain)
@@ -89,7 +82,7 @@ pub(super) fn append(conn: &Connection, e: &NewEvent<'_>) -> Result<()> {
     )?
     .execute(params![
         batch_id,
-        item_id,
+        item.map(|i| i.id),
         actor,
         account,
         at,
@@ -152,7 +145,7 @@ impl Store {
             &tx,
             &NewEvent {
                 batch_id,
-                item_id: None,
+                item: None,
                 actor,
                 account: self.account.as_deref(),
                 at,

@@ -19,7 +19,7 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use rusqlite_migration::{M, Migrations};
 
 pub use batches::{Batch, BatchStatus};
-pub use chain::{Break, Chain, Verification};
+pub use chain::{Break, Verification};
 pub use events::{Event, EventFilter, PendingEvent};
 pub use items::StoredItem;
 pub use packed::{ItemRef, JudgmentRef, PackedItems};
@@ -39,6 +39,18 @@ fn migrations() -> Migrations<'static> {
 
 /// The schema version this build writes.
 const SCHEMA_VERSION: i64 = 4;
+
+/// An item as the record's writers name it: its rowid, its batch and its id in the batch (what
+/// the chain hashes), known to the caller so that no write looks them up again.
+#[derive(Debug, Clone, Copy)]
+struct ItemAt<'a> {
+    /// Rowid.
+    id: i64,
+    /// Its batch.
+    batch_id: i64,
+    /// Its id in the batch.
+    key: &'a str,
+}
 
 /// The function the record's triggers call on every write (schema 3). Only dissent's own
 /// connections define it, so another client's write fails before it changes anything.

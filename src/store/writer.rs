@@ -197,7 +197,7 @@ pub struct ImportWriter<'a> {
     /// Items per task, class and flags: all pending until a decision moves them.
     queue_counts: HashMap<(String, DisagreementClass, u8), i64>,
     /// Decisions carried by the input, recorded at commit after the queue counts.
-    decisions: Vec<(i64, NewDecision)>,
+    decisions: Vec<(i64, String, NewDecision)>,
     /// The queue indexes dropped for this import, rebuilt at commit.
     deferred_indexes: Option<Vec<String>>,
     items_sql: InsertSql,
@@ -355,7 +355,7 @@ impl ImportWriter<'_> {
             self.judgments_pending.push((id, seq as i64, j));
         }
         if let Some(d) = item.decision.take() {
-            self.decisions.push((id, d));
+            self.decisions.push((id, item.key.clone(), d));
         }
         *self
             .queue_counts
@@ -524,14 +524,19 @@ impl ImportWriter<'_> {
                 )?
                 .execute(params![self.batch_id, task, class.as_str(), flags, n])?;
         }
-        for (item_id, d) in &self.decisions {
-            super::decisions::insert(&self.tx, *item_id, d, &self.actor, &self.at, None)?;
+        for (id, key, d) in &self.decisions {
+            let item = super::ItemAt {
+                id: *id,
+                batch_id: self.batch_id,
+                key,
+            };
+            super::decisions::insert(&self.tx, item, d, &self.actor, &self.at, None)?;
         }
         super::events::append(
             &self.tx,
             &super::events::NewEvent {
                 batch_id: Some(self.batch_id),
-                item_id: None,
+                item: None,
                 actor: &self.actor,
                 account: self.account.as_deref(),
                 at: &self.at,
