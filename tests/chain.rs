@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Dir, root, rubric};
+use common::{Dir, reviewer_error, root, rubric};
 
 /// A batch with a judgment panel, a decision, an undo and an export.
 fn worked() -> Dir {
@@ -15,21 +15,10 @@ fn worked() -> Dir {
         &[],
     );
     d.ok(&[
-        "adjudicate",
-        "mri-2031",
-        "--batch",
-        "pilot",
-        "--decision",
-        "hard_label",
-        "--label",
-        "moderate",
-        "--reason-code",
-        "reviewer_error",
-        "--erring",
-        "D",
-        "--reason",
-        "wrong view",
-    ]);
+        reviewer_error("mri-2031", "moderate", &["D"], "wrong view"),
+        vec!["--batch", "pilot"],
+    ]
+    .concat());
     d.ok(&["undo", "mri-2031", "--batch", "pilot"]);
     d.ok(&[
         "adjudicate",

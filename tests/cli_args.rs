@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Dir, pilot, root, rubric, stderr};
+use common::{Dir, pilot, reviewer_error, root, rubric, stderr};
 
 #[test]
 fn batch_is_accepted_before_the_command_as_db_is() {
@@ -90,20 +90,12 @@ fn a_counts_import_says_it_holds_counts_not_zero_judgments() {
 fn a_reviewer_who_chose_the_hard_label_cannot_be_named_as_erring() {
     let d = pilot();
     let decide = |erring: &str| {
-        d.run(&[
-            "adjudicate",
+        d.run(&reviewer_error(
             "mri-2031",
-            "--decision",
-            "hard_label",
-            "--label",
             "moderate",
-            "--reason-code",
-            "reviewer_error",
-            "--erring",
-            erring,
-            "--reason",
+            &[erring],
             "misread the scale",
-        ])
+        ))
     };
     let out = decide("A");
     assert_eq!(out.status.code(), Some(1));

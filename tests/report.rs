@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Dir, POPQUORN_MAP, real_batch, root, rubric};
+use common::{Dir, POPQUORN_MAP, real_batch, reviewer_error, root, rubric};
 use dissent::domain::coincidence::{Distance, Panels};
 use dissent::domain::metrics::wilson;
 use serde_json::Value;
@@ -254,22 +254,7 @@ fn gold_batch() -> Dir {
         "--reason",
         "anchors overlap",
     ]);
-    d.ok(&[
-        "adjudicate",
-        "g2",
-        "--decision",
-        "hard_label",
-        "--label",
-        "mild",
-        "--reason-code",
-        "reviewer_error",
-        "--erring",
-        "B",
-        "--erring",
-        "C",
-        "--reason",
-        "gold says mild",
-    ]);
+    d.ok(&reviewer_error("g2", "mild", &["B", "C"], "gold says mild"));
     d
 }
 

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Dir, real_batch, root, rubric};
+use common::{Dir, real_batch, reviewer_error, root, rubric};
 use serde_json::Value;
 
 /// A reason and a reviewer name that would run or repaint if they reached the page raw.
@@ -178,20 +178,7 @@ fn a_counts_only_batch_says_why_it_has_no_reviewer_table() {
 #[test]
 fn a_reviewer_sheet_page_holds_their_figures_and_items_escaped() {
     let d = hostile_batch();
-    d.ok(&[
-        "adjudicate",
-        "g2",
-        "--decision",
-        "hard_label",
-        "--label",
-        "mild",
-        "--reason-code",
-        "reviewer_error",
-        "--erring",
-        "B",
-        "--reason",
-        HOSTILE_REASON,
-    ]);
+    d.ok(&reviewer_error("g2", "mild", &["B"], HOSTILE_REASON));
     let path = d.path("B.html");
     d.ok(&["report", "--reviewer", "B", "-o", path.to_str().expect("p")]);
     let html = std::fs::read_to_string(&path).expect("sheet written");

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Dir, root, rubric};
+use common::{Dir, reviewer_error, root, rubric};
 use serde_json::json;
 
 fn import(d: &Dir, file: &str, batch: &str) {
@@ -119,20 +119,12 @@ fn judgment_rows_export_to_the_seed_line() {
 fn decisions_round_trip_through_the_export() {
     let d = Dir::new();
     import(&d, "judgments.jsonl", "pilot");
-    d.ok(&[
-        "adjudicate",
+    d.ok(&reviewer_error(
         "mri-2031",
-        "--decision",
-        "hard_label",
-        "--label",
         "moderate",
-        "--reason-code",
-        "reviewer_error",
-        "--erring",
-        "D",
-        "--reason",
+        &["D"],
         "D read the oblique view",
-    ]);
+    ));
     let out = d.path("out.jsonl");
     let refused = d.run(&["export", "-o", out.to_str().expect("path")]);
     assert_eq!(

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Dir, TUMOR_RUBRIC, root, rubric};
+use common::{Dir, TUMOR_RUBRIC, reviewer_error, root, rubric};
 
 fn seed(d: &Dir) {
     d.import(
@@ -19,20 +19,12 @@ fn seed(d: &Dir) {
 fn a_decision_names_its_erring_reviewers() {
     let d = Dir::new();
     seed(&d);
-    d.ok(&[
-        "adjudicate",
+    d.ok(&reviewer_error(
         "mri-2031",
-        "--decision",
-        "hard_label",
-        "--label",
         "moderate",
-        "--reason-code",
-        "reviewer_error",
-        "--erring",
-        "D",
-        "--reason",
+        &["D"],
         "D measured on the oblique view",
-    ]);
+    ));
     let out = d.ok(&["show", "mri-2031"]);
     assert!(
         out.contains("hard label moderate [reviewer_error]\n    erring: D\n    D measured"),

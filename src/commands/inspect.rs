@@ -281,19 +281,8 @@ fn who(e: &crate::store::Event) -> String {
     }
 }
 
-/// What `dissent log` narrows to, besides the batch.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct LogFilter<'a> {
-    /// One item's events.
-    pub item: Option<&'a str>,
-    /// One actor's events.
-    pub actor: Option<&'a str>,
-    /// Events at or after this time (RFC 3339 UTC).
-    pub since: Option<&'a str>,
-}
-
-/// `dissent log`.
-pub fn log(store: &Store, batch: Option<&str>, filter: &LogFilter<'_>, json: bool) -> Result<()> {
+/// `dissent log`: the events `filter` narrows to (its batch is resolved here, from `batch`).
+pub fn log(store: &Store, batch: Option<&str>, filter: EventFilter<'_>, json: bool) -> Result<()> {
     // An item is looked up in its batch, which may be left out when there is one.
     let batch = match (batch, filter.item) {
         (None, None) => None,
@@ -301,9 +290,7 @@ pub fn log(store: &Store, batch: Option<&str>, filter: &LogFilter<'_>, json: boo
     };
     let events = store.events(&EventFilter {
         batch: batch.as_ref(),
-        item: filter.item,
-        actor: filter.actor,
-        since: filter.since,
+        ..filter
     })?;
     let mut out = super::plain::stdout(json);
     if json {

@@ -234,7 +234,8 @@ pub fn run(cli: Cli) -> Result<()> {
         } => inspect::log(
             &open_existing(&db)?,
             batch,
-            &inspect::LogFilter {
+            crate::store::EventFilter {
+                batch: None,
                 item: item.as_deref(),
                 actor: actor.as_deref(),
                 since: since.as_deref(),

@@ -25,13 +25,14 @@ pub fn open_default(
     if db.exists() {
         return open_db(db, batch, actor, console);
     }
-    let (store, demo) = crate::demo::open(actor, &super::now())?;
+    let (mut store, demo) = crate::demo::open(actor, &super::now())?;
+    store.set_account(super::account_name());
     open(store, Some(&demo.name), actor, console, true)
 }
 
 /// Opens the console on `batch` of `store`.
 fn open(
-    mut store: Store,
+    store: Store,
     batch: Option<&str>,
     actor: &str,
     console: ConsoleArgs,
@@ -43,7 +44,6 @@ fn open(
              to print instead, use `dissent items`, `dissent show ITEM` or `dissent stats`"
         );
     }
-    store.set_account(super::account_name());
     let keymap = Keymap::load_user()?;
     let batch = store.batch(batch)?;
     let executor = Executor::new(store, batch, actor.to_string(), Box::new(super::now));

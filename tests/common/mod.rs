@@ -112,6 +112,31 @@ pub fn real_batch(slice: &str, rubric_name: &str, batch: &str, extra: &[&str]) -
     d
 }
 
+/// The arguments of `adjudicate ITEM` to `label` with reason code `reviewer_error`, naming
+/// `erring`, for `reason`.
+pub fn reviewer_error<'a>(
+    item: &'a str,
+    label: &'a str,
+    erring: &[&'a str],
+    reason: &'a str,
+) -> Vec<&'a str> {
+    let mut args = vec![
+        "adjudicate",
+        item,
+        "--decision",
+        "hard_label",
+        "--label",
+        label,
+        "--reason-code",
+        "reviewer_error",
+    ];
+    for name in erring {
+        args.extend(["--erring", name]);
+    }
+    args.extend(["--reason", reason]);
+    args
+}
+
 /// What a run printed on stderr.
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
