@@ -7,9 +7,13 @@ use common::{Dir, TUMOR_RUBRIC};
 use dissent::domain::decision::{DecisionKind, DecisionStatus, NewDecision};
 use dissent::domain::rubric::Rubric;
 use dissent::ingest::{FieldMap, Format, ImportError, ImportJob, Imported, import_files};
-use dissent::store::{BatchStatus, Direction, QueueFilter, QueueRow, SortKey, Store, StoreError};
+use dissent::store::{
+    Basis, BatchStatus, Direction, QueueFilter, QueueRow, SortKey, Store, StoreError,
+};
 
 const AT: &str = "2026-11-23T10:00:00Z";
+/// Decides over whatever is in force, as the tests of the record itself do.
+const SUPERSEDE: Basis = Basis::Current { supersede: true };
 
 /// A batch of `n` items, 3–5 reviewers each, with varied splits.
 fn batch_file(d: &Dir, n: usize) -> std::path::PathBuf {
@@ -65,7 +69,7 @@ fn decided_file(d: &Dir) -> std::path::PathBuf {
         text: "honest".into(),
     };
     store
-        .decide(&batch, "it-0001", &keep, "tester", AT)
+        .decide(&batch, "it-0001", &keep, SUPERSEDE, "tester", AT)
         .expect("decide");
     d.path("db.sqlite")
 }
@@ -159,7 +163,9 @@ fn what_dissent_never_does_is_refused_from_any_client_and_changes_nothing() {
     // and dissent itself still writes
     let mut store = Store::open(&db).expect("open");
     let batch = store.batch(None).expect("batch");
-    store.undo(&batch, "it-0001", "tester", AT).expect("undo");
+    store
+        .undo(&batch, "it-0001", SUPERSEDE, "tester", AT)
+        .expect("undo");
 }
 
 #[test]
@@ -181,16 +187,18 @@ fn undo_appends_a_revert_and_restores_the_previous_decision() {
         text: "split".into(),
     };
     store
-        .decide(&batch, "it-0000", &keep, "alice", AT)
+        .decide(&batch, "it-0000", &keep, SUPERSEDE, "alice", AT)
         .expect("keep");
     store
-        .decide(&batch, "it-0000", &hard, "bob", AT)
+        .decide(&batch, "it-0000", &hard, SUPERSEDE, "bob", AT)
         .expect("hard");
     assert_eq!(
         store.item(&batch, "it-0000").expect("item").status,
         DecisionStatus::HardLabel
     );
-    store.undo(&batch, "it-0000", "bob", AT).expect("undo");
+    store
+        .undo(&batch, "it-0000", SUPERSEDE, "bob", AT)
+        .expect("undo");
     let item = store.item(&batch, "it-0000").expect("item");
     assert_eq!(item.status, DecisionStatus::KeepSoft);
     assert_eq!(item.decisions.len(), 3, "nothing overwritten");
@@ -203,9 +211,11 @@ fn undo_appends_a_revert_and_restores_the_previous_decision() {
         [2, 0, 1, 0],
         "pending, hard, soft, rereview"
     );
-    store.undo(&batch, "it-0000", "bob", AT).expect("undo");
+    store
+        .undo(&batch, "it-0000", SUPERSEDE, "bob", AT)
+        .expect("undo");
     assert!(
-        matches!(store.undo(&batch, "it-0000", "bob", AT), Err(StoreError::NothingToUndo(item)) if item == "it-0000")
+        matches!(store.undo(&batch, "it-0000", SUPERSEDE, "bob", AT), Err(StoreError::NothingToUndo(item)) if item == "it-0000")
     );
 }
 
@@ -220,11 +230,12 @@ fn invalid_decisions_are_refused() {
         erring: vec!["Zed".into()],
         text: "x".into(),
     };
-    let refused =
-        |store: &mut Store, d: &NewDecision| match store.decide(&batch, "it-0000", d, "a", AT) {
-            Err(StoreError::Decision(e)) => e.to_string(),
-            other => panic!("accepted: {other:?}"),
-        };
+    let refused = |store: &mut Store, d: &NewDecision| match store
+        .decide(&batch, "it-0000", d, SUPERSEDE, "a", AT)
+    {
+        Err(StoreError::Decision(e)) => e.to_string(),
+        other => panic!("accepted: {other:?}"),
+    };
     assert!(refused(&mut store, &hard).contains("`Zed` is not on this item's panel"));
     hard.erring.clear();
     assert!(refused(&mut store, &hard).contains("needs the reviewer(s) who erred"));
@@ -253,13 +264,17 @@ fn a_finalized_batch_takes_no_decision_until_reopened() {
         erring: vec![],
         text: "t".into(),
     };
-    assert!(store.decide(&batch, "it-0000", &keep, "a", AT).is_err());
+    assert!(
+        store
+            .decide(&batch, "it-0000", &keep, SUPERSEDE, "a", AT)
+            .is_err()
+    );
     store
         .set_batch_status(&batch, BatchStatus::Open, "lead", AT)
         .expect("reopen");
     let batch = store.batch(Some("b")).expect("batch");
     store
-        .decide(&batch, "it-0000", &keep, "a", AT)
+        .decide(&batch, "it-0000", &keep, SUPERSEDE, "a", AT)
         .expect("decide after reopen");
     let actions: Vec<String> = store
         .events(&dissent::store::EventFilter::default())
@@ -506,6 +521,7 @@ fn a_row_changed_outside_dissent_is_an_error_naming_it_never_a_silent_default() 
                 erring: vec![],
                 text: "split".into(),
             },
+            SUPERSEDE,
             "tester",
             AT,
         )

@@ -9,6 +9,7 @@ pub mod plain;
 mod report;
 mod review;
 mod stats;
+mod team;
 mod verify;
 
 use std::io::Write;
@@ -148,6 +149,7 @@ pub fn run(cli: Cli) -> Result<()> {
             flag,
             class,
             status,
+            assignee,
             sort,
             limit,
             json,
@@ -156,6 +158,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 flag: flag.map(Into::into),
                 class: class.map(Into::into),
                 status: status.map(Into::into),
+                assignee,
                 ..Default::default()
             };
             inspect::items(
@@ -178,6 +181,7 @@ pub fn run(cli: Cli) -> Result<()> {
             reason_code,
             erring,
             reason,
+            supersede,
         } => {
             let d = crate::domain::decision::NewDecision {
                 kind: decision.into(),
@@ -186,9 +190,53 @@ pub fn run(cli: Cli) -> Result<()> {
                 erring,
                 text: reason,
             };
-            decide::adjudicate(&mut open_existing(&db)?, batch, &item_id, &d, &who)
+            decide::adjudicate(
+                &mut open_existing(&db)?,
+                batch,
+                &item_id,
+                &d,
+                supersede,
+                &who,
+            )
         }
-        Command::Undo { item_id } => decide::undo(&mut open_existing(&db)?, batch, &item_id, &who),
+        Command::Undo { item_id, supersede } => {
+            decide::undo(&mut open_existing(&db)?, batch, &item_id, supersede, &who)
+        }
+        Command::Staff { action } => team::staff(&mut open_existing(&db)?, action, &who),
+        Command::Assign {
+            items,
+            flag,
+            class,
+            status,
+            limit,
+            reassign,
+            to,
+            nobody: _,
+        } => team::assign(
+            &mut open_existing(&db)?,
+            batch,
+            &team::AssignRequest {
+                items: &items,
+                filter: crate::store::QueueFilter {
+                    flag: flag.map(Into::into),
+                    class: class.map(Into::into),
+                    status: status.map(Into::into),
+                    ..Default::default()
+                },
+                limit,
+                reassign,
+                to: to.as_deref(),
+            },
+            &who,
+        ),
+        Command::Assignments { json } => team::assignments(&open_existing(&db)?, batch, json),
+        Command::Claims { break_item, json } => team::claims(
+            &mut open_existing(&db)?,
+            batch,
+            break_item.as_deref(),
+            json,
+            &who,
+        ),
         Command::Finalize {} => finalize::set_status(
             &mut open_existing(&db)?,
             batch,

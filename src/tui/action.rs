@@ -130,7 +130,14 @@ pub enum Effect {
         item_id: String,
         /// The decision.
         decision: NewDecision,
+        /// The decision in force it is made over, as the reviewer saw it.
+        seen: Option<i64>,
     },
     /// Undo the decision in force on an item.
-    Undo(String),
+    Undo {
+        /// Item id.
+        item_id: String,
+        /// The decision in force, as the reviewer saw it.
+        seen: Option<i64>,
+    },
 }

@@ -90,6 +90,18 @@ pub struct DecisionForm {
     pub reason: TextArea<'static>,
     /// What the form has to say about the last key (a refusal), shown inside it.
     pub notice: Option<String>,
+    /// The decision in force when the form opened (or when a conflict was shown): the
+    /// decision is written only over this one.
+    pub seen: Option<i64>,
+}
+
+/// Asking to undo the decision in force on an item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UndoAsk {
+    /// The item.
+    pub item_id: String,
+    /// The decision in force shown: only this one is undone.
+    pub seen: Option<i64>,
 }
 
 /// The search prompt.
@@ -110,8 +122,8 @@ pub enum Popup {
     Search(Box<SearchPrompt>),
     /// The adjudication form.
     Decide(Box<DecisionForm>),
-    /// Asking to undo the decision in force on this item.
-    ConfirmUndo(String),
+    /// Asking to undo the decision in force on an item.
+    ConfirmUndo(UndoAsk),
 }
 
 /// What the title bar shows.

@@ -2,7 +2,7 @@
 
 use super::action::{Action, Effect};
 use super::app::{App, PAGE};
-use crate::store::{Batch, QueueFilter, SortKey, Store};
+use crate::store::{Basis, Batch, QueueFilter, SortKey, Store};
 
 /// Executes effects. Holds the database, the batch, who is acting and the clock.
 pub struct Executor {
@@ -85,11 +85,16 @@ impl Executor {
                     .map(Box::new)
                     .map_err(|e| e.to_string()),
             },
-            Effect::Decide { item_id, decision } => {
+            Effect::Decide {
+                item_id,
+                decision,
+                seen,
+            } => {
                 match self.store.decide(
                     &self.batch,
                     &item_id,
                     &decision,
+                    Basis::Saw(seen),
                     &self.actor,
                     &(self.clock)(),
                 ) {
@@ -104,11 +109,14 @@ impl Executor {
                     Err(e) => failed(e),
                 }
             }
-            Effect::Undo(item_id) => {
-                match self
-                    .store
-                    .undo(&self.batch, &item_id, &self.actor, &(self.clock)())
-                {
+            Effect::Undo { item_id, seen } => {
+                match self.store.undo(
+                    &self.batch,
+                    &item_id,
+                    Basis::Saw(seen),
+                    &self.actor,
+                    &(self.clock)(),
+                ) {
                     Ok(reverted) => Action::Committed {
                         message: format!("reverted decision {reverted} on {item_id}"),
                         item_id,

@@ -5,7 +5,7 @@ use ratatui_textarea::TextArea;
 use super::action::Effect;
 use super::app::{App, DecisionForm, FormStep, Popup, Reviewer};
 use super::keymap::{Command, Key};
-use crate::domain::decision::{DecisionKind, NewDecision};
+use crate::domain::decision::{DecisionKind, NewDecision, current_decision};
 use crate::domain::model::Panel;
 use crate::domain::rubric::REVIEWER_ERROR;
 
@@ -70,6 +70,7 @@ pub fn open(app: &mut App, kind: DecisionKind) -> Vec<Effect> {
         reviewers,
         reason,
         notice: None,
+        seen: current_decision(&item.decisions).map(|d| d.id),
     })));
     Vec::new()
 }
@@ -258,5 +259,6 @@ fn commit(app: &mut App, form: &DecisionForm) -> Effect {
                 .collect(),
             text: form.reason.lines().join("\n").trim().to_string(),
         },
+        seen: form.seen,
     }
 }

@@ -6,11 +6,11 @@
 //! and never applied to another item than the one on screen.
 
 use super::action::{Action, Effect};
-use super::app::{App, Focus, MAX_WINDOW, PAGE, PREFETCH, Popup, Selection};
+use super::app::{App, Focus, MAX_WINDOW, PAGE, PREFETCH, Popup, Selection, UndoAsk};
 use super::form;
 use super::keymap::{Command, Key};
 use super::search;
-use crate::domain::decision::{DecisionKind, DecisionStatus};
+use crate::domain::decision::{DecisionKind, DecisionStatus, current_decision};
 use crate::domain::model::{DisagreementClass, FlagKind};
 use crate::store::{Direction, QueueRow, SortKey, StoredItem};
 
@@ -161,7 +161,10 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                 if item.status == DecisionStatus::Pending {
                     app.message = Some("no decision to undo on this item".into());
                 } else {
-                    app.popup = Some(Popup::ConfirmUndo(item.record.item_id.clone()));
+                    app.popup = Some(Popup::ConfirmUndo(UndoAsk {
+                        item_id: item.record.item_id.clone(),
+                        seen: current_decision(&item.decisions).map(|d| d.id),
+                    }));
                 }
             }
             Vec::new()
@@ -269,14 +272,17 @@ fn popup_key(app: &mut App, key: Key) -> Vec<Effect> {
             Vec::new()
         }
         Some(Popup::Search(prompt)) => search::key(app, prompt, command, key),
-        Some(Popup::ConfirmUndo(item_id)) => match command {
+        Some(Popup::ConfirmUndo(ask)) => match command {
             Some(Command::Yes) => {
                 app.writing = true;
-                vec![Effect::Undo(item_id)]
+                vec![Effect::Undo {
+                    item_id: ask.item_id,
+                    seen: ask.seen,
+                }]
             }
             Some(Command::No | Command::Back) => Vec::new(),
             _ => {
-                app.popup = Some(Popup::ConfirmUndo(item_id));
+                app.popup = Some(Popup::ConfirmUndo(ask));
                 Vec::new()
             }
         },

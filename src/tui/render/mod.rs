@@ -82,7 +82,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         Some(Popup::Help) => help::draw(frame, app),
         Some(Popup::Search(prompt)) => search_prompt::draw(frame, app, prompt),
         Some(Popup::Decide(form)) => decision_form::draw(frame, app, form),
-        Some(Popup::ConfirmUndo(item)) => undo_confirm::draw(frame, app, item),
+        Some(Popup::ConfirmUndo(ask)) => undo_confirm::draw(frame, app, &ask.item_id),
     }
 }
 
