@@ -592,8 +592,9 @@ fn press(c: char) -> Action {
 fn run_all(exec: &mut Executor, app: &mut App, fx: Vec<Effect>) {
     let mut queue = std::collections::VecDeque::from(fx);
     while let Some(effect) = queue.pop_front() {
-        let answer = exec.run(&app.filter, app.sort, effect);
-        queue.extend(update(app, answer));
+        if let Some(answer) = exec.run(&app.filter, app.sort, effect) {
+            queue.extend(update(app, answer));
+        }
     }
 }
 

@@ -381,6 +381,14 @@ impl Store {
         self.account = account;
     }
 
+    /// The database's data version: it changes when another connection commits, so a console
+    /// polls it to learn of decisions, claims and assignments made elsewhere.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "data_version", |r| r.get(0))?)
+    }
+
     /// An in-memory database (the demo, tests).
     pub fn open_in_memory() -> Result<Store> {
         Self::init(Connection::open_in_memory()?)

@@ -20,7 +20,7 @@ pub struct Member {
 }
 
 /// Where someone stands: whether the database has a staff list, and their role on it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Standing {
     /// The database has a staff list (otherwise everyone may do everything).
     pub staffed: bool,

@@ -3,7 +3,7 @@
 
 use super::app::Selection;
 use crate::domain::decision::NewDecision;
-use crate::store::{Direction, QueueCounts, QueueRow, StoredItem};
+use crate::store::{Direction, Event, QueueCounts, QueueRow, Standing, StoredItem};
 
 /// Something the user did, or the result of an effect.
 #[derive(Debug, Clone, PartialEq)]
@@ -97,6 +97,43 @@ pub enum Action {
     Failed(String),
     /// The task list of the batch arrived.
     TasksLoaded(Vec<String>),
+    /// The console opened: where the actor stands, and whether items are assigned to them
+    /// (then the queue opens on theirs).
+    Opened {
+        /// Their role on the staff list.
+        standing: Standing,
+        /// Items are assigned to them.
+        mine: bool,
+    },
+    /// The claim on the item just opened for a decision was refused: someone else holds it.
+    ClaimRefused {
+        /// The item.
+        item_id: String,
+        /// Who holds it, as the user is told.
+        message: String,
+    },
+    /// The decision was not written: the item's decision in force changed since it was seen.
+    Conflict {
+        /// The item.
+        item_id: String,
+        /// What changed, as the user is told.
+        message: String,
+        /// The decision in force now.
+        now: Option<i64>,
+    },
+    /// Another process changed the database (a decision, a claim, an assignment).
+    Changed,
+    /// Show only the items assigned to the actor, or all again.
+    ToggleMine,
+    /// Open the selected item's history (its events).
+    OpenHistory,
+    /// The history of an item arrived, or could not be read.
+    HistoryLoaded {
+        /// The item.
+        item_id: String,
+        /// Its events, oldest first.
+        events: Result<Vec<Event>, String>,
+    },
 }
 
 /// I/O that `update` asks for.
@@ -133,6 +170,12 @@ pub enum Effect {
         /// The decision in force it is made over, as the reviewer saw it.
         seen: Option<i64>,
     },
+    /// Claim an item for a decision (or renew the claim).
+    Claim(String),
+    /// Release the actor's claim on an item.
+    Release(String),
+    /// Fetch an item's events.
+    LoadHistory(String),
     /// Undo the decision in force on an item.
     Undo {
         /// Item id.

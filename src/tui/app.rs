@@ -6,7 +6,7 @@ use super::action::Action;
 use super::keymap::{Context, Keymap};
 use crate::domain::decision::DecisionKind;
 use crate::domain::rubric::Rubric;
-use crate::store::{QueueCounts, QueueFilter, QueueRow, SortKey, StoredItem};
+use crate::store::{Event, QueueCounts, QueueFilter, QueueRow, SortKey, Standing, StoredItem};
 
 /// Rows fetched per page.
 pub const PAGE: usize = 200;
@@ -124,6 +124,17 @@ pub enum Popup {
     Decide(Box<DecisionForm>),
     /// Asking to undo the decision in force on an item.
     ConfirmUndo(UndoAsk),
+    /// The selected item's history: its events, oldest first.
+    History(Box<History>),
+}
+
+/// An item's history, as the history popup shows it.
+#[derive(Debug, Clone)]
+pub struct History {
+    /// The item.
+    pub item_id: String,
+    /// Its events, oldest first.
+    pub events: Vec<Event>,
 }
 
 /// What the title bar shows.
@@ -196,6 +207,10 @@ pub struct App {
     pub panel_from_end: bool,
     /// Open popup.
     pub popup: Option<Popup>,
+    /// The form whose decision is being written: asked again if the item changed meanwhile.
+    pub pending: Option<Box<DecisionForm>>,
+    /// The actor's role on the staff list.
+    pub standing: Standing,
     /// Last message for the status bar.
     pub message: Option<String>,
     /// The console should close.
@@ -235,6 +250,8 @@ impl App {
             panel_scroll: 0,
             panel_from_end: false,
             popup: None,
+            pending: None,
+            standing: Standing::default(),
             message: None,
             quit: false,
             theme: super::theme::Theme::colored(),
@@ -276,7 +293,7 @@ impl App {
     pub fn context(&self) -> Context {
         match &self.popup {
             None => Context::Main,
-            Some(Popup::Help) => Context::Help,
+            Some(Popup::Help | Popup::History(_)) => Context::Help,
             Some(Popup::Search(_)) => Context::Prompt,
             Some(Popup::ConfirmUndo(_)) => Context::Confirm,
             Some(Popup::Decide(form)) => match form.step {

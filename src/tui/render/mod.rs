@@ -2,6 +2,7 @@
 
 mod decision_form;
 mod help;
+mod history;
 mod panel;
 mod queue;
 mod search_prompt;
@@ -83,6 +84,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         Some(Popup::Search(prompt)) => search_prompt::draw(frame, app, prompt),
         Some(Popup::Decide(form)) => decision_form::draw(frame, app, form),
         Some(Popup::ConfirmUndo(ask)) => undo_confirm::draw(frame, app, &ask.item_id),
+        Some(Popup::History(history)) => history::draw(frame, app, history),
     }
 }
 
