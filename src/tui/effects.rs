@@ -31,13 +31,16 @@ impl Executor {
         actor: String,
         clock: Box<dyn Fn() -> String + Send>,
     ) -> Executor {
+        // From here on, another process's commit is news: one made while the console loads
+        // its first page refreshes it once more, never goes unseen.
+        let seen_version = store.data_version().ok();
         Executor {
             store,
             batch,
             actor,
             clock,
             claimed: None,
-            seen_version: None,
+            seen_version,
         }
     }
 
@@ -84,7 +87,7 @@ impl Executor {
             return Some(refused);
         }
         let version = self.store.data_version().ok()?;
-        let changed = self.seen_version.is_some_and(|v| v != version);
+        let changed = self.seen_version != Some(version);
         self.seen_version = Some(version);
         changed.then_some(Action::Changed)
     }
