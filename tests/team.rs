@@ -356,3 +356,122 @@ fn four_writer_processes_on_overlapping_items_record_each_success_once_and_refus
         serde_json::from_str(&d.ok(&["verify", "--json"])).expect("json");
     assert_eq!(verify["intact"], true);
 }
+
+/// Runs the binary as uid `uid` in group 7770 (or in no group), with umask 007, on `db`.
+#[cfg(unix)]
+fn as_account(
+    exe: &std::path::Path,
+    uid: u32,
+    in_group: bool,
+    db: &std::path::Path,
+    args: &[&str],
+) -> std::process::Output {
+    let groups = if in_group {
+        "--groups=7770"
+    } else {
+        "--clear-groups"
+    };
+    let gid = if in_group {
+        "--regid=7770"
+    } else {
+        "--regid=7771"
+    };
+    std::process::Command::new("setpriv")
+        .args([
+            &format!("--reuid={uid}"),
+            gid,
+            groups,
+            "sh",
+            "-c",
+            "umask 007; exec \"$0\" \"$@\"",
+        ])
+        .arg(exe)
+        .args(args)
+        .current_dir("/")
+        .env("DISSENT_DB", db)
+        .env("DISSENT_USER", format!("u{uid}"))
+        .output()
+        .expect("run")
+}
+
+#[cfg(unix)]
+#[test]
+fn the_shared_machine_setup_of_the_readme_lets_the_group_work_and_keeps_others_out() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let root = std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0);
+    if !root || !common::have("setpriv", "--version") {
+        common::missing("root and setpriv, to act as other accounts");
+        return;
+    }
+    let d = Dir::new();
+    let (_bin, exe) = common::binary_for_anyone();
+    let shared = d.path("shared");
+    std::fs::create_dir(&shared).expect("mkdir");
+    std::os::unix::fs::chown(&shared, Some(0), Some(7770)).expect("chown");
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o2770)).expect("chmod");
+    std::fs::set_permissions(d.dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let readable = tempfile::tempdir().expect("inputs");
+    std::fs::set_permissions(readable.path(), std::fs::Permissions::from_mode(0o755))
+        .expect("chmod");
+    let file = readable.path().join("v.jsonl");
+    let rubric = readable.path().join("nli.yaml");
+    std::fs::copy(
+        common::root().join("fixtures/real/varierr-nli.slice.jsonl"),
+        &file,
+    )
+    .expect("copy");
+    std::fs::copy(common::rubric("nli.yaml"), &rubric).expect("copy");
+    for p in [&file, &rubric] {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    }
+    let db = shared.join("pilot.db");
+    let ok = |out: std::process::Output| {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    // The lead imports; two members decide; each writes the -wal and -shm files the others made.
+    ok(as_account(
+        &exe,
+        7001,
+        true,
+        &db,
+        &[
+            "import",
+            file.to_str().unwrap(),
+            "--rubric",
+            rubric.to_str().unwrap(),
+            "--batch",
+            "v",
+        ],
+    ));
+    ok(as_account(
+        &exe,
+        7002,
+        true,
+        &db,
+        &keep_soft("varierr-66185c", "u7002"),
+    ));
+    ok(as_account(
+        &exe,
+        7003,
+        true,
+        &db,
+        &["undo", "varierr-66185c", "--supersede"],
+    ));
+    ok(as_account(&exe, 7001, true, &db, &["verify"]));
+    let mode = std::fs::metadata(&db).expect("db").mode() & 0o777;
+    assert_eq!(mode, 0o660, "group-writable, nobody else: {mode:o}");
+    assert_eq!(
+        std::fs::metadata(&db).expect("db").gid(),
+        7770,
+        "the folder's group"
+    );
+    // Someone outside the group cannot read it: a clear message, not a panic.
+    let out = as_account(&exe, 7009, false, &db, &["items"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("pilot.db: permission denied"), "{err}");
+}

@@ -102,11 +102,17 @@ pub fn now() -> String {
 
 /// Opens the database, which must exist (only `import` creates one).
 pub fn open_existing(path: &Path) -> Result<Store> {
-    if !path.exists() {
-        anyhow::bail!(
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => anyhow::bail!(
             "no database at {} (import a batch first, or pass --db / set DISSENT_DB)",
             path.display()
-        );
+        ),
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => anyhow::bail!(
+            "{}: permission denied (its folder or file is not open to this account: ask whoever \
+             runs the batch to add you to its group)",
+            path.display()
+        ),
+        _ => {}
     }
     let mut store = Store::open_existing(path).with_context(|| format!("{}", path.display()))?;
     store.set_account(account_name());
