@@ -279,3 +279,79 @@ fn the_history_shows_who_did_what_to_the_item() {
     exec.dispatch(&mut app, Action::PopupKey(Key::plain(KeyCode::Esc)));
     assert!(app.popup.is_none());
 }
+
+#[test]
+fn a_qa_lead_adds_changes_and_removes_staff_in_the_console_and_others_are_told_no() {
+    let d = team();
+    let (mut exec, mut app) = console(&d, "tester");
+    exec.dispatch(&mut app, Action::OpenStaff);
+    let names = |app: &App| match &app.popup {
+        Some(Popup::Staff(v)) => v
+            .members
+            .iter()
+            .map(|m| format!("{}:{}", m.name, m.role.as_str()))
+            .collect::<Vec<_>>(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        names(&app),
+        [
+            "alice:senior_reviewer",
+            "bob:senior_reviewer",
+            "tester:qa_lead",
+            "vic:viewer"
+        ]
+    );
+    // "+ add someone" is after the last member: dana, as a senior reviewer (offered first).
+    for _ in 0..4 {
+        exec.dispatch(&mut app, key('j'));
+    }
+    exec.dispatch(&mut app, Action::PopupKey(Key::plain(KeyCode::Enter)));
+    for c in "dana".chars() {
+        exec.dispatch(&mut app, key(c));
+    }
+    exec.dispatch(&mut app, Action::PopupKey(Key::plain(KeyCode::Enter)));
+    exec.dispatch(&mut app, Action::PopupKey(Key::plain(KeyCode::Enter)));
+    assert!(names(&app).contains(&"dana:senior_reviewer".to_string()));
+    // vic (4th by name now: alice, bob, dana, tester, vic) is removed.
+    exec.dispatch(&mut app, Action::PopupKey(Key::plain(KeyCode::Enter)));
+    let Some(Popup::Staff(v)) = &app.popup else {
+        panic!()
+    };
+    assert!(
+        matches!(&v.step, dissent::tui::app::StaffStep::Role { name, .. } if name == "vic"),
+        "{:?}",
+        v.step
+    );
+    for _ in 0..3 {
+        exec.dispatch(&mut app, key('j'));
+    }
+    exec.dispatch(&mut app, Action::PopupKey(Key::plain(KeyCode::Enter)));
+    assert!(!names(&app).iter().any(|n| n.starts_with("vic")));
+    let Some(Popup::Staff(v)) = &app.popup else {
+        panic!()
+    };
+    assert_eq!(
+        v.notice.as_deref(),
+        Some("vic is no longer on the staff list")
+    );
+    // A senior reviewer sees the list; a change is refused, naming the role it needs.
+    let (mut exec, mut app) = console(&d, "alice");
+    exec.dispatch(&mut app, Action::OpenStaff);
+    exec.dispatch(&mut app, Action::PopupKey(Key::plain(KeyCode::Enter)));
+    exec.dispatch(&mut app, key('k'));
+    exec.dispatch(&mut app, Action::PopupKey(Key::plain(KeyCode::Enter)));
+    let Some(Popup::Staff(v)) = &app.popup else {
+        panic!()
+    };
+    assert_eq!(
+        v.notice.as_deref(),
+        Some(
+            "`alice` is a senior reviewer: changing the staff list needs a QA lead (see `dissent staff list`)"
+        )
+    );
+    assert_eq!(
+        store(&d).standing("alice").expect("standing").role,
+        Some(Role::SeniorReviewer)
+    );
+}

@@ -3,7 +3,8 @@
 
 use super::app::Selection;
 use crate::domain::decision::NewDecision;
-use crate::store::{Direction, Event, QueueCounts, QueueRow, Standing, StoredItem};
+use crate::domain::team::Role;
+use crate::store::{Direction, Event, Member, QueueCounts, QueueRow, Standing, StoredItem};
 
 /// Something the user did, or the result of an effect.
 #[derive(Debug, Clone, PartialEq)]
@@ -127,6 +128,17 @@ pub enum Action {
     ToggleMine,
     /// Open the selected item's history (its events).
     OpenHistory,
+    /// Open the staff list.
+    OpenStaff,
+    /// The staff list arrived (with what was just done, if anything), or could not be read.
+    StaffLoaded {
+        /// The members, or what went wrong.
+        members: Result<Vec<Member>, String>,
+        /// What the change just made did, or why it was refused.
+        notice: Option<String>,
+        /// Where the actor stands now.
+        standing: Standing,
+    },
     /// The history of an item arrived, or could not be read.
     HistoryLoaded {
         /// The item.
@@ -176,6 +188,15 @@ pub enum Effect {
     Release(String),
     /// Fetch an item's events.
     LoadHistory(String),
+    /// Fetch the staff list.
+    LoadStaff,
+    /// Add someone to the staff list with a role, change their role, or (`None`) remove them.
+    SetStaff {
+        /// Who.
+        name: String,
+        /// Their role, or `None` to remove them.
+        role: Option<Role>,
+    },
     /// Undo the decision in force on an item.
     Undo {
         /// Item id.

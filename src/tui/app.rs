@@ -6,7 +6,9 @@ use super::action::Action;
 use super::keymap::{Context, Keymap};
 use crate::domain::decision::DecisionKind;
 use crate::domain::rubric::Rubric;
-use crate::store::{Event, QueueCounts, QueueFilter, QueueRow, SortKey, Standing, StoredItem};
+use crate::store::{
+    Event, Member, QueueCounts, QueueFilter, QueueRow, SortKey, Standing, StoredItem,
+};
 
 /// Rows fetched per page.
 pub const PAGE: usize = 200;
@@ -126,6 +128,8 @@ pub enum Popup {
     ConfirmUndo(UndoAsk),
     /// The selected item's history: its events, oldest first.
     History(Box<History>),
+    /// The staff list (a QA lead changes it here).
+    Staff(Box<StaffView>),
 }
 
 /// An item's history, as the history popup shows it.
@@ -135,6 +139,37 @@ pub struct History {
     pub item_id: String,
     /// Its events, oldest first.
     pub events: Vec<Event>,
+}
+
+/// The staff popup.
+#[derive(Debug, Clone)]
+pub struct StaffView {
+    /// The members, by name.
+    pub members: Vec<Member>,
+    /// Highlighted entry: a member, or (one past the last) "add someone".
+    pub cursor: usize,
+    /// Where in a change the popup is.
+    pub step: StaffStep,
+    /// What the popup has to say (a refusal, or what was done).
+    pub notice: Option<String>,
+}
+
+/// The steps of a change to the staff list.
+#[derive(Debug, Clone)]
+pub enum StaffStep {
+    /// Choosing a member, or "add someone".
+    List,
+    /// Typing the name of someone to add.
+    Name(Box<TextArea<'static>>),
+    /// Choosing the role for `name` (or, for a member, removing them).
+    Role {
+        /// Who.
+        name: String,
+        /// Highlighted entry: a role in [`Role::ALL`] order, then "remove" for a member.
+        cursor: usize,
+        /// They are on the list already (so they can be removed).
+        member: bool,
+    },
 }
 
 /// What the title bar shows.
@@ -294,6 +329,10 @@ impl App {
         match &self.popup {
             None => Context::Main,
             Some(Popup::Help | Popup::History(_)) => Context::Help,
+            Some(Popup::Staff(view)) => match view.step {
+                StaffStep::Name(_) => Context::Prompt,
+                StaffStep::List | StaffStep::Role { .. } => Context::List,
+            },
             Some(Popup::Search(_)) => Context::Prompt,
             Some(Popup::ConfirmUndo(_)) => Context::Confirm,
             Some(Popup::Decide(form)) => match form.step {

@@ -173,6 +173,28 @@ impl Executor {
                     .map_err(|e| e.to_string()),
                 item_id,
             },
+            Effect::LoadStaff => self.staff(None),
+            Effect::SetStaff { name, role } => {
+                let at = (self.clock)();
+                let done = match role {
+                    Some(role) => {
+                        self.store
+                            .add_staff(&name, role, &self.actor, &at)
+                            .map(|changed| {
+                                changed
+                                    .iter()
+                                    .map(|m| format!("{} is {}", m.name, m.role.spoken()))
+                                    .collect::<Vec<_>>()
+                                    .join("; ")
+                            })
+                    }
+                    None => self
+                        .store
+                        .remove_staff(&name, &self.actor, &at)
+                        .map(|m| format!("{} is no longer on the staff list", m.name)),
+                };
+                self.staff(Some(done.unwrap_or_else(|e| e.to_string())))
+            }
             Effect::Claim(item_id) => return self.claim(item_id),
             Effect::Release(_) => {
                 self.release();
@@ -224,6 +246,18 @@ impl Executor {
                 }
             }
         })
+    }
+
+    /// The staff list and where the actor stands, with what was just done.
+    fn staff(&self, notice: Option<String>) -> Action {
+        match self.store.standing(&self.actor) {
+            Ok(standing) => Action::StaffLoaded {
+                members: self.store.staff().map_err(|e| e.to_string()),
+                notice,
+                standing,
+            },
+            Err(e) => Action::Failed(e.to_string()),
+        }
     }
 
     /// A decision or undo the store refused: a conflict is asked again (the form keeps its

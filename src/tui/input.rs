@@ -78,6 +78,7 @@ pub fn key_action(app: &App, key: Key) -> Option<Action> {
         Command::ClearFilters => Action::ClearFilters,
         Command::Mine => Action::ToggleMine,
         Command::History => Action::OpenHistory,
+        Command::Staff => Action::OpenStaff,
         Command::Help => Action::OpenHelp,
         Command::Quit | Command::QuitNow => Action::Quit,
         Command::Choose

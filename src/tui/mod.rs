@@ -10,6 +10,7 @@ pub mod input;
 pub mod keymap;
 pub mod render;
 pub mod search;
+pub mod staff;
 pub mod terminal;
 pub mod theme;
 pub mod update;

@@ -51,6 +51,7 @@ fn is_input(action: &Action) -> bool {
             | Action::Conflict { .. }
             | Action::Changed
             | Action::HistoryLoaded { .. }
+            | Action::StaffLoaded { .. }
     )
 }
 
@@ -296,6 +297,22 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             .map(|r| Effect::LoadHistory(r.item_id.clone()))
             .into_iter()
             .collect(),
+        Action::OpenStaff => vec![Effect::LoadStaff],
+        Action::StaffLoaded {
+            members,
+            notice,
+            standing,
+        } => {
+            app.standing = standing;
+            match members {
+                Ok(members) if matches!(app.popup, None | Some(Popup::Staff(_))) => {
+                    super::staff::loaded(app, members, notice);
+                }
+                Ok(_) => {}
+                Err(e) => app.message = Some(e),
+            }
+            Vec::new()
+        }
         Action::HistoryLoaded { item_id, events } => {
             match events {
                 Ok(events) if app.popup.is_none() => {
@@ -384,6 +401,7 @@ fn popup_key(app: &mut App, key: Key) -> Vec<Effect> {
             }
         },
         Some(Popup::Decide(form)) => form::key(app, form, command, key),
+        Some(Popup::Staff(view)) => super::staff::key(app, view, command, key),
     }
 }
 

@@ -82,6 +82,8 @@ pub enum Command {
     Mine,
     /// Show the selected item's history.
     History,
+    /// Show the staff list.
+    Staff,
     /// Open or close the help.
     Help,
     /// Quit.
@@ -289,6 +291,13 @@ pub(super) const DEFAULTS: &[Binding] = &[
         "the selected item's history: who did what, when",
         &[Main],
         &["H"],
+    ),
+    bind(
+        Command::Staff,
+        "staff",
+        "the staff list and roles (a QA lead changes them)",
+        &[Main],
+        &["S"],
     ),
     bind(
         Command::Help,

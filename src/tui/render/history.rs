@@ -55,9 +55,18 @@ fn event_line(app: &App, e: &Event) -> Line<'static> {
         None => inert(&e.actor, false).into_owned(),
     };
     let details = match &e.details {
-        serde_json::Value::Object(m) if m.is_empty() => String::new(),
-        d => inert(&d.to_string(), false).into_owned(),
+        serde_json::Value::Object(m) => m
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| match v {
+                serde_json::Value::String(s) => format!("{k} {s}"),
+                v => format!("{k} {v}"),
+            })
+            .collect::<Vec<_>>()
+            .join(" · "),
+        d => d.to_string(),
     };
+    let details = inert(&details, false).into_owned();
     Line::from(vec![
         Span::styled(format!("{} ", e.at), app.theme.dim),
         Span::raw(format!("{who} ")),

@@ -6,6 +6,7 @@ mod history;
 mod panel;
 mod queue;
 mod search_prompt;
+mod staff;
 mod status_bar;
 mod title;
 mod undo_confirm;
@@ -85,6 +86,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         Some(Popup::Decide(form)) => decision_form::draw(frame, app, form),
         Some(Popup::ConfirmUndo(ask)) => undo_confirm::draw(frame, app, &ask.item_id),
         Some(Popup::History(history)) => history::draw(frame, app, history),
+        Some(Popup::Staff(view)) => staff::draw(frame, app, view),
     }
 }
 
