@@ -219,6 +219,16 @@ fn a_qa_lead_assigns_by_filter_or_by_item_and_sees_progress() {
         last["details"]["first"],
         serde_json::json!(["varierr-10229n"])
     );
+    // An assigned item is its assignee's (and a QA lead's); unassigned ones are everyone's.
+    let err = refused(&d, &keep_soft("varierr-23751e", "bob"));
+    assert!(
+        err.contains(
+            "item `varierr-23751e` is assigned to alice: only they or a QA lead decide it"
+        ),
+        "{err}"
+    );
+    d.ok(&keep_soft("varierr-23751e", "tester"));
+    d.ok(&keep_soft("varierr-10229n", "bob"));
 }
 
 #[test]

@@ -8,8 +8,8 @@ use super::batches::Batch;
 use super::events::{NewEvent, append};
 use super::queue::{QueueFilter, plain_filter_sql};
 use super::staff::{require, standing};
-use super::{Result, Store};
-use crate::domain::team::{self, Act};
+use super::{ItemAt, Result, Store, StoreError};
+use crate::domain::team::{self, Act, Role};
 
 /// Which items to assign.
 #[derive(Debug, Clone, Copy)]
@@ -49,6 +49,31 @@ pub struct Progress {
     pub rereview: u64,
     /// Of those, decided (hard label or keep soft).
     pub decided: u64,
+}
+
+/// Refuses a decision on `item` by a senior reviewer it is not assigned to: an assigned item is
+/// its assignee's (and a QA lead's); unassigned items are open to every senior reviewer. With
+/// no staff list, everyone may decide everything.
+pub(super) fn not_reserved_for_another(
+    conn: &rusqlite::Connection,
+    item: ItemAt<'_>,
+    who: &str,
+) -> Result<()> {
+    let assignee: Option<String> = conn
+        .prepare_cached("SELECT assignee FROM assignments WHERE item_id = ?1")?
+        .query_row([item.id], |r| r.get(0))
+        .optional()?;
+    let Some(assignee) = assignee.filter(|a| a != who) else {
+        return Ok(());
+    };
+    let s = standing(conn, who)?;
+    if !s.staffed || s.role == Some(Role::QaLead) {
+        return Ok(());
+    }
+    Err(StoreError::AssignedToAnother {
+        item: item.key.into(),
+        assignee,
+    })
 }
 
 /// Most item ids an assign event lists (the count is always whole).

@@ -97,6 +97,7 @@ impl Store {
         let item = self.item_at(batch, item_key)?;
         let tx = super::write_tx(&self.conn)?;
         require(&tx, actor, Act::Decide)?;
+        super::assignments::not_reserved_for_another(&tx, item, actor)?;
         not_held_by_another(&tx, item, actor, now)?;
         let since = match live(&tx, item, now)? {
             Some(own) => own.since,

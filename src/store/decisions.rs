@@ -226,6 +226,7 @@ fn may_write(
     at: &str,
 ) -> Result<Option<Decision>> {
     super::staff::require(conn, actor, Act::Decide)?;
+    super::assignments::not_reserved_for_another(conn, item, actor)?;
     super::claims::not_held_by_another(conn, item, actor, super::claims::unix(at)?)?;
     let in_force = current_decision(&history(conn, item.id)?).cloned();
     match basis {

@@ -221,6 +221,18 @@ pub enum StoreError {
         .0.account.as_deref().filter(|a| *a != .0.holder).map(|a| format!(" from account {}", crate::text::shown(a))).unwrap_or_default()
     )]
     Claimed(Box<Claim>),
+    /// A senior reviewer deciding an item assigned to someone else.
+    #[error(
+        "item `{}` is assigned to {}: only they or a QA lead decide it (a QA lead can reassign it)",
+        crate::text::shown(item),
+        crate::text::shown(assignee)
+    )]
+    AssignedToAnother {
+        /// The item.
+        item: String,
+        /// Whom it is assigned to.
+        assignee: String,
+    },
     /// Breaking a claim that is not there (or has lapsed).
     #[error("item `{}` has no live claim", crate::text::shown(.0))]
     NoClaim(String),
