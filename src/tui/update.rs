@@ -7,7 +7,7 @@
 
 use super::action::{Action, Effect};
 use super::app::{
-    App, Focus, FormStep, History, MAX_WINDOW, PAGE, PREFETCH, Popup, Selection, UndoAsk,
+    App, Focus, FormStep, History, MAX_WINDOW, PAGE, PREFETCH, Popup, QaScreen, Selection, UndoAsk,
 };
 use super::form;
 use super::keymap::{Command, Key};
@@ -52,6 +52,7 @@ fn is_input(action: &Action) -> bool {
             | Action::Changed
             | Action::HistoryLoaded { .. }
             | Action::StaffLoaded { .. }
+            | Action::QaLoaded { .. }
     )
 }
 
@@ -291,13 +292,36 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             }
             refresh(app)
         }
-        Action::Changed => refresh(app),
+        Action::Changed => {
+            let mut effects = refresh(app);
+            effects.extend(refresh_qa(app));
+            effects
+        }
         Action::OpenHistory => app
             .selected_row()
             .map(|r| Effect::LoadHistory(r.item_id.clone()))
             .into_iter()
             .collect(),
         Action::OpenStaff => vec![Effect::LoadStaff],
+        Action::OpenQa => {
+            app.popup = Some(Popup::Qa(Box::new(QaScreen {
+                report: None,
+                awaiting: None,
+            })));
+            refresh_qa(app)
+        }
+        Action::QaLoaded { request, report } => {
+            if let Some(Popup::Qa(qa)) = &mut app.popup
+                && qa.awaiting == Some(request)
+            {
+                qa.awaiting = None;
+                match report {
+                    Ok(r) => qa.report = Some(r),
+                    Err(e) => app.message = Some(e),
+                }
+            }
+            Vec::new()
+        }
         Action::StaffLoaded {
             members,
             notice,
@@ -324,6 +348,19 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// Asks for the QA report again when the QA view is open (a decision here or elsewhere); the
+/// report shown stays until the new one arrives.
+fn refresh_qa(app: &mut App) -> Vec<Effect> {
+    if !matches!(app.popup, Some(Popup::Qa(_))) {
+        return Vec::new();
+    }
+    let request = next_request(app);
+    if let Some(Popup::Qa(qa)) = &mut app.popup {
+        qa.awaiting = Some(request);
+    }
+    vec![Effect::LoadQa { request }]
 }
 
 /// The database changed under the console: the window is fetched again around the selected
@@ -379,7 +416,7 @@ fn popup_key(app: &mut App, key: Key) -> Vec<Effect> {
     let command = app.keymap.command(app.context(), key);
     match app.popup.take() {
         None => Vec::new(),
-        Some(popup @ (Popup::Help | Popup::History(_))) => {
+        Some(popup @ (Popup::Help | Popup::History(_) | Popup::Qa(_))) => {
             if !matches!(command, Some(Command::Back | Command::Help)) {
                 app.popup = Some(popup);
             }

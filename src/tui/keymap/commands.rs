@@ -84,6 +84,8 @@ pub enum Command {
     History,
     /// Show the staff list.
     Staff,
+    /// Show the QA view.
+    Qa,
     /// Open or close the help.
     Help,
     /// Quit.
@@ -298,6 +300,13 @@ pub(super) const DEFAULTS: &[Binding] = &[
         "the staff list and roles (a QA lead changes them)",
         &[Main],
         &["S"],
+    ),
+    bind(
+        Command::Qa,
+        "qa",
+        "QA view: agreement, classes, flags, entropy, reviewers",
+        &[Main],
+        &["Q"],
     ),
     bind(
         Command::Help,
