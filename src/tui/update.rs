@@ -232,15 +232,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             } else {
                 Selection::Item(item_id)
             };
-            let anchor = app
-                .selected
-                .checked_sub(1)
-                .and_then(|i| app.rows.get(i))
-                .cloned();
-            vec![
-                load_page(app, anchor, Direction::Forward, true, select),
-                Effect::LoadCounts,
-            ]
+            reload_around(app, select)
         }
         Action::Failed(message) => {
             app.message = Some(message);
@@ -367,23 +359,25 @@ fn refresh_qa(app: &mut App) -> Vec<Effect> {
 /// row (which stays selected if it is still in the queue), with the counts and the panel.
 /// Nothing typed is lost: a popup and its text stay as they are.
 fn refresh(app: &mut App) -> Vec<Effect> {
-    let Some(row) = app.selected_row() else {
-        return reload_quietly(app);
-    };
-    let item_id = row.item_id.clone();
+    match app.selected_row() {
+        Some(row) => {
+            let item_id = row.item_id.clone();
+            reload_around(app, Selection::Item(item_id))
+        }
+        None => reload_quietly(app),
+    }
+}
+
+/// The window fetched again from the row before the selected one, then `select`ed in it, with
+/// the counts.
+fn reload_around(app: &mut App, select: Selection) -> Vec<Effect> {
     let anchor = app
         .selected
         .checked_sub(1)
         .and_then(|i| app.rows.get(i))
         .cloned();
     vec![
-        load_page(
-            app,
-            anchor,
-            Direction::Forward,
-            true,
-            Selection::Item(item_id),
-        ),
+        load_page(app, anchor, Direction::Forward, true, select),
         Effect::LoadCounts,
     ]
 }

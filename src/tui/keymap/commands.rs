@@ -294,20 +294,8 @@ pub(super) const DEFAULTS: &[Binding] = &[
         &[Main],
         &["H"],
     ),
-    bind(
-        Command::Staff,
-        "staff",
-        "staff and roles",
-        &[Main],
-        &["S"],
-    ),
-    bind(
-        Command::Qa,
-        "qa",
-        "QA view of the batch",
-        &[Main],
-        &["Q"],
-    ),
+    bind(Command::Staff, "staff", "staff and roles", &[Main], &["S"]),
+    bind(Command::Qa, "qa", "QA view of the batch", &[Main], &["Q"]),
     bind(
         Command::Help,
         "help",
