@@ -235,3 +235,54 @@ fn past_twenty_reviewers_pairs_are_listed_one_row_each() {
     let rows = table.descendants().filter(|n| n.has_tag_name("tr")).count();
     assert_eq!(rows, pairs + 1, "a header row and one row per pair");
 }
+
+#[test]
+fn each_reviewer_opens_on_their_calibration_and_estimated_confusion() {
+    let d = real_batch("varierr-nli.slice.jsonl", "nli.yaml", "v", &[]);
+    let (html, json) = page_and_json(&d);
+    let doc = parse(&html);
+    let details: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("details"))
+        .collect();
+    let reviewers = json["reviewers"].as_array().expect("reviewers");
+    assert_eq!(details.len(), reviewers.len(), "one fold per reviewer");
+    for (fold, row) in details.iter().zip(reviewers) {
+        let summary = fold
+            .children()
+            .find(|n| n.has_tag_name("summary"))
+            .map(text_of);
+        assert_eq!(summary.as_deref(), row["reviewer"].as_str());
+        let tables: Vec<_> = fold
+            .descendants()
+            .filter(|n| n.has_tag_name("table"))
+            .collect();
+        // VariErr states no confidence: a note, not a table of empty bins.
+        assert!(text_of(*fold).contains("No stated confidence"));
+        assert_eq!(tables.len(), usize::from(!row["confusion"].is_null()));
+        if let Some(matrix) = row["confusion"].as_array() {
+            // Each true class's row of the page is the JSON's, to three decimals.
+            let body_rows: Vec<Vec<String>> = tables[0]
+                .descendants()
+                .filter(|n| n.has_tag_name("tr"))
+                .skip(1)
+                .map(|tr| {
+                    tr.children()
+                        .filter(|c| c.is_element())
+                        .map(text_of)
+                        .collect()
+                })
+                .collect();
+            assert_eq!(body_rows.len(), matrix.len());
+            for (cells, expected) in body_rows.iter().zip(matrix) {
+                let expected: Vec<String> = expected
+                    .as_array()
+                    .expect("row")
+                    .iter()
+                    .map(|x| format!("{:.3}", x.as_f64().expect("number")))
+                    .collect();
+                assert_eq!(cells[1..], expected[..]);
+            }
+        }
+    }
+}

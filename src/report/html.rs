@@ -15,7 +15,7 @@ use super::charts::{
 };
 use super::figures::{fig, figure, interval};
 use crate::domain::coincidence::Figure;
-use crate::domain::report::{Alpha, Header, Proportion, Report, Tally};
+use crate::domain::report::{Alpha, Header, Proportion, ReliabilityBin, Report, Tally};
 use crate::domain::rubric::FlagThresholds;
 
 /// Up to this many reviewers, pair agreement is drawn as a reviewer × reviewer matrix; past it,
@@ -533,6 +533,80 @@ fn reviewers(p: &mut Page, r: &Report) {
         &[4],
         &rows,
     );
+    p.heading("h3", "Each reviewer's calibration and estimated confusion");
+    p.note("Open a reviewer to see their agreement with the rest per stated-confidence bin (a calibrated reviewer's agreement follows their confidence) and, where Dawid–Skene ran, the estimated probability of each label given the true class.");
+    let labels: Vec<&str> = r.labels.iter().map(|l| l.label.as_str()).collect();
+    for x in &r.reviewers {
+        p.raw("<details><summary>");
+        p.text(&x.reviewer);
+        p.raw(
+            "</summary>
+",
+        );
+        reliability(p, &x.reliability);
+        if let Some(c) = &x.confusion {
+            confusion(p, &labels, c);
+        }
+        p.raw(
+            "</details>
+",
+        );
+    }
+}
+
+/// Agreement with the rest per stated-confidence bin.
+fn reliability(p: &mut Page, bins: &[ReliabilityBin]) {
+    if bins.iter().all(|b| b.judgments == 0) {
+        p.note("No stated confidence (with an untied rest): nothing to calibrate.");
+        return;
+    }
+    let rows: Vec<Row> = bins
+        .iter()
+        .map(|b| {
+            Row::new(vec![
+                // The last bin holds 1.
+                format!(
+                    "[{:.1}, {:.1}{}",
+                    b.low,
+                    b.high,
+                    if b.high >= 1.0 { "]" } else { ")" }
+                ),
+                b.judgments.to_string(),
+                fig(b.mean_confidence),
+                fig(b.agreement),
+            ])
+        })
+        .collect();
+    p.table(
+        &[
+            "Stated confidence",
+            "Judgments",
+            "Mean confidence",
+            "Agreement with the rest",
+        ],
+        &[],
+        &rows,
+    );
+}
+
+/// A Dawid–Skene confusion matrix: one row per true class, one column per label given.
+fn confusion(p: &mut Page, labels: &[&str], matrix: &[Vec<f64>]) {
+    let head: Vec<String> = std::iter::once("True class → label given".to_string())
+        .chain(labels.iter().map(|l| (*l).to_string()))
+        .collect();
+    let head: Vec<&str> = head.iter().map(String::as_str).collect();
+    let rows: Vec<Row> = labels
+        .iter()
+        .zip(matrix)
+        .map(|(l, row)| {
+            Row::new(
+                std::iter::once((*l).to_string())
+                    .chain(row.iter().map(|x| format!("{x:.3}")))
+                    .collect(),
+            )
+        })
+        .collect();
+    p.table(&head, &[], &rows);
 }
 
 fn lists(p: &mut Page, r: &Report) {

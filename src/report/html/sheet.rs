@@ -3,6 +3,7 @@
 
 use super::{
     Page, Panel, Row, agreement_table, document, fig, figure, header, interval, proportion,
+    reliability,
 };
 use crate::domain::report::Sheet;
 
@@ -101,35 +102,7 @@ fn figures(p: &mut Page, s: &Sheet) {
 /// Agreement per stated-confidence bin.
 fn calibration(p: &mut Page, s: &Sheet) {
     p.heading("h2", "Calibration");
-    let rows: Vec<Row> = s
-        .reviewer
-        .reliability
-        .iter()
-        .map(|b| {
-            Row::new(vec![
-                // The last bin holds 1.
-                format!(
-                    "[{:.1}, {:.1}{}",
-                    b.low,
-                    b.high,
-                    if b.high >= 1.0 { "]" } else { ")" }
-                ),
-                b.judgments.to_string(),
-                fig(b.mean_confidence),
-                fig(b.agreement),
-            ])
-        })
-        .collect();
-    p.table(
-        &[
-            "Stated confidence",
-            "Judgments",
-            "Mean confidence",
-            "Agreement with the rest",
-        ],
-        &[],
-        &rows,
-    );
+    reliability(p, &s.reviewer.reliability);
 }
 
 /// The items to go through with them.
