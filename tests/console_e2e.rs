@@ -283,8 +283,11 @@ fn two_consoles_on_one_database_see_each_others_claims_and_decisions() {
     // Both open the same item for a decision: the second is told who holds it.
     alice.keys(&["s"]);
     alice.wait_for("Keep soft · mri-2031");
+    // Bob's queue marks the item as being decided, and his panel says by whom.
+    let screen = bob.wait_for("being decided by alice since");
+    assert!(screen.contains("MAJOR A  ✎"), "{screen}");
     bob.keys(&["s"]);
-    bob.wait_for("is being decided by alice");
+    bob.wait_for("is being decided by alice (claimed at");
     // Alice decides; bob's console shows it without a key pressed, within 2 s.
     alice.literal("honest split");
     alice.keys(&["C-s"]);

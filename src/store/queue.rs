@@ -129,6 +129,8 @@ pub struct QueueRow {
     pub flags: FlagSet,
     /// Decision status.
     pub status: DecisionStatus,
+    /// Who is deciding it now (a live claim), if anyone.
+    pub claimed_by: Option<String>,
     /// Sort key values (unflagged, neg_entropy, conf_key, class_rank), for keyset paging.
     keys: [SortValue; 4],
 }
@@ -204,7 +206,8 @@ impl QueueCounts {
 }
 
 const ROW_COLUMNS: &str = "item_key, task, reviewer_count, top_label, top_share, entropy, norm_entropy, \
-     mean_confidence, class, flags, status, unflagged, neg_entropy, conf_key, class_rank";
+     mean_confidence, class, flags, status, unflagged, neg_entropy, conf_key, class_rank, \
+     (SELECT holder FROM claims c WHERE c.item_id = items.id AND c.expires > unixepoch())";
 
 fn row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<QueueRow> {
     let class: String = r.get(8)?;
@@ -223,6 +226,7 @@ fn row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<QueueRow> {
         flags: FlagSet(u8::try_from(flags).unwrap_or(0)),
         status: DecisionStatus::parse(&status).unwrap_or(DecisionStatus::Pending),
         keys: [r.get(11)?, r.get(12)?, r.get(13)?, r.get(14)?],
+        claimed_by: r.get(15)?,
     })
 }
 

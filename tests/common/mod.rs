@@ -216,6 +216,16 @@ pub fn binary_for_anyone() -> (tempfile::TempDir, PathBuf) {
     for p in [bin.path(), exe.as_path()] {
         std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     }
+    // A process another test thread forks while the copy is open for writing holds it open
+    // until that process execs: running the copy then fails with "Text file busy" for a moment.
+    for _ in 0..200 {
+        match std::process::Command::new(&exe).arg("--version").output() {
+            Err(e) if e.raw_os_error() == Some(26) => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            _ => break,
+        }
+    }
     (bin, exe)
 }
 

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::centered;
-use super::queue::{flag_letter, status_mark};
+use super::queue::{CLAIMED_MARK, flag_letter, status_mark};
 use super::wrap::cut_line;
 use crate::domain::decision::DecisionStatus;
 use crate::domain::model::FlagKind;
@@ -61,6 +61,9 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         DecisionStatus::ALL
             .iter()
             .map(|s| format!("{} {}", status_mark(*s), s.as_str().replace('_', " ")))
+            .chain(std::iter::once(format!(
+                "{CLAIMED_MARK} being decided by someone else"
+            )))
             .collect(),
     ));
     let inner = block.inner(area);

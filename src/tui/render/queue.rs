@@ -23,6 +23,9 @@ pub fn flag_letter(f: FlagKind) -> char {
     }
 }
 
+/// The status column of an item someone else is deciding now.
+pub const CLAIMED_MARK: &str = "✎";
+
 /// One-character marker of a decision status.
 #[must_use]
 pub fn status_mark(s: DecisionStatus) -> &'static str {
@@ -182,7 +185,10 @@ fn row_line(app: &App, r: &QueueRow, selected: bool, cols: Columns) -> Line<'sta
             .map_or(" - ".into(), |c| format!("{c:.2}")),
         class_short(r.class),
         &flags_text(r.flags),
-        status_mark(r.status),
+        match &r.claimed_by {
+            Some(holder) if *holder != app.title.actor => CLAIMED_MARK,
+            _ => status_mark(r.status),
+        },
     ]);
     let style = if selected {
         app.theme.selected
