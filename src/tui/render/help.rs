@@ -61,9 +61,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         DecisionStatus::ALL
             .iter()
             .map(|s| format!("{} {}", status_mark(*s), s.as_str().replace('_', " ")))
-            .chain(std::iter::once(format!(
-                "{CLAIMED_MARK} being decided by someone else"
-            )))
+            .chain(std::iter::once(format!("{CLAIMED_MARK} being decided")))
             .collect(),
     ));
     let inner = block.inner(area);
