@@ -61,9 +61,11 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         DecisionStatus::ALL
             .iter()
             .map(|s| format!("{} {}", status_mark(*s), s.as_str().replace('_', " ")))
-            .chain(std::iter::once(format!("{CLAIMED_MARK} being decided")))
             .collect(),
     ));
+    lines.push(legend(vec![format!(
+        "{CLAIMED_MARK} being decided by someone else"
+    )]));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if lines.len() <= inner.height as usize {
