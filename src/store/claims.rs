@@ -119,6 +119,28 @@ impl Store {
         })
     }
 
+    /// Renews `actor`'s live claim on an item until [`CLAIM_TTL_SECS`] after `at`; `false` when
+    /// they no longer hold one (a QA lead broke it, or it lapsed): a claim broken is never taken
+    /// back behind the QA lead's back.
+    pub fn renew_claim(
+        &mut self,
+        batch: &Batch,
+        item_key: &str,
+        actor: &str,
+        at: &str,
+    ) -> Result<bool> {
+        let now = unix(at)?;
+        let item = self.item_at(batch, item_key)?;
+        let tx = super::write_tx(&self.conn)?;
+        let renewed = tx
+            .prepare_cached(
+                "UPDATE claims SET expires = ?1 WHERE item_id = ?2 AND holder = ?3 AND expires > ?4",
+            )?
+            .execute(params![now + CLAIM_TTL_SECS, item.id, actor, now])?;
+        tx.commit()?;
+        Ok(renewed == 1)
+    }
+
     /// Releases `actor`'s claim on an item (cancel, quit); nothing if they hold none.
     pub fn release(&mut self, batch: &Batch, item_key: &str, actor: &str) -> Result<()> {
         let item = self.item_at(batch, item_key)?;

@@ -114,6 +114,13 @@ pub enum Action {
         /// Who holds it, as the user is told.
         message: String,
     },
+    /// The open form's claim was broken by a QA lead (or lapsed) and is not taken back.
+    ClaimLost {
+        /// The item.
+        item_id: String,
+        /// What to tell the user.
+        message: String,
+    },
     /// The decision was not written: the item's decision in force changed since it was seen.
     Conflict {
         /// The item.

@@ -84,8 +84,23 @@ impl Executor {
             .as_ref()
             .filter(|(_, renewed)| renewed.elapsed() >= Duration::from_secs(CLAIM_RENEW_SECS))
             .map(|(item, _)| item.clone());
-        if let Some(refused) = due.and_then(|item| self.claim(item)) {
-            return Some(refused);
+        if let Some(item) = due {
+            let at = (self.clock)();
+            match self.store.renew_claim(&self.batch, &item, &self.actor, &at) {
+                Ok(true) => self.claimed = Some((item, Instant::now())),
+                Ok(false) => {
+                    self.claimed = None;
+                    return Some(Action::ClaimLost {
+                        message: format!(
+                            "your claim on {item} was broken by a QA lead (or lapsed): your \
+                             decision is still written only over what you saw in force"
+                        ),
+                        item_id: item,
+                    });
+                }
+                // Not renewed now (the database busy): tried again at the next tick.
+                Err(_) => {}
+            }
         }
         let version = self.store.data_version().ok()?;
         let changed = self.seen_version != Some(version);

@@ -27,6 +27,10 @@ pub fn refusal(app: &App) -> Option<String> {
 
 /// Opens the form for a decision of `kind` on the selected item, or says why not.
 pub fn open(app: &mut App, kind: DecisionKind) -> Vec<Effect> {
+    // Never over another popup (a form asked again after a conflict, say).
+    if app.popup.is_some() {
+        return Vec::new();
+    }
     if let Some(refusal) = refusal(app) {
         app.message = Some(refusal);
         return Vec::new();

@@ -49,6 +49,7 @@ fn is_input(action: &Action) -> bool {
             | Action::Opened { .. }
             | Action::ClaimRefused { .. }
             | Action::Conflict { .. }
+            | Action::ClaimLost { .. }
             | Action::Changed
             | Action::HistoryLoaded { .. }
             | Action::StaffLoaded { .. }
@@ -163,6 +164,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::HardLabel => form::open(app, DecisionKind::HardLabel),
         Action::KeepSoft => form::open(app, DecisionKind::KeepSoft),
         Action::Rereview => form::open(app, DecisionKind::Rereview),
+        Action::Undo if app.popup.is_some() => Vec::new(),
         Action::Undo => {
             if let Some(refusal) = form::refusal(app) {
                 app.message = Some(refusal);
@@ -238,7 +240,10 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             app.message = Some(message);
             app.loading = false;
             app.replacing = false;
-            app.writing = false;
+            // Keys typed after a decision that was not written were meant for what follows it.
+            if std::mem::take(&mut app.writing) {
+                drop_held(app);
+            }
             app.pending = None;
             Vec::new()
         }
@@ -263,6 +268,13 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             app.message = Some(message);
             Vec::new()
         }
+        Action::ClaimLost { item_id, message } => {
+            match &mut app.popup {
+                Some(Popup::Decide(form)) if form.item_id == item_id => form.notice = Some(message),
+                _ => app.message = Some(message),
+            }
+            Vec::new()
+        }
         Action::Conflict {
             item_id,
             message,
@@ -282,6 +294,8 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                 }
                 None => app.message = Some(message),
             }
+            // What was typed after the confirmation was meant for after the decision.
+            drop_held(app);
             refresh(app)
         }
         Action::Changed => {
@@ -340,6 +354,23 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// Drops the input held for after a decision that was not written, saying so.
+fn drop_held(app: &mut App) {
+    let dropped = app.held.len();
+    if dropped == 0 {
+        return;
+    }
+    app.held.clear();
+    let note = format!(
+        "{dropped} key{} typed after it not applied",
+        if dropped == 1 { "" } else { "s" }
+    );
+    app.message = Some(match app.message.take() {
+        Some(m) => format!("{m} ({note})"),
+        None => note,
+    });
 }
 
 /// Asks for the QA report again when the QA view is open (a decision here or elsewhere); the
