@@ -403,7 +403,7 @@ fn alpha(o: &[Vec<f64>], distance: &Distance) -> Figure {
 }
 
 /// The `q` quantile of sorted `values`, interpolated linearly between ranks (numpy's default).
-fn percentile(values: &[f64], q: f64) -> Option<f64> {
+pub(crate) fn percentile(values: &[f64], q: f64) -> Option<f64> {
     let last = values.len().checked_sub(1)?;
     let rank = q * last as f64;
     let (lo, frac) = (rank.floor() as usize, rank.fract());
@@ -412,8 +412,8 @@ fn percentile(values: &[f64], q: f64) -> Option<f64> {
 }
 
 /// SplitMix64 (Steele, Lea & Flood 2014): small, fast, and fixed here so that a seed gives the
-/// same resamples in every build.
-struct SplitMix64(u64);
+/// same resamples in every build. The one resampler of the crate's bootstraps.
+pub(crate) struct SplitMix64(pub(crate) u64);
 
 impl SplitMix64 {
     fn next(&mut self) -> u64 {
@@ -425,7 +425,7 @@ impl SplitMix64 {
     }
 
     /// Uniform in `0..n` (Lemire's multiply-shift; the bias is below n / 2⁶⁴).
-    fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         ((u128::from(self.next()) * u128::from(n)) >> 64) as u64
     }
 }

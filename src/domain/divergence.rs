@@ -1,0 +1,569 @@
+//! A model's predicted distributions held against the panel's (seed 2: "Soft-Label Training
+//! Preserves Epistemic Uncertainty"): per item KL(panel ‖ model), Jensen–Shannon, total
+//! variation and cross-entropy; over items their means, the model's top-label accuracy against
+//! the panel's plurality, and the correlation of panel entropy with model entropy; and a paired
+//! item bootstrap on the difference of each figure between two models.
+//!
+//! **Zero model probabilities.** KL(P ‖ Q) and the cross-entropy are infinite where the panel
+//! gives a label weight and the model gives it none. Every model probability is therefore
+//! clipped from below at [`EPSILON`] (1e-12) and the clipped distribution renormalized before
+//! either is computed — what `scipy.stats.entropy(p, np.clip(q, 1e-12, None))` computes, since
+//! scipy normalizes its arguments. One clipped label costs at most ln(1e12) ≈ 27.6 nats, so a
+//! single overconfident miss shows as a large but finite KL rather than hiding the mean behind
+//! an infinity. The items where clipping changed the figure (a label the panel chose that the
+//! model gave less than [`EPSILON`]) are counted, so a reader knows how many KLs rest on it.
+//! Jensen–Shannon and total variation are finite as they stand and are not clipped.
+
+use serde::Serialize;
+
+use super::coincidence::{Interval, SplitMix64, percentile};
+use super::metrics::entropy_bits;
+use super::model::DisagreementClass;
+
+/// The floor of a model probability in KL and cross-entropy (see the module's notes).
+pub const EPSILON: f64 = 1e-12;
+
+/// One item: how far the model's distribution lies from the panel's.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ItemDivergence {
+    /// KL(panel ‖ model) in nats, model clipped at [`EPSILON`].
+    pub kl_nats: f64,
+    /// Jensen–Shannon divergence in bits, in [0, 1].
+    pub js_bits: f64,
+    /// Total variation distance, ½ Σ |p − q|, in [0, 1].
+    pub total_variation: f64,
+    /// Cross-entropy −Σ p ln q in nats, model clipped as for KL.
+    pub cross_entropy_nats: f64,
+    /// Entropy of the model's distribution in bits.
+    pub model_entropy_bits: f64,
+    /// Whether clipping changed the KL: a label the panel gave weight had model probability
+    /// below [`EPSILON`].
+    pub clipped: bool,
+}
+
+/// The model's distribution clipped at [`EPSILON`] and renormalized, and whether a label the
+/// panel gave weight was clipped.
+fn clipped(panel: &[f64], model: &[f64]) -> (Vec<f64>, bool) {
+    let mut q: Vec<f64> = model.iter().map(|&q| q.max(EPSILON)).collect();
+    let total: f64 = q.iter().sum();
+    q.iter_mut().for_each(|x| *x /= total);
+    let hit = panel
+        .iter()
+        .zip(model)
+        .any(|(&p, &q)| p > 0.0 && q < EPSILON);
+    (q, hit)
+}
+
+/// Σ p ln(p / q) over the labels with p > 0 (0 · ln 0 = 0).
+fn kl(p: &[f64], q: &[f64]) -> f64 {
+    p.iter()
+        .zip(q)
+        .filter(|(p, _)| **p > 0.0)
+        .map(|(&p, &q)| p * (p / q).ln())
+        .sum()
+}
+
+/// Jensen–Shannon divergence in bits: ½ KL(P ‖ M) + ½ KL(Q ‖ M), M = (P + Q) / 2. The square
+/// of scipy's `jensenshannon(p, q, base=2)`, which is the distance.
+#[must_use]
+pub fn js_bits(p: &[f64], q: &[f64]) -> f64 {
+    let m: Vec<f64> = p.iter().zip(q).map(|(a, b)| (a + b) / 2.0).collect();
+    let js = (kl(p, &m) + kl(q, &m)) / 2.0 / std::f64::consts::LN_2;
+    // Rounding can leave −1e-17 where P = Q, or a hair over 1 bit.
+    js.clamp(0.0, 1.0)
+}
+
+/// Total variation distance ½ Σ |p − q|.
+#[must_use]
+pub fn total_variation(p: &[f64], q: &[f64]) -> f64 {
+    let tv = p.iter().zip(q).map(|(a, b)| (a - b).abs()).sum::<f64>() / 2.0;
+    tv.clamp(0.0, 1.0)
+}
+
+/// Compares the model's distribution with the panel's (both in rubric order, same length).
+#[must_use]
+pub fn compare(panel: &[f64], model: &[f64]) -> ItemDivergence {
+    let (q, clipped) = clipped(panel, model);
+    // Gibbs: KL ≥ 0; only rounding takes it below.
+    let kl_nats = kl(panel, &q).max(0.0);
+    let cross_entropy_nats = -panel
+        .iter()
+        .zip(&q)
+        .filter(|(p, _)| **p > 0.0)
+        .map(|(&p, &q)| p * q.ln())
+        .sum::<f64>();
+    ItemDivergence {
+        kl_nats,
+        js_bits: js_bits(panel, model),
+        total_variation: total_variation(panel, model),
+        cross_entropy_nats: cross_entropy_nats.max(0.0),
+        model_entropy_bits: entropy_bits(model),
+        clipped,
+    }
+}
+
+/// The index of the largest value, `None` when the largest is shared (a tie) or there is none.
+#[must_use]
+pub fn top_label(values: &[f64]) -> Option<usize> {
+    let (i, &max) = values
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.total_cmp(b.1))?;
+    (values.iter().filter(|&&v| v == max).count() == 1).then_some(i)
+}
+
+/// Whether the model's top label is the panel's plurality; `None` when either is tied.
+fn hit(panel: &[f64], model: &[f64]) -> Option<bool> {
+    Some(top_label(panel)? == top_label(model)?)
+}
+
+/// A model's comparison with the panel over the items it predicts, held column by column so
+/// that the bootstrap can weigh items without copying them. Items are added in a fixed order
+/// (the store's item order), which pairs two models' items.
+#[derive(Debug, Clone, Default)]
+pub struct Scores {
+    items: Vec<i64>,
+    kl: Vec<f64>,
+    js: Vec<f64>,
+    tv: Vec<f64>,
+    ce: Vec<f64>,
+    panel_h: Vec<f64>,
+    model_h: Vec<f64>,
+    /// Top-label agreement: `Some(hit)`, or `None` when a top label is tied.
+    hit: Vec<Option<bool>>,
+    clipped: Vec<bool>,
+    class: Vec<DisagreementClass>,
+}
+
+/// Every figure of a model over a set of items. A figure is `None` when it is undefined: no
+/// items, a correlation of a constant, accuracy with every item tied.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Figures {
+    /// Items compared.
+    pub items: u64,
+    /// Mean KL(panel ‖ model), nats.
+    pub kl_mean: Option<f64>,
+    /// Sample standard deviation (n − 1) of the KL, nats.
+    pub kl_sd: Option<f64>,
+    /// Items whose KL rests on clipping a model probability at [`EPSILON`].
+    pub clipped_items: u64,
+    /// Mean Jensen–Shannon divergence, bits.
+    pub js_mean: Option<f64>,
+    /// Mean total variation distance.
+    pub tv_mean: Option<f64>,
+    /// Mean cross-entropy, nats.
+    pub cross_entropy_mean: Option<f64>,
+    /// Share of items whose model top label is the panel's plurality, over the untied items.
+    pub accuracy: Option<f64>,
+    /// Items the accuracy is over (neither top label tied).
+    pub accuracy_items: u64,
+    /// Items left out of the accuracy because the panel's plurality or the model's top label
+    /// is tied.
+    pub tied_items: u64,
+    /// Pearson correlation of panel entropy with model entropy.
+    pub pearson: Option<f64>,
+    /// Spearman rank correlation of the same (average ranks for ties).
+    pub spearman: Option<f64>,
+}
+
+/// The figures that the paired bootstrap compares, by name, in the order tables show them.
+pub const COMPARED: [&str; 7] = [
+    "kl_mean",
+    "js_mean",
+    "tv_mean",
+    "cross_entropy_mean",
+    "accuracy",
+    "pearson",
+    "spearman",
+];
+
+impl Figures {
+    /// The compared figures in [`COMPARED`] order.
+    #[must_use]
+    pub fn compared(&self) -> [Option<f64>; 7] {
+        [
+            self.kl_mean,
+            self.js_mean,
+            self.tv_mean,
+            self.cross_entropy_mean,
+            self.accuracy,
+            self.pearson,
+            self.spearman,
+        ]
+    }
+}
+
+impl Scores {
+    /// Adds item `item` (a store id; increasing across calls) with its panel distribution,
+    /// class and the model's distribution.
+    pub fn add(&mut self, item: i64, class: DisagreementClass, panel: &[f64], model: &[f64]) {
+        let d = compare(panel, model);
+        self.items.push(item);
+        self.kl.push(d.kl_nats);
+        self.js.push(d.js_bits);
+        self.tv.push(d.total_variation);
+        self.ce.push(d.cross_entropy_nats);
+        self.panel_h.push(entropy_bits(panel));
+        self.model_h.push(d.model_entropy_bits);
+        self.hit.push(hit(panel, model));
+        self.clipped.push(d.clipped);
+        self.class.push(class);
+    }
+
+    /// Items added.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether no item was added.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The figures over every item.
+    #[must_use]
+    pub fn figures(&self) -> Figures {
+        self.weighted(&vec![1; self.len()], &self.orders())
+    }
+
+    /// The figures over the items of each class, in [`DisagreementClass::ALL`] order.
+    #[must_use]
+    pub fn by_class(&self) -> Vec<(DisagreementClass, Figures)> {
+        let orders = self.orders();
+        DisagreementClass::ALL
+            .iter()
+            .map(|&c| {
+                let weights: Vec<u32> = self.class.iter().map(|&k| u32::from(k == c)).collect();
+                (c, self.weighted(&weights, &orders))
+            })
+            .collect()
+    }
+
+    /// Both models restricted to the items both predict, in the same order.
+    #[must_use]
+    pub fn paired(a: &Scores, b: &Scores) -> (Scores, Scores) {
+        let (mut i, mut j) = (0, 0);
+        let (mut keep_a, mut keep_b) = (Vec::new(), Vec::new());
+        while i < a.len() && j < b.len() {
+            match a.items[i].cmp(&b.items[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    keep_a.push(i);
+                    keep_b.push(j);
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        (a.select(&keep_a), b.select(&keep_b))
+    }
+
+    fn select(&self, rows: &[usize]) -> Scores {
+        let pick = |v: &[f64]| rows.iter().map(|&r| v[r]).collect();
+        Scores {
+            items: rows.iter().map(|&r| self.items[r]).collect(),
+            kl: pick(&self.kl),
+            js: pick(&self.js),
+            tv: pick(&self.tv),
+            ce: pick(&self.ce),
+            panel_h: pick(&self.panel_h),
+            model_h: pick(&self.model_h),
+            hit: rows.iter().map(|&r| self.hit[r]).collect(),
+            clipped: rows.iter().map(|&r| self.clipped[r]).collect(),
+            class: rows.iter().map(|&r| self.class[r]).collect(),
+        }
+    }
+
+    /// The items in ascending order of panel entropy and of model entropy (for ranks).
+    fn orders(&self) -> Orders {
+        let order = |v: &[f64]| {
+            let mut idx: Vec<u32> = (0..v.len() as u32).collect();
+            idx.sort_by(|&a, &b| v[a as usize].total_cmp(&v[b as usize]));
+            idx
+        };
+        Orders {
+            panel: order(&self.panel_h),
+            model: order(&self.model_h),
+        }
+    }
+
+    /// The figures with item `i` counted `weights[i]` times: a bootstrap resample, or one class.
+    fn weighted(&self, weights: &[u32], orders: &Orders) -> Figures {
+        let n: f64 = weights.iter().map(|&w| f64::from(w)).sum();
+        let mean = |v: &[f64]| {
+            (n > 0.0).then(|| {
+                v.iter()
+                    .zip(weights)
+                    .map(|(x, &w)| x * f64::from(w))
+                    .sum::<f64>()
+                    / n
+            })
+        };
+        let kl_mean = mean(&self.kl);
+        let kl_sd = kl_mean.filter(|_| n > 1.0).map(|m| {
+            let ss: f64 = self
+                .kl
+                .iter()
+                .zip(weights)
+                .map(|(x, &w)| f64::from(w) * (x - m) * (x - m))
+                .sum();
+            (ss / (n - 1.0)).sqrt()
+        });
+        let (mut hits, mut untied, mut tied, mut clipped) = (0u64, 0u64, 0u64, 0u64);
+        for ((h, &c), &w) in self.hit.iter().zip(&self.clipped).zip(weights) {
+            let w = u64::from(w);
+            match h {
+                Some(h) => {
+                    untied += w;
+                    hits += w * u64::from(*h);
+                }
+                None => tied += w,
+            }
+            clipped += w * u64::from(c);
+        }
+        let panel_ranks = ranks(&self.panel_h, &orders.panel, weights);
+        let model_ranks = ranks(&self.model_h, &orders.model, weights);
+        Figures {
+            items: n as u64,
+            kl_mean,
+            kl_sd,
+            clipped_items: clipped,
+            js_mean: mean(&self.js),
+            tv_mean: mean(&self.tv),
+            cross_entropy_mean: mean(&self.ce),
+            accuracy: (untied > 0).then(|| hits as f64 / untied as f64),
+            accuracy_items: untied,
+            tied_items: tied,
+            pearson: pearson(&self.panel_h, &self.model_h, weights),
+            spearman: pearson(&panel_ranks, &model_ranks, weights),
+        }
+    }
+}
+
+/// Sort orders of the two entropy columns.
+struct Orders {
+    panel: Vec<u32>,
+    model: Vec<u32>,
+}
+
+/// The rank of every item among the items counted `weights` times (1-based, ties given the
+/// average of the ranks they span), from `order`, the items in ascending order of `values`.
+/// An item counted w times takes w consecutive ranks, all tied.
+fn ranks(values: &[f64], order: &[u32], weights: &[u32]) -> Vec<f64> {
+    let mut out = vec![0.0; values.len()];
+    let mut taken = 0u64;
+    let mut start = 0;
+    while start < order.len() {
+        let v = values[order[start] as usize];
+        let end = start
+            + order[start..]
+                .iter()
+                .take_while(|&&i| values[i as usize] == v)
+                .count();
+        let group: u64 = order[start..end]
+            .iter()
+            .map(|&i| u64::from(weights[i as usize]))
+            .sum();
+        let rank = taken as f64 + (group as f64 + 1.0) / 2.0;
+        for &i in &order[start..end] {
+            out[i as usize] = rank;
+        }
+        taken += group;
+        start = end;
+    }
+    out
+}
+
+/// Pearson's r of `x` and `y` with item i counted `weights[i]` times; `None` when fewer than
+/// two items are counted or either is constant.
+fn pearson(x: &[f64], y: &[f64], weights: &[u32]) -> Option<f64> {
+    let n: f64 = weights.iter().map(|&w| f64::from(w)).sum();
+    if n < 2.0 {
+        return None;
+    }
+    let dot = |f: &dyn Fn(f64, f64) -> f64| -> f64 {
+        x.iter()
+            .zip(y)
+            .zip(weights)
+            .filter(|(_, w)| **w > 0)
+            .map(|((&a, &b), &w)| f64::from(w) * f(a, b))
+            .sum()
+    };
+    let (mx, my) = (dot(&|a, _| a) / n, dot(&|_, b| b) / n);
+    let sxy = dot(&|a, b| (a - mx) * (b - my));
+    let sxx = dot(&|a, _| (a - mx) * (a - mx));
+    let syy = dot(&|_, b| (b - my) * (b - my));
+    // A constant column: its spread is rounding only.
+    let tiny = |s: f64, m: f64| s <= n * (m.abs().max(1.0) * 1e-12).powi(2);
+    if tiny(sxx, mx) || tiny(syy, my) {
+        return None;
+    }
+    Some((sxy / (sxx * syy).sqrt()).clamp(-1.0, 1.0))
+}
+
+/// One compared figure of two models over the items both predict: each value, the difference
+/// (second − first), the relative change and a 95% paired-bootstrap interval on the difference.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Difference {
+    /// The figure (one of [`COMPARED`]).
+    pub figure: &'static str,
+    /// The first model's value.
+    pub first: Option<f64>,
+    /// The second model's value.
+    pub second: Option<f64>,
+    /// second − first.
+    pub difference: Option<f64>,
+    /// (second − first) / |first|; `None` when the first is 0 or undefined.
+    pub relative_change: Option<f64>,
+    /// 95% percentile interval of the difference over item resamples.
+    pub interval: Interval,
+}
+
+/// The differences of the compared figures (second − first) on one resample, drawn as indexes
+/// into the paired items (`draws` below their number; [`Scores::paired`] first).
+#[must_use]
+pub fn differences_of_draws(first: &Scores, second: &Scores, draws: &[u64]) -> [Option<f64>; 7] {
+    let mut weights = vec![0u32; first.len()];
+    for &d in draws {
+        weights[d as usize] += 1;
+    }
+    differences(first, second, &weights, &first.orders(), &second.orders())
+}
+
+fn differences(
+    first: &Scores,
+    second: &Scores,
+    weights: &[u32],
+    a_orders: &Orders,
+    b_orders: &Orders,
+) -> [Option<f64>; 7] {
+    let a = first.weighted(weights, a_orders).compared();
+    let b = second.weighted(weights, b_orders).compared();
+    std::array::from_fn(|i| Some(b[i]? - a[i]?))
+}
+
+/// Compares two models on the items both predict ([`Scores::paired`] first): each figure, the
+/// difference, and its 95% interval from `resamples` item resamples with replacement (the same
+/// items for both models in each), drawn by SplitMix64 seeded with `seed`.
+#[must_use]
+pub fn paired_differences(
+    first: &Scores,
+    second: &Scores,
+    resamples: u32,
+    seed: u64,
+) -> Vec<Difference> {
+    let (a_orders, b_orders) = (first.orders(), second.orders());
+    let n = first.len();
+    let ones = vec![1; n];
+    let a = first.weighted(&ones, &a_orders).compared();
+    let b = second.weighted(&ones, &b_orders).compared();
+    let mut rng = SplitMix64(seed);
+    let mut weights = vec![0u32; n];
+    let mut values = vec![Vec::with_capacity(resamples as usize); COMPARED.len()];
+    for _ in 0..resamples {
+        weights.iter_mut().for_each(|w| *w = 0);
+        for _ in 0..n {
+            weights[rng.below(n as u64) as usize] += 1;
+        }
+        let d = differences(first, second, &weights, &a_orders, &b_orders);
+        for (v, d) in values.iter_mut().zip(d) {
+            if let Some(d) = d {
+                v.push(d);
+            }
+        }
+    }
+    COMPARED
+        .iter()
+        .zip(values)
+        .enumerate()
+        .map(|(i, (&figure, mut v))| {
+            v.sort_by(f64::total_cmp);
+            let difference = a[i].zip(b[i]).map(|(a, b)| b - a);
+            Difference {
+                figure,
+                first: a[i],
+                second: b[i],
+                difference,
+                relative_change: difference
+                    .zip(a[i])
+                    .filter(|(_, a)| *a != 0.0)
+                    .map(|(d, a)| d / a.abs()),
+                interval: Interval {
+                    low: percentile(&v, 0.025),
+                    high: percentile(&v, 0.975),
+                    resamples,
+                    seed,
+                    undefined: resamples - u32::try_from(v.len()).unwrap_or(resamples),
+                },
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f64, b: f64) {
+        assert!((a - b).abs() < 1e-12, "{a} vs {b}");
+    }
+
+    #[test]
+    fn hand_worked_kl_js_tv_and_cross_entropy() {
+        // P = (1/2, 1/2, 0), Q = (1/4, 1/2, 1/4).
+        // KL = ½ ln(2) + ½ ln(1) = 0.34657359…
+        // M = (3/8, 1/2, 1/8): JS = ½[½ log2(4/3)] + ½[¼ log2(2/3) + ¼ log2(2)] = 0.2075187…
+        // TV = ½(¼ + 0 + ¼) = ¼; H(P, Q) = −½ ln ¼ − ½ ln ½ = 1.0397208…
+        let d = compare(&[0.5, 0.5, 0.0], &[0.25, 0.5, 0.25]);
+        close(d.kl_nats, 0.5 * 2f64.ln());
+        close(
+            d.js_bits,
+            0.5 * (0.5 * (4.0f64 / 3.0).log2()) + 0.5 * (0.25 * (2.0f64 / 3.0).log2() + 0.25),
+        );
+        close(d.total_variation, 0.25);
+        close(
+            d.cross_entropy_nats,
+            -0.5 * 0.25f64.ln() - 0.5 * 0.5f64.ln(),
+        );
+        close(d.model_entropy_bits, 1.5);
+        assert!(!d.clipped);
+    }
+
+    #[test]
+    fn a_zero_where_the_panel_has_weight_is_clipped_and_counted() {
+        // scipy.stats.entropy([0.5, 0.5], np.clip([1.0, 0.0], 1e-12, None)) = 13.122363377404328
+        let d = compare(&[0.5, 0.5], &[1.0, 0.0]);
+        assert!(d.clipped);
+        assert!(
+            (d.kl_nats - 13.122_363_377_404_328).abs() < 1e-9,
+            "{}",
+            d.kl_nats
+        );
+        // M = (3/4, 1/4): JS = ½[½ log2(2/3) + ½ log2(2)] + ½ log2(4/3), not clipped
+        close(
+            d.js_bits,
+            0.5 * (0.5 * (2.0f64 / 3.0).log2() + 0.5) + 0.5 * (4.0f64 / 3.0).log2(),
+        );
+        // a zero where the panel has none is no clipping
+        assert!(!compare(&[1.0, 0.0], &[1.0, 0.0]).clipped);
+    }
+
+    #[test]
+    fn top_labels_and_ties() {
+        assert_eq!(top_label(&[0.2, 0.5, 0.3]), Some(1));
+        assert_eq!(top_label(&[0.4, 0.4, 0.2]), None);
+        assert_eq!(top_label(&[]), None);
+    }
+
+    #[test]
+    fn ranks_average_ties_and_span_repeated_items() {
+        let v = [3.0, 1.0, 3.0, 2.0];
+        let order = [1, 3, 0, 2];
+        assert_eq!(ranks(&v, &order, &[1, 1, 1, 1]), vec![3.5, 1.0, 3.5, 2.0]);
+        // item 1 counted twice takes ranks 1 and 2 (1.5 each); item 3, left out, takes none
+        assert_eq!(ranks(&v, &order, &[1, 2, 1, 0]), vec![3.5, 1.5, 3.5, 2.5]);
+    }
+}
