@@ -102,6 +102,15 @@ pub fn compare(panel: &[f64], model: &[f64]) -> ItemDivergence {
     }
 }
 
+/// The softmax of `logits`: exp(x − max) normalized, so large logits do not overflow.
+#[must_use]
+pub fn softmax(logits: &[f64]) -> Vec<f64> {
+    let max = logits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let exp: Vec<f64> = logits.iter().map(|x| (x - max).exp()).collect();
+    let total: f64 = exp.iter().sum();
+    exp.iter().map(|e| e / total).collect()
+}
+
 /// The index of the largest value, `None` when the largest is shared (a tie) or there is none.
 #[must_use]
 pub fn top_label(values: &[f64]) -> Option<usize> {
@@ -549,6 +558,20 @@ mod tests {
         );
         // a zero where the panel has none is no clipping
         assert!(!compare(&[1.0, 0.0], &[1.0, 0.0]).clipped);
+    }
+
+    #[test]
+    fn softmax_matches_scipy_and_survives_large_logits() {
+        // scipy.special.softmax([1, 2, 3]) = [0.09003057, 0.24472847, 0.66524096]
+        let s = softmax(&[1.0, 2.0, 3.0]);
+        for (a, b) in s.iter().zip([
+            0.090_030_573_170_380_46,
+            0.244_728_471_054_797_64,
+            0.665_240_955_774_821_9,
+        ]) {
+            close(*a, b);
+        }
+        assert_eq!(softmax(&[1000.0, 1000.0]), vec![0.5, 0.5]);
     }
 
     #[test]

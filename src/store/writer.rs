@@ -216,11 +216,11 @@ pub struct ImportWriter<'a> {
 ///   dissent is the writer (schema 3), which it is, and a trigger per row cost the import about
 ///   a fifth of its time. They are back on (see [`BulkSettings::triggers_on`]) before the
 ///   queue counts, decisions and event are written, whose triggers do work.
-struct BulkSettings<'a>(&'a Connection);
+pub(super) struct BulkSettings<'a>(&'a Connection);
 
 impl<'a> BulkSettings<'a> {
     /// Must be called outside a transaction, where the pragmas take effect.
-    fn new(conn: &'a Connection) -> Result<Self> {
+    pub(super) fn new(conn: &'a Connection) -> Result<Self> {
         let settings = BulkSettings(conn);
         conn.pragma_update(None, "foreign_keys", "OFF")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -229,7 +229,7 @@ impl<'a> BulkSettings<'a> {
     }
 
     /// Turns this connection's triggers back on.
-    fn triggers_on(&self) -> Result<()> {
+    pub(super) fn triggers_on(&self) -> Result<()> {
         self.0
             .set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, true)?;
         Ok(())
@@ -706,7 +706,7 @@ mod tests {
             .conn
             .prepare(
                 "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger'
-                 AND tbl_name IN ('rubrics', 'batches', 'items', 'judgments')
+                 AND tbl_name IN ('rubrics', 'batches', 'items', 'judgments', 'models', 'predictions')
                  AND sql LIKE '%INSERT ON%'",
             )
             .expect("triggers");
@@ -715,7 +715,7 @@ mod tests {
             .expect("rows")
             .collect::<rusqlite::Result<_>>()
             .expect("read");
-        assert_eq!(triggers.len(), 4, "{triggers:?}");
+        assert_eq!(triggers.len(), 6, "{triggers:?}");
         for (name, sql) in triggers {
             let body = sql.split_once("BEGIN").map(|(_, b)| b.trim()).unwrap_or("");
             assert!(
