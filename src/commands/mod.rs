@@ -1,11 +1,13 @@
 //! What each CLI command does. Errors here are user errors (exit 1); clap handles usage (exit 2).
 
 mod decide;
+mod eval;
 mod export;
 mod finalize;
 mod import;
 mod inspect;
 pub mod plain;
+mod predictions;
 mod report;
 mod review;
 mod stats;
@@ -225,6 +227,32 @@ pub fn run(cli: Cli) -> Result<()> {
                 actor: &who,
             },
         ),
+        Command::Predictions { action } => match action {
+            crate::cli::PredictionsCommand::Import {
+                file,
+                model,
+                labels,
+                maps,
+                skip_unknown,
+                replace,
+            } => predictions::import(
+                &mut open_existing(&db)?,
+                &predictions::Request {
+                    file: &file,
+                    batch,
+                    model: &model,
+                    labels: labels.as_deref(),
+                    maps: &maps,
+                    skip_unknown,
+                    replace,
+                    actor: &who,
+                },
+            ),
+            crate::cli::PredictionsCommand::List { json } => {
+                predictions::list(&open_existing(&db)?, batch, json)
+            }
+        },
+        Command::Eval { models, json } => eval::run(&open_existing(&db)?, batch, &models, json),
         Command::Verify { json } => verify::run(&open_existing(&db)?, batch, json),
         Command::Log {
             item,

@@ -1,0 +1,351 @@
+//! `dissent predictions import|list` and `dissent eval` end to end: the figures as scipy gives
+//! them (fixtures/divergence/reference.json), bad input refused whole with FILE:LINE: field,
+//! versions kept on --replace, and the record guarded from other clients.
+
+mod common;
+
+use std::io::Write;
+
+use common::Dir;
+use serde_json::{Value, json};
+
+const RUBRIC: &str = "task: t\nversion: 1\nlabels:\n  - id: a\n  - id: b\n  - id: c\n";
+
+fn fixture() -> Value {
+    let path = common::root().join("fixtures/divergence/items.json");
+    serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("json")
+}
+
+/// A batch `b` of the fixture's eight panels (items i0…i7) and the two models' files:
+/// `first.jsonl` as `probs` arrays, `second.jsonl` as `distribution` objects keyed `id`.
+fn batch() -> Dir {
+    let d = Dir::new();
+    let items = fixture();
+    let (mut counts, mut first, mut second) = (String::new(), String::new(), String::new());
+    for (i, it) in items["items"].as_array().expect("items").iter().enumerate() {
+        let c = &it["counts"];
+        counts += &format!(
+            "{}\n",
+            json!({"item_id": format!("i{i}"), "counts": {"a": c[0], "b": c[1], "c": c[2]}})
+        );
+        first += &format!(
+            "{}\n",
+            json!({"item_id": format!("i{i}"), "probs": it["first"]})
+        );
+        let s = &it["second"];
+        second += &format!(
+            "{}\n",
+            json!({"id": format!("i{i}"), "distribution": {"a": s[0], "b": s[1], "c": s[2]}})
+        );
+    }
+    let rubric = d.file("r.yaml", RUBRIC);
+    d.import(&d.file("counts.jsonl", counts), &rubric, "b", &[]);
+    d.file("first.jsonl", first);
+    d.file("second.jsonl", second);
+    d
+}
+
+fn json_of(out: &str) -> Value {
+    serde_json::from_str(out).expect("json")
+}
+
+fn path(d: &Dir, name: &str) -> String {
+    d.path(name).to_str().expect("path").to_string()
+}
+
+fn import(d: &Dir, file: &str, model: &str, extra: &[&str]) -> String {
+    let file = path(d, file);
+    let mut args = vec!["predictions", "import", &file, "--model", model];
+    args.extend_from_slice(extra);
+    d.ok(&args)
+}
+
+#[test]
+fn eval_gives_scipys_figures_and_compares_two_models() {
+    let d = batch();
+    let said = import(&d, "first.jsonl", "first", &[]);
+    assert!(
+        said.contains("imported 8 predictions of model `first` (version 1)"),
+        "{said}"
+    );
+    import(&d, "second.jsonl", "second", &["--map", "item_id=id"]);
+    let eval = json_of(&d.ok(&["eval", "--model", "first", "--model", "second", "--json"]));
+    let reference: Value = serde_json::from_str(
+        &std::fs::read_to_string(common::root().join("fixtures/divergence/reference.json"))
+            .expect("read"),
+    )
+    .expect("json");
+    for (i, name) in ["first", "second"].iter().enumerate() {
+        let got = &eval["models"][i]["figures"];
+        for figure in [
+            "kl_mean",
+            "kl_sd",
+            "js_mean",
+            "tv_mean",
+            "cross_entropy_mean",
+            "accuracy",
+            "pearson",
+            "spearman",
+        ] {
+            let (g, r) = (
+                got[figure].as_f64().expect("got"),
+                reference[name][figure].as_f64().expect("ref"),
+            );
+            assert!((g - r).abs() < 1e-12, "{name} {figure}: {g} vs scipy {r}");
+        }
+    }
+    assert_eq!(eval["models"][0]["figures"]["clipped_items"], 1);
+    assert_eq!(eval["models"][0]["by_class"]["major"]["items"], 2);
+    let cmp = &eval["comparisons"][0];
+    assert_eq!(
+        (cmp["baseline"].as_str(), cmp["model"].as_str()),
+        (Some("first"), Some("second"))
+    );
+    assert_eq!(cmp["paired_items"], 8);
+    let kl = &cmp["differences"][0];
+    assert_eq!(kl["figure"], "kl_mean");
+    let diff = kl["difference"].as_f64().expect("difference");
+    let (low, high) = (
+        kl["interval"]["low"].as_f64().expect("low"),
+        kl["interval"]["high"].as_f64().expect("high"),
+    );
+    assert!(low <= diff && diff <= high, "{low} {diff} {high}");
+    // the plain table names both models and the clipping
+    let plain = d.ok(&["eval", "--model", "first", "--model", "second"]);
+    assert!(
+        plain.contains("clipped at 1e-12") && plain.contains("second against first"),
+        "{plain}"
+    );
+}
+
+#[test]
+fn bad_lines_are_listed_with_file_line_and_field_and_nothing_is_written() {
+    let d = batch();
+    d.file(
+        "bad.jsonl",
+        concat!(
+            "{\"item_id\":\"i0\",\"probs\":[0.5,0.5]}\n",
+            "{\"item_id\":\"i1\",\"distribution\":{\"a\":-0.5,\"b\":1.5}}\n",
+            "{\"item_id\":\"i2\",\"distribution\":{\"a\":0.5,\"zz\":0.5}}\n",
+            "{\"item_id\":\"i3\",\"probs\":[0.5,0.4,0.0]}\n",
+            "{\"item_id\":\"nope\",\"probs\":[0.5,0.5,0]}\n",
+            "{\"item_id\":\"i5\",\"logits\":[1,\"NaN\",2]}\n",
+            "{\"item_id\":\"i6\",\"probs\":[1,0,0]}\n",
+            "{\"item_id\":\"i6\",\"probs\":[1,0,0]}\n",
+            "{\"item_id\":\"i7\",\"logits\":[1,1e999,2]}\n",
+        ),
+    );
+    let out = d.run(&[
+        "predictions",
+        "import",
+        &path(&d, "bad.jsonl"),
+        "--model",
+        "m",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = common::stderr(&out);
+    for expected in [
+        "bad.jsonl:1: probs: 2 values where --labels has 3",
+        "bad.jsonl:2: distribution: holds a negative probability",
+        "bad.jsonl:3: distribution.zz: `zz` is not a label of rubric `t`",
+        "bad.jsonl:4: probs: sums to 0.9",
+        "bad.jsonl:5: item_id: item `nope` is not in batch `b`",
+        "bad.jsonl:6: logits[1]: expected a number",
+        "bad.jsonl:8: item_id: item `i6` already has a prediction at line 7",
+        "bad.jsonl:9: line: malformed JSON: number out of range",
+        "nothing imported",
+    ] {
+        assert!(err.contains(expected), "missing `{expected}` in\n{err}");
+    }
+    let list = json_of(&d.ok(&["predictions", "list", "--json"]));
+    assert_eq!(list["models"], json!([]), "nothing written");
+}
+
+#[test]
+fn logits_in_a_label_order_of_their_own_read_through_a_softmax() {
+    let d = batch();
+    // logits in order c, b, a: softmax gives the same distribution as probs in order a, b, c
+    let mut lines = String::new();
+    for (i, it) in fixture()["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .enumerate()
+    {
+        let p: Vec<f64> = serde_json::from_value(it["second"].clone()).expect("p");
+        let logits: Vec<f64> = p.iter().rev().map(|x| x.max(1e-300).ln() + 3.0).collect();
+        lines += &format!(
+            "{}\n",
+            json!({"item_id": format!("i{i}"), "logits": logits})
+        );
+    }
+    d.file("logits.jsonl", lines);
+    import(&d, "logits.jsonl", "logits", &["--labels", "c,b,a"]);
+    import(&d, "second.jsonl", "second", &["--map", "item_id=id"]);
+    let eval = json_of(&d.ok(&["eval", "--model", "logits", "--model", "second", "--json"]));
+    let (a, b) = (
+        eval["models"][0]["figures"]["kl_mean"].as_f64().expect("a"),
+        eval["models"][1]["figures"]["kl_mean"].as_f64().expect("b"),
+    );
+    assert!((a - b).abs() < 1e-9, "{a} vs {b}");
+}
+
+#[test]
+fn a_model_name_is_replaced_only_when_asked_and_the_old_version_is_kept() {
+    let d = batch();
+    import(&d, "first.jsonl", "m", &[]);
+    let again = d.run(&[
+        "predictions",
+        "import",
+        &path(&d, "first.jsonl"),
+        "--model",
+        "m",
+    ]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        common::stderr(&again).contains("--replace"),
+        "{}",
+        common::stderr(&again)
+    );
+    let said = import(
+        &d,
+        "second.jsonl",
+        "m",
+        &["--replace", "--map", "item_id=id"],
+    );
+    assert!(
+        said.contains("version 2") && said.contains("version 1 is kept"),
+        "{said}"
+    );
+    let list = json_of(&d.ok(&["predictions", "list", "--json"]));
+    let versions: Vec<(i64, bool)> = list["models"]
+        .as_array()
+        .expect("models")
+        .iter()
+        .map(|m| {
+            (
+                m["version"].as_i64().expect("v"),
+                m["superseded"].as_bool().expect("s"),
+            )
+        })
+        .collect();
+    assert_eq!(versions, vec![(1, true), (2, false)]);
+    // eval reads the version in force
+    let eval = json_of(&d.ok(&["eval", "--model", "m", "--json"]));
+    assert_eq!(eval["models"][0]["version"], 2);
+    let log = json_of(&d.ok(&["log", "--json"]));
+    let actions: Vec<&str> = log
+        .as_array()
+        .expect("log")
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert!(
+        actions.ends_with(&["import_predictions", "replace_predictions"]),
+        "{actions:?}"
+    );
+}
+
+#[test]
+fn unknown_items_are_skipped_when_asked_and_missing_ones_counted_from_stdin() {
+    let d = batch();
+    let lines = "{\"item_id\":\"i0\",\"probs\":[1,0,0]}\n{\"item_id\":\"zz\",\"probs\":[1,0,0]}\n";
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dissent"))
+        .args([
+            "predictions",
+            "import",
+            "-",
+            "--model",
+            "m",
+            "--skip-unknown",
+        ])
+        .env("DISSENT_DB", d.path("db.sqlite"))
+        .env("DISSENT_USER", "tester")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(lines.as_bytes())
+        .expect("write");
+    let out = child.wait_with_output().expect("wait");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{said}");
+    assert!(
+        said.contains("imported 1 prediction of model `m`"),
+        "{said}"
+    );
+    assert!(
+        said.contains("7 items of the batch have no prediction"),
+        "{said}"
+    );
+    assert!(
+        said.contains("1 line for items not in the batch skipped"),
+        "{said}"
+    );
+    let list = json_of(&d.ok(&["predictions", "list", "--json"]));
+    assert_eq!(list["models"][0]["source"], "<stdin>");
+    assert_eq!(list["models"][0]["missing"], 7);
+}
+
+#[test]
+fn an_unknown_model_or_a_model_named_twice_is_a_user_error() {
+    let d = batch();
+    import(&d, "first.jsonl", "m", &[]);
+    let out = d.run(&["eval", "--model", "nope"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(common::stderr(&out).contains("no model `nope` in batch `b`"));
+    let out = d.run(&["eval", "--model", "m", "--model", "m"]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = d.run(&[
+        "predictions",
+        "import",
+        &path(&d, "first.jsonl"),
+        "--model",
+        "x",
+        "--labels",
+        "a,a,b",
+    ]);
+    assert!(
+        common::stderr(&out).contains("`a` is given twice"),
+        "{}",
+        common::stderr(&out)
+    );
+}
+
+#[test]
+fn models_and_predictions_cannot_be_changed_from_another_client() {
+    let d = batch();
+    import(&d, "first.jsonl", "m", &[]);
+    let db = d.path("db.sqlite");
+    let sqlite3 = |sql: &str| {
+        std::process::Command::new("sqlite3")
+            .arg(&db)
+            .arg(sql)
+            .output()
+    };
+    let Ok(before) = sqlite3(".dump") else {
+        common::missing("the sqlite3 shell");
+        return;
+    };
+    for sql in [
+        "UPDATE predictions SET kl = 0;",
+        "DELETE FROM predictions;",
+        "REPLACE INTO predictions SELECT * FROM predictions;",
+        "INSERT INTO predictions SELECT model_id, item_id + 100, distribution, kl, model_entropy FROM predictions LIMIT 1;",
+        "UPDATE models SET name = 'other';",
+        "DELETE FROM models;",
+        "INSERT INTO models (batch_id, name, version, source, imported_at, imported_by, predictions) VALUES (1, 'forged', 1, 'x', 'x', 'x', 0);",
+    ] {
+        let out = sqlite3(sql).expect("sqlite3");
+        assert!(!out.status.success(), "`{sql}` succeeded");
+    }
+    let after = sqlite3(".dump").expect("sqlite3");
+    assert_eq!(
+        String::from_utf8_lossy(&before.stdout),
+        String::from_utf8_lossy(&after.stdout)
+    );
+}
