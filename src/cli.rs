@@ -159,6 +159,10 @@ pub enum Command {
         /// Export a batch that is not finalized
         #[arg(long)]
         draft: bool,
+        /// Add `model: {name, distribution, kl}` (this model's prediction) to each line it
+        /// predicts
+        #[arg(long, value_name = "M")]
+        with_model: Option<String>,
     },
     /// The QA report of a batch: agreement with intervals, counts, reviewers, gold, lists
     Report {

@@ -349,3 +349,56 @@ fn models_and_predictions_cannot_be_changed_from_another_client() {
         String::from_utf8_lossy(&after.stdout)
     );
 }
+
+#[test]
+fn export_with_model_adds_the_prediction_to_the_lines_it_predicts_and_nothing_else() {
+    let d = batch();
+    d.file(
+        "some.jsonl",
+        "{\"item_id\":\"i0\",\"probs\":[0.5,0.25,0.25]}\n",
+    );
+    import(&d, "some.jsonl", "m", &["--skip-unknown"]);
+    let plain = d.ok(&["export", "--draft", "-o", "-"]);
+    let with = d.ok(&["export", "--draft", "-o", "-", "--with-model", "m"]);
+    let (plain, with): (Vec<&str>, Vec<&str>) = (plain.lines().collect(), with.lines().collect());
+    assert_eq!(
+        plain[1..],
+        with[1..],
+        "lines the model does not predict are as before"
+    );
+    let first: Value = serde_json::from_str(with[0]).expect("json");
+    let model = &first["model"];
+    assert_eq!(model["name"], "m");
+    assert_eq!(
+        model["distribution"],
+        json!({"a": 0.5, "b": 0.25, "c": 0.25})
+    );
+    // panel i0 is (1, 0, 0): KL = ln 2
+    assert!((model["kl"].as_f64().expect("kl") - 2f64.ln()).abs() < 1e-12);
+    let keys: Vec<&String> = first.as_object().expect("object").keys().collect();
+    assert_eq!(
+        keys.last().map(|k| k.as_str()),
+        Some("model"),
+        "after the seed's keys"
+    );
+    let plain_first: Value = serde_json::from_str(plain[0]).expect("json");
+    let mut without = first.clone();
+    without.as_object_mut().expect("object").remove("model");
+    assert_eq!(without, plain_first);
+    let out = d.run(&["export", "--draft", "-o", "-", "--with-model", "nope"]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn export_with_model_reads_the_prediction_of_an_item_with_judgments() {
+    let d = common::pilot();
+    d.file("p.jsonl", "{\"item_id\":\"mri-2031\",\"distribution\":{\"mild\":0.2,\"moderate\":0.6,\"severe\":0.2}}\n");
+    import(&d, "p.jsonl", "m", &[]);
+    let line: Value = serde_json::from_str(
+        d.ok(&["export", "--draft", "-o", "-", "--with-model", "m"])
+            .trim(),
+    )
+    .expect("json");
+    assert_eq!(line["rationales"].as_array().map(Vec::len), Some(4));
+    assert_eq!(line["model"]["distribution"]["moderate"], 0.6);
+}

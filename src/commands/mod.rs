@@ -203,11 +203,21 @@ pub fn run(cli: Cli) -> Result<()> {
             crate::store::BatchStatus::Open,
             &who,
         ),
-        Command::Export { out, bundle, draft } => {
+        Command::Export {
+            out,
+            bundle,
+            draft,
+            with_model,
+        } => {
             let store = open_existing(&db)?;
+            let how = export::How {
+                draft,
+                with_model: with_model.as_deref(),
+                actor: &who,
+            };
             match (bundle, out) {
-                (Some(dir), _) => export::bundle(&store, batch, &dir, draft, &who),
-                (None, Some(out)) => export::export(&store, batch, &out, draft, &who),
+                (Some(dir), _) => export::bundle(&store, batch, &dir, &how),
+                (None, Some(out)) => export::export(&store, batch, &out, &how),
                 (None, None) => anyhow::bail!("name where to export: -o OUT.jsonl or --bundle DIR"),
             }
         }

@@ -41,7 +41,7 @@ fn pack(distribution: &[f64], out: &mut Vec<u8>) {
 }
 
 /// A stored distribution of `k` labels, appended to `out`.
-fn unpack(
+pub(super) fn unpack(
     row: impl FnOnce() -> String,
     blob: &[u8],
     k: usize,
