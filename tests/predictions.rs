@@ -402,3 +402,57 @@ fn export_with_model_reads_the_prediction_of_an_item_with_judgments() {
     assert_eq!(line["rationales"].as_array().map(Vec::len), Some(4));
     assert_eq!(line["model"]["distribution"]["moderate"], 0.6);
 }
+
+/// The fixture of real CIFAR-10H panels with two synthetic models (fixtures/predictions/README.md).
+#[test]
+fn the_cifar10h_fixture_gives_scipys_figures_for_both_synthetic_models() {
+    let d = Dir::new();
+    let fixtures = common::root().join("fixtures/predictions");
+    d.import(
+        &fixtures.join("cifar10h.slice.jsonl"),
+        &common::rubric("cifar10_class.yaml"),
+        "c10h",
+        &[],
+    );
+    let hard = fixtures.join("hard.jsonl");
+    let soft = fixtures.join("soft.jsonl");
+    d.ok(&[
+        "predictions",
+        "import",
+        hard.to_str().expect("path"),
+        "--model",
+        "hard",
+    ]);
+    let said = d.ok(&[
+        "predictions",
+        "import",
+        soft.to_str().expect("path"),
+        "--model",
+        "soft",
+    ]);
+    assert!(
+        said.contains("1 item of the batch have no prediction")
+            || said.contains("1 item of the batch has no prediction"),
+        "{said}"
+    );
+    let eval = json_of(&d.ok(&["eval", "--model", "hard", "--model", "soft", "--json"]));
+    let reference: Value = serde_json::from_str(
+        &std::fs::read_to_string(fixtures.join("reference.json")).expect("read"),
+    )
+    .expect("json");
+    for (i, name) in ["hard", "soft"].iter().enumerate() {
+        let got = &eval["models"][i]["figures"];
+        assert_eq!(got["items"], reference[name]["items"]);
+        for figure in ["kl_mean", "kl_sd", "js_mean", "pearson", "spearman"] {
+            let (g, r) = (
+                got[figure].as_f64().expect("got"),
+                reference[name][figure].as_f64().expect("ref"),
+            );
+            assert!(
+                (g - r).abs() < 1e-9 * r.abs().max(1.0),
+                "{name} {figure}: {g} vs scipy {r}"
+            );
+        }
+    }
+    assert_eq!(eval["comparisons"][0]["paired_items"], 39);
+}

@@ -358,9 +358,16 @@ struct Orders {
     model: Vec<u32>,
 }
 
+/// Entropies within this much (relative, or absolute below 1) of the first of a run are tied
+/// for Spearman's ranks: two models' outputs that are equal on paper (the same probabilities on
+/// other labels) differ in their last bits, and ranking that rounding noise would make ρ
+/// depend on it.
+pub const RANK_TIE: f64 = 1e-12;
+
 /// The rank of every item among the items counted `weights` times (1-based, ties given the
 /// average of the ranks they span), from `order`, the items in ascending order of `values`.
-/// An item counted w times takes w consecutive ranks, all tied.
+/// An item counted w times takes w consecutive ranks, all tied; values within [`RANK_TIE`]
+/// are tied.
 fn ranks(values: &[f64], order: &[u32], weights: &[u32]) -> Vec<f64> {
     let mut out = vec![0.0; values.len()];
     let mut taken = 0u64;
@@ -370,7 +377,7 @@ fn ranks(values: &[f64], order: &[u32], weights: &[u32]) -> Vec<f64> {
         let end = start
             + order[start..]
                 .iter()
-                .take_while(|&&i| values[i as usize] == v)
+                .take_while(|&&i| values[i as usize] - v <= RANK_TIE * v.abs().max(1.0))
                 .count();
         let group: u64 = order[start..end]
             .iter()

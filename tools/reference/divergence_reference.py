@@ -6,7 +6,7 @@
 Zero model probabilities are clipped at 1e-12 before KL and cross-entropy (scipy normalizes the
 clipped vector, as dissent does). JS is scipy's distance squared (the divergence), base 2. The
 standard deviation is the sample one (ddof=1). Accuracy leaves out items whose panel plurality or
-model top label is tied.
+model top label is tied. Entropies are rounded to 12 decimals for Spearman (dissent's RANK_TIE).
 """
 
 import json
@@ -62,7 +62,7 @@ def model_figures(name, items):
         "accuracy": float(np.mean(hits)),
         "tied_items": len(rows) - len(hits),
         "pearson": float(pearsonr(ph, mh)[0]),
-        "spearman": float(spearmanr(ph, mh)[0]),
+        "spearman": float(spearmanr(np.round(ph, 12), np.round(mh, 12))[0]),
     }
 
 
