@@ -63,9 +63,18 @@ pub fn run(store: &Store, batch: Option<&str>, names: &[String], as_json: bool) 
         .iter()
         .skip(1)
         .map(|other| {
-            let (a, b) = Scores::paired(&models[0].scores, &other.scores);
-            let d = paired_differences(&a, &b, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED);
-            (a.len(), d)
+            let first = &models[0].scores;
+            let compare = |a: &Scores, b: &Scores| {
+                let d = paired_differences(a, b, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED);
+                (a.len(), d)
+            };
+            // A copy of both restricted to the common items only when they differ.
+            if first.same_items(&other.scores) {
+                compare(first, &other.scores)
+            } else {
+                let (a, b) = Scores::paired(first, &other.scores);
+                compare(&a, &b)
+            }
         })
         .collect();
     let mut out = super::plain::stdout(as_json);

@@ -250,6 +250,12 @@ impl Scores {
             .collect()
     }
 
+    /// Whether both predict the very same items (then [`Scores::paired`] is not needed).
+    #[must_use]
+    pub fn same_items(&self, other: &Scores) -> bool {
+        self.items == other.items
+    }
+
     /// Both models restricted to the items both predict, in the same order.
     #[must_use]
     pub fn paired(a: &Scores, b: &Scores) -> (Scores, Scores) {
