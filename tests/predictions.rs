@@ -7,6 +7,7 @@ mod common;
 use std::io::Write;
 
 use common::Dir;
+use proptest::prelude::*;
 use serde_json::{Value, json};
 
 const RUBRIC: &str = "task: t\nversion: 1\nlabels:\n  - id: a\n  - id: b\n  - id: c\n";
@@ -455,4 +456,86 @@ fn the_cifar10h_fixture_gives_scipys_figures_for_both_synthetic_models() {
         }
     }
     assert_eq!(eval["comparisons"][0]["paired_items"], 39);
+}
+
+/// Pieces of prediction lines, hostile ones included.
+const TOKENS: &[&str] = &[
+    "{",
+    "}",
+    "[",
+    "]",
+    ":",
+    ",",
+    "\"",
+    "\n",
+    "\r\n",
+    " ",
+    "\u{feff}",
+    "\"item_id\"",
+    "\"i0\"",
+    "\"i1\"",
+    "\"zz\"",
+    "\"probs\"",
+    "\"logits\"",
+    "\"distribution\"",
+    "\"a\"",
+    "\"b\"",
+    "\"c\"",
+    "0",
+    "1",
+    "-1",
+    "0.5",
+    "1e400",
+    "-1e400",
+    "1e308",
+    "NaN",
+    "null",
+    "true",
+    "\"x\"",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+
+    /// Any bytes end in predictions written or in issues that each name a line; nothing panics,
+    /// and nothing is written unless there is no issue.
+    #[test]
+    fn any_bytes_end_in_predictions_or_issues_naming_a_line(
+        bytes in prop_oneof![
+            proptest::collection::vec(any::<u8>(), 0..200),
+            proptest::collection::vec(any::<usize>(), 0..60).prop_map(|ts| {
+                ts.iter().map(|&t| TOKENS[t % TOKENS.len()]).collect::<String>().into_bytes()
+            }),
+        ]
+    ) {
+        use dissent::ingest::predictions::{PredictionJob, import_predictions, label_order};
+        let d = Dir::new();
+        let rubric = dissent::domain::rubric::Rubric::parse(RUBRIC).expect("rubric");
+        let mut store = dissent::store::Store::open_in_memory().expect("store");
+        let counts = d.file("c.jsonl", "{\"item_id\":\"i0\",\"counts\":{\"a\":2,\"b\":1}}\n{\"item_id\":\"i1\",\"counts\":{\"c\":3}}\n");
+        dissent::ingest::import_files(&mut store, &dissent::ingest::ImportJob {
+            paths: &[counts.as_path()], rubric: &rubric, batch: "b", format: dissent::ingest::Format::Auto,
+            map: &dissent::ingest::FieldMap::default(), actor: "t", at: "2026-01-01T00:00:00Z",
+        }, |_| {}).expect("batch");
+        let batch = store.batch(None).expect("batch");
+        let path = d.file("p.jsonl", &bytes);
+        let labels = label_order(&rubric, None).expect("labels");
+        let map = dissent::ingest::FieldMap::default();
+        let job = PredictionJob {
+            path: &path, batch: &batch, model: "m", labels: &labels, map: &map,
+            skip_unknown: false, replace: false, actor: "t", at: "2026-01-01T00:00:00Z",
+        };
+        match import_predictions(&mut store, &job, |_| {}) {
+            Ok(done) => prop_assert!(done.model.predictions >= 1),
+            Err(dissent::ingest::ImportError::Input(issues)) => {
+                prop_assert!(!issues.list().is_empty());
+                for i in issues.list() {
+                    prop_assert!(i.line >= 1, "no line in `{i}`");
+                    prop_assert!(i.to_string().len() < 1000, "`{i}`");
+                }
+                prop_assert!(store.models(&batch).expect("models").is_empty(), "nothing written");
+            }
+            Err(e) => prop_assert!(false, "{e}"),
+        }
+    }
 }
