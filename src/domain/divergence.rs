@@ -234,7 +234,8 @@ impl Scores {
     /// The figures over every item.
     #[must_use]
     pub fn figures(&self) -> Figures {
-        self.weighted(&vec![1; self.len()], &self.orders())
+        let weights = vec![1; self.len()];
+        self.figures_of(&weights, &self.orders())
     }
 
     /// The figures over the items of each class, in [`DisagreementClass::ALL`] order.
@@ -245,9 +246,17 @@ impl Scores {
             .iter()
             .map(|&c| {
                 let weights: Vec<u32> = self.class.iter().map(|&k| u32::from(k == c)).collect();
-                (c, self.weighted(&weights, &orders))
+                (c, self.figures_of(&weights, &orders))
             })
             .collect()
+    }
+
+    /// The figures with item `i` counted `weights[i]` times, ranks computed afresh.
+    fn figures_of(&self, weights: &[u32], orders: &Orders) -> Figures {
+        let (mut panel, mut model) = (vec![0.0; self.len()], vec![0.0; self.len()]);
+        orders.panel.ranks(weights, &mut panel);
+        orders.model.ranks(weights, &mut model);
+        self.weighted(weights, &panel, &model)
     }
 
     /// Whether both predict the very same items (then [`Scores::paired`] is not needed).
@@ -294,74 +303,82 @@ impl Scores {
 
     /// The items in ascending order of panel entropy and of model entropy (for ranks).
     fn orders(&self) -> Orders {
-        let order = |v: &[f64]| {
-            let mut idx: Vec<u32> = (0..v.len() as u32).collect();
-            idx.sort_by(|&a, &b| v[a as usize].total_cmp(&v[b as usize]));
-            idx
-        };
         Orders {
-            panel: order(&self.panel_h),
-            model: order(&self.model_h),
+            panel: Ranking::of(&self.panel_h),
+            model: Ranking::of(&self.model_h),
         }
     }
 
-    /// The figures with item `i` counted `weights[i]` times: a bootstrap resample, or one class.
-    fn weighted(&self, weights: &[u32], orders: &Orders) -> Figures {
-        let n: f64 = weights.iter().map(|&w| f64::from(w)).sum();
-        let mean = |v: &[f64]| {
-            (n > 0.0).then(|| {
-                v.iter()
-                    .zip(weights)
-                    .map(|(x, &w)| x * f64::from(w))
-                    .sum::<f64>()
-                    / n
-            })
-        };
-        let kl_mean = mean(&self.kl);
-        let kl_sd = kl_mean.filter(|_| n > 1.0).map(|m| {
-            let ss: f64 = self
-                .kl
-                .iter()
-                .zip(weights)
-                .map(|(x, &w)| f64::from(w) * (x - m) * (x - m))
-                .sum();
-            (ss / (n - 1.0)).sqrt()
-        });
+    /// The figures with item `i` counted `weights[i]` times (a bootstrap resample, or one
+    /// class), given each item's rank of panel and of model entropy among the items counted.
+    /// Two passes over the items: sums, then sums of squares about the means.
+    fn weighted(&self, weights: &[u32], panel_ranks: &[f64], model_ranks: &[f64]) -> Figures {
+        let (mut n, mut kl, mut js, mut tv, mut ce) = (0.0, 0.0, 0.0, 0.0, 0.0);
+        let (mut ph, mut mh, mut pr, mut mr) = (0.0, 0.0, 0.0, 0.0);
         let (mut hits, mut untied, mut tied, mut clipped) = (0u64, 0u64, 0u64, 0u64);
-        for ((h, &c), &w) in self.hit.iter().zip(&self.clipped).zip(weights) {
+        for (i, &w) in weights.iter().enumerate() {
+            if w == 0 {
+                continue;
+            }
+            let f = f64::from(w);
+            n += f;
+            kl += f * self.kl[i];
+            js += f * self.js[i];
+            tv += f * self.tv[i];
+            ce += f * self.ce[i];
+            ph += f * self.panel_h[i];
+            mh += f * self.model_h[i];
+            pr += f * panel_ranks[i];
+            mr += f * model_ranks[i];
             let w = u64::from(w);
-            match h {
+            match self.hit[i] {
                 Some(h) => {
                     untied += w;
-                    hits += w * u64::from(*h);
+                    hits += w * u64::from(h);
                 }
                 None => tied += w,
             }
-            clipped += w * u64::from(c);
+            clipped += w * u64::from(self.clipped[i]);
         }
-        let panel_ranks = ranks(&self.panel_h, &orders.panel, weights);
-        let model_ranks = ranks(&self.model_h, &orders.model, weights);
+        let mean = |sum: f64| (n > 0.0).then(|| sum / n);
+        let (kl_mean, mx, my, rx, ry) = (kl / n, ph / n, mh / n, pr / n, mr / n);
+        let mut ss = [0.0f64; 7];
+        for (i, &w) in weights.iter().enumerate() {
+            if w == 0 {
+                continue;
+            }
+            let f = f64::from(w);
+            let (k, x, y) = (self.kl[i] - kl_mean, self.panel_h[i] - mx, self.model_h[i] - my);
+            let (u, v) = (panel_ranks[i] - rx, model_ranks[i] - ry);
+            ss[0] += f * k * k;
+            ss[1] += f * x * x;
+            ss[2] += f * y * y;
+            ss[3] += f * x * y;
+            ss[4] += f * u * u;
+            ss[5] += f * v * v;
+            ss[6] += f * u * v;
+        }
         Figures {
             items: n as u64,
-            kl_mean,
-            kl_sd,
+            kl_mean: mean(kl),
+            kl_sd: (n > 1.0).then(|| (ss[0] / (n - 1.0)).sqrt()),
             clipped_items: clipped,
-            js_mean: mean(&self.js),
-            tv_mean: mean(&self.tv),
-            cross_entropy_mean: mean(&self.ce),
+            js_mean: mean(js),
+            tv_mean: mean(tv),
+            cross_entropy_mean: mean(ce),
             accuracy: (untied > 0).then(|| hits as f64 / untied as f64),
             accuracy_items: untied,
             tied_items: tied,
-            pearson: pearson(&self.panel_h, &self.model_h, weights),
-            spearman: pearson(&panel_ranks, &model_ranks, weights),
+            pearson: correlation(n, (ss[1], mx), (ss[2], my), ss[3]),
+            spearman: correlation(n, (ss[4], rx), (ss[5], ry), ss[6]),
         }
     }
 }
 
 /// Sort orders of the two entropy columns.
 struct Orders {
-    panel: Vec<u32>,
-    model: Vec<u32>,
+    panel: Ranking,
+    model: Ranking,
 }
 
 /// Entropies within this much (relative, or absolute below 1) of the first of a run are tied
@@ -370,57 +387,63 @@ struct Orders {
 /// depend on it.
 pub const RANK_TIE: f64 = 1e-12;
 
-/// The rank of every item among the items counted `weights` times (1-based, ties given the
-/// average of the ranks they span), from `order`, the items in ascending order of `values`.
-/// An item counted w times takes w consecutive ranks, all tied; values within [`RANK_TIE`]
-/// are tied.
-fn ranks(values: &[f64], order: &[u32], weights: &[u32]) -> Vec<f64> {
-    let mut out = vec![0.0; values.len()];
-    let mut taken = 0u64;
-    let mut start = 0;
-    while start < order.len() {
-        let v = values[order[start] as usize];
-        let end = start
-            + order[start..]
-                .iter()
-                .take_while(|&&i| values[i as usize] - v <= RANK_TIE * v.abs().max(1.0))
-                .count();
-        let group: u64 = order[start..end]
-            .iter()
-            .map(|&i| u64::from(weights[i as usize]))
-            .sum();
-        let rank = taken as f64 + (group as f64 + 1.0) / 2.0;
-        for &i in &order[start..end] {
-            out[i as usize] = rank;
-        }
-        taken += group;
-        start = end;
-    }
-    out
+/// A column's items in ascending order, cut into runs of tied values (within [`RANK_TIE`] of
+/// the run's first), sorted once and ranked for any weights.
+struct Ranking {
+    order: Vec<u32>,
+    /// Where each run ends in `order`.
+    ends: Vec<u32>,
 }
 
-/// Pearson's r of `x` and `y` with item i counted `weights[i]` times; `None` when fewer than
-/// two items are counted or either is constant.
-fn pearson(x: &[f64], y: &[f64], weights: &[u32]) -> Option<f64> {
-    let n: f64 = weights.iter().map(|&w| f64::from(w)).sum();
-    if n < 2.0 {
-        return None;
+impl Ranking {
+    fn of(values: &[f64]) -> Ranking {
+        let mut order: Vec<u32> = (0..values.len() as u32).collect();
+        order.sort_by(|&a, &b| values[a as usize].total_cmp(&values[b as usize]));
+        let mut ends = Vec::new();
+        let mut first = None;
+        for (at, &i) in order.iter().enumerate() {
+            let v = values[i as usize];
+            match first {
+                Some(f) if v - f <= RANK_TIE * f64::abs(f).max(1.0) => {}
+                Some(_) => {
+                    ends.push(at as u32);
+                    first = Some(v);
+                }
+                None => first = Some(v),
+            }
+        }
+        if !order.is_empty() {
+            ends.push(order.len() as u32);
+        }
+        Ranking { order, ends }
     }
-    let dot = |f: &dyn Fn(f64, f64) -> f64| -> f64 {
-        x.iter()
-            .zip(y)
-            .zip(weights)
-            .filter(|(_, w)| **w > 0)
-            .map(|((&a, &b), &w)| f64::from(w) * f(a, b))
-            .sum()
-    };
-    let (mx, my) = (dot(&|a, _| a) / n, dot(&|_, b| b) / n);
-    let sxy = dot(&|a, b| (a - mx) * (b - my));
-    let sxx = dot(&|a, _| (a - mx) * (a - mx));
-    let syy = dot(&|_, b| (b - my) * (b - my));
-    // A constant column: its spread is rounding only.
+
+    /// Writes into `out` the rank of every item counted `weights` times (1-based, ties given
+    /// the average of the ranks they span; an item counted w times takes w consecutive ranks,
+    /// all tied). Items counted 0 times are left as they are.
+    fn ranks(&self, weights: &[u32], out: &mut [f64]) {
+        let (mut taken, mut start) = (0u64, 0usize);
+        for &end in &self.ends {
+            let run = &self.order[start..end as usize];
+            let group: u64 = run.iter().map(|&i| u64::from(weights[i as usize])).sum();
+            if group > 0 {
+                let rank = taken as f64 + (group as f64 + 1.0) / 2.0;
+                for &i in run {
+                    out[i as usize] = rank;
+                }
+            }
+            taken += group;
+            start = end as usize;
+        }
+    }
+}
+
+/// Pearson's r from `n` counted items, each column's sum of squares about its mean (with the
+/// mean) and the sum of cross-products; `None` when fewer than two items are counted or either
+/// column is constant (its spread is rounding only).
+fn correlation(n: f64, (sxx, mx): (f64, f64), (syy, my): (f64, f64), sxy: f64) -> Option<f64> {
     let tiny = |s: f64, m: f64| s <= n * (m.abs().max(1.0) * 1e-12).powi(2);
-    if tiny(sxx, mx) || tiny(syy, my) {
+    if n < 2.0 || tiny(sxx, mx) || tiny(syy, my) {
         return None;
     }
     Some((sxy / (sxx * syy).sqrt()).clamp(-1.0, 1.0))
@@ -452,19 +475,43 @@ pub fn differences_of_draws(first: &Scores, second: &Scores, draws: &[u64]) -> [
     for &d in draws {
         weights[d as usize] += 1;
     }
-    differences(first, second, &weights, &first.orders(), &second.orders())
+    Paired::new(first, second).differences(&weights)
 }
 
-fn differences(
-    first: &Scores,
-    second: &Scores,
-    weights: &[u32],
-    a_orders: &Orders,
-    b_orders: &Orders,
-) -> [Option<f64>; 7] {
-    let a = first.weighted(weights, a_orders).compared();
-    let b = second.weighted(weights, b_orders).compared();
-    std::array::from_fn(|i| Some(b[i]? - a[i]?))
+/// Two models over the same items, with the rankings and rank buffers a resample needs.
+struct Paired<'a> {
+    first: &'a Scores,
+    second: &'a Scores,
+    panel: Ranking,
+    first_model: Ranking,
+    second_model: Ranking,
+    /// Ranks of the current resample: panel entropy (the same items for both), each model's.
+    ranks: [Vec<f64>; 3],
+}
+
+impl<'a> Paired<'a> {
+    fn new(first: &'a Scores, second: &'a Scores) -> Paired<'a> {
+        assert!(first.same_items(second), "pair the models first");
+        let n = first.len();
+        Paired {
+            first,
+            second,
+            panel: Ranking::of(&first.panel_h),
+            first_model: Ranking::of(&first.model_h),
+            second_model: Ranking::of(&second.model_h),
+            ranks: [vec![0.0; n], vec![0.0; n], vec![0.0; n]],
+        }
+    }
+
+    fn differences(&mut self, weights: &[u32]) -> [Option<f64>; 7] {
+        let [panel, a, b] = &mut self.ranks;
+        self.panel.ranks(weights, panel);
+        self.first_model.ranks(weights, a);
+        self.second_model.ranks(weights, b);
+        let a = self.first.weighted(weights, panel, a).compared();
+        let b = self.second.weighted(weights, panel, b).compared();
+        std::array::from_fn(|i| Some(b[i]? - a[i]?))
+    }
 }
 
 /// Compares two models on the items both predict ([`Scores::paired`] first): each figure, the
@@ -477,11 +524,9 @@ pub fn paired_differences(
     resamples: u32,
     seed: u64,
 ) -> Vec<Difference> {
-    let (a_orders, b_orders) = (first.orders(), second.orders());
     let n = first.len();
-    let ones = vec![1; n];
-    let a = first.weighted(&ones, &a_orders).compared();
-    let b = second.weighted(&ones, &b_orders).compared();
+    let (a, b) = (first.figures().compared(), second.figures().compared());
+    let mut paired = Paired::new(first, second);
     let mut rng = SplitMix64(seed);
     let mut weights = vec![0u32; n];
     let mut values = vec![Vec::with_capacity(resamples as usize); COMPARED.len()];
@@ -490,8 +535,7 @@ pub fn paired_differences(
         for _ in 0..n {
             weights[rng.below(n as u64) as usize] += 1;
         }
-        let d = differences(first, second, &weights, &a_orders, &b_orders);
-        for (v, d) in values.iter_mut().zip(d) {
+        for (v, d) in values.iter_mut().zip(paired.differences(&weights)) {
             if let Some(d) = d {
                 v.push(d);
             }
@@ -596,10 +640,13 @@ mod tests {
 
     #[test]
     fn ranks_average_ties_and_span_repeated_items() {
-        let v = [3.0, 1.0, 3.0, 2.0];
-        let order = [1, 3, 0, 2];
-        assert_eq!(ranks(&v, &order, &[1, 1, 1, 1]), vec![3.5, 1.0, 3.5, 2.0]);
+        let r = Ranking::of(&[3.0, 1.0, 3.0 + 1e-15, 2.0]);
+        let mut out = vec![0.0; 4];
+        r.ranks(&[1, 1, 1, 1], &mut out);
+        assert_eq!(out, vec![3.5, 1.0, 3.5, 2.0]);
         // item 1 counted twice takes ranks 1 and 2 (1.5 each); item 3, left out, takes none
-        assert_eq!(ranks(&v, &order, &[1, 2, 1, 0]), vec![3.5, 1.5, 3.5, 2.5]);
+        let mut out = vec![0.0; 4];
+        r.ranks(&[1, 2, 1, 0], &mut out);
+        assert_eq!(out, vec![3.5, 1.5, 3.5, 0.0]);
     }
 }
