@@ -539,3 +539,58 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_large_import_rebuilds_the_kl_index_at_commit_and_a_failed_one_keeps_it() {
+    let d = Dir::new();
+    let n = 2_500;
+    let counts: String = (0..n)
+        .map(|i| {
+            format!(
+                "{}\n",
+                json!({"item_id": format!("i{i}"), "counts": {"a": i % 3, "b": 1, "c": 2}})
+            )
+        })
+        .collect();
+    let probs: String = (0..n)
+        .map(|i| {
+            format!(
+                "{}\n",
+                json!({"item_id": format!("i{i}"), "probs": [0.5, 0.25, 0.25]})
+            )
+        })
+        .collect();
+    d.import(
+        &d.file("c.jsonl", counts),
+        &d.file("r.yaml", RUBRIC),
+        "b",
+        &[],
+    );
+    let index = || {
+        let conn = rusqlite::Connection::open(d.path("db.sqlite")).expect("open");
+        conn.query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE name = 'predictions_by_kl'",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .expect("schema")
+    };
+    d.file(
+        "bad.jsonl",
+        format!("{probs}{{\"item_id\":\"i0\",\"probs\":[2,0,0]}}\n"),
+    );
+    let out = d.run(&[
+        "predictions",
+        "import",
+        &path(&d, "bad.jsonl"),
+        "--model",
+        "m",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(index(), 1, "kept by the rollback");
+    d.file("p.jsonl", probs);
+    import(&d, "p.jsonl", "m", &[]);
+    assert_eq!(index(), 1, "rebuilt at commit");
+    let eval = json_of(&d.ok(&["eval", "--model", "m", "--json"]));
+    assert_eq!(eval["models"][0]["predictions"], n);
+}

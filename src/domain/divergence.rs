@@ -348,7 +348,11 @@ impl Scores {
                 continue;
             }
             let f = f64::from(w);
-            let (k, x, y) = (self.kl[i] - kl_mean, self.panel_h[i] - mx, self.model_h[i] - my);
+            let (k, x, y) = (
+                self.kl[i] - kl_mean,
+                self.panel_h[i] - mx,
+                self.model_h[i] - my,
+            );
             let (u, v) = (panel_ranks[i] - rx, model_ranks[i] - ry);
             ss[0] += f * k * k;
             ss[1] += f * x * x;

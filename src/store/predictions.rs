@@ -5,7 +5,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::batches::Batch;
 use super::stored;
-use super::writer::BulkSettings;
+use super::writer::{BulkSettings, drop_indexes};
 use super::{Result, Store, StoreError};
 use crate::domain::model::DisagreementClass;
 
@@ -175,10 +175,11 @@ impl Store {
                 by: m.imported_by.clone(),
             });
         }
-        let model_id: i64 =
-            tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM models", [], |r| {
-                r.get(0)
-            })?;
+        let (model_id, stored): (i64, u64) = tx.query_row(
+            "SELECT coalesce(max(id), 0) + 1, coalesce(sum(predictions), 0) FROM models",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         Ok(PredictionWriter {
             tx,
             bulk,
@@ -189,6 +190,8 @@ impl Store {
             replaces: latest,
             pending: Vec::with_capacity(CHUNK),
             written: 0,
+            stored,
+            deferred_index: None,
             account: self.account.clone(),
         })
     }
@@ -225,8 +228,18 @@ pub struct PredictionWriter<'a> {
     replaces: Option<Model>,
     pending: Vec<Pending>,
     written: u64,
+    /// Predictions stored before this import.
+    stored: u64,
+    /// The KL index, dropped for this import once it outgrows what is stored (see
+    /// [`DEFER_INDEX_AFTER`]), rebuilt at commit.
+    deferred_index: Option<Vec<String>>,
     account: Option<String>,
 }
+
+/// Predictions past which an import that also passes half of those stored drops the KL
+/// index and builds it once at commit: inserting a million rows at KL order's random places
+/// costs half the import, while the rebuild is one sort of every stored prediction.
+const DEFER_INDEX_AFTER: u64 = 2_000;
 
 impl PredictionWriter<'_> {
     /// The rowid and label counts of item `key` of the batch, `None` when it has none.
@@ -291,6 +304,13 @@ impl PredictionWriter<'_> {
         stmt.execute(args.as_slice())?;
         self.written += self.pending.len() as u64;
         self.pending.clear();
+        if self.deferred_index.is_none() && self.written > DEFER_INDEX_AFTER.max(self.stored / 2) {
+            self.deferred_index = Some(drop_indexes(
+                &self.tx,
+                "predictions",
+                &["predictions_by_kl"],
+            )?);
+        }
         Ok(())
     }
 
@@ -305,6 +325,9 @@ impl PredictionWriter<'_> {
         mut details: serde_json::Value,
     ) -> Result<Model> {
         self.flush()?;
+        for sql in self.deferred_index.take().unwrap_or_default() {
+            self.tx.execute_batch(&sql)?;
+        }
         self.bulk.triggers_on()?;
         let version = self.replaces.as_ref().map_or(1, |m| m.version + 1);
         self.tx.execute(

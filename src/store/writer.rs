@@ -484,20 +484,8 @@ impl ImportWriter<'_> {
     /// unique one say, keeps working row by row) for the rest of this import, keeping their
     /// definitions to rebuild them at commit.
     fn defer_indexes(&mut self) -> Result<()> {
-        let defs: Vec<(String, String)> = self
-            .tx
-            .prepare(
-                "SELECT name, sql FROM sqlite_schema
-                 WHERE type = 'index' AND tbl_name = 'items' AND sql IS NOT NULL
-                   AND (name GLOB 'items_queue_*' OR name GLOB 'items_triage_*')",
-            )?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        for (name, _) in &defs {
-            self.tx
-                .execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
-        }
-        self.deferred_indexes = Some(defs.into_iter().map(|(_, sql)| sql).collect());
+        let defs = drop_indexes(&self.tx, "items", &["items_queue_*", "items_triage_*"])?;
+        self.deferred_indexes = Some(defs);
         Ok(())
     }
 
@@ -548,6 +536,27 @@ impl ImportWriter<'_> {
         self.tx.commit()?;
         Ok((items, judgments))
     }
+}
+
+/// Drops the indexes of `table` whose names match one of `patterns` (GLOB), inside the
+/// caller's transaction, and returns their definitions, to be run again at commit: one sort
+/// then, instead of a random B-tree insert per row.
+pub(super) fn drop_indexes(tx: &Connection, table: &str, patterns: &[&str]) -> Result<Vec<String>> {
+    let mut defs = Vec::new();
+    for pattern in patterns {
+        let found: Vec<(String, String)> = tx
+            .prepare_cached(
+                "SELECT name, sql FROM sqlite_schema
+                 WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL AND name GLOB ?2",
+            )?
+            .query_map(params![table, pattern], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (name, sql) in found {
+            tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+            defs.push(sql);
+        }
+    }
+    Ok(defs)
 }
 
 /// The multi-row `INSERT`s of one table: the full chunk's text is built once per import, not
