@@ -416,6 +416,12 @@ pub(crate) fn percentile(values: &[f64], q: f64) -> Option<f64> {
 pub(crate) struct SplitMix64(pub(crate) u64);
 
 impl SplitMix64 {
+    /// The generator seeded with `seed` as it stands after `k` draws: its state only counts,
+    /// so a resample can start where a sequential run would have been, on any thread.
+    pub(crate) fn after(seed: u64, k: u64) -> SplitMix64 {
+        SplitMix64(seed.wrapping_add(k.wrapping_mul(0x9E37_79B9_7F4A_7C15)))
+    }
+
     fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
@@ -440,6 +446,15 @@ mod tests {
         let mut r = SplitMix64(1_234_567);
         assert_eq!(r.next(), 6_457_827_717_110_365_317);
         assert_eq!(r.next(), 3_203_168_211_198_807_973);
+    }
+
+    #[test]
+    fn a_generator_jumps_to_where_a_sequential_run_would_be() {
+        let mut r = SplitMix64(42);
+        for _ in 0..5 {
+            r.next();
+        }
+        assert_eq!(SplitMix64::after(42, 5).next(), r.next());
     }
 
     #[test]

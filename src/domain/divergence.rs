@@ -479,36 +479,41 @@ pub fn differences_of_draws(first: &Scores, second: &Scores, draws: &[u64]) -> [
     for &d in draws {
         weights[d as usize] += 1;
     }
-    Paired::new(first, second).differences(&weights)
+    let paired = Paired::new(first, second);
+    paired.differences(&weights, &mut paired.buffers())
 }
 
-/// Two models over the same items, with the rankings and rank buffers a resample needs.
+/// Two models over the same items, with the rankings a resample needs.
 struct Paired<'a> {
     first: &'a Scores,
     second: &'a Scores,
     panel: Ranking,
     first_model: Ranking,
     second_model: Ranking,
-    /// Ranks of the current resample: panel entropy (the same items for both), each model's.
-    ranks: [Vec<f64>; 3],
 }
+
+/// Rank buffers of one resample: panel entropy (the same items for both models), each model's.
+type RankBuffers = [Vec<f64>; 3];
 
 impl<'a> Paired<'a> {
     fn new(first: &'a Scores, second: &'a Scores) -> Paired<'a> {
         assert!(first.same_items(second), "pair the models first");
-        let n = first.len();
         Paired {
             first,
             second,
             panel: Ranking::of(&first.panel_h),
             first_model: Ranking::of(&first.model_h),
             second_model: Ranking::of(&second.model_h),
-            ranks: [vec![0.0; n], vec![0.0; n], vec![0.0; n]],
         }
     }
 
-    fn differences(&mut self, weights: &[u32]) -> [Option<f64>; 7] {
-        let [panel, a, b] = &mut self.ranks;
+    fn buffers(&self) -> RankBuffers {
+        let n = self.first.len();
+        [vec![0.0; n], vec![0.0; n], vec![0.0; n]]
+    }
+
+    fn differences(&self, weights: &[u32], ranks: &mut RankBuffers) -> [Option<f64>; 7] {
+        let [panel, a, b] = ranks;
         self.panel.ranks(weights, panel);
         self.first_model.ranks(weights, a);
         self.second_model.ranks(weights, b);
@@ -516,11 +521,30 @@ impl<'a> Paired<'a> {
         let b = self.second.weighted(weights, panel, b).compared();
         std::array::from_fn(|i| Some(b[i]? - a[i]?))
     }
+
+    /// The differences of resamples `range`, resample r drawn from where a sequential run of
+    /// the generator would be after r × n draws: the same values on any number of threads.
+    fn resamples(&self, range: std::ops::Range<u64>, seed: u64) -> Vec<[Option<f64>; 7]> {
+        let n = self.first.len() as u64;
+        let mut weights = vec![0u32; self.first.len()];
+        let mut ranks = self.buffers();
+        range
+            .map(|r| {
+                let mut rng = SplitMix64::after(seed, r.wrapping_mul(n));
+                weights.iter_mut().for_each(|w| *w = 0);
+                for _ in 0..n {
+                    weights[rng.below(n) as usize] += 1;
+                }
+                self.differences(&weights, &mut ranks)
+            })
+            .collect()
+    }
 }
 
 /// Compares two models on the items both predict ([`Scores::paired`] first): each figure, the
 /// difference, and its 95% interval from `resamples` item resamples with replacement (the same
-/// items for both models in each), drawn by SplitMix64 seeded with `seed`.
+/// items for both models in each), drawn by SplitMix64 seeded with `seed`. The resamples are
+/// shared among the machine's cores; the result does not depend on how many there are.
 #[must_use]
 pub fn paired_differences(
     first: &Scores,
@@ -528,18 +552,29 @@ pub fn paired_differences(
     resamples: u32,
     seed: u64,
 ) -> Vec<Difference> {
-    let n = first.len();
     let (a, b) = (first.figures().compared(), second.figures().compared());
-    let mut paired = Paired::new(first, second);
-    let mut rng = SplitMix64(seed);
-    let mut weights = vec![0u32; n];
+    let paired = Paired::new(first, second);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .clamp(1, 8) as u64;
+    let total = u64::from(resamples);
+    let per = total.div_ceil(threads).max(1);
+    let drawn: Vec<[Option<f64>; 7]> = std::thread::scope(|scope| {
+        let paired = &paired;
+        let handles: Vec<_> = (0..total)
+            .step_by(per as usize)
+            .map(|start| {
+                scope.spawn(move || paired.resamples(start..(start + per).min(total), seed))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
     let mut values = vec![Vec::with_capacity(resamples as usize); COMPARED.len()];
-    for _ in 0..resamples {
-        weights.iter_mut().for_each(|w| *w = 0);
-        for _ in 0..n {
-            weights[rng.below(n as u64) as usize] += 1;
-        }
-        for (v, d) in values.iter_mut().zip(paired.differences(&weights)) {
+    for d in drawn {
+        for (v, d) in values.iter_mut().zip(d) {
             if let Some(d) = d {
                 v.push(d);
             }
@@ -633,6 +668,30 @@ mod tests {
             close(*a, b);
         }
         assert_eq!(softmax(&[1000.0, 1000.0]), vec![0.5, 0.5]);
+    }
+
+    #[test]
+    fn resamples_do_not_depend_on_how_they_are_split() {
+        let mut s = Scores::default();
+        for i in 0..30 {
+            let p = [f64::from(i % 3) / 4.0, 0.25, 0.75 - f64::from(i % 3) / 4.0];
+            s.add(i.into(), DisagreementClass::Major, &p, &[0.2, 0.3, 0.5]);
+        }
+        let mut t = Scores::default();
+        for i in 0..30 {
+            let p = [f64::from(i % 3) / 4.0, 0.25, 0.75 - f64::from(i % 3) / 4.0];
+            let q = if i % 2 == 0 {
+                [0.6, 0.2, 0.2]
+            } else {
+                [0.1, 0.1, 0.8]
+            };
+            t.add(i.into(), DisagreementClass::Major, &p, &q);
+        }
+        let paired = Paired::new(&s, &t);
+        let whole = paired.resamples(0..40, 7);
+        let mut split = paired.resamples(0..13, 7);
+        split.extend(paired.resamples(13..40, 7));
+        assert_eq!(whole, split);
     }
 
     #[test]
