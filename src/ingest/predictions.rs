@@ -268,7 +268,8 @@ pub fn import_predictions(
             "predictions are JSONL (one object per line), not CSV",
         )));
     }
-    let mut writer = store.prediction_writer(job.batch, job.model, job.replace)?;
+    let mut writer =
+        store.prediction_writer(job.batch, job.model, job.replace, job.actor, job.at)?;
     let mut issues = Issues::default();
     // The line of each item's prediction, by rowid: duplicates are named with both lines.
     let mut seen: HashMap<i64, usize> = HashMap::new();
@@ -358,7 +359,7 @@ pub fn import_predictions(
     let written = seen.len() as u64;
     let missing = job.batch.items.saturating_sub(written);
     let details = serde_json::json!({"file": file, "missing": missing, "skipped_unknown": skipped});
-    let model = writer.commit(&file, job.actor, job.at, details)?;
+    let model = writer.commit(&file, details)?;
     Ok(PredictionsImported {
         model,
         missing,

@@ -145,13 +145,15 @@ impl Store {
         Ok(())
     }
 
-    /// Starts the import of predictions for `name` into the batch: a new model, or with
-    /// `replace` a new version of one (refused without it).
+    /// Starts the import of predictions for `name` into the batch, by `actor` at `at`: a new
+    /// model, or with `replace` a new version of one (refused without it).
     pub fn prediction_writer(
         &mut self,
         batch: &Batch,
         name: &str,
         replace: bool,
+        actor: &str,
+        at: &str,
     ) -> Result<PredictionWriter<'_>> {
         let bulk = BulkSettings::new(&self.conn)?;
         let tx = super::write_tx(&self.conn)?;
@@ -192,6 +194,8 @@ impl Store {
             written: 0,
             stored,
             deferred_index: None,
+            actor: actor.into(),
+            at: at.into(),
             account: self.account.clone(),
         })
     }
@@ -233,6 +237,9 @@ pub struct PredictionWriter<'a> {
     /// The KL index, dropped for this import once it outgrows what is stored (see
     /// [`DEFER_INDEX_AFTER`]), rebuilt at commit.
     deferred_index: Option<Vec<String>>,
+    /// Who imports, when, and the OS account, for the model row and the event.
+    actor: String,
+    at: String,
     account: Option<String>,
 }
 
@@ -317,13 +324,8 @@ impl PredictionWriter<'_> {
     /// Writes what is pending and the model row (`source` the file as named), logs the import
     /// with `details` (the replaced version named when there is one) and commits. Returns the
     /// model as written.
-    pub fn commit(
-        mut self,
-        source: &str,
-        actor: &str,
-        at: &str,
-        mut details: serde_json::Value,
-    ) -> Result<Model> {
+    pub fn commit(mut self, source: &str, mut details: serde_json::Value) -> Result<Model> {
+        let (actor, at) = (self.actor.clone(), self.at.clone());
         self.flush()?;
         for sql in self.deferred_index.take().unwrap_or_default() {
             self.tx.execute_batch(&sql)?;
@@ -353,9 +355,9 @@ impl PredictionWriter<'_> {
             &super::events::NewEvent {
                 batch_id: Some(self.batch_id),
                 item: None,
-                actor,
+                actor: &actor,
                 account: self.account.as_deref(),
-                at,
+                at: &at,
                 action,
                 details: &details,
             },
@@ -366,8 +368,8 @@ impl PredictionWriter<'_> {
             name: self.name,
             version,
             source: source.into(),
-            imported_at: at.into(),
-            imported_by: actor.into(),
+            imported_at: at,
+            imported_by: actor,
             predictions: self.written,
             superseded: false,
         })
