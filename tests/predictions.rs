@@ -594,3 +594,32 @@ fn a_large_import_rebuilds_the_kl_index_at_commit_and_a_failed_one_keeps_it() {
     let eval = json_of(&d.ok(&["eval", "--model", "m", "--json"]));
     assert_eq!(eval["models"][0]["predictions"], n);
 }
+
+#[test]
+fn verify_names_a_model_whose_predictions_were_changed_outside_dissent() {
+    let d = batch();
+    import(&d, "first.jsonl", "m", &[]);
+    import(
+        &d,
+        "second.jsonl",
+        "m",
+        &["--replace", "--map", "item_id=id"],
+    );
+    let said = d.ok(&["verify"]);
+    assert!(
+        said.contains("the predictions of 2 models checked"),
+        "{said}"
+    );
+    common::tamper(
+        &d.path("db.sqlite"),
+        "UPDATE predictions SET kl = 5 WHERE model_id = 1 AND item_id = 3;",
+    );
+    let out = d.run(&["verify", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(doc["models"], 2);
+    assert_eq!(
+        doc["breaks"],
+        json!([{"chain": "predictions", "row": "the predictions of model `m` v1"}])
+    );
+}

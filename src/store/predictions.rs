@@ -1,12 +1,13 @@
 //! Models and their predictions (schema_predictions.sql): written in one transaction per
 //! import, read back for `eval`, the export and the console.
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::batches::Batch;
 use super::stored;
 use super::writer::{BulkSettings, drop_indexes};
 use super::{Result, Store, StoreError};
+use crate::domain::chain;
 use crate::domain::model::DisagreementClass;
 
 /// One version of a model's predictions for a batch.
@@ -79,7 +80,61 @@ const MODEL_COLUMNS: &str = "m.id, m.name, m.version, m.source, m.imported_at, m
     m.predictions, EXISTS (SELECT 1 FROM models n WHERE n.batch_id = m.batch_id
                            AND n.name = m.name AND n.version > m.version)";
 
+/// The digest of a model version's predictions as stored, in item order ([`chain::prediction`]);
+/// `None` when a row does not read back (changed outside dissent).
+pub(super) fn digest(
+    conn: &Connection,
+    model: i64,
+    name: &str,
+    version: i64,
+) -> Result<Option<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT i.item_key, p.distribution, p.kl, p.model_entropy
+         FROM predictions p JOIN items i ON i.id = p.item_id
+         WHERE p.model_id = ?1 ORDER BY p.item_id",
+    )?;
+    let mut rows = stmt.query(params![model])?;
+    let mut content = chain::predictions(name, version);
+    while let Some(r) = rows.next()? {
+        let (Ok(key), Ok(blob), Ok(kl), Ok(h)) = (
+            r.get_ref(0)?.as_str(),
+            r.get_ref(1)?.as_blob(),
+            r.get_ref(2)?.as_f64(),
+            r.get_ref(3)?.as_f64(),
+        ) else {
+            return Ok(None);
+        };
+        content = chain::prediction(content, key, blob, kl, h);
+    }
+    Ok(Some(chain::hex(&content.digest())))
+}
+
 impl Store {
+    /// Every model version of the batch whose predictions no longer hash to the digest its
+    /// import logged: (name, version), named by `verify`.
+    pub(super) fn changed_models(&self, batch: &Batch) -> Result<Vec<(String, i64)>> {
+        let mut changed = Vec::new();
+        for m in self.models(batch)? {
+            let logged: Option<String> = self
+                .conn
+                .query_row(
+                    "SELECT json_extract(details, '$.digest') FROM events
+                     WHERE batch_id = ?1 AND action IN ('import_predictions', 'replace_predictions')
+                       AND json_extract(details, '$.model') = ?2
+                       AND json_extract(details, '$.version') = ?3",
+                    params![batch.id, m.name, m.version],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .flatten();
+            let now = digest(&self.conn, m.id, &m.name, m.version)?;
+            if logged.is_none() || now != logged {
+                changed.push((m.name, m.version));
+            }
+        }
+        Ok(changed)
+    }
+
     /// Every model version of the batch, by name then version.
     pub fn models(&self, batch: &Batch) -> Result<Vec<Model>> {
         let mut stmt = self.conn.prepare(&format!(
@@ -337,10 +392,12 @@ impl PredictionWriter<'_> {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![self.model_id, self.batch_id, self.name, version, source, at, actor, self.written],
         )?;
+        let digest = digest(&self.tx, self.model_id, &self.name, version)?;
         if let Some(map) = details.as_object_mut() {
             map.insert("model".into(), self.name.clone().into());
             map.insert("version".into(), version.into());
             map.insert("predictions".into(), self.written.into());
+            map.insert("digest".into(), digest.into());
             if let Some(old) = &self.replaces {
                 map.insert("replaces_version".into(), old.version.into());
             }

@@ -2,7 +2,8 @@
 -- panel. Part of the record: append-only, and written by dissent only (as schema 3 guards the
 -- rest). Re-importing a model under its name (`--replace`) appends a new version; the old one
 -- stays, superseded by the newer (the latest version of a name is the one in force), and the
--- replacement is logged as an event.
+-- replacement is logged as an event. Each import's event (chained) carries the digest of the
+-- version's predictions as stored (src/domain/chain.rs), which `dissent verify` recomputes.
 
 CREATE TABLE models (
     id          INTEGER PRIMARY KEY,
