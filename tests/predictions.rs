@@ -623,3 +623,44 @@ fn verify_names_a_model_whose_predictions_were_changed_outside_dissent() {
         json!([{"chain": "predictions", "row": "the predictions of model `m` v1"}])
     );
 }
+
+#[test]
+fn a_file_that_predicts_no_item_of_the_batch_or_has_a_huge_line_writes_nothing() {
+    let d = batch();
+    d.file("none.jsonl", "{\"item_id\":\"zz\",\"probs\":[1,0,0]}\n");
+    let out = d.run(&[
+        "predictions",
+        "import",
+        &path(&d, "none.jsonl"),
+        "--model",
+        "m",
+        "--skip-unknown",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        common::stderr(&out).contains("none.jsonl: file: no prediction for an item of batch `b`"),
+        "{}",
+        common::stderr(&out)
+    );
+    let mut huge = b"{\"item_id\":\"i0\",\"x\":\"".to_vec();
+    huge.resize(17 << 20, b'a');
+    huge.extend_from_slice(b"\"}\n");
+    d.file("huge.jsonl", huge);
+    let out = d.run(&[
+        "predictions",
+        "import",
+        &path(&d, "huge.jsonl"),
+        "--model",
+        "m",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        common::stderr(&out).contains("huge.jsonl:1: line: longer than 16 MiB"),
+        "{}",
+        common::stderr(&out)
+    );
+    assert_eq!(
+        json_of(&d.ok(&["predictions", "list", "--json"]))["models"],
+        json!([])
+    );
+}

@@ -357,6 +357,17 @@ pub fn import_predictions(
         return Err(ImportError::Input(issues));
     }
     let written = seen.len() as u64;
+    if written == 0 {
+        return Err(one(Issue::new(
+            &file,
+            0,
+            "file",
+            format!(
+                "no prediction for an item of batch `{}` (lines skipped for unknown items: {skipped})",
+                job.batch.name
+            ),
+        )));
+    }
     let missing = job.batch.items.saturating_sub(written);
     let details = serde_json::json!({"file": file, "missing": missing, "skipped_unknown": skipped});
     let model = writer.commit(&file, details)?;
