@@ -6,6 +6,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::domain::decision::{DecisionKind, DecisionStatus};
 use crate::domain::model::{DisagreementClass, FlagKind};
+use crate::domain::team::Role;
 use crate::ingest::Format;
 use crate::store::SortKey;
 
@@ -93,6 +94,9 @@ pub enum Command {
         /// Only items with this decision status
         #[arg(long, value_enum)]
         status: Option<StatusArg>,
+        /// Only items assigned to this reviewer
+        #[arg(long, value_name = "NAME")]
+        assignee: Option<String>,
         /// Order
         #[arg(long, value_enum, default_value_t = SortArg::Triage)]
         sort: SortArg,
@@ -136,11 +140,66 @@ pub enum Command {
         /// Why
         #[arg(long, value_name = "TEXT")]
         reason: String,
+        /// Decide over another person's decision in force (recorded as superseding it)
+        #[arg(long)]
+        supersede: bool,
     },
     /// Undo the decision in force on an item (appends a revert)
     Undo {
         /// Item id
         item_id: String,
+        /// Undo another person's decision (recorded as superseding it)
+        #[arg(long)]
+        supersede: bool,
+    },
+    /// Who may do what: the staff list (QA leads change it)
+    Staff {
+        /// What to do
+        #[command(subcommand)]
+        action: StaffCommand,
+    },
+    /// Assign items to a reviewer, by filter or by id (QA leads)
+    #[command(group(clap::ArgGroup::new("whom").required(true).args(["to", "nobody"])))]
+    Assign {
+        /// These items (repeat for several); otherwise the items the filters select
+        #[arg(long = "item", value_name = "ID", conflicts_with_all = ["flag", "class", "status", "limit", "reassign"])]
+        items: Vec<String>,
+        /// Only items carrying this flag
+        #[arg(long, value_enum)]
+        flag: Option<FlagArg>,
+        /// Only items of this class
+        #[arg(long, value_enum)]
+        class: Option<ClassArg>,
+        /// Only items with this decision status
+        #[arg(long, value_enum)]
+        status: Option<StatusArg>,
+        /// At most N items, in triage order
+        #[arg(long, value_name = "N")]
+        limit: Option<u64>,
+        /// Take items assigned to someone else too (otherwise only unassigned ones)
+        #[arg(long)]
+        reassign: bool,
+        /// The reviewer to assign them to
+        #[arg(long, value_name = "NAME")]
+        to: Option<String>,
+        /// Unassign them: they return to every senior reviewer
+        #[arg(long)]
+        nobody: bool,
+    },
+    /// Each assignee's progress on the batch
+    Assignments {
+        /// One JSON document on stdout
+        #[arg(long)]
+        json: bool,
+    },
+    /// Who is deciding which item now; a QA lead can break a claim
+    Claims {
+        /// Break the claim on this item (recorded)
+        #[arg(long = "break", value_name = "ID")]
+        break_item: Option<String>,
+        /// One JSON document on stdout
+        #[arg(long, conflicts_with = "break_item")]
+        json: bool,
     },
     /// Freeze a batch for export
     Finalize {},
@@ -256,6 +315,31 @@ pub enum PredictionsCommand {
     },
 }
 
+/// `dissent staff …`.
+#[derive(Debug, Subcommand)]
+pub enum StaffCommand {
+    /// Add someone, or change their role (the first member added makes whoever adds them a QA
+    /// lead)
+    Add {
+        /// Their name: the OS account they log in with (or the name they pass to --as)
+        name: String,
+        /// Their role
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
+    /// The staff list
+    List {
+        /// One JSON document on stdout
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove someone
+    Remove {
+        /// Their name
+        name: String,
+    },
+}
+
 /// `--format`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum FormatArg {
@@ -359,6 +443,14 @@ value_enum!(
         Confidence => SortKey::Confidence,
         Class => SortKey::Class,
         Id => SortKey::Id,
+    }
+);
+value_enum!(
+    /// `--role`.
+    RoleArg => Role {
+        QaLead => Role::QaLead,
+        SeniorReviewer => Role::SeniorReviewer,
+        Viewer => Role::Viewer,
     }
 );
 value_enum!(

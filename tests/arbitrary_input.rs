@@ -1,12 +1,15 @@
 //! Every parser over arbitrary bytes: random bytes, soups of the tokens the formats are made of,
-//! and the seed's files (soft JSONL, judgment JSONL and CSV, counts) with random edits. Parsing
-//! never panics, and ends either in items or in issues that each name a line of the file.
+//! and the seed's files (soft JSONL, judgment JSONL and CSV, counts; rubrics; a keys file) with
+//! random edits. Parsing never panics, and ends either in items or in issues that each name a
+//! line of the file. `PROPTEST_CASES=N` runs N cases of each instead of the quick default (a
+//! long run: see the README).
 
 mod common;
 
 use common::{Dir, TUMOR_RUBRIC, root};
 use dissent::domain::rubric::Rubric;
 use dissent::ingest::{FieldMap, Format, parse_to_vec};
+use dissent::tui::keymap::Keymap;
 use proptest::prelude::*;
 
 /// Pieces of JSON lines and CSV rows, hostile ones included.
@@ -64,6 +67,21 @@ const TOKENS: &[&str] = &[
     "null",
     "true",
     "NaN",
+    "labels:\n",
+    "  - id: ",
+    "task: ",
+    "version: ",
+    "confidence: {scale: [1, 5]}\n",
+    "reason_codes: [",
+    "&a ",
+    "*a",
+    "<<: *a\n",
+    "!!binary ",
+    "'",
+    "[keys]\n",
+    " = ",
+    "ctrl-",
+    "\\u0000",
 ];
 
 /// The seed's files, one per input shape.
@@ -201,8 +219,61 @@ fn input() -> impl Strategy<Value = Vec<u8>> {
     ]
 }
 
+/// The rubrics shipped, and a keys file binding several commands.
+const RUBRIC_SEEDS: [&str; 4] = [
+    "rubrics/tumor_severity_grade.yaml",
+    "rubrics/nli.yaml",
+    "rubrics/popquorn_offensiveness.yaml",
+    "rubrics/cifar10_class.yaml",
+];
+const KEYS_SEED: &str = "[keys]\nhard-label = \"h\"\nmove-down = [\"n\", \"down\"]\nquit = \"ctrl-q\"\nsearch = \"/\"\n";
+
+/// Random bytes, a soup of tokens, or one of `seeds` (the text itself) with a few edits.
+fn loader_input(seeds: Vec<Vec<u8>>) -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        1 => proptest::collection::vec(any::<u8>(), 0..300),
+        1 => proptest::collection::vec(any::<usize>(), 0..80).prop_map(|ts| {
+            let text: String = ts.iter().map(|&t| TOKENS[t % TOKENS.len()]).collect();
+            text.into_bytes()
+        }),
+        3 => (0..seeds.len(), proptest::collection::vec(edit(), 0..6))
+            .prop_map(move |(s, edits)| edited(seeds[s].clone(), &edits)),
+    ]
+}
+
+/// Cases per property: `PROPTEST_CASES`, else a quick run.
+fn config() -> ProptestConfig {
+    ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(300),
+    )
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    #![proptest_config(config())]
+
+    #[test]
+    fn the_rubric_loader_ends_in_a_rubric_or_problems(bytes in loader_input(
+        RUBRIC_SEEDS.iter().map(|p| std::fs::read(root().join(p)).expect("rubric")).collect()
+    )) {
+        if let Err(e) = Rubric::parse(&String::from_utf8_lossy(&bytes)) {
+            let text = e.to_string();
+            prop_assert!(!text.is_empty());
+            prop_assert!(text.len() < 10_000, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_keys_loader_ends_in_a_keymap_or_problems_naming_a_line(
+        bytes in loader_input(vec![KEYS_SEED.as_bytes().to_vec()])
+    ) {
+        if let Err(e) = Keymap::from_toml(&String::from_utf8_lossy(&bytes), "keys.toml") {
+            prop_assert!(!e.problems.is_empty());
+            prop_assert!(e.to_string().starts_with("keys.toml"), "{e}");
+        }
+    }
 
     #[test]
     fn every_parser_ends_in_items_or_issues_naming_a_line(bytes in input()) {

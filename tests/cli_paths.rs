@@ -249,13 +249,7 @@ fn as_viewer(d: &Dir, args: &[&str]) -> Option<std::process::Output> {
             .expect("chmod");
     }
     std::fs::set_permissions(d.dir.path(), std::fs::Permissions::from_mode(0o555)).expect("chmod");
-    // a copy of the binary where `nobody` can run it, whatever folder the build is in
-    let bin = tempfile::tempdir().expect("bin dir");
-    let exe = bin.path().join("dissent");
-    std::fs::copy(env!("CARGO_BIN_EXE_dissent"), &exe).expect("copy");
-    for p in [bin.path(), exe.as_path()] {
-        std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    }
+    let (_bin, exe) = common::binary_for_anyone();
     let mut command = if root {
         if !common::have("setpriv", "--version") {
             return None;

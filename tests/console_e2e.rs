@@ -237,3 +237,116 @@ fn keys_sent_together_open_the_popup_on_the_row_moved_to() {
         "nothing was decided"
     );
 }
+
+/// The three-item pilot of the seed, in a fresh folder.
+fn pilot3() -> Dir {
+    let d = Dir::new();
+    let rubric = rubric("tumor_severity_grade.yaml");
+    d.import(
+        &root().join("fixtures/mri-2031/judgments.jsonl"),
+        &rubric,
+        "pilot",
+        &[],
+    );
+    let more = d.file(
+        "more.jsonl",
+        "{\"item_id\":\"mri-3001\",\"reviewer\":\"A\",\"label\":\"mild\",\"confidence\":4}\n\
+         {\"item_id\":\"mri-3001\",\"reviewer\":\"B\",\"label\":\"severe\",\"confidence\":5}\n",
+    );
+    d.import(&more, &rubric, "pilot", &[]);
+    d
+}
+
+/// A console on `d`'s database acting as `who`, in tmux session `name`; `pidfile` gets its pid.
+fn console_as(d: &Dir, who: &str, name: &str) -> Session {
+    let command = format!(
+        "sh -c 'echo $$ > {who}.pid; DISSENT_DB={} DISSENT_USER={who} exec {} review'",
+        d.path("db.sqlite").display(),
+        env!("CARGO_BIN_EXE_dissent")
+    );
+    let command = format!("cd {} && {command}", d.dir.path().display());
+    Session::start(&format!("{name}-{}", std::process::id()), &command)
+}
+
+#[test]
+fn two_consoles_on_one_database_see_each_others_claims_and_decisions() {
+    if !common::have("tmux", "-V") {
+        return;
+    }
+    let d = pilot3();
+    let alice = console_as(&d, "alice", "dissent-alice");
+    let bob = console_as(&d, "bob", "dissent-bob");
+    for s in [&alice, &bob] {
+        s.wait_for("pilot · tumor_severity_grade v1 · 2 items");
+        s.wait_for("lesion 18mm");
+    }
+    // Both open the same item for a decision: the second is told who holds it.
+    alice.keys(&["s"]);
+    alice.wait_for("Keep soft · mri-2031");
+    bob.keys(&["s"]);
+    bob.wait_for("is being decided by alice");
+    // Alice decides; bob's console shows it without a key pressed, within 2 s.
+    alice.literal("honest split");
+    alice.keys(&["C-s"]);
+    alice.wait_for("Commit this decision?");
+    alice.keys(&["y"]);
+    alice.wait_for("recorded keep_soft on mri-2031");
+    let start = Instant::now();
+    let screen = bob.wait_for("mri-2031 · major · keep soft");
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "shown after {:?}:\n{screen}",
+        start.elapsed()
+    );
+    assert!(screen.contains("keep soft"), "{screen}");
+    for s in [&alice, &bob] {
+        s.keys(&["q"]);
+    }
+}
+
+#[test]
+fn a_console_killed_between_decisions_keeps_every_confirmed_one_and_its_claim_lapses() {
+    if !common::have("tmux", "-V") {
+        return;
+    }
+    let d = pilot3();
+    let s = console_as(&d, "alice", "dissent-kill");
+    s.wait_for("lesion 18mm");
+    s.keys(&["s"]);
+    s.wait_for("Keep soft · mri-2031");
+    s.literal("first");
+    s.keys(&["C-s"]);
+    s.wait_for("Commit this decision?");
+    s.keys(&["y"]);
+    s.wait_for("recorded keep_soft on mri-2031");
+    // The next item's form is open (claimed) when the process dies.
+    s.keys(&["s"]);
+    s.wait_for("Keep soft · mri-3001");
+    let pid = std::fs::read_to_string(d.path("alice.pid")).expect("pid");
+    assert!(
+        Command::new("kill")
+            .args(["-9", pid.trim()])
+            .status()
+            .expect("kill")
+            .success()
+    );
+    assert_eq!(d.show("mri-2031")["status"], "keep_soft", "confirmed, kept");
+    let claims: serde_json::Value =
+        serde_json::from_str(&d.ok(&["claims", "--json"])).expect("json");
+    assert_eq!(claims[0]["item_id"], "mri-3001");
+    assert_eq!(claims[0]["holder"], "alice");
+    // It lapses on its own: someone else claims it once its time is up.
+    let mut store = dissent::store::Store::open_existing(&d.path("db.sqlite")).expect("open");
+    let batch = store.batch(None).expect("batch");
+    let expires = claims[0]["expires"].as_i64().expect("expires");
+    let after = chrono::DateTime::from_timestamp(expires + 1, 0)
+        .expect("time")
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    assert!(
+        expires - chrono::Utc::now().timestamp() <= dissent::domain::team::CLAIM_TTL_SECS,
+        "held at most the claim's time"
+    );
+    store
+        .claim(&batch, "mri-3001", "bob", &after)
+        .expect("lapsed");
+}

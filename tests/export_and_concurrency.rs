@@ -54,7 +54,8 @@ fn a_failed_export_leaves_nothing_at_the_target() {
 #[test]
 fn several_processes_decide_and_undo_on_one_database_at_once() {
     // Undo reads the history before it writes: each writer must wait its turn, never fail
-    // with a stale snapshot or a locked database.
+    // with a stale snapshot or a locked database. Each decides over the others' decisions on
+    // purpose (--supersede): what is tested here is the locking, not the conflicts.
     const WORKERS: usize = 4;
     const PASSES: usize = 8;
     let d = pilot();
@@ -83,8 +84,9 @@ fn several_processes_decide_and_undo_on_one_database_at_once() {
                         &reason,
                         "--as",
                         &actor,
+                        "--supersede",
                     ]);
-                    run(&["undo", "mri-2031", "--as", &actor]);
+                    run(&["undo", "mri-2031", "--as", &actor, "--supersede"]);
                 }
             })
         })

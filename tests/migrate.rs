@@ -32,7 +32,7 @@ fn a_schema_1_database_is_brought_up_to_date_and_verifies() {
     );
     let item = d.show("mri-2031");
     assert_eq!(item["status"], "keep_soft");
-    d.ok(&["undo", "mri-2031"]);
+    d.ok(&["undo", "mri-2031", "--supersede"]);
     let after: serde_json::Value =
         serde_json::from_str(&d.ok(&["verify", "--json"])).expect("json");
     assert_eq!(after["intact"], true, "new links follow the old ones");

@@ -664,3 +664,28 @@ fn a_file_that_predicts_no_item_of_the_batch_or_has_a_huge_line_writes_nothing()
         json!([])
     );
 }
+
+#[test]
+fn only_a_role_that_may_import_imports_predictions() {
+    let d = batch();
+    d.ok(&["staff", "add", "tester", "--role", "qa_lead"]);
+    d.ok(&["staff", "add", "vic", "--role", "viewer"]);
+    let file = path(&d, "first.jsonl");
+    let out = d.run(&[
+        "predictions",
+        "import",
+        &file,
+        "--model",
+        "m",
+        "--as",
+        "vic",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    assert_eq!(
+        json_of(&d.ok(&["predictions", "list", "--json"]))["models"],
+        json!([])
+    );
+    import(&d, "first.jsonl", "m", &[]);
+    // a viewer may still read them
+    d.ok(&["eval", "--model", "m", "--as", "vic"]);
+}

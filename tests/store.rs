@@ -7,9 +7,13 @@ use common::{Dir, TUMOR_RUBRIC};
 use dissent::domain::decision::{DecisionKind, DecisionStatus, NewDecision};
 use dissent::domain::rubric::Rubric;
 use dissent::ingest::{FieldMap, Format, ImportError, ImportJob, Imported, import_files};
-use dissent::store::{BatchStatus, Direction, QueueFilter, QueueRow, SortKey, Store, StoreError};
+use dissent::store::{
+    Basis, BatchStatus, Direction, QueueFilter, QueueRow, SortKey, Store, StoreError,
+};
 
 const AT: &str = "2026-11-23T10:00:00Z";
+/// Decides over whatever is in force, as the tests of the record itself do.
+const SUPERSEDE: Basis = Basis::Current { supersede: true };
 
 /// A batch of `n` items, 3–5 reviewers each, with varied splits.
 fn batch_file(d: &Dir, n: usize) -> std::path::PathBuf {
@@ -65,7 +69,7 @@ fn decided_file(d: &Dir) -> std::path::PathBuf {
         text: "honest".into(),
     };
     store
-        .decide(&batch, "it-0001", &keep, "tester", AT)
+        .decide(&batch, "it-0001", &keep, SUPERSEDE, "tester", AT)
         .expect("decide");
     d.path("db.sqlite")
 }
@@ -144,6 +148,11 @@ fn what_dissent_never_does_is_refused_from_any_client_and_changes_nothing() {
         "DELETE FROM queue_counts;",
         "INSERT INTO queue_counts VALUES (1, 't', 'major', 0, 'pending', 5);",
         "INSERT INTO batches (name, rubric_id, created_at) VALUES ('forged', 1, 'x');",
+        // the team's tables: nobody makes themselves a QA lead, takes items or claims by hand
+        "INSERT INTO staff VALUES ('mallory', 'qa_lead', 'mallory', 'x');",
+        "REPLACE INTO staff VALUES ('mallory', 'qa_lead', 'mallory', 'x');",
+        "INSERT INTO assignments VALUES (1, 'mallory', 'mallory', 'x');",
+        "INSERT INTO claims VALUES (1, 'mallory', NULL, 'x', 9999999999);",
     ] {
         let Some(out) = sqlite3(&db, sql) else { return };
         assert!(!out.status.success(), "`{sql}` succeeded");
@@ -159,7 +168,9 @@ fn what_dissent_never_does_is_refused_from_any_client_and_changes_nothing() {
     // and dissent itself still writes
     let mut store = Store::open(&db).expect("open");
     let batch = store.batch(None).expect("batch");
-    store.undo(&batch, "it-0001", "tester", AT).expect("undo");
+    store
+        .undo(&batch, "it-0001", SUPERSEDE, "tester", AT)
+        .expect("undo");
 }
 
 #[test]
@@ -181,16 +192,18 @@ fn undo_appends_a_revert_and_restores_the_previous_decision() {
         text: "split".into(),
     };
     store
-        .decide(&batch, "it-0000", &keep, "alice", AT)
+        .decide(&batch, "it-0000", &keep, SUPERSEDE, "alice", AT)
         .expect("keep");
     store
-        .decide(&batch, "it-0000", &hard, "bob", AT)
+        .decide(&batch, "it-0000", &hard, SUPERSEDE, "bob", AT)
         .expect("hard");
     assert_eq!(
         store.item(&batch, "it-0000").expect("item").status,
         DecisionStatus::HardLabel
     );
-    store.undo(&batch, "it-0000", "bob", AT).expect("undo");
+    store
+        .undo(&batch, "it-0000", SUPERSEDE, "bob", AT)
+        .expect("undo");
     let item = store.item(&batch, "it-0000").expect("item");
     assert_eq!(item.status, DecisionStatus::KeepSoft);
     assert_eq!(item.decisions.len(), 3, "nothing overwritten");
@@ -203,9 +216,11 @@ fn undo_appends_a_revert_and_restores_the_previous_decision() {
         [2, 0, 1, 0],
         "pending, hard, soft, rereview"
     );
-    store.undo(&batch, "it-0000", "bob", AT).expect("undo");
+    store
+        .undo(&batch, "it-0000", SUPERSEDE, "bob", AT)
+        .expect("undo");
     assert!(
-        matches!(store.undo(&batch, "it-0000", "bob", AT), Err(StoreError::NothingToUndo(item)) if item == "it-0000")
+        matches!(store.undo(&batch, "it-0000", SUPERSEDE, "bob", AT), Err(StoreError::NothingToUndo(item)) if item == "it-0000")
     );
 }
 
@@ -220,11 +235,12 @@ fn invalid_decisions_are_refused() {
         erring: vec!["Zed".into()],
         text: "x".into(),
     };
-    let refused =
-        |store: &mut Store, d: &NewDecision| match store.decide(&batch, "it-0000", d, "a", AT) {
-            Err(StoreError::Decision(e)) => e.to_string(),
-            other => panic!("accepted: {other:?}"),
-        };
+    let refused = |store: &mut Store, d: &NewDecision| match store
+        .decide(&batch, "it-0000", d, SUPERSEDE, "a", AT)
+    {
+        Err(StoreError::Decision(e)) => e.to_string(),
+        other => panic!("accepted: {other:?}"),
+    };
     assert!(refused(&mut store, &hard).contains("`Zed` is not on this item's panel"));
     hard.erring.clear();
     assert!(refused(&mut store, &hard).contains("needs the reviewer(s) who erred"));
@@ -253,13 +269,17 @@ fn a_finalized_batch_takes_no_decision_until_reopened() {
         erring: vec![],
         text: "t".into(),
     };
-    assert!(store.decide(&batch, "it-0000", &keep, "a", AT).is_err());
+    assert!(
+        store
+            .decide(&batch, "it-0000", &keep, SUPERSEDE, "a", AT)
+            .is_err()
+    );
     store
         .set_batch_status(&batch, BatchStatus::Open, "lead", AT)
         .expect("reopen");
     let batch = store.batch(Some("b")).expect("batch");
     store
-        .decide(&batch, "it-0000", &keep, "a", AT)
+        .decide(&batch, "it-0000", &keep, SUPERSEDE, "a", AT)
         .expect("decide after reopen");
     let actions: Vec<String> = store
         .events(&dissent::store::EventFilter::default())
@@ -506,6 +526,7 @@ fn a_row_changed_outside_dissent_is_an_error_naming_it_never_a_silent_default() 
                 erring: vec![],
                 text: "split".into(),
             },
+            SUPERSEDE,
             "tester",
             AT,
         )
@@ -541,4 +562,197 @@ fn a_row_changed_outside_dissent_is_an_error_naming_it_never_a_silent_default() 
         .for_each_counts(&batch, |_| {})
         .expect_err("bad counts in stats");
     assert!(e.to_string().contains("item `it-0002`"), "{e}");
+}
+
+/// `AT` plus `secs` seconds.
+fn at_plus(secs: i64) -> String {
+    (chrono::DateTime::parse_from_rfc3339(AT).expect("time") + chrono::Duration::seconds(secs))
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+fn keep_soft() -> NewDecision {
+    NewDecision {
+        kind: DecisionKind::KeepSoft,
+        label: None,
+        reason_code: None,
+        erring: vec![],
+        text: "honest split".into(),
+    }
+}
+
+#[test]
+fn a_claim_keeps_others_from_deciding_until_it_is_released_broken_or_lapses() {
+    let d = Dir::new();
+    let (mut store, batch) = store_with(&d, 3);
+    let claim = store.claim(&batch, "it-0000", "alice", AT).expect("claim");
+    assert_eq!(claim.since, AT);
+    // Another reviewer can neither claim nor decide it meanwhile.
+    let later = at_plus(60);
+    let refused = store.claim(&batch, "it-0000", "bob", &later).unwrap_err();
+    assert!(
+        matches!(&refused, StoreError::Claimed(c) if c.holder == "alice"),
+        "{refused}"
+    );
+    assert!(
+        refused
+            .to_string()
+            .starts_with("item `it-0000` is being decided by alice")
+    );
+    let refused = store
+        .decide(
+            &batch,
+            "it-0000",
+            &keep_soft(),
+            Basis::Saw(None),
+            "bob",
+            &later,
+        )
+        .unwrap_err();
+    assert!(matches!(refused, StoreError::Claimed(_)), "{refused}");
+    // Renewing keeps the time it was first taken.
+    let renewed = store
+        .claim(&batch, "it-0000", "alice", &later)
+        .expect("renew");
+    assert_eq!(renewed.since, AT);
+    assert_eq!(store.claims(&batch, &later).expect("claims").len(), 1);
+    // Deciding releases it.
+    store
+        .decide(
+            &batch,
+            "it-0000",
+            &keep_soft(),
+            Basis::Saw(None),
+            "alice",
+            &later,
+        )
+        .expect("decide");
+    assert!(store.claims(&batch, &later).expect("claims").is_empty());
+    // A crashed console's claim lapses on its own.
+    store.claim(&batch, "it-0001", "alice", AT).expect("claim");
+    let lapsed = at_plus(dissent::domain::team::CLAIM_TTL_SECS + 1);
+    assert!(
+        store
+            .claim_on(&batch, "it-0001", &lapsed)
+            .expect("read")
+            .is_none()
+    );
+    store
+        .claim(&batch, "it-0001", "bob", &lapsed)
+        .expect("a lapsed claim is free");
+    // A QA lead breaks a live one, and the log says whose it was; cancel releases one's own.
+    assert!(matches!(
+        store.break_claim(&batch, "it-0002", "tester", &lapsed),
+        Err(StoreError::NoClaim(_))
+    ));
+    let broken = store
+        .break_claim(&batch, "it-0001", "tester", &lapsed)
+        .expect("break");
+    assert_eq!(broken.holder, "bob");
+    let events = store
+        .events(&dissent::store::EventFilter {
+            batch: Some(&batch),
+            item: Some("it-0001"),
+            ..Default::default()
+        })
+        .expect("events");
+    assert_eq!(
+        events.last().map(|e| e.action.as_str()),
+        Some("break_claim")
+    );
+    assert_eq!(
+        events.last().map(|e| e.details["holder"].clone()),
+        Some("bob".into())
+    );
+    store
+        .claim(&batch, "it-0002", "bob", &lapsed)
+        .expect("claim");
+    store
+        .release(&batch, "it-0002", "alice")
+        .expect("not hers: nothing");
+    assert_eq!(store.claims(&batch, &lapsed).expect("claims").len(), 1);
+    store.release(&batch, "it-0002", "bob").expect("release");
+    assert!(store.claims(&batch, &lapsed).expect("claims").is_empty());
+}
+
+#[test]
+fn live_claims_keep_a_batch_from_being_finalized() {
+    let d = Dir::new();
+    let (mut store, batch) = store_with(&d, 2);
+    store.claim(&batch, "it-0001", "alice", AT).expect("claim");
+    let refused = store
+        .set_batch_status(&batch, BatchStatus::Finalized, "tester", &at_plus(5))
+        .unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .starts_with("1 item(s) of batch `b` are being decided (it-0001 by alice)"),
+        "{refused}"
+    );
+    store
+        .set_batch_status(&batch, BatchStatus::Finalized, "tester", &at_plus(500))
+        .expect("the claim has lapsed");
+}
+
+#[test]
+fn a_decision_is_written_only_over_the_decision_in_force_the_decider_saw() {
+    let d = Dir::new();
+    let (mut store, batch) = store_with(&d, 1);
+    // Alice opens the item (nothing in force); bob decides first.
+    let bobs = store
+        .decide(&batch, "it-0000", &keep_soft(), Basis::Saw(None), "bob", AT)
+        .expect("bob");
+    let conflict = store
+        .decide(
+            &batch,
+            "it-0000",
+            &keep_soft(),
+            Basis::Saw(None),
+            "alice",
+            AT,
+        )
+        .unwrap_err();
+    match &conflict {
+        StoreError::Conflict { now: Some(d), .. } => {
+            assert_eq!((d.id, d.actor.as_str()), (bobs, "bob"))
+        }
+        other => panic!("{other}"),
+    }
+    assert!(
+        conflict.to_string().starts_with(
+            "item `it-0000` changed while you were deciding: it now has keep_soft by bob at 2026-11-23T10:00:00Z"
+        ),
+        "{conflict}"
+    );
+    // Shown the change, she decides over it: written, and recorded as superseding bob's.
+    store
+        .decide(
+            &batch,
+            "it-0000",
+            &keep_soft(),
+            Basis::Saw(Some(bobs)),
+            "alice",
+            AT,
+        )
+        .expect("over what she saw");
+    let events = store
+        .events(&dissent::store::EventFilter {
+            batch: Some(&batch),
+            ..Default::default()
+        })
+        .expect("events");
+    assert_eq!(
+        events.last().expect("event").details["supersedes"]["by"],
+        "bob"
+    );
+    // An undo asked on a decision already undone elsewhere is a conflict too.
+    store
+        .undo(&batch, "it-0000", SUPERSEDE, "bob", AT)
+        .expect("bob undoes hers");
+    let conflict = store
+        .undo(&batch, "it-0000", Basis::Saw(Some(bobs + 1)), "alice", AT)
+        .unwrap_err();
+    assert!(
+        matches!(conflict, StoreError::Conflict { .. }),
+        "{conflict}"
+    );
 }

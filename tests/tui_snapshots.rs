@@ -337,3 +337,31 @@ fn a_long_search_is_cut_in_the_queue_title_with_the_sort_dropped_first() {
         "{top}"
     );
 }
+
+#[test]
+fn team_popups_staff_and_history() {
+    let (mut exec, mut app, mut term) = console(120, 40);
+    let enter = Action::PopupKey(Key::plain(KeyCode::Enter));
+    // tester adds alice as a senior reviewer, becoming the first QA lead.
+    exec.dispatch(&mut app, Action::OpenStaff);
+    insta::assert_snapshot!("staff_empty_120x40", screen(&app, &mut term));
+    exec.dispatch(&mut app, enter.clone());
+    for c in "alice".chars() {
+        exec.dispatch(&mut app, Action::PopupKey(Key::plain(KeyCode::Char(c))));
+    }
+    exec.dispatch(&mut app, enter.clone());
+    insta::assert_snapshot!("staff_role_120x40", screen(&app, &mut term));
+    exec.dispatch(&mut app, enter);
+    insta::assert_snapshot!("staff_list_120x40", screen(&app, &mut term));
+    exec.dispatch(&mut app, Action::PopupKey(Key::plain(KeyCode::Esc)));
+    select(&mut exec, &mut app, "mri-2035");
+    exec.dispatch(&mut app, Action::KeepSoft);
+    for c in "gold disputed".chars() {
+        exec.dispatch(&mut app, Action::PopupKey(Key::plain(KeyCode::Char(c))));
+    }
+    exec.dispatch(&mut app, Action::PopupKey(Key::ctrl('s')));
+    exec.dispatch(&mut app, Action::PopupKey(Key::plain(KeyCode::Enter)));
+    select(&mut exec, &mut app, "mri-2035");
+    exec.dispatch(&mut app, Action::OpenHistory);
+    insta::assert_snapshot!("history_120x40", screen(&app, &mut term));
+}

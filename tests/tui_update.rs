@@ -328,10 +328,18 @@ fn hard_label_form_walks_label_code_erring_reason_confirm() {
     assert_eq!(step(&app), FormStep::Reason, "Esc steps back");
     update(&mut app, Action::PopupKey(Key::ctrl('s')));
     let fx = update(&mut app, key('y'));
-    let [Effect::Decide { item_id, decision }] = fx.as_slice() else {
+    let [
+        Effect::Decide {
+            item_id,
+            decision,
+            seen,
+        },
+    ] = fx.as_slice()
+    else {
         panic!("{fx:?}")
     };
     assert_eq!(item_id, "mri-2031");
+    assert_eq!(*seen, None, "made over no decision, as shown");
     assert_eq!(decision.kind, DecisionKind::HardLabel);
     assert_eq!(decision.label.as_deref(), Some("moderate"));
     assert_eq!(decision.reason_code.as_deref(), Some("reviewer_error"));
@@ -385,13 +393,21 @@ fn committing_advances_and_undo_asks_first() {
         Some(DecisionStatus::KeepSoft)
     );
     update(&mut app, Action::Undo);
-    assert!(matches!(&app.popup, Some(Popup::ConfirmUndo(i)) if i == "mri-2031"));
+    assert!(matches!(&app.popup, Some(Popup::ConfirmUndo(ask)) if ask.item_id == "mri-2031"));
     update(&mut app, key('n'));
     assert!(app.popup.is_none());
     update(&mut app, Action::Undo);
+    let shown = app
+        .selected_item()
+        .and_then(|i| i.decisions.last())
+        .map(|d| d.id);
+    assert!(shown.is_some());
     assert_eq!(
         update(&mut app, key('y')),
-        [Effect::Undo("mri-2031".into())]
+        [Effect::Undo {
+            item_id: "mri-2031".into(),
+            seen: shown
+        }]
     );
     let fx = update(
         &mut app,
@@ -576,8 +592,9 @@ fn press(c: char) -> Action {
 fn run_all(exec: &mut Executor, app: &mut App, fx: Vec<Effect>) {
     let mut queue = std::collections::VecDeque::from(fx);
     while let Some(effect) = queue.pop_front() {
-        let answer = exec.run(&app.filter, app.sort, effect);
-        queue.extend(update(app, answer));
+        if let Some(answer) = exec.run(&app.filter, app.sort, effect) {
+            queue.extend(update(app, answer));
+        }
     }
 }
 

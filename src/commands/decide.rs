@@ -3,7 +3,7 @@
 use anyhow::Result;
 
 use crate::domain::decision::NewDecision;
-use crate::store::Store;
+use crate::store::{Basis, Store};
 
 /// `dissent adjudicate`.
 pub fn adjudicate(
@@ -11,10 +11,18 @@ pub fn adjudicate(
     batch: Option<&str>,
     item_id: &str,
     d: &NewDecision,
+    supersede: bool,
     actor: &str,
 ) -> Result<()> {
     let batch = store.batch(batch)?;
-    let id = store.decide(&batch, item_id, d, actor, &super::now())?;
+    let id = store.decide(
+        &batch,
+        item_id,
+        d,
+        Basis::Current { supersede },
+        actor,
+        &super::now(),
+    )?;
     super::say(format_args!(
         "recorded decision {id} on {item_id}: {}",
         d.kind.as_str()
@@ -22,8 +30,20 @@ pub fn adjudicate(
 }
 
 /// `dissent undo`.
-pub fn undo(store: &mut Store, batch: Option<&str>, item_id: &str, actor: &str) -> Result<()> {
+pub fn undo(
+    store: &mut Store,
+    batch: Option<&str>,
+    item_id: &str,
+    supersede: bool,
+    actor: &str,
+) -> Result<()> {
     let batch = store.batch(batch)?;
-    let reverted = store.undo(&batch, item_id, actor, &super::now())?;
+    let reverted = store.undo(
+        &batch,
+        item_id,
+        Basis::Current { supersede },
+        actor,
+        &super::now(),
+    )?;
     super::say(format_args!("reverted decision {reverted} on {item_id}"))
 }

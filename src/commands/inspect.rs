@@ -157,6 +157,8 @@ pub fn item_json(item: &StoredItem, rubric: &crate::domain::rubric::Rubric) -> V
         "judgments": judgments,
         "status": item.status.as_str(),
         "decisions": item.decisions.iter().map(decision_json).collect::<Vec<_>>(),
+        "assignee": item.assignee,
+        "claim": item.claim.as_ref().map(|c| json!({"holder": c.holder, "account": c.account, "since": c.since, "expires": c.expires})),
     })
 }
 
@@ -191,6 +193,9 @@ fn write_item(out: &mut impl Write, v: &ItemView, batch: &str) -> std::io::Resul
     }
     if let Some(g) = &v.gold {
         writeln!(out, "  gold label: {g}")?;
+    }
+    if let Some(team) = &v.team {
+        writeln!(out, "  {team}")?;
     }
     writeln!(out, "distribution ({} reviewers)", v.reviewer_count)?;
     let label_w = v.label_width();
@@ -266,7 +271,7 @@ pub fn show(store: &Store, batch: Option<&str>, item_id: &str, json: bool) -> Re
     if json {
         writeln!(out, "{}", item_json(&item, &batch.rubric))?;
     } else {
-        let v = ItemView::new(&item.record, item.status, &item.decisions, &batch.rubric);
+        let v = ItemView::of(&item, &batch.rubric);
         write_item(&mut out, &v, &batch.name)?;
     }
     Ok(())

@@ -11,6 +11,7 @@ mod predictions;
 mod report;
 mod review;
 mod stats;
+mod team;
 mod verify;
 
 use std::io::Write;
@@ -103,11 +104,17 @@ pub fn now() -> String {
 
 /// Opens the database, which must exist (only `import` creates one).
 pub fn open_existing(path: &Path) -> Result<Store> {
-    if !path.exists() {
-        anyhow::bail!(
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => anyhow::bail!(
             "no database at {} (import a batch first, or pass --db / set DISSENT_DB)",
             path.display()
-        );
+        ),
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => anyhow::bail!(
+            "{}: permission denied (its folder or file is not open to this account: ask whoever \
+             runs the batch to add you to its group)",
+            path.display()
+        ),
+        _ => {}
     }
     let mut store = Store::open_existing(path).with_context(|| format!("{}", path.display()))?;
     store.set_account(account_name());
@@ -150,6 +157,7 @@ pub fn run(cli: Cli) -> Result<()> {
             flag,
             class,
             status,
+            assignee,
             sort,
             limit,
             json,
@@ -158,6 +166,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 flag: flag.map(Into::into),
                 class: class.map(Into::into),
                 status: status.map(Into::into),
+                assignee,
                 ..Default::default()
             };
             inspect::items(
@@ -180,6 +189,7 @@ pub fn run(cli: Cli) -> Result<()> {
             reason_code,
             erring,
             reason,
+            supersede,
         } => {
             let d = crate::domain::decision::NewDecision {
                 kind: decision.into(),
@@ -188,9 +198,53 @@ pub fn run(cli: Cli) -> Result<()> {
                 erring,
                 text: reason,
             };
-            decide::adjudicate(&mut open_existing(&db)?, batch, &item_id, &d, &who)
+            decide::adjudicate(
+                &mut open_existing(&db)?,
+                batch,
+                &item_id,
+                &d,
+                supersede,
+                &who,
+            )
         }
-        Command::Undo { item_id } => decide::undo(&mut open_existing(&db)?, batch, &item_id, &who),
+        Command::Undo { item_id, supersede } => {
+            decide::undo(&mut open_existing(&db)?, batch, &item_id, supersede, &who)
+        }
+        Command::Staff { action } => team::staff(&mut open_existing(&db)?, action, &who),
+        Command::Assign {
+            items,
+            flag,
+            class,
+            status,
+            limit,
+            reassign,
+            to,
+            nobody: _,
+        } => team::assign(
+            &mut open_existing(&db)?,
+            batch,
+            &team::AssignRequest {
+                items: &items,
+                filter: crate::store::QueueFilter {
+                    flag: flag.map(Into::into),
+                    class: class.map(Into::into),
+                    status: status.map(Into::into),
+                    ..Default::default()
+                },
+                limit,
+                reassign,
+                to: to.as_deref(),
+            },
+            &who,
+        ),
+        Command::Assignments { json } => team::assignments(&open_existing(&db)?, batch, json),
+        Command::Claims { break_item, json } => team::claims(
+            &mut open_existing(&db)?,
+            batch,
+            break_item.as_deref(),
+            json,
+            &who,
+        ),
         Command::Finalize {} => finalize::set_status(
             &mut open_existing(&db)?,
             batch,

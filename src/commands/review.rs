@@ -15,14 +15,15 @@ pub fn open_db(db: &Path, batch: Option<&str>, actor: &str, console: ConsoleArgs
     open(super::open_existing(db)?, batch, actor, console, false)
 }
 
-/// Bare `dissent`: the database at `db` when it exists, else the embedded demo in memory.
+/// Bare `dissent`: the database at `db` when there is one (or a file there this account may not
+/// read: it is told so), else the embedded demo in memory.
 pub fn open_default(
     db: &Path,
     batch: Option<&str>,
     actor: &str,
     console: ConsoleArgs,
 ) -> Result<()> {
-    if db.exists() {
+    if !std::fs::metadata(db).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
         return open_db(db, batch, actor, console);
     }
     let (mut store, demo) = crate::demo::open(actor, &super::now())?;

@@ -10,4 +10,5 @@ pub mod metrics;
 pub mod model;
 pub mod report;
 pub mod rubric;
+pub mod team;
 pub mod triage;

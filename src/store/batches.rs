@@ -4,6 +4,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::{Result, Store, StoreError};
 use crate::domain::rubric::Rubric;
+use crate::domain::team::Act;
 
 /// Whether a batch still takes decisions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,6 +133,23 @@ impl Store {
         at: &str,
     ) -> Result<()> {
         let tx = super::write_tx(&self.conn)?;
+        super::staff::require(
+            &tx,
+            actor,
+            match status {
+                BatchStatus::Finalized => Act::Finalize,
+                BatchStatus::Open => Act::Reopen,
+            },
+        )?;
+        if status == BatchStatus::Finalized {
+            let claims = super::claims::live_in(&tx, batch, super::claims::unix(at)?)?;
+            if !claims.is_empty() {
+                return Err(StoreError::LiveClaims {
+                    batch: batch.name.clone(),
+                    claims,
+                });
+            }
+        }
         // Read under the write lock: two finalizes at once record one event, not two.
         let now: String = tx.query_row(
             "SELECT status FROM batches WHERE id = ?1",

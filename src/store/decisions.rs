@@ -8,6 +8,7 @@ use super::stored;
 use super::{ItemAt, Result, Store, StoreError};
 use crate::domain::chain::{self, DecisionFields};
 use crate::domain::decision::{Decision, DecisionKind, NewDecision, Vote, current_decision};
+use crate::domain::team::Act;
 
 /// Inserts a decision row inside the caller's transaction; returns its id.
 pub(super) fn insert(
@@ -81,6 +82,15 @@ impl Store {
             })
     }
 
+    /// An item of `batch` as the record's writers name it.
+    pub(super) fn item_at<'a>(&self, batch: &Batch, item_key: &'a str) -> Result<ItemAt<'a>> {
+        Ok(ItemAt {
+            id: self.item_row(batch, item_key)?.0,
+            batch_id: batch.id,
+            key: item_key,
+        })
+    }
+
     fn ensure_open(batch: &Batch) -> Result<()> {
         if batch.status == BatchStatus::Finalized {
             return Err(StoreError::Finalized(batch.name.clone()));
@@ -88,13 +98,16 @@ impl Store {
         Ok(())
     }
 
-    /// Validates and records a decision on an item, with its event, in one transaction.
-    /// Returns the new decision's id.
+    /// Validates and records a decision on an item, with its event, in one transaction: only
+    /// by someone whose role may decide, never while another person holds a claim on the item,
+    /// and only over the decision in force that `basis` allows (see [`Basis`]). Releases the
+    /// actor's claim on the item. Returns the new decision's id.
     pub fn decide(
         &mut self,
         batch: &Batch,
         item_key: &str,
         d: &NewDecision,
+        basis: Basis,
         actor: &str,
         at: &str,
     ) -> Result<i64> {
@@ -123,7 +136,10 @@ impl Store {
             key: item_key,
         };
         let tx = super::write_tx(&self.conn)?;
+        let over = may_write(&tx, item, basis, actor, at)?;
         let id = insert(&tx, item, d, actor, at, None)?;
+        let mut details = serde_json::json!({"decision": id, "kind": d.kind.as_str(), "label": d.label, "reason_code": d.reason_code});
+        supersedes(&mut details, over.as_ref(), actor);
         super::events::append(
             &tx,
             &super::events::NewEvent {
@@ -133,36 +149,40 @@ impl Store {
                 account: self.account.as_deref(),
                 at,
                 action: "decide",
-                details: &serde_json::json!({"decision": id, "kind": d.kind.as_str(), "label": d.label, "reason_code": d.reason_code}),
+                details: &details,
             },
         )?;
         tx.commit()?;
         Ok(id)
     }
 
-    /// Undoes the decision in force on an item by appending a revert. Returns the id of the
-    /// decision reverted.
-    pub fn undo(&mut self, batch: &Batch, item_key: &str, actor: &str, at: &str) -> Result<i64> {
+    /// Undoes the decision in force on an item by appending a revert, under the same rules as
+    /// [`Store::decide`]. Returns the id of the decision reverted.
+    pub fn undo(
+        &mut self,
+        batch: &Batch,
+        item_key: &str,
+        basis: Basis,
+        actor: &str,
+        at: &str,
+    ) -> Result<i64> {
         Self::ensure_open(batch)?;
-        let (item_id, _) = self.item_row(batch, item_key)?;
+        let item = self.item_at(batch, item_key)?;
         let tx = super::write_tx(&self.conn)?;
-        let hist = history(&tx, item_id)?;
-        let target = current_decision(&hist)
-            .ok_or_else(|| StoreError::NothingToUndo(item_key.into()))?
-            .id;
+        let over = may_write(&tx, item, basis, actor, at)?;
+        let target = over
+            .as_ref()
+            .ok_or_else(|| StoreError::NothingToUndo(item_key.into()))?;
         let revert = NewDecision {
             kind: DecisionKind::Revert,
             label: None,
             reason_code: None,
             erring: vec![],
-            text: format!("undo of decision {target}"),
+            text: format!("undo of decision {}", target.id),
         };
-        let item = ItemAt {
-            id: item_id,
-            batch_id: batch.id,
-            key: item_key,
-        };
-        insert(&tx, item, &revert, actor, at, Some(target))?;
+        insert(&tx, item, &revert, actor, at, Some(target.id))?;
+        let mut details = serde_json::json!({"reverted": target.id});
+        supersedes(&mut details, over.as_ref(), actor);
         super::events::append(
             &tx,
             &super::events::NewEvent {
@@ -172,10 +192,89 @@ impl Store {
                 account: self.account.as_deref(),
                 at,
                 action: "undo",
-                details: &serde_json::json!({"reverted": target}),
+                details: &details,
             },
         )?;
         tx.commit()?;
-        Ok(target)
+        Ok(target.id)
+    }
+}
+
+/// What a decider knew of the item's decision in force when they chose: a decision (or undo)
+/// is written only over what they knew, so none is ever silently layered over another's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Basis {
+    /// The decision in force they saw (`None`: none), as the console showed it: anything else
+    /// in force by now is a [`StoreError::Conflict`]. Deciding over another person's decision
+    /// they saw is recorded as superseding it.
+    Saw(Option<i64>),
+    /// Whatever is in force now (the CLI). Another person's decision in force is refused with
+    /// [`StoreError::OthersDecision`] unless `supersede`, and then recorded as superseded.
+    Current {
+        /// Decide over another person's decision.
+        supersede: bool,
+    },
+}
+
+/// Checks, inside the write transaction, that `actor` may write a decision on `item` now:
+/// their role, claims, and `basis` against the decision in force. Returns that decision.
+fn may_write(
+    conn: &Connection,
+    item: ItemAt<'_>,
+    basis: Basis,
+    actor: &str,
+    at: &str,
+) -> Result<Option<Decision>> {
+    super::staff::require(conn, actor, Act::Decide)?;
+    super::assignments::not_reserved_for_another(conn, item, actor)?;
+    super::claims::not_held_by_another(conn, item, actor, super::claims::unix(at)?)?;
+    let in_force = current_decision(&history(conn, item.id)?).cloned();
+    match basis {
+        Basis::Saw(seen) if seen != in_force.as_ref().map(|d| d.id) => {
+            return Err(StoreError::Conflict {
+                item: item.key.into(),
+                now: in_force.map(Box::new),
+            });
+        }
+        Basis::Current { supersede: false } => {
+            if let Some(d) = in_force.as_ref().filter(|d| d.actor != actor) {
+                return Err(StoreError::OthersDecision {
+                    item: item.key.into(),
+                    now: Box::new(d.clone()),
+                });
+            }
+        }
+        _ => {}
+    }
+    super::claims::drop_own(conn, item.id, actor)?;
+    Ok(in_force)
+}
+
+/// Notes in an event's details that it overrode another person's decision.
+fn supersedes(details: &mut serde_json::Value, over: Option<&Decision>, actor: &str) {
+    if let Some(d) = over.filter(|d| d.actor != actor) {
+        details["supersedes"] = serde_json::json!({"decision": d.id, "by": d.actor});
+    }
+}
+
+/// A decision as a sentence names it: "hard_label `B` by alice at 2026-…Z (decision 7)".
+pub(super) fn described(d: &Decision) -> String {
+    let what = match &d.label {
+        Some(l) => format!("{} `{}`", d.kind.as_str(), crate::text::shown(l)),
+        None => d.kind.as_str().to_string(),
+    };
+    format!(
+        "{what} by {} at {} (decision {})",
+        crate::text::shown(&d.actor),
+        d.at.format("%Y-%m-%dT%H:%M:%SZ"),
+        d.id
+    )
+}
+
+/// What an item's decision in force became, for a conflict.
+pub(super) fn changed_to(now: Option<&Decision>) -> String {
+    match now {
+        Some(d) => format!("it now has {}", described(d)),
+        None => "its decision was undone; it is pending".into(),
     }
 }

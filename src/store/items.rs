@@ -4,6 +4,7 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::batches::Batch;
+use super::claims::Claim;
 use super::decisions::history;
 use super::stored;
 use super::{Result, Store, StoreError};
@@ -19,6 +20,10 @@ pub struct StoredItem {
     pub status: DecisionStatus,
     /// Every decision, in the order recorded.
     pub decisions: Vec<Decision>,
+    /// Who it is assigned to, if anyone.
+    pub assignee: Option<String>,
+    /// Who is deciding it now, if anyone (a live claim when read).
+    pub claim: Option<Claim>,
 }
 
 const ITEM_COLUMNS: &str =
@@ -101,10 +106,32 @@ impl Store {
                 js.push(j?);
             }
         }
+        let (assignee, claim) = self
+            .conn
+            .prepare_cached(
+                "SELECT (SELECT assignee FROM assignments WHERE item_id = ?1),
+                        c.holder, c.account, c.since, c.expires
+                 FROM (SELECT 1) LEFT JOIN claims c ON c.item_id = ?1 AND c.expires > unixepoch()",
+            )?
+            .query_row(params![head.id], |r| {
+                let claim = match r.get::<_, Option<String>>(1)? {
+                    Some(holder) => Some(Claim {
+                        item_id: record.item_id.clone(),
+                        holder,
+                        account: r.get(2)?,
+                        since: r.get(3)?,
+                        expires: r.get(4)?,
+                    }),
+                    None => None,
+                };
+                Ok((r.get(0)?, claim))
+            })?;
         Ok(StoredItem {
             record,
             status: head.status,
             decisions: history(&self.conn, head.id)?,
+            assignee,
+            claim,
         })
     }
 

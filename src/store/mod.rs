@@ -1,14 +1,17 @@
 //! The store: one SQLite file (WAL, foreign keys, busy timeout, versioned migrations). All SQL
 //! of the crate lives under this module.
 
+mod assignments;
 mod batches;
 mod chain;
+mod claims;
 mod decisions;
 mod events;
 mod items;
 mod packed;
 mod predictions;
 mod queue;
+mod staff;
 mod stored;
 mod writer;
 
@@ -19,13 +22,17 @@ use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use rusqlite_migration::{M, Migrations};
 
+pub use assignments::{Assignee, Assignment, Progress};
 pub use batches::{Batch, BatchStatus};
 pub use chain::{Break, Verification};
+pub use claims::Claim;
+pub use decisions::Basis;
 pub use events::{Event, EventFilter, PendingEvent};
 pub use items::StoredItem;
 pub use packed::{ItemRef, JudgmentRef, PackedItems};
 pub use predictions::{Model, PanelOf, PredictionWriter};
 pub use queue::{Direction, QueueCounts, QueueFilter, QueueRow, SortKey, SortValue};
+pub use staff::{Member, Standing};
 pub use stored::Corrupt;
 pub use writer::{ImportWriter, PreparedItem};
 
@@ -36,12 +43,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_2_search.sql")),
         M::up(include_str!("schema_3_guard.sql")),
         M::up_with_hook(include_str!("schema_4_chain.sql"), chain::link_old_rows),
+        M::up(include_str!("schema_5_team.sql")),
         M::up(include_str!("schema_predictions.sql")),
     ])
 }
 
 /// The schema version this build writes.
-const SCHEMA_VERSION: i64 = 5;
+const SCHEMA_VERSION: i64 = 6;
 
 /// An item as the record's writers name it: its rowid, its batch and its id in the batch (what
 /// the chain hashes), known to the caller so that no write looks them up again.
@@ -211,6 +219,90 @@ pub enum StoreError {
     /// A decision the rubric or the panel does not allow.
     #[error(transparent)]
     Decision(#[from] crate::domain::decision::DecisionError),
+    /// An act the actor's role does not allow.
+    #[error(transparent)]
+    NotAllowed(#[from] crate::domain::team::NotAllowed),
+    /// The first member of a staff list added as anything but a QA lead.
+    #[error(
+        "the staff list is empty: its first member, `{}`, must be a QA lead (--role qa_lead)",
+        crate::text::shown(.0)
+    )]
+    FirstMember(String),
+    /// Removing or demoting the last QA lead.
+    #[error(
+        "`{}` is the only QA lead: add another before removing or demoting them",
+        crate::text::shown(.0)
+    )]
+    LastQaLead(String),
+    /// A name that is not on the staff list.
+    #[error("`{}` is not on the staff list", crate::text::shown(.0))]
+    NotStaff(String),
+    /// Someone else holds a live claim on the item.
+    #[error(
+        "item `{}` is being decided by {} (claimed at {}){}; try again when they are done, \
+         or ask a QA lead to break the claim",
+        crate::text::shown(&.0.item_id),
+        crate::text::shown(&.0.holder),
+        .0.since,
+        .0.account.as_deref().filter(|a| *a != .0.holder).map(|a| format!(" from account {}", crate::text::shown(a))).unwrap_or_default()
+    )]
+    Claimed(Box<Claim>),
+    /// A senior reviewer deciding an item assigned to someone else.
+    #[error(
+        "item `{}` is assigned to {}: only they or a QA lead decide it (a QA lead can reassign it)",
+        crate::text::shown(item),
+        crate::text::shown(assignee)
+    )]
+    AssignedToAnother {
+        /// The item.
+        item: String,
+        /// Whom it is assigned to.
+        assignee: String,
+    },
+    /// Breaking a claim that is not there (or has lapsed).
+    #[error("item `{}` has no live claim", crate::text::shown(.0))]
+    NoClaim(String),
+    /// The item's decision in force changed since the decider saw it.
+    #[error(
+        "item `{}` changed while you were deciding: {}",
+        crate::text::shown(item),
+        decisions::changed_to(now.as_deref())
+    )]
+    Conflict {
+        /// The item.
+        item: String,
+        /// The decision in force now.
+        now: Option<Box<crate::domain::decision::Decision>>,
+    },
+    /// A CLI decision over another person's decision, without `--supersede`.
+    #[error(
+        "item `{}` holds another person's decision: {}; pass --supersede to decide over it \
+         or undo it (recorded as superseding it)",
+        crate::text::shown(item),
+        decisions::described(now)
+    )]
+    OthersDecision {
+        /// The item.
+        item: String,
+        /// The decision in force.
+        now: Box<crate::domain::decision::Decision>,
+    },
+    /// Finalizing while someone is deciding an item.
+    #[error(
+        "{} item(s) of batch `{}` are being decided ({}): finalize when they are done, or break the claims",
+        claims.len(),
+        crate::text::shown(batch),
+        claims.iter().take(5).map(|c| format!("{} by {}", crate::text::shown(&c.item_id), crate::text::shown(&c.holder))).collect::<Vec<_>>().join(", ")
+    )]
+    LiveClaims {
+        /// The batch.
+        batch: String,
+        /// The live claims.
+        claims: Vec<Claim>,
+    },
+    /// A time that is not RFC 3339.
+    #[error("not an RFC 3339 time: `{}`", crate::text::shown(.0))]
+    BadTime(String),
 }
 
 impl From<rusqlite::types::FromSqlError> for StoreError {
@@ -325,6 +417,14 @@ impl Store {
     /// now on, beside the actor named.
     pub fn set_account(&mut self, account: Option<String>) {
         self.account = account;
+    }
+
+    /// The database's data version: it changes when another connection commits, so a console
+    /// polls it to learn of decisions, claims and assignments made elsewhere.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "data_version", |r| r.get(0))?)
     }
 
     /// An in-memory database (the demo, tests).

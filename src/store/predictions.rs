@@ -212,6 +212,8 @@ impl Store {
     ) -> Result<PredictionWriter<'_>> {
         let bulk = BulkSettings::new(&self.conn)?;
         let tx = super::write_tx(&self.conn)?;
+        // Importing a model's predictions is an import: the roles that may import may.
+        super::staff::require(&tx, actor, crate::domain::team::Act::Import)?;
         let latest: Option<Model> = tx
             .query_row(
                 &format!(

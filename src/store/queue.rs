@@ -24,6 +24,8 @@ pub struct QueueFilter {
     pub task: Option<String>,
     /// Only items whose id or payload text contains this (case-insensitive for ASCII).
     pub search: Option<String>,
+    /// Only items assigned to this reviewer.
+    pub assignee: Option<String>,
 }
 
 /// Queue order.
@@ -252,15 +254,8 @@ enum Search {
     },
 }
 
-impl Search {
-    /// The table reference: with few matches, no index may be used but the rowid.
-    fn table(&self) -> &'static str {
-        match self {
-            Search::Index { few: true, .. } => "items NOT INDEXED",
-            _ => "items",
-        }
-    }
-}
+/// The items table when few rows match: no index may be used but the rowid.
+const FEW_TABLE: &str = "items NOT INDEXED";
 
 /// Matches up to this many are read through the search index and sorted.
 const FEW_MATCHES: i64 = 20_000;
@@ -288,6 +283,13 @@ fn filter_sql(filter: &QueueFilter, search: &Search, sql: &mut String, args: &mu
         args.push(Value::Text(t.clone()));
         sql.push_str(&format!(" AND task = ?{}", args.len()));
     }
+    if let Some(a) = &filter.assignee {
+        args.push(Value::Text(a.clone()));
+        sql.push_str(&format!(
+            " AND id IN (SELECT item_id FROM assignments WHERE assignee = ?{})",
+            args.len()
+        ));
+    }
     match search {
         Search::None => {}
         Search::Like(pattern) => {
@@ -306,6 +308,11 @@ fn filter_sql(filter: &QueueFilter, search: &Search, sql: &mut String, args: &mu
             ));
         }
     }
+}
+
+/// The WHERE conditions of a filter with no search (after `batch_id = ?`).
+pub(super) fn plain_filter_sql(filter: &QueueFilter, sql: &mut String, args: &mut Vec<Value>) {
+    filter_sql(filter, &Search::None, sql, args);
 }
 
 impl Store {
@@ -332,8 +339,8 @@ impl Store {
         let search = self.search_plan(filter)?;
         // Name the index that walks this order under this filter, so the planner never trades
         // it for an equality index and a sort of a million rows.
-        let table = match (&search, sort) {
-            (Search::Index { few: true, .. }, _) => search.table(),
+        let table = match (self.few(filter, &search)?, sort) {
+            (true, _) => FEW_TABLE,
             (_, SortKey::Triage) if filter.class.is_some() => {
                 "items INDEXED BY items_triage_by_class"
             }
@@ -381,7 +388,7 @@ impl Store {
         let mut sql = String::new();
         self.sync_search_index(filter)?;
         let search = self.search_plan(filter)?;
-        let table = if matches!(search, Search::None) {
+        let table = if matches!(search, Search::None) && filter.assignee.is_none() {
             let plain = QueueFilter {
                 flagged_only: false,
                 ..filter.clone()
@@ -395,9 +402,13 @@ impl Store {
             )
         } else {
             filter_sql(filter, &search, &mut sql, &mut args);
+            let table = if self.few(filter, &search)? {
+                FEW_TABLE
+            } else {
+                "items"
+            };
             format!(
-                "SELECT class, flags, status, count(*) FROM {} WHERE batch_id = ?1{sql} GROUP BY class, flags, status",
-                search.table()
+                "SELECT class, flags, status, count(*) FROM {table} WHERE batch_id = ?1{sql} GROUP BY class, flags, status"
             )
         };
         let mut stmt = self.conn.prepare_cached(&table)?;
@@ -416,6 +427,24 @@ impl Store {
             );
         }
         Ok(counts)
+    }
+
+    /// Whether `filter` matches few enough items (by its search, or its assignee) to read them
+    /// by rowid and sort them, rather than walk a sort index looking for them.
+    fn few(&self, filter: &QueueFilter, search: &Search) -> Result<bool> {
+        if matches!(search, Search::Index { few: true, .. }) {
+            return Ok(true);
+        }
+        let Some(a) = &filter.assignee else {
+            return Ok(false);
+        };
+        let assigned: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT count(*) FROM (SELECT 1 FROM assignments WHERE assignee = ?1 LIMIT ?2)",
+            )?
+            .query_row(rusqlite::params![a, FEW_MATCHES + 1], |r| r.get(0))?;
+        Ok(assigned <= FEW_MATCHES)
     }
 
     /// How `filter`'s search is answered (after [`Store::sync_search_index`]); reads only.

@@ -274,6 +274,7 @@ impl Store {
     ) -> Result<ImportWriter<'_>> {
         let bulk = BulkSettings::new(&self.conn)?;
         let tx = super::write_tx(&self.conn)?;
+        super::staff::require(&tx, actor, crate::domain::team::Act::Import)?;
         let rubric_id: i64 = match tx
             .query_row(
                 "SELECT id FROM rubrics WHERE sha256 = ?1",

@@ -3,7 +3,8 @@
 
 use super::app::Selection;
 use crate::domain::decision::NewDecision;
-use crate::store::{Direction, QueueCounts, QueueRow, StoredItem};
+use crate::domain::team::Role;
+use crate::store::{Direction, Event, Member, QueueCounts, QueueRow, Standing, StoredItem};
 
 /// Something the user did, or the result of an effect.
 #[derive(Debug, Clone, PartialEq)]
@@ -97,6 +98,54 @@ pub enum Action {
     Failed(String),
     /// The task list of the batch arrived.
     TasksLoaded(Vec<String>),
+    /// The console opened: where the actor stands, and whether items are assigned to them
+    /// (then the queue opens on theirs).
+    Opened {
+        /// Their role on the staff list.
+        standing: Standing,
+        /// Items are assigned to them.
+        mine: bool,
+    },
+    /// The claim on the item just opened for a decision was refused: someone else holds it.
+    ClaimRefused {
+        /// The item.
+        item_id: String,
+        /// Who holds it, as the user is told.
+        message: String,
+    },
+    /// The decision was not written: the item's decision in force changed since it was seen.
+    Conflict {
+        /// The item.
+        item_id: String,
+        /// What changed, as the user is told.
+        message: String,
+        /// The decision in force now.
+        now: Option<i64>,
+    },
+    /// Another process changed the database (a decision, a claim, an assignment).
+    Changed,
+    /// Show only the items assigned to the actor, or all again.
+    ToggleMine,
+    /// Open the selected item's history (its events).
+    OpenHistory,
+    /// Open the staff list.
+    OpenStaff,
+    /// The staff list arrived (with what was just done, if anything), or could not be read.
+    StaffLoaded {
+        /// The members, or what went wrong.
+        members: Result<Vec<Member>, String>,
+        /// What the change just made did, or why it was refused.
+        notice: Option<String>,
+        /// Where the actor stands now.
+        standing: Standing,
+    },
+    /// The history of an item arrived, or could not be read.
+    HistoryLoaded {
+        /// The item.
+        item_id: String,
+        /// Its events, oldest first.
+        events: Result<Vec<Event>, String>,
+    },
 }
 
 /// I/O that `update` asks for.
@@ -130,7 +179,29 @@ pub enum Effect {
         item_id: String,
         /// The decision.
         decision: NewDecision,
+        /// The decision in force it is made over, as the reviewer saw it.
+        seen: Option<i64>,
+    },
+    /// Claim an item for a decision (or renew the claim).
+    Claim(String),
+    /// Release the actor's claim on an item.
+    Release(String),
+    /// Fetch an item's events.
+    LoadHistory(String),
+    /// Fetch the staff list.
+    LoadStaff,
+    /// Add someone to the staff list with a role, change their role, or (`None`) remove them.
+    SetStaff {
+        /// Who.
+        name: String,
+        /// Their role, or `None` to remove them.
+        role: Option<Role>,
     },
     /// Undo the decision in force on an item.
-    Undo(String),
+    Undo {
+        /// Item id.
+        item_id: String,
+        /// The decision in force, as the reviewer saw it.
+        seen: Option<i64>,
+    },
 }

@@ -6,7 +6,9 @@ use super::action::Action;
 use super::keymap::{Context, Keymap};
 use crate::domain::decision::DecisionKind;
 use crate::domain::rubric::Rubric;
-use crate::store::{QueueCounts, QueueFilter, QueueRow, SortKey, StoredItem};
+use crate::store::{
+    Event, Member, QueueCounts, QueueFilter, QueueRow, SortKey, Standing, StoredItem,
+};
 
 /// Rows fetched per page.
 pub const PAGE: usize = 200;
@@ -90,6 +92,18 @@ pub struct DecisionForm {
     pub reason: TextArea<'static>,
     /// What the form has to say about the last key (a refusal), shown inside it.
     pub notice: Option<String>,
+    /// The decision in force when the form opened (or when a conflict was shown): the
+    /// decision is written only over this one.
+    pub seen: Option<i64>,
+}
+
+/// Asking to undo the decision in force on an item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UndoAsk {
+    /// The item.
+    pub item_id: String,
+    /// The decision in force shown: only this one is undone.
+    pub seen: Option<i64>,
 }
 
 /// The search prompt.
@@ -110,8 +124,52 @@ pub enum Popup {
     Search(Box<SearchPrompt>),
     /// The adjudication form.
     Decide(Box<DecisionForm>),
-    /// Asking to undo the decision in force on this item.
-    ConfirmUndo(String),
+    /// Asking to undo the decision in force on an item.
+    ConfirmUndo(UndoAsk),
+    /// The selected item's history: its events, oldest first.
+    History(Box<History>),
+    /// The staff list (a QA lead changes it here).
+    Staff(Box<StaffView>),
+}
+
+/// An item's history, as the history popup shows it.
+#[derive(Debug, Clone)]
+pub struct History {
+    /// The item.
+    pub item_id: String,
+    /// Its events, oldest first.
+    pub events: Vec<Event>,
+}
+
+/// The staff popup.
+#[derive(Debug, Clone)]
+pub struct StaffView {
+    /// The members, by name.
+    pub members: Vec<Member>,
+    /// Highlighted entry: a member, or (one past the last) "add someone".
+    pub cursor: usize,
+    /// Where in a change the popup is.
+    pub step: StaffStep,
+    /// What the popup has to say (a refusal, or what was done).
+    pub notice: Option<String>,
+}
+
+/// The steps of a change to the staff list.
+#[derive(Debug, Clone)]
+pub enum StaffStep {
+    /// Choosing a member, or "add someone".
+    List,
+    /// Typing the name of someone to add.
+    Name(Box<TextArea<'static>>),
+    /// Choosing the role for `name` (or, for a member, removing them).
+    Role {
+        /// Who.
+        name: String,
+        /// Highlighted entry: a role in [`Role::ALL`] order, then "remove" for a member.
+        cursor: usize,
+        /// They are on the list already (so they can be removed).
+        member: bool,
+    },
 }
 
 /// What the title bar shows.
@@ -184,6 +242,10 @@ pub struct App {
     pub panel_from_end: bool,
     /// Open popup.
     pub popup: Option<Popup>,
+    /// The form whose decision is being written: asked again if the item changed meanwhile.
+    pub pending: Option<Box<DecisionForm>>,
+    /// The actor's role on the staff list.
+    pub standing: Standing,
     /// Last message for the status bar.
     pub message: Option<String>,
     /// The console should close.
@@ -223,6 +285,8 @@ impl App {
             panel_scroll: 0,
             panel_from_end: false,
             popup: None,
+            pending: None,
+            standing: Standing::default(),
             message: None,
             quit: false,
             theme: super::theme::Theme::colored(),
@@ -264,7 +328,11 @@ impl App {
     pub fn context(&self) -> Context {
         match &self.popup {
             None => Context::Main,
-            Some(Popup::Help) => Context::Help,
+            Some(Popup::Help | Popup::History(_)) => Context::Help,
+            Some(Popup::Staff(view)) => match view.step {
+                StaffStep::Name(_) => Context::Prompt,
+                StaffStep::List | StaffStep::Role { .. } => Context::List,
+            },
             Some(Popup::Search(_)) => Context::Prompt,
             Some(Popup::ConfirmUndo(_)) => Context::Confirm,
             Some(Popup::Decide(form)) => match form.step {

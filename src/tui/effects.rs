@@ -1,15 +1,25 @@
 //! Runs the effects `update` asks for against the store and turns each result into an action.
 
+use std::time::{Duration, Instant};
+
 use super::action::{Action, Effect};
 use super::app::{App, PAGE};
-use crate::store::{Batch, QueueFilter, SortKey, Store};
+use crate::domain::decision::DecisionStatus;
+use crate::domain::team::CLAIM_RENEW_SECS;
+use crate::store::{Basis, Batch, EventFilter, QueueFilter, SortKey, Store, StoreError};
 
-/// Executes effects. Holds the database, the batch, who is acting and the clock.
+/// Executes effects. Holds the database, the batch, who is acting, the clock, and the claim the
+/// open decision form holds (renewed while it is open).
 pub struct Executor {
     store: Store,
     batch: Batch,
     actor: String,
     clock: Box<dyn Fn() -> String + Send>,
+    /// The item claimed for the open decision form, and when the claim was last renewed.
+    claimed: Option<(String, Instant)>,
+    /// The database's `data_version` when last looked at: it moves when another connection
+    /// commits.
+    seen_version: Option<i64>,
 }
 
 impl Executor {
@@ -21,11 +31,16 @@ impl Executor {
         actor: String,
         clock: Box<dyn Fn() -> String + Send>,
     ) -> Executor {
+        // From here on, another process's commit is news: one made while the console loads
+        // its first page refreshes it once more, never goes unseen.
+        let seen_version = store.data_version().ok();
         Executor {
             store,
             batch,
             actor,
             clock,
+            claimed: None,
+            seen_version,
         }
     }
 
@@ -44,10 +59,72 @@ impl Executor {
         }
     }
 
-    /// Runs one effect under the queue filter and order it was asked with.
-    pub fn run(&mut self, filter: &QueueFilter, sort: SortKey, effect: Effect) -> Action {
-        let failed = |e: crate::store::StoreError| Action::Failed(e.to_string());
-        match effect {
+    /// Where the actor stands and whether items are assigned to them, for the first action
+    /// of a session.
+    #[must_use]
+    pub fn opened(&self) -> Action {
+        let mine = QueueFilter {
+            assignee: Some(self.actor.clone()),
+            status: Some(DecisionStatus::Pending),
+            ..QueueFilter::default()
+        };
+        let facts = self.store.standing(&self.actor).and_then(|standing| {
+            let mine = self.store.queue_counts(&self.batch, &mine)?.total > 0;
+            Ok(Action::Opened { standing, mine })
+        });
+        facts.unwrap_or_else(|e| Action::Failed(e.to_string()))
+    }
+
+    /// What happened since the last tick: another process's commit shows as
+    /// [`Action::Changed`]. Renews the open form's claim when due.
+    pub fn tick(&mut self) -> Option<Action> {
+        let due = self
+            .claimed
+            .as_ref()
+            .filter(|(_, renewed)| renewed.elapsed() >= Duration::from_secs(CLAIM_RENEW_SECS))
+            .map(|(item, _)| item.clone());
+        if let Some(refused) = due.and_then(|item| self.claim(item)) {
+            return Some(refused);
+        }
+        let version = self.store.data_version().ok()?;
+        let changed = self.seen_version != Some(version);
+        self.seen_version = Some(version);
+        changed.then_some(Action::Changed)
+    }
+
+    /// Claims `item` for the open form; the refusal, if it is refused.
+    fn claim(&mut self, item: String) -> Option<Action> {
+        match self
+            .store
+            .claim(&self.batch, &item, &self.actor, &(self.clock)())
+        {
+            Ok(_) => {
+                self.claimed = Some((item, Instant::now()));
+                None
+            }
+            Err(e) => {
+                self.claimed = None;
+                Some(Action::ClaimRefused {
+                    item_id: item,
+                    message: e.to_string(),
+                })
+            }
+        }
+    }
+
+    /// Releases the open form's claim, if it holds one (cancel, quit).
+    pub fn release(&mut self) {
+        if let Some((item, _)) = self.claimed.take() {
+            // A claim that cannot be released lapses on its own.
+            let _ = self.store.release(&self.batch, &item, &self.actor);
+        }
+    }
+
+    /// Runs one effect under the queue filter and order it was asked with; what it found,
+    /// if anything.
+    pub fn run(&mut self, filter: &QueueFilter, sort: SortKey, effect: Effect) -> Option<Action> {
+        let failed = |e: StoreError| Action::Failed(e.to_string());
+        Some(match effect {
             Effect::LoadPage {
                 request,
                 anchor,
@@ -85,39 +162,117 @@ impl Executor {
                     .map(Box::new)
                     .map_err(|e| e.to_string()),
             },
-            Effect::Decide { item_id, decision } => {
-                match self.store.decide(
+            Effect::LoadHistory(item_id) => Action::HistoryLoaded {
+                events: self
+                    .store
+                    .events(&EventFilter {
+                        batch: Some(&self.batch),
+                        item: Some(&item_id),
+                        ..EventFilter::default()
+                    })
+                    .map_err(|e| e.to_string()),
+                item_id,
+            },
+            Effect::LoadStaff => self.staff(None),
+            Effect::SetStaff { name, role } => {
+                let at = (self.clock)();
+                let done = match role {
+                    Some(role) => {
+                        self.store
+                            .add_staff(&name, role, &self.actor, &at)
+                            .map(|changed| {
+                                changed
+                                    .iter()
+                                    .map(|m| format!("{} is {}", m.name, m.role.spoken()))
+                                    .collect::<Vec<_>>()
+                                    .join("; ")
+                            })
+                    }
+                    None => self
+                        .store
+                        .remove_staff(&name, &self.actor, &at)
+                        .map(|m| format!("{} is no longer on the staff list", m.name)),
+                };
+                self.staff(Some(done.unwrap_or_else(|e| e.to_string())))
+            }
+            Effect::Claim(item_id) => return self.claim(item_id),
+            Effect::Release(_) => {
+                self.release();
+                return None;
+            }
+            Effect::Decide {
+                item_id,
+                decision,
+                seen,
+            } => {
+                let written = self.store.decide(
                     &self.batch,
                     &item_id,
                     &decision,
+                    Basis::Saw(seen),
+                    &self.actor,
+                    &(self.clock)(),
+                );
+                match written {
+                    Ok(id) => {
+                        // The decision released the claim with it.
+                        self.claimed = None;
+                        Action::Committed {
+                            message: format!(
+                                "recorded {} on {item_id} (decision {id})",
+                                decision.kind.as_str()
+                            ),
+                            item_id,
+                            advance: true,
+                        }
+                    }
+                    Err(e) => self.refused(item_id, e),
+                }
+            }
+            Effect::Undo { item_id, seen } => {
+                match self.store.undo(
+                    &self.batch,
+                    &item_id,
+                    Basis::Saw(seen),
                     &self.actor,
                     &(self.clock)(),
                 ) {
-                    Ok(id) => Action::Committed {
-                        message: format!(
-                            "recorded {} on {item_id} (decision {id})",
-                            decision.kind.as_str()
-                        ),
-                        item_id,
-                        advance: true,
-                    },
-                    Err(e) => failed(e),
-                }
-            }
-            Effect::Undo(item_id) => {
-                match self
-                    .store
-                    .undo(&self.batch, &item_id, &self.actor, &(self.clock)())
-                {
                     Ok(reverted) => Action::Committed {
                         message: format!("reverted decision {reverted} on {item_id}"),
                         item_id,
                         advance: false,
                     },
-                    Err(e) => failed(e),
+                    Err(e) => self.refused(item_id, e),
                 }
             }
+        })
+    }
+
+    /// The staff list and where the actor stands, with what was just done.
+    fn staff(&self, notice: Option<String>) -> Action {
+        match self.store.standing(&self.actor) {
+            Ok(standing) => Action::StaffLoaded {
+                members: self.store.staff().map_err(|e| e.to_string()),
+                notice,
+                standing,
+            },
+            Err(e) => Action::Failed(e.to_string()),
         }
+    }
+
+    /// A decision or undo the store refused: a conflict is asked again (the form keeps its
+    /// claim); anything else releases the claim and is reported.
+    fn refused(&mut self, item_id: String, e: StoreError) -> Action {
+        let message = e.to_string();
+        if let StoreError::Conflict { now, .. } = e {
+            return Action::Conflict {
+                item_id,
+                message,
+                now: now.map(|d| d.id),
+            };
+        }
+        self.release();
+        Action::Failed(message)
     }
 
     /// Applies `action` and every action its effects produce, until nothing is left to do.
@@ -125,7 +280,7 @@ impl Executor {
         let mut queue = std::collections::VecDeque::from([action]);
         while let Some(action) = queue.pop_front() {
             for effect in super::update::update(app, action) {
-                queue.push_back(self.run(&app.filter, app.sort, effect));
+                queue.extend(self.run(&app.filter, app.sort, effect));
             }
         }
     }

@@ -5,19 +5,24 @@ use ratatui_textarea::TextArea;
 use super::action::Effect;
 use super::app::{App, DecisionForm, FormStep, Popup, Reviewer};
 use super::keymap::{Command, Key};
-use crate::domain::decision::{DecisionKind, NewDecision};
+use crate::domain::decision::{DecisionKind, NewDecision, current_decision};
 use crate::domain::model::Panel;
 use crate::domain::rubric::REVIEWER_ERROR;
+use crate::domain::team::{self, Act};
 
 /// Why no decision (nor undo) can be made now, if it cannot.
 #[must_use]
 pub fn refusal(app: &App) -> Option<String> {
-    app.title.finalized.then(|| {
-        format!(
+    if app.title.finalized {
+        return Some(format!(
             "batch {} is finalized: its decisions can no longer change",
             app.title.batch
-        )
-    })
+        ));
+    }
+    let s = app.standing;
+    team::check(&app.title.actor, s.staffed, s.role, Act::Decide)
+        .err()
+        .map(|e| e.to_string())
 }
 
 /// Opens the form for a decision of `kind` on the selected item, or says why not.
@@ -58,8 +63,10 @@ pub fn open(app: &mut App, kind: DecisionKind) -> Vec<Effect> {
     };
     let mut reason = TextArea::default();
     reason.set_placeholder_text("why (required)");
+    let item_id = item.record.item_id.clone();
+    let seen = current_decision(&item.decisions).map(|d| d.id);
     app.popup = Some(Popup::Decide(Box::new(DecisionForm {
-        item_id: item.record.item_id.clone(),
+        item_id: item_id.clone(),
         kind,
         step: first_step(kind),
         cursor: 0,
@@ -70,8 +77,9 @@ pub fn open(app: &mut App, kind: DecisionKind) -> Vec<Effect> {
         reviewers,
         reason,
         notice: None,
+        seen,
     })));
-    Vec::new()
+    vec![Effect::Claim(item_id)]
 }
 
 fn first_step(kind: DecisionKind) -> FormStep {
@@ -138,11 +146,12 @@ pub fn key(
 ) -> Vec<Effect> {
     form.notice = None;
     if command == Some(Command::Back) {
-        if form.step != first_step(form.kind) {
-            form.step = previous_step(&form);
-            form.cursor = 0;
-            app.popup = Some(Popup::Decide(form));
+        if form.step == first_step(form.kind) {
+            return vec![Effect::Release(form.item_id)];
         }
+        form.step = previous_step(&form);
+        form.cursor = 0;
+        app.popup = Some(Popup::Decide(form));
         return Vec::new();
     }
     match form.step {
@@ -159,7 +168,11 @@ pub fn key(
             }
         }
         FormStep::Confirm => match command {
-            Some(Command::Yes) => return vec![commit(app, &form)],
+            Some(Command::Yes) => {
+                let effect = commit(app, &form);
+                app.pending = Some(form);
+                return vec![effect];
+            }
             Some(Command::No) => form.step = FormStep::Reason,
             _ => {}
         },
@@ -258,5 +271,6 @@ fn commit(app: &mut App, form: &DecisionForm) -> Effect {
                 .collect(),
             text: form.reason.lines().join("\n").trim().to_string(),
         },
+        seen: form.seen,
     }
 }

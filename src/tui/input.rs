@@ -76,6 +76,9 @@ pub fn key_action(app: &App, key: Key) -> Option<Action> {
         Command::FilterTask => Action::CycleTask,
         Command::Sort => Action::CycleSort,
         Command::ClearFilters => Action::ClearFilters,
+        Command::Mine => Action::ToggleMine,
+        Command::History => Action::OpenHistory,
+        Command::Staff => Action::OpenStaff,
         Command::Help => Action::OpenHelp,
         Command::Quit | Command::QuitNow => Action::Quit,
         Command::Choose

@@ -10,12 +10,13 @@ pub mod input;
 pub mod keymap;
 pub mod render;
 pub mod search;
+pub mod staff;
 pub mod terminal;
 pub mod theme;
 pub mod update;
 
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use ratatui::crossterm::event;
@@ -26,6 +27,9 @@ pub use app::App;
 pub use effects::Executor;
 pub use input::action_for;
 use keymap::Keymap;
+
+/// How often the console looks for changes made by other processes when idle.
+const WATCH: Duration = Duration::from_millis(500);
 
 /// How the console was asked to start.
 pub struct Options {
@@ -56,7 +60,8 @@ pub fn start(executor: &mut Executor, options: &Options, size: Rect) -> App {
         &mut app,
         Action::Resize(render::areas(size).queue_rows.height as usize),
     );
-    executor.dispatch(&mut app, Action::ClearFilters);
+    let opened = executor.opened();
+    executor.dispatch(&mut app, opened);
     app
 }
 
@@ -77,14 +82,31 @@ pub fn run(mut executor: Executor, options: &Options) -> Result<()> {
         mpsc::channel::<(Effect, crate::store::QueueFilter, crate::store::SortKey)>();
     let (worker_actions, actions) = mpsc::channel::<Action>();
     let worker = std::thread::spawn(move || {
-        for (effect, filter, sort) in worker_effects {
-            if worker_actions
-                .send(executor.run(&filter, sort, effect))
-                .is_err()
-            {
+        // Between effects, the worker looks for other processes' commits (and renews the open
+        // form's claim), so decisions, claims and assignments made elsewhere show within a
+        // second.
+        let mut watched = Instant::now();
+        loop {
+            let found = match worker_effects.recv_timeout(WATCH.saturating_sub(watched.elapsed())) {
+                Ok((effect, filter, sort)) => executor.run(&filter, sort, effect),
+                Err(mpsc::RecvTimeoutError::Timeout) => None,
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            };
+            if found.is_some_and(|a| worker_actions.send(a).is_err()) {
                 break;
             }
+            // Also while keys keep it busy.
+            if watched.elapsed() >= WATCH {
+                watched = Instant::now();
+                if executor
+                    .tick()
+                    .is_some_and(|a| worker_actions.send(a).is_err())
+                {
+                    break;
+                }
+            }
         }
+        executor.release();
     });
     let apply = |app: &mut App, action: Action| {
         for effect in update::update(app, action) {

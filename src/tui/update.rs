@@ -6,11 +6,13 @@
 //! and never applied to another item than the one on screen.
 
 use super::action::{Action, Effect};
-use super::app::{App, Focus, MAX_WINDOW, PAGE, PREFETCH, Popup, Selection};
+use super::app::{
+    App, Focus, FormStep, History, MAX_WINDOW, PAGE, PREFETCH, Popup, Selection, UndoAsk,
+};
 use super::form;
 use super::keymap::{Command, Key};
 use super::search;
-use crate::domain::decision::{DecisionKind, DecisionStatus};
+use crate::domain::decision::{DecisionKind, DecisionStatus, current_decision};
 use crate::domain::model::{DisagreementClass, FlagKind};
 use crate::store::{Direction, QueueRow, SortKey, StoredItem};
 
@@ -44,6 +46,12 @@ fn is_input(action: &Action) -> bool {
             | Action::Committed { .. }
             | Action::Failed(_)
             | Action::TasksLoaded(_)
+            | Action::Opened { .. }
+            | Action::ClaimRefused { .. }
+            | Action::Conflict { .. }
+            | Action::Changed
+            | Action::HistoryLoaded { .. }
+            | Action::StaffLoaded { .. }
     )
 }
 
@@ -161,7 +169,10 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                 if item.status == DecisionStatus::Pending {
                     app.message = Some("no decision to undo on this item".into());
                 } else {
-                    app.popup = Some(Popup::ConfirmUndo(item.record.item_id.clone()));
+                    app.popup = Some(Popup::ConfirmUndo(UndoAsk {
+                        item_id: item.record.item_id.clone(),
+                        seen: current_decision(&item.decisions).map(|d| d.id),
+                    }));
                 }
             }
             Vec::new()
@@ -214,6 +225,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         } => {
             app.message = Some(message);
             app.writing = false;
+            app.pending = None;
             let select = if advance {
                 Selection::After(item_id)
             } else {
@@ -234,9 +246,114 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             app.loading = false;
             app.replacing = false;
             app.writing = false;
+            app.pending = None;
+            Vec::new()
+        }
+        Action::Opened { standing, mine } => {
+            app.standing = standing;
+            if mine {
+                app.filter.assignee = Some(app.title.actor.clone());
+            }
+            reload(app)
+        }
+        Action::ToggleMine => {
+            app.filter.assignee = match app.filter.assignee {
+                Some(_) => None,
+                None => Some(app.title.actor.clone()),
+            };
+            reload(app)
+        }
+        Action::ClaimRefused { item_id, message } => {
+            if matches!(&app.popup, Some(Popup::Decide(f)) if f.item_id == item_id) {
+                app.popup = None;
+            }
+            app.message = Some(message);
+            Vec::new()
+        }
+        Action::Conflict {
+            item_id,
+            message,
+            now,
+        } => {
+            app.writing = false;
+            match app.pending.take().filter(|f| f.item_id == item_id) {
+                Some(mut form) => {
+                    form.seen = now;
+                    form.step = FormStep::Confirm;
+                    form.notice = Some(format!(
+                        "{message}. {} records yours over it · {} goes back",
+                        app.keymap.label(Command::Yes),
+                        app.keymap.label(Command::No)
+                    ));
+                    app.popup = Some(Popup::Decide(form));
+                }
+                None => app.message = Some(message),
+            }
+            refresh(app)
+        }
+        Action::Changed => refresh(app),
+        Action::OpenHistory => app
+            .selected_row()
+            .map(|r| Effect::LoadHistory(r.item_id.clone()))
+            .into_iter()
+            .collect(),
+        Action::OpenStaff => vec![Effect::LoadStaff],
+        Action::StaffLoaded {
+            members,
+            notice,
+            standing,
+        } => {
+            app.standing = standing;
+            match members {
+                Ok(members) if matches!(app.popup, None | Some(Popup::Staff(_))) => {
+                    super::staff::loaded(app, members, notice);
+                }
+                Ok(_) => {}
+                Err(e) => app.message = Some(e),
+            }
+            Vec::new()
+        }
+        Action::HistoryLoaded { item_id, events } => {
+            match events {
+                Ok(events) if app.popup.is_none() => {
+                    app.popup = Some(Popup::History(Box::new(History { item_id, events })));
+                }
+                Ok(_) => {}
+                Err(e) => app.message = Some(e),
+            }
             Vec::new()
         }
     }
+}
+
+/// The database changed under the console: the window is fetched again around the selected
+/// row (which stays selected if it is still in the queue), with the counts and the panel.
+/// Nothing typed is lost: a popup and its text stay as they are.
+fn refresh(app: &mut App) -> Vec<Effect> {
+    let Some(row) = app.selected_row() else {
+        return reload_quietly(app);
+    };
+    let item_id = row.item_id.clone();
+    let anchor = app
+        .selected
+        .checked_sub(1)
+        .and_then(|i| app.rows.get(i))
+        .cloned();
+    vec![
+        load_page(
+            app,
+            anchor,
+            Direction::Forward,
+            true,
+            Selection::Item(item_id),
+        ),
+        Effect::LoadCounts,
+    ]
+}
+
+/// The queue from the top, keeping the status bar's message.
+fn reload_quietly(app: &mut App) -> Vec<Effect> {
+    vec![page_from_end(app, Direction::Forward), Effect::LoadCounts]
 }
 
 /// The awaited item arrived, or could not be read (then what waited for it is dropped, and
@@ -262,25 +379,29 @@ fn popup_key(app: &mut App, key: Key) -> Vec<Effect> {
     let command = app.keymap.command(app.context(), key);
     match app.popup.take() {
         None => Vec::new(),
-        Some(Popup::Help) => {
+        Some(popup @ (Popup::Help | Popup::History(_))) => {
             if !matches!(command, Some(Command::Back | Command::Help)) {
-                app.popup = Some(Popup::Help);
+                app.popup = Some(popup);
             }
             Vec::new()
         }
         Some(Popup::Search(prompt)) => search::key(app, prompt, command, key),
-        Some(Popup::ConfirmUndo(item_id)) => match command {
+        Some(Popup::ConfirmUndo(ask)) => match command {
             Some(Command::Yes) => {
                 app.writing = true;
-                vec![Effect::Undo(item_id)]
+                vec![Effect::Undo {
+                    item_id: ask.item_id,
+                    seen: ask.seen,
+                }]
             }
             Some(Command::No | Command::Back) => Vec::new(),
             _ => {
-                app.popup = Some(Popup::ConfirmUndo(item_id));
+                app.popup = Some(Popup::ConfirmUndo(ask));
                 Vec::new()
             }
         },
         Some(Popup::Decide(form)) => form::key(app, form, command, key),
+        Some(Popup::Staff(view)) => super::staff::key(app, view, command, key),
     }
 }
 
@@ -322,8 +443,15 @@ fn load_page(
 fn load_item(app: &mut App, item_id: String) -> Effect {
     let request = next_request(app);
     app.item_request = Some(request);
-    app.panel_scroll = 0;
-    app.panel_from_end = false;
+    // The same item read again (a change made elsewhere) keeps the place it is read at.
+    if app
+        .item
+        .as_ref()
+        .is_none_or(|i| i.record.item_id != item_id)
+    {
+        app.panel_scroll = 0;
+        app.panel_from_end = false;
+    }
     Effect::LoadItem { request, item_id }
 }
 
@@ -339,7 +467,7 @@ fn page_from_end(app: &mut App, direction: Direction) -> Effect {
 /// A new filter or sort: the queue starts again from the top.
 pub(super) fn reload(app: &mut App) -> Vec<Effect> {
     app.message = None;
-    vec![page_from_end(app, Direction::Forward), Effect::LoadCounts]
+    reload_quietly(app)
 }
 
 fn keep_visible(app: &mut App) {

@@ -8,6 +8,7 @@ use crate::domain::decision::{Decision, DecisionKind, DecisionStatus};
 use crate::domain::model::{DisagreementClass, ItemRecord, Judgment, Panel};
 use crate::domain::rubric::Rubric;
 use crate::domain::triage::summarize;
+use crate::store::StoredItem;
 use crate::text::{inert, width};
 
 /// One item as shown. Strings from data are inert; multi-line ones keep their newlines.
@@ -37,6 +38,8 @@ pub struct ItemView {
     pub reviewers: Option<Vec<ReviewerRow>>,
     /// Every decision, in the order recorded.
     pub decisions: Vec<DecisionRow>,
+    /// Who it is assigned to and who is deciding it now, when anyone is.
+    pub team: Option<String>,
 }
 
 /// One label of the distribution.
@@ -244,7 +247,27 @@ impl ItemView {
                 Panel::Counts(_) => None,
             },
             decisions: decisions.iter().map(decision_row).collect(),
+            team: None,
         }
+    }
+
+    /// The view of a stored item, with who it is assigned to and who is deciding it.
+    #[must_use]
+    pub fn of(item: &StoredItem, rubric: &Rubric) -> ItemView {
+        let mut v = ItemView::new(&item.record, item.status, &item.decisions, rubric);
+        let mut team = Vec::new();
+        if let Some(a) = &item.assignee {
+            team.push(format!("assigned to {}", line(a)));
+        }
+        if let Some(c) = &item.claim {
+            team.push(format!(
+                "being decided by {} since {}",
+                line(&c.holder),
+                c.since
+            ));
+        }
+        v.team = (!team.is_empty()).then(|| team.join(" · "));
+        v
     }
 
     /// Display cells of the widest label, to align the distribution's bars.

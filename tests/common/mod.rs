@@ -205,6 +205,20 @@ pub fn have(program: &str, arg: &str) -> bool {
     found
 }
 
+/// A copy of the binary that any account can run, whatever folder the build is in (kept while
+/// the folder returned lives).
+#[cfg(unix)]
+pub fn binary_for_anyone() -> (tempfile::TempDir, PathBuf) {
+    use std::os::unix::fs::PermissionsExt;
+    let bin = tempfile::tempdir().expect("bin dir");
+    let exe = bin.path().join("dissent");
+    std::fs::copy(env!("CARGO_BIN_EXE_dissent"), &exe).expect("copy");
+    for p in [bin.path(), exe.as_path()] {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    (bin, exe)
+}
+
 /// A fixed clock for the console tests.
 pub const AT: &str = "2026-11-23T09:00:00Z";
 

@@ -78,6 +78,12 @@ pub enum Command {
     Sort,
     /// Clear filters and search.
     ClearFilters,
+    /// Show only the items assigned to me, or all.
+    Mine,
+    /// Show the selected item's history.
+    History,
+    /// Show the staff list.
+    Staff,
     /// Open or close the help.
     Help,
     /// Quit.
@@ -271,6 +277,27 @@ pub(super) const DEFAULTS: &[Binding] = &[
         "clear filters and search",
         &[Main],
         &["x"],
+    ),
+    bind(
+        Command::Mine,
+        "mine",
+        "filter: only items assigned to me / all",
+        &[Main],
+        &["m"],
+    ),
+    bind(
+        Command::History,
+        "history",
+        "the selected item's history: who did what, when",
+        &[Main],
+        &["H"],
+    ),
+    bind(
+        Command::Staff,
+        "staff",
+        "the staff list and roles (a QA lead changes them)",
+        &[Main],
+        &["S"],
     ),
     bind(
         Command::Help,

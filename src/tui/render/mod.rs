@@ -2,9 +2,11 @@
 
 mod decision_form;
 mod help;
+mod history;
 mod panel;
 mod queue;
 mod search_prompt;
+mod staff;
 mod status_bar;
 mod title;
 mod undo_confirm;
@@ -82,7 +84,9 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         Some(Popup::Help) => help::draw(frame, app),
         Some(Popup::Search(prompt)) => search_prompt::draw(frame, app, prompt),
         Some(Popup::Decide(form)) => decision_form::draw(frame, app, form),
-        Some(Popup::ConfirmUndo(item)) => undo_confirm::draw(frame, app, item),
+        Some(Popup::ConfirmUndo(ask)) => undo_confirm::draw(frame, app, &ask.item_id),
+        Some(Popup::History(history)) => history::draw(frame, app, history),
+        Some(Popup::Staff(view)) => staff::draw(frame, app, view),
     }
 }
 

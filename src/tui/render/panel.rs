@@ -61,6 +61,9 @@ pub fn lines(app: &App, v: &ItemView, cells: usize) -> Vec<Line<'static>> {
             2,
         );
     }
+    if let Some(team) = &v.team {
+        out.text(team.clone(), t.alert, 2);
+    }
     out.text(String::new(), Style::new(), 0);
     out.text(
         format!("Distribution · {} reviewers", v.reviewer_count),
@@ -174,7 +177,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let inner = usize::from(area.width.saturating_sub(2));
     let (title, body) = match app.selected_item() {
         Some(item) => {
-            let v = ItemView::new(&item.record, item.status, &item.decisions, &app.rubric);
+            let v = ItemView::of(item, &app.rubric);
             (title(&v, inner), lines(app, &v, inner))
         }
         None => (

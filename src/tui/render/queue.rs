@@ -53,6 +53,9 @@ fn flags_text(flags: FlagSet) -> String {
 fn filter_text(app: &App) -> String {
     let f = &app.filter;
     let mut parts = Vec::new();
+    if f.assignee.is_some() {
+        parts.push("mine".to_string());
+    }
     if f.flagged_only {
         parts.push("flagged".to_string());
     }

@@ -8,6 +8,16 @@ use ratatui::widgets::Paragraph;
 use crate::text::{fit_parts, inert};
 use crate::tui::app::App;
 
+/// Who is acting, with their role when the database has a staff list.
+fn acting(app: &App) -> String {
+    let who = inert(&app.title.actor, false);
+    match (app.standing.staffed, app.standing.role) {
+        (false, _) => format!("as {who}"),
+        (true, Some(role)) => format!("as {who} ({})", role.as_str().replace('_', " ")),
+        (true, None) => format!("as {who} (not on the staff list)"),
+    }
+}
+
 /// Draws the title bar. When the fields do not all fit, the least needed leave whole: the
 /// task first, then the counts and who is acting; the batch and the demo or finalized mark stay.
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
@@ -24,7 +34,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
         ),
         (4, format!("{} items", app.counts.total)),
         (3, format!("{} flagged", app.counts.flagged)),
-        (2, format!("as {}", inert(&t.actor, false))),
+        (2, acting(app)),
     ]);
     if t.finalized {
         parts.push((8, "finalized".into()));
