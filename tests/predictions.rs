@@ -54,6 +54,16 @@ fn path(d: &Dir, name: &str) -> String {
     d.path(name).to_str().expect("path").to_string()
 }
 
+/// Runs `predictions import` of `file` as `model`, asserting it is refused (exit 1); its stderr.
+fn refused(d: &Dir, file: &str, model: &str, extra: &[&str]) -> String {
+    let file = path(d, file);
+    let mut args = vec!["predictions", "import", &file, "--model", model];
+    args.extend_from_slice(extra);
+    let out = d.run(&args);
+    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    common::stderr(&out)
+}
+
 fn import(d: &Dir, file: &str, model: &str, extra: &[&str]) -> String {
     let file = path(d, file);
     let mut args = vec!["predictions", "import", &file, "--model", model];
@@ -136,15 +146,7 @@ fn bad_lines_are_listed_with_file_line_and_field_and_nothing_is_written() {
             "{\"item_id\":\"i7\",\"logits\":[1,1e999,2]}\n",
         ),
     );
-    let out = d.run(&[
-        "predictions",
-        "import",
-        &path(&d, "bad.jsonl"),
-        "--model",
-        "m",
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    let err = common::stderr(&out);
+    let err = refused(&d, "bad.jsonl", "m", &[]);
     for expected in [
         "bad.jsonl:1: probs: 2 values where --labels has 3",
         "bad.jsonl:2: distribution: holds a negative probability",
@@ -301,20 +303,8 @@ fn an_unknown_model_or_a_model_named_twice_is_a_user_error() {
     assert!(common::stderr(&out).contains("no model `nope` in batch `b`"));
     let out = d.run(&["eval", "--model", "m", "--model", "m"]);
     assert_eq!(out.status.code(), Some(1));
-    let out = d.run(&[
-        "predictions",
-        "import",
-        &path(&d, "first.jsonl"),
-        "--model",
-        "x",
-        "--labels",
-        "a,a,b",
-    ]);
-    assert!(
-        common::stderr(&out).contains("`a` is given twice"),
-        "{}",
-        common::stderr(&out)
-    );
+    let err = refused(&d, "first.jsonl", "x", &["--labels", "a,a,b"]);
+    assert!(err.contains("`a` is given twice"), "{err}");
 }
 
 #[test]
@@ -579,14 +569,7 @@ fn a_large_import_rebuilds_the_kl_index_at_commit_and_a_failed_one_keeps_it() {
         "bad.jsonl",
         format!("{probs}{{\"item_id\":\"i0\",\"probs\":[2,0,0]}}\n"),
     );
-    let out = d.run(&[
-        "predictions",
-        "import",
-        &path(&d, "bad.jsonl"),
-        "--model",
-        "m",
-    ]);
-    assert_eq!(out.status.code(), Some(1));
+    refused(&d, "bad.jsonl", "m", &[]);
     assert_eq!(index(), 1, "kept by the rollback");
     d.file("p.jsonl", probs);
     import(&d, "p.jsonl", "m", &[]);
@@ -628,36 +611,21 @@ fn verify_names_a_model_whose_predictions_were_changed_outside_dissent() {
 fn a_file_that_predicts_no_item_of_the_batch_or_has_a_huge_line_writes_nothing() {
     let d = batch();
     d.file("none.jsonl", "{\"item_id\":\"zz\",\"probs\":[1,0,0]}\n");
-    let out = d.run(&[
-        "predictions",
-        "import",
-        &path(&d, "none.jsonl"),
-        "--model",
-        "m",
-        "--skip-unknown",
-    ]);
-    assert_eq!(out.status.code(), Some(1));
+    let err = refused(&d, "none.jsonl", "m", &["--skip-unknown"]);
     assert!(
-        common::stderr(&out).contains("none.jsonl: file: no prediction for an item of batch `b`"),
+        err.contains("none.jsonl: file: no prediction for an item of batch `b`"),
         "{}",
-        common::stderr(&out)
+        err
     );
     let mut huge = b"{\"item_id\":\"i0\",\"x\":\"".to_vec();
     huge.resize(17 << 20, b'a');
     huge.extend_from_slice(b"\"}\n");
     d.file("huge.jsonl", huge);
-    let out = d.run(&[
-        "predictions",
-        "import",
-        &path(&d, "huge.jsonl"),
-        "--model",
-        "m",
-    ]);
-    assert_eq!(out.status.code(), Some(1));
+    let err = refused(&d, "huge.jsonl", "m", &[]);
     assert!(
-        common::stderr(&out).contains("huge.jsonl:1: line: longer than 16 MiB"),
+        err.contains("huge.jsonl:1: line: longer than 16 MiB"),
         "{}",
-        common::stderr(&out)
+        err
     );
     assert_eq!(
         json_of(&d.ok(&["predictions", "list", "--json"]))["models"],
@@ -670,17 +638,7 @@ fn only_a_role_that_may_import_imports_predictions() {
     let d = batch();
     d.ok(&["staff", "add", "tester", "--role", "qa_lead"]);
     d.ok(&["staff", "add", "vic", "--role", "viewer"]);
-    let file = path(&d, "first.jsonl");
-    let out = d.run(&[
-        "predictions",
-        "import",
-        &file,
-        "--model",
-        "m",
-        "--as",
-        "vic",
-    ]);
-    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    refused(&d, "first.jsonl", "m", &["--as", "vic"]);
     assert_eq!(
         json_of(&d.ok(&["predictions", "list", "--json"]))["models"],
         json!([])

@@ -1,6 +1,6 @@
 //! `dissent predictions import` and `dissent predictions list`.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::Result;
@@ -39,16 +39,7 @@ pub fn import(store: &mut Store, request: &Request<'_>) -> Result<()> {
     let labels = label_order(&batch.rubric, request.labels).map_err(anyhow::Error::msg)?;
     let map = FieldMap::parse_for(request.maps, &PREDICTION_FIELDS).map_err(anyhow::Error::msg)?;
     let total = std::fs::metadata(request.file).map_or(0, |m| m.len());
-    let bar = std::io::stderr().is_terminal().then(|| {
-        let bar = indicatif::ProgressBar::new(total);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-                .progress_chars("=> "),
-        );
-        bar.set_message("reading");
-        bar
-    });
+    let bar = super::progress_bar(total);
     let at = super::now();
     let job = PredictionJob {
         path: request.file,

@@ -98,6 +98,21 @@ pub struct Interval {
     pub undefined: u32,
 }
 
+impl Interval {
+    /// The 95% percentile interval of the `values` a bootstrap of `resamples` resamples drawn
+    /// from `seed` found defined (the rest counted as undefined).
+    pub(crate) fn of(mut values: Vec<f64>, resamples: u32, seed: u64) -> Interval {
+        values.sort_by(f64::total_cmp);
+        Interval {
+            low: percentile(&values, 0.025),
+            high: percentile(&values, 0.975),
+            resamples,
+            seed,
+            undefined: resamples - u32::try_from(values.len()).unwrap_or(resamples),
+        }
+    }
+}
+
 impl Panels {
     /// No items yet, `k` labels.
     #[must_use]
@@ -298,16 +313,7 @@ impl Panels {
         }
         values
             .into_iter()
-            .map(|mut v| {
-                v.sort_by(f64::total_cmp);
-                Interval {
-                    low: percentile(&v, 0.025),
-                    high: percentile(&v, 0.975),
-                    resamples,
-                    seed,
-                    undefined: resamples - u32::try_from(v.len()).unwrap_or(resamples),
-                }
-            })
+            .map(|v| Interval::of(v, resamples, seed))
             .collect()
     }
 }
@@ -403,7 +409,7 @@ fn alpha(o: &[Vec<f64>], distance: &Distance) -> Figure {
 }
 
 /// The `q` quantile of sorted `values`, interpolated linearly between ranks (numpy's default).
-pub(crate) fn percentile(values: &[f64], q: f64) -> Option<f64> {
+fn percentile(values: &[f64], q: f64) -> Option<f64> {
     let last = values.len().checked_sub(1)?;
     let rank = q * last as f64;
     let (lo, frac) = (rank.floor() as usize, rank.fract());

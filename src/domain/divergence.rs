@@ -16,7 +16,7 @@
 
 use serde::Serialize;
 
-use super::coincidence::{Interval, SplitMix64, percentile};
+use super::coincidence::{Interval, SplitMix64};
 use super::metrics::entropy_bits;
 use super::model::DisagreementClass;
 
@@ -584,8 +584,7 @@ pub fn paired_differences(
         .iter()
         .zip(values)
         .enumerate()
-        .map(|(i, (&figure, mut v))| {
-            v.sort_by(f64::total_cmp);
+        .map(|(i, (&figure, v))| {
             let difference = a[i].zip(b[i]).map(|(a, b)| b - a);
             Difference {
                 figure,
@@ -596,13 +595,7 @@ pub fn paired_differences(
                     .zip(a[i])
                     .filter(|(_, a)| *a != 0.0)
                     .map(|(d, a)| d / a.abs()),
-                interval: Interval {
-                    low: percentile(&v, 0.025),
-                    high: percentile(&v, 0.975),
-                    resamples,
-                    seed,
-                    undefined: resamples - u32::try_from(v.len()).unwrap_or(resamples),
-                },
+                interval: Interval::of(v, resamples, seed),
             }
         })
         .collect()

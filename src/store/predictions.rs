@@ -109,6 +109,20 @@ pub(super) fn digest(
     Ok(Some(chain::hex(&content.digest())))
 }
 
+/// The latest version of the model `name` of batch `batch_id`, if it has one.
+fn latest(conn: &Connection, batch_id: i64, name: &str) -> Result<Option<Model>> {
+    Ok(conn
+        .query_row(
+            &format!(
+                "SELECT {MODEL_COLUMNS} FROM models m WHERE m.batch_id = ?1 AND m.name = ?2
+                 ORDER BY m.version DESC LIMIT 1"
+            ),
+            params![batch_id, name],
+            model_from_row,
+        )
+        .optional()?)
+}
+
 impl Store {
     /// Every model version of the batch whose predictions no longer hash to the digest its
     /// import logged: (name, version), named by `verify`.
@@ -146,20 +160,10 @@ impl Store {
 
     /// The version in force (the latest) of the model `name` of the batch.
     pub fn model(&self, batch: &Batch, name: &str) -> Result<Model> {
-        self.conn
-            .query_row(
-                &format!(
-                    "SELECT {MODEL_COLUMNS} FROM models m WHERE m.batch_id = ?1 AND m.name = ?2
-                     ORDER BY m.version DESC LIMIT 1"
-                ),
-                params![batch.id, name],
-                model_from_row,
-            )
-            .optional()?
-            .ok_or_else(|| StoreError::UnknownModel {
-                model: name.into(),
-                batch: batch.name.clone(),
-            })
+        latest(&self.conn, batch.id, name)?.ok_or_else(|| StoreError::UnknownModel {
+            model: name.into(),
+            batch: batch.name.clone(),
+        })
     }
 
     /// Calls `f` with every prediction of `model`, in item order: the item's rowid, class and
@@ -214,16 +218,7 @@ impl Store {
         let tx = super::write_tx(&self.conn)?;
         // Importing a model's predictions is an import: the roles that may import may.
         super::staff::require(&tx, actor, crate::domain::team::Act::Import)?;
-        let latest: Option<Model> = tx
-            .query_row(
-                &format!(
-                    "SELECT {MODEL_COLUMNS} FROM models m WHERE m.batch_id = ?1 AND m.name = ?2
-                     ORDER BY m.version DESC LIMIT 1"
-                ),
-                params![batch.id, name],
-                model_from_row,
-            )
-            .optional()?;
+        let latest = latest(&tx, batch.id, name)?;
         if let Some(m) = &latest
             && !replace
         {
