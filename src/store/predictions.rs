@@ -166,6 +166,41 @@ impl Store {
         })
     }
 
+    /// The names of the batch's models, each in force in its latest version.
+    pub fn model_names(&self, batch: &Batch) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT DISTINCT name FROM models WHERE batch_id = ?1 ORDER BY name")?;
+        let rows = stmt.query_map(params![batch.id], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The prediction of item `item_key` by the version in force of model `name`: its
+    /// distribution (rubric order) and KL(panel ‖ model); `None` when it predicts none.
+    pub fn prediction(
+        &self,
+        batch: &Batch,
+        name: &str,
+        item_key: &str,
+    ) -> Result<Option<(Vec<f64>, f64)>> {
+        let model = self.model(batch, name)?;
+        let k = batch.rubric.labels.len();
+        let found = self
+            .conn
+            .prepare_cached(
+                "SELECT p.distribution, p.kl FROM predictions p JOIN items i ON i.id = p.item_id
+                 WHERE p.model_id = ?1 AND i.batch_id = ?2 AND i.item_key = ?3",
+            )?
+            .query_row(params![model.id, batch.id, item_key], |r| {
+                let mut dist = Vec::with_capacity(k);
+                let row = || format!("prediction of item `{item_key}` by `{name}`");
+                unpack(row, r.get_ref(0)?.as_blob()?, k, &mut dist)?;
+                Ok((dist, r.get(1)?))
+            })
+            .optional()?;
+        Ok(found)
+    }
+
     /// Calls `f` with every prediction of `model`, in item order: the item's rowid, class and
     /// label counts, and the model's distribution (rubric order).
     pub fn for_each_prediction(
