@@ -8,7 +8,7 @@ use crate::domain::decision::{DecisionKind, DecisionStatus};
 use crate::domain::model::{DisagreementClass, FlagKind};
 use crate::domain::team::Role;
 use crate::ingest::Format;
-use crate::store::SortKey;
+use crate::store::{QueueFilter, SortKey};
 
 /// Review and adjudicate soft-label data without losing the panel record.
 #[derive(Debug, Parser)]
@@ -85,15 +85,9 @@ pub enum Command {
     },
     /// List the items of a batch in queue order
     Items {
-        /// Only items carrying this flag
-        #[arg(long, value_enum)]
-        flag: Option<FlagArg>,
-        /// Only items of this disagreement class
-        #[arg(long, value_enum)]
-        class: Option<ClassArg>,
-        /// Only items with this decision status
-        #[arg(long, value_enum)]
-        status: Option<StatusArg>,
+        /// Which items
+        #[command(flatten)]
+        select: SelectArgs,
         /// Only items assigned to this reviewer
         #[arg(long, value_name = "NAME")]
         assignee: Option<String>,
@@ -164,15 +158,9 @@ pub enum Command {
         /// These items (repeat for several); otherwise the items the filters select
         #[arg(long = "item", value_name = "ID", conflicts_with_all = ["flag", "class", "status", "limit", "reassign"])]
         items: Vec<String>,
-        /// Only items carrying this flag
-        #[arg(long, value_enum)]
-        flag: Option<FlagArg>,
-        /// Only items of this class
-        #[arg(long, value_enum)]
-        class: Option<ClassArg>,
-        /// Only items with this decision status
-        #[arg(long, value_enum)]
-        status: Option<StatusArg>,
+        /// Which items, when none are named
+        #[command(flatten)]
+        select: SelectArgs,
         /// At most N items, in triage order
         #[arg(long, value_name = "N")]
         limit: Option<u64>,
@@ -313,6 +301,33 @@ pub enum PredictionsCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// `--flag`, `--class`, `--status`: which items a command takes.
+#[derive(Debug, Args)]
+pub struct SelectArgs {
+    /// Only items carrying this flag
+    #[arg(long, value_enum)]
+    pub flag: Option<FlagArg>,
+    /// Only items of this disagreement class
+    #[arg(long, value_enum)]
+    pub class: Option<ClassArg>,
+    /// Only items with this decision status
+    #[arg(long, value_enum)]
+    pub status: Option<StatusArg>,
+}
+
+impl SelectArgs {
+    /// The queue filter these select.
+    #[must_use]
+    pub fn filter(&self) -> QueueFilter {
+        QueueFilter {
+            flag: self.flag.map(Into::into),
+            class: self.class.map(Into::into),
+            status: self.status.map(Into::into),
+            ..QueueFilter::default()
+        }
+    }
 }
 
 /// `dissent staff …`.

@@ -365,3 +365,12 @@ fn team_popups_staff_and_history() {
     exec.dispatch(&mut app, Action::OpenHistory);
     insta::assert_snapshot!("history_120x40", screen(&app, &mut term));
 }
+
+#[test]
+fn qa_view() {
+    for (w, h) in [(120, 40), (80, 24)] {
+        let (mut exec, mut app, mut term) = console(w, h);
+        exec.dispatch(&mut app, Action::OpenQa);
+        insta::assert_snapshot!(format!("qa_{w}x{h}"), screen(&app, &mut term));
+    }
+}

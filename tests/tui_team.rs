@@ -355,3 +355,42 @@ fn a_qa_lead_adds_changes_and_removes_staff_in_the_console_and_others_are_told_n
         Some(Role::SeniorReviewer)
     );
 }
+
+#[test]
+fn the_qa_view_reads_through_its_own_connection_and_follows_decisions_made_elsewhere() {
+    let d = team();
+    let (mut exec, mut app) = console(&d, "alice");
+    exec.dispatch(&mut app, Action::OpenQa);
+    let kept = |app: &App| match &app.popup {
+        Some(Popup::Qa(qa)) => {
+            assert_eq!(qa.awaiting, None);
+            let r = qa.report.as_ref().expect("report");
+            assert_eq!(r.header.items, 20);
+            r.counts
+                .statuses
+                .0
+                .iter()
+                .find(|(s, _)| s == "keep_soft")
+                .map_or(0, |(_, n)| *n)
+        }
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(kept(&app), 0);
+    let mut other = store(&d);
+    let batch = other.batch(None).expect("batch");
+    other
+        .decide(
+            &batch,
+            ITEM,
+            &keep("split"),
+            Basis::Saw(None),
+            "bob",
+            &now(),
+        )
+        .expect("bob");
+    let changed = exec.tick().expect("seen");
+    exec.dispatch(&mut app, changed);
+    assert_eq!(kept(&app), 1, "brought up to date");
+    exec.dispatch(&mut app, Action::PopupKey(Key::plain(KeyCode::Esc)));
+    assert!(app.popup.is_none());
+}

@@ -170,20 +170,15 @@ pub fn run(cli: Cli) -> Result<()> {
             },
         ),
         Command::Items {
-            flag,
-            class,
-            status,
+            select,
             assignee,
             sort,
             limit,
             json,
         } => {
             let filter = crate::store::QueueFilter {
-                flag: flag.map(Into::into),
-                class: class.map(Into::into),
-                status: status.map(Into::into),
                 assignee,
-                ..Default::default()
+                ..select.filter()
             };
             inspect::items(
                 &open_existing(&db)?,
@@ -229,9 +224,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Staff { action } => team::staff(&mut open_existing(&db)?, action, &who),
         Command::Assign {
             items,
-            flag,
-            class,
-            status,
+            select,
             limit,
             reassign,
             to,
@@ -241,12 +234,7 @@ pub fn run(cli: Cli) -> Result<()> {
             batch,
             &team::AssignRequest {
                 items: &items,
-                filter: crate::store::QueueFilter {
-                    flag: flag.map(Into::into),
-                    class: class.map(Into::into),
-                    status: status.map(Into::into),
-                    ..Default::default()
-                },
+                filter: select.filter(),
                 limit,
                 reassign,
                 to: to.as_deref(),

@@ -13,6 +13,7 @@ pub use sheet::sheet;
 use super::charts::{
     Bins, Grid, confidence_histogram, count_bars, entropy_confidence, entropy_histogram,
 };
+use super::figures::{fig, figure, interval};
 use crate::domain::coincidence::Figure;
 use crate::domain::report::{Alpha, Header, Proportion, Report, Tally};
 use crate::domain::rubric::FlagThresholds;
@@ -154,25 +155,6 @@ impl Row {
             marked: false,
         }
     }
-}
-
-/// A figure to three decimals, or `n/a`.
-fn fig(v: Option<f64>) -> String {
-    v.map_or_else(|| "n/a".to_string(), |v| format!("{v:.3}"))
-}
-
-/// A figure, or why it is undefined.
-fn figure(f: &Figure) -> String {
-    match (f.value, &f.reason) {
-        (Some(v), _) => format!("{v:.3}"),
-        (None, Some(reason)) => format!("undefined: {reason}"),
-        (None, None) => "undefined".into(),
-    }
-}
-
-/// An interval as `[low, high]`.
-fn interval(low: Option<f64>, high: Option<f64>) -> String {
-    format!("[{}, {}]", fig(low), fig(high))
 }
 
 /// A count that may be fractional (coincidences): whole numbers (to a rounding error) without

@@ -4,6 +4,7 @@
 
 pub mod charts;
 pub mod csv;
+pub mod figures;
 pub mod html;
 
 use std::ops::ControlFlow;

@@ -427,6 +427,13 @@ impl Store {
             .pragma_query_value(None, "data_version", |r| r.get(0))?)
     }
 
+    /// A second connection to the same database file, for work that must not hold this one up
+    /// (the console's QA view); `None` for a database in memory.
+    pub fn reader(&self) -> Option<Result<Store>> {
+        let path = self.conn.path().filter(|p| !p.is_empty())?;
+        Some(Store::open_existing(Path::new(path)))
+    }
+
     /// An in-memory database (the demo, tests).
     pub fn open_in_memory() -> Result<Store> {
         Self::init(Connection::open_in_memory()?)

@@ -3,6 +3,7 @@
 
 use super::app::Selection;
 use crate::domain::decision::NewDecision;
+use crate::domain::report::Report;
 use crate::domain::team::Role;
 use crate::store::{Direction, Event, Member, QueueCounts, QueueRow, Standing, StoredItem};
 
@@ -144,6 +145,15 @@ pub enum Action {
     OpenHistory,
     /// Open the staff list.
     OpenStaff,
+    /// Open the QA view of the batch.
+    OpenQa,
+    /// The QA report of the batch arrived, or could not be made.
+    QaLoaded {
+        /// The request answered.
+        request: u64,
+        /// The report, or what went wrong.
+        report: Result<Box<Report>, String>,
+    },
     /// The staff list arrived (with what was just done, if anything), or could not be read.
     StaffLoaded {
         /// The members, or what went wrong.
@@ -211,6 +221,11 @@ pub enum Effect {
     },
     /// Fetch the staff list.
     LoadStaff,
+    /// Compute the QA report of the batch (off the database thread when it can be).
+    LoadQa {
+        /// Tag of the request, returned with its answer.
+        request: u64,
+    },
     /// Add someone to the staff list with a role, change their role, or (`None`) remove them.
     SetStaff {
         /// Who.

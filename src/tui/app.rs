@@ -5,6 +5,7 @@ use ratatui_textarea::TextArea;
 use super::action::Action;
 use super::keymap::{Context, Keymap};
 use crate::domain::decision::DecisionKind;
+use crate::domain::report::Report;
 use crate::domain::rubric::Rubric;
 use crate::store::{
     Event, Member, QueueCounts, QueueFilter, QueueRow, SortKey, Standing, StoredItem,
@@ -130,6 +131,8 @@ pub enum Popup {
     History(Box<History>),
     /// The staff list (a QA lead changes it here).
     Staff(Box<StaffView>),
+    /// The QA view of the batch: the report's figures, refreshed after each decision.
+    Qa(Box<QaScreen>),
 }
 
 /// An item's history, as the history popup shows it.
@@ -139,6 +142,16 @@ pub struct History {
     pub item_id: String,
     /// Its events, oldest first.
     pub events: Vec<Event>,
+}
+
+/// The QA view.
+#[derive(Debug, Clone)]
+pub struct QaScreen {
+    /// The report shown, once one has arrived.
+    pub report: Option<Box<Report>>,
+    /// The request whose answer is awaited, while one is (the report shown is then being
+    /// brought up to date).
+    pub awaiting: Option<u64>,
 }
 
 /// The staff popup.
@@ -357,7 +370,7 @@ impl App {
     pub fn context(&self) -> Context {
         match &self.popup {
             None => Context::Main,
-            Some(Popup::Help | Popup::History(_)) => Context::Help,
+            Some(Popup::Help | Popup::History(_) | Popup::Qa(_)) => Context::Help,
             Some(Popup::Staff(view)) => match view.step {
                 StaffStep::Name(_) => Context::Prompt,
                 StaffStep::List | StaffStep::Role { .. } => Context::List,

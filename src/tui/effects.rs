@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 use super::action::{Action, Effect};
 use super::app::{App, PAGE};
 use crate::domain::decision::DecisionStatus;
+use crate::domain::report::{Report, ReportContext};
 use crate::domain::team::CLAIM_RENEW_SECS;
 use crate::store::{Basis, Batch, EventFilter, QueueFilter, SortKey, Store, StoreError};
 
@@ -191,6 +192,7 @@ impl Executor {
                 model,
             },
             Effect::LoadStaff => self.staff(None),
+            Effect::LoadQa { request } => self.qa_job(request)(),
             Effect::SetStaff { name, role } => {
                 let at = (self.clock)();
                 let done = match role {
@@ -263,6 +265,43 @@ impl Executor {
                 }
             }
         })
+    }
+
+    /// The work of computing the QA report of the batch, to run on a thread of its own: it
+    /// reads through a second connection, so the console's queries and keys are never held up
+    /// while a large batch's report is made. (The demo, in memory, is made here at once.)
+    pub fn qa_job(&self, request: u64) -> Box<dyn FnOnce() -> Action + Send> {
+        let context = ReportContext {
+            batch: self.batch.name.clone(),
+            status: self.batch.status.as_str().into(),
+            generated_at: (self.clock)(),
+            tool_version: env!("CARGO_PKG_VERSION").into(),
+            generated_by: self.actor.clone(),
+        };
+        let answer = move |report: Result<Report, StoreError>| Action::QaLoaded {
+            request,
+            report: report.map(Box::new).map_err(|e| e.to_string()),
+        };
+        match self.store.reader() {
+            Some(reader) => {
+                let name = self.batch.name.clone();
+                Box::new(move || {
+                    answer(reader.and_then(|store| {
+                        let batch = store.batch(Some(&name))?;
+                        crate::report::collect(&store, &batch, None, context)
+                    }))
+                })
+            }
+            None => {
+                let done = answer(crate::report::collect(
+                    &self.store,
+                    &self.batch,
+                    None,
+                    context,
+                ));
+                Box::new(move || done)
+            }
+        }
     }
 
     /// The staff list and where the actor stands, with what was just done.

@@ -80,6 +80,7 @@ pub fn key_action(app: &App, key: Key) -> Option<Action> {
         Command::Mine => Action::ToggleMine,
         Command::History => Action::OpenHistory,
         Command::Staff => Action::OpenStaff,
+        Command::Qa => Action::OpenQa,
         Command::Help => Action::OpenHelp,
         Command::Quit | Command::QuitNow => Action::Quit,
         Command::Choose

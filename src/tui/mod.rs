@@ -90,6 +90,16 @@ pub fn run(mut executor: Executor, options: &Options) -> Result<()> {
         let mut watched = Instant::now();
         loop {
             let found = match worker_effects.recv_timeout(WATCH.saturating_sub(watched.elapsed())) {
+                // The QA report of a large batch takes seconds: made on a thread of its own.
+                Ok((Effect::LoadQa { request }, _, _)) => {
+                    let job = executor.qa_job(request);
+                    let answer = worker_actions.clone();
+                    std::thread::spawn(move || {
+                        // The console may have closed meanwhile: then nobody waits for it.
+                        let _ = answer.send(job());
+                    });
+                    None
+                }
                 Ok((effect, filter, sort)) => executor.run(&filter, sort, effect),
                 Err(mpsc::RecvTimeoutError::Timeout) => None,
                 Err(mpsc::RecvTimeoutError::Disconnected) => break,

@@ -7,8 +7,8 @@
 
 use super::action::{Action, Effect};
 use super::app::{
-    App, Focus, FormStep, History, MAX_WINDOW, PAGE, PREFETCH, Popup, Prediction, Selection,
-    UndoAsk,
+    App, Focus, FormStep, History, MAX_WINDOW, PAGE, PREFETCH, Popup, Prediction, QaScreen,
+    Selection, UndoAsk,
 };
 use super::form;
 use super::keymap::{Command, Key};
@@ -55,6 +55,7 @@ fn is_input(action: &Action) -> bool {
             | Action::Changed
             | Action::HistoryLoaded { .. }
             | Action::StaffLoaded { .. }
+            | Action::QaLoaded { .. }
     )
 }
 
@@ -274,15 +275,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             } else {
                 Selection::Item(item_id)
             };
-            let anchor = app
-                .selected
-                .checked_sub(1)
-                .and_then(|i| app.rows.get(i))
-                .cloned();
-            vec![
-                load_page(app, anchor, Direction::Forward, true, select),
-                Effect::LoadCounts,
-            ]
+            reload_around(app, select)
         }
         Action::Failed(message) => {
             app.message = Some(message);
@@ -334,13 +327,36 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             }
             refresh(app)
         }
-        Action::Changed => refresh(app),
+        Action::Changed => {
+            let mut effects = refresh(app);
+            effects.extend(refresh_qa(app));
+            effects
+        }
         Action::OpenHistory => app
             .selected_row()
             .map(|r| Effect::LoadHistory(r.item_id.clone()))
             .into_iter()
             .collect(),
         Action::OpenStaff => vec![Effect::LoadStaff],
+        Action::OpenQa => {
+            app.popup = Some(Popup::Qa(Box::new(QaScreen {
+                report: None,
+                awaiting: None,
+            })));
+            refresh_qa(app)
+        }
+        Action::QaLoaded { request, report } => {
+            if let Some(Popup::Qa(qa)) = &mut app.popup
+                && qa.awaiting == Some(request)
+            {
+                qa.awaiting = None;
+                match report {
+                    Ok(r) => qa.report = Some(r),
+                    Err(e) => app.message = Some(e),
+                }
+            }
+            Vec::new()
+        }
         Action::StaffLoaded {
             members,
             notice,
@@ -369,27 +385,42 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
     }
 }
 
+/// Asks for the QA report again when the QA view is open (a decision here or elsewhere); the
+/// report shown stays until the new one arrives.
+fn refresh_qa(app: &mut App) -> Vec<Effect> {
+    if !matches!(app.popup, Some(Popup::Qa(_))) {
+        return Vec::new();
+    }
+    let request = next_request(app);
+    if let Some(Popup::Qa(qa)) = &mut app.popup {
+        qa.awaiting = Some(request);
+    }
+    vec![Effect::LoadQa { request }]
+}
+
 /// The database changed under the console: the window is fetched again around the selected
 /// row (which stays selected if it is still in the queue), with the counts and the panel.
 /// Nothing typed is lost: a popup and its text stay as they are.
 fn refresh(app: &mut App) -> Vec<Effect> {
-    let Some(row) = app.selected_row() else {
-        return reload_quietly(app);
-    };
-    let item_id = row.item_id.clone();
+    match app.selected_row() {
+        Some(row) => {
+            let item_id = row.item_id.clone();
+            reload_around(app, Selection::Item(item_id))
+        }
+        None => reload_quietly(app),
+    }
+}
+
+/// The window fetched again from the row before the selected one, then `select`ed in it, with
+/// the counts.
+fn reload_around(app: &mut App, select: Selection) -> Vec<Effect> {
     let anchor = app
         .selected
         .checked_sub(1)
         .and_then(|i| app.rows.get(i))
         .cloned();
     vec![
-        load_page(
-            app,
-            anchor,
-            Direction::Forward,
-            true,
-            Selection::Item(item_id),
-        ),
+        load_page(app, anchor, Direction::Forward, true, select),
         Effect::LoadCounts,
     ]
 }
@@ -422,7 +453,7 @@ fn popup_key(app: &mut App, key: Key) -> Vec<Effect> {
     let command = app.keymap.command(app.context(), key);
     match app.popup.take() {
         None => Vec::new(),
-        Some(popup @ (Popup::Help | Popup::History(_))) => {
+        Some(popup @ (Popup::Help | Popup::History(_) | Popup::Qa(_))) => {
             if !matches!(command, Some(Command::Back | Command::Help)) {
                 app.popup = Some(popup);
             }

@@ -86,6 +86,8 @@ pub enum Command {
     History,
     /// Show the staff list.
     Staff,
+    /// Show the QA view.
+    Qa,
     /// Open or close the help.
     Help,
     /// Quit.
@@ -290,24 +292,19 @@ pub(super) const DEFAULTS: &[Binding] = &[
     bind(
         Command::Mine,
         "mine",
-        "filter: only items assigned to me / all",
+        "filter: only my items / all",
         &[Main],
         &["m"],
     ),
     bind(
         Command::History,
         "history",
-        "the selected item's history: who did what, when",
+        "the item's history: who did what",
         &[Main],
         &["H"],
     ),
-    bind(
-        Command::Staff,
-        "staff",
-        "the staff list and roles (a QA lead changes them)",
-        &[Main],
-        &["S"],
-    ),
+    bind(Command::Staff, "staff", "staff and roles", &[Main], &["S"]),
+    bind(Command::Qa, "qa", "QA view of the batch", &[Main], &["Q"]),
     bind(
         Command::Help,
         "help",

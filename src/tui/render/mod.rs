@@ -4,6 +4,7 @@ mod decision_form;
 mod help;
 mod history;
 mod panel;
+mod qa;
 mod queue;
 mod search_prompt;
 mod staff;
@@ -87,6 +88,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         Some(Popup::ConfirmUndo(ask)) => undo_confirm::draw(frame, app, &ask.item_id),
         Some(Popup::History(history)) => history::draw(frame, app, history),
         Some(Popup::Staff(view)) => staff::draw(frame, app, view),
+        Some(Popup::Qa(qa)) => qa::draw(frame, app, qa),
     }
 }
 

@@ -1,0 +1,254 @@
+//! The QA view: the batch's report at a glance — agreement with its interval, classes and flags
+//! as bars, the entropy histogram, and the reviewer table — from the same report model as
+//! `dissent report`, with its figures written the same way.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Row, Table};
+
+use super::wrap::cut_line;
+use crate::domain::report::{Report, Tally};
+use crate::report::figures::{fig, figure, interval};
+use crate::text::{inert, pad};
+use crate::tui::app::{App, QaScreen};
+use crate::tui::keymap::Command;
+
+/// Draws the QA view over the whole screen but its title and status lines.
+pub fn draw(frame: &mut Frame<'_>, app: &App, qa: &QaScreen) {
+    let screen = frame.area();
+    let area = Rect {
+        y: screen.y + 1,
+        height: screen.height.saturating_sub(2),
+        ..screen
+    };
+    frame.render_widget(Clear, area);
+    let state = if qa.awaiting.is_some() {
+        if qa.report.is_some() {
+            " · bringing up to date…"
+        } else {
+            " · computing…"
+        }
+    } else {
+        ""
+    };
+    let block = Block::bordered()
+        .border_style(app.theme.focus)
+        .title(format!(
+            " QA · {}{state} · {} closes · dissent report for the whole ",
+            inert(&app.title.batch, false),
+            app.keymap.label(Command::Back)
+        ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let Some(r) = &qa.report else {
+        return;
+    };
+    let width = usize::from(inner.width);
+    let head = header(r)
+        .into_iter()
+        .map(|l| cut_line(l, width))
+        .collect::<Vec<_>>();
+    let tallies = [
+        ("Classes", &r.counts.classes),
+        ("Flags", &r.counts.flags),
+        ("Decisions", &r.counts.statuses),
+    ];
+    let tall = tallies.iter().map(|(_, t)| t.0.len()).max().unwrap_or(0) + 1;
+    let [top, bars, hist, table] = Layout::vertical([
+        Constraint::Length(head.len() as u16),
+        Constraint::Length(tall as u16 + 1),
+        Constraint::Length(4),
+        Constraint::Min(3),
+    ])
+    .areas(inner);
+    frame.render_widget(Paragraph::new(head), top);
+    let columns = Layout::horizontal([Constraint::Ratio(1, 3); 3]).split(bars);
+    for ((name, tally), area) in tallies.iter().zip(columns.iter()) {
+        let lines = tally_lines(app, name, tally, usize::from(area.width));
+        frame.render_widget(Paragraph::new(lines), *area);
+    }
+    frame.render_widget(Paragraph::new(histogram(app, r, hist)), hist);
+    reviewers(frame, app, r, table);
+}
+
+/// The report's header and agreement lines.
+fn header(r: &Report) -> Vec<Line<'static>> {
+    let h = &r.header;
+    let a = &r.agreement;
+    let mut alpha = format!(
+        "α nominal {} {} ({} resamples, seed {})",
+        figure(&a.alpha_nominal.figure),
+        interval(a.alpha_nominal.interval.low, a.alpha_nominal.interval.high),
+        a.alpha_nominal.interval.resamples,
+        a.alpha_nominal.interval.seed
+    );
+    if let Some(level) = &a.alpha_level {
+        alpha.push_str(&format!(
+            " · α {} {} {}",
+            a.level,
+            figure(&level.figure),
+            interval(level.interval.low, level.interval.high)
+        ));
+    }
+    vec![
+        Line::raw(format!(
+            "{} items · {} reviewers · {} judgments · rubric {} v{} · {}",
+            h.items,
+            h.reviewers,
+            h.judgments,
+            inert(&h.task, false),
+            h.rubric.version,
+            h.status
+        )),
+        Line::raw(alpha),
+        Line::raw(format!(
+            "Fleiss κ {} · pooled agreement {} · {} pairable items · gold items passed {}",
+            a.fleiss_kappa.value.map_or_else(
+                || "undefined (see the report)".into(),
+                |k| format!("{k:.3}")
+            ),
+            figure(&a.percent_agreement),
+            a.pairable_items,
+            gold(r)
+        )),
+        Line::raw(String::new()),
+    ]
+}
+
+/// The gold pass rate with its interval, or that there are no gold items.
+fn gold(r: &Report) -> String {
+    let g = &r.gold.items;
+    if g.total == 0 {
+        return "n/a (no gold items)".into();
+    }
+    format!("{}/{} {}", g.passed, g.total, interval(g.low, g.high))
+}
+
+/// A tally as a heading and one bar per entry, scaled to its largest, in `width` cells.
+fn tally_lines(app: &App, name: &str, t: &Tally, width: usize) -> Vec<Line<'static>> {
+    let most = t.0.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
+    let label =
+        t.0.iter()
+            .map(|(k, _)| k.chars().count())
+            .max()
+            .unwrap_or(0);
+    let digits = most.to_string().len();
+    // label, a space, the bar, a space, the count, a space before the next column
+    let bar = width.saturating_sub(label + digits + 3).max(1);
+    let mut lines = vec![Line::from(Span::styled(name.to_string(), app.theme.header))];
+    for (k, n) in &t.0 {
+        let cells = usize::try_from(n * bar as u64 / most).unwrap_or(bar);
+        lines.push(Line::from(vec![
+            Span::raw(format!("{} ", pad(&k.replace('_', " "), label))),
+            Span::styled("█".repeat(cells.max(usize::from(*n > 0))), app.theme.bar),
+            Span::raw(format!(" {n}")),
+        ]));
+    }
+    lines
+}
+
+/// The normalized-entropy histogram as one row of block heights, with its scale.
+fn histogram(app: &App, r: &Report, area: Rect) -> Vec<Line<'static>> {
+    const LEVELS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let bins = &r.axes.entropy;
+    let most = bins.iter().copied().max().unwrap_or(0).max(1);
+    let repeat = (usize::from(area.width).saturating_sub(2) / bins.len().max(1)).clamp(1, 4);
+    let row: String = bins
+        .iter()
+        .flat_map(|&n| {
+            let level = usize::try_from(n * 8 / most).unwrap_or(8);
+            let c = LEVELS[if n > 0 { level.max(1) } else { 0 }];
+            std::iter::repeat_n(c, repeat)
+        })
+        .collect();
+    vec![
+        Line::from(Span::styled(
+            format!(
+                "Normalized entropy, {} bins (high-entropy threshold {}; most in a bin: {most})",
+                bins.len(),
+                fig(Some(r.axes.high_entropy))
+            ),
+            app.theme.header,
+        )),
+        Line::from(Span::styled(row, app.theme.bar)),
+        Line::raw(scale(repeat * bins.len(), r.axes.high_entropy)),
+    ]
+}
+
+/// The histogram's scale under `cells` cells: 0, the threshold marked `^`, 1.
+fn scale(cells: usize, threshold: f64) -> String {
+    let mut scale: Vec<char> = " ".repeat(cells.max(2)).chars().collect();
+    let last = scale.len() - 1;
+    scale[((threshold * cells as f64) as usize).min(last)] = '^';
+    scale[0] = '0';
+    scale[last] = '1';
+    scale.into_iter().collect()
+}
+
+/// One row per reviewer; overconfident ones marked.
+fn reviewers(frame: &mut Frame<'_>, app: &App, r: &Report, area: Rect) {
+    if r.reviewers.is_empty() {
+        let why = r
+            .reviewers_note
+            .clone()
+            .unwrap_or_else(|| "no per-reviewer panels".into());
+        frame.render_widget(
+            Paragraph::new(vec![
+                Line::from(Span::styled("Reviewers", app.theme.header)),
+                Line::raw(why),
+            ]),
+            area,
+        );
+        return;
+    }
+    let [title, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+    frame.render_widget(
+        Paragraph::new(Span::styled(
+            "Reviewers (! marks stated confidence well above agreement with the rest)",
+            app.theme.header,
+        )),
+        title,
+    );
+    let rows = r.reviewers.iter().map(|v| {
+        Row::new(vec![
+            format!(
+                "{}{}",
+                inert(&v.reviewer, false),
+                if v.overconfident { " !" } else { "" }
+            ),
+            v.items.to_string(),
+            fig(v.leave_one_out.rate),
+            fig(v.leave_one_out.kappa.value),
+            fig(v.estimated_accuracy),
+            fig(v.mean_confidence),
+            fig(v.brier),
+            v.errors_attributed.to_string(),
+            if v.gold.total == 0 {
+                "-".into()
+            } else {
+                format!("{}/{}", v.gold.passed, v.gold.total)
+            },
+        ])
+    });
+    let widths = [
+        Constraint::Min(14),
+        Constraint::Length(7),
+        Constraint::Length(8),
+        Constraint::Length(7),
+        Constraint::Length(7),
+        Constraint::Length(7),
+        Constraint::Length(7),
+        Constraint::Length(7),
+        Constraint::Length(7),
+    ];
+    let table = Table::new(rows, widths)
+        .header(
+            Row::new(vec![
+                "reviewer", "items", "agree", "κ rest", "DS acc", "conf", "Brier", "errors", "gold",
+            ])
+            .style(app.theme.header),
+        )
+        .column_spacing(1);
+    frame.render_widget(table, body);
+}
