@@ -206,6 +206,10 @@ pub enum Command {
         /// Export a batch that is not finalized
         #[arg(long)]
         draft: bool,
+        /// Add `model: {name, distribution, kl}` (this model's prediction) to each line it
+        /// predicts
+        #[arg(long, value_name = "M")]
+        with_model: Option<String>,
     },
     /// The QA report of a batch: agreement with intervals, counts, reviewers, gold, lists
     Report {
@@ -221,6 +225,21 @@ pub enum Command {
         /// One reviewer's feedback sheet instead of the batch report
         #[arg(long, value_name = "NAME")]
         reviewer: Option<String>,
+    },
+    /// Import or list a model's predicted distributions for a batch
+    Predictions {
+        #[command(subcommand)]
+        action: PredictionsCommand,
+    },
+    /// Hold models' predictions against the panel: KL, JS, TV, cross-entropy, accuracy,
+    /// entropy correlations, per class; several models side by side
+    Eval {
+        /// A model of the batch (repeat to compare; the first is the baseline)
+        #[arg(long = "model", value_name = "M", required = true)]
+        models: Vec<String>,
+        /// One JSON document on stdout
+        #[arg(long)]
+        json: bool,
     },
     /// Recompute the record's hash chains and name the first row that does not match
     Verify {
@@ -247,6 +266,40 @@ pub enum Command {
     Completions {
         /// Shell
         shell: clap_complete::Shell,
+    },
+}
+
+/// `dissent predictions …`.
+#[derive(Debug, Subcommand)]
+#[allow(missing_docs)]
+pub enum PredictionsCommand {
+    /// Import a model's predictions (JSONL: item_id and distribution, probs or logits; one
+    /// transaction: all or nothing)
+    Import {
+        /// Predictions JSONL; `-` is stdin
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The model's name
+        #[arg(long, value_name = "NAME")]
+        model: String,
+        /// The labels of `probs` and `logits` arrays, in order [default: the rubric's order]
+        #[arg(long, value_name = "L1,L2,...", value_delimiter = ',')]
+        labels: Option<Vec<String>>,
+        /// Read FIELD (item_id, distribution, probs, logits) from key COLUMN
+        #[arg(long = "map", value_name = "FIELD=COLUMN", value_parser = prediction_map_pair)]
+        maps: Vec<String>,
+        /// Skip and count lines whose item is not in the batch (else they are errors)
+        #[arg(long)]
+        skip_unknown: bool,
+        /// Add a new version of a model the batch already has (the old one is kept)
+        #[arg(long)]
+        replace: bool,
+    },
+    /// List the models of a batch, every version
+    List {
+        /// One JSON document on stdout
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -341,6 +394,15 @@ fn since(text: &str) -> Result<String, String> {
 /// One `--map` pair, checked as the command line is parsed (a bad one is a usage error).
 fn map_pair(pair: &str) -> Result<String, String> {
     crate::ingest::FieldMap::parse(&[pair.to_string()])?;
+    Ok(pair.to_string())
+}
+
+/// One `--map` pair of a predictions import.
+fn prediction_map_pair(pair: &str) -> Result<String, String> {
+    crate::ingest::FieldMap::parse_for(
+        &[pair.to_string()],
+        &crate::ingest::predictions::PREDICTION_FIELDS,
+    )?;
     Ok(pair.to_string())
 }
 

@@ -149,6 +149,7 @@ fn a_database_made_before_the_chain_is_linked_when_opened() {
     let conn = rusqlite::Connection::open(d.path("db.sqlite")).expect("open");
     conn.execute_batch(
         "DROP TABLE staff; DROP TABLE assignments; DROP TABLE claims;
+         DROP TABLE predictions; DROP TABLE models;
          DROP TRIGGER decisions_no_update; DROP TRIGGER events_no_update;
          DROP TRIGGER items_record_fixed;
          ALTER TABLE items DROP COLUMN chain; ALTER TABLE decisions DROP COLUMN chain;

@@ -7,10 +7,10 @@ use std::sync::atomic::AtomicBool;
 use anyhow::Result;
 
 use crate::export::bundle::Bundle;
-use crate::export::jsonl::{Written, export_batch};
+use crate::export::jsonl::{Written, export_batch_with};
 use crate::export::target::Target;
 use crate::report::collect;
-use crate::store::{Batch, BatchStatus, Store, StoreError};
+use crate::store::{Batch, BatchStatus, Model, Store, StoreError};
 
 /// SIGINT and SIGTERM set a flag while registered, rather than end the process, so that an
 /// export stops between chunks and removes its temp file.
@@ -77,27 +77,60 @@ fn recorded(
     Ok(())
 }
 
-/// The lines of `batch` to `target`, stopped cleanly by SIGINT or SIGTERM.
-fn lines(store: &Store, batch: &Batch, target: &Target) -> Result<Written> {
+/// How to export, as the command line asks.
+#[derive(Debug, Clone, Copy)]
+pub struct How<'a> {
+    /// Export a batch that is not finalized.
+    pub draft: bool,
+    /// Add this model's predictions to the lines.
+    pub with_model: Option<&'a str>,
+    /// Who exports.
+    pub actor: &'a str,
+}
+
+/// The model of `--with-model`, and how the export's event names it.
+fn model(store: &Store, batch: &Batch, how: &How<'_>) -> Result<Option<Model>> {
+    Ok(match how.with_model {
+        Some(name) => Some(store.model(batch, name)?),
+        None => None,
+    })
+}
+
+/// The event's note of the model whose predictions the lines carry.
+fn model_details(model: Option<&Model>) -> serde_json::Value {
+    model.map_or(
+        serde_json::Value::Null,
+        |m| serde_json::json!({"name": m.name, "version": m.version}),
+    )
+}
+
+/// The lines of `batch` to `target`, with `model`'s predictions, stopped cleanly by SIGINT or
+/// SIGTERM.
+fn lines(store: &Store, batch: &Batch, model: Option<&Model>, target: &Target) -> Result<Written> {
     let signals = StopOnSignals::register()?;
-    Ok(export_batch(store, batch, target, &signals.stop)?)
+    Ok(export_batch_with(
+        store,
+        batch,
+        model,
+        target,
+        &signals.stop,
+    )?)
 }
 
 /// `dissent export -o`: with `-o -` the lines go to standard output and the report to
 /// standard error.
-pub fn export(
-    store: &Store,
-    batch: Option<&str>,
-    out: &Path,
-    draft: bool,
-    actor: &str,
-) -> Result<()> {
+pub fn export(store: &Store, batch: Option<&str>, out: &Path, how: &How<'_>) -> Result<()> {
+    let (draft, actor) = (how.draft, how.actor);
     let batch = deliverable(store, batch, draft)?;
+    let model = model(store, &batch, how)?;
     let target = Target::check(out)?;
-    let written = lines(store, &batch, &target)?;
+    let written = lines(store, &batch, model.as_ref(), &target)?;
     let (count, head) = (written.lines, written.head.clone());
-    let details =
+    let mut details =
         serde_json::json!({"out": target.describe(), "items": count, "draft": draft, "head": head});
+    if model.is_some() {
+        details["with_model"] = model_details(model.as_ref());
+    }
     recorded(store, &batch, actor, &details, || {
         if let Some(staged) = written.staged {
             staged.persist()?;
@@ -118,21 +151,22 @@ pub fn export(
 
 /// `dissent export --bundle DIR`: `B.jsonl`, `B.rubric.yaml` (the stored text, byte for byte),
 /// `B.qa.json`, `B.qa.html` and `B.manifest.json` in a new folder, put in place whole.
-pub fn bundle(
-    store: &Store,
-    batch: Option<&str>,
-    dir: &Path,
-    draft: bool,
-    actor: &str,
-) -> Result<()> {
+pub fn bundle(store: &Store, batch: Option<&str>, dir: &Path, how: &How<'_>) -> Result<()> {
+    let (draft, actor) = (how.draft, how.actor);
     let batch = deliverable(store, batch, draft)?;
+    let model = model(store, &batch, how)?;
     let name = &batch.name;
     if name.contains(['/', '\\']) || name.starts_with('.') {
         anyhow::bail!("batch `{name}` cannot name files; export it with -o instead");
     }
     let mut bundle = Bundle::create(dir)?;
     let jsonl = format!("{name}.jsonl");
-    let written = lines(store, &batch, &Target::File(bundle.path(&jsonl)))?;
+    let written = lines(
+        store,
+        &batch,
+        model.as_ref(),
+        &Target::File(bundle.path(&jsonl)),
+    )?;
     if let Some(staged) = written.staged {
         staged.persist()?;
     }
@@ -146,7 +180,7 @@ pub fn bundle(
         &format!("{name}.qa.html"),
         crate::report::html::page(&report).as_bytes(),
     )?;
-    let manifest = serde_json::json!({
+    let mut manifest = serde_json::json!({
         "batch": name,
         "task": batch.rubric.task,
         "items": written.lines,
@@ -159,10 +193,14 @@ pub fn bundle(
         "exported_at": super::now(),
         "files": bundle.files(),
     });
-    let details = serde_json::json!({
+    let mut details = serde_json::json!({
         "bundle": dir.display().to_string(), "items": written.lines, "draft": draft,
         "head": written.head,
     });
+    if model.is_some() {
+        details["with_model"] = model_details(model.as_ref());
+        manifest["with_model"] = model_details(model.as_ref());
+    }
     recorded(store, &batch, actor, &details, || {
         Ok(bundle.finish(&format!("{name}.manifest.json"), &manifest)?)
     })?;

@@ -1,6 +1,6 @@
 //! `dissent import`.
 
-use std::io::{IsTerminal, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -105,16 +105,7 @@ fn import_into(
         .filter_map(|f| std::fs::metadata(f).ok())
         .map(|m| m.len())
         .sum::<u64>();
-    let bar = std::io::stderr().is_terminal().then(|| {
-        let bar = indicatif::ProgressBar::new(total);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-                .progress_chars("=> "),
-        );
-        bar.set_message("reading");
-        bar
-    });
+    let bar = super::progress_bar(total);
     let mut store = Store::open(db).with_context(|| format!("{}", db.display()))?;
     store.set_account(super::account_name());
     let paths: Vec<&Path> = request.files.iter().map(PathBuf::as_path).collect();

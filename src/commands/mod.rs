@@ -1,11 +1,13 @@
 //! What each CLI command does. Errors here are user errors (exit 1); clap handles usage (exit 2).
 
 mod decide;
+mod eval;
 mod export;
 mod finalize;
 mod import;
 mod inspect;
 pub mod plain;
+mod predictions;
 mod report;
 mod review;
 mod stats;
@@ -92,6 +94,22 @@ pub fn note(line: std::fmt::Arguments<'_>) {
 #[must_use]
 pub fn counted(n: u64, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
+/// A progress bar of `total` bytes read, on stderr when it is a terminal.
+#[must_use]
+pub fn progress_bar(total: u64) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(total);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        bar.set_message("reading");
+        bar
+    })
 }
 
 /// Now, in UTC, RFC 3339 to the second.
@@ -243,11 +261,21 @@ pub fn run(cli: Cli) -> Result<()> {
             crate::store::BatchStatus::Open,
             &who,
         ),
-        Command::Export { out, bundle, draft } => {
+        Command::Export {
+            out,
+            bundle,
+            draft,
+            with_model,
+        } => {
             let store = open_existing(&db)?;
+            let how = export::How {
+                draft,
+                with_model: with_model.as_deref(),
+                actor: &who,
+            };
             match (bundle, out) {
-                (Some(dir), _) => export::bundle(&store, batch, &dir, draft, &who),
-                (None, Some(out)) => export::export(&store, batch, &out, draft, &who),
+                (Some(dir), _) => export::bundle(&store, batch, &dir, &how),
+                (None, Some(out)) => export::export(&store, batch, &out, &how),
                 (None, None) => anyhow::bail!("name where to export: -o OUT.jsonl or --bundle DIR"),
             }
         }
@@ -267,6 +295,32 @@ pub fn run(cli: Cli) -> Result<()> {
                 actor: &who,
             },
         ),
+        Command::Predictions { action } => match action {
+            crate::cli::PredictionsCommand::Import {
+                file,
+                model,
+                labels,
+                maps,
+                skip_unknown,
+                replace,
+            } => predictions::import(
+                &mut open_existing(&db)?,
+                &predictions::Request {
+                    file: &file,
+                    batch,
+                    model: &model,
+                    labels: labels.as_deref(),
+                    maps: &maps,
+                    skip_unknown,
+                    replace,
+                    actor: &who,
+                },
+            ),
+            crate::cli::PredictionsCommand::List { json } => {
+                predictions::list(&open_existing(&db)?, batch, json)
+            }
+        },
+        Command::Eval { models, json } => eval::run(&open_existing(&db)?, batch, &models, json),
         Command::Verify { json } => verify::run(&open_existing(&db)?, batch, json),
         Command::Log {
             item,

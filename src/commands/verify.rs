@@ -24,15 +24,21 @@ pub fn run(store: &Store, batch: Option<&str>, json: bool) -> Result<()> {
             "items": v.items,
             "decisions": v.decisions,
             "events": v.events,
+            "models": v.models,
             "intact": v.breaks.is_empty(),
             "breaks": breaks,
             "head": v.head,
         });
         writeln!(out, "{doc}")?;
     } else {
+        let models = if v.models > 0 {
+            format!(", the predictions of {}", super::counted(v.models, "model"))
+        } else {
+            String::new()
+        };
         writeln!(
             out,
-            "batch `{}`: {}, {}, {} checked",
+            "batch `{}`: {}, {}, {}{models} checked",
             batch.name,
             super::counted(v.items, "item"),
             super::counted(v.decisions, "decision"),

@@ -98,6 +98,15 @@ impl Content {
         }
     }
 
+    /// Bytes as stored (a model's packed distribution).
+    #[must_use]
+    pub fn bytes(mut self, b: &[u8]) -> Content {
+        self.0.update([4]);
+        self.0.update((b.len() as u64).to_le_bytes());
+        self.0.update(b);
+        self
+    }
+
     fn absent(mut self) -> Content {
         self.0.update([0]);
         self
@@ -129,6 +138,33 @@ pub fn item(
         .maybe_text(gold_label)
         .text(panel_kind)
         .text(counts)
+}
+
+/// The start of a model version's predictions: its name and version; each prediction follows
+/// in item order ([`prediction`]). Its digest goes into the import's event, which the event
+/// chain holds, so `verify` finds a prediction changed since.
+#[must_use]
+pub fn predictions(model: &str, version: i64) -> Content {
+    Content::default()
+        .text("predictions")
+        .text(model)
+        .integer(Some(version))
+}
+
+/// One prediction as stored: the item's id, the packed distribution, KL and model entropy.
+#[must_use]
+pub fn prediction(
+    content: Content,
+    item_key: &str,
+    distribution: &[u8],
+    kl: f64,
+    entropy: f64,
+) -> Content {
+    content
+        .text(item_key)
+        .bytes(distribution)
+        .number(Some(kl))
+        .number(Some(entropy))
 }
 
 /// One judgment's fields as stored.

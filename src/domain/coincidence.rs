@@ -98,6 +98,21 @@ pub struct Interval {
     pub undefined: u32,
 }
 
+impl Interval {
+    /// The 95% percentile interval of the `values` a bootstrap of `resamples` resamples drawn
+    /// from `seed` found defined (the rest counted as undefined).
+    pub(crate) fn of(mut values: Vec<f64>, resamples: u32, seed: u64) -> Interval {
+        values.sort_by(f64::total_cmp);
+        Interval {
+            low: percentile(&values, 0.025),
+            high: percentile(&values, 0.975),
+            resamples,
+            seed,
+            undefined: resamples - u32::try_from(values.len()).unwrap_or(resamples),
+        }
+    }
+}
+
 impl Panels {
     /// No items yet, `k` labels.
     #[must_use]
@@ -298,16 +313,7 @@ impl Panels {
         }
         values
             .into_iter()
-            .map(|mut v| {
-                v.sort_by(f64::total_cmp);
-                Interval {
-                    low: percentile(&v, 0.025),
-                    high: percentile(&v, 0.975),
-                    resamples,
-                    seed,
-                    undefined: resamples - u32::try_from(v.len()).unwrap_or(resamples),
-                }
-            })
+            .map(|v| Interval::of(v, resamples, seed))
             .collect()
     }
 }
@@ -412,10 +418,16 @@ fn percentile(values: &[f64], q: f64) -> Option<f64> {
 }
 
 /// SplitMix64 (Steele, Lea & Flood 2014): small, fast, and fixed here so that a seed gives the
-/// same resamples in every build.
-struct SplitMix64(u64);
+/// same resamples in every build. The one resampler of the crate's bootstraps.
+pub(crate) struct SplitMix64(pub(crate) u64);
 
 impl SplitMix64 {
+    /// The generator seeded with `seed` as it stands after `k` draws: its state only counts,
+    /// so a resample can start where a sequential run would have been, on any thread.
+    pub(crate) fn after(seed: u64, k: u64) -> SplitMix64 {
+        SplitMix64(seed.wrapping_add(k.wrapping_mul(0x9E37_79B9_7F4A_7C15)))
+    }
+
     fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
@@ -425,7 +437,7 @@ impl SplitMix64 {
     }
 
     /// Uniform in `0..n` (Lemire's multiply-shift; the bias is below n / 2⁶⁴).
-    fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         ((u128::from(self.next()) * u128::from(n)) >> 64) as u64
     }
 }
@@ -440,6 +452,15 @@ mod tests {
         let mut r = SplitMix64(1_234_567);
         assert_eq!(r.next(), 6_457_827_717_110_365_317);
         assert_eq!(r.next(), 3_203_168_211_198_807_973);
+    }
+
+    #[test]
+    fn a_generator_jumps_to_where_a_sequential_run_would_be() {
+        let mut r = SplitMix64(42);
+        for _ in 0..5 {
+            r.next();
+        }
+        assert_eq!(SplitMix64::after(42, 5).next(), r.next());
     }
 
     #[test]

@@ -4,6 +4,7 @@ pub mod chain;
 pub mod coincidence;
 pub mod dawid_skene;
 pub mod decision;
+pub mod divergence;
 pub mod ids;
 pub mod metrics;
 pub mod model;

@@ -14,7 +14,7 @@ use super::target::{Staged, Target};
 use crate::domain::decision::{DecisionKind, current_decision, default_reason, hard_label_reason};
 use crate::domain::rubric::Rubric;
 use crate::domain::triage::classify;
-use crate::store::{Batch, ItemRef, PackedItems, Store};
+use crate::store::{Batch, ItemRef, Model, PackedItems, Store};
 
 /// One export line, borrowing from the packed item.
 #[derive(Serialize)]
@@ -29,6 +29,17 @@ pub struct ExportLine<'a> {
     rationales: Rationales<'a>,
     adjudicated_label: Option<&'a str>,
     adjudication_reason: Cow<'a, str>,
+    /// Only with `--with-model`, and only on items the model predicts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    model: Option<ModelLine<'a>>,
+}
+
+/// A model's prediction of the item: `{name, distribution, kl}`.
+#[derive(Serialize)]
+struct ModelLine<'a> {
+    name: &'a str,
+    distribution: LabelShares<'a>,
+    kl: f64,
 }
 
 /// label → share over every rubric label, in rubric order.
@@ -88,9 +99,10 @@ struct Rationale<'a> {
 }
 
 impl<'a> ExportLine<'a> {
-    /// The export line of `item` under `rubric`.
+    /// The export line of `item` under `rubric`; with the prediction of `model` (its name)
+    /// when the item was read with one.
     #[must_use]
-    pub fn new(item: ItemRef<'a>, rubric: &'a Rubric) -> ExportLine<'a> {
+    pub fn new(item: ItemRef<'a>, rubric: &'a Rubric, model: Option<&'a str>) -> ExportLine<'a> {
         let summary = classify(item.counts(), rubric);
         let (adjudicated_label, adjudication_reason) = match current_decision(item.decisions()) {
             Some(d) if d.kind == DecisionKind::HardLabel => (
@@ -115,6 +127,13 @@ impl<'a> ExportLine<'a> {
             rationales: Rationales(item),
             adjudicated_label,
             adjudication_reason,
+            model: model
+                .zip(item.prediction())
+                .map(|(name, (dist, kl))| ModelLine {
+                    name,
+                    distribution: LabelShares(rubric, dist.to_vec()),
+                    kl,
+                }),
         }
     }
 }
@@ -144,9 +163,21 @@ pub fn export_batch(
     target: &Target,
     stop: &AtomicBool,
 ) -> Result<Written, ExportError> {
+    export_batch_with(store, batch, None, target, stop)
+}
+
+/// [`export_batch`], each line carrying `model`'s prediction of its item (`--with-model`).
+pub fn export_batch_with(
+    store: &Store,
+    batch: &Batch,
+    model: Option<&Model>,
+    target: &Target,
+    stop: &AtomicBool,
+) -> Result<Written, ExportError> {
     match target {
         Target::Stdout => {
-            let (lines, head) = write_lines(store, batch, std::io::stdout(), Path::new("-"), stop)?;
+            let (lines, head) =
+                write_lines(store, batch, model, std::io::stdout(), Path::new("-"), stop)?;
             Ok(Written {
                 lines,
                 head,
@@ -155,7 +186,7 @@ pub fn export_batch(
         }
         Target::File(out) => {
             let staged = Staged::create(out)?;
-            let (lines, head) = write_lines(store, batch, staged.file(), out, stop)?;
+            let (lines, head) = write_lines(store, batch, model, staged.file(), out, stop)?;
             Ok(Written {
                 lines,
                 head,
@@ -170,6 +201,7 @@ pub fn export_batch(
 fn write_lines<W>(
     store: &Store,
     batch: &Batch,
+    model: Option<&Model>,
     sink: W,
     path: &Path,
     stop: &AtomicBool,
@@ -182,6 +214,7 @@ where
         source,
     };
     let rubric = &batch.rubric;
+    let name = model.map(|m| m.name.as_str());
     let (send, receive) = std::sync::mpsc::sync_channel::<PackedItems>(2);
     std::thread::scope(|scope| {
         let writer = scope.spawn(|| -> Result<u64, ExportError> {
@@ -189,7 +222,7 @@ where
             let mut lines = 0u64;
             for packed in receive {
                 for item in packed.iter() {
-                    serde_json::to_writer(&mut w, &ExportLine::new(item, rubric))?;
+                    serde_json::to_writer(&mut w, &ExportLine::new(item, rubric, name))?;
                     w.write_all(b"\n").map_err(io)?;
                 }
                 lines += packed.len() as u64;
@@ -199,7 +232,7 @@ where
         });
         // A send fails only when the writer stopped on an error, which its join reports.
         let mut interrupted = false;
-        let read = store.for_each_packed(batch, EXPORT_CHUNK, |packed| {
+        let read = store.for_each_packed_with(batch, model, EXPORT_CHUNK, |packed| {
             interrupted = stop.load(Ordering::Relaxed);
             if interrupted {
                 return ControlFlow::Break(());

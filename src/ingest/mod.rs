@@ -8,6 +8,7 @@ mod counts;
 mod csv_rows;
 mod json;
 mod judgments;
+pub mod predictions;
 mod rows;
 mod soft;
 mod source;

@@ -26,17 +26,22 @@ pub const KNOWN_FIELDS: [&str; 8] = [
 ];
 
 impl FieldMap {
-    /// Builds the map from `FIELD=COLUMN` pairs, refusing unknown fields.
+    /// Builds the map from `FIELD=COLUMN` pairs, refusing fields that are not judgment fields.
     pub fn parse(pairs: &[String]) -> Result<FieldMap, String> {
+        Self::parse_for(pairs, &KNOWN_FIELDS)
+    }
+
+    /// Builds the map from `FIELD=COLUMN` pairs, refusing fields not in `known`.
+    pub fn parse_for(pairs: &[String], known: &[&str]) -> Result<FieldMap, String> {
         let mut map = HashMap::new();
         for pair in pairs {
             let (field, column) = pair
                 .split_once('=')
                 .ok_or_else(|| format!("--map `{pair}`: expected FIELD=COLUMN"))?;
-            if !KNOWN_FIELDS.contains(&field) {
+            if !known.contains(&field) {
                 return Err(format!(
                     "--map `{pair}`: `{field}` is not a field ({})",
-                    KNOWN_FIELDS.join(", ")
+                    known.join(", ")
                 ));
             }
             if map.insert(field.to_string(), column.to_string()).is_some() {

@@ -89,6 +89,8 @@ pub struct Verification {
     pub decisions: u64,
     /// Events checked.
     pub events: u64,
+    /// Model versions whose predictions were checked against the digest their import logged.
+    pub models: u64,
     /// The first row of each chain that does not match, in chain order.
     pub breaks: Vec<Break>,
     /// The head as stored (the last links joined).
@@ -297,10 +299,20 @@ impl Store {
             }));
         }
         let [items, decisions, events] = rows;
+        let models = self.models(batch)?.len() as u64;
+        breaks.extend(
+            self.changed_models(batch)?
+                .into_iter()
+                .map(|(name, version)| Break {
+                    part: "predictions",
+                    row: format!("the predictions of model `{name}` v{version}"),
+                }),
+        );
         Ok(Verification {
             items,
             decisions,
             events,
+            models,
             breaks,
             head: head(&self.conn, batch.id)?,
         })

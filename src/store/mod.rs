@@ -9,6 +9,7 @@ mod decisions;
 mod events;
 mod items;
 mod packed;
+mod predictions;
 mod queue;
 mod staff;
 mod stored;
@@ -29,6 +30,7 @@ pub use decisions::Basis;
 pub use events::{Event, EventFilter, PendingEvent};
 pub use items::StoredItem;
 pub use packed::{ItemRef, JudgmentRef, PackedItems};
+pub use predictions::{Model, PanelOf, PredictionWriter};
 pub use queue::{Direction, QueueCounts, QueueFilter, QueueRow, SortKey, SortValue};
 pub use staff::{Member, Standing};
 pub use stored::Corrupt;
@@ -42,11 +44,12 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_3_guard.sql")),
         M::up_with_hook(include_str!("schema_4_chain.sql"), chain::link_old_rows),
         M::up(include_str!("schema_5_team.sql")),
+        M::up(include_str!("schema_predictions.sql")),
     ])
 }
 
 /// The schema version this build writes.
-const SCHEMA_VERSION: i64 = 5;
+const SCHEMA_VERSION: i64 = 6;
 
 /// An item as the record's writers name it: its rowid, its batch and its id in the batch (what
 /// the chain hashes), known to the caller so that no write looks them up again.
@@ -189,6 +192,29 @@ pub enum StoreError {
         batch: String,
         /// What is wrong with it.
         problems: crate::domain::rubric::RubricErrors,
+    },
+    /// No model of this name has predictions for the batch.
+    #[error("no model `{model}` in batch `{batch}` (`dissent predictions list` shows them)")]
+    UnknownModel {
+        /// The model asked for.
+        model: String,
+        /// The batch looked in.
+        batch: String,
+    },
+    /// Predictions imported under a name the batch already has, without `--replace`.
+    #[error(
+        "model `{model}` already has predictions for batch `{batch}` (imported {at} by {by}); \
+         pass --replace to add them as a new version (the old one is kept)"
+    )]
+    ModelExists {
+        /// The model.
+        model: String,
+        /// The batch.
+        batch: String,
+        /// When the version in force was imported.
+        at: String,
+        /// By whom.
+        by: String,
     },
     /// A decision the rubric or the panel does not allow.
     #[error(transparent)]

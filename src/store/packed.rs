@@ -8,7 +8,7 @@ use rusqlite::{Row, params};
 
 use super::batches::Batch;
 use super::decisions::decision_from_row;
-use super::{Result, Store, stored};
+use super::{Model, Result, Store, stored};
 use crate::domain::decision::{Decision, DecisionStatus};
 use crate::domain::model::{DisagreementClass, FlagSet};
 
@@ -20,6 +20,8 @@ pub struct PackedItems {
     judgments: Vec<PackedJudgment>,
     counts: Vec<u64>,
     decisions: Vec<Decision>,
+    /// The model's distributions of the items it predicts, when a model was asked for.
+    predicted: Vec<f64>,
 }
 
 #[derive(Debug)]
@@ -36,6 +38,8 @@ struct PackedItem {
     class: DisagreementClass,
     flags: FlagSet,
     status: DecisionStatus,
+    /// The model's distribution (in `predicted`) and its KL, when it predicts the item.
+    prediction: Option<(Range<usize>, f64)>,
 }
 
 #[derive(Debug)]
@@ -169,6 +173,14 @@ impl<'a> ItemRef<'a> {
     pub fn decisions(&self) -> &'a [Decision] {
         &self.packed.decisions[self.item.decisions.clone()]
     }
+
+    /// The model's distribution (rubric order) and KL(panel ‖ model), when items were read
+    /// with a model that predicts this one.
+    #[must_use]
+    pub fn prediction(&self) -> Option<(&'a [f64], f64)> {
+        let (range, kl) = self.item.prediction.clone()?;
+        Some((&self.packed.predicted[range], kl))
+    }
 }
 
 /// Column `at` of `r` as text.
@@ -189,6 +201,18 @@ impl Store {
         &self,
         batch: &Batch,
         per_chunk: usize,
+        f: impl FnMut(PackedItems) -> ControlFlow<()>,
+    ) -> Result<String> {
+        self.for_each_packed_with(batch, None, per_chunk, f)
+    }
+
+    /// [`Store::for_each_packed`], each item with `model`'s prediction when there is one
+    /// ([`ItemRef::prediction`]).
+    pub fn for_each_packed_with(
+        &self,
+        batch: &Batch,
+        model: Option<&Model>,
+        per_chunk: usize,
         mut f: impl FnMut(PackedItems) -> ControlFlow<()>,
     ) -> Result<String> {
         let snapshot = self.conn.unchecked_transaction()?;
@@ -207,14 +231,26 @@ impl Store {
                     .push(decision_from_row(r)?);
             }
         }
-        let mut stmt = snapshot.prepare(
+        // The model's join only when asked for: a probe per row costs an export without one.
+        let (columns, join) = match model {
+            Some(_) => (
+                "p.distribution, p.kl",
+                "LEFT JOIN predictions p ON p.item_id = i.id AND p.model_id = ?2",
+            ),
+            None => ("NULL, NULL", ""),
+        };
+        let mut stmt = snapshot.prepare(&format!(
             "SELECT i.id, i.item_key, i.task, i.counts, j.reviewer, j.label, j.confidence, j.evidence,
                     i.gold_label, i.panel_kind, i.class, i.flags, i.status,
-                    i.norm_entropy, i.mean_confidence
-             FROM items i LEFT JOIN judgments j ON j.item_id = i.id
-             WHERE i.batch_id = ?1 ORDER BY i.item_key, j.seq",
-        )?;
-        let mut rows = stmt.query(params![batch.id])?;
+                    i.norm_entropy, i.mean_confidence, {columns}
+             FROM items i LEFT JOIN judgments j ON j.item_id = i.id {join}
+             WHERE i.batch_id = ?1 ORDER BY i.item_key, j.seq"
+        ))?;
+        let k = batch.rubric.labels.len();
+        let mut rows = match model {
+            Some(m) => stmt.query(params![batch.id, m.id])?,
+            None => stmt.query(params![batch.id])?,
+        };
         let mut packed = PackedItems::default();
         let mut current = None;
         while let Some(r) = rows.next()? {
@@ -244,7 +280,18 @@ impl Store {
                     stored::corrupt(row(), "status", status, "not a decision status")
                 })?;
                 let gold_label = text_or_null(r, 8)?.map(|g| packed.push_text(g));
+                let prediction = match r.get_ref(15)?.as_blob_or_null()? {
+                    Some(blob) => {
+                        let start = packed.predicted.len();
+                        let name = model.map_or("", |m| m.name.as_str());
+                        let of = || format!("prediction of {} by `{name}`", row());
+                        super::predictions::unpack(of, blob, k, &mut packed.predicted)?;
+                        Some((start..packed.predicted.len(), r.get(16)?))
+                    }
+                    None => None,
+                };
                 packed.items.push(PackedItem {
+                    prediction,
                     gold_label,
                     counts_only: text(r, 9)? == "counts",
                     norm_entropy: r.get(13)?,

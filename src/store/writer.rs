@@ -216,11 +216,11 @@ pub struct ImportWriter<'a> {
 ///   dissent is the writer (schema 3), which it is, and a trigger per row cost the import about
 ///   a fifth of its time. They are back on (see [`BulkSettings::triggers_on`]) before the
 ///   queue counts, decisions and event are written, whose triggers do work.
-struct BulkSettings<'a>(&'a Connection);
+pub(super) struct BulkSettings<'a>(&'a Connection);
 
 impl<'a> BulkSettings<'a> {
     /// Must be called outside a transaction, where the pragmas take effect.
-    fn new(conn: &'a Connection) -> Result<Self> {
+    pub(super) fn new(conn: &'a Connection) -> Result<Self> {
         let settings = BulkSettings(conn);
         conn.pragma_update(None, "foreign_keys", "OFF")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -229,7 +229,7 @@ impl<'a> BulkSettings<'a> {
     }
 
     /// Turns this connection's triggers back on.
-    fn triggers_on(&self) -> Result<()> {
+    pub(super) fn triggers_on(&self) -> Result<()> {
         self.0
             .set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, true)?;
         Ok(())
@@ -485,20 +485,8 @@ impl ImportWriter<'_> {
     /// unique one say, keeps working row by row) for the rest of this import, keeping their
     /// definitions to rebuild them at commit.
     fn defer_indexes(&mut self) -> Result<()> {
-        let defs: Vec<(String, String)> = self
-            .tx
-            .prepare(
-                "SELECT name, sql FROM sqlite_schema
-                 WHERE type = 'index' AND tbl_name = 'items' AND sql IS NOT NULL
-                   AND (name GLOB 'items_queue_*' OR name GLOB 'items_triage_*')",
-            )?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        for (name, _) in &defs {
-            self.tx
-                .execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
-        }
-        self.deferred_indexes = Some(defs.into_iter().map(|(_, sql)| sql).collect());
+        let defs = drop_indexes(&self.tx, "items", &["items_queue_*", "items_triage_*"])?;
+        self.deferred_indexes = Some(defs);
         Ok(())
     }
 
@@ -549,6 +537,27 @@ impl ImportWriter<'_> {
         self.tx.commit()?;
         Ok((items, judgments))
     }
+}
+
+/// Drops the indexes of `table` whose names match one of `patterns` (GLOB), inside the
+/// caller's transaction, and returns their definitions, to be run again at commit: one sort
+/// then, instead of a random B-tree insert per row.
+pub(super) fn drop_indexes(tx: &Connection, table: &str, patterns: &[&str]) -> Result<Vec<String>> {
+    let mut defs = Vec::new();
+    for pattern in patterns {
+        let found: Vec<(String, String)> = tx
+            .prepare_cached(
+                "SELECT name, sql FROM sqlite_schema
+                 WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL AND name GLOB ?2",
+            )?
+            .query_map(params![table, pattern], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (name, sql) in found {
+            tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+            defs.push(sql);
+        }
+    }
+    Ok(defs)
 }
 
 /// The multi-row `INSERT`s of one table: the full chunk's text is built once per import, not
@@ -707,7 +716,7 @@ mod tests {
             .conn
             .prepare(
                 "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger'
-                 AND tbl_name IN ('rubrics', 'batches', 'items', 'judgments')
+                 AND tbl_name IN ('rubrics', 'batches', 'items', 'judgments', 'models', 'predictions')
                  AND sql LIKE '%INSERT ON%'",
             )
             .expect("triggers");
@@ -716,7 +725,7 @@ mod tests {
             .expect("rows")
             .collect::<rusqlite::Result<_>>()
             .expect("read");
-        assert_eq!(triggers.len(), 4, "{triggers:?}");
+        assert_eq!(triggers.len(), 6, "{triggers:?}");
         for (name, sql) in triggers {
             let body = sql.split_once("BEGIN").map(|(_, b)| b.trim()).unwrap_or("");
             assert!(

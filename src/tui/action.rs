@@ -42,6 +42,8 @@ pub enum Action {
     CycleTask,
     /// Cycle the sort order.
     CycleSort,
+    /// Cycle the model whose prediction the panel shows (through each, then none).
+    CycleModel,
     /// Clear every filter and the search.
     ClearFilters,
     /// Open the search prompt.
@@ -99,6 +101,18 @@ pub enum Action {
     Failed(String),
     /// The task list of the batch arrived.
     TasksLoaded(Vec<String>),
+    /// The names of the batch's models arrived.
+    ModelsLoaded(Vec<String>),
+    /// A model's prediction of an item arrived (`None`: it predicts none), or could not be
+    /// read.
+    PredictionLoaded {
+        /// The item asked about.
+        item_id: String,
+        /// The model asked about.
+        model: String,
+        /// Its distribution (rubric order) and KL(panel ‖ model).
+        prediction: Result<Option<(Vec<f64>, f64)>, String>,
+    },
     /// The console opened: where the actor stands, and whether items are assigned to them
     /// (then the queue opens on theirs).
     Opened {
@@ -205,6 +219,13 @@ pub enum Effect {
     Release(String),
     /// Fetch an item's events.
     LoadHistory(String),
+    /// Fetch a model's prediction of an item.
+    LoadPrediction {
+        /// Item id.
+        item_id: String,
+        /// Model name.
+        model: String,
+    },
     /// Fetch the staff list.
     LoadStaff,
     /// Compute the QA report of the batch (off the database thread when it can be).

@@ -213,6 +213,12 @@ pub struct App {
     pub sort: SortKey,
     /// Tasks of the batch, for the task filter.
     pub tasks: Vec<String>,
+    /// Models of the batch, for the model shown beside the panel.
+    pub models: Vec<String>,
+    /// The model shown beside the panel, if one is.
+    pub model: Option<String>,
+    /// Its prediction of the selected item, once loaded.
+    pub prediction: Option<Prediction>,
     /// The window of queue rows held.
     pub rows: Vec<QueueRow>,
     /// Selected row (index into `rows`).
@@ -267,6 +273,17 @@ pub struct App {
     pub theme: super::theme::Theme,
 }
 
+/// A model's prediction of an item, as the panel shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prediction {
+    /// The item.
+    pub item_id: String,
+    /// The model.
+    pub model: String,
+    /// Its distribution (rubric order) and KL(panel ‖ model); `None` when it predicts none.
+    pub shares: Option<(Vec<f64>, f64)>,
+}
+
 impl App {
     /// A console on a batch, before anything is loaded.
     #[must_use]
@@ -278,6 +295,9 @@ impl App {
             filter: QueueFilter::default(),
             sort: SortKey::Triage,
             tasks: Vec::new(),
+            models: Vec::new(),
+            model: None,
+            prediction: None,
             rows: Vec::new(),
             selected: 0,
             scroll: 0,
@@ -317,6 +337,15 @@ impl App {
     pub fn selected_item(&self) -> Option<&StoredItem> {
         let id = &self.selected_row()?.item_id;
         self.item.as_ref().filter(|i| &i.record.item_id == id)
+    }
+
+    /// The shown model's prediction of the selected item, once loaded.
+    #[must_use]
+    pub fn selected_prediction(&self) -> Option<&Prediction> {
+        let item = self.selected_item()?;
+        self.prediction
+            .as_ref()
+            .filter(|p| p.item_id == item.record.item_id && Some(&p.model) == self.model.as_ref())
     }
 
     /// The first panel line shown, for a panel that scrolls at most `max` lines.

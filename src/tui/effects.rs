@@ -60,6 +60,15 @@ impl Executor {
         }
     }
 
+    /// The names of the batch's models, for the first actions of a session.
+    #[must_use]
+    pub fn models(&self) -> Action {
+        match self.store.model_names(&self.batch) {
+            Ok(m) => Action::ModelsLoaded(m),
+            Err(e) => Action::Failed(e.to_string()),
+        }
+    }
+
     /// Where the actor stands and whether items are assigned to them, for the first action
     /// of a session.
     #[must_use]
@@ -188,6 +197,14 @@ impl Executor {
                     })
                     .map_err(|e| e.to_string()),
                 item_id,
+            },
+            Effect::LoadPrediction { item_id, model } => Action::PredictionLoaded {
+                prediction: self
+                    .store
+                    .prediction(&self.batch, &model, &item_id)
+                    .map_err(|e| e.to_string()),
+                item_id,
+                model,
             },
             Effect::LoadStaff => self.staff(None),
             Effect::LoadQa { request } => self.qa_job(request)(),

@@ -75,6 +75,7 @@ pub fn key_action(app: &App, key: Key) -> Option<Action> {
         Command::FilterStatus => Action::CycleStatus,
         Command::FilterTask => Action::CycleTask,
         Command::Sort => Action::CycleSort,
+        Command::Model => Action::CycleModel,
         Command::ClearFilters => Action::ClearFilters,
         Command::Mine => Action::ToggleMine,
         Command::History => Action::OpenHistory,

@@ -56,6 +56,8 @@ pub fn start(executor: &mut Executor, options: &Options, size: Rect) -> App {
     app.theme = theme::Theme::for_no_color(std::env::var("NO_COLOR").ok().as_deref());
     let tasks = executor.tasks();
     executor.dispatch(&mut app, tasks);
+    let models = executor.models();
+    executor.dispatch(&mut app, models);
     executor.dispatch(
         &mut app,
         Action::Resize(render::areas(size).queue_rows.height as usize),

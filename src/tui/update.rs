@@ -7,7 +7,8 @@
 
 use super::action::{Action, Effect};
 use super::app::{
-    App, Focus, FormStep, History, MAX_WINDOW, PAGE, PREFETCH, Popup, QaScreen, Selection, UndoAsk,
+    App, Focus, FormStep, History, MAX_WINDOW, PAGE, PREFETCH, Popup, Prediction, QaScreen,
+    Selection, UndoAsk,
 };
 use super::form;
 use super::keymap::{Command, Key};
@@ -46,6 +47,8 @@ fn is_input(action: &Action) -> bool {
             | Action::Committed { .. }
             | Action::Failed(_)
             | Action::TasksLoaded(_)
+            | Action::ModelsLoaded(_)
+            | Action::PredictionLoaded { .. }
             | Action::Opened { .. }
             | Action::ClaimRefused { .. }
             | Action::Conflict { .. }
@@ -145,6 +148,20 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             app.filter.task = cycle(&app.tasks, app.filter.task.clone());
             reload(app)
         }
+        Action::CycleModel => {
+            if app.models.is_empty() {
+                app.message = Some(
+                    "no model predictions in this batch (`dissent predictions import`)".into(),
+                );
+                return Vec::new();
+            }
+            app.model = cycle(&app.models, app.model.clone());
+            app.message = Some(match &app.model {
+                Some(m) => format!("model {m} shown beside the panel"),
+                None => "no model shown".into(),
+            });
+            load_prediction(app)
+        }
         Action::CycleSort => {
             let i = SortKey::ALL
                 .iter()
@@ -214,11 +231,37 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::ItemLoaded { request, item } => {
             if app.item_request == Some(request) {
                 item_loaded(app, item);
+                return load_prediction(app);
             }
             Vec::new()
         }
         Action::TasksLoaded(tasks) => {
             app.tasks = tasks;
+            Vec::new()
+        }
+        Action::ModelsLoaded(models) => {
+            app.models = models;
+            Vec::new()
+        }
+        Action::PredictionLoaded {
+            item_id,
+            model,
+            prediction,
+        } => {
+            // An answer about an item or model no longer shown is dropped.
+            let current = app.selected_item().map(|i| &i.record.item_id) == Some(&item_id)
+                && app.model.as_ref() == Some(&model);
+            match prediction {
+                Ok(shares) if current => {
+                    app.prediction = Some(Prediction {
+                        item_id,
+                        model,
+                        shares,
+                    });
+                }
+                Err(e) if current => app.message = Some(e),
+                _ => {}
+            }
             Vec::new()
         }
         Action::Committed {
@@ -472,6 +515,23 @@ fn cycle<T: Clone + PartialEq>(options: &[T], now: Option<T>) -> Option<T> {
         None => options.first().cloned(),
         Some(i) => options.get(i + 1).cloned(),
     }
+}
+
+/// Asks for the shown model's prediction of the selected item, when a model is shown and the
+/// item has loaded; the answer names both, so one that comes back after a move is dropped.
+fn load_prediction(app: &mut App) -> Vec<Effect> {
+    let (Some(model), Some(item)) = (app.model.clone(), app.selected_item()) else {
+        return Vec::new();
+    };
+    let item_id = item.record.item_id.clone();
+    if app
+        .prediction
+        .as_ref()
+        .is_some_and(|p| p.item_id == item_id && p.model == model)
+    {
+        return Vec::new();
+    }
+    vec![Effect::LoadPrediction { item_id, model }]
 }
 
 /// The next request tag.

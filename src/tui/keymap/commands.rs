@@ -76,6 +76,8 @@ pub enum Command {
     FilterTask,
     /// Cycle the sort order.
     Sort,
+    /// Cycle the model whose prediction the panel shows beside the panel's distribution.
+    Model,
     /// Clear filters and search.
     ClearFilters,
     /// Show only the items assigned to me, or all.
@@ -273,6 +275,13 @@ pub(super) const DEFAULTS: &[Binding] = &[
         &["t"],
     ),
     bind(Command::Sort, "sort", "cycle sort order", &[Main], &["o"]),
+    bind(
+        Command::Model,
+        "model",
+        "cycle model in the panel",
+        &[Main],
+        &["M"],
+    ),
     bind(
         Command::ClearFilters,
         "clear-filters",

@@ -8,9 +8,9 @@ use ratatui::widgets::{Block, Paragraph};
 
 use super::queue::class_short;
 use super::wrap::wrap;
-use crate::text::{cut_middle, pad, width};
-use crate::tui::app::{App, Focus};
-use crate::view::item::ItemView;
+use crate::text::{cut_middle, inert, pad, width};
+use crate::tui::app::{App, Focus, Prediction};
+use crate::view::item::{ItemView, Share};
 
 /// Widest bar of the distribution, in cells.
 const BAR: usize = 20;
@@ -86,6 +86,9 @@ pub fn lines(app: &App, v: &ItemView, cells: usize) -> Vec<Line<'static>> {
             4,
         );
     }
+    if let Some(p) = app.selected_prediction() {
+        model_rows(&mut out, app, v, p, (label_w, bar));
+    }
     out.text(v.headline.clone(), Style::new(), 2);
     for (flag, why) in &v.flags {
         out.text(format!("⚑ {flag}: {why}"), t.alert, 2);
@@ -155,6 +158,43 @@ pub fn lines(app: &App, v: &ItemView, cells: usize) -> Vec<Line<'static>> {
 
 /// The pane title: the class and status always show; when the id does not fit beside them, the
 /// class takes its short queue form and the id is cut in the middle.
+/// The shown model's distribution under the panel's, bar for bar, with its KL from the panel;
+/// `widths` are the label column's and the bars'.
+fn model_rows(out: &mut Lines, app: &App, v: &ItemView, p: &Prediction, widths: (usize, usize)) {
+    let t = &app.theme;
+    let (label_w, bar) = widths;
+    let model = inert(&p.model, false);
+    let Some((shares, kl)) = &p.shares else {
+        out.text(
+            format!("Model {model}: no prediction for this item"),
+            t.dim,
+            2,
+        );
+        return;
+    };
+    out.text(
+        format!("Model {model} · KL {kl:.3} nats from the panel"),
+        t.header,
+        2,
+    );
+    for (s, &q) in v.distribution.iter().zip(shares) {
+        let (full, empty) = Share {
+            share: q,
+            ..s.clone()
+        }
+        .bar(bar);
+        out.push(
+            vec![
+                Span::raw(format!("  {} ", pad(&s.label, label_w))),
+                Span::styled(full, t.key),
+                Span::styled(empty, t.dim),
+                Span::raw(format!(" {q:.2}")),
+            ],
+            4,
+        );
+    }
+}
+
 fn title(v: &ItemView, cells: usize) -> String {
     let status = v.status.as_str().replace('_', " ");
     let mut facts = format!(" · {} · {status} ", v.class.as_str());

@@ -1,0 +1,649 @@
+//! `dissent predictions import|list` and `dissent eval` end to end: the figures as scipy gives
+//! them (fixtures/divergence/reference.json), bad input refused whole with FILE:LINE: field,
+//! versions kept on --replace, and the record guarded from other clients.
+
+mod common;
+
+use std::io::Write;
+
+use common::Dir;
+use proptest::prelude::*;
+use serde_json::{Value, json};
+
+const RUBRIC: &str = "task: t\nversion: 1\nlabels:\n  - id: a\n  - id: b\n  - id: c\n";
+
+fn fixture() -> Value {
+    let path = common::root().join("fixtures/divergence/items.json");
+    serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("json")
+}
+
+/// A batch `b` of the fixture's eight panels (items i0…i7) and the two models' files:
+/// `first.jsonl` as `probs` arrays, `second.jsonl` as `distribution` objects keyed `id`.
+fn batch() -> Dir {
+    let d = Dir::new();
+    let items = fixture();
+    let (mut counts, mut first, mut second) = (String::new(), String::new(), String::new());
+    for (i, it) in items["items"].as_array().expect("items").iter().enumerate() {
+        let c = &it["counts"];
+        counts += &format!(
+            "{}\n",
+            json!({"item_id": format!("i{i}"), "counts": {"a": c[0], "b": c[1], "c": c[2]}})
+        );
+        first += &format!(
+            "{}\n",
+            json!({"item_id": format!("i{i}"), "probs": it["first"]})
+        );
+        let s = &it["second"];
+        second += &format!(
+            "{}\n",
+            json!({"id": format!("i{i}"), "distribution": {"a": s[0], "b": s[1], "c": s[2]}})
+        );
+    }
+    let rubric = d.file("r.yaml", RUBRIC);
+    d.import(&d.file("counts.jsonl", counts), &rubric, "b", &[]);
+    d.file("first.jsonl", first);
+    d.file("second.jsonl", second);
+    d
+}
+
+fn json_of(out: &str) -> Value {
+    serde_json::from_str(out).expect("json")
+}
+
+fn path(d: &Dir, name: &str) -> String {
+    d.path(name).to_str().expect("path").to_string()
+}
+
+/// Runs `predictions import` of `file` as `model`, asserting it is refused (exit 1); its stderr.
+fn refused(d: &Dir, file: &str, model: &str, extra: &[&str]) -> String {
+    let file = path(d, file);
+    let mut args = vec!["predictions", "import", &file, "--model", model];
+    args.extend_from_slice(extra);
+    let out = d.run(&args);
+    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    common::stderr(&out)
+}
+
+fn import(d: &Dir, file: &str, model: &str, extra: &[&str]) -> String {
+    let file = path(d, file);
+    let mut args = vec!["predictions", "import", &file, "--model", model];
+    args.extend_from_slice(extra);
+    d.ok(&args)
+}
+
+#[test]
+fn eval_gives_scipys_figures_and_compares_two_models() {
+    let d = batch();
+    let said = import(&d, "first.jsonl", "first", &[]);
+    assert!(
+        said.contains("imported 8 predictions of model `first` (version 1)"),
+        "{said}"
+    );
+    import(&d, "second.jsonl", "second", &["--map", "item_id=id"]);
+    let eval = json_of(&d.ok(&["eval", "--model", "first", "--model", "second", "--json"]));
+    let reference: Value = serde_json::from_str(
+        &std::fs::read_to_string(common::root().join("fixtures/divergence/reference.json"))
+            .expect("read"),
+    )
+    .expect("json");
+    for (i, name) in ["first", "second"].iter().enumerate() {
+        let got = &eval["models"][i]["figures"];
+        for figure in [
+            "kl_mean",
+            "kl_sd",
+            "js_mean",
+            "tv_mean",
+            "cross_entropy_mean",
+            "accuracy",
+            "pearson",
+            "spearman",
+        ] {
+            let (g, r) = (
+                got[figure].as_f64().expect("got"),
+                reference[name][figure].as_f64().expect("ref"),
+            );
+            assert!((g - r).abs() < 1e-12, "{name} {figure}: {g} vs scipy {r}");
+        }
+    }
+    assert_eq!(eval["models"][0]["figures"]["clipped_items"], 1);
+    assert_eq!(eval["models"][0]["by_class"]["major"]["items"], 2);
+    let cmp = &eval["comparisons"][0];
+    assert_eq!(
+        (cmp["baseline"].as_str(), cmp["model"].as_str()),
+        (Some("first"), Some("second"))
+    );
+    assert_eq!(cmp["paired_items"], 8);
+    let kl = &cmp["differences"][0];
+    assert_eq!(kl["figure"], "kl_mean");
+    let diff = kl["difference"].as_f64().expect("difference");
+    let (low, high) = (
+        kl["interval"]["low"].as_f64().expect("low"),
+        kl["interval"]["high"].as_f64().expect("high"),
+    );
+    assert!(low <= diff && diff <= high, "{low} {diff} {high}");
+    // the plain table names both models and the clipping
+    let plain = d.ok(&["eval", "--model", "first", "--model", "second"]);
+    assert!(
+        plain.contains("clipped at 1e-12") && plain.contains("second against first"),
+        "{plain}"
+    );
+}
+
+#[test]
+fn bad_lines_are_listed_with_file_line_and_field_and_nothing_is_written() {
+    let d = batch();
+    d.file(
+        "bad.jsonl",
+        concat!(
+            "{\"item_id\":\"i0\",\"probs\":[0.5,0.5]}\n",
+            "{\"item_id\":\"i1\",\"distribution\":{\"a\":-0.5,\"b\":1.5}}\n",
+            "{\"item_id\":\"i2\",\"distribution\":{\"a\":0.5,\"zz\":0.5}}\n",
+            "{\"item_id\":\"i3\",\"probs\":[0.5,0.4,0.0]}\n",
+            "{\"item_id\":\"nope\",\"probs\":[0.5,0.5,0]}\n",
+            "{\"item_id\":\"i5\",\"logits\":[1,\"NaN\",2]}\n",
+            "{\"item_id\":\"i6\",\"probs\":[1,0,0]}\n",
+            "{\"item_id\":\"i6\",\"probs\":[1,0,0]}\n",
+            "{\"item_id\":\"i7\",\"logits\":[1,1e999,2]}\n",
+        ),
+    );
+    let err = refused(&d, "bad.jsonl", "m", &[]);
+    for expected in [
+        "bad.jsonl:1: probs: 2 values where --labels has 3",
+        "bad.jsonl:2: distribution: holds a negative probability",
+        "bad.jsonl:3: distribution.zz: `zz` is not a label of rubric `t`",
+        "bad.jsonl:4: probs: sums to 0.9",
+        "bad.jsonl:5: item_id: item `nope` is not in batch `b`",
+        "bad.jsonl:6: logits[1]: expected a number",
+        "bad.jsonl:8: item_id: item `i6` already has a prediction at line 7",
+        "bad.jsonl:9: line: malformed JSON: number out of range",
+        "nothing imported",
+    ] {
+        assert!(err.contains(expected), "missing `{expected}` in\n{err}");
+    }
+    let list = json_of(&d.ok(&["predictions", "list", "--json"]));
+    assert_eq!(list["models"], json!([]), "nothing written");
+}
+
+#[test]
+fn logits_in_a_label_order_of_their_own_read_through_a_softmax() {
+    let d = batch();
+    // logits in order c, b, a: softmax gives the same distribution as probs in order a, b, c
+    let mut lines = String::new();
+    for (i, it) in fixture()["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .enumerate()
+    {
+        let p: Vec<f64> = serde_json::from_value(it["second"].clone()).expect("p");
+        let logits: Vec<f64> = p.iter().rev().map(|x| x.max(1e-300).ln() + 3.0).collect();
+        lines += &format!(
+            "{}\n",
+            json!({"item_id": format!("i{i}"), "logits": logits})
+        );
+    }
+    d.file("logits.jsonl", lines);
+    import(&d, "logits.jsonl", "logits", &["--labels", "c,b,a"]);
+    import(&d, "second.jsonl", "second", &["--map", "item_id=id"]);
+    let eval = json_of(&d.ok(&["eval", "--model", "logits", "--model", "second", "--json"]));
+    let (a, b) = (
+        eval["models"][0]["figures"]["kl_mean"].as_f64().expect("a"),
+        eval["models"][1]["figures"]["kl_mean"].as_f64().expect("b"),
+    );
+    assert!((a - b).abs() < 1e-9, "{a} vs {b}");
+}
+
+#[test]
+fn a_model_name_is_replaced_only_when_asked_and_the_old_version_is_kept() {
+    let d = batch();
+    import(&d, "first.jsonl", "m", &[]);
+    let again = d.run(&[
+        "predictions",
+        "import",
+        &path(&d, "first.jsonl"),
+        "--model",
+        "m",
+    ]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        common::stderr(&again).contains("--replace"),
+        "{}",
+        common::stderr(&again)
+    );
+    let said = import(
+        &d,
+        "second.jsonl",
+        "m",
+        &["--replace", "--map", "item_id=id"],
+    );
+    assert!(
+        said.contains("version 2") && said.contains("version 1 is kept"),
+        "{said}"
+    );
+    let list = json_of(&d.ok(&["predictions", "list", "--json"]));
+    let versions: Vec<(i64, bool)> = list["models"]
+        .as_array()
+        .expect("models")
+        .iter()
+        .map(|m| {
+            (
+                m["version"].as_i64().expect("v"),
+                m["superseded"].as_bool().expect("s"),
+            )
+        })
+        .collect();
+    assert_eq!(versions, vec![(1, true), (2, false)]);
+    // eval reads the version in force
+    let eval = json_of(&d.ok(&["eval", "--model", "m", "--json"]));
+    assert_eq!(eval["models"][0]["version"], 2);
+    let log = json_of(&d.ok(&["log", "--json"]));
+    let actions: Vec<&str> = log
+        .as_array()
+        .expect("log")
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert!(
+        actions.ends_with(&["import_predictions", "replace_predictions"]),
+        "{actions:?}"
+    );
+}
+
+#[test]
+fn unknown_items_are_skipped_when_asked_and_missing_ones_counted_from_stdin() {
+    let d = batch();
+    let lines = "{\"item_id\":\"i0\",\"probs\":[1,0,0]}\n{\"item_id\":\"zz\",\"probs\":[1,0,0]}\n";
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dissent"))
+        .args([
+            "predictions",
+            "import",
+            "-",
+            "--model",
+            "m",
+            "--skip-unknown",
+        ])
+        .env("DISSENT_DB", d.path("db.sqlite"))
+        .env("DISSENT_USER", "tester")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(lines.as_bytes())
+        .expect("write");
+    let out = child.wait_with_output().expect("wait");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{said}");
+    assert!(
+        said.contains("imported 1 prediction of model `m`"),
+        "{said}"
+    );
+    assert!(
+        said.contains("7 items of the batch have no prediction"),
+        "{said}"
+    );
+    assert!(
+        said.contains("1 line for items not in the batch skipped"),
+        "{said}"
+    );
+    let list = json_of(&d.ok(&["predictions", "list", "--json"]));
+    assert_eq!(list["models"][0]["source"], "<stdin>");
+    assert_eq!(list["models"][0]["missing"], 7);
+}
+
+#[test]
+fn an_unknown_model_or_a_model_named_twice_is_a_user_error() {
+    let d = batch();
+    import(&d, "first.jsonl", "m", &[]);
+    let out = d.run(&["eval", "--model", "nope"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(common::stderr(&out).contains("no model `nope` in batch `b`"));
+    let out = d.run(&["eval", "--model", "m", "--model", "m"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = refused(&d, "first.jsonl", "x", &["--labels", "a,a,b"]);
+    assert!(err.contains("`a` is given twice"), "{err}");
+}
+
+#[test]
+fn models_and_predictions_cannot_be_changed_from_another_client() {
+    let d = batch();
+    import(&d, "first.jsonl", "m", &[]);
+    let db = d.path("db.sqlite");
+    let sqlite3 = |sql: &str| {
+        std::process::Command::new("sqlite3")
+            .arg(&db)
+            .arg(sql)
+            .output()
+    };
+    let Ok(before) = sqlite3(".dump") else {
+        common::missing("the sqlite3 shell");
+        return;
+    };
+    for sql in [
+        "UPDATE predictions SET kl = 0;",
+        "DELETE FROM predictions;",
+        "REPLACE INTO predictions SELECT * FROM predictions;",
+        "INSERT INTO predictions SELECT model_id, item_id + 100, distribution, kl, model_entropy FROM predictions LIMIT 1;",
+        "UPDATE models SET name = 'other';",
+        "DELETE FROM models;",
+        "INSERT INTO models (batch_id, name, version, source, imported_at, imported_by, predictions) VALUES (1, 'forged', 1, 'x', 'x', 'x', 0);",
+    ] {
+        let out = sqlite3(sql).expect("sqlite3");
+        assert!(!out.status.success(), "`{sql}` succeeded");
+    }
+    let after = sqlite3(".dump").expect("sqlite3");
+    assert_eq!(
+        String::from_utf8_lossy(&before.stdout),
+        String::from_utf8_lossy(&after.stdout)
+    );
+}
+
+#[test]
+fn export_with_model_adds_the_prediction_to_the_lines_it_predicts_and_nothing_else() {
+    let d = batch();
+    d.file(
+        "some.jsonl",
+        "{\"item_id\":\"i0\",\"probs\":[0.5,0.25,0.25]}\n",
+    );
+    import(&d, "some.jsonl", "m", &["--skip-unknown"]);
+    let plain = d.ok(&["export", "--draft", "-o", "-"]);
+    let with = d.ok(&["export", "--draft", "-o", "-", "--with-model", "m"]);
+    let (plain, with): (Vec<&str>, Vec<&str>) = (plain.lines().collect(), with.lines().collect());
+    assert_eq!(
+        plain[1..],
+        with[1..],
+        "lines the model does not predict are as before"
+    );
+    let first: Value = serde_json::from_str(with[0]).expect("json");
+    let model = &first["model"];
+    assert_eq!(model["name"], "m");
+    assert_eq!(
+        model["distribution"],
+        json!({"a": 0.5, "b": 0.25, "c": 0.25})
+    );
+    // panel i0 is (1, 0, 0): KL = ln 2
+    assert!((model["kl"].as_f64().expect("kl") - 2f64.ln()).abs() < 1e-12);
+    let keys: Vec<&String> = first.as_object().expect("object").keys().collect();
+    assert_eq!(
+        keys.last().map(|k| k.as_str()),
+        Some("model"),
+        "after the seed's keys"
+    );
+    let plain_first: Value = serde_json::from_str(plain[0]).expect("json");
+    let mut without = first.clone();
+    without.as_object_mut().expect("object").remove("model");
+    assert_eq!(without, plain_first);
+    let out = d.run(&["export", "--draft", "-o", "-", "--with-model", "nope"]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn export_with_model_reads_the_prediction_of_an_item_with_judgments() {
+    let d = common::pilot();
+    d.file("p.jsonl", "{\"item_id\":\"mri-2031\",\"distribution\":{\"mild\":0.2,\"moderate\":0.6,\"severe\":0.2}}\n");
+    import(&d, "p.jsonl", "m", &[]);
+    let line: Value = serde_json::from_str(
+        d.ok(&["export", "--draft", "-o", "-", "--with-model", "m"])
+            .trim(),
+    )
+    .expect("json");
+    assert_eq!(line["rationales"].as_array().map(Vec::len), Some(4));
+    assert_eq!(line["model"]["distribution"]["moderate"], 0.6);
+}
+
+/// The fixture of real CIFAR-10H panels with two synthetic models (fixtures/predictions/README.md).
+#[test]
+fn the_cifar10h_fixture_gives_scipys_figures_for_both_synthetic_models() {
+    let d = Dir::new();
+    let fixtures = common::root().join("fixtures/predictions");
+    d.import(
+        &fixtures.join("cifar10h.slice.jsonl"),
+        &common::rubric("cifar10_class.yaml"),
+        "c10h",
+        &[],
+    );
+    let hard = fixtures.join("hard.jsonl");
+    let soft = fixtures.join("soft.jsonl");
+    d.ok(&[
+        "predictions",
+        "import",
+        hard.to_str().expect("path"),
+        "--model",
+        "hard",
+    ]);
+    let said = d.ok(&[
+        "predictions",
+        "import",
+        soft.to_str().expect("path"),
+        "--model",
+        "soft",
+    ]);
+    assert!(
+        said.contains("1 item of the batch have no prediction")
+            || said.contains("1 item of the batch has no prediction"),
+        "{said}"
+    );
+    let eval = json_of(&d.ok(&["eval", "--model", "hard", "--model", "soft", "--json"]));
+    let reference: Value = serde_json::from_str(
+        &std::fs::read_to_string(fixtures.join("reference.json")).expect("read"),
+    )
+    .expect("json");
+    for (i, name) in ["hard", "soft"].iter().enumerate() {
+        let got = &eval["models"][i]["figures"];
+        assert_eq!(got["items"], reference[name]["items"]);
+        for figure in ["kl_mean", "kl_sd", "js_mean", "pearson", "spearman"] {
+            let (g, r) = (
+                got[figure].as_f64().expect("got"),
+                reference[name][figure].as_f64().expect("ref"),
+            );
+            assert!(
+                (g - r).abs() < 1e-9 * r.abs().max(1.0),
+                "{name} {figure}: {g} vs scipy {r}"
+            );
+        }
+    }
+    assert_eq!(eval["comparisons"][0]["paired_items"], 39);
+}
+
+/// Pieces of prediction lines, hostile ones included.
+const TOKENS: &[&str] = &[
+    "{",
+    "}",
+    "[",
+    "]",
+    ":",
+    ",",
+    "\"",
+    "\n",
+    "\r\n",
+    " ",
+    "\u{feff}",
+    "\"item_id\"",
+    "\"i0\"",
+    "\"i1\"",
+    "\"zz\"",
+    "\"probs\"",
+    "\"logits\"",
+    "\"distribution\"",
+    "\"a\"",
+    "\"b\"",
+    "\"c\"",
+    "0",
+    "1",
+    "-1",
+    "0.5",
+    "1e400",
+    "-1e400",
+    "1e308",
+    "NaN",
+    "null",
+    "true",
+    "\"x\"",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+
+    /// Any bytes end in predictions written or in issues that each name a line; nothing panics,
+    /// and nothing is written unless there is no issue.
+    #[test]
+    fn any_bytes_end_in_predictions_or_issues_naming_a_line(
+        bytes in prop_oneof![
+            proptest::collection::vec(any::<u8>(), 0..200),
+            proptest::collection::vec(any::<usize>(), 0..60).prop_map(|ts| {
+                ts.iter().map(|&t| TOKENS[t % TOKENS.len()]).collect::<String>().into_bytes()
+            }),
+        ]
+    ) {
+        use dissent::ingest::predictions::{PredictionJob, import_predictions, label_order};
+        let d = Dir::new();
+        let rubric = dissent::domain::rubric::Rubric::parse(RUBRIC).expect("rubric");
+        let mut store = dissent::store::Store::open_in_memory().expect("store");
+        let counts = d.file("c.jsonl", "{\"item_id\":\"i0\",\"counts\":{\"a\":2,\"b\":1}}\n{\"item_id\":\"i1\",\"counts\":{\"c\":3}}\n");
+        dissent::ingest::import_files(&mut store, &dissent::ingest::ImportJob {
+            paths: &[counts.as_path()], rubric: &rubric, batch: "b", format: dissent::ingest::Format::Auto,
+            map: &dissent::ingest::FieldMap::default(), actor: "t", at: "2026-01-01T00:00:00Z",
+        }, |_| {}).expect("batch");
+        let batch = store.batch(None).expect("batch");
+        let path = d.file("p.jsonl", &bytes);
+        let labels = label_order(&rubric, None).expect("labels");
+        let map = dissent::ingest::FieldMap::default();
+        let job = PredictionJob {
+            path: &path, batch: &batch, model: "m", labels: &labels, map: &map,
+            skip_unknown: false, replace: false, actor: "t", at: "2026-01-01T00:00:00Z",
+        };
+        match import_predictions(&mut store, &job, |_| {}) {
+            Ok(done) => prop_assert!(done.model.predictions >= 1),
+            Err(dissent::ingest::ImportError::Input(issues)) => {
+                prop_assert!(!issues.list().is_empty());
+                for i in issues.list() {
+                    prop_assert!(i.line >= 1, "no line in `{i}`");
+                    prop_assert!(i.to_string().len() < 1000, "`{i}`");
+                }
+                prop_assert!(store.models(&batch).expect("models").is_empty(), "nothing written");
+            }
+            Err(e) => prop_assert!(false, "{e}"),
+        }
+    }
+}
+
+#[test]
+fn a_large_import_rebuilds_the_kl_index_at_commit_and_a_failed_one_keeps_it() {
+    let d = Dir::new();
+    let n = 2_500;
+    let counts: String = (0..n)
+        .map(|i| {
+            format!(
+                "{}\n",
+                json!({"item_id": format!("i{i}"), "counts": {"a": i % 3, "b": 1, "c": 2}})
+            )
+        })
+        .collect();
+    let probs: String = (0..n)
+        .map(|i| {
+            format!(
+                "{}\n",
+                json!({"item_id": format!("i{i}"), "probs": [0.5, 0.25, 0.25]})
+            )
+        })
+        .collect();
+    d.import(
+        &d.file("c.jsonl", counts),
+        &d.file("r.yaml", RUBRIC),
+        "b",
+        &[],
+    );
+    let index = || {
+        let conn = rusqlite::Connection::open(d.path("db.sqlite")).expect("open");
+        conn.query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE name = 'predictions_by_kl'",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .expect("schema")
+    };
+    d.file(
+        "bad.jsonl",
+        format!("{probs}{{\"item_id\":\"i0\",\"probs\":[2,0,0]}}\n"),
+    );
+    refused(&d, "bad.jsonl", "m", &[]);
+    assert_eq!(index(), 1, "kept by the rollback");
+    d.file("p.jsonl", probs);
+    import(&d, "p.jsonl", "m", &[]);
+    assert_eq!(index(), 1, "rebuilt at commit");
+    let eval = json_of(&d.ok(&["eval", "--model", "m", "--json"]));
+    assert_eq!(eval["models"][0]["predictions"], n);
+}
+
+#[test]
+fn verify_names_a_model_whose_predictions_were_changed_outside_dissent() {
+    let d = batch();
+    import(&d, "first.jsonl", "m", &[]);
+    import(
+        &d,
+        "second.jsonl",
+        "m",
+        &["--replace", "--map", "item_id=id"],
+    );
+    let said = d.ok(&["verify"]);
+    assert!(
+        said.contains("the predictions of 2 models checked"),
+        "{said}"
+    );
+    common::tamper(
+        &d.path("db.sqlite"),
+        "UPDATE predictions SET kl = 5 WHERE model_id = 1 AND item_id = 3;",
+    );
+    let out = d.run(&["verify", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(doc["models"], 2);
+    assert_eq!(
+        doc["breaks"],
+        json!([{"chain": "predictions", "row": "the predictions of model `m` v1"}])
+    );
+}
+
+#[test]
+fn a_file_that_predicts_no_item_of_the_batch_or_has_a_huge_line_writes_nothing() {
+    let d = batch();
+    d.file("none.jsonl", "{\"item_id\":\"zz\",\"probs\":[1,0,0]}\n");
+    let err = refused(&d, "none.jsonl", "m", &["--skip-unknown"]);
+    assert!(
+        err.contains("none.jsonl: file: no prediction for an item of batch `b`"),
+        "{}",
+        err
+    );
+    let mut huge = b"{\"item_id\":\"i0\",\"x\":\"".to_vec();
+    huge.resize(17 << 20, b'a');
+    huge.extend_from_slice(b"\"}\n");
+    d.file("huge.jsonl", huge);
+    let err = refused(&d, "huge.jsonl", "m", &[]);
+    assert!(
+        err.contains("huge.jsonl:1: line: longer than 16 MiB"),
+        "{}",
+        err
+    );
+    assert_eq!(
+        json_of(&d.ok(&["predictions", "list", "--json"]))["models"],
+        json!([])
+    );
+}
+
+#[test]
+fn only_a_role_that_may_import_imports_predictions() {
+    let d = batch();
+    d.ok(&["staff", "add", "tester", "--role", "qa_lead"]);
+    d.ok(&["staff", "add", "vic", "--role", "viewer"]);
+    refused(&d, "first.jsonl", "m", &["--as", "vic"]);
+    assert_eq!(
+        json_of(&d.ok(&["predictions", "list", "--json"]))["models"],
+        json!([])
+    );
+    import(&d, "first.jsonl", "m", &[]);
+    // a viewer may still read them
+    d.ok(&["eval", "--model", "m", "--as", "vic"]);
+}
