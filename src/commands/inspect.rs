@@ -6,7 +6,7 @@ use anyhow::Result;
 use serde_json::{Value, json};
 
 use crate::domain::decision::Decision;
-use crate::domain::model::Panel;
+use crate::domain::model::{Panel, Round};
 use crate::domain::triage::summarize;
 use crate::store::{Direction, EventFilter, QueueFilter, QueueRow, SortKey, Store, StoredItem};
 use crate::text::{inert, pad, width};
@@ -111,6 +111,7 @@ fn decision_json(d: &Decision) -> Value {
         "erring": d.erring,
         "text": d.text,
         "actor": d.actor,
+        "round": d.round,
         "at": d.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         "reverts": d.reverts,
     })
@@ -133,13 +134,7 @@ pub fn item_json(item: &StoredItem, rubric: &crate::domain::rubric::Rubric) -> V
         .zip(&s.counts)
         .map(|(l, c)| (l.id.clone(), json!(c)))
         .collect();
-    let judgments: Vec<Value> = match &r.panel {
-        Panel::Judgments(js) => js
-            .iter()
-            .map(|j| json!({"reviewer": j.reviewer, "label": j.label, "confidence": j.confidence, "raw_confidence": j.raw_confidence, "evidence": j.evidence, "attributes": j.attributes}))
-            .collect(),
-        Panel::Counts(_) => Vec::new(),
-    };
+    let judgments = judgments_json(&r.panel);
     json!({
         "item_id": r.item_id,
         "task": r.task,
@@ -157,7 +152,39 @@ pub fn item_json(item: &StoredItem, rubric: &crate::domain::rubric::Rubric) -> V
         "judgments": judgments,
         "status": item.status.as_str(),
         "decisions": item.decisions.iter().map(decision_json).collect::<Vec<_>>(),
+        "round": item.round,
+        "rubric_version": item.rubric_version,
+        "earlier_rounds": item.earlier.iter().map(|round| round_json(round, rubric)).collect::<Vec<_>>(),
     })
+}
+
+/// An earlier round in `show --json`: its number, rubric version, counts and judgments.
+fn round_json(round: &Round, rubric: &crate::domain::rubric::Rubric) -> Value {
+    let s = summarize(&round.panel, rubric, None);
+    let counts: serde_json::Map<String, Value> = rubric
+        .labels
+        .iter()
+        .zip(&s.counts)
+        .map(|(l, c)| (l.id.clone(), json!(c)))
+        .collect();
+    json!({
+        "round": round.number,
+        "rubric_version": round.rubric_version,
+        "panel": round.panel.kind(),
+        "counts": counts,
+        "judgments": judgments_json(&round.panel),
+    })
+}
+
+/// The judgments of a panel as `show --json` lists them (none for counts).
+fn judgments_json(panel: &Panel) -> Vec<Value> {
+    match panel {
+        Panel::Judgments(js) => js
+            .iter()
+            .map(|j| json!({"reviewer": j.reviewer, "label": j.label, "confidence": j.confidence, "raw_confidence": j.raw_confidence, "evidence": j.evidence, "attributes": j.attributes}))
+            .collect(),
+        Panel::Counts(_) => Vec::new(),
+    }
 }
 
 /// Width of the distribution's bars in `show`.
@@ -175,12 +202,13 @@ fn write_indented(out: &mut impl Write, text: &str, indent: &str) -> std::io::Re
 fn write_item(out: &mut impl Write, v: &ItemView, batch: &str) -> std::io::Result<()> {
     writeln!(
         out,
-        "{} · {} · batch {} · {} · {}",
+        "{} · {} · batch {} · {} · {} · {}",
         v.item_id,
         v.task,
         inert(batch, false),
         v.class.as_str(),
-        v.status.as_str()
+        v.status.as_str(),
+        v.round
     )?;
     for (k, value) in &v.payload {
         let mut rows = value.lines();
@@ -241,11 +269,16 @@ fn write_item(out: &mut impl Write, v: &ItemView, batch: &str) -> std::io::Resul
         for d in &v.decisions {
             writeln!(
                 out,
-                "  #{} {} {} {}",
+                "  #{} {} {} {}{}",
                 d.id,
                 d.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                 d.actor,
-                d.what
+                d.what,
+                if v.round.number > 1 {
+                    format!(" (round {})", d.round)
+                } else {
+                    String::new()
+                }
             )?;
             if !d.erring.is_empty() {
                 writeln!(out, "    erring: {}", d.erring.join(", "))?;
@@ -253,6 +286,13 @@ fn write_item(out: &mut impl Write, v: &ItemView, batch: &str) -> std::io::Resul
             if let Some(text) = &d.text {
                 write_indented(out, text, "    ")?;
             }
+        }
+    }
+    if !v.earlier.is_empty() {
+        writeln!(out, "earlier rounds")?;
+        for r in &v.earlier {
+            writeln!(out, "  {} · {}", r.tag, r.headline)?;
+            writeln!(out, "    {}", r.votes)?;
         }
     }
     Ok(())
@@ -266,7 +306,7 @@ pub fn show(store: &Store, batch: Option<&str>, item_id: &str, json: bool) -> Re
     if json {
         writeln!(out, "{}", item_json(&item, &batch.rubric))?;
     } else {
-        let v = ItemView::new(&item.record, item.status, &item.decisions, &batch.rubric);
+        let v = ItemView::stored(&item, &batch.rubric);
         write_item(&mut out, &v, &batch.name)?;
     }
     Ok(())

@@ -24,6 +24,7 @@ pub fn run(store: &Store, batch: Option<&str>, json: bool) -> Result<()> {
             "items": v.items,
             "decisions": v.decisions,
             "events": v.events,
+            "rounds": v.rounds,
             "intact": v.breaks.is_empty(),
             "breaks": breaks,
             "head": v.head,
@@ -32,11 +33,16 @@ pub fn run(store: &Store, batch: Option<&str>, json: bool) -> Result<()> {
     } else {
         writeln!(
             out,
-            "batch `{}`: {}, {}, {} checked",
+            "batch `{}`: {}, {}, {}{} checked",
             batch.name,
             super::counted(v.items, "item"),
             super::counted(v.decisions, "decision"),
             super::counted(v.events, "event"),
+            if v.rounds == 0 {
+                String::new()
+            } else {
+                format!(", {} later", super::counted(v.rounds, "round"))
+            },
         )?;
         writeln!(out, "head {}", v.head)?;
     }

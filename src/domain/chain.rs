@@ -25,11 +25,18 @@ pub fn link(prev: &Link, digest: &Link) -> Link {
     h.finalize().into()
 }
 
-/// The head of a batch's record: its name, its rubric's sha256 and the last links of its items
-/// and of its decisions joined, as hex. The event log is chained too, but not part of the head:
-/// logging an export does not change the record it delivered.
+/// The head of a batch's record: its name, its rubric's sha256 and the last links of its items,
+/// of its decisions and (once there are any) of its later rounds joined, as hex. The event log
+/// is chained too, but not part of the head: logging an export does not change the record it
+/// delivered.
 #[must_use]
-pub fn head(batch: &str, rubric_sha256: &str, items: &Link, decisions: &Link) -> String {
+pub fn head(
+    batch: &str,
+    rubric_sha256: &str,
+    items: &Link,
+    decisions: &Link,
+    rounds: Option<&Link>,
+) -> String {
     let names = Content::default()
         .text("head")
         .text(batch)
@@ -39,6 +46,9 @@ pub fn head(batch: &str, rubric_sha256: &str, items: &Link, decisions: &Link) ->
     h.update(names);
     h.update(items);
     h.update(decisions);
+    if let Some(rounds) = rounds {
+        h.update(rounds);
+    }
     hex(&h.finalize().into())
 }
 
@@ -161,6 +171,42 @@ pub fn judgment(content: Content, j: &JudgmentFields<'_>) -> Content {
         .text(j.attributes)
 }
 
+/// A later round's fields as stored (round 2, 3, …).
+#[derive(Debug, Clone, Copy)]
+pub struct RoundFields<'a> {
+    /// The item's id in its batch.
+    pub item_key: &'a str,
+    /// The round's number.
+    pub round: i64,
+    /// `judgments` or `counts`.
+    pub panel_kind: &'a str,
+    /// Its label counts, as stored JSON.
+    pub counts: &'a str,
+    /// The sha256 of the rubric it was judged under.
+    pub rubric_sha256: &'a str,
+    /// The re-review decision it answers.
+    pub answers: i64,
+    /// Who imported it.
+    pub actor: &'a str,
+    /// When.
+    pub at: &'a str,
+}
+
+/// The start of a later round's content; its judgments follow in panel order ([`judgment`]).
+#[must_use]
+pub fn round(r: &RoundFields<'_>) -> Content {
+    Content::default()
+        .text("round")
+        .text(r.item_key)
+        .integer(Some(r.round))
+        .text(r.panel_kind)
+        .text(r.counts)
+        .text(r.rubric_sha256)
+        .integer(Some(r.answers))
+        .text(r.actor)
+        .text(r.at)
+}
+
 /// One decision's fields as stored.
 #[derive(Debug, Clone, Copy)]
 pub struct DecisionFields<'a> {
@@ -182,12 +228,21 @@ pub struct DecisionFields<'a> {
     pub at: &'a str,
     /// The decision a revert reverts.
     pub reverts: Option<i64>,
+    /// The round of judgments it was made on.
+    pub round: i64,
 }
 
-/// The content digest of a decision.
+/// The content digest of a decision. The round is hashed only past the first, so the links of
+/// decisions written before rounds stand.
 #[must_use]
 pub fn decision(d: &DecisionFields<'_>) -> Link {
-    Content::default()
+    let content = Content::default();
+    let content = if d.round > 1 {
+        content.text("round").integer(Some(d.round))
+    } else {
+        content
+    };
+    content
         .text("decision")
         .text(d.item_key)
         .text(d.kind)

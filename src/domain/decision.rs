@@ -248,18 +248,21 @@ pub struct Decision {
     pub at: DateTime<Utc>,
     /// The decision this one reverts (reverts only).
     pub reverts: Option<i64>,
+    /// The round of judgments it was made on (1 for the first panel).
+    pub round: i64,
 }
 
-/// The decision in force: the latest one that is not a revert and has not been reverted.
-/// `history` is in the order recorded.
+/// The decision in force on an item whose latest round is `round`: the latest decision of that
+/// round that is not a revert and has not been reverted (a new round answers the decisions of
+/// the rounds before it). `history` is in the order recorded.
 #[must_use]
-pub fn current_decision(history: &[Decision]) -> Option<&Decision> {
+pub fn current_decision(history: &[Decision], round: i64) -> Option<&Decision> {
     let reverted: std::collections::HashSet<i64> =
         history.iter().filter_map(|d| d.reverts).collect();
     history
         .iter()
         .rev()
-        .find(|d| d.kind != DecisionKind::Revert && !reverted.contains(&d.id))
+        .find(|d| d.round == round && d.kind != DecisionKind::Revert && !reverted.contains(&d.id))
 }
 
 /// The `adjudication_reason` of an item whose panel was not collapsed and carries no recorded
@@ -341,19 +344,31 @@ mod tests {
             actor: "a".into(),
             at: DateTime::<Utc>::UNIX_EPOCH,
             reverts,
+            round: 1,
         }
     }
 
     #[test]
     fn undo_restores_the_decision_before() {
         let mut h = vec![decision(1, DecisionKind::KeepSoft, None)];
-        assert_eq!(current_decision(&h).map(|d| d.id), Some(1));
+        assert_eq!(current_decision(&h, 1).map(|d| d.id), Some(1));
         h.push(decision(2, DecisionKind::HardLabel, None));
-        assert_eq!(current_decision(&h).map(|d| d.id), Some(2));
+        assert_eq!(current_decision(&h, 1).map(|d| d.id), Some(2));
         h.push(decision(3, DecisionKind::Revert, Some(2)));
-        assert_eq!(current_decision(&h).map(|d| d.id), Some(1));
+        assert_eq!(current_decision(&h, 1).map(|d| d.id), Some(1));
         h.push(decision(4, DecisionKind::Revert, Some(1)));
-        assert_eq!(current_decision(&h), None);
+        assert_eq!(current_decision(&h, 1), None);
+    }
+
+    #[test]
+    fn a_new_round_answers_the_decisions_before_it() {
+        let h = vec![decision(1, DecisionKind::Rereview, None)];
+        assert_eq!(current_decision(&h, 1).map(|d| d.id), Some(1));
+        assert_eq!(current_decision(&h, 2), None, "round 2 is pending");
+        let mut later = decision(2, DecisionKind::KeepSoft, None);
+        later.round = 2;
+        let h = [h, vec![later]].concat();
+        assert_eq!(current_decision(&h, 2).map(|d| d.id), Some(2));
     }
 
     #[test]

@@ -92,18 +92,21 @@ impl<'a> ExportLine<'a> {
     #[must_use]
     pub fn new(item: ItemRef<'a>, rubric: &'a Rubric) -> ExportLine<'a> {
         let summary = classify(item.counts(), rubric);
-        let (adjudicated_label, adjudication_reason) = match current_decision(item.decisions()) {
-            Some(d) if d.kind == DecisionKind::HardLabel => (
-                d.label.as_deref(),
-                Cow::Owned(hard_label_reason(
-                    d.reason_code.as_deref().unwrap_or_default(),
-                    &d.erring,
-                    &d.text,
-                )),
-            ),
-            Some(d) if d.kind == DecisionKind::KeepSoft => (None, Cow::Borrowed(d.text.as_str())),
-            _ => (None, Cow::Borrowed(default_reason(summary.class))),
-        };
+        let (adjudicated_label, adjudication_reason) =
+            match current_decision(item.decisions(), item.round()) {
+                Some(d) if d.kind == DecisionKind::HardLabel => (
+                    d.label.as_deref(),
+                    Cow::Owned(hard_label_reason(
+                        d.reason_code.as_deref().unwrap_or_default(),
+                        &d.erring,
+                        &d.text,
+                    )),
+                ),
+                Some(d) if d.kind == DecisionKind::KeepSoft => {
+                    (None, Cow::Borrowed(d.text.as_str()))
+                }
+                _ => (None, Cow::Borrowed(default_reason(summary.class))),
+            };
         ExportLine {
             item_id: item.item_id(),
             task: item.task(),

@@ -553,8 +553,10 @@ fn read_jsonl(
 /// Counts of one import.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Imported {
-    /// Items written.
+    /// New items written.
     pub items: u64,
+    /// New rounds of items sent for re-review.
+    pub rounds: u64,
     /// Judgments written.
     pub judgments: u64,
 }
@@ -653,7 +655,10 @@ pub fn import_files(
         }
     }
     let files: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-    let (items, judgments) =
-        writer.commit(serde_json::json!({"files": files, "rubric": rubric.sha256}))?;
-    Ok(Imported { items, judgments })
+    let written = writer.commit(serde_json::json!({"files": files, "rubric": rubric.sha256}))?;
+    Ok(Imported {
+        items: written.items,
+        rounds: written.rounds,
+        judgments: written.judgments,
+    })
 }

@@ -25,7 +25,7 @@ pub use items::StoredItem;
 pub use packed::{ItemRef, JudgmentRef, PackedItems};
 pub use queue::{Direction, QueueCounts, QueueFilter, QueueRow, SortKey, SortValue};
 pub use stored::Corrupt;
-pub use writer::{ImportWriter, PreparedItem};
+pub use writer::{ImportWriter, PreparedItem, Written};
 
 /// The schema migrations, oldest first. Never edit one that has shipped: append a new one.
 fn migrations() -> Migrations<'static> {
@@ -34,11 +34,12 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_2_search.sql")),
         M::up(include_str!("schema_3_guard.sql")),
         M::up_with_hook(include_str!("schema_4_chain.sql"), chain::link_old_rows),
+        M::up(include_str!("schema_rounds.sql")),
     ])
 }
 
 /// The schema version this build writes.
-const SCHEMA_VERSION: i64 = 4;
+const SCHEMA_VERSION: i64 = 5;
 
 /// An item as the record's writers name it: its rowid, its batch and its id in the batch (what
 /// the chain hashes), known to the caller so that no write looks them up again.
@@ -50,11 +51,41 @@ struct ItemAt<'a> {
     batch_id: i64,
     /// Its id in the batch.
     key: &'a str,
+    /// Its latest round, the one a decision on it is made on.
+    round: i64,
 }
 
 /// The function the record's triggers call on every write (schema 3). Only dissent's own
 /// connections define it, so another client's write fails before it changes anything.
 const GUARD_FUNCTION: &str = "written_by_dissent_only";
+
+/// The function an update of an item's summary columns calls (schema 5): defined only for the
+/// transaction of dissent's guarded path ([`Summaries`]), so that no other statement, dissent's
+/// own included, changes them.
+const SUMMARIES_FUNCTION: &str = "summaries_by_dissent";
+
+/// While alive, this connection may change items' summary columns (a round applied, a rubric's
+/// thresholds recomputed); dropped, it may not.
+struct Summaries<'a>(&'a Connection);
+
+impl<'a> Summaries<'a> {
+    fn allow(conn: &'a Connection) -> rusqlite::Result<Self> {
+        conn.create_scalar_function(
+            SUMMARIES_FUNCTION,
+            0,
+            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+            |_| Ok(1),
+        )?;
+        Ok(Summaries(conn))
+    }
+}
+
+impl Drop for Summaries<'_> {
+    fn drop(&mut self) {
+        // Fails only while a statement runs, which the borrow of the connection rules out.
+        let _ = self.0.remove_function(SUMMARIES_FUNCTION, 0);
+    }
+}
 
 /// `PRAGMA application_id` of a dissent database ("DSNT"): marks the file as ours, so a command
 /// never adds its tables to a database of another program.
@@ -173,6 +204,16 @@ pub enum StoreError {
         origin: String,
         /// The item id.
         item: String,
+    },
+    /// An imported item the batch holds, which cannot take a new round.
+    #[error("{origin}: item_id: item `{item}` {why}")]
+    RoundRefused {
+        /// The file and line that define it.
+        origin: String,
+        /// The item id.
+        item: String,
+        /// Why not.
+        why: String,
     },
     /// The rubric stored with a batch does not load.
     #[error("stored rubric of `{batch}`: {problems}")]

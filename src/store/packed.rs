@@ -36,6 +36,7 @@ struct PackedItem {
     class: DisagreementClass,
     flags: FlagSet,
     status: DecisionStatus,
+    round: i64,
 }
 
 #[derive(Debug)]
@@ -169,6 +170,13 @@ impl<'a> ItemRef<'a> {
     pub fn decisions(&self) -> &'a [Decision] {
         &self.packed.decisions[self.item.decisions.clone()]
     }
+
+    /// The item's latest round (1 for the first panel): its counts and judgments are that
+    /// round's.
+    #[must_use]
+    pub fn round(&self) -> i64 {
+        self.item.round
+    }
 }
 
 /// Column `at` of `r` as text.
@@ -196,22 +204,25 @@ impl Store {
         let mut decisions: HashMap<i64, Vec<Decision>> = HashMap::new();
         {
             let mut stmt = snapshot.prepare(
-                "SELECT d.id, d.kind, d.label, d.reason_code, d.erring, d.text, d.actor, d.at, d.reverts, d.item_id
+                "SELECT d.id, d.kind, d.label, d.reason_code, d.erring, d.text, d.actor, d.at, d.reverts,
+                        d.round, d.item_id
                  FROM decisions d JOIN items i ON i.id = d.item_id WHERE i.batch_id = ?1 ORDER BY d.id",
             )?;
             let mut rows = stmt.query(params![batch.id])?;
             while let Some(r) = rows.next()? {
                 decisions
-                    .entry(r.get(9)?)
+                    .entry(r.get(10)?)
                     .or_default()
                     .push(decision_from_row(r)?);
             }
         }
+        // An item's latest round: the counts of its row (round 1) or of its latest round's.
         let mut stmt = snapshot.prepare(
-            "SELECT i.id, i.item_key, i.task, i.counts, j.reviewer, j.label, j.confidence, j.evidence,
-                    i.gold_label, i.panel_kind, i.class, i.flags, i.status,
-                    i.norm_entropy, i.mean_confidence
-             FROM items i LEFT JOIN judgments j ON j.item_id = i.id
+            "SELECT i.id, i.item_key, i.task, coalesce(r.counts, i.counts), j.reviewer, j.label,
+                    j.confidence, j.evidence, i.gold_label, i.panel_kind, i.class, i.flags,
+                    i.status, i.norm_entropy, i.mean_confidence, i.round
+             FROM items i LEFT JOIN rounds r ON r.item_id = i.id AND r.round = i.round
+             LEFT JOIN judgments j ON j.item_id = i.id AND j.round = i.round
              WHERE i.batch_id = ?1 ORDER BY i.item_key, j.seq",
         )?;
         let mut rows = stmt.query(params![batch.id])?;
@@ -252,6 +263,7 @@ impl Store {
                     class,
                     flags: FlagSet(r.get(11)?),
                     status,
+                    round: r.get(15)?,
                     item_id,
                     task,
                     counts,

@@ -8,8 +8,8 @@ use rusqlite::{Connection, OptionalExtension, ToSql, Transaction, params};
 use serde_json::Value;
 
 use super::chain::Chain;
-use super::{Result, Store, StoreError};
-use crate::domain::chain::{self, JudgmentFields, Link};
+use super::{Result, Store, StoreError, Summaries};
+use crate::domain::chain::{self, JudgmentFields, Link, RoundFields};
 use crate::domain::decision::NewDecision;
 use crate::domain::model::{DisagreementClass, FlagSet, ItemRecord, Panel};
 use crate::domain::rubric::Rubric;
@@ -172,6 +172,17 @@ impl JudgmentRow {
     }
 }
 
+/// What an import wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    /// New items.
+    pub items: u64,
+    /// New rounds of items sent for re-review.
+    pub rounds: u64,
+    /// Judgments, of new items and new rounds.
+    pub judgments: u64,
+}
+
 /// Writes one import into a batch inside a single transaction, many rows per statement.
 /// Dropping it without [`ImportWriter::commit`] rolls everything back.
 pub struct ImportWriter<'a> {
@@ -200,6 +211,15 @@ pub struct ImportWriter<'a> {
     decisions: Vec<(i64, String, NewDecision)>,
     /// The queue indexes dropped for this import, rebuilt at commit.
     deferred_indexes: Option<Vec<String>>,
+    /// The batch's rubric (its version in force), for the rounds this import adds.
+    rubric_id: i64,
+    /// Whether the batch held items before this import: only then can an item be a new round
+    /// of one stored (looked up per item).
+    batch_had_items: bool,
+    /// New rounds of items sent for re-review: (rowid, round, item), applied at commit.
+    rounds: Vec<(i64, i64, PreparedItem)>,
+    /// Rounds applied.
+    applied_rounds: u64,
     items_sql: InsertSql,
     judgments_sql: InsertSql,
 }
@@ -323,6 +343,11 @@ impl Store {
         };
         let stored_before: i64 =
             tx.query_row("SELECT coalesce(max(id), 0) FROM items", [], |r| r.get(0))?;
+        let batch_had_items: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM items WHERE batch_id = ?1)",
+            params![batch_id],
+            |r| r.get(0),
+        )?;
         let last_link = Chain::Items.last(&tx, Some(batch_id))?;
         Ok(ImportWriter {
             tx,
@@ -340,6 +365,10 @@ impl Store {
             queue_counts: HashMap::new(),
             decisions: Vec::new(),
             deferred_indexes: None,
+            rubric_id,
+            batch_had_items,
+            rounds: Vec::new(),
+            applied_rounds: 0,
             items_sql: InsertSql::new("items", &ITEM_COLUMNS, ITEM_CHUNK),
             judgments_sql: InsertSql::new("judgments", &JUDGMENT_COLUMNS, JUDGMENT_CHUNK),
         })
@@ -347,8 +376,18 @@ impl Store {
 }
 
 impl ImportWriter<'_> {
-    /// Adds one item; it reaches the database with the next full chunk or at commit.
-    pub fn add_item(&mut self, mut item: PreparedItem) -> Result<()> {
+    /// Adds one item; it reaches the database with the next full chunk or at commit. An item
+    /// the batch already holds is a new round of its panel, taken only when the item was sent
+    /// for re-review (the decision in force), and applied at commit.
+    pub fn add_item(&mut self, item: PreparedItem) -> Result<()> {
+        let mut item = if self.batch_had_items {
+            match self.take_round(item)? {
+                Some(item) => item,
+                None => return Ok(()),
+            }
+        } else {
+            item
+        };
         let id = self.next_id;
         self.next_id += 1;
         for (seq, j) in std::mem::take(&mut item.judgments).into_iter().enumerate() {
@@ -373,6 +412,61 @@ impl ImportWriter<'_> {
             self.defer_indexes()?;
         }
         Ok(())
+    }
+
+    /// Keeps `item` as the next round of the stored item of its id, when that item was sent for
+    /// re-review; gives it back when the batch holds no such item. An item stored and not sent
+    /// back is refused.
+    fn take_round(&mut self, item: PreparedItem) -> Result<Option<PreparedItem>> {
+        let stored: Option<(i64, String, i64, String, String, Option<String>)> = self
+            .tx
+            .prepare_cached(
+                "SELECT id, status, round, panel_kind, payload, gold_label FROM items
+                 WHERE batch_id = ?1 AND item_key = ?2",
+            )?
+            .query_row(params![self.batch_id, item.key], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })
+            .optional()?;
+        let Some((id, status, round, panel_kind, payload, gold_label)) = stored else {
+            return Ok(Some(item));
+        };
+        let refuse = |why: String| StoreError::RoundRefused {
+            origin: item.origin.clone(),
+            item: item.key.clone(),
+            why,
+        };
+        if status != "rereview" {
+            return Err(refuse(format!(
+                "is already in this batch and was not sent back for re-review (its decision                  status is {status}); its panel record is never replaced"
+            )));
+        }
+        if panel_kind != item.panel_kind {
+            return Err(refuse(format!(
+                "was imported as {panel_kind}: its round {} must be {panel_kind} too",
+                round + 1
+            )));
+        }
+        if (item.payload != "{}" && item.payload != payload)
+            || (item.gold_label.is_some() && item.gold_label != gold_label)
+        {
+            return Err(refuse(format!(
+                "its round {} gives item fields or a gold label other than the item's",
+                round + 1
+            )));
+        }
+        if self.rounds.iter().any(|(other, _, _)| *other == id) {
+            return Err(refuse("is given two new rounds in one import".into()));
+        }
+        self.rounds.push((id, round + 1, item));
+        Ok(None)
     }
 
     /// Writes the pending items in one statement.
@@ -501,9 +595,126 @@ impl ImportWriter<'_> {
         Ok(())
     }
 
+    /// Applies the new rounds: each round's row (chained) and judgments, the item's summary
+    /// and round, its status back to pending (the round answers the re-review), and the
+    /// decision its source carried. Returns the judgments written.
+    fn apply_rounds(&mut self) -> Result<u64> {
+        if self.rounds.is_empty() {
+            return Ok(0);
+        }
+        let rubric_sha: String = self.tx.query_row(
+            "SELECT sha256 FROM rubrics WHERE id = ?1",
+            params![self.rubric_id],
+            |r| r.get(0),
+        )?;
+        let _summaries = Summaries::allow(&self.tx)?;
+        let mut last = Chain::Rounds.last(&self.tx, Some(self.batch_id))?;
+        let mut judgments = 0;
+        for (id, round, it) in std::mem::take(&mut self.rounds) {
+            let answers: i64 = self.tx.query_row(
+                "SELECT d.id FROM decisions d
+                 WHERE d.item_id = ?1 AND d.round = ?2 AND d.kind != 'revert'
+                   AND NOT EXISTS (SELECT 1 FROM decisions r WHERE r.reverts = d.id)
+                 ORDER BY d.id DESC LIMIT 1",
+                params![id, round - 1],
+                |r| r.get(0),
+            )?;
+            let mut content = chain::round(&RoundFields {
+                item_key: &it.key,
+                round,
+                panel_kind: it.panel_kind,
+                counts: &it.counts,
+                rubric_sha256: &rubric_sha,
+                answers,
+                actor: &self.actor,
+                at: &self.at,
+            });
+            for j in &it.judgments {
+                content = chain::judgment(content, &j.fields());
+            }
+            last = chain::link(&last, &content.digest());
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO rounds (item_id, round, panel_kind, counts, rubric_id, answers, actor, at, chain)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                )?
+                .execute(params![
+                    id,
+                    round,
+                    it.panel_kind,
+                    it.counts,
+                    self.rubric_id,
+                    answers,
+                    self.actor,
+                    self.at,
+                    &last[..]
+                ])?;
+            let first_seq: i64 = self.tx.query_row(
+                "SELECT coalesce(max(seq), -1) + 1 FROM judgments WHERE item_id = ?1",
+                params![id],
+                |r| r.get(0),
+            )?;
+            let mut insert = self.tx.prepare_cached(
+                "INSERT INTO judgments (item_id, seq, reviewer, label, raw_confidence, confidence,
+                                        evidence, attributes, round)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?;
+            for (seq, j) in (first_seq..).zip(&it.judgments) {
+                insert.execute(params![
+                    id,
+                    seq,
+                    j.reviewer,
+                    j.label,
+                    j.raw_confidence,
+                    j.confidence,
+                    j.evidence,
+                    j.attributes,
+                    round
+                ])?;
+                judgments += 1;
+            }
+            drop(insert);
+            self.tx
+                .prepare_cached(
+                    "UPDATE items SET round = ?2, reviewer_count = ?3, top_label = ?4,
+                        top_share = ?5, entropy = ?6, norm_entropy = ?7, mean_confidence = ?8,
+                        class = ?9, flags = ?10, unflagged = ?11, neg_entropy = ?12,
+                        conf_key = ?13, class_rank = ?14, status = 'pending'
+                     WHERE id = ?1",
+                )?
+                .execute(params![
+                    id,
+                    round,
+                    it.reviewer_count,
+                    it.top_label,
+                    it.top_share,
+                    it.entropy,
+                    it.norm_entropy,
+                    it.mean_confidence,
+                    it.class.as_str(),
+                    i64::from(it.flags.0),
+                    i64::from(it.flags.is_empty()),
+                    -it.entropy,
+                    conf_key(it.mean_confidence),
+                    class_rank(it.class),
+                ])?;
+            if let Some(d) = &it.decision {
+                let item = super::ItemAt {
+                    id,
+                    batch_id: self.batch_id,
+                    key: &it.key,
+                    round,
+                };
+                super::decisions::insert(&self.tx, item, d, &self.actor, &self.at, None)?;
+            }
+            self.applied_rounds += 1;
+        }
+        Ok(judgments)
+    }
+
     /// Writes what is pending, rebuilds deferred indexes, adds the queue counts and the
-    /// decisions, logs the import with `details` and commits. Returns (items, judgments) written.
-    pub fn commit(mut self, mut details: serde_json::Value) -> Result<(u64, u64)> {
+    /// decisions, applies the new rounds, logs the import with `details` and commits.
+    pub fn commit(mut self, mut details: serde_json::Value) -> Result<Written> {
         self.flush_items()?;
         self.flush_judgments(true)?;
         for sql in self.deferred_indexes.take().unwrap_or_default() {
@@ -529,8 +740,16 @@ impl ImportWriter<'_> {
                 id: *id,
                 batch_id: self.batch_id,
                 key,
+                round: 1,
             };
             super::decisions::insert(&self.tx, item, d, &self.actor, &self.at, None)?;
+        }
+        let round_judgments = self.apply_rounds()?;
+        if let Some(map) = details.as_object_mut()
+            && self.applied_rounds > 0
+        {
+            map.insert("rounds".into(), self.applied_rounds.into());
+            map.insert("round_judgments".into(), round_judgments.into());
         }
         super::events::append(
             &self.tx,
@@ -544,9 +763,13 @@ impl ImportWriter<'_> {
                 details: &details,
             },
         )?;
-        let judgments = self.judgments;
+        let written = Written {
+            items,
+            rounds: self.applied_rounds,
+            judgments: self.judgments + round_judgments,
+        };
         self.tx.commit()?;
-        Ok((items, judgments))
+        Ok(written)
     }
 }
 
@@ -673,11 +896,13 @@ mod tests {
         let mut w = store
             .import_writer("b", &rubric, "me", "now")
             .expect("writer");
-        w.add_item(item(&rubric, "x")).expect("queued");
         assert!(
-            w.commit(serde_json::json!({})).is_err(),
-            "x is already there"
+            w.add_item(item(&rubric, "x")).is_err(),
+            "x is already there, and was not sent back for re-review"
         );
+        w.add_item(item(&rubric, "y")).expect("queued");
+        w.add_item(item(&rubric, "y")).expect("queued");
+        assert!(w.commit(serde_json::json!({})).is_err(), "y twice");
         assert_eq!(settings(&store), (1, 2), "back on after a failed commit");
 
         store

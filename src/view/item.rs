@@ -5,9 +5,10 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use crate::domain::decision::{Decision, DecisionKind, DecisionStatus};
-use crate::domain::model::{DisagreementClass, ItemRecord, Judgment, Panel};
+use crate::domain::model::{DisagreementClass, ItemRecord, Judgment, Panel, Round};
 use crate::domain::rubric::Rubric;
 use crate::domain::triage::summarize;
+use crate::store::StoredItem;
 use crate::text::{inert, width};
 
 /// One item as shown. Strings from data are inert; multi-line ones keep their newlines.
@@ -37,6 +38,36 @@ pub struct ItemView {
     pub reviewers: Option<Vec<ReviewerRow>>,
     /// Every decision, in the order recorded.
     pub decisions: Vec<DecisionRow>,
+    /// The round shown (1 for the first panel) and the rubric version it was judged under.
+    pub round: RoundTag,
+    /// The rounds before the one shown, oldest first: the item's history of re-reviews.
+    pub earlier: Vec<RoundRow>,
+}
+
+/// Which round of judgments, under which rubric version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoundTag {
+    /// 1 for the first panel, 2 after the first re-review, …
+    pub number: i64,
+    /// The rubric version the round was judged under.
+    pub rubric_version: u32,
+}
+
+impl std::fmt::Display for RoundTag {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "round {} · rubric v{}", self.number, self.rubric_version)
+    }
+}
+
+/// An earlier round, in brief.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoundRow {
+    /// Which round, under which rubric version.
+    pub tag: RoundTag,
+    /// Its figures: reviewers, entropy, mean confidence, class (one line).
+    pub headline: String,
+    /// What the panel said (one line): `A moderate · B severe`, or the label counts.
+    pub votes: String,
 }
 
 /// One label of the distribution.
@@ -116,6 +147,8 @@ pub struct DecisionRow {
     pub erring: Vec<String>,
     /// The reason text (none for an undo); may hold newlines.
     pub text: Option<String>,
+    /// The round it was made on.
+    pub round: i64,
 }
 
 fn line(s: &str) -> String {
@@ -197,11 +230,57 @@ fn decision_row(d: &Decision) -> DecisionRow {
         what,
         erring: d.erring.iter().map(|r| line(r)).collect(),
         text: (d.kind != DecisionKind::Revert).then(|| lines(&d.text)),
+        round: d.round,
+    }
+}
+
+fn round_row(r: &Round, rubric: &Rubric, gold: Option<&str>) -> RoundRow {
+    let s = summarize(&r.panel, rubric, gold);
+    let votes = match &r.panel {
+        Panel::Judgments(js) => js
+            .iter()
+            .map(|j| format!("{} {}", j.reviewer, j.label))
+            .collect::<Vec<_>>()
+            .join(" · "),
+        Panel::Counts(_) => rubric
+            .labels
+            .iter()
+            .zip(&s.counts)
+            .map(|(l, c)| format!("{} {c}", l.id))
+            .collect::<Vec<_>>()
+            .join(" · "),
+    };
+    RoundRow {
+        tag: RoundTag {
+            number: r.number,
+            rubric_version: r.rubric_version,
+        },
+        headline: format!("{} reviewers · {}", s.figures.reviewer_count, s.headline()),
+        votes: line(&votes),
     }
 }
 
 impl ItemView {
-    /// The view of an item with its status and decision history, under `rubric`.
+    /// The view of a stored item under its batch's `rubric`: its latest round, with the rounds
+    /// before it as history.
+    #[must_use]
+    pub fn stored(item: &StoredItem, rubric: &Rubric) -> ItemView {
+        let gold = item.record.gold_label.as_deref();
+        ItemView {
+            round: RoundTag {
+                number: item.round,
+                rubric_version: item.rubric_version,
+            },
+            earlier: item
+                .earlier
+                .iter()
+                .map(|r| round_row(r, rubric, gold))
+                .collect(),
+            ..ItemView::new(&item.record, item.status, &item.decisions, rubric)
+        }
+    }
+
+    /// The view of an item's first round with its status and decision history, under `rubric`.
     #[must_use]
     pub fn new(
         record: &ItemRecord,
@@ -244,6 +323,11 @@ impl ItemView {
                 Panel::Counts(_) => None,
             },
             decisions: decisions.iter().map(decision_row).collect(),
+            round: RoundTag {
+                number: 1,
+                rubric_version: rubric.version,
+            },
+            earlier: Vec::new(),
         }
     }
 
@@ -311,6 +395,7 @@ mod tests {
             actor: format!("bob{BAD}"),
             at: chrono::Utc.timestamp_opt(0, 0).single().expect("time"),
             reverts: None,
+            round: 1,
         };
         (record, vec![decision])
     }

@@ -1,0 +1,228 @@
+//! Rounds of judgments: an item sent for re-review takes a new round by import; earlier rounds
+//! stay as written and show as history; the item follows its latest round.
+
+mod common;
+
+use common::{Dir, TUMOR_RUBRIC};
+
+/// Round 1 of two items: `split` is a wide split (sent back below), `calm` agrees.
+const ROUND_1: &str = "item_id,reviewer,label,confidence,text
+split,A,mild,2,the report
+split,B,moderate,2,the report
+split,C,severe,1,the report
+split,D,moderate,2,the report
+calm,A,mild,5,another
+calm,B,mild,5,another
+calm,C,mild,4,another
+";
+
+/// Round 2 of `split`: the panel agrees under the clarified rubric.
+const ROUND_2: &str = "item_id,reviewer,label,confidence
+split,A,moderate,5
+split,B,moderate,4
+split,E,moderate,5
+";
+
+fn setup() -> (Dir, std::path::PathBuf) {
+    let dir = Dir::new();
+    let rubric = dir.file("r.yaml", TUMOR_RUBRIC);
+    let one = dir.file("one.csv", ROUND_1);
+    dir.import(&one, &rubric, "b", &[]);
+    (dir, rubric)
+}
+
+fn sqlite(dir: &Dir, sql: &str) -> std::process::Output {
+    std::process::Command::new("sqlite3")
+        .arg(dir.path("db.sqlite"))
+        .arg(sql)
+        .output()
+        .expect("sqlite3")
+}
+
+#[test]
+fn an_item_sent_back_takes_a_new_round_and_follows_it() {
+    let (dir, rubric) = setup();
+    let before = dir.show("split");
+    assert_eq!(before["disagreement_class"], "major");
+    dir.ok(&[
+        "adjudicate",
+        "split",
+        "--decision",
+        "rereview",
+        "--reason",
+        "the size bands overlap",
+    ]);
+    let two = dir.file("two.csv", ROUND_2);
+    let said = dir.import(&two, &rubric, "b", &[]);
+    assert!(said.contains("a new round for 1 item"), "{said}");
+
+    let after = dir.show("split");
+    assert_eq!(after["round"], 2);
+    assert_eq!(
+        after["status"], "pending",
+        "the round answers the re-review"
+    );
+    assert_eq!(after["disagreement_class"], "agreement");
+    assert_eq!(after["reviewer_count"], 3);
+    assert_eq!(after["judgments"].as_array().map(Vec::len), Some(3));
+    let earlier = &after["earlier_rounds"];
+    assert_eq!(earlier[0]["round"], 1);
+    assert_eq!(earlier[0]["counts"]["moderate"], 2);
+    assert_eq!(
+        earlier[0]["judgments"], before["judgments"],
+        "round 1 is kept as written"
+    );
+    assert_eq!(after["decisions"][0]["round"], 1);
+
+    // the queue, its counts and the export follow the latest round
+    let items: serde_json::Value =
+        serde_json::from_str(&dir.ok(&["items", "--json"])).expect("json");
+    let row = items
+        .as_array()
+        .and_then(|rows| rows.iter().find(|r| r["item_id"] == "split"))
+        .cloned()
+        .unwrap_or_else(|| items["items"].clone());
+    assert!(row.to_string().contains("agreement"), "{row}");
+    let stats: serde_json::Value =
+        serde_json::from_str(&dir.ok(&["stats", "--json"])).expect("json");
+    assert!(!stats.to_string().contains("\"major\":1"), "{stats}");
+    let text = dir.ok(&["show", "split"]);
+    assert!(text.contains("round 2 · rubric v1"), "{text}");
+    assert!(text.contains("earlier rounds"), "{text}");
+    assert!(
+        text.contains("A mild · B moderate · C severe · D moderate"),
+        "{text}"
+    );
+
+    // a decision is made on the latest round
+    dir.ok(&[
+        "adjudicate",
+        "split",
+        "--decision",
+        "keep_soft",
+        "--reason",
+        "fine now",
+    ]);
+    assert_eq!(dir.show("split")["status"], "keep_soft");
+    let out = dir.ok(&["verify", "--json"]);
+    assert!(out.contains("\"breaks\":[]"), "{out}");
+}
+
+#[test]
+fn rows_for_an_item_not_sent_back_stay_an_error_and_change_nothing() {
+    let (dir, rubric) = setup();
+    let two = dir.file("two.csv", ROUND_2);
+    let out = dir.run(&[
+        "import",
+        two.to_str().expect("path"),
+        "--rubric",
+        rubric.to_str().expect("path"),
+        "--batch",
+        "b",
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("two.csv:2: item_id: item `split` is already in this batch and was not sent back for re-review"),
+        "{err}"
+    );
+    assert_eq!(dir.show("split")["round"], 1);
+    // sent back, then undone: not sent back any more
+    dir.ok(&[
+        "adjudicate",
+        "split",
+        "--decision",
+        "rereview",
+        "--reason",
+        "x",
+    ]);
+    dir.ok(&["undo", "split"]);
+    assert!(
+        !dir.run(&[
+            "import",
+            two.to_str().expect("path"),
+            "--rubric",
+            rubric.to_str().expect("path"),
+            "--batch",
+            "b"
+        ])
+        .status
+        .success()
+    );
+}
+
+#[test]
+fn a_counts_item_takes_a_counts_round_and_the_chain_covers_every_round() {
+    let dir = Dir::new();
+    let rubric = dir.file("r.yaml", TUMOR_RUBRIC);
+    let one = dir.file(
+        "one.jsonl",
+        "{\"item_id\":\"c1\",\"counts\":{\"mild\":2,\"moderate\":2,\"severe\":2}}\n",
+    );
+    dir.import(&one, &rubric, "b", &[]);
+    dir.ok(&[
+        "adjudicate",
+        "c1",
+        "--decision",
+        "rereview",
+        "--reason",
+        "split",
+    ]);
+    let rows = dir.file("rows.csv", "item_id,reviewer,label\nc1,A,mild\n");
+    let out = dir.run(&[
+        "import",
+        rows.to_str().expect("path"),
+        "--rubric",
+        rubric.to_str().expect("path"),
+        "--batch",
+        "b",
+    ]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("was imported as counts: its round 2 must be counts too"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let two = dir.file(
+        "two.jsonl",
+        "{\"item_id\":\"c1\",\"counts\":{\"mild\":0,\"moderate\":5,\"severe\":0}}\n",
+    );
+    dir.import(&two, &rubric, "b", &[]);
+    let v = dir.show("c1");
+    assert_eq!(v["round"], 2);
+    assert_eq!(v["counts"]["moderate"], 5);
+    assert_eq!(v["earlier_rounds"][0]["counts"]["mild"], 2);
+    let verified = dir.ok(&["verify", "--json"]);
+    assert!(verified.contains("\"breaks\":[]"), "{verified}");
+
+    if !common::have("sqlite3", "-version") {
+        return;
+    }
+    // from any other client, a round can be neither changed nor applied by hand
+    for sql in [
+        "UPDATE rounds SET counts = '[6,0,0]'",
+        "DELETE FROM rounds",
+        "UPDATE items SET class = 'major'",
+        "UPDATE items SET round = 3",
+    ] {
+        let out = sqlite(&dir, sql);
+        assert!(
+            !out.status.success() || !out.stderr.is_empty(),
+            "{sql} went through"
+        );
+    }
+    // a client that drops the triggers is caught by the chain
+    let out = sqlite(
+        &dir,
+        "DROP TRIGGER rounds_no_update; UPDATE rounds SET counts = '[0,4,1]';",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = dir.run(&["verify", "--json"]);
+    let verified = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success());
+    assert!(verified.contains("round 2 of item `c1`"), "{verified}");
+}
