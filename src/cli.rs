@@ -159,6 +159,9 @@ pub enum Command {
         /// Export a batch that is not finalized
         #[arg(long)]
         draft: bool,
+        /// Only items with this decision status (repeatable)
+        #[arg(long, value_name = "S")]
+        status: Vec<StatusArg>,
     },
     /// The QA report of a batch: agreement with intervals, counts, reviewers, gold, lists
     Report {

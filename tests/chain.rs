@@ -137,7 +137,10 @@ fn a_rubric_edited_under_its_batch_is_named() {
     let (code, doc, _) = verify(&d, "pilot");
     assert_eq!(code, Some(1));
     assert_eq!(doc["breaks"][0]["chain"], "rubric");
-    assert_eq!(doc["breaks"][0]["row"], "the rubric of batch `pilot`");
+    assert_eq!(
+        doc["breaks"][0]["row"],
+        "the rubric of batch `pilot` (version 1)"
+    );
 }
 
 #[test]
@@ -147,7 +150,11 @@ fn a_database_made_before_the_chain_is_linked_when_opened() {
     // Take the database back to schema 3: no rounds, no link columns, the triggers of then.
     let conn = rusqlite::Connection::open(d.path("db.sqlite")).expect("open");
     conn.execute_batch(
-        "DROP TRIGGER items_summary_by_dissent; DROP TRIGGER items_count_summary;
+        "DROP TRIGGER items_record_fixed;
+         CREATE TRIGGER items_record_fixed BEFORE UPDATE OF item_key ON items
+         BEGIN SELECT RAISE(ABORT, 'fixed'); END;
+         ALTER TABLE items DROP COLUMN rubric_version;
+         DROP TRIGGER items_summary_by_dissent; DROP TRIGGER items_count_summary;
          DROP TRIGGER decisions_latest_round; DROP TRIGGER decisions_set_status;
          DROP TABLE rounds; DROP TABLE batch_rubrics;
          ALTER TABLE items DROP COLUMN round; ALTER TABLE judgments DROP COLUMN round;

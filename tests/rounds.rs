@@ -226,3 +226,87 @@ fn a_counts_item_takes_a_counts_round_and_the_chain_covers_every_round() {
     assert!(!out.status.success());
     assert!(verified.contains("round 2 of item `c1`"), "{verified}");
 }
+
+#[test]
+fn the_export_says_what_awaits_re_review_and_who_decided_and_a_subset_is_exported() {
+    let (dir, rubric) = setup();
+    dir.ok(&[
+        "adjudicate",
+        "split",
+        "--decision",
+        "rereview",
+        "--reason",
+        "bands overlap",
+    ]);
+    dir.ok(&[
+        "adjudicate",
+        "calm",
+        "--decision",
+        "keep_soft",
+        "--reason",
+        "fine",
+        "--as",
+        "ana",
+    ]);
+    let out = dir.path("out.jsonl");
+    dir.ok(&["export", "--draft", "-o", out.to_str().expect("path")]);
+    let text = std::fs::read_to_string(&out).expect("export");
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    let split = lines
+        .iter()
+        .find(|l| l["item_id"] == "split")
+        .expect("split");
+    assert_eq!(
+        split["adjudication_reason"],
+        "awaiting re-review: bands overlap"
+    );
+    assert_eq!(split["adjudicated_by"], "tester");
+    assert_eq!(split["rubric_version"], 1);
+    let calm = lines.iter().find(|l| l["item_id"] == "calm").expect("calm");
+    assert_eq!(calm["adjudicated_by"], "ana");
+
+    // --status (repeatable) exports a subset
+    let only = dir.path("only.jsonl");
+    dir.ok(&[
+        "export",
+        "--draft",
+        "--status",
+        "rereview",
+        "-o",
+        only.to_str().expect("path"),
+    ]);
+    let subset = std::fs::read_to_string(&only).expect("export");
+    assert_eq!(subset.lines().count(), 1);
+    assert!(subset.contains("\"split\""));
+    dir.ok(&[
+        "export",
+        "--draft",
+        "--status",
+        "rereview",
+        "--status",
+        "keep_soft",
+        "-o",
+        only.to_str().expect("path"),
+    ]);
+    assert_eq!(
+        std::fs::read_to_string(&only)
+            .expect("export")
+            .lines()
+            .count(),
+        2
+    );
+
+    // re-imported: the state and the credit survive, and the export is the same to the byte
+    let again = Dir::new();
+    again.import(&out, &rubric, "b", &[]);
+    let item = again.show("split");
+    assert_eq!(item["status"], "rereview");
+    assert_eq!(item["decisions"][0]["actor"], "tester");
+    assert_eq!(again.show("calm")["decisions"][0]["actor"], "ana");
+    let twice = again.path("twice.jsonl");
+    again.ok(&["export", "--draft", "-o", twice.to_str().expect("path")]);
+    assert_eq!(std::fs::read_to_string(&twice).expect("export"), text);
+}

@@ -6,6 +6,7 @@ use std::sync::atomic::AtomicBool;
 
 use anyhow::Result;
 
+use crate::domain::decision::DecisionStatus;
 use crate::export::bundle::Bundle;
 use crate::export::jsonl::{Written, export_batch};
 use crate::export::target::Target;
@@ -77,27 +78,48 @@ fn recorded(
     Ok(())
 }
 
+/// An export as the command line asks for it.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    /// Export a batch that is not finalized.
+    pub draft: bool,
+    /// Only items of these decision statuses (none: every item).
+    pub only: &'a [DecisionStatus],
+    /// Who exports.
+    pub actor: &'a str,
+}
+
+impl Request<'_> {
+    /// The statuses exported, for the event: none when every item is.
+    fn statuses(&self) -> Vec<&'static str> {
+        self.only.iter().map(|s| s.as_str()).collect()
+    }
+}
+
 /// The lines of `batch` to `target`, stopped cleanly by SIGINT or SIGTERM.
-fn lines(store: &Store, batch: &Batch, target: &Target) -> Result<Written> {
+fn lines(
+    store: &Store,
+    batch: &Batch,
+    target: &Target,
+    only: &[DecisionStatus],
+) -> Result<Written> {
     let signals = StopOnSignals::register()?;
-    Ok(export_batch(store, batch, target, &signals.stop)?)
+    Ok(export_batch(store, batch, target, only, &signals.stop)?)
 }
 
 /// `dissent export -o`: with `-o -` the lines go to standard output and the report to
 /// standard error.
-pub fn export(
-    store: &Store,
-    batch: Option<&str>,
-    out: &Path,
-    draft: bool,
-    actor: &str,
-) -> Result<()> {
+pub fn export(store: &Store, batch: Option<&str>, out: &Path, request: &Request<'_>) -> Result<()> {
+    let Request { draft, actor, .. } = *request;
     let batch = deliverable(store, batch, draft)?;
     let target = Target::check(out)?;
-    let written = lines(store, &batch, &target)?;
+    let written = lines(store, &batch, &target, request.only)?;
     let (count, head) = (written.lines, written.head.clone());
-    let details =
+    let mut details =
         serde_json::json!({"out": target.describe(), "items": count, "draft": draft, "head": head});
+    if !request.only.is_empty() {
+        details["status"] = serde_json::json!(request.statuses());
+    }
     recorded(store, &batch, actor, &details, || {
         if let Some(staged) = written.staged {
             staged.persist()?;
@@ -118,13 +140,8 @@ pub fn export(
 
 /// `dissent export --bundle DIR`: `B.jsonl`, `B.rubric.yaml` (the stored text, byte for byte),
 /// `B.qa.json`, `B.qa.html` and `B.manifest.json` in a new folder, put in place whole.
-pub fn bundle(
-    store: &Store,
-    batch: Option<&str>,
-    dir: &Path,
-    draft: bool,
-    actor: &str,
-) -> Result<()> {
+pub fn bundle(store: &Store, batch: Option<&str>, dir: &Path, request: &Request<'_>) -> Result<()> {
+    let Request { draft, actor, .. } = *request;
     let batch = deliverable(store, batch, draft)?;
     let name = &batch.name;
     if name.contains(['/', '\\']) || name.starts_with('.') {
@@ -132,7 +149,12 @@ pub fn bundle(
     }
     let mut bundle = Bundle::create(dir)?;
     let jsonl = format!("{name}.jsonl");
-    let written = lines(store, &batch, &Target::File(bundle.path(&jsonl)))?;
+    let written = lines(
+        store,
+        &batch,
+        &Target::File(bundle.path(&jsonl)),
+        request.only,
+    )?;
     if let Some(staged) = written.staged {
         staged.persist()?;
     }
@@ -146,7 +168,7 @@ pub fn bundle(
         &format!("{name}.qa.html"),
         crate::report::html::page(&report).as_bytes(),
     )?;
-    let manifest = serde_json::json!({
+    let mut manifest = serde_json::json!({
         "batch": name,
         "task": batch.rubric.task,
         "items": written.lines,
@@ -159,10 +181,14 @@ pub fn bundle(
         "exported_at": super::now(),
         "files": bundle.files(),
     });
-    let details = serde_json::json!({
+    let mut details = serde_json::json!({
         "bundle": dir.display().to_string(), "items": written.lines, "draft": draft,
         "head": written.head,
     });
+    if !request.only.is_empty() {
+        details["status"] = serde_json::json!(request.statuses());
+        manifest["status"] = serde_json::json!(request.statuses());
+    }
     recorded(store, &batch, actor, &details, || {
         Ok(bundle.finish(&format!("{name}.manifest.json"), &manifest)?)
     })?;

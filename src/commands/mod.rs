@@ -18,6 +18,7 @@ use anyhow::{Context, Result};
 use clap::CommandFactory;
 
 use crate::cli::{Cli, Command};
+use crate::domain::decision::DecisionStatus;
 use crate::store::Store;
 
 /// The database path: `--db`, else `$DISSENT_DB` (both via clap), else `./dissent.db`.
@@ -201,11 +202,22 @@ pub fn run(cli: Cli) -> Result<()> {
             crate::store::BatchStatus::Open,
             &who,
         ),
-        Command::Export { out, bundle, draft } => {
+        Command::Export {
+            out,
+            bundle,
+            draft,
+            status,
+        } => {
             let store = open_existing(&db)?;
+            let only: Vec<DecisionStatus> = status.into_iter().map(Into::into).collect();
+            let request = export::Request {
+                draft,
+                only: &only,
+                actor: &who,
+            };
             match (bundle, out) {
-                (Some(dir), _) => export::bundle(&store, batch, &dir, draft, &who),
-                (None, Some(out)) => export::export(&store, batch, &out, draft, &who),
+                (Some(dir), _) => export::bundle(&store, batch, &dir, &request),
+                (None, Some(out)) => export::export(&store, batch, &out, &request),
                 (None, None) => anyhow::bail!("name where to export: -o OUT.jsonl or --bundle DIR"),
             }
         }

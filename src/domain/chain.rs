@@ -120,25 +120,42 @@ impl Content {
     }
 }
 
+/// An item's row as stored.
+#[derive(Debug, Clone, Copy)]
+pub struct ItemFields<'a> {
+    /// The item's id in its batch.
+    pub key: &'a str,
+    /// Task.
+    pub task: &'a str,
+    /// Payload, as stored JSON.
+    pub payload: &'a str,
+    /// Gold label.
+    pub gold_label: Option<&'a str>,
+    /// `judgments` or `counts`.
+    pub panel_kind: &'a str,
+    /// Label counts, as stored JSON.
+    pub counts: &'a str,
+    /// The rubric version its source names, where older than the batch's then.
+    pub rubric_version: Option<i64>,
+}
+
 /// The start of an item's content: its row as stored; its judgments follow in panel order
-/// ([`judgment`]).
+/// ([`judgment`]). A rubric version is hashed only where one was recorded, so the links of
+/// items written before stand.
 #[must_use]
-pub fn item(
-    key: &str,
-    task: &str,
-    payload: &str,
-    gold_label: Option<&str>,
-    panel_kind: &str,
-    counts: &str,
-) -> Content {
-    Content::default()
+pub fn item(i: &ItemFields<'_>) -> Content {
+    let content = Content::default()
         .text("item")
-        .text(key)
-        .text(task)
-        .text(payload)
-        .maybe_text(gold_label)
-        .text(panel_kind)
-        .text(counts)
+        .text(i.key)
+        .text(i.task)
+        .text(i.payload)
+        .maybe_text(i.gold_label)
+        .text(i.panel_kind)
+        .text(i.counts);
+    match i.rubric_version {
+        Some(v) => content.text("rubric_version").integer(Some(v)),
+        None => content,
+    }
 }
 
 /// One judgment's fields as stored.

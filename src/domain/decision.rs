@@ -100,6 +100,17 @@ pub struct NewDecision {
     pub text: String,
 }
 
+/// A decision an input line carries (a soft-label line read back from an export), with who
+/// recorded it and when, where the line says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceDecision {
+    /// What was decided.
+    pub decision: NewDecision,
+    /// Who recorded it, and when (RFC 3339): kept as the line gives them; without them the
+    /// importer is credited, now.
+    pub credit: Option<(String, String)>,
+}
+
 /// What one reviewer on a panel chose: the part of a judgment a decision is checked against.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Vote {
@@ -273,6 +284,23 @@ pub fn default_reason(class: DisagreementClass) -> &'static str {
         DisagreementClass::Agreement => "panel agreed; no adjudication needed",
         _ => "honest disagreement; not collapsed by default",
     }
+}
+
+/// The start of the `adjudication_reason` of an item sent for re-review and not yet answered
+/// by a new round.
+pub const AWAITING_REREVIEW: &str = "awaiting re-review: ";
+
+/// The `adjudication_reason` of an item sent for re-review with `reason`, not yet answered.
+#[must_use]
+pub fn awaiting_rereview_reason(reason: &str) -> String {
+    format!("{AWAITING_REREVIEW}{reason}")
+}
+
+/// A decision's time as an export line carries it (RFC 3339 UTC, fractions only when there
+/// are any), so that an export read back and written again keeps it to the byte.
+#[must_use]
+pub fn decision_time(at: &DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }
 
 /// The `adjudication_reason` of a hard label: `CODE: TEXT`, or

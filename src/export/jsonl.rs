@@ -11,7 +11,10 @@ use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 
 use super::ExportError;
 use super::target::{Staged, Target};
-use crate::domain::decision::{DecisionKind, current_decision, default_reason, hard_label_reason};
+use crate::domain::decision::{
+    DecisionKind, DecisionStatus, awaiting_rereview_reason, current_decision, decision_time,
+    default_reason, hard_label_reason,
+};
 use crate::domain::rubric::Rubric;
 use crate::domain::triage::classify;
 use crate::store::{Batch, ItemRef, PackedItems, Store};
@@ -29,6 +32,14 @@ pub struct ExportLine<'a> {
     rationales: Rationales<'a>,
     adjudicated_label: Option<&'a str>,
     adjudication_reason: Cow<'a, str>,
+    /// The rubric version the judgments were made under.
+    rubric_version: u32,
+    /// Who recorded the decision in force (none: no decision in force).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    adjudicated_by: Option<&'a str>,
+    /// When it was recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    adjudicated_at: Option<String>,
 }
 
 /// label → share over every rubric label, in rubric order.
@@ -92,21 +103,22 @@ impl<'a> ExportLine<'a> {
     #[must_use]
     pub fn new(item: ItemRef<'a>, rubric: &'a Rubric) -> ExportLine<'a> {
         let summary = classify(item.counts(), rubric);
-        let (adjudicated_label, adjudication_reason) =
-            match current_decision(item.decisions(), item.round()) {
-                Some(d) if d.kind == DecisionKind::HardLabel => (
-                    d.label.as_deref(),
-                    Cow::Owned(hard_label_reason(
-                        d.reason_code.as_deref().unwrap_or_default(),
-                        &d.erring,
-                        &d.text,
-                    )),
-                ),
-                Some(d) if d.kind == DecisionKind::KeepSoft => {
-                    (None, Cow::Borrowed(d.text.as_str()))
-                }
-                _ => (None, Cow::Borrowed(default_reason(summary.class))),
-            };
+        let decision = current_decision(item.decisions(), item.round());
+        let (adjudicated_label, adjudication_reason) = match decision {
+            Some(d) if d.kind == DecisionKind::HardLabel => (
+                d.label.as_deref(),
+                Cow::Owned(hard_label_reason(
+                    d.reason_code.as_deref().unwrap_or_default(),
+                    &d.erring,
+                    &d.text,
+                )),
+            ),
+            Some(d) if d.kind == DecisionKind::KeepSoft => (None, Cow::Borrowed(d.text.as_str())),
+            Some(d) if d.kind == DecisionKind::Rereview => {
+                (None, Cow::Owned(awaiting_rereview_reason(&d.text)))
+            }
+            _ => (None, Cow::Borrowed(default_reason(summary.class))),
+        };
         ExportLine {
             item_id: item.item_id(),
             task: item.task(),
@@ -118,6 +130,9 @@ impl<'a> ExportLine<'a> {
             rationales: Rationales(item),
             adjudicated_label,
             adjudication_reason,
+            rubric_version: item.rubric_version(),
+            adjudicated_by: decision.map(|d| d.actor.as_str()),
+            adjudicated_at: decision.map(|d| decision_time(&d.at)),
         }
     }
 }
@@ -145,11 +160,13 @@ pub fn export_batch(
     store: &Store,
     batch: &Batch,
     target: &Target,
+    only: &[DecisionStatus],
     stop: &AtomicBool,
 ) -> Result<Written, ExportError> {
+    let lines = Lines { store, batch, only };
     match target {
         Target::Stdout => {
-            let (lines, head) = write_lines(store, batch, std::io::stdout(), Path::new("-"), stop)?;
+            let (lines, head) = lines.write(std::io::stdout(), Path::new("-"), stop)?;
             Ok(Written {
                 lines,
                 head,
@@ -158,7 +175,7 @@ pub fn export_batch(
         }
         Target::File(out) => {
             let staged = Staged::create(out)?;
-            let (lines, head) = write_lines(store, batch, staged.file(), out, stop)?;
+            let (lines, head) = lines.write(staged.file(), out, stop)?;
             Ok(Written {
                 lines,
                 head,
@@ -168,54 +185,66 @@ pub fn export_batch(
     }
 }
 
-/// Writes the lines to `sink` (named `path` in errors); returns how many, and the head of the
-/// snapshot read. The database is read on this thread while a second one serializes and writes.
-fn write_lines<W>(
-    store: &Store,
-    batch: &Batch,
-    sink: W,
-    path: &Path,
-    stop: &AtomicBool,
-) -> Result<(u64, String), ExportError>
-where
-    W: Write + Send,
-{
-    let io = |source| ExportError::Io {
-        path: path.into(),
-        source,
-    };
-    let rubric = &batch.rubric;
-    let (send, receive) = std::sync::mpsc::sync_channel::<PackedItems>(2);
-    std::thread::scope(|scope| {
-        let writer = scope.spawn(|| -> Result<u64, ExportError> {
-            let mut w = BufWriter::with_capacity(1 << 16, sink);
-            let mut lines = 0u64;
-            for packed in receive {
-                for item in packed.iter() {
-                    serde_json::to_writer(&mut w, &ExportLine::new(item, rubric))?;
-                    w.write_all(b"\n").map_err(io)?;
+/// The lines of a batch to write: every item's, or those of the decision statuses `only` names.
+struct Lines<'a> {
+    store: &'a Store,
+    batch: &'a Batch,
+    only: &'a [DecisionStatus],
+}
+
+impl Lines<'_> {
+    /// Writes the lines to `sink` (named `path` in errors); returns how many, and the head of the
+    /// snapshot read. The database is read on this thread while a second one serializes and writes.
+    fn write<W>(
+        &self,
+        sink: W,
+        path: &Path,
+        stop: &AtomicBool,
+    ) -> Result<(u64, String), ExportError>
+    where
+        W: Write + Send,
+    {
+        let Lines { store, batch, only } = *self;
+        let io = |source| ExportError::Io {
+            path: path.into(),
+            source,
+        };
+        let rubric = &batch.rubric;
+        let (send, receive) = std::sync::mpsc::sync_channel::<PackedItems>(2);
+        std::thread::scope(|scope| {
+            let writer = scope.spawn(|| -> Result<u64, ExportError> {
+                let mut w = BufWriter::with_capacity(1 << 16, sink);
+                let mut lines = 0u64;
+                for packed in receive {
+                    for item in packed.iter() {
+                        if !only.is_empty() && !only.contains(&item.status()) {
+                            continue;
+                        }
+                        serde_json::to_writer(&mut w, &ExportLine::new(item, rubric))?;
+                        w.write_all(b"\n").map_err(io)?;
+                        lines += 1;
+                    }
                 }
-                lines += packed.len() as u64;
-            }
-            w.flush().map_err(io)?;
-            Ok(lines)
-        });
-        // A send fails only when the writer stopped on an error, which its join reports.
-        let mut interrupted = false;
-        let read = store.for_each_packed(batch, EXPORT_CHUNK, |packed| {
-            interrupted = stop.load(Ordering::Relaxed);
+                w.flush().map_err(io)?;
+                Ok(lines)
+            });
+            // A send fails only when the writer stopped on an error, which its join reports.
+            let mut interrupted = false;
+            let read = store.for_each_packed(batch, EXPORT_CHUNK, |packed| {
+                interrupted = stop.load(Ordering::Relaxed);
+                if interrupted {
+                    return ControlFlow::Break(());
+                }
+                let _ = send.send(packed);
+                ControlFlow::Continue(())
+            });
+            drop(send);
+            let written = writer.join().map_err(|_| ExportError::WriterPanicked)?;
+            let head = read?;
             if interrupted {
-                return ControlFlow::Break(());
+                return Err(ExportError::Interrupted);
             }
-            let _ = send.send(packed);
-            ControlFlow::Continue(())
-        });
-        drop(send);
-        let written = writer.join().map_err(|_| ExportError::WriterPanicked)?;
-        let head = read?;
-        if interrupted {
-            return Err(ExportError::Interrupted);
-        }
-        Ok((written?, head))
-    })
+            Ok((written?, head))
+        })
+    }
 }

@@ -331,6 +331,7 @@ impl Grouper {
             ParsedItem {
                 record,
                 decision: None,
+                rubric_version: None,
                 origin,
             },
             issues,

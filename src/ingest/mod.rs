@@ -19,10 +19,10 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use crate::domain::decision::NewDecision;
+use crate::domain::decision::SourceDecision;
 use crate::domain::model::ItemRecord;
 use crate::domain::rubric::Rubric;
-use crate::store::PreparedItem;
+use crate::store::{PreparedItem, Source};
 use crate::text::shown;
 use json::LineError;
 pub use rows::FieldMap;
@@ -112,7 +112,10 @@ pub struct ParsedItem {
     /// The item.
     pub record: ItemRecord,
     /// A decision recorded in the source.
-    pub decision: Option<NewDecision>,
+    pub decision: Option<SourceDecision>,
+    /// The rubric version the source says the judgments were made under, when older than the
+    /// rubric imported under (a soft-label line of an earlier version, read back).
+    pub rubric_version: Option<u32>,
     /// Where the item is defined, as `FILE:LINE` (its first row).
     pub origin: String,
 }
@@ -408,7 +411,7 @@ impl Ctx<'_> {
         item_id: Option<String>,
         task: Option<String>,
         mut errs: Vec<Issue>,
-        build: impl FnOnce(String, String) -> (ItemRecord, Option<NewDecision>),
+        build: impl FnOnce(String, String) -> (ItemRecord, Option<SourceDecision>, Option<u32>),
     ) -> Result<ParsedItem, Vec<Issue>> {
         if let Some(id) = &item_id
             && let Err(e) = self.first_sighting(seen, id, line)
@@ -417,10 +420,11 @@ impl Ctx<'_> {
         }
         match (item_id, task) {
             (Some(item_id), Some(task)) if errs.is_empty() => {
-                let (record, decision) = build(item_id, task);
+                let (record, decision, rubric_version) = build(item_id, task);
                 Ok(ParsedItem {
                     record,
                     decision,
+                    rubric_version,
                     origin: format!("{}:{line}", self.file),
                 })
             }
@@ -633,8 +637,11 @@ pub fn import_files(
                     item.record,
                     &summary,
                     rubric,
-                    item.decision,
-                    item.origin,
+                    Source {
+                        decision: item.decision,
+                        rubric_version: item.rubric_version,
+                        origin: item.origin,
+                    },
                 ))
                 .map_err(|_| WriterStopped)
             })

@@ -1,6 +1,8 @@
 //! Batches and their rubrics.
 
-use rusqlite::{OptionalExtension, params};
+use std::collections::HashMap;
+
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Result, Store, StoreError};
 use crate::domain::rubric::Rubric;
@@ -25,6 +27,65 @@ impl BatchStatus {
     }
 }
 
+/// The id of the rubric in force for batch `b` (an SQL expression): its latest version loaded,
+/// else the one it was imported under.
+pub(super) const CURRENT_RUBRIC: &str = "coalesce(
+    (SELECT br.rubric_id FROM batch_rubrics br WHERE br.batch_id = b.id ORDER BY br.id DESC LIMIT 1),
+    b.rubric_id)";
+
+/// The rubric versions of a batch, to say which one an item's judgments were made under.
+#[derive(Debug, Clone, Default)]
+pub(super) struct RubricVersions {
+    /// The version the batch was imported under.
+    original: u32,
+    /// Later versions: (first item rowid it applies to, version), oldest first.
+    updates: Vec<(i64, u32)>,
+    /// Version of every rubric by id.
+    by_id: HashMap<i64, u32>,
+}
+
+impl RubricVersions {
+    /// The versions of `batch_id`'s rubrics.
+    pub(super) fn load(conn: &Connection, batch_id: i64) -> rusqlite::Result<RubricVersions> {
+        let original = conn.query_row(
+            "SELECT r.version FROM batches b JOIN rubrics r ON r.id = b.rubric_id WHERE b.id = ?1",
+            params![batch_id],
+            |r| r.get(0),
+        )?;
+        let updates = conn
+            .prepare_cached(
+                "SELECT br.first_item, r.version FROM batch_rubrics br
+                 JOIN rubrics r ON r.id = br.rubric_id WHERE br.batch_id = ?1 ORDER BY br.id",
+            )?
+            .query_map(params![batch_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let by_id = conn
+            .prepare_cached("SELECT id, version FROM rubrics")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(RubricVersions {
+            original,
+            updates,
+            by_id,
+        })
+    }
+
+    /// The version an item's first round was judged under: the one in force when it was
+    /// imported.
+    pub(super) fn first_round(&self, item_id: i64) -> u32 {
+        self.updates
+            .iter()
+            .rev()
+            .find(|(first, _)| *first <= item_id)
+            .map_or(self.original, |(_, v)| *v)
+    }
+
+    /// The version of the rubric stored as `rubric_id` (a later round's).
+    pub(super) fn of(&self, rubric_id: i64) -> u32 {
+        self.by_id.get(&rubric_id).copied().unwrap_or(self.original)
+    }
+}
+
 /// A batch with its rubric.
 #[derive(Debug, Clone)]
 pub struct Batch {
@@ -34,7 +95,8 @@ pub struct Batch {
     pub name: String,
     /// Open or finalized.
     pub status: BatchStatus,
-    /// The rubric the batch was imported under.
+    /// The batch's rubric: the latest version loaded (`rubric update`), else the one it was
+    /// imported under.
     pub rubric: Rubric,
     /// Number of items.
     pub items: u64,
@@ -57,9 +119,11 @@ impl Store {
         let row = self
             .conn
             .query_row(
-                "SELECT b.id, b.status, r.yaml,
-                        (SELECT count(*) FROM items i WHERE i.batch_id = b.id), r.legacy_scale
-                 FROM batches b JOIN rubrics r ON r.id = b.rubric_id WHERE b.name = ?1",
+                &format!(
+                    "SELECT b.id, b.status, r.yaml,
+                            (SELECT count(*) FROM items i WHERE i.batch_id = b.id), r.legacy_scale
+                     FROM batches b JOIN rubrics r ON r.id = {CURRENT_RUBRIC} WHERE b.name = ?1"
+                ),
                 params![name],
                 |r| {
                     Ok((

@@ -4,9 +4,11 @@
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use rusqlite_migration::HookError;
 
-use super::batches::Batch;
+use super::batches::{Batch, CURRENT_RUBRIC};
 use super::{Result, Store};
-use crate::domain::chain::{self, DecisionFields, JudgmentFields, Link, RoundFields, START};
+use crate::domain::chain::{
+    self, DecisionFields, ItemFields, JudgmentFields, Link, RoundFields, START,
+};
 use crate::domain::rubric::sha256_hex;
 
 /// The triggers schema 4 restores once the old rows are linked: a link, like the rest of the
@@ -146,9 +148,9 @@ fn walk(
     mut each: impl FnMut(i64, &dyn Fn() -> String, Link, Option<Vec<u8>>),
 ) -> Result<()> {
     let mut prev = START;
-    let (first_round, decision_round) = match schema {
-        Schema::BeforeRounds => ("", "1"),
-        Schema::Current => ("AND j.round = 1", "d.round"),
+    let (first_round, decision_round, rubric_version) = match schema {
+        Schema::BeforeRounds => ("", "1", "NULL"),
+        Schema::Current => ("AND j.round = 1", "d.round", "i.rubric_version"),
     };
     match chain {
         Chain::Items => {
@@ -156,7 +158,7 @@ fn walk(
             let mut stmt = conn.prepare(&format!(
                 "SELECT i.id, i.item_key, i.task, i.payload, i.gold_label, i.panel_kind, i.counts,
                         i.chain, j.reviewer, j.label, j.raw_confidence, j.confidence, j.evidence,
-                        j.attributes
+                        j.attributes, {rubric_version}
                  FROM items i LEFT JOIN judgments j ON j.item_id = i.id {first_round}
                  WHERE i.batch_id = ?1 ORDER BY i.id, j.seq"
             ))?;
@@ -175,14 +177,15 @@ fn walk(
                 if open.as_ref().is_none_or(|o| o.0 != id) {
                     close(open.take(), &mut prev);
                     let content = readable((|| {
-                        Ok(chain::item(
-                            r.get_ref(1)?.as_str()?,
-                            r.get_ref(2)?.as_str()?,
-                            r.get_ref(3)?.as_str()?,
-                            r.get_ref(4)?.as_str_or_null()?,
-                            r.get_ref(5)?.as_str()?,
-                            r.get_ref(6)?.as_str()?,
-                        ))
+                        Ok(chain::item(&ItemFields {
+                            key: r.get_ref(1)?.as_str()?,
+                            task: r.get_ref(2)?.as_str()?,
+                            payload: r.get_ref(3)?.as_str()?,
+                            gold_label: r.get_ref(4)?.as_str_or_null()?,
+                            panel_kind: r.get_ref(5)?.as_str()?,
+                            counts: r.get_ref(6)?.as_str()?,
+                            rubric_version: r.get(14)?,
+                        }))
                     })())?
                     .unwrap_or_else(unreadable);
                     let key = readable(r.get(1))?.unwrap_or_else(|| format!("at rowid {id}"));
@@ -346,10 +349,10 @@ fn walk_rounds(conn: &Connection, batch_id: Option<i64>, each: &mut Visit<'_>) -
 /// The head of a batch's record as its rows now stand (name, rubric and last stored links).
 pub(super) fn head(conn: &Connection, batch_id: i64) -> Result<String> {
     let (name, sha): (String, String) = conn
-        .prepare_cached(
-            "SELECT b.name, r.sha256 FROM batches b JOIN rubrics r ON r.id = b.rubric_id
-             WHERE b.id = ?1",
-        )?
+        .prepare_cached(&format!(
+            "SELECT b.name, r.sha256 FROM batches b JOIN rubrics r ON r.id = {CURRENT_RUBRIC}
+             WHERE b.id = ?1"
+        ))?
         .query_row(params![batch_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let has_rounds: bool = conn
         .prepare_cached(
@@ -377,16 +380,25 @@ impl Store {
     pub fn verify(&self, batch: &Batch) -> Result<Verification> {
         let mut rows = [0u64; 4];
         let mut breaks = Vec::new();
-        let (yaml, sha): (String, String) = self.conn.query_row(
-            "SELECT r.yaml, r.sha256 FROM batches b JOIN rubrics r ON r.id = b.rubric_id
-             WHERE b.id = ?1",
-            params![batch.id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        if sha256_hex(yaml.as_bytes()) != sha {
+        // every version of the batch's rubric, the one it was imported under first
+        let rubrics: Vec<(u32, String, String)> = self
+            .conn
+            .prepare(
+                "SELECT r.version, r.yaml, r.sha256 FROM batches b JOIN rubrics r ON r.id = b.rubric_id
+                 WHERE b.id = ?1
+                 UNION ALL
+                 SELECT r.version, r.yaml, r.sha256 FROM batch_rubrics br
+                 JOIN rubrics r ON r.id = br.rubric_id WHERE br.batch_id = ?1",
+            )?
+            .query_map(params![batch.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        if let Some((version, _, _)) = rubrics
+            .iter()
+            .find(|(_, yaml, sha)| sha256_hex(yaml.as_bytes()) != *sha)
+        {
             breaks.push(Break {
                 part: "rubric",
-                row: format!("the rubric of batch `{}`", batch.name),
+                row: format!("the rubric of batch `{}` (version {version})", batch.name),
             });
         }
         for (n, chain) in [Chain::Items, Chain::Decisions, Chain::Events, Chain::Rounds]

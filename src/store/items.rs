@@ -118,11 +118,12 @@ impl Store {
     fn rounds(&self, item_id: i64, record: &ItemRecord) -> Result<Vec<Round>> {
         let row = || format!("item `{}`", record.item_id);
         let mut stmt = self.conn.prepare_cached(
-            "SELECT 1, i.counts, (SELECT ru.version FROM rubrics ru WHERE ru.id = coalesce(
-                        (SELECT br.rubric_id FROM batch_rubrics br
-                         WHERE br.batch_id = i.batch_id AND br.first_item <= i.id
-                         ORDER BY br.id DESC LIMIT 1),
-                        (SELECT b.rubric_id FROM batches b WHERE b.id = i.batch_id)))
+            "SELECT 1, i.counts, coalesce(i.rubric_version,
+                        (SELECT ru.version FROM rubrics ru WHERE ru.id = coalesce(
+                            (SELECT br.rubric_id FROM batch_rubrics br
+                             WHERE br.batch_id = i.batch_id AND br.first_item <= i.id
+                             ORDER BY br.id DESC LIMIT 1),
+                            (SELECT b.rubric_id FROM batches b WHERE b.id = i.batch_id))))
              FROM items i WHERE i.id = ?1
              UNION ALL
              SELECT r.round, r.counts, ru.version FROM rounds r JOIN rubrics ru ON ru.id = r.rubric_id

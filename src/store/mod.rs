@@ -25,7 +25,7 @@ pub use items::StoredItem;
 pub use packed::{ItemRef, JudgmentRef, PackedItems};
 pub use queue::{Direction, QueueCounts, QueueFilter, QueueRow, SortKey, SortValue};
 pub use stored::Corrupt;
-pub use writer::{ImportWriter, PreparedItem, Written};
+pub use writer::{ImportWriter, PreparedItem, Source, Written};
 
 /// The schema migrations, oldest first. Never edit one that has shipped: append a new one.
 fn migrations() -> Migrations<'static> {

@@ -6,7 +6,7 @@ use std::ops::{ControlFlow, Range};
 
 use rusqlite::{Row, params};
 
-use super::batches::Batch;
+use super::batches::{Batch, RubricVersions};
 use super::decisions::decision_from_row;
 use super::{Result, Store, stored};
 use crate::domain::decision::{Decision, DecisionStatus};
@@ -37,6 +37,7 @@ struct PackedItem {
     flags: FlagSet,
     status: DecisionStatus,
     round: i64,
+    rubric_version: u32,
 }
 
 #[derive(Debug)]
@@ -177,6 +178,12 @@ impl<'a> ItemRef<'a> {
     pub fn round(&self) -> i64 {
         self.item.round
     }
+
+    /// The rubric version the latest round was judged under.
+    #[must_use]
+    pub fn rubric_version(&self) -> u32 {
+        self.item.rubric_version
+    }
 }
 
 /// Column `at` of `r` as text.
@@ -201,6 +208,7 @@ impl Store {
     ) -> Result<String> {
         let snapshot = self.conn.unchecked_transaction()?;
         let head = super::chain::head(&snapshot, batch.id)?;
+        let versions = RubricVersions::load(&snapshot, batch.id)?;
         let mut decisions: HashMap<i64, Vec<Decision>> = HashMap::new();
         {
             let mut stmt = snapshot.prepare(
@@ -220,7 +228,8 @@ impl Store {
         let mut stmt = snapshot.prepare(
             "SELECT i.id, i.item_key, i.task, coalesce(r.counts, i.counts), j.reviewer, j.label,
                     j.confidence, j.evidence, i.gold_label, i.panel_kind, i.class, i.flags,
-                    i.status, i.norm_entropy, i.mean_confidence, i.round
+                    i.status, i.norm_entropy, i.mean_confidence, i.round, r.rubric_id,
+                    i.rubric_version
              FROM items i LEFT JOIN rounds r ON r.item_id = i.id AND r.round = i.round
              LEFT JOIN judgments j ON j.item_id = i.id AND j.round = i.round
              WHERE i.batch_id = ?1 ORDER BY i.item_key, j.seq",
@@ -264,6 +273,11 @@ impl Store {
                     flags: FlagSet(r.get(11)?),
                     status,
                     round: r.get(15)?,
+                    rubric_version: match (r.get::<_, Option<i64>>(16)?, r.get(17)?) {
+                        (Some(rubric_id), _) => versions.of(rubric_id),
+                        (None, Some(named)) => named,
+                        (None, None) => versions.first_round(id),
+                    },
                     item_id,
                     task,
                     counts,

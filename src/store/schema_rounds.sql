@@ -15,6 +15,9 @@
 -- round under the version named on its row.
 
 ALTER TABLE items ADD COLUMN round INTEGER NOT NULL DEFAULT 1;
+-- The rubric version an item's source names (an export line read back), where older than the
+-- batch's rubric when imported; NULL: the version in force then.
+ALTER TABLE items ADD COLUMN rubric_version INTEGER;
 ALTER TABLE judgments ADD COLUMN round INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE decisions ADD COLUMN round INTEGER NOT NULL DEFAULT 1;
 
@@ -75,7 +78,8 @@ BEGIN SELECT RAISE(ABORT, 'rubric versions are kept as loaded'); END;
 -- computes it, one round at a time.
 DROP TRIGGER items_record_fixed;
 CREATE TRIGGER items_record_fixed BEFORE UPDATE OF
-    id, batch_id, item_key, task, payload, gold_label, panel_kind, counts, chain ON items
+    id, batch_id, item_key, task, payload, gold_label, panel_kind, counts, chain, rubric_version
+    ON items
 BEGIN SELECT RAISE(ABORT, 'an item''s panel record is never changed'); END;
 CREATE TRIGGER items_summary_by_dissent BEFORE UPDATE OF
     reviewer_count, top_label, top_share, entropy, norm_entropy, mean_confidence, class, flags,

@@ -9,13 +9,13 @@ use serde_json::Value;
 
 use super::chain::Chain;
 use super::{Result, Store, StoreError, Summaries};
-use crate::domain::chain::{self, JudgmentFields, Link, RoundFields};
-use crate::domain::decision::NewDecision;
+use crate::domain::chain::{self, ItemFields, JudgmentFields, Link, RoundFields};
+use crate::domain::decision::SourceDecision;
 use crate::domain::model::{DisagreementClass, FlagSet, ItemRecord, Panel};
 use crate::domain::rubric::Rubric;
 use crate::domain::triage::Summary;
 
-/// Items per multi-row INSERT (21 columns each).
+/// Items per multi-row INSERT (22 columns each).
 const ITEM_CHUNK: usize = 50;
 /// Judgments per multi-row INSERT (8 columns each).
 const JUDGMENT_CHUNK: usize = 125;
@@ -24,7 +24,7 @@ const JUDGMENT_CHUNK: usize = 125;
 /// random B-tree inserts: about twice as fast). Small imports, the common case, keep them.
 const DEFER_INDEXES_AFTER: i64 = 2_000;
 
-const ITEM_COLUMNS: [&str; 21] = [
+const ITEM_COLUMNS: [&str; 22] = [
     "id",
     "batch_id",
     "item_key",
@@ -46,6 +46,7 @@ const ITEM_COLUMNS: [&str; 21] = [
     "conf_key",
     "class_rank",
     "chain",
+    "rubric_version",
 ];
 const JUDGMENT_COLUMNS: [&str; 8] = [
     "item_id",
@@ -77,7 +78,8 @@ pub struct PreparedItem {
     class: DisagreementClass,
     flags: FlagSet,
     judgments: Vec<JudgmentRow>,
-    decision: Option<NewDecision>,
+    decision: Option<SourceDecision>,
+    rubric_version: Option<i64>,
     /// The digest of the item's record, for its link in the batch's chain.
     digest: Link,
 }
@@ -92,17 +94,32 @@ struct JudgmentRow {
     attributes: String,
 }
 
+/// What an item's source says beside its record.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The decision it carried.
+    pub decision: Option<SourceDecision>,
+    /// The rubric version it names, where older than the rubric imported under.
+    pub rubric_version: Option<u32>,
+    /// Where it defines the item (`FILE:LINE`).
+    pub origin: String,
+}
+
 impl PreparedItem {
-    /// The row values of `record` with its `summary`, the decision its source carried, and
-    /// where the source defines it (`FILE:LINE`).
+    /// The row values of `record` with its `summary` and what its `source` says beside it.
     #[must_use]
     pub fn new(
         record: ItemRecord,
         summary: &Summary,
         rubric: &Rubric,
-        decision: Option<NewDecision>,
-        origin: String,
+        source: Source,
     ) -> PreparedItem {
+        let Source {
+            decision,
+            rubric_version,
+            origin,
+        } = source;
+        let rubric_version = rubric_version.map(i64::from);
         let panel_kind = record.panel.kind();
         let judgments = match record.panel {
             Panel::Judgments(js) => js
@@ -124,14 +141,15 @@ impl PreparedItem {
         };
         let payload = Value::Object(record.payload).to_string();
         let counts = Value::from(summary.counts.clone()).to_string();
-        let mut content = chain::item(
-            &record.item_id,
-            &record.task,
-            &payload,
-            record.gold_label.as_deref(),
+        let mut content = chain::item(&ItemFields {
+            key: &record.item_id,
+            task: &record.task,
+            payload: &payload,
+            gold_label: record.gold_label.as_deref(),
             panel_kind,
-            &counts,
-        );
+            counts: &counts,
+            rubric_version,
+        });
         for j in &judgments {
             content = chain::judgment(content, &j.fields());
         }
@@ -153,6 +171,7 @@ impl PreparedItem {
             flags: summary.flag_set(),
             judgments,
             decision,
+            rubric_version,
             digest: content.digest(),
         }
     }
@@ -208,7 +227,7 @@ pub struct ImportWriter<'a> {
     /// Items per task, class and flags: all pending until a decision moves them.
     queue_counts: HashMap<(String, DisagreementClass, u8), i64>,
     /// Decisions carried by the input, recorded at commit after the queue counts.
-    decisions: Vec<(i64, String, NewDecision)>,
+    decisions: Vec<(i64, String, SourceDecision)>,
     /// The queue indexes dropped for this import, rebuilt at commit.
     deferred_indexes: Option<Vec<String>>,
     /// The batch's rubric (its version in force), for the rounds this import adds.
@@ -314,7 +333,10 @@ impl Store {
         };
         let existing = tx
             .query_row(
-                "SELECT id, rubric_id, status FROM batches WHERE name = ?1",
+                &format!(
+                    "SELECT id, {}, status FROM batches b WHERE name = ?1",
+                    super::batches::CURRENT_RUBRIC
+                ),
                 params![batch_name],
                 |r| {
                     Ok((
@@ -479,7 +501,7 @@ impl ImportWriter<'_> {
             .prepare_cached(&self.items_sql.rows(self.items_pending.len()))?;
         let mut at = 0;
         for (id, link, it) in &self.items_pending {
-            let values: [&dyn ToSql; 21] = [
+            let values: [&dyn ToSql; 22] = [
                 id,
                 &self.batch_id,
                 &it.key,
@@ -501,6 +523,7 @@ impl ImportWriter<'_> {
                 &conf_key(it.mean_confidence),
                 &class_rank(it.class),
                 &&link[..],
+                &it.rubric_version,
             ];
             for v in values {
                 at += 1;
@@ -593,6 +616,18 @@ impl ImportWriter<'_> {
         }
         self.deferred_indexes = Some(defs.into_iter().map(|(_, sql)| sql).collect());
         Ok(())
+    }
+
+    /// Records a decision its source carried, credited as the source says, else to the
+    /// importer now.
+    fn record_decision(&self, item: super::ItemAt<'_>, d: &SourceDecision) -> Result<i64> {
+        let (actor, at) = d
+            .credit
+            .as_ref()
+            .map_or((self.actor.as_str(), self.at.as_str()), |(a, t)| {
+                (a.as_str(), t.as_str())
+            });
+        super::decisions::insert(&self.tx, item, &d.decision, actor, at, None)
     }
 
     /// Applies the new rounds: each round's row (chained) and judgments, the item's summary
@@ -705,7 +740,7 @@ impl ImportWriter<'_> {
                     key: &it.key,
                     round,
                 };
-                super::decisions::insert(&self.tx, item, d, &self.actor, &self.at, None)?;
+                self.record_decision(item, d)?;
             }
             self.applied_rounds += 1;
         }
@@ -742,7 +777,7 @@ impl ImportWriter<'_> {
                 key,
                 round: 1,
             };
-            super::decisions::insert(&self.tx, item, d, &self.actor, &self.at, None)?;
+            self.record_decision(item, d)?;
         }
         let round_judgments = self.apply_rounds()?;
         if let Some(map) = details.as_object_mut()
@@ -837,7 +872,16 @@ mod tests {
             gold_label: None,
             panel,
         };
-        PreparedItem::new(record, &summary, rubric, None, "test:1".into())
+        PreparedItem::new(
+            record,
+            &summary,
+            rubric,
+            Source {
+                decision: None,
+                rubric_version: None,
+                origin: "test:1".into(),
+            },
+        )
     }
 
     /// Foreign keys (1 on) and synchronous (2 FULL, 1 NORMAL) of the store's connection; panics
