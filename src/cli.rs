@@ -143,7 +143,12 @@ pub enum Command {
         item_id: String,
     },
     /// Freeze a batch for export
-    Finalize {},
+    Finalize {
+        /// Finalize even with items pending with a flag or awaiting re-review (the event
+        /// records what was open)
+        #[arg(long)]
+        force: bool,
+    },
     /// Reopen a finalized batch
     Reopen {},
     /// Write the soft-label JSONL of a batch, or the delivery bundle

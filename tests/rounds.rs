@@ -310,3 +310,66 @@ fn the_export_says_what_awaits_re_review_and_who_decided_and_a_subset_is_exporte
     again.ok(&["export", "--draft", "-o", twice.to_str().expect("path")]);
     assert_eq!(std::fs::read_to_string(&twice).expect("export"), text);
 }
+
+#[test]
+fn finalize_lists_what_is_open_and_refuses_until_decided_or_forced() {
+    let (dir, rubric) = setup();
+    dir.ok(&[
+        "adjudicate",
+        "split",
+        "--decision",
+        "rereview",
+        "--reason",
+        "bands overlap",
+    ]);
+    let out = dir.run(&["finalize"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("1 awaiting re-review (split)"), "{err}");
+    // the new round answers the re-review; the item is pending again, with a flag or not
+    let two = dir.file("two.csv", ROUND_2);
+    dir.import(&two, &rubric, "b", &[]);
+    let flagged = dir.show("split")["flags"].as_array().map_or(0, Vec::len);
+    if flagged > 0 {
+        let out = dir.run(&["finalize"]);
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("1 pending with a flag (split)"),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    dir.ok(&[
+        "adjudicate",
+        "split",
+        "--decision",
+        "keep_soft",
+        "--reason",
+        "fine",
+    ]);
+    dir.ok(&["finalize"]);
+    dir.ok(&["reopen"]);
+    dir.ok(&[
+        "adjudicate",
+        "split",
+        "--decision",
+        "rereview",
+        "--reason",
+        "again",
+    ]);
+    let out = dir.run(&["finalize", "--force"]);
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("finalized with items still open: 1 awaiting re-review (split)")
+    );
+    let log: serde_json::Value = serde_json::from_str(&dir.ok(&["log", "--json"])).expect("json");
+    let last = log
+        .as_array()
+        .and_then(|events| events.iter().rev().find(|e| e["action"] == "finalize"))
+        .expect("finalize event");
+    assert_eq!(last["details"]["forced"], true);
+    assert_eq!(
+        last["details"]["open"]["awaiting_rereview"]["first"][0],
+        "split"
+    );
+}

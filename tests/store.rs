@@ -243,7 +243,7 @@ fn a_finalized_batch_takes_no_decision_until_reopened() {
     let d = Dir::new();
     let (mut store, batch) = store_with(&d, 2);
     store
-        .set_batch_status(&batch, BatchStatus::Finalized, "lead", AT)
+        .set_batch_status(&batch, BatchStatus::Finalized, true, "lead", AT)
         .expect("finalize");
     let batch = store.batch(Some("b")).expect("batch");
     let keep = NewDecision {
@@ -255,7 +255,7 @@ fn a_finalized_batch_takes_no_decision_until_reopened() {
     };
     assert!(store.decide(&batch, "it-0000", &keep, "a", AT).is_err());
     store
-        .set_batch_status(&batch, BatchStatus::Open, "lead", AT)
+        .set_batch_status(&batch, BatchStatus::Open, false, "lead", AT)
         .expect("reopen");
     let batch = store.batch(Some("b")).expect("batch");
     store

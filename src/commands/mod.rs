@@ -190,16 +190,18 @@ pub fn run(cli: Cli) -> Result<()> {
             decide::adjudicate(&mut open_existing(&db)?, batch, &item_id, &d, &who)
         }
         Command::Undo { item_id } => decide::undo(&mut open_existing(&db)?, batch, &item_id, &who),
-        Command::Finalize {} => finalize::set_status(
+        Command::Finalize { force } => finalize::set_status(
             &mut open_existing(&db)?,
             batch,
             crate::store::BatchStatus::Finalized,
+            force,
             &who,
         ),
         Command::Reopen {} => finalize::set_status(
             &mut open_existing(&db)?,
             batch,
             crate::store::BatchStatus::Open,
+            false,
             &who,
         ),
         Command::Export {

@@ -187,14 +187,17 @@ impl Store {
         Ok(names)
     }
 
-    /// Finalizes or reopens a batch, logging who did it.
+    /// Finalizes or reopens a batch, logging who did it. A batch with open items (pending with
+    /// a flag, or awaiting re-review) is finalized only when `force`d, and the event records
+    /// what was open. Returns what was open.
     pub fn set_batch_status(
         &mut self,
         batch: &Batch,
         status: BatchStatus,
+        force: bool,
         actor: &str,
         at: &str,
-    ) -> Result<()> {
+    ) -> Result<OpenItems> {
         let tx = super::write_tx(&self.conn)?;
         // Read under the write lock: two finalizes at once record one event, not two.
         let now: String = tx.query_row(
@@ -208,6 +211,16 @@ impl Store {
                 status: status.as_str(),
             });
         }
+        let open = match status {
+            BatchStatus::Finalized => OpenItems::read(&tx, batch.id)?,
+            BatchStatus::Open => OpenItems::default(),
+        };
+        if !open.is_empty() && !force {
+            return Err(StoreError::OpenItems {
+                batch: batch.name.clone(),
+                open: Box::new(open),
+            });
+        }
         tx.execute(
             "UPDATE batches SET status = ?1 WHERE id = ?2",
             params![status.as_str(), batch.id],
@@ -215,6 +228,11 @@ impl Store {
         let action = match status {
             BatchStatus::Finalized => "finalize",
             BatchStatus::Open => "reopen",
+        };
+        let details = if open.is_empty() {
+            serde_json::json!({})
+        } else {
+            serde_json::json!({"forced": true, "open": open.json()})
         };
         super::events::append(
             &tx,
@@ -225,10 +243,100 @@ impl Store {
                 account: self.account.as_deref(),
                 at,
                 action,
-                details: &serde_json::json!({}),
+                details: &details,
             },
         )?;
         tx.commit()?;
-        Ok(())
+        Ok(open)
+    }
+}
+
+/// How many ids of each kind of open item are named.
+const FIRST_IDS: usize = 5;
+
+/// Items of one kind left open: how many, and the first ids (in id order).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OpenKind {
+    /// How many.
+    pub count: u64,
+    /// The first few ids.
+    pub first: Vec<String>,
+}
+
+/// What a batch still has open: items pending with a flag, and items sent for re-review whose
+/// new round has not come.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OpenItems {
+    /// Pending items that carry a flag.
+    pub flagged_pending: OpenKind,
+    /// Items awaiting re-review.
+    pub awaiting_rereview: OpenKind,
+}
+
+impl OpenItems {
+    fn read(conn: &Connection, batch_id: i64) -> rusqlite::Result<OpenItems> {
+        let kind = |condition: &str| -> rusqlite::Result<OpenKind> {
+            let count = conn.query_row(
+                &format!("SELECT count(*) FROM items WHERE batch_id = ?1 AND {condition}"),
+                params![batch_id],
+                |r| r.get(0),
+            )?;
+            let first = conn
+                .prepare(&format!(
+                    "SELECT item_key FROM items WHERE batch_id = ?1 AND {condition}
+                     ORDER BY item_key LIMIT ?2"
+                ))?
+                .query_map(params![batch_id, FIRST_IDS as i64], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(OpenKind { count, first })
+        };
+        Ok(OpenItems {
+            flagged_pending: kind("status = 'pending' AND flags != 0")?,
+            awaiting_rereview: kind("status = 'rereview'")?,
+        })
+    }
+
+    /// Whether nothing is open.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.flagged_pending.count == 0 && self.awaiting_rereview.count == 0
+    }
+
+    /// As the event and `--json` give it.
+    #[must_use]
+    pub fn json(&self) -> serde_json::Value {
+        let kind = |k: &OpenKind| serde_json::json!({"count": k.count, "first": k.first});
+        serde_json::json!({
+            "flagged_pending": kind(&self.flagged_pending),
+            "awaiting_rereview": kind(&self.awaiting_rereview),
+        })
+    }
+}
+
+impl std::fmt::Display for OpenItems {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut parts = Vec::new();
+        for (kind, what) in [
+            (&self.flagged_pending, "pending with a flag"),
+            (&self.awaiting_rereview, "awaiting re-review"),
+        ] {
+            if kind.count > 0 {
+                let more = if kind.count > kind.first.len() as u64 {
+                    ", …"
+                } else {
+                    ""
+                };
+                parts.push(format!(
+                    "{} {what} ({}{more})",
+                    kind.count,
+                    kind.first
+                        .iter()
+                        .map(|id| crate::text::shown(id).into_owned())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+        }
+        f.write_str(&parts.join("; "))
     }
 }

@@ -18,7 +18,7 @@ use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use rusqlite_migration::{M, Migrations};
 
-pub use batches::{Batch, BatchStatus};
+pub use batches::{Batch, BatchStatus, OpenItems, OpenKind};
 pub use chain::{Break, Verification};
 pub use events::{Event, EventFilter, PendingEvent};
 pub use items::StoredItem;
@@ -191,6 +191,17 @@ pub enum StoreError {
         batch: String,
         /// Its status.
         status: &'static str,
+    },
+    /// Finalize on a batch with items still open, not forced.
+    #[error(
+        "batch `{batch}` has items still open: {open}; decide them (or answer the re-reviews \
+         with a new round), or finalize with --force"
+    )]
+    OpenItems {
+        /// The batch.
+        batch: String,
+        /// What is open.
+        open: Box<OpenItems>,
     },
     /// An import into a batch made under another rubric.
     #[error("batch `{0}` was imported under another rubric; import into a new batch")]
