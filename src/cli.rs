@@ -204,10 +204,29 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Load a later version of a batch's rubric (the old one is kept verbatim)
+    Rubric {
+        /// What to do with the batch's rubric
+        #[command(subcommand)]
+        action: RubricAction,
+    },
     /// Print shell completions
     Completions {
         /// Shell
         shell: clap_complete::Shell,
+    },
+}
+
+/// `dissent rubric …`.
+#[derive(Debug, Subcommand)]
+pub enum RubricAction {
+    /// Replace the batch's rubric with a later version of the same task: anchors,
+    /// descriptions, criteria, thresholds and reason codes may change; the labels and the
+    /// confidence scale may not. Changed thresholds recompute every item's class and flags.
+    Update {
+        /// The new version's YAML
+        #[arg(value_name = "R.yaml")]
+        file: PathBuf,
     },
 }
 

@@ -373,3 +373,116 @@ fn finalize_lists_what_is_open_and_refuses_until_decided_or_forced() {
         "split"
     );
 }
+
+/// The batch's rubric, version 2: clearer anchors, a stricter agreement threshold, a new
+/// reason code.
+const RUBRIC_V2: &str = "task: tumor_severity_grade\nversion: 2\nlabels:\n  - id: mild\n    anchors: [\"< 15 mm on the standard view\"]\n  - id: moderate\n  - id: severe\nconfidence: {scale: [1, 5]}\ndisagreement: {agreement_min_share: 0.95, minor_min_share: 0.6, min_reviewers: 3}\nreason_codes: [verifiable_answer, reviewer_error, downstream_single_decision, requested_hard_labels, clarified_rubric]\n";
+
+#[test]
+fn a_rubric_version_keeps_the_old_text_says_what_may_change_and_recomputes_classes() {
+    let (dir, rubric) = setup();
+    // calm: 3 of 3 mild agree under either threshold; make a 9-of-10 item to see a class move
+    let mut rows = String::from("item_id,reviewer,label\n");
+    for r in 0..10 {
+        let label = if r == 0 { "severe" } else { "mild" };
+        rows.push_str(&format!("nine,R{r},{label}\n"));
+    }
+    dir.import(&dir.file("nine.csv", rows), &rubric, "b", &[]);
+    assert_eq!(dir.show("nine")["disagreement_class"], "agreement");
+
+    for (bad, says) in [
+        (
+            TUMOR_RUBRIC
+                .replace("version: 1", "version: 2")
+                .replace("  - id: severe\n", ""),
+            "labels: mild, moderate ≠ mild, moderate, severe",
+        ),
+        (
+            TUMOR_RUBRIC.to_string(),
+            "version: 1 is not higher than the batch's version 1",
+        ),
+        (
+            TUMOR_RUBRIC
+                .replace("tumor_severity_grade", "other")
+                .replace("version: 1", "version: 2"),
+            "task: `other` is not the batch's task",
+        ),
+        (
+            RUBRIC_V2.replace("scale: [1, 5]", "scale: probability"),
+            "confidence: the scale differs",
+        ),
+    ] {
+        let file = dir.file("bad.yaml", bad);
+        let out = dir.run(&["rubric", "update", file.to_str().expect("path")]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(err.contains(says), "{says}: {err}");
+    }
+
+    let v2 = dir.file("v2.yaml", RUBRIC_V2);
+    let said = dir.ok(&["rubric", "update", v2.to_str().expect("path")]);
+    assert!(said.contains("v2 replaces v1 (kept)"), "{said}");
+    assert!(said.contains("recomputed for 3 items, 1 changed"), "{said}");
+    let nine = dir.show("nine");
+    assert_eq!(nine["disagreement_class"], "minor", "0.9 < 0.95 now");
+    assert_eq!(nine["rubric_version"], 1, "judged under v1");
+    let stats: serde_json::Value =
+        serde_json::from_str(&dir.ok(&["stats", "--json"])).expect("json");
+    let items: serde_json::Value =
+        serde_json::from_str(&dir.ok(&["items", "--class", "minor", "--json"])).expect("json");
+    assert!(
+        items.to_string().contains("nine"),
+        "the queue follows: {items} {stats}"
+    );
+
+    // imports now go under v2; v1 is refused for this batch
+    let out = dir.run(&[
+        "import",
+        dir.file("x.csv", "item_id,reviewer,label\nx,A,mild\n")
+            .to_str()
+            .expect("path"),
+        "--rubric",
+        rubric.to_str().expect("path"),
+        "--batch",
+        "b",
+    ]);
+    assert!(!out.status.success());
+    // a round after the update is judged under v2, and a v2 reason code can be used
+    dir.ok(&[
+        "adjudicate",
+        "split",
+        "--decision",
+        "rereview",
+        "--reason",
+        "bands overlap",
+    ]);
+    dir.import(&dir.file("two.csv", ROUND_2), &v2, "b", &[]);
+    let split = dir.show("split");
+    assert_eq!(split["rubric_version"], 2);
+    assert_eq!(split["earlier_rounds"][0]["rubric_version"], 1);
+    let verified = dir.ok(&["verify", "--json"]);
+    assert!(verified.contains("\"intact\":true"), "{verified}");
+    // a reason code a decision uses cannot be dropped by a later version
+    dir.ok(&[
+        "adjudicate",
+        "split",
+        "--decision",
+        "hard_label",
+        "--label",
+        "moderate",
+        "--reason-code",
+        "clarified_rubric",
+        "--reason",
+        "the v2 bands",
+    ]);
+    let v3 = dir.file(
+        "v3.yaml",
+        RUBRIC_V2
+            .replace("version: 2", "version: 3")
+            .replace(", clarified_rubric", ""),
+    );
+    let out = dir.run(&["rubric", "update", v3.to_str().expect("path")]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("`clarified_rubric` is used by a decision")
+    );
+}

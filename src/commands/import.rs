@@ -29,14 +29,7 @@ pub struct Request<'a> {
 /// Imports the request's files into the database at `db`, creating it when new. When the
 /// import that would have created it fails, no database is left behind.
 pub fn run(db: &Path, request: &Request<'_>) -> Result<()> {
-    let yaml = read_rubric(request.rubric)?;
-    let rubric = Rubric::parse(&yaml).map_err(|e| {
-        let lines: Vec<String> =
-            e.0.iter()
-                .map(|p| format!("{}:{p}", request.rubric.display()))
-                .collect();
-        anyhow::anyhow!("{}", lines.join("\n"))
-    })?;
+    let rubric = load_rubric(request.rubric)?;
     let map = FieldMap::parse(request.maps).map_err(anyhow::Error::msg)?;
     let batch = request.batch.map_or_else(
         || match request.files[0].file_stem() {
@@ -77,6 +70,18 @@ pub fn run(db: &Path, request: &Request<'_>) -> Result<()> {
         rubric.task,
         rubric.version
     ))
+}
+
+/// The rubric in the file at `path`, every problem named as `FILE:LINE: key: what`.
+pub(super) fn load_rubric(path: &Path) -> Result<Rubric> {
+    let yaml = read_rubric(path)?;
+    Rubric::parse(&yaml).map_err(|e| {
+        let lines: Vec<String> =
+            e.0.iter()
+                .map(|p| format!("{}:{p}", path.display()))
+                .collect();
+        anyhow::anyhow!("{}", lines.join("\n"))
+    })
 }
 
 /// The largest rubric file read: a rubric is a page of YAML.

@@ -8,6 +8,7 @@ mod inspect;
 pub mod plain;
 mod report;
 mod review;
+mod rubric;
 mod stats;
 mod verify;
 
@@ -256,6 +257,9 @@ pub fn run(cli: Cli) -> Result<()> {
             },
             json,
         ),
+        Command::Rubric {
+            action: crate::cli::RubricAction::Update { file },
+        } => rubric::update(&mut open_existing(&db)?, batch, &file, &who),
         Command::Completions { shell } => {
             // Generated into memory: clap_complete panics on a write error (a closed pipe).
             let mut script = Vec::new();

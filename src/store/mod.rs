@@ -9,6 +9,7 @@ mod items;
 mod packed;
 mod queue;
 mod stored;
+mod versions;
 mod writer;
 
 use std::path::Path;
@@ -25,6 +26,7 @@ pub use items::StoredItem;
 pub use packed::{ItemRef, JudgmentRef, PackedItems};
 pub use queue::{Direction, QueueCounts, QueueFilter, QueueRow, SortKey, SortValue};
 pub use stored::Corrupt;
+pub use versions::RubricUpdate;
 pub use writer::{ImportWriter, PreparedItem, Source, Written};
 
 /// The schema migrations, oldest first. Never edit one that has shipped: append a new one.
@@ -192,6 +194,9 @@ pub enum StoreError {
         /// Its status.
         status: &'static str,
     },
+    /// A rubric version that changes what a version may not.
+    #[error("this rubric cannot replace the batch's: {}", .0.join("; "))]
+    RubricUpdate(Vec<String>),
     /// Finalize on a batch with items still open, not forced.
     #[error(
         "batch `{batch}` has items still open: {open}; decide them (or answer the re-reviews \
