@@ -486,3 +486,45 @@ fn a_rubric_version_keeps_the_old_text_says_what_may_change_and_recomputes_class
         String::from_utf8_lossy(&out.stderr).contains("`clarified_rubric` is used by a decision")
     );
 }
+
+#[test]
+fn the_console_shows_the_round_and_the_earlier_ones() {
+    let (dir, rubric) = setup();
+    dir.ok(&[
+        "adjudicate",
+        "split",
+        "--decision",
+        "rereview",
+        "--reason",
+        "bands overlap",
+    ]);
+    dir.import(&dir.file("two.csv", ROUND_2), &rubric, "b", &[]);
+    let store = dissent::store::Store::open(&dir.path("db.sqlite")).expect("store");
+    let batch = store.batch(None).expect("batch");
+    let mut exec = dissent::tui::Executor::new(
+        store,
+        batch,
+        "tester".into(),
+        Box::new(|| common::AT.into()),
+    );
+    let options = dissent::tui::Options {
+        actor: "tester".into(),
+        mouse: true,
+        demo: false,
+        keymap: dissent::tui::keymap::Keymap::default(),
+    };
+    let (w, h) = (120, 60);
+    let mut app = dissent::tui::start(&mut exec, &options, ratatui::layout::Rect::new(0, 0, w, h));
+    common::select(&mut exec, &mut app, "split");
+    let mut term =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).expect("terminal");
+    term.draw(|f| dissent::tui::render::draw(f, &app))
+        .expect("draw");
+    let screen = term.backend().to_string();
+    assert!(screen.contains("round 2 · rubric v1"), "{screen}");
+    assert!(screen.contains("Earlier rounds"), "{screen}");
+    assert!(
+        screen.contains("A mild · B moderate · C severe · D moderate"),
+        "{screen}"
+    );
+}

@@ -128,12 +128,6 @@ pub fn item_json(item: &StoredItem, rubric: &crate::domain::rubric::Rubric) -> V
         .zip(&s.figures.shares)
         .map(|(l, p)| (l.id.clone(), json!(p)))
         .collect();
-    let counts: serde_json::Map<String, Value> = rubric
-        .labels
-        .iter()
-        .zip(&s.counts)
-        .map(|(l, c)| (l.id.clone(), json!(c)))
-        .collect();
     let judgments = judgments_json(&r.panel);
     json!({
         "item_id": r.item_id,
@@ -142,7 +136,7 @@ pub fn item_json(item: &StoredItem, rubric: &crate::domain::rubric::Rubric) -> V
         "gold_label": r.gold_label,
         "panel": r.panel.kind(),
         "distribution": distribution,
-        "counts": counts,
+        "counts": counts_json(&s.counts, rubric),
         "reviewer_count": s.figures.reviewer_count,
         "entropy_bits": s.figures.entropy_bits,
         "normalized_entropy": s.figures.normalized_entropy,
@@ -161,19 +155,24 @@ pub fn item_json(item: &StoredItem, rubric: &crate::domain::rubric::Rubric) -> V
 /// An earlier round in `show --json`: its number, rubric version, counts and judgments.
 fn round_json(round: &Round, rubric: &crate::domain::rubric::Rubric) -> Value {
     let s = summarize(&round.panel, rubric, None);
-    let counts: serde_json::Map<String, Value> = rubric
-        .labels
-        .iter()
-        .zip(&s.counts)
-        .map(|(l, c)| (l.id.clone(), json!(c)))
-        .collect();
     json!({
         "round": round.number,
         "rubric_version": round.rubric_version,
         "panel": round.panel.kind(),
-        "counts": counts,
+        "counts": counts_json(&s.counts, rubric),
         "judgments": judgments_json(&round.panel),
     })
+}
+
+/// Label counts as `show --json` gives them: label → count, in rubric order.
+fn counts_json(counts: &[u64], rubric: &crate::domain::rubric::Rubric) -> Value {
+    let map: serde_json::Map<String, Value> = rubric
+        .labels
+        .iter()
+        .zip(counts)
+        .map(|(l, c)| (l.id.clone(), json!(c)))
+        .collect();
+    Value::Object(map)
 }
 
 /// The judgments of a panel as `show --json` lists them (none for counts).

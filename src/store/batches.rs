@@ -33,6 +33,28 @@ pub(super) const CURRENT_RUBRIC: &str = "coalesce(
     (SELECT br.rubric_id FROM batch_rubrics br WHERE br.batch_id = b.id ORDER BY br.id DESC LIMIT 1),
     b.rubric_id)";
 
+/// The id of `rubric` in the store, stored now (with the time `at`) if its text is new.
+pub(super) fn store_rubric(conn: &Connection, rubric: &Rubric, at: &str) -> rusqlite::Result<i64> {
+    let stored = conn
+        .query_row(
+            "SELECT id FROM rubrics WHERE sha256 = ?1",
+            params![rubric.sha256],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match stored {
+        Some(id) => Ok(id),
+        None => {
+            conn.execute(
+                "INSERT INTO rubrics (task, version, yaml, sha256, loaded_at, legacy_scale)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 0)",
+                params![rubric.task, rubric.version, rubric.yaml, rubric.sha256, at],
+            )?;
+            Ok(conn.last_insert_rowid())
+        }
+    }
+}
+
 /// The rubric versions of a batch, to say which one an item's judgments were made under.
 #[derive(Debug, Clone, Default)]
 pub(super) struct RubricVersions {

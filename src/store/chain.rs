@@ -42,7 +42,11 @@ impl Chain {
     /// The last link of this chain in `batch_id` (events: `None` for events of no batch).
     pub(super) fn last(self, conn: &Connection, batch_id: Option<i64>) -> Result<Link> {
         let sql = match self {
-            Chain::Items => "SELECT chain FROM items WHERE batch_id = ?1 ORDER BY id DESC LIMIT 1",
+            // the batch's last rowid from an index alone, then its row: ordering the batch's
+            // rows by rowid would read and sort every one of them
+            Chain::Items => {
+                "SELECT chain FROM items WHERE id = (SELECT max(id) FROM items WHERE batch_id = ?1)"
+            }
             Chain::Decisions => {
                 "SELECT d.chain FROM decisions d JOIN items i ON i.id = d.item_id
                  WHERE i.batch_id = ?1 ORDER BY d.id DESC LIMIT 1"
@@ -135,6 +139,31 @@ enum Schema {
     Current,
 }
 
+/// Adds to `content` the judgment in columns `at..at + 6` of `r` (reviewer, label, raw
+/// confidence, confidence, evidence, attributes), if the join found one; a judgment that does
+/// not read back makes the content unreadable.
+fn add_judgment(content: &mut chain::Content, r: &rusqlite::Row<'_>, at: usize) -> Result<()> {
+    let judgment = readable((|| {
+        let Some(reviewer) = r.get_ref(at)?.as_str_or_null()? else {
+            return Ok(None);
+        };
+        Ok(Some(JudgmentFields {
+            reviewer,
+            label: r.get_ref(at + 1)?.as_str()?,
+            raw_confidence: r.get(at + 2)?,
+            confidence: r.get(at + 3)?,
+            evidence: r.get_ref(at + 4)?.as_str_or_null()?,
+            attributes: r.get_ref(at + 5)?.as_str()?,
+        }))
+    })())?;
+    match judgment {
+        Some(Some(j)) => *content = chain::judgment(std::mem::take(content), &j),
+        Some(None) => {}
+        None => *content = unreadable(),
+    }
+    Ok(())
+}
+
 /// What a walk is told of each row: (row id, its name, computed link, stored link).
 type Visit<'a> = dyn FnMut(i64, &dyn Fn() -> String, Link, Option<Vec<u8>>) + 'a;
 
@@ -191,25 +220,8 @@ fn walk(
                     let key = readable(r.get(1))?.unwrap_or_else(|| format!("at rowid {id}"));
                     open = Some((id, key, content, readable(r.get(7))?.flatten()));
                 }
-                let judgment = readable((|| {
-                    let Some(reviewer) = r.get_ref(8)?.as_str_or_null()? else {
-                        return Ok(None);
-                    };
-                    Ok(Some(JudgmentFields {
-                        reviewer,
-                        label: r.get_ref(9)?.as_str()?,
-                        raw_confidence: r.get(10)?,
-                        confidence: r.get(11)?,
-                        evidence: r.get_ref(12)?.as_str_or_null()?,
-                        attributes: r.get_ref(13)?.as_str()?,
-                    }))
-                })())?;
                 if let Some(o) = open.as_mut() {
-                    match judgment {
-                        Some(Some(j)) => o.2 = chain::judgment(std::mem::take(&mut o.2), &j),
-                        Some(None) => {}
-                        None => o.2 = unreadable(),
-                    }
+                    add_judgment(&mut o.2, r, 8)?;
                 }
             }
             close(open, &mut prev);
@@ -321,25 +333,8 @@ fn walk_rounds(conn: &Connection, batch_id: Option<i64>, each: &mut Visit<'_>) -
             let key = readable(r.get(1))?.unwrap_or_else(|| format!("at rowid {id}"));
             open = Some((id, key, round, content, readable(r.get(9))?.flatten()));
         }
-        let judgment = readable((|| {
-            let Some(reviewer) = r.get_ref(10)?.as_str_or_null()? else {
-                return Ok(None);
-            };
-            Ok(Some(JudgmentFields {
-                reviewer,
-                label: r.get_ref(11)?.as_str()?,
-                raw_confidence: r.get(12)?,
-                confidence: r.get(13)?,
-                evidence: r.get_ref(14)?.as_str_or_null()?,
-                attributes: r.get_ref(15)?.as_str()?,
-            }))
-        })())?;
         if let Some(o) = open.as_mut() {
-            match judgment {
-                Some(Some(j)) => o.3 = chain::judgment(std::mem::take(&mut o.3), &j),
-                Some(None) => {}
-                None => o.3 = unreadable(),
-            }
+            add_judgment(&mut o.3, r, 10)?;
         }
     }
     close(open, &mut prev);

@@ -224,14 +224,16 @@ impl Store {
                     .push(decision_from_row(r)?);
             }
         }
-        // An item's latest round: the counts of its row (round 1) or of its latest round's.
+        // An item's latest round: the counts of its row (round 1) or of its latest round's, and
+        // its judgments from that round's first on (a range of their key; the round is looked
+        // up only for an item past its first).
         let mut stmt = snapshot.prepare(
             "SELECT i.id, i.item_key, i.task, coalesce(r.counts, i.counts), j.reviewer, j.label,
                     j.confidence, j.evidence, i.gold_label, i.panel_kind, i.class, i.flags,
                     i.status, i.norm_entropy, i.mean_confidence, i.round, r.rubric_id,
                     i.rubric_version
-             FROM items i LEFT JOIN rounds r ON r.item_id = i.id AND r.round = i.round
-             LEFT JOIN judgments j ON j.item_id = i.id AND j.round = i.round
+             FROM items i LEFT JOIN rounds r ON i.round > 1 AND r.item_id = i.id AND r.round = i.round
+             LEFT JOIN judgments j ON j.item_id = i.id AND j.seq >= coalesce(r.first_seq, 0)
              WHERE i.batch_id = ?1 ORDER BY i.item_key, j.seq",
         )?;
         let mut rows = stmt.query(params![batch.id])?;

@@ -27,6 +27,9 @@ CREATE TABLE rounds (
     round      INTEGER NOT NULL CHECK (round >= 2),
     panel_kind TEXT NOT NULL CHECK (panel_kind IN ('judgments', 'counts')),
     counts     TEXT NOT NULL,
+    -- the seq of the round's first judgment: an item's judgments are numbered across rounds,
+    -- so its latest round is a range of its judgments' key
+    first_seq  INTEGER NOT NULL,
     rubric_id  INTEGER NOT NULL REFERENCES rubrics(id),
     -- the re-review decision this round answers
     answers    INTEGER NOT NULL REFERENCES decisions(id),

@@ -1,7 +1,7 @@
 //! Rubric versions: a later version of a batch's rubric loaded in place of the one in force, the
 //! old text kept, and classes and flags recomputed when the thresholds changed.
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 
 use super::batches::Batch;
 use super::{Result, Store, StoreError, Summaries, stored};
@@ -46,24 +46,7 @@ impl Store {
         if !problems.is_empty() {
             return Err(StoreError::RubricUpdate(problems));
         }
-        let stored: Option<i64> = tx
-            .query_row(
-                "SELECT id FROM rubrics WHERE sha256 = ?1",
-                params![rubric.sha256],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let rubric_id = match stored {
-            Some(id) => id,
-            None => {
-                tx.execute(
-                    "INSERT INTO rubrics (task, version, yaml, sha256, loaded_at, legacy_scale)
-                     VALUES (?1, ?2, ?3, ?4, ?5, 0)",
-                    params![rubric.task, rubric.version, rubric.yaml, rubric.sha256, at],
-                )?;
-                tx.last_insert_rowid()
-            }
-        };
+        let rubric_id = super::batches::store_rubric(&tx, rubric, at)?;
         tx.execute(
             "INSERT INTO batch_rubrics (batch_id, rubric_id, first_item, actor, at)
              VALUES (?1, ?2, (SELECT coalesce(max(id), 0) + 1 FROM items), ?3, ?4)",

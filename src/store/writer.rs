@@ -313,24 +313,7 @@ impl Store {
     ) -> Result<ImportWriter<'_>> {
         let bulk = BulkSettings::new(&self.conn)?;
         let tx = super::write_tx(&self.conn)?;
-        let rubric_id: i64 = match tx
-            .query_row(
-                "SELECT id FROM rubrics WHERE sha256 = ?1",
-                params![rubric.sha256],
-                |r| r.get(0),
-            )
-            .optional()?
-        {
-            Some(id) => id,
-            None => {
-                tx.execute(
-                    "INSERT INTO rubrics (task, version, yaml, sha256, loaded_at, legacy_scale)
-                     VALUES (?1, ?2, ?3, ?4, ?5, 0)",
-                    params![rubric.task, rubric.version, rubric.yaml, rubric.sha256, at],
-                )?;
-                tx.last_insert_rowid()
-            }
-        };
+        let rubric_id = super::batches::store_rubric(&tx, rubric, at)?;
         let existing = tx
             .query_row(
                 &format!(
@@ -668,27 +651,29 @@ impl ImportWriter<'_> {
                 content = chain::judgment(content, &j.fields());
             }
             last = chain::link(&last, &content.digest());
+            let first_seq: i64 = self.tx.query_row(
+                "SELECT coalesce(max(seq), -1) + 1 FROM judgments WHERE item_id = ?1",
+                params![id],
+                |r| r.get(0),
+            )?;
             self.tx
                 .prepare_cached(
-                    "INSERT INTO rounds (item_id, round, panel_kind, counts, rubric_id, answers, actor, at, chain)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    "INSERT INTO rounds (item_id, round, panel_kind, counts, first_seq, rubric_id,
+                                         answers, actor, at, chain)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 )?
                 .execute(params![
                     id,
                     round,
                     it.panel_kind,
                     it.counts,
+                    first_seq,
                     self.rubric_id,
                     answers,
                     self.actor,
                     self.at,
                     &last[..]
                 ])?;
-            let first_seq: i64 = self.tx.query_row(
-                "SELECT coalesce(max(seq), -1) + 1 FROM judgments WHERE item_id = ?1",
-                params![id],
-                |r| r.get(0),
-            )?;
             let mut insert = self.tx.prepare_cached(
                 "INSERT INTO judgments (item_id, seq, reviewer, label, raw_confidence, confidence,
                                         evidence, attributes, round)
