@@ -150,10 +150,7 @@ fn a_database_made_before_the_chain_is_linked_when_opened() {
     // Take the database back to schema 3: no rounds, no link columns, the triggers of then.
     let conn = rusqlite::Connection::open(d.path("db.sqlite")).expect("open");
     conn.execute_batch(
-        "DROP TRIGGER items_record_fixed;
-         CREATE TRIGGER items_record_fixed BEFORE UPDATE OF item_key ON items
-         BEGIN SELECT RAISE(ABORT, 'fixed'); END;
-         ALTER TABLE items DROP COLUMN rubric_version;
+        "DROP TABLE item_rubric_versions;
          DROP TRIGGER items_summary_by_dissent; DROP TRIGGER items_count_summary;
          DROP TRIGGER decisions_latest_round; DROP TRIGGER decisions_set_status;
          DROP TABLE rounds; DROP TABLE batch_rubrics;

@@ -64,6 +64,8 @@ pub(super) struct RubricVersions {
     updates: Vec<(i64, u32)>,
     /// Version of every rubric by id.
     by_id: HashMap<i64, u32>,
+    /// Items whose source named an older version than the one they were imported under.
+    named: HashMap<i64, u32>,
 }
 
 impl RubricVersions {
@@ -85,16 +87,27 @@ impl RubricVersions {
             .prepare_cached("SELECT id, version FROM rubrics")?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
+        let named = conn
+            .prepare_cached(
+                "SELECT v.item_id, v.version FROM item_rubric_versions v
+                 JOIN items i ON i.id = v.item_id WHERE i.batch_id = ?1",
+            )?
+            .query_map(params![batch_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
         Ok(RubricVersions {
             original,
             updates,
             by_id,
+            named,
         })
     }
 
-    /// The version an item's first round was judged under: the one in force when it was
-    /// imported.
+    /// The version an item's first round was judged under: the one its source named, else the
+    /// one in force when it was imported.
     pub(super) fn first_round(&self, item_id: i64) -> u32 {
+        if let Some(v) = self.named.get(&item_id) {
+            return *v;
+        }
         self.updates
             .iter()
             .rev()

@@ -179,7 +179,11 @@ fn walk(
     let mut prev = START;
     let (first_round, decision_round, rubric_version) = match schema {
         Schema::BeforeRounds => ("", "1", "NULL"),
-        Schema::Current => ("AND j.round = 1", "d.round", "i.rubric_version"),
+        Schema::Current => (
+            "AND j.round = 1",
+            "d.round",
+            "(SELECT v.version FROM item_rubric_versions v WHERE v.item_id = i.id)",
+        ),
     };
     match chain {
         Chain::Items => {

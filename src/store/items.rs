@@ -118,7 +118,8 @@ impl Store {
     fn rounds(&self, item_id: i64, record: &ItemRecord) -> Result<Vec<Round>> {
         let row = || format!("item `{}`", record.item_id);
         let mut stmt = self.conn.prepare_cached(
-            "SELECT 1, i.counts, coalesce(i.rubric_version,
+            "SELECT 1, i.counts, coalesce(
+                        (SELECT v.version FROM item_rubric_versions v WHERE v.item_id = i.id),
                         (SELECT ru.version FROM rubrics ru WHERE ru.id = coalesce(
                             (SELECT br.rubric_id FROM batch_rubrics br
                              WHERE br.batch_id = i.batch_id AND br.first_item <= i.id

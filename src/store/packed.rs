@@ -226,16 +226,30 @@ impl Store {
         }
         // An item's latest round: the counts of its row (round 1) or of its latest round's, and
         // its judgments from that round's first on (a range of their key; the round is looked
-        // up only for an item past its first).
-        let mut stmt = snapshot.prepare(
-            "SELECT i.id, i.item_key, i.task, coalesce(r.counts, i.counts), j.reviewer, j.label,
-                    j.confidence, j.evidence, i.gold_label, i.panel_kind, i.class, i.flags,
-                    i.status, i.norm_entropy, i.mean_confidence, i.round, r.rubric_id,
-                    i.rubric_version
-             FROM items i LEFT JOIN rounds r ON i.round > 1 AND r.item_id = i.id AND r.round = i.round
-             LEFT JOIN judgments j ON j.item_id = i.id AND j.seq >= coalesce(r.first_seq, 0)
-             WHERE i.batch_id = ?1 ORDER BY i.item_key, j.seq",
+        // up only for an item past its first, and in a batch with later rounds).
+        let later_rounds: bool = snapshot.query_row(
+            "SELECT EXISTS (SELECT 1 FROM rounds r JOIN items i ON i.id = r.item_id
+                            WHERE i.batch_id = ?1)",
+            params![batch.id],
+            |r| r.get(0),
         )?;
+        let (counts, round, rounds, from) = if later_rounds {
+            (
+                "coalesce(r.counts, i.counts)",
+                "i.round, r.rubric_id",
+                "LEFT JOIN rounds r ON i.round > 1 AND r.item_id = i.id AND r.round = i.round",
+                "AND j.seq >= coalesce(r.first_seq, 0)",
+            )
+        } else {
+            ("i.counts", "1, NULL", "", "")
+        };
+        let mut stmt = snapshot.prepare(&format!(
+            "SELECT i.id, i.item_key, i.task, {counts}, j.reviewer, j.label, j.confidence,
+                    j.evidence, i.gold_label, i.panel_kind, i.class, i.flags, i.status,
+                    i.norm_entropy, i.mean_confidence, {round}
+             FROM items i {rounds} LEFT JOIN judgments j ON j.item_id = i.id {from}
+             WHERE i.batch_id = ?1 ORDER BY i.item_key, j.seq"
+        ))?;
         let mut rows = stmt.query(params![batch.id])?;
         let mut packed = PackedItems::default();
         let mut current = None;
@@ -275,10 +289,9 @@ impl Store {
                     flags: FlagSet(r.get(11)?),
                     status,
                     round: r.get(15)?,
-                    rubric_version: match (r.get::<_, Option<i64>>(16)?, r.get(17)?) {
-                        (Some(rubric_id), _) => versions.of(rubric_id),
-                        (None, Some(named)) => named,
-                        (None, None) => versions.first_round(id),
+                    rubric_version: match r.get::<_, Option<i64>>(16)? {
+                        Some(rubric_id) => versions.of(rubric_id),
+                        None => versions.first_round(id),
                     },
                     item_id,
                     task,

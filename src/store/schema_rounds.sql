@@ -11,13 +11,11 @@
 --
 -- A batch's rubric can be replaced by a later version of the same task (`batch_rubrics`); the
 -- old text stays in `rubrics`. An item's first round was judged under the version in force
--- when it was imported (`first_item`: the first item rowid a version applies to), a later
--- round under the version named on its row.
+-- when it was imported (`first_item`: the first item rowid a version applies to) unless its
+-- source named an older one (`item_rubric_versions`), a later round under the version named on
+-- its row.
 
 ALTER TABLE items ADD COLUMN round INTEGER NOT NULL DEFAULT 1;
--- The rubric version an item's source names (an export line read back), where older than the
--- batch's rubric when imported; NULL: the version in force then.
-ALTER TABLE items ADD COLUMN rubric_version INTEGER;
 ALTER TABLE judgments ADD COLUMN round INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE decisions ADD COLUMN round INTEGER NOT NULL DEFAULT 1;
 
@@ -37,6 +35,14 @@ CREATE TABLE rounds (
     at         TEXT NOT NULL,
     chain      BLOB NOT NULL,
     UNIQUE (item_id, round)
+);
+
+-- The rubric version an item's source names (an export line read back) where older than the
+-- batch's rubric it was imported under; an item without a row was judged under that rubric.
+-- Part of the item's record: its link hashes it.
+CREATE TABLE item_rubric_versions (
+    item_id INTEGER PRIMARY KEY REFERENCES items(id),
+    version INTEGER NOT NULL
 );
 
 CREATE TABLE batch_rubrics (
@@ -61,6 +67,14 @@ BEGIN SELECT RAISE(ABORT, 'rounds are append-only: the panel record is never cha
 CREATE TRIGGER rounds_no_delete BEFORE DELETE ON rounds
 BEGIN SELECT RAISE(ABORT, 'rounds are append-only: the panel record is never deleted'); END;
 
+CREATE TRIGGER item_rubric_versions_by_dissent BEFORE INSERT ON item_rubric_versions
+WHEN written_by_dissent_only() IS NOT 1
+BEGIN SELECT RAISE(ABORT, 'the panel record is written by dissent only'); END;
+CREATE TRIGGER item_rubric_versions_no_update BEFORE UPDATE ON item_rubric_versions
+BEGIN SELECT RAISE(ABORT, 'the panel record is never changed'); END;
+CREATE TRIGGER item_rubric_versions_no_delete BEFORE DELETE ON item_rubric_versions
+BEGIN SELECT RAISE(ABORT, 'the panel record is never deleted'); END;
+
 CREATE TRIGGER batch_rubrics_by_dissent BEFORE INSERT ON batch_rubrics
 WHEN written_by_dissent_only() IS NOT 1
 BEGIN SELECT RAISE(ABORT, 'rubric versions are loaded by dissent only'); END;
@@ -81,8 +95,7 @@ BEGIN SELECT RAISE(ABORT, 'rubric versions are kept as loaded'); END;
 -- computes it, one round at a time.
 DROP TRIGGER items_record_fixed;
 CREATE TRIGGER items_record_fixed BEFORE UPDATE OF
-    id, batch_id, item_key, task, payload, gold_label, panel_kind, counts, chain, rubric_version
-    ON items
+    id, batch_id, item_key, task, payload, gold_label, panel_kind, counts, chain ON items
 BEGIN SELECT RAISE(ABORT, 'an item''s panel record is never changed'); END;
 CREATE TRIGGER items_summary_by_dissent BEFORE UPDATE OF
     reviewer_count, top_label, top_share, entropy, norm_entropy, mean_confidence, class, flags,

@@ -15,7 +15,7 @@ use crate::domain::model::{DisagreementClass, FlagSet, ItemRecord, Panel};
 use crate::domain::rubric::Rubric;
 use crate::domain::triage::Summary;
 
-/// Items per multi-row INSERT (22 columns each).
+/// Items per multi-row INSERT (21 columns each).
 const ITEM_CHUNK: usize = 50;
 /// Judgments per multi-row INSERT (8 columns each).
 const JUDGMENT_CHUNK: usize = 125;
@@ -24,7 +24,7 @@ const JUDGMENT_CHUNK: usize = 125;
 /// random B-tree inserts: about twice as fast). Small imports, the common case, keep them.
 const DEFER_INDEXES_AFTER: i64 = 2_000;
 
-const ITEM_COLUMNS: [&str; 22] = [
+const ITEM_COLUMNS: [&str; 21] = [
     "id",
     "batch_id",
     "item_key",
@@ -46,7 +46,6 @@ const ITEM_COLUMNS: [&str; 22] = [
     "conf_key",
     "class_rank",
     "chain",
-    "rubric_version",
 ];
 const JUDGMENT_COLUMNS: [&str; 8] = [
     "item_id",
@@ -484,7 +483,7 @@ impl ImportWriter<'_> {
             .prepare_cached(&self.items_sql.rows(self.items_pending.len()))?;
         let mut at = 0;
         for (id, link, it) in &self.items_pending {
-            let values: [&dyn ToSql; 22] = [
+            let values: [&dyn ToSql; 21] = [
                 id,
                 &self.batch_id,
                 &it.key,
@@ -506,7 +505,6 @@ impl ImportWriter<'_> {
                 &conf_key(it.mean_confidence),
                 &class_rank(it.class),
                 &&link[..],
-                &it.rubric_version,
             ];
             for v in values {
                 at += 1;
@@ -525,6 +523,15 @@ impl ImportWriter<'_> {
             other => other?,
         };
         drop(stmt);
+        for (id, _, it) in &self.items_pending {
+            if let Some(version) = it.rubric_version {
+                self.tx
+                    .prepare_cached(
+                        "INSERT INTO item_rubric_versions (item_id, version) VALUES (?1, ?2)",
+                    )?
+                    .execute(params![id, version])?;
+            }
+        }
         self.items_pending.clear();
         Ok(())
     }
