@@ -40,6 +40,8 @@ pub enum Chain {
 
 impl Chain {
     /// The last link of this chain in `batch_id` (events: `None` for events of no batch).
+    /// Decisions and rounds are few beside a batch's items: `CROSS JOIN` keeps them the outer
+    /// loop (read from the last back), where the planner would walk every item of the batch.
     pub(super) fn last(self, conn: &Connection, batch_id: Option<i64>) -> Result<Link> {
         let sql = match self {
             // the batch's last rowid from an index alone, then its row: ordering the batch's
@@ -48,14 +50,14 @@ impl Chain {
                 "SELECT chain FROM items WHERE id = (SELECT max(id) FROM items WHERE batch_id = ?1)"
             }
             Chain::Decisions => {
-                "SELECT d.chain FROM decisions d JOIN items i ON i.id = d.item_id
+                "SELECT d.chain FROM decisions d CROSS JOIN items i ON i.id = d.item_id
                  WHERE i.batch_id = ?1 ORDER BY d.id DESC LIMIT 1"
             }
             Chain::Events => {
                 "SELECT chain FROM events WHERE batch_id IS ?1 ORDER BY id DESC LIMIT 1"
             }
             Chain::Rounds => {
-                "SELECT r.chain FROM rounds r JOIN items i ON i.id = r.item_id
+                "SELECT r.chain FROM rounds r CROSS JOIN items i ON i.id = r.item_id
                  WHERE i.batch_id = ?1 ORDER BY r.id DESC LIMIT 1"
             }
         };
@@ -355,7 +357,7 @@ pub(super) fn head(conn: &Connection, batch_id: i64) -> Result<String> {
         .query_row(params![batch_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let has_rounds: bool = conn
         .prepare_cached(
-            "SELECT EXISTS (SELECT 1 FROM rounds r JOIN items i ON i.id = r.item_id
+            "SELECT EXISTS (SELECT 1 FROM rounds r CROSS JOIN items i ON i.id = r.item_id
                             WHERE i.batch_id = ?1)",
         )?
         .query_row(params![batch_id], |r| r.get(0))?;

@@ -209,12 +209,14 @@ impl Store {
         let snapshot = self.conn.unchecked_transaction()?;
         let head = super::chain::head(&snapshot, batch.id)?;
         let versions = RubricVersions::load(&snapshot, batch.id)?;
+        // Decisions and rounds are few beside the items: `CROSS JOIN` keeps them the outer loop.
         let mut decisions: HashMap<i64, Vec<Decision>> = HashMap::new();
         {
             let mut stmt = snapshot.prepare(
                 "SELECT d.id, d.kind, d.label, d.reason_code, d.erring, d.text, d.actor, d.at, d.reverts,
                         d.round, d.item_id
-                 FROM decisions d JOIN items i ON i.id = d.item_id WHERE i.batch_id = ?1 ORDER BY d.id",
+                 FROM decisions d CROSS JOIN items i ON i.id = d.item_id WHERE i.batch_id = ?1
+                 ORDER BY d.id",
             )?;
             let mut rows = stmt.query(params![batch.id])?;
             while let Some(r) = rows.next()? {
@@ -228,7 +230,7 @@ impl Store {
         // its judgments from that round's first on (a range of their key; the round is looked
         // up only for an item past its first, and in a batch with later rounds).
         let later_rounds: bool = snapshot.query_row(
-            "SELECT EXISTS (SELECT 1 FROM rounds r JOIN items i ON i.id = r.item_id
+            "SELECT EXISTS (SELECT 1 FROM rounds r CROSS JOIN items i ON i.id = r.item_id
                             WHERE i.batch_id = ?1)",
             params![batch.id],
             |r| r.get(0),
