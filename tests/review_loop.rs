@@ -76,6 +76,14 @@ fn the_loop_closes_and_its_export_round_trips_to_the_byte() {
     assert_eq!(lines[0]["adjudicated_by"], "lee");
     assert_eq!(lines[0]["rubric_version"], 2);
     assert_eq!(lines[1]["rubric_version"], 1, "judged under v1");
+    let history = &lines[0]["rounds"][0];
+    assert_eq!(history["round"], 1);
+    assert_eq!(history["rubric_version"], 1);
+    assert_eq!(
+        history["adjudication_reason"],
+        "sent back for re-review: the size anchors do not say which view"
+    );
+    assert!(lines[1].get("rounds").is_none(), "never sent back");
     assert!(json(&d.ok(&["verify", "--json"]))["intact"] == true);
 
     // re-imported under v2 into a new database: the same export, to the byte
@@ -85,5 +93,15 @@ fn the_loop_closes_and_its_export_round_trips_to_the_byte() {
     let twice = again.path("pilot.jsonl");
     again.ok(&["export", "-o", twice.to_str().expect("path")]);
     assert_eq!(std::fs::read_to_string(&twice).expect("export"), exported);
-    assert_eq!(again.show("mri-3001")["decisions"][0]["actor"], "lee");
+    // the rounds survive: round 1 as history, sent back by the same person at the same time
+    let item = again.show("mri-3001");
+    assert_eq!(item["round"], 2);
+    assert_eq!(item["rubric_version"], 2);
+    assert_eq!(item["earlier_rounds"][0]["rubric_version"], 1);
+    assert_eq!(item["earlier_rounds"][0]["judgments"][0]["label"], "mild");
+    assert_eq!(item["decisions"][0]["kind"], "rereview");
+    assert_eq!(item["decisions"][0]["actor"], "tester");
+    assert_eq!(item["decisions"][1]["actor"], "lee");
+    assert_eq!(item["decisions"][1]["round"], 2);
+    assert!(json(&again.ok(&["verify", "--json"]))["intact"] == true);
 }

@@ -528,3 +528,96 @@ fn the_console_shows_the_round_and_the_earlier_ones() {
         "{screen}"
     );
 }
+
+#[test]
+fn an_export_line_s_rounds_come_back_and_a_bad_history_is_refused_by_line() {
+    let (dir, rubric) = setup();
+    dir.ok(&[
+        "adjudicate",
+        "split",
+        "--decision",
+        "rereview",
+        "--reason",
+        "bands overlap",
+    ]);
+    dir.import(&dir.file("two.csv", ROUND_2), &rubric, "b", &[]);
+    dir.ok(&[
+        "adjudicate",
+        "split",
+        "--decision",
+        "rereview",
+        "--reason",
+        "once more",
+    ]);
+    dir.import(
+        &dir.file(
+            "three.csv",
+            "item_id,reviewer,label\nsplit,F,moderate\nsplit,G,moderate\nsplit,H,moderate\n",
+        ),
+        &rubric,
+        "b",
+        &[],
+    );
+    let out = dir.path("out.jsonl");
+    dir.ok(&["export", "--draft", "-o", out.to_str().expect("path")]);
+    let text = std::fs::read_to_string(&out).expect("export");
+    let split: serde_json::Value = text
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("json"))
+        .find(|l| l["item_id"] == "split")
+        .expect("split");
+    assert_eq!(split["rounds"].as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        split["rounds"][1]["adjudication_reason"],
+        "sent back for re-review: once more"
+    );
+
+    let again = Dir::new();
+    again.import(&out, &rubric, "b", &[]);
+    assert_eq!(again.show("split")["round"], 3);
+    let twice = again.path("twice.jsonl");
+    again.ok(&["export", "--draft", "-o", twice.to_str().expect("path")]);
+    assert_eq!(std::fs::read_to_string(&twice).expect("export"), text);
+
+    // a history that skips a round, or a round not sent back, is refused with its line
+    let line = text
+        .lines()
+        .find(|l| l.contains("\"split\""))
+        .expect("line");
+    for (bad, says) in [
+        (
+            line.replace("\"round\":2", "\"round\":5"),
+            "rounds[1].round: expected 2",
+        ),
+        (
+            line.replace("sent back for re-review: once more", "fine"),
+            "rounds[1].adjudication_reason: an earlier round was sent back",
+        ),
+    ] {
+        let file = Dir::new();
+        let path = file.file("bad.jsonl", format!("{bad}\n"));
+        let out = file.run(&[
+            "import",
+            path.to_str().expect("path"),
+            "--rubric",
+            rubric.to_str().expect("path"),
+            "--batch",
+            "b",
+        ]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(&format!("bad.jsonl:1: {says}")),
+            "{says}: {err}"
+        );
+    }
+    // a line with history for an item the batch holds is refused
+    let out = again.run(&[
+        "import",
+        out.to_str().expect("path"),
+        "--rubric",
+        rubric.to_str().expect("path"),
+        "--batch",
+        "b",
+    ]);
+    assert!(!out.status.success());
+}

@@ -199,8 +199,10 @@ pub struct RoundFields<'a> {
     pub panel_kind: &'a str,
     /// Its label counts, as stored JSON.
     pub counts: &'a str,
-    /// The sha256 of the rubric it was judged under.
+    /// The sha256 of the rubric it was imported under.
     pub rubric_sha256: &'a str,
+    /// The older rubric version its source names, if it names one.
+    pub named_version: Option<i64>,
     /// The re-review decision it answers.
     pub answers: i64,
     /// Who imported it.
@@ -212,7 +214,11 @@ pub struct RoundFields<'a> {
 /// The start of a later round's content; its judgments follow in panel order ([`judgment`]).
 #[must_use]
 pub fn round(r: &RoundFields<'_>) -> Content {
-    Content::default()
+    let content = match r.named_version {
+        Some(v) => Content::default().text("rubric_version").integer(Some(v)),
+        None => Content::default(),
+    };
+    content
         .text("round")
         .text(r.item_key)
         .integer(Some(r.round))

@@ -290,6 +290,10 @@ pub fn default_reason(class: DisagreementClass) -> &'static str {
 /// by a new round.
 pub const AWAITING_REREVIEW: &str = "awaiting re-review: ";
 
+/// The start of the `adjudication_reason` of an earlier round in an export line's history: the
+/// re-review that sent it back, answered by the next round.
+pub const SENT_BACK: &str = "sent back for re-review: ";
+
 /// The `adjudication_reason` of an item sent for re-review with `reason`, not yet answered.
 #[must_use]
 pub fn awaiting_rereview_reason(reason: &str) -> String {

@@ -8,16 +8,17 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
+use serde_json::{Map, Value};
 
 use super::ExportError;
 use super::target::{Staged, Target};
 use crate::domain::decision::{
-    DecisionKind, DecisionStatus, awaiting_rereview_reason, current_decision, decision_time,
-    default_reason, hard_label_reason,
+    DecisionKind, DecisionStatus, SENT_BACK, awaiting_rereview_reason, current_decision,
+    decision_time, default_reason, hard_label_reason,
 };
 use crate::domain::rubric::Rubric;
 use crate::domain::triage::classify;
-use crate::store::{Batch, ItemRef, PackedItems, Store};
+use crate::store::{Batch, EarlierRound, ItemRef, PackedItems, Store};
 
 /// One export line, borrowing from the packed item.
 #[derive(Serialize)]
@@ -40,6 +41,65 @@ pub struct ExportLine<'a> {
     /// When it was recorded.
     #[serde(skip_serializing_if = "Option::is_none")]
     adjudicated_at: Option<String>,
+    /// The rounds before this one, oldest first, each with the re-review that sent it back
+    /// (none: the item was never sent back and answered).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rounds: Option<Vec<Value>>,
+}
+
+/// An earlier round as a line's history gives it: the keys of a line that describe a panel, and
+/// the re-review that sent it back.
+fn round_json(e: &EarlierRound, rubric: &Rubric) -> Value {
+    let summary = classify(&e.counts, rubric);
+    let mut line = Map::new();
+    line.insert("round".into(), e.round.into());
+    line.insert("rubric_version".into(), e.rubric_version.into());
+    line.insert(
+        "distribution".into(),
+        Value::Object(
+            rubric
+                .labels
+                .iter()
+                .zip(&summary.shares)
+                .map(|(l, p)| (l.id.clone(), Value::from(*p)))
+                .collect(),
+        ),
+    );
+    line.insert("reviewer_count".into(), summary.reviewer_count.into());
+    line.insert("entropy_bits".into(), summary.entropy_bits.into());
+    line.insert(
+        "confidence".into(),
+        Value::Object(
+            e.judgments
+                .iter()
+                .filter_map(|j| Some((j.reviewer.clone(), Value::from(j.confidence?))))
+                .collect(),
+        ),
+    );
+    line.insert("disagreement_class".into(), summary.class.as_str().into());
+    let rationales: Vec<Value> = e
+        .judgments
+        .iter()
+        .map(|j| {
+            serde_json::to_value(Rationale {
+                reviewer: &j.reviewer,
+                label: &j.label,
+                evidence: j.evidence.as_deref(),
+                confidence: j.confidence,
+            })
+            .unwrap_or(Value::Null)
+        })
+        .collect();
+    line.insert("rationales".into(), rationales.into());
+    if let Some(d) = &e.sent_back {
+        line.insert(
+            "adjudication_reason".into(),
+            format!("{SENT_BACK}{}", d.text).into(),
+        );
+        line.insert("adjudicated_by".into(), d.actor.clone().into());
+        line.insert("adjudicated_at".into(), decision_time(&d.at).into());
+    }
+    Value::Object(line)
 }
 
 /// label → share over every rubric label, in rubric order.
@@ -133,6 +193,12 @@ impl<'a> ExportLine<'a> {
             rubric_version: item.rubric_version(),
             adjudicated_by: decision.map(|d| d.actor.as_str()),
             adjudicated_at: decision.map(|d| decision_time(&d.at)),
+            rounds: (!item.earlier().is_empty()).then(|| {
+                item.earlier()
+                    .iter()
+                    .map(|e| round_json(e, rubric))
+                    .collect()
+            }),
         }
     }
 }

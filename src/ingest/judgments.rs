@@ -332,6 +332,7 @@ impl Grouper {
                 record,
                 decision: None,
                 rubric_version: None,
+                round: 1,
                 origin,
             },
             issues,

@@ -116,6 +116,9 @@ pub struct ParsedItem {
     /// The rubric version the source says the judgments were made under, when older than the
     /// rubric imported under (a soft-label line of an earlier version, read back).
     pub rubric_version: Option<u32>,
+    /// 1 for an item; 2, 3, … for a later round of the item handed over just before it (the
+    /// history of a soft-label line).
+    pub round: i64,
     /// Where the item is defined, as `FILE:LINE` (its first row).
     pub origin: String,
 }
@@ -425,6 +428,7 @@ impl Ctx<'_> {
                     record,
                     decision,
                     rubric_version,
+                    round: 1,
                     origin: format!("{}:{line}", self.file),
                 })
             }
@@ -540,14 +544,14 @@ fn read_jsonl(
         };
         let parsed = match shape {
             Format::Soft => soft::parse(ctx, &row, &obj, line.number, seen),
-            Format::Counts => counts::parse(ctx, &row, &obj, line.number, seen),
+            Format::Counts => counts::parse(ctx, &row, &obj, line.number, seen).map(|i| vec![i]),
             Format::Judgments | Format::Auto => {
                 rows.add(ctx, &row, line.number, issues, seen, emit);
                 return true;
             }
         };
         match parsed {
-            Ok(item) => emit(item, issues),
+            Ok(items) => items.into_iter().for_each(|item| emit(item, issues)),
             Err(errs) => errs.into_iter().for_each(|e| issues.push(e)),
         }
         true
@@ -640,6 +644,7 @@ pub fn import_files(
                     Source {
                         decision: item.decision,
                         rubric_version: item.rubric_version,
+                        round: item.round,
                         origin: item.origin,
                     },
                 ))

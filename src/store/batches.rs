@@ -64,8 +64,9 @@ pub(super) struct RubricVersions {
     updates: Vec<(i64, u32)>,
     /// Version of every rubric by id.
     by_id: HashMap<i64, u32>,
-    /// Items whose source named an older version than the one they were imported under.
-    named: HashMap<i64, u32>,
+    /// Rounds, by (item, round), whose source named an older version than the one they were
+    /// imported under.
+    named: HashMap<(i64, i64), u32>,
 }
 
 impl RubricVersions {
@@ -89,10 +90,12 @@ impl RubricVersions {
             .collect::<rusqlite::Result<_>>()?;
         let named = conn
             .prepare_cached(
-                "SELECT v.item_id, v.version FROM item_rubric_versions v
+                "SELECT v.item_id, v.round, v.version FROM item_rubric_versions v
                  JOIN items i ON i.id = v.item_id WHERE i.batch_id = ?1",
             )?
-            .query_map(params![batch_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map(params![batch_id], |r| {
+                Ok(((r.get(0)?, r.get(1)?), r.get(2)?))
+            })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(RubricVersions {
             original,
@@ -105,7 +108,7 @@ impl RubricVersions {
     /// The version an item's first round was judged under: the one its source named, else the
     /// one in force when it was imported.
     pub(super) fn first_round(&self, item_id: i64) -> u32 {
-        if let Some(v) = self.named.get(&item_id) {
+        if let Some(v) = self.named.get(&(item_id, 1)) {
             return *v;
         }
         self.updates
@@ -115,9 +118,13 @@ impl RubricVersions {
             .map_or(self.original, |(_, v)| *v)
     }
 
-    /// The version of the rubric stored as `rubric_id` (a later round's).
-    pub(super) fn of(&self, rubric_id: i64) -> u32 {
-        self.by_id.get(&rubric_id).copied().unwrap_or(self.original)
+    /// The version a later round of an item was judged under: the one its source named, else
+    /// that of the rubric stored as `rubric_id`.
+    pub(super) fn later_round(&self, item_id: i64, round: i64, rubric_id: i64) -> u32 {
+        match self.named.get(&(item_id, round)) {
+            Some(v) => *v,
+            None => self.by_id.get(&rubric_id).copied().unwrap_or(self.original),
+        }
     }
 }
 

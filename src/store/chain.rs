@@ -184,7 +184,7 @@ fn walk(
         Schema::Current => (
             "AND j.round = 1",
             "d.round",
-            "(SELECT v.version FROM item_rubric_versions v WHERE v.item_id = i.id)",
+            "(SELECT v.version FROM item_rubric_versions v WHERE v.item_id = i.id AND v.round = 1)",
         ),
     };
     match chain {
@@ -298,7 +298,9 @@ fn walk_rounds(conn: &Connection, batch_id: Option<i64>, each: &mut Visit<'_>) -
     let mut stmt = conn.prepare(
         "SELECT r.id, i.item_key, r.round, r.panel_kind, r.counts, ru.sha256, r.answers,
                 r.actor, r.at, r.chain, j.reviewer, j.label, j.raw_confidence, j.confidence,
-                j.evidence, j.attributes
+                j.evidence, j.attributes,
+                (SELECT v.version FROM item_rubric_versions v
+                 WHERE v.item_id = r.item_id AND v.round = r.round)
          FROM rounds r JOIN items i ON i.id = r.item_id JOIN rubrics ru ON ru.id = r.rubric_id
          LEFT JOIN judgments j ON j.item_id = r.item_id AND j.round = r.round
          WHERE i.batch_id = ?1 ORDER BY r.id, j.seq",
@@ -330,6 +332,7 @@ fn walk_rounds(conn: &Connection, batch_id: Option<i64>, each: &mut Visit<'_>) -
                     panel_kind: r.get_ref(3)?.as_str()?,
                     counts: r.get_ref(4)?.as_str()?,
                     rubric_sha256: r.get_ref(5)?.as_str()?,
+                    named_version: r.get(16)?,
                     answers: r.get(6)?,
                     actor: r.get_ref(7)?.as_str()?,
                     at: r.get_ref(8)?.as_str()?,

@@ -119,7 +119,8 @@ impl Store {
         let row = || format!("item `{}`", record.item_id);
         let mut stmt = self.conn.prepare_cached(
             "SELECT 1, i.counts, coalesce(
-                        (SELECT v.version FROM item_rubric_versions v WHERE v.item_id = i.id),
+                        (SELECT v.version FROM item_rubric_versions v
+                         WHERE v.item_id = i.id AND v.round = 1),
                         (SELECT ru.version FROM rubrics ru WHERE ru.id = coalesce(
                             (SELECT br.rubric_id FROM batch_rubrics br
                              WHERE br.batch_id = i.batch_id AND br.first_item <= i.id
@@ -127,7 +128,10 @@ impl Store {
                             (SELECT b.rubric_id FROM batches b WHERE b.id = i.batch_id))))
              FROM items i WHERE i.id = ?1
              UNION ALL
-             SELECT r.round, r.counts, ru.version FROM rounds r JOIN rubrics ru ON ru.id = r.rubric_id
+             SELECT r.round, r.counts, coalesce(
+                        (SELECT v.version FROM item_rubric_versions v
+                         WHERE v.item_id = r.item_id AND v.round = r.round), ru.version)
+             FROM rounds r JOIN rubrics ru ON ru.id = r.rubric_id
              WHERE r.item_id = ?1
              ORDER BY 1",
         )?;

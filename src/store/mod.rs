@@ -23,7 +23,7 @@ pub use batches::{Batch, BatchStatus, OpenItems, OpenKind};
 pub use chain::{Break, Verification};
 pub use events::{Event, EventFilter, PendingEvent};
 pub use items::StoredItem;
-pub use packed::{ItemRef, JudgmentRef, PackedItems};
+pub use packed::{EarlierJudgment, EarlierRound, ItemRef, JudgmentRef, PackedItems};
 pub use queue::{Direction, QueueCounts, QueueFilter, QueueRow, SortKey, SortValue};
 pub use stored::Corrupt;
 pub use versions::RubricUpdate;

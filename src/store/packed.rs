@@ -20,6 +20,35 @@ pub struct PackedItems {
     judgments: Vec<PackedJudgment>,
     counts: Vec<u64>,
     decisions: Vec<Decision>,
+    earlier: Vec<EarlierRound>,
+}
+
+/// A round before an item's latest, as an export line's history gives it.
+#[derive(Debug, Clone)]
+pub struct EarlierRound {
+    /// 1, 2, …
+    pub round: i64,
+    /// The rubric version it was judged under.
+    pub rubric_version: u32,
+    /// Judgments per rubric label, in rubric order.
+    pub counts: Vec<u64>,
+    /// Its judgments in panel order; none for an item of counts.
+    pub judgments: Vec<EarlierJudgment>,
+    /// The re-review that sent it back: the decision the next round answers.
+    pub sent_back: Option<Decision>,
+}
+
+/// One judgment of an earlier round.
+#[derive(Debug, Clone)]
+pub struct EarlierJudgment {
+    /// Reviewer identity.
+    pub reviewer: String,
+    /// The label chosen.
+    pub label: String,
+    /// The reviewer's rationale.
+    pub evidence: Option<String>,
+    /// Confidence in [0, 1], when reported.
+    pub confidence: Option<f64>,
 }
 
 #[derive(Debug)]
@@ -38,6 +67,7 @@ struct PackedItem {
     status: DecisionStatus,
     round: i64,
     rubric_version: u32,
+    earlier: Range<usize>,
 }
 
 #[derive(Debug)]
@@ -184,6 +214,12 @@ impl<'a> ItemRef<'a> {
     pub fn rubric_version(&self) -> u32 {
         self.item.rubric_version
     }
+
+    /// The rounds before the latest, oldest first.
+    #[must_use]
+    pub fn earlier(&self) -> &'a [EarlierRound] {
+        &self.packed.earlier[self.item.earlier.clone()]
+    }
 }
 
 /// Column `at` of `r` as text.
@@ -235,6 +271,11 @@ impl Store {
             params![batch.id],
             |r| r.get(0),
         )?;
+        let mut earlier = if later_rounds {
+            earlier_rounds(&snapshot, batch.id, &versions, &decisions)?
+        } else {
+            HashMap::new()
+        };
         let (counts, round, rounds, from) = if later_rounds {
             (
                 "coalesce(r.counts, i.counts)",
@@ -268,6 +309,10 @@ impl Store {
                 let key = || format!("item `{}`", &packed.text[item_id.clone()]);
                 stored::counts(key, text(r, 3)?, &mut packed.counts)?;
                 let counts = start..packed.counts.len();
+                let first_earlier = packed.earlier.len();
+                packed
+                    .earlier
+                    .extend(earlier.remove(&id).unwrap_or_default());
                 let first_decision = packed.decisions.len();
                 packed
                     .decisions
@@ -292,7 +337,7 @@ impl Store {
                     status,
                     round: r.get(15)?,
                     rubric_version: match r.get::<_, Option<i64>>(16)? {
-                        Some(rubric_id) => versions.of(rubric_id),
+                        Some(rubric_id) => versions.later_round(id, r.get(15)?, rubric_id),
                         None => versions.first_round(id),
                     },
                     item_id,
@@ -300,6 +345,7 @@ impl Store {
                     counts,
                     judgments: at..at,
                     decisions: first_decision..packed.decisions.len(),
+                    earlier: first_earlier..packed.earlier.len(),
                 });
             }
             let Some(reviewer) = text_or_null(r, 4)? else {
@@ -324,4 +370,81 @@ impl Store {
         }
         Ok(head)
     }
+}
+
+/// The rounds before the latest of every item of the batch that has later rounds, oldest first,
+/// each with the re-review that sent it back.
+fn earlier_rounds(
+    conn: &rusqlite::Connection,
+    batch_id: i64,
+    versions: &RubricVersions,
+    decisions: &HashMap<i64, Vec<Decision>>,
+) -> Result<HashMap<i64, Vec<EarlierRound>>> {
+    // (item, round, counts, rubric, the decision it answers), every later round of the batch
+    let mut later: Vec<(i64, i64, String, i64, i64)> = conn
+        .prepare(
+            "SELECT r.item_id, r.round, r.counts, r.rubric_id, r.answers
+             FROM rounds r CROSS JOIN items i ON i.id = r.item_id
+             WHERE i.batch_id = ?1 ORDER BY r.item_id, r.round",
+        )?
+        .query_map(params![batch_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out: HashMap<i64, Vec<EarlierRound>> = HashMap::new();
+    let mut first = conn.prepare("SELECT counts, round, item_key FROM items WHERE id = ?1")?;
+    let mut judged = conn.prepare(
+        "SELECT round, reviewer, label, evidence, confidence FROM judgments
+         WHERE item_id = ?1 AND round < ?2 ORDER BY seq",
+    )?;
+    later.reverse();
+    while let Some((id, ..)) = later.last().cloned() {
+        let mut mine = Vec::new();
+        while later.last().is_some_and(|l| l.0 == id) {
+            mine.extend(later.pop());
+        }
+        let (counts, latest, key): (String, i64, String) =
+            first.query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let answered = |round: i64| {
+            let answers = mine.iter().find(|l| l.1 == round + 1).map(|l| l.4);
+            decisions
+                .get(&id)
+                .and_then(|ds| ds.iter().find(|d| Some(d.id) == answers))
+                .cloned()
+        };
+        let mut rounds = Vec::new();
+        for round in 1..latest {
+            let (text, version) = if round == 1 {
+                (counts.as_str(), versions.first_round(id))
+            } else {
+                match mine.iter().find(|l| l.1 == round) {
+                    Some(l) => (l.2.as_str(), versions.later_round(id, round, l.3)),
+                    None => continue,
+                }
+            };
+            let mut parsed = Vec::new();
+            stored::counts(|| format!("item `{key}`"), text, &mut parsed)?;
+            rounds.push(EarlierRound {
+                round,
+                rubric_version: version,
+                counts: parsed,
+                judgments: Vec::new(),
+                sent_back: answered(round),
+            });
+        }
+        let mut rows = judged.query(params![id, latest])?;
+        while let Some(r) = rows.next()? {
+            let round: i64 = r.get(0)?;
+            if let Some(e) = rounds.iter_mut().find(|e| e.round == round) {
+                e.judgments.push(EarlierJudgment {
+                    reviewer: r.get(1)?,
+                    label: r.get(2)?,
+                    evidence: r.get(3)?,
+                    confidence: r.get(4)?,
+                });
+            }
+        }
+        out.insert(id, rounds);
+    }
+    Ok(out)
 }

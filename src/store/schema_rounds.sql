@@ -37,13 +37,15 @@ CREATE TABLE rounds (
     UNIQUE (item_id, round)
 );
 
--- The rubric version an item's source names (an export line read back) where older than the
--- batch's rubric it was imported under; an item without a row was judged under that rubric.
--- Part of the item's record: its link hashes it.
+-- The rubric version a round's source names (an export line read back, its earlier rounds
+-- included) where older than the rubric it was imported under; a round without a row was
+-- judged under that rubric. Part of the round's record: its link hashes it.
 CREATE TABLE item_rubric_versions (
-    item_id INTEGER PRIMARY KEY REFERENCES items(id),
-    version INTEGER NOT NULL
-);
+    item_id INTEGER NOT NULL REFERENCES items(id),
+    round   INTEGER NOT NULL,
+    version INTEGER NOT NULL,
+    PRIMARY KEY (item_id, round)
+) WITHOUT ROWID;
 
 CREATE TABLE batch_rubrics (
     id         INTEGER PRIMARY KEY,

@@ -79,6 +79,9 @@ pub struct PreparedItem {
     judgments: Vec<JudgmentRow>,
     decision: Option<SourceDecision>,
     rubric_version: Option<i64>,
+    /// 1 for an item; a later round of the item just before it (an export's history read
+    /// back).
+    round: i64,
     /// The digest of the item's record, for its link in the batch's chain.
     digest: Link,
 }
@@ -100,6 +103,8 @@ pub struct Source {
     pub decision: Option<SourceDecision>,
     /// The rubric version it names, where older than the rubric imported under.
     pub rubric_version: Option<u32>,
+    /// 1 for an item; a later round (2, 3, …) of the item handed over just before it.
+    pub round: i64,
     /// Where it defines the item (`FILE:LINE`).
     pub origin: String,
 }
@@ -116,6 +121,7 @@ impl PreparedItem {
         let Source {
             decision,
             rubric_version,
+            round,
             origin,
         } = source;
         let rubric_version = rubric_version.map(i64::from);
@@ -171,6 +177,7 @@ impl PreparedItem {
             judgments,
             decision,
             rubric_version,
+            round,
             digest: content.digest(),
         }
     }
@@ -238,6 +245,8 @@ pub struct ImportWriter<'a> {
     rounds: Vec<(i64, i64, PreparedItem)>,
     /// Rounds applied.
     applied_rounds: u64,
+    /// The rowid of the last item added as new, which the later rounds of its history follow.
+    last_new: Option<i64>,
     items_sql: InsertSql,
     judgments_sql: InsertSql,
 }
@@ -373,6 +382,7 @@ impl Store {
             batch_had_items,
             rounds: Vec::new(),
             applied_rounds: 0,
+            last_new: None,
             items_sql: InsertSql::new("items", &ITEM_COLUMNS, ITEM_CHUNK),
             judgments_sql: InsertSql::new("judgments", &JUDGMENT_COLUMNS, JUDGMENT_CHUNK),
         })
@@ -384,15 +394,32 @@ impl ImportWriter<'_> {
     /// the batch already holds is a new round of its panel, taken only when the item was sent
     /// for re-review (the decision in force), and applied at commit.
     pub fn add_item(&mut self, item: PreparedItem) -> Result<()> {
+        if item.round > 1 {
+            // a later round of the item just added, new in this import
+            let Some(id) = self.last_new else {
+                return Err(StoreError::RoundRefused {
+                    origin: item.origin.clone(),
+                    item: item.key.clone(),
+                    why: "is in this batch already: a line with earlier rounds imports a new item"
+                        .into(),
+                });
+            };
+            self.rounds.push((id, item.round, item));
+            return Ok(());
+        }
         let mut item = if self.batch_had_items {
             match self.take_round(item)? {
                 Some(item) => item,
-                None => return Ok(()),
+                None => {
+                    self.last_new = None;
+                    return Ok(());
+                }
             }
         } else {
             item
         };
         let id = self.next_id;
+        self.last_new = Some(id);
         self.next_id += 1;
         for (seq, j) in std::mem::take(&mut item.judgments).into_iter().enumerate() {
             self.judgments_pending.push((id, seq as i64, j));
@@ -527,7 +554,8 @@ impl ImportWriter<'_> {
             if let Some(version) = it.rubric_version {
                 self.tx
                     .prepare_cached(
-                        "INSERT INTO item_rubric_versions (item_id, version) VALUES (?1, ?2)",
+                        "INSERT INTO item_rubric_versions (item_id, round, version)
+                         VALUES (?1, 1, ?2)",
                     )?
                     .execute(params![id, version])?;
             }
@@ -650,6 +678,7 @@ impl ImportWriter<'_> {
                 panel_kind: it.panel_kind,
                 counts: &it.counts,
                 rubric_sha256: &rubric_sha,
+                named_version: it.rubric_version,
                 answers,
                 actor: &self.actor,
                 at: &self.at,
@@ -681,6 +710,14 @@ impl ImportWriter<'_> {
                     self.at,
                     &last[..]
                 ])?;
+            if let Some(version) = it.rubric_version {
+                self.tx
+                    .prepare_cached(
+                        "INSERT INTO item_rubric_versions (item_id, round, version)
+                         VALUES (?1, ?2, ?3)",
+                    )?
+                    .execute(params![id, round, version])?;
+            }
             let mut insert = self.tx.prepare_cached(
                 "INSERT INTO judgments (item_id, seq, reviewer, label, raw_confidence, confidence,
                                         evidence, attributes, round)
@@ -871,6 +908,7 @@ mod tests {
             Source {
                 decision: None,
                 rubric_version: None,
+                round: 1,
                 origin: "test:1".into(),
             },
         )
