@@ -31,6 +31,30 @@ fn setup() -> (Dir, std::path::PathBuf) {
     (dir, rubric)
 }
 
+/// Runs an import of `file` under `rubric` into batch `b`, successful or not.
+fn try_import(dir: &Dir, file: &std::path::Path, rubric: &std::path::Path) -> std::process::Output {
+    dir.run(&[
+        "import",
+        file.to_str().expect("path"),
+        "--rubric",
+        rubric.to_str().expect("path"),
+        "--batch",
+        "b",
+    ])
+}
+
+/// Sends `item` back for re-review with `reason`.
+fn send_back(dir: &Dir, item: &str, reason: &str) {
+    dir.ok(&[
+        "adjudicate",
+        item,
+        "--decision",
+        "rereview",
+        "--reason",
+        reason,
+    ]);
+}
+
 fn sqlite(dir: &Dir, sql: &str) -> std::process::Output {
     std::process::Command::new("sqlite3")
         .arg(dir.path("db.sqlite"))
@@ -44,14 +68,7 @@ fn an_item_sent_back_takes_a_new_round_and_follows_it() {
     let (dir, rubric) = setup();
     let before = dir.show("split");
     assert_eq!(before["disagreement_class"], "major");
-    dir.ok(&[
-        "adjudicate",
-        "split",
-        "--decision",
-        "rereview",
-        "--reason",
-        "the size bands overlap",
-    ]);
+    send_back(&dir, "split", "the size bands overlap");
     let two = dir.file("two.csv", ROUND_2);
     let said = dir.import(&two, &rubric, "b", &[]);
     assert!(said.contains("a new round for 1 item"), "{said}");
@@ -112,14 +129,7 @@ fn an_item_sent_back_takes_a_new_round_and_follows_it() {
 fn rows_for_an_item_not_sent_back_stay_an_error_and_change_nothing() {
     let (dir, rubric) = setup();
     let two = dir.file("two.csv", ROUND_2);
-    let out = dir.run(&[
-        "import",
-        two.to_str().expect("path"),
-        "--rubric",
-        rubric.to_str().expect("path"),
-        "--batch",
-        "b",
-    ]);
+    let out = try_import(&dir, &two, &rubric);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -128,27 +138,9 @@ fn rows_for_an_item_not_sent_back_stay_an_error_and_change_nothing() {
     );
     assert_eq!(dir.show("split")["round"], 1);
     // sent back, then undone: not sent back any more
-    dir.ok(&[
-        "adjudicate",
-        "split",
-        "--decision",
-        "rereview",
-        "--reason",
-        "x",
-    ]);
+    send_back(&dir, "split", "x");
     dir.ok(&["undo", "split"]);
-    assert!(
-        !dir.run(&[
-            "import",
-            two.to_str().expect("path"),
-            "--rubric",
-            rubric.to_str().expect("path"),
-            "--batch",
-            "b"
-        ])
-        .status
-        .success()
-    );
+    assert!(!try_import(&dir, &two, &rubric).status.success());
 }
 
 #[test]
@@ -169,14 +161,7 @@ fn a_counts_item_takes_a_counts_round_and_the_chain_covers_every_round() {
         "split",
     ]);
     let rows = dir.file("rows.csv", "item_id,reviewer,label\nc1,A,mild\n");
-    let out = dir.run(&[
-        "import",
-        rows.to_str().expect("path"),
-        "--rubric",
-        rubric.to_str().expect("path"),
-        "--batch",
-        "b",
-    ]);
+    let out = try_import(&dir, &rows, &rubric);
     assert!(
         String::from_utf8_lossy(&out.stderr)
             .contains("was imported as counts: its round 2 must be counts too"),
@@ -230,14 +215,7 @@ fn a_counts_item_takes_a_counts_round_and_the_chain_covers_every_round() {
 #[test]
 fn the_export_says_what_awaits_re_review_and_who_decided_and_a_subset_is_exported() {
     let (dir, rubric) = setup();
-    dir.ok(&[
-        "adjudicate",
-        "split",
-        "--decision",
-        "rereview",
-        "--reason",
-        "bands overlap",
-    ]);
+    send_back(&dir, "split", "bands overlap");
     dir.ok(&[
         "adjudicate",
         "calm",
@@ -314,14 +292,7 @@ fn the_export_says_what_awaits_re_review_and_who_decided_and_a_subset_is_exporte
 #[test]
 fn finalize_lists_what_is_open_and_refuses_until_decided_or_forced() {
     let (dir, rubric) = setup();
-    dir.ok(&[
-        "adjudicate",
-        "split",
-        "--decision",
-        "rereview",
-        "--reason",
-        "bands overlap",
-    ]);
+    send_back(&dir, "split", "bands overlap");
     let out = dir.run(&["finalize"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
@@ -348,14 +319,7 @@ fn finalize_lists_what_is_open_and_refuses_until_decided_or_forced() {
     ]);
     dir.ok(&["finalize"]);
     dir.ok(&["reopen"]);
-    dir.ok(&[
-        "adjudicate",
-        "split",
-        "--decision",
-        "rereview",
-        "--reason",
-        "again",
-    ]);
+    send_back(&dir, "split", "again");
     let out = dir.run(&["finalize", "--force"]);
     assert!(out.status.success());
     assert!(
@@ -448,14 +412,7 @@ fn a_rubric_version_keeps_the_old_text_says_what_may_change_and_recomputes_class
     ]);
     assert!(!out.status.success());
     // a round after the update is judged under v2, and a v2 reason code can be used
-    dir.ok(&[
-        "adjudicate",
-        "split",
-        "--decision",
-        "rereview",
-        "--reason",
-        "bands overlap",
-    ]);
+    send_back(&dir, "split", "bands overlap");
     dir.import(&dir.file("two.csv", ROUND_2), &v2, "b", &[]);
     let split = dir.show("split");
     assert_eq!(split["rubric_version"], 2);
@@ -490,31 +447,13 @@ fn a_rubric_version_keeps_the_old_text_says_what_may_change_and_recomputes_class
 #[test]
 fn the_console_shows_the_round_and_the_earlier_ones() {
     let (dir, rubric) = setup();
-    dir.ok(&[
-        "adjudicate",
-        "split",
-        "--decision",
-        "rereview",
-        "--reason",
-        "bands overlap",
-    ]);
+    send_back(&dir, "split", "bands overlap");
     dir.import(&dir.file("two.csv", ROUND_2), &rubric, "b", &[]);
     let store = dissent::store::Store::open(&dir.path("db.sqlite")).expect("store");
     let batch = store.batch(None).expect("batch");
-    let mut exec = dissent::tui::Executor::new(
-        store,
-        batch,
-        "tester".into(),
-        Box::new(|| common::AT.into()),
-    );
-    let options = dissent::tui::Options {
-        actor: "tester".into(),
-        mouse: true,
-        demo: false,
-        keymap: dissent::tui::keymap::Keymap::default(),
-    };
     let (w, h) = (120, 60);
-    let mut app = dissent::tui::start(&mut exec, &options, ratatui::layout::Rect::new(0, 0, w, h));
+    let keymap = dissent::tui::keymap::Keymap::default();
+    let (mut exec, mut app) = common::console_on(store, batch, false, keymap, (w, h));
     common::select(&mut exec, &mut app, "split");
     let mut term =
         ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).expect("terminal");
@@ -532,23 +471,9 @@ fn the_console_shows_the_round_and_the_earlier_ones() {
 #[test]
 fn an_export_line_s_rounds_come_back_and_a_bad_history_is_refused_by_line() {
     let (dir, rubric) = setup();
-    dir.ok(&[
-        "adjudicate",
-        "split",
-        "--decision",
-        "rereview",
-        "--reason",
-        "bands overlap",
-    ]);
+    send_back(&dir, "split", "bands overlap");
     dir.import(&dir.file("two.csv", ROUND_2), &rubric, "b", &[]);
-    dir.ok(&[
-        "adjudicate",
-        "split",
-        "--decision",
-        "rereview",
-        "--reason",
-        "once more",
-    ]);
+    send_back(&dir, "split", "once more");
     dir.import(
         &dir.file(
             "three.csv",
@@ -596,14 +521,7 @@ fn an_export_line_s_rounds_come_back_and_a_bad_history_is_refused_by_line() {
     ] {
         let file = Dir::new();
         let path = file.file("bad.jsonl", format!("{bad}\n"));
-        let out = file.run(&[
-            "import",
-            path.to_str().expect("path"),
-            "--rubric",
-            rubric.to_str().expect("path"),
-            "--batch",
-            "b",
-        ]);
+        let out = try_import(&file, &path, &rubric);
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(
             err.contains(&format!("bad.jsonl:1: {says}")),
@@ -611,13 +529,6 @@ fn an_export_line_s_rounds_come_back_and_a_bad_history_is_refused_by_line() {
         );
     }
     // a line with history for an item the batch holds is refused
-    let out = again.run(&[
-        "import",
-        out.to_str().expect("path"),
-        "--rubric",
-        rubric.to_str().expect("path"),
-        "--batch",
-        "b",
-    ]);
+    let out = try_import(&again, &out, &rubric);
     assert!(!out.status.success());
 }
