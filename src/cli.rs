@@ -228,6 +228,12 @@ pub enum RubricAction {
         #[arg(value_name = "R.yaml")]
         file: PathBuf,
     },
+    /// Every version of the batch's rubric (who loaded it, when) and the text in force
+    Show {
+        /// One JSON document on stdout
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// `--format`.

@@ -387,6 +387,19 @@ fn a_rubric_version_keeps_the_old_text_says_what_may_change_and_recomputes_class
     let said = dir.ok(&["rubric", "update", v2.to_str().expect("path")]);
     assert!(said.contains("v2 replaces v1 (kept)"), "{said}");
     assert!(said.contains("recomputed for 3 items, 1 changed"), "{said}");
+    let shown = dir.ok(&["rubric", "show"]);
+    assert!(shown.starts_with("v1  "), "{shown}");
+    assert!(shown.contains("(imported under)\nv2  "), "{shown}");
+    assert!(
+        shown.contains("by tester\n--- v2 (in force)\ntask: tumor_severity_grade\nversion: 2\n"),
+        "{shown}"
+    );
+    let versions: serde_json::Value =
+        serde_json::from_str(&dir.ok(&["rubric", "show", "--json"])).expect("json");
+    assert_eq!(
+        versions["versions"][0]["yaml"], TUMOR_RUBRIC,
+        "v1 kept verbatim"
+    );
     let nine = dir.show("nine");
     assert_eq!(nine["disagreement_class"], "minor", "0.9 < 0.95 now");
     assert_eq!(nine["rubric_version"], 1, "judged under v1");

@@ -260,6 +260,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Rubric {
             action: crate::cli::RubricAction::Update { file },
         } => rubric::update(&mut open_existing(&db)?, batch, &file, &who),
+        Command::Rubric {
+            action: crate::cli::RubricAction::Show { json },
+        } => rubric::show(&open_existing(&db)?, batch, json),
         Command::Completions { shell } => {
             // Generated into memory: clap_complete panics on a write error (a closed pipe).
             let mut script = Vec::new();

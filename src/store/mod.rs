@@ -26,7 +26,7 @@ pub use items::StoredItem;
 pub use packed::{EarlierJudgment, EarlierRound, ItemRef, JudgmentRef, PackedItems};
 pub use queue::{Direction, QueueCounts, QueueFilter, QueueRow, SortKey, SortValue};
 pub use stored::Corrupt;
-pub use versions::RubricUpdate;
+pub use versions::{RubricUpdate, RubricVersion};
 pub use writer::{ImportWriter, PreparedItem, Source, Written};
 
 /// The schema migrations, oldest first. Never edit one that has shipped: append a new one.

@@ -8,6 +8,21 @@ use super::{Result, Store, StoreError, Summaries, stored};
 use crate::domain::rubric::{Rubric, thresholds_changed, update_problems};
 use crate::domain::triage::summarize_counts;
 
+/// One version of a batch's rubric, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RubricVersion {
+    /// Its version number.
+    pub version: u32,
+    /// The sha256 of its text.
+    pub sha256: String,
+    /// Its text, verbatim.
+    pub yaml: String,
+    /// When it came in force for the batch (the batch's creation for the first).
+    pub since: String,
+    /// Who loaded it (`None` for the one the batch was imported under: see its import event).
+    pub by: Option<String>,
+}
+
 /// What loading a rubric version did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RubricUpdate {
@@ -20,6 +35,29 @@ pub struct RubricUpdate {
 }
 
 impl Store {
+    /// Every version of the batch's rubric, the one it was imported under first; the last is in
+    /// force.
+    pub fn rubric_versions(&self, batch: &Batch) -> Result<Vec<RubricVersion>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT r.version, r.sha256, r.yaml, b.created_at, NULL, 0
+             FROM batches b JOIN rubrics r ON r.id = b.rubric_id WHERE b.id = ?1
+             UNION ALL
+             SELECT r.version, r.sha256, r.yaml, br.at, br.actor, br.id
+             FROM batch_rubrics br JOIN rubrics r ON r.id = br.rubric_id WHERE br.batch_id = ?1
+             ORDER BY 6",
+        )?;
+        let rows = stmt.query_map(params![batch.id], |r| {
+            Ok(RubricVersion {
+                version: r.get(0)?,
+                sha256: r.get(1)?,
+                yaml: r.get(2)?,
+                since: r.get(3)?,
+                by: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Loads `rubric` as the batch's next version, in one transaction: refused with every
     /// problem when it changes what a version may not (see [`update_problems`]); the old text
     /// stays stored; when the thresholds changed, every item's class and flags are recomputed
