@@ -486,6 +486,53 @@ mod tests {
     }
 
     #[test]
+    fn an_item_s_summary_changes_only_inside_the_guarded_path() {
+        let mut store = Store::open_in_memory().unwrap();
+        let rubric = crate::domain::rubric::Rubric::parse(
+            "task: t\nversion: 1\nlabels: [{id: a}, {id: b}]\n",
+        )
+        .unwrap();
+        store
+            .import_writer("b", &rubric, "me", "now")
+            .unwrap()
+            .commit(serde_json::json!({}))
+            .unwrap();
+        store
+            .conn
+            .execute_batch(
+                "INSERT INTO items (batch_id, item_key, task, payload, panel_kind, counts,
+                    reviewer_count, top_share, entropy, norm_entropy, class, flags, unflagged,
+                    neg_entropy, conf_key, class_rank)
+                 VALUES (1, 'x', 't', '{}', 'counts', '[1,1]', 2, 0.5, 1, 1, 'unresolved', 0,
+                    1, -1, 2, 1)",
+            )
+            .unwrap();
+        let change = |store: &Store| {
+            store
+                .conn
+                .execute("UPDATE items SET class = 'major' WHERE item_key = 'x'", [])
+        };
+        let refused = change(&store).unwrap_err().to_string();
+        assert!(refused.contains("summaries_by_dissent"), "{refused}");
+        {
+            let _allowed = Summaries::allow(&store.conn).unwrap();
+            change(&store).unwrap();
+        }
+        assert!(
+            change(&store).is_err(),
+            "refused again once the path is left"
+        );
+        let _allowed = Summaries::allow(&store.conn).unwrap();
+        assert!(
+            store
+                .conn
+                .execute("UPDATE items SET round = 2 WHERE item_key = 'x'", [])
+                .is_err(),
+            "even there, a round only with its row"
+        );
+    }
+
+    #[test]
     fn a_locked_database_is_reported_as_busy_and_other_errors_as_they_are() {
         let failure = |code| {
             StoreError::from(rusqlite::Error::SqliteFailure(
