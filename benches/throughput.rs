@@ -113,7 +113,8 @@ fn main() {
             let batch = store.batch(None).expect("batch");
             let target = Target::File(args[3].clone().into());
             let stop = std::sync::atomic::AtomicBool::new(false);
-            let written = export_batch(&store, &batch, &target, &stop).expect("export");
+            let written =
+                export_batch(&store, &batch, &target, Default::default(), &stop).expect("export");
             if let Some(staged) = written.staged {
                 staged.persist().expect("persist");
             }

@@ -190,7 +190,12 @@ pub enum Command {
         json: bool,
     },
     /// Freeze a batch for export
-    Finalize {},
+    Finalize {
+        /// Finalize even with items pending with a flag or awaiting re-review (the event
+        /// records what was open)
+        #[arg(long)]
+        force: bool,
+    },
     /// Reopen a finalized batch
     Reopen {},
     /// Write the soft-label JSONL of a batch, or the delivery bundle
@@ -210,6 +215,9 @@ pub enum Command {
         /// predicts
         #[arg(long, value_name = "M")]
         with_model: Option<String>,
+        /// Only items with this decision status (repeatable)
+        #[arg(long, value_name = "S")]
+        status: Vec<StatusArg>,
     },
     /// The QA report of a batch: agreement with intervals, counts, reviewers, gold, lists
     Report {
@@ -261,6 +269,12 @@ pub enum Command {
         /// One JSON document on stdout
         #[arg(long)]
         json: bool,
+    },
+    /// Load a later version of a batch's rubric (the old one is kept verbatim)
+    Rubric {
+        /// What to do with the batch's rubric
+        #[command(subcommand)]
+        action: RubricAction,
     },
     /// Print shell completions
     Completions {
@@ -355,6 +369,24 @@ pub enum StaffCommand {
     },
 }
 
+/// `dissent rubric …`.
+#[derive(Debug, Subcommand)]
+pub enum RubricAction {
+    /// Replace the batch's rubric with a later version of the same task: anchors,
+    /// descriptions, criteria, thresholds and reason codes may change; the labels and the
+    /// confidence scale may not. Changed thresholds recompute every item's class and flags.
+    Update {
+        /// The new version's YAML
+        #[arg(value_name = "R.yaml")]
+        file: PathBuf,
+    },
+    /// Every version of the batch's rubric (who loaded it, when) and the text in force
+    Show {
+        /// One JSON document on stdout
+        #[arg(long)]
+        json: bool,
+    },
+}
 /// `--format`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum FormatArg {

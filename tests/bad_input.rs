@@ -455,7 +455,7 @@ fn soft_line_whose_decision_names_no_one_who_erred_on_the_panel_is_refused() {
     )
     .expect("D and C are on the panel and chose another label");
     let decision = items[0].decision.as_ref().expect("a decision");
-    assert_eq!(decision.erring, ["D", "C"]);
+    assert_eq!(decision.decision.erring, ["D", "C"]);
 }
 
 #[test]

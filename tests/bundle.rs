@@ -24,7 +24,7 @@ fn a_bundle_holds_the_batch_its_rubric_report_and_a_true_manifest() {
         "an open batch needs --draft"
     );
     assert!(!out.exists(), "nothing at the target");
-    d.ok(&["finalize"]);
+    d.ok(&["finalize", "--force"]);
     let said = d.ok(&["export", "--bundle", out.to_str().expect("path")]);
     assert!(said.contains("bundled 1 item"), "{said}");
     let file = |name: &str| std::fs::read(out.join(name)).expect(name);

@@ -137,19 +137,38 @@ fn a_rubric_edited_under_its_batch_is_named() {
     let (code, doc, _) = verify(&d, "pilot");
     assert_eq!(code, Some(1));
     assert_eq!(doc["breaks"][0]["chain"], "rubric");
-    assert_eq!(doc["breaks"][0]["row"], "the rubric of batch `pilot`");
+    assert_eq!(
+        doc["breaks"][0]["row"],
+        "the rubric of batch `pilot` (version 1)"
+    );
 }
 
 #[test]
 fn a_database_made_before_the_chain_is_linked_when_opened() {
     let d = worked();
     let (_, before, _) = verify(&d, "pilot");
-    // Take the database back to schema 3: no link columns, the triggers of then, none of the
-    // tables of later schemas.
+    // Take the database back to schema 3: no rounds, no link columns, the triggers of then,
+    // none of the tables of later schemas.
     let conn = rusqlite::Connection::open(d.path("db.sqlite")).expect("open");
     conn.execute_batch(
         "DROP TABLE staff; DROP TABLE assignments; DROP TABLE claims;
          DROP TABLE predictions; DROP TABLE models;
+         DROP TABLE item_rubric_versions;
+         DROP TRIGGER items_summary_by_dissent; DROP TRIGGER items_count_summary;
+         DROP TRIGGER decisions_latest_round; DROP TRIGGER decisions_set_status;
+         DROP TABLE rounds; DROP TABLE batch_rubrics;
+         ALTER TABLE items DROP COLUMN round; ALTER TABLE judgments DROP COLUMN round;
+         ALTER TABLE decisions DROP COLUMN round;
+         CREATE TRIGGER decisions_set_status AFTER INSERT ON decisions
+         BEGIN
+             UPDATE items SET status = COALESCE(
+                 (SELECT d.kind FROM decisions d
+                  WHERE d.item_id = NEW.item_id AND d.kind != 'revert'
+                    AND NOT EXISTS (SELECT 1 FROM decisions r WHERE r.reverts = d.id)
+                  ORDER BY d.id DESC LIMIT 1),
+                 'pending')
+             WHERE id = NEW.item_id;
+         END;
          DROP TRIGGER decisions_no_update; DROP TRIGGER events_no_update;
          DROP TRIGGER items_record_fixed;
          ALTER TABLE items DROP COLUMN chain; ALTER TABLE decisions DROP COLUMN chain;

@@ -229,7 +229,8 @@ fn an_interrupted_export_puts_nothing_in_place_and_leaves_no_temp() {
     let stop = std::sync::atomic::AtomicBool::new(true);
     let target = dissent::export::target::Target::check(&out).expect("target");
     let e =
-        dissent::export::jsonl::export_batch(&store, &batch, &target, &stop).expect_err("stopped");
+        dissent::export::jsonl::export_batch(&store, &batch, &target, Default::default(), &stop)
+            .expect_err("stopped");
     assert!(
         matches!(e, dissent::export::ExportError::Interrupted),
         "{e}"

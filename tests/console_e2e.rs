@@ -13,23 +13,30 @@ struct Session(String);
 
 impl Session {
     fn start(name: &str, command: &str) -> Session {
-        let ok = Command::new("tmux")
-            .args([
-                "new-session",
-                "-d",
-                "-s",
-                name,
-                "-x",
-                "120",
-                "-y",
-                "40",
-                command,
-            ])
-            .status()
-            .expect("tmux")
-            .success();
-        assert!(ok, "tmux new-session failed");
-        Session(name.to_string())
+        // Two tests starting the first session at once can race to start the tmux server: the
+        // loser fails at once, and a second try finds the server up.
+        for _ in 0..5 {
+            let ok = Command::new("tmux")
+                .args([
+                    "new-session",
+                    "-d",
+                    "-s",
+                    name,
+                    "-x",
+                    "120",
+                    "-y",
+                    "40",
+                    command,
+                ])
+                .status()
+                .expect("tmux")
+                .success();
+            if ok {
+                return Session(name.to_string());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("tmux new-session failed");
     }
 
     fn keys(&self, keys: &[&str]) {

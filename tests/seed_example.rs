@@ -97,11 +97,25 @@ fn soft_label_file_round_trips_byte_for_byte() {
     import(&d, "soft.jsonl", "pilot");
     let out = d.path("out.jsonl");
     d.ok(&["export", "-o", out.to_str().expect("path"), "--draft"]);
-    let original = std::fs::read(root().join("fixtures/mri-2031/soft.jsonl")).expect("fixture");
+    assert_eq!(std::fs::read_to_string(&out).expect("export"), seed_line());
+    // and the export itself round-trips to the byte
+    let again = Dir::new();
+    again.import(&out, &rubric("tumor_severity_grade.yaml"), "pilot", &[]);
+    let twice = again.path("twice.jsonl");
+    again.ok(&["export", "-o", twice.to_str().expect("path"), "--draft"]);
     assert_eq!(
-        String::from_utf8_lossy(&std::fs::read(&out).expect("export")),
-        String::from_utf8_lossy(&original)
+        std::fs::read_to_string(&twice).expect("export"),
+        seed_line()
     );
+}
+
+/// The seed's line (fixtures/mri-2031/soft.jsonl) as dissent exports it: with the rubric
+/// version its judgments were made under, which lines carry since issue 13.
+fn seed_line() -> String {
+    let soft =
+        std::fs::read_to_string(root().join("fixtures/mri-2031/soft.jsonl")).expect("fixture");
+    let line = soft.trim_end().strip_suffix('}').expect("an object");
+    format!("{line},\"rubric_version\":1}}\n")
 }
 
 #[test]
@@ -110,9 +124,7 @@ fn judgment_rows_export_to_the_seed_line() {
     import(&d, "judgments.jsonl", "pilot");
     let out = d.path("out.jsonl");
     d.ok(&["export", "-o", out.to_str().expect("path"), "--draft"]);
-    let soft =
-        std::fs::read_to_string(root().join("fixtures/mri-2031/soft.jsonl")).expect("fixture");
-    assert_eq!(std::fs::read_to_string(&out).expect("export"), soft);
+    assert_eq!(std::fs::read_to_string(&out).expect("export"), seed_line());
 }
 
 #[test]

@@ -259,7 +259,7 @@ fn a_finalized_batch_takes_no_decision_until_reopened() {
     let d = Dir::new();
     let (mut store, batch) = store_with(&d, 2);
     store
-        .set_batch_status(&batch, BatchStatus::Finalized, "lead", AT)
+        .set_batch_status(&batch, BatchStatus::Finalized, true, "lead", AT)
         .expect("finalize");
     let batch = store.batch(Some("b")).expect("batch");
     let keep = NewDecision {
@@ -275,7 +275,7 @@ fn a_finalized_batch_takes_no_decision_until_reopened() {
             .is_err()
     );
     store
-        .set_batch_status(&batch, BatchStatus::Open, "lead", AT)
+        .set_batch_status(&batch, BatchStatus::Open, false, "lead", AT)
         .expect("reopen");
     let batch = store.batch(Some("b")).expect("batch");
     store
@@ -680,7 +680,7 @@ fn live_claims_keep_a_batch_from_being_finalized() {
     let (mut store, batch) = store_with(&d, 2);
     store.claim(&batch, "it-0001", "alice", AT).expect("claim");
     let refused = store
-        .set_batch_status(&batch, BatchStatus::Finalized, "tester", &at_plus(5))
+        .set_batch_status(&batch, BatchStatus::Finalized, true, "tester", &at_plus(5))
         .unwrap_err();
     assert!(
         refused
@@ -689,7 +689,13 @@ fn live_claims_keep_a_batch_from_being_finalized() {
         "{refused}"
     );
     store
-        .set_batch_status(&batch, BatchStatus::Finalized, "tester", &at_plus(500))
+        .set_batch_status(
+            &batch,
+            BatchStatus::Finalized,
+            true,
+            "tester",
+            &at_plus(500),
+        )
         .expect("the claim has lapsed");
 }
 

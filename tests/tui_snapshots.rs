@@ -82,23 +82,7 @@ fn wide_console(width: u16, height: u16) -> (Executor, App, Terminal<TestBackend
     )
     .expect("import");
     let batch = store.batch(Some("wide")).expect("batch");
-    let mut exec = Executor::new(
-        store,
-        batch,
-        "tester".into(),
-        Box::new(|| common::AT.into()),
-    );
-    let options = dissent::tui::Options {
-        actor: "tester".into(),
-        mouse: true,
-        demo: false,
-        keymap: Keymap::default(),
-    };
-    let app = dissent::tui::start(
-        &mut exec,
-        &options,
-        ratatui::layout::Rect::new(0, 0, width, height),
-    );
+    let (exec, app) = common::console_on(store, batch, false, Keymap::default(), (width, height));
     (
         exec,
         app,

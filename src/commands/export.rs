@@ -6,8 +6,9 @@ use std::sync::atomic::AtomicBool;
 
 use anyhow::Result;
 
+use crate::domain::decision::DecisionStatus;
 use crate::export::bundle::Bundle;
-use crate::export::jsonl::{Written, export_batch_with};
+use crate::export::jsonl::{Scope, Written, export_batch};
 use crate::export::target::Target;
 use crate::report::collect;
 use crate::store::{Batch, BatchStatus, Model, Store, StoreError};
@@ -77,60 +78,75 @@ fn recorded(
     Ok(())
 }
 
-/// How to export, as the command line asks.
+/// An export as the command line asks for it.
 #[derive(Debug, Clone, Copy)]
-pub struct How<'a> {
+pub struct Request<'a> {
     /// Export a batch that is not finalized.
     pub draft: bool,
+    /// Only items of these decision statuses (none: every item).
+    pub only: &'a [DecisionStatus],
     /// Add this model's predictions to the lines.
     pub with_model: Option<&'a str>,
     /// Who exports.
     pub actor: &'a str,
 }
 
-/// The model of `--with-model`, and how the export's event names it.
-fn model(store: &Store, batch: &Batch, how: &How<'_>) -> Result<Option<Model>> {
-    Ok(match how.with_model {
-        Some(name) => Some(store.model(batch, name)?),
-        None => None,
-    })
+impl Request<'_> {
+    /// The statuses exported, for the event: none when every item is.
+    fn statuses(&self) -> Vec<&'static str> {
+        self.only.iter().map(|s| s.as_str()).collect()
+    }
+
+    /// The model of `--with-model`.
+    fn model(&self, store: &Store, batch: &Batch) -> Result<Option<Model>> {
+        Ok(match self.with_model {
+            Some(name) => Some(store.model(batch, name)?),
+            None => None,
+        })
+    }
+
+    /// What the export's event and manifest say of what it wrote beyond every line: the
+    /// statuses kept, the model whose predictions the lines carry.
+    fn note(&self, model: Option<&Model>, into: &mut serde_json::Value) {
+        if !self.only.is_empty() {
+            into["status"] = serde_json::json!(self.statuses());
+        }
+        if let Some(m) = model {
+            into["with_model"] = serde_json::json!({"name": m.name, "version": m.version});
+        }
+    }
 }
 
-/// The event's note of the model whose predictions the lines carry.
-fn model_details(model: Option<&Model>) -> serde_json::Value {
-    model.map_or(
-        serde_json::Value::Null,
-        |m| serde_json::json!({"name": m.name, "version": m.version}),
-    )
-}
-
-/// The lines of `batch` to `target`, with `model`'s predictions, stopped cleanly by SIGINT or
-/// SIGTERM.
-fn lines(store: &Store, batch: &Batch, model: Option<&Model>, target: &Target) -> Result<Written> {
+/// The lines of `batch` to `target`, stopped cleanly by SIGINT or SIGTERM.
+fn lines(
+    store: &Store,
+    batch: &Batch,
+    target: &Target,
+    only: &[DecisionStatus],
+    model: Option<&Model>,
+) -> Result<Written> {
     let signals = StopOnSignals::register()?;
-    Ok(export_batch_with(
+    Ok(export_batch(
         store,
         batch,
-        model,
         target,
+        Scope { only, model },
         &signals.stop,
     )?)
 }
 
 /// `dissent export -o`: with `-o -` the lines go to standard output and the report to
 /// standard error.
-pub fn export(store: &Store, batch: Option<&str>, out: &Path, how: &How<'_>) -> Result<()> {
-    let (draft, actor) = (how.draft, how.actor);
+pub fn export(store: &Store, batch: Option<&str>, out: &Path, request: &Request<'_>) -> Result<()> {
+    let Request { draft, actor, .. } = *request;
     let batch = deliverable(store, batch, draft)?;
-    let model = model(store, &batch, how)?;
+    let model = request.model(store, &batch)?;
     let target = Target::check(out)?;
-    let written = lines(store, &batch, model.as_ref(), &target)?;
+    let written = lines(store, &batch, &target, request.only, model.as_ref())?;
     let (count, head) = (written.lines, written.head.clone());
     let mut details =
         serde_json::json!({"out": target.describe(), "items": count, "draft": draft, "head": head});
-    if model.is_some() {
-        details["with_model"] = model_details(model.as_ref());
-    }
+    request.note(model.as_ref(), &mut details);
     recorded(store, &batch, actor, &details, || {
         if let Some(staged) = written.staged {
             staged.persist()?;
@@ -151,10 +167,10 @@ pub fn export(store: &Store, batch: Option<&str>, out: &Path, how: &How<'_>) -> 
 
 /// `dissent export --bundle DIR`: `B.jsonl`, `B.rubric.yaml` (the stored text, byte for byte),
 /// `B.qa.json`, `B.qa.html` and `B.manifest.json` in a new folder, put in place whole.
-pub fn bundle(store: &Store, batch: Option<&str>, dir: &Path, how: &How<'_>) -> Result<()> {
-    let (draft, actor) = (how.draft, how.actor);
+pub fn bundle(store: &Store, batch: Option<&str>, dir: &Path, request: &Request<'_>) -> Result<()> {
+    let Request { draft, actor, .. } = *request;
     let batch = deliverable(store, batch, draft)?;
-    let model = model(store, &batch, how)?;
+    let model = request.model(store, &batch)?;
     let name = &batch.name;
     if name.contains(['/', '\\']) || name.starts_with('.') {
         anyhow::bail!("batch `{name}` cannot name files; export it with -o instead");
@@ -164,8 +180,9 @@ pub fn bundle(store: &Store, batch: Option<&str>, dir: &Path, how: &How<'_>) -> 
     let written = lines(
         store,
         &batch,
-        model.as_ref(),
         &Target::File(bundle.path(&jsonl)),
+        request.only,
+        model.as_ref(),
     )?;
     if let Some(staged) = written.staged {
         staged.persist()?;
@@ -197,10 +214,8 @@ pub fn bundle(store: &Store, batch: Option<&str>, dir: &Path, how: &How<'_>) -> 
         "bundle": dir.display().to_string(), "items": written.lines, "draft": draft,
         "head": written.head,
     });
-    if model.is_some() {
-        details["with_model"] = model_details(model.as_ref());
-        manifest["with_model"] = model_details(model.as_ref());
-    }
+    request.note(model.as_ref(), &mut details);
+    request.note(model.as_ref(), &mut manifest);
     recorded(store, &batch, actor, &details, || {
         Ok(bundle.finish(&format!("{name}.manifest.json"), &manifest)?)
     })?;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use crate::domain::rubric::Rubric;
-use crate::ingest::{FieldMap, Format, ImportError, ImportJob, import_files};
+use crate::ingest::{FieldMap, Format, ImportError, ImportJob, Imported, import_files};
 use crate::store::Store;
 
 /// An import as the command line asks for it.
@@ -29,14 +29,7 @@ pub struct Request<'a> {
 /// Imports the request's files into the database at `db`, creating it when new. When the
 /// import that would have created it fails, no database is left behind.
 pub fn run(db: &Path, request: &Request<'_>) -> Result<()> {
-    let yaml = read_rubric(request.rubric)?;
-    let rubric = Rubric::parse(&yaml).map_err(|e| {
-        let lines: Vec<String> =
-            e.0.iter()
-                .map(|p| format!("{}:{p}", request.rubric.display()))
-                .collect();
-        anyhow::anyhow!("{}", lines.join("\n"))
-    })?;
+    let rubric = load_rubric(request.rubric)?;
     let map = FieldMap::parse(request.maps).map_err(anyhow::Error::msg)?;
     let batch = request.batch.map_or_else(
         || match request.files[0].file_stem() {
@@ -57,18 +50,38 @@ pub fn run(db: &Path, request: &Request<'_>) -> Result<()> {
     if result.is_err() && created && holds_no_batch(db) {
         remove_database(db);
     }
-    let (items, judgments) = result?;
-    let judgments = if judgments == 0 {
+    let done = result?;
+    let judgments = if done.judgments == 0 {
         "label counts only".to_string()
     } else {
-        super::counted(judgments, "judgment")
+        super::counted(done.judgments, "judgment")
+    };
+    let rounds = if done.rounds == 0 {
+        String::new()
+    } else {
+        format!(
+            " and a new round for {} sent for re-review",
+            super::counted(done.rounds, "item")
+        )
     };
     super::say(format_args!(
-        "imported {} ({judgments}) into batch `{batch}` under rubric `{}` v{}",
-        super::counted(items, "item"),
+        "imported {}{rounds} ({judgments}) into batch `{batch}` under rubric `{}` v{}",
+        super::counted(done.items, "item"),
         rubric.task,
         rubric.version
     ))
+}
+
+/// The rubric in the file at `path`, every problem named as `FILE:LINE: key: what`.
+pub(super) fn load_rubric(path: &Path) -> Result<Rubric> {
+    let yaml = read_rubric(path)?;
+    Rubric::parse(&yaml).map_err(|e| {
+        let lines: Vec<String> =
+            e.0.iter()
+                .map(|p| format!("{}:{p}", path.display()))
+                .collect();
+        anyhow::anyhow!("{}", lines.join("\n"))
+    })
 }
 
 /// The largest rubric file read: a rubric is a page of YAML.
@@ -90,14 +103,14 @@ fn read_rubric(path: &Path) -> Result<String> {
     Ok(yaml)
 }
 
-/// Opens (or creates) the database and imports; returns the items and judgments written.
+/// Opens (or creates) the database and imports; returns what was written.
 fn import_into(
     db: &Path,
     request: &Request<'_>,
     rubric: &Rubric,
     batch: &str,
     map: &FieldMap,
-) -> Result<(u64, u64)> {
+) -> Result<Imported> {
     // Two passes: a census of the rows, then the import itself.
     let total: u64 = 2 * request
         .files
@@ -128,7 +141,7 @@ fn import_into(
         b.finish_and_clear();
     }
     match result {
-        Ok(done) => Ok((done.items, done.judgments)),
+        Ok(done) => Ok(done),
         Err(ImportError::Input(issues)) => {
             super::note(format_args!("{}", issues.to_string().trim_end()));
             anyhow::bail!(

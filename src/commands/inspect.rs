@@ -6,7 +6,7 @@ use anyhow::Result;
 use serde_json::{Value, json};
 
 use crate::domain::decision::Decision;
-use crate::domain::model::Panel;
+use crate::domain::model::{Panel, Round};
 use crate::domain::triage::summarize;
 use crate::store::{Direction, EventFilter, QueueFilter, QueueRow, SortKey, Store, StoredItem};
 use crate::text::{inert, pad, width};
@@ -111,6 +111,7 @@ fn decision_json(d: &Decision) -> Value {
         "erring": d.erring,
         "text": d.text,
         "actor": d.actor,
+        "round": d.round,
         "at": d.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         "reverts": d.reverts,
     })
@@ -127,19 +128,7 @@ pub fn item_json(item: &StoredItem, rubric: &crate::domain::rubric::Rubric) -> V
         .zip(&s.figures.shares)
         .map(|(l, p)| (l.id.clone(), json!(p)))
         .collect();
-    let counts: serde_json::Map<String, Value> = rubric
-        .labels
-        .iter()
-        .zip(&s.counts)
-        .map(|(l, c)| (l.id.clone(), json!(c)))
-        .collect();
-    let judgments: Vec<Value> = match &r.panel {
-        Panel::Judgments(js) => js
-            .iter()
-            .map(|j| json!({"reviewer": j.reviewer, "label": j.label, "confidence": j.confidence, "raw_confidence": j.raw_confidence, "evidence": j.evidence, "attributes": j.attributes}))
-            .collect(),
-        Panel::Counts(_) => Vec::new(),
-    };
+    let judgments = judgments_json(&r.panel);
     json!({
         "item_id": r.item_id,
         "task": r.task,
@@ -147,7 +136,7 @@ pub fn item_json(item: &StoredItem, rubric: &crate::domain::rubric::Rubric) -> V
         "gold_label": r.gold_label,
         "panel": r.panel.kind(),
         "distribution": distribution,
-        "counts": counts,
+        "counts": counts_json(&s.counts, rubric),
         "reviewer_count": s.figures.reviewer_count,
         "entropy_bits": s.figures.entropy_bits,
         "normalized_entropy": s.figures.normalized_entropy,
@@ -159,7 +148,44 @@ pub fn item_json(item: &StoredItem, rubric: &crate::domain::rubric::Rubric) -> V
         "decisions": item.decisions.iter().map(decision_json).collect::<Vec<_>>(),
         "assignee": item.assignee,
         "claim": item.claim.as_ref().map(|c| json!({"holder": c.holder, "account": c.account, "since": c.since, "expires": c.expires})),
+        "round": item.round,
+        "rubric_version": item.rubric_version,
+        "earlier_rounds": item.earlier.iter().map(|round| round_json(round, rubric)).collect::<Vec<_>>(),
     })
+}
+
+/// An earlier round in `show --json`: its number, rubric version, counts and judgments.
+fn round_json(round: &Round, rubric: &crate::domain::rubric::Rubric) -> Value {
+    let s = summarize(&round.panel, rubric, None);
+    json!({
+        "round": round.number,
+        "rubric_version": round.rubric_version,
+        "panel": round.panel.kind(),
+        "counts": counts_json(&s.counts, rubric),
+        "judgments": judgments_json(&round.panel),
+    })
+}
+
+/// Label counts as `show --json` gives them: label → count, in rubric order.
+fn counts_json(counts: &[u64], rubric: &crate::domain::rubric::Rubric) -> Value {
+    let map: serde_json::Map<String, Value> = rubric
+        .labels
+        .iter()
+        .zip(counts)
+        .map(|(l, c)| (l.id.clone(), json!(c)))
+        .collect();
+    Value::Object(map)
+}
+
+/// The judgments of a panel as `show --json` lists them (none for counts).
+fn judgments_json(panel: &Panel) -> Vec<Value> {
+    match panel {
+        Panel::Judgments(js) => js
+            .iter()
+            .map(|j| json!({"reviewer": j.reviewer, "label": j.label, "confidence": j.confidence, "raw_confidence": j.raw_confidence, "evidence": j.evidence, "attributes": j.attributes}))
+            .collect(),
+        Panel::Counts(_) => Vec::new(),
+    }
 }
 
 /// Width of the distribution's bars in `show`.
@@ -177,12 +203,13 @@ fn write_indented(out: &mut impl Write, text: &str, indent: &str) -> std::io::Re
 fn write_item(out: &mut impl Write, v: &ItemView, batch: &str) -> std::io::Result<()> {
     writeln!(
         out,
-        "{} · {} · batch {} · {} · {}",
+        "{} · {} · batch {} · {} · {} · {}",
         v.item_id,
         v.task,
         inert(batch, false),
         v.class.as_str(),
-        v.status.as_str()
+        v.status.as_str(),
+        v.round
     )?;
     for (k, value) in &v.payload {
         let mut rows = value.lines();
@@ -246,11 +273,16 @@ fn write_item(out: &mut impl Write, v: &ItemView, batch: &str) -> std::io::Resul
         for d in &v.decisions {
             writeln!(
                 out,
-                "  #{} {} {} {}",
+                "  #{} {} {} {}{}",
                 d.id,
                 d.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                 d.actor,
-                d.what
+                d.what,
+                if v.round.number > 1 {
+                    format!(" (round {})", d.round)
+                } else {
+                    String::new()
+                }
             )?;
             if !d.erring.is_empty() {
                 writeln!(out, "    erring: {}", d.erring.join(", "))?;
@@ -258,6 +290,13 @@ fn write_item(out: &mut impl Write, v: &ItemView, batch: &str) -> std::io::Resul
             if let Some(text) = &d.text {
                 write_indented(out, text, "    ")?;
             }
+        }
+    }
+    if !v.earlier.is_empty() {
+        writeln!(out, "earlier rounds")?;
+        for r in &v.earlier {
+            writeln!(out, "  {} · {}", r.tag, r.headline)?;
+            writeln!(out, "    {}", r.votes)?;
         }
     }
     Ok(())
@@ -271,7 +310,7 @@ pub fn show(store: &Store, batch: Option<&str>, item_id: &str, json: bool) -> Re
     if json {
         writeln!(out, "{}", item_json(&item, &batch.rubric))?;
     } else {
-        let v = ItemView::of(&item, &batch.rubric);
+        let v = ItemView::stored(&item, &batch.rubric);
         write_item(&mut out, &v, &batch.name)?;
     }
     Ok(())

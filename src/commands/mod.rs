@@ -10,6 +10,7 @@ pub mod plain;
 mod predictions;
 mod report;
 mod review;
+mod rubric;
 mod stats;
 mod team;
 mod verify;
@@ -21,6 +22,7 @@ use anyhow::{Context, Result};
 use clap::CommandFactory;
 
 use crate::cli::{Cli, Command};
+use crate::domain::decision::DecisionStatus;
 use crate::store::Store;
 
 /// The database path: `--db`, else `$DISSENT_DB` (both via clap), else `./dissent.db`.
@@ -249,16 +251,18 @@ pub fn run(cli: Cli) -> Result<()> {
             json,
             &who,
         ),
-        Command::Finalize {} => finalize::set_status(
+        Command::Finalize { force } => finalize::set_status(
             &mut open_existing(&db)?,
             batch,
             crate::store::BatchStatus::Finalized,
+            force,
             &who,
         ),
         Command::Reopen {} => finalize::set_status(
             &mut open_existing(&db)?,
             batch,
             crate::store::BatchStatus::Open,
+            false,
             &who,
         ),
         Command::Export {
@@ -266,16 +270,19 @@ pub fn run(cli: Cli) -> Result<()> {
             bundle,
             draft,
             with_model,
+            status,
         } => {
             let store = open_existing(&db)?;
-            let how = export::How {
+            let only: Vec<DecisionStatus> = status.into_iter().map(Into::into).collect();
+            let request = export::Request {
                 draft,
+                only: &only,
                 with_model: with_model.as_deref(),
                 actor: &who,
             };
             match (bundle, out) {
-                (Some(dir), _) => export::bundle(&store, batch, &dir, &how),
-                (None, Some(out)) => export::export(&store, batch, &out, &how),
+                (Some(dir), _) => export::bundle(&store, batch, &dir, &request),
+                (None, Some(out)) => export::export(&store, batch, &out, &request),
                 (None, None) => anyhow::bail!("name where to export: -o OUT.jsonl or --bundle DIR"),
             }
         }
@@ -338,6 +345,12 @@ pub fn run(cli: Cli) -> Result<()> {
             },
             json,
         ),
+        Command::Rubric {
+            action: crate::cli::RubricAction::Update { file },
+        } => rubric::update(&mut open_existing(&db)?, batch, &file, &who),
+        Command::Rubric {
+            action: crate::cli::RubricAction::Show { json },
+        } => rubric::show(&open_existing(&db)?, batch, json),
         Command::Completions { shell } => {
             // Generated into memory: clap_complete panics on a write error (a closed pipe).
             let mut script = Vec::new();

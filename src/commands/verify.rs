@@ -25,6 +25,7 @@ pub fn run(store: &Store, batch: Option<&str>, json: bool) -> Result<()> {
             "decisions": v.decisions,
             "events": v.events,
             "models": v.models,
+            "rounds": v.rounds,
             "intact": v.breaks.is_empty(),
             "breaks": breaks,
             "head": v.head,
@@ -38,11 +39,16 @@ pub fn run(store: &Store, batch: Option<&str>, json: bool) -> Result<()> {
         };
         writeln!(
             out,
-            "batch `{}`: {}, {}, {}{models} checked",
+            "batch `{}`: {}, {}, {}{}{models} checked",
             batch.name,
             super::counted(v.items, "item"),
             super::counted(v.decisions, "decision"),
             super::counted(v.events, "event"),
+            if v.rounds == 0 {
+                String::new()
+            } else {
+                format!(", {} later", super::counted(v.rounds, "round"))
+            },
         )?;
         writeln!(out, "head {}", v.head)?;
     }

@@ -25,11 +25,18 @@ pub fn link(prev: &Link, digest: &Link) -> Link {
     h.finalize().into()
 }
 
-/// The head of a batch's record: its name, its rubric's sha256 and the last links of its items
-/// and of its decisions joined, as hex. The event log is chained too, but not part of the head:
-/// logging an export does not change the record it delivered.
+/// The head of a batch's record: its name, its rubric's sha256 and the last links of its items,
+/// of its decisions and (once there are any) of its later rounds joined, as hex. The event log
+/// is chained too, but not part of the head: logging an export does not change the record it
+/// delivered.
 #[must_use]
-pub fn head(batch: &str, rubric_sha256: &str, items: &Link, decisions: &Link) -> String {
+pub fn head(
+    batch: &str,
+    rubric_sha256: &str,
+    items: &Link,
+    decisions: &Link,
+    rounds: Option<&Link>,
+) -> String {
     let names = Content::default()
         .text("head")
         .text(batch)
@@ -39,6 +46,9 @@ pub fn head(batch: &str, rubric_sha256: &str, items: &Link, decisions: &Link) ->
     h.update(names);
     h.update(items);
     h.update(decisions);
+    if let Some(rounds) = rounds {
+        h.update(rounds);
+    }
     hex(&h.finalize().into())
 }
 
@@ -119,25 +129,42 @@ impl Content {
     }
 }
 
+/// An item's row as stored.
+#[derive(Debug, Clone, Copy)]
+pub struct ItemFields<'a> {
+    /// The item's id in its batch.
+    pub key: &'a str,
+    /// Task.
+    pub task: &'a str,
+    /// Payload, as stored JSON.
+    pub payload: &'a str,
+    /// Gold label.
+    pub gold_label: Option<&'a str>,
+    /// `judgments` or `counts`.
+    pub panel_kind: &'a str,
+    /// Label counts, as stored JSON.
+    pub counts: &'a str,
+    /// The rubric version its source names, where older than the batch's then.
+    pub rubric_version: Option<i64>,
+}
+
 /// The start of an item's content: its row as stored; its judgments follow in panel order
-/// ([`judgment`]).
+/// ([`judgment`]). A rubric version is hashed only where one was recorded, so the links of
+/// items written before stand.
 #[must_use]
-pub fn item(
-    key: &str,
-    task: &str,
-    payload: &str,
-    gold_label: Option<&str>,
-    panel_kind: &str,
-    counts: &str,
-) -> Content {
-    Content::default()
+pub fn item(i: &ItemFields<'_>) -> Content {
+    let content = Content::default()
         .text("item")
-        .text(key)
-        .text(task)
-        .text(payload)
-        .maybe_text(gold_label)
-        .text(panel_kind)
-        .text(counts)
+        .text(i.key)
+        .text(i.task)
+        .text(i.payload)
+        .maybe_text(i.gold_label)
+        .text(i.panel_kind)
+        .text(i.counts);
+    match i.rubric_version {
+        Some(v) => content.text("rubric_version").integer(Some(v)),
+        None => content,
+    }
 }
 
 /// The start of a model version's predictions: its name and version; each prediction follows
@@ -197,6 +224,48 @@ pub fn judgment(content: Content, j: &JudgmentFields<'_>) -> Content {
         .text(j.attributes)
 }
 
+/// A later round's fields as stored (round 2, 3, …).
+#[derive(Debug, Clone, Copy)]
+pub struct RoundFields<'a> {
+    /// The item's id in its batch.
+    pub item_key: &'a str,
+    /// The round's number.
+    pub round: i64,
+    /// `judgments` or `counts`.
+    pub panel_kind: &'a str,
+    /// Its label counts, as stored JSON.
+    pub counts: &'a str,
+    /// The sha256 of the rubric it was imported under.
+    pub rubric_sha256: &'a str,
+    /// The older rubric version its source names, if it names one.
+    pub named_version: Option<i64>,
+    /// The re-review decision it answers.
+    pub answers: i64,
+    /// Who imported it.
+    pub actor: &'a str,
+    /// When.
+    pub at: &'a str,
+}
+
+/// The start of a later round's content; its judgments follow in panel order ([`judgment`]).
+#[must_use]
+pub fn round(r: &RoundFields<'_>) -> Content {
+    let content = match r.named_version {
+        Some(v) => Content::default().text("rubric_version").integer(Some(v)),
+        None => Content::default(),
+    };
+    content
+        .text("round")
+        .text(r.item_key)
+        .integer(Some(r.round))
+        .text(r.panel_kind)
+        .text(r.counts)
+        .text(r.rubric_sha256)
+        .integer(Some(r.answers))
+        .text(r.actor)
+        .text(r.at)
+}
+
 /// One decision's fields as stored.
 #[derive(Debug, Clone, Copy)]
 pub struct DecisionFields<'a> {
@@ -218,12 +287,21 @@ pub struct DecisionFields<'a> {
     pub at: &'a str,
     /// The decision a revert reverts.
     pub reverts: Option<i64>,
+    /// The round of judgments it was made on.
+    pub round: i64,
 }
 
-/// The content digest of a decision.
+/// The content digest of a decision. The round is hashed only past the first, so the links of
+/// decisions written before rounds stand.
 #[must_use]
 pub fn decision(d: &DecisionFields<'_>) -> Link {
-    Content::default()
+    let content = Content::default();
+    let content = if d.round > 1 {
+        content.text("round").integer(Some(d.round))
+    } else {
+        content
+    };
+    content
         .text("decision")
         .text(d.item_key)
         .text(d.kind)

@@ -100,6 +100,17 @@ pub struct NewDecision {
     pub text: String,
 }
 
+/// A decision an input line carries (a soft-label line read back from an export), with who
+/// recorded it and when, where the line says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceDecision {
+    /// What was decided.
+    pub decision: NewDecision,
+    /// Who recorded it, and when (RFC 3339): kept as the line gives them; without them the
+    /// importer is credited, now.
+    pub credit: Option<(String, String)>,
+}
+
 /// What one reviewer on a panel chose: the part of a judgment a decision is checked against.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Vote {
@@ -248,18 +259,21 @@ pub struct Decision {
     pub at: DateTime<Utc>,
     /// The decision this one reverts (reverts only).
     pub reverts: Option<i64>,
+    /// The round of judgments it was made on (1 for the first panel).
+    pub round: i64,
 }
 
-/// The decision in force: the latest one that is not a revert and has not been reverted.
-/// `history` is in the order recorded.
+/// The decision in force on an item whose latest round is `round`: the latest decision of that
+/// round that is not a revert and has not been reverted (a new round answers the decisions of
+/// the rounds before it). `history` is in the order recorded.
 #[must_use]
-pub fn current_decision(history: &[Decision]) -> Option<&Decision> {
+pub fn current_decision(history: &[Decision], round: i64) -> Option<&Decision> {
     let reverted: std::collections::HashSet<i64> =
         history.iter().filter_map(|d| d.reverts).collect();
     history
         .iter()
         .rev()
-        .find(|d| d.kind != DecisionKind::Revert && !reverted.contains(&d.id))
+        .find(|d| d.round == round && d.kind != DecisionKind::Revert && !reverted.contains(&d.id))
 }
 
 /// The `adjudication_reason` of an item whose panel was not collapsed and carries no recorded
@@ -270,6 +284,27 @@ pub fn default_reason(class: DisagreementClass) -> &'static str {
         DisagreementClass::Agreement => "panel agreed; no adjudication needed",
         _ => "honest disagreement; not collapsed by default",
     }
+}
+
+/// The start of the `adjudication_reason` of an item sent for re-review and not yet answered
+/// by a new round.
+pub const AWAITING_REREVIEW: &str = "awaiting re-review: ";
+
+/// The start of the `adjudication_reason` of an earlier round in an export line's history: the
+/// re-review that sent it back, answered by the next round.
+pub const SENT_BACK: &str = "sent back for re-review: ";
+
+/// The `adjudication_reason` of an item sent for re-review with `reason`, not yet answered.
+#[must_use]
+pub fn awaiting_rereview_reason(reason: &str) -> String {
+    format!("{AWAITING_REREVIEW}{reason}")
+}
+
+/// A decision's time as an export line carries it (RFC 3339 UTC, fractions only when there
+/// are any), so that an export read back and written again keeps it to the byte.
+#[must_use]
+pub fn decision_time(at: &DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }
 
 /// The `adjudication_reason` of a hard label: `CODE: TEXT`, or
@@ -341,19 +376,31 @@ mod tests {
             actor: "a".into(),
             at: DateTime::<Utc>::UNIX_EPOCH,
             reverts,
+            round: 1,
         }
     }
 
     #[test]
     fn undo_restores_the_decision_before() {
         let mut h = vec![decision(1, DecisionKind::KeepSoft, None)];
-        assert_eq!(current_decision(&h).map(|d| d.id), Some(1));
+        assert_eq!(current_decision(&h, 1).map(|d| d.id), Some(1));
         h.push(decision(2, DecisionKind::HardLabel, None));
-        assert_eq!(current_decision(&h).map(|d| d.id), Some(2));
+        assert_eq!(current_decision(&h, 1).map(|d| d.id), Some(2));
         h.push(decision(3, DecisionKind::Revert, Some(2)));
-        assert_eq!(current_decision(&h).map(|d| d.id), Some(1));
+        assert_eq!(current_decision(&h, 1).map(|d| d.id), Some(1));
         h.push(decision(4, DecisionKind::Revert, Some(1)));
-        assert_eq!(current_decision(&h), None);
+        assert_eq!(current_decision(&h, 1), None);
+    }
+
+    #[test]
+    fn a_new_round_answers_the_decisions_before_it() {
+        let h = vec![decision(1, DecisionKind::Rereview, None)];
+        assert_eq!(current_decision(&h, 1).map(|d| d.id), Some(1));
+        assert_eq!(current_decision(&h, 2), None, "round 2 is pending");
+        let mut later = decision(2, DecisionKind::KeepSoft, None);
+        later.round = 2;
+        let h = [h, vec![later]].concat();
+        assert_eq!(current_decision(&h, 2).map(|d| d.id), Some(2));
     }
 
     #[test]

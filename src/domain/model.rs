@@ -40,6 +40,17 @@ impl Panel {
     }
 }
 
+/// One round of an item's panel: the first as imported, a later one after a re-review.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Round {
+    /// 1 for the first panel, 2 for the one after the first re-review, …
+    pub number: i64,
+    /// The rubric version it was judged under.
+    pub rubric_version: u32,
+    /// What the panel said in that round.
+    pub panel: Panel,
+}
+
 /// An item as imported: identity, payload, gold label and the panel record.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ItemRecord {

@@ -477,6 +477,61 @@ impl Rubric {
     }
 }
 
+/// What a later version of a batch's rubric may change, and what not without a new batch.
+///
+/// It may change the title, the labels' descriptions and anchors, the criteria, the level, the
+/// thresholds (classes and flags are then recomputed) and the reason codes. It may not change
+/// the task, lower or keep the version, change the labels' ids or order (every stored panel
+/// counts by them: a label removed would orphan the judgments that chose it, one added would
+/// change every item's entropy bound), change the confidence scale (stored confidences were
+/// mapped with it), or drop a reason code a decision of the batch uses.
+#[must_use]
+pub fn update_problems(old: &Rubric, new: &Rubric, codes_used: &[String]) -> Vec<String> {
+    let mut problems = Vec::new();
+    if new.task != old.task {
+        problems.push(format!(
+            "task: `{}` is not the batch's task `{}`: a rubric for another task needs a new batch",
+            new.task, old.task
+        ));
+    }
+    if new.version <= old.version {
+        problems.push(format!(
+            "version: {} is not higher than the batch's version {}",
+            new.version, old.version
+        ));
+    }
+    let ids = |r: &Rubric| r.labels.iter().map(|l| l.id.clone()).collect::<Vec<_>>();
+    if ids(new) != ids(old) {
+        problems.push(format!(
+            "labels: {} ≠ {}: a version keeps the labels' ids and order (every stored panel \
+             counts by them); changing them needs a new batch",
+            ids(new).join(", "),
+            ids(old).join(", ")
+        ));
+    }
+    if new.confidence != old.confidence {
+        problems.push(
+            "confidence: the scale differs from the batch's: stored confidences were mapped \
+             with it (state the same `confidence:` scale)"
+                .into(),
+        );
+    }
+    for code in codes_used {
+        if !new.has_reason_code(code) {
+            problems.push(format!(
+                "reason_codes: `{code}` is used by a decision of the batch and must stay"
+            ));
+        }
+    }
+    problems
+}
+
+/// Whether `new`'s thresholds differ from `old`'s: classes and flags must then be recomputed.
+#[must_use]
+pub fn thresholds_changed(old: &Rubric, new: &Rubric) -> bool {
+    old.disagreement != new.disagreement || old.flags != new.flags
+}
+
 /// Lower-case hex sha256 of `bytes`.
 #[must_use]
 pub fn sha256_hex(bytes: &[u8]) -> String {

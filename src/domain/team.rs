@@ -54,6 +54,7 @@ impl Role {
             | Act::Reopen
             | Act::Assign
             | Act::Staff
+            | Act::Rubric
             | Act::BreakClaim => self == Role::QaLead,
         }
     }
@@ -82,6 +83,8 @@ pub enum Act {
     Staff,
     /// Break another person's claim on an item.
     BreakClaim,
+    /// Load a new version of a batch's rubric.
+    Rubric,
 }
 
 impl Act {
@@ -96,6 +99,7 @@ impl Act {
             Act::Assign => "assigning items",
             Act::Staff => "changing the staff list",
             Act::BreakClaim => "breaking a claim",
+            Act::Rubric => "changing a batch's rubric",
         }
     }
 
@@ -166,6 +170,7 @@ mod tests {
             Act::Assign,
             Act::Staff,
             Act::BreakClaim,
+            Act::Rubric,
         ] {
             assert_eq!(act.roles(), vec![Role::QaLead], "{act:?}");
         }

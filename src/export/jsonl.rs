@@ -8,13 +8,17 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
+use serde_json::{Map, Value};
 
 use super::ExportError;
 use super::target::{Staged, Target};
-use crate::domain::decision::{DecisionKind, current_decision, default_reason, hard_label_reason};
+use crate::domain::decision::{
+    DecisionKind, DecisionStatus, SENT_BACK, awaiting_rereview_reason, current_decision,
+    decision_time, default_reason, hard_label_reason,
+};
 use crate::domain::rubric::Rubric;
 use crate::domain::triage::classify;
-use crate::store::{Batch, ItemRef, Model, PackedItems, Store};
+use crate::store::{Batch, EarlierRound, ItemRef, Model, PackedItems, Store};
 
 /// One export line, borrowing from the packed item.
 #[derive(Serialize)]
@@ -29,6 +33,18 @@ pub struct ExportLine<'a> {
     rationales: Rationales<'a>,
     adjudicated_label: Option<&'a str>,
     adjudication_reason: Cow<'a, str>,
+    /// The rubric version the judgments were made under.
+    rubric_version: u32,
+    /// Who recorded the decision in force (none: no decision in force).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    adjudicated_by: Option<&'a str>,
+    /// When it was recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    adjudicated_at: Option<String>,
+    /// The rounds before this one, oldest first, each with the re-review that sent it back
+    /// (none: the item was never sent back and answered).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rounds: Option<Vec<Value>>,
     /// Only with `--with-model`, and only on items the model predicts.
     #[serde(skip_serializing_if = "Option::is_none")]
     model: Option<ModelLine<'a>>,
@@ -40,6 +56,61 @@ struct ModelLine<'a> {
     name: &'a str,
     distribution: LabelShares<'a>,
     kl: f64,
+}
+
+/// An earlier round as a line's history gives it: the keys of a line that describe a panel, and
+/// the re-review that sent it back.
+fn round_json(e: &EarlierRound, rubric: &Rubric) -> Value {
+    let summary = classify(&e.counts, rubric);
+    let mut line = Map::new();
+    line.insert("round".into(), e.round.into());
+    line.insert("rubric_version".into(), e.rubric_version.into());
+    line.insert(
+        "distribution".into(),
+        Value::Object(
+            rubric
+                .labels
+                .iter()
+                .zip(&summary.shares)
+                .map(|(l, p)| (l.id.clone(), Value::from(*p)))
+                .collect(),
+        ),
+    );
+    line.insert("reviewer_count".into(), summary.reviewer_count.into());
+    line.insert("entropy_bits".into(), summary.entropy_bits.into());
+    line.insert(
+        "confidence".into(),
+        Value::Object(
+            e.judgments
+                .iter()
+                .filter_map(|j| Some((j.reviewer.clone(), Value::from(j.confidence?))))
+                .collect(),
+        ),
+    );
+    line.insert("disagreement_class".into(), summary.class.as_str().into());
+    let rationales: Vec<Value> = e
+        .judgments
+        .iter()
+        .map(|j| {
+            serde_json::to_value(Rationale {
+                reviewer: &j.reviewer,
+                label: &j.label,
+                evidence: j.evidence.as_deref(),
+                confidence: j.confidence,
+            })
+            .unwrap_or(Value::Null)
+        })
+        .collect();
+    line.insert("rationales".into(), rationales.into());
+    if let Some(d) = &e.sent_back {
+        line.insert(
+            "adjudication_reason".into(),
+            format!("{SENT_BACK}{}", d.text).into(),
+        );
+        line.insert("adjudicated_by".into(), d.actor.clone().into());
+        line.insert("adjudicated_at".into(), decision_time(&d.at).into());
+    }
+    Value::Object(line)
 }
 
 /// label → share over every rubric label, in rubric order.
@@ -104,7 +175,8 @@ impl<'a> ExportLine<'a> {
     #[must_use]
     pub fn new(item: ItemRef<'a>, rubric: &'a Rubric, model: Option<&'a str>) -> ExportLine<'a> {
         let summary = classify(item.counts(), rubric);
-        let (adjudicated_label, adjudication_reason) = match current_decision(item.decisions()) {
+        let decision = current_decision(item.decisions(), item.round());
+        let (adjudicated_label, adjudication_reason) = match decision {
             Some(d) if d.kind == DecisionKind::HardLabel => (
                 d.label.as_deref(),
                 Cow::Owned(hard_label_reason(
@@ -114,6 +186,9 @@ impl<'a> ExportLine<'a> {
                 )),
             ),
             Some(d) if d.kind == DecisionKind::KeepSoft => (None, Cow::Borrowed(d.text.as_str())),
+            Some(d) if d.kind == DecisionKind::Rereview => {
+                (None, Cow::Owned(awaiting_rereview_reason(&d.text)))
+            }
             _ => (None, Cow::Borrowed(default_reason(summary.class))),
         };
         ExportLine {
@@ -127,6 +202,15 @@ impl<'a> ExportLine<'a> {
             rationales: Rationales(item),
             adjudicated_label,
             adjudication_reason,
+            rubric_version: item.rubric_version(),
+            adjudicated_by: decision.map(|d| d.actor.as_str()),
+            adjudicated_at: decision.map(|d| decision_time(&d.at)),
+            rounds: (!item.earlier().is_empty()).then(|| {
+                item.earlier()
+                    .iter()
+                    .map(|e| round_json(e, rubric))
+                    .collect()
+            }),
             model: model
                 .zip(item.prediction())
                 .map(|(name, (dist, kl))| ModelLine {
@@ -136,6 +220,15 @@ impl<'a> ExportLine<'a> {
                 }),
         }
     }
+}
+
+/// Which items an export writes, and what their lines carry.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Scope<'a> {
+    /// Only items of these decision statuses (none: every item).
+    pub only: &'a [DecisionStatus],
+    /// Each line carries this model's prediction of its item (`--with-model`).
+    pub model: Option<&'a Model>,
 }
 
 /// Items per hand-over from the reading thread to the writing one.
@@ -161,23 +254,17 @@ pub fn export_batch(
     store: &Store,
     batch: &Batch,
     target: &Target,
+    scope: Scope<'_>,
     stop: &AtomicBool,
 ) -> Result<Written, ExportError> {
-    export_batch_with(store, batch, None, target, stop)
-}
-
-/// [`export_batch`], each line carrying `model`'s prediction of its item (`--with-model`).
-pub fn export_batch_with(
-    store: &Store,
-    batch: &Batch,
-    model: Option<&Model>,
-    target: &Target,
-    stop: &AtomicBool,
-) -> Result<Written, ExportError> {
+    let lines = Lines {
+        store,
+        batch,
+        scope,
+    };
     match target {
         Target::Stdout => {
-            let (lines, head) =
-                write_lines(store, batch, model, std::io::stdout(), Path::new("-"), stop)?;
+            let (lines, head) = lines.write(std::io::stdout(), Path::new("-"), stop)?;
             Ok(Written {
                 lines,
                 head,
@@ -186,7 +273,7 @@ pub fn export_batch_with(
         }
         Target::File(out) => {
             let staged = Staged::create(out)?;
-            let (lines, head) = write_lines(store, batch, model, staged.file(), out, stop)?;
+            let (lines, head) = lines.write(staged.file(), out, stop)?;
             Ok(Written {
                 lines,
                 head,
@@ -196,56 +283,71 @@ pub fn export_batch_with(
     }
 }
 
-/// Writes the lines to `sink` (named `path` in errors); returns how many, and the head of the
-/// snapshot read. The database is read on this thread while a second one serializes and writes.
-fn write_lines<W>(
-    store: &Store,
-    batch: &Batch,
-    model: Option<&Model>,
-    sink: W,
-    path: &Path,
-    stop: &AtomicBool,
-) -> Result<(u64, String), ExportError>
-where
-    W: Write + Send,
-{
-    let io = |source| ExportError::Io {
-        path: path.into(),
-        source,
-    };
-    let rubric = &batch.rubric;
-    let name = model.map(|m| m.name.as_str());
-    let (send, receive) = std::sync::mpsc::sync_channel::<PackedItems>(2);
-    std::thread::scope(|scope| {
-        let writer = scope.spawn(|| -> Result<u64, ExportError> {
-            let mut w = BufWriter::with_capacity(1 << 16, sink);
-            let mut lines = 0u64;
-            for packed in receive {
-                for item in packed.iter() {
-                    serde_json::to_writer(&mut w, &ExportLine::new(item, rubric, name))?;
-                    w.write_all(b"\n").map_err(io)?;
+/// The lines of a batch to write: every item's, or those of the decision statuses `only` names.
+struct Lines<'a> {
+    store: &'a Store,
+    batch: &'a Batch,
+    scope: Scope<'a>,
+}
+
+impl Lines<'_> {
+    /// Writes the lines to `sink` (named `path` in errors); returns how many, and the head of the
+    /// snapshot read. The database is read on this thread while a second one serializes and writes.
+    fn write<W>(
+        &self,
+        sink: W,
+        path: &Path,
+        stop: &AtomicBool,
+    ) -> Result<(u64, String), ExportError>
+    where
+        W: Write + Send,
+    {
+        let Lines {
+            store,
+            batch,
+            scope: Scope { only, model },
+        } = *self;
+        let io = |source| ExportError::Io {
+            path: path.into(),
+            source,
+        };
+        let rubric = &batch.rubric;
+        let name = model.map(|m| m.name.as_str());
+        let (send, receive) = std::sync::mpsc::sync_channel::<PackedItems>(2);
+        std::thread::scope(|scope| {
+            let writer = scope.spawn(|| -> Result<u64, ExportError> {
+                let mut w = BufWriter::with_capacity(1 << 16, sink);
+                let mut lines = 0u64;
+                for packed in receive {
+                    for item in packed.iter() {
+                        if !only.is_empty() && !only.contains(&item.status()) {
+                            continue;
+                        }
+                        serde_json::to_writer(&mut w, &ExportLine::new(item, rubric, name))?;
+                        w.write_all(b"\n").map_err(io)?;
+                        lines += 1;
+                    }
                 }
-                lines += packed.len() as u64;
-            }
-            w.flush().map_err(io)?;
-            Ok(lines)
-        });
-        // A send fails only when the writer stopped on an error, which its join reports.
-        let mut interrupted = false;
-        let read = store.for_each_packed_with(batch, model, EXPORT_CHUNK, |packed| {
-            interrupted = stop.load(Ordering::Relaxed);
+                w.flush().map_err(io)?;
+                Ok(lines)
+            });
+            // A send fails only when the writer stopped on an error, which its join reports.
+            let mut interrupted = false;
+            let read = store.for_each_packed_with(batch, model, EXPORT_CHUNK, |packed| {
+                interrupted = stop.load(Ordering::Relaxed);
+                if interrupted {
+                    return ControlFlow::Break(());
+                }
+                let _ = send.send(packed);
+                ControlFlow::Continue(())
+            });
+            drop(send);
+            let written = writer.join().map_err(|_| ExportError::WriterPanicked)?;
+            let head = read?;
             if interrupted {
-                return ControlFlow::Break(());
+                return Err(ExportError::Interrupted);
             }
-            let _ = send.send(packed);
-            ControlFlow::Continue(())
-        });
-        drop(send);
-        let written = writer.join().map_err(|_| ExportError::WriterPanicked)?;
-        let head = read?;
-        if interrupted {
-            return Err(ExportError::Interrupted);
-        }
-        Ok((written?, head))
-    })
+            Ok((written?, head))
+        })
+    }
 }

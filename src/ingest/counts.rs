@@ -97,6 +97,6 @@ pub fn parse(
             gold_label,
             panel: Panel::Counts(counts),
         };
-        (record, None)
+        (record, None, None)
     })
 }

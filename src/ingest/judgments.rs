@@ -331,6 +331,8 @@ impl Grouper {
             ParsedItem {
                 record,
                 decision: None,
+                rubric_version: None,
+                round: 1,
                 origin,
             },
             issues,

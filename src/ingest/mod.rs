@@ -20,10 +20,10 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use crate::domain::decision::NewDecision;
+use crate::domain::decision::SourceDecision;
 use crate::domain::model::ItemRecord;
 use crate::domain::rubric::Rubric;
-use crate::store::PreparedItem;
+use crate::store::{PreparedItem, Source};
 use crate::text::shown;
 use json::LineError;
 pub use rows::FieldMap;
@@ -113,7 +113,13 @@ pub struct ParsedItem {
     /// The item.
     pub record: ItemRecord,
     /// A decision recorded in the source.
-    pub decision: Option<NewDecision>,
+    pub decision: Option<SourceDecision>,
+    /// The rubric version the source says the judgments were made under, when older than the
+    /// rubric imported under (a soft-label line of an earlier version, read back).
+    pub rubric_version: Option<u32>,
+    /// 1 for an item; 2, 3, … for a later round of the item handed over just before it (the
+    /// history of a soft-label line).
+    pub round: i64,
     /// Where the item is defined, as `FILE:LINE` (its first row).
     pub origin: String,
 }
@@ -409,7 +415,7 @@ impl Ctx<'_> {
         item_id: Option<String>,
         task: Option<String>,
         mut errs: Vec<Issue>,
-        build: impl FnOnce(String, String) -> (ItemRecord, Option<NewDecision>),
+        build: impl FnOnce(String, String) -> (ItemRecord, Option<SourceDecision>, Option<u32>),
     ) -> Result<ParsedItem, Vec<Issue>> {
         if let Some(id) = &item_id
             && let Err(e) = self.first_sighting(seen, id, line)
@@ -418,10 +424,12 @@ impl Ctx<'_> {
         }
         match (item_id, task) {
             (Some(item_id), Some(task)) if errs.is_empty() => {
-                let (record, decision) = build(item_id, task);
+                let (record, decision, rubric_version) = build(item_id, task);
                 Ok(ParsedItem {
                     record,
                     decision,
+                    rubric_version,
+                    round: 1,
                     origin: format!("{}:{line}", self.file),
                 })
             }
@@ -537,14 +545,14 @@ fn read_jsonl(
         };
         let parsed = match shape {
             Format::Soft => soft::parse(ctx, &row, &obj, line.number, seen),
-            Format::Counts => counts::parse(ctx, &row, &obj, line.number, seen),
+            Format::Counts => counts::parse(ctx, &row, &obj, line.number, seen).map(|i| vec![i]),
             Format::Judgments | Format::Auto => {
                 rows.add(ctx, &row, line.number, issues, seen, emit);
                 return true;
             }
         };
         match parsed {
-            Ok(item) => emit(item, issues),
+            Ok(items) => items.into_iter().for_each(|item| emit(item, issues)),
             Err(errs) => errs.into_iter().for_each(|e| issues.push(e)),
         }
         true
@@ -554,8 +562,10 @@ fn read_jsonl(
 /// Counts of one import.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Imported {
-    /// Items written.
+    /// New items written.
     pub items: u64,
+    /// New rounds of items sent for re-review.
+    pub rounds: u64,
     /// Judgments written.
     pub judgments: u64,
 }
@@ -632,8 +642,12 @@ pub fn import_files(
                     item.record,
                     &summary,
                     rubric,
-                    item.decision,
-                    item.origin,
+                    Source {
+                        decision: item.decision,
+                        rubric_version: item.rubric_version,
+                        round: item.round,
+                        origin: item.origin,
+                    },
                 ))
                 .map_err(|_| WriterStopped)
             })
@@ -654,7 +668,10 @@ pub fn import_files(
         }
     }
     let files: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-    let (items, judgments) =
-        writer.commit(serde_json::json!({"files": files, "rubric": rubric.sha256}))?;
-    Ok(Imported { items, judgments })
+    let written = writer.commit(serde_json::json!({"files": files, "rubric": rubric.sha256}))?;
+    Ok(Imported {
+        items: written.items,
+        rounds: written.rounds,
+        judgments: written.judgments,
+    })
 }

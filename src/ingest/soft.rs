@@ -8,7 +8,8 @@ use serde_json::{Map, Value};
 use super::rows::Row;
 use super::{Ctx, Issue, ParsedItem, SeenItems, storable_total};
 use crate::domain::decision::{
-    DecisionKind, NewDecision, Vote, default_reason, parse_hard_label_reason,
+    AWAITING_REREVIEW, DecisionKind, NewDecision, SENT_BACK, SourceDecision, Vote, decision_time,
+    default_reason, parse_hard_label_reason,
 };
 use crate::domain::ids;
 use crate::domain::metrics::{entropy_bits, shares};
@@ -22,7 +23,7 @@ const SUM_TOLERANCE: f64 = 1e-6;
 const ENTROPY_TOLERANCE: f64 = 0.005 + 1e-9;
 
 /// The keys of the export schema; any other key is payload.
-const SCHEMA_KEYS: [&str; 10] = [
+const SCHEMA_KEYS: [&str; 15] = [
     "item_id",
     "task",
     "distribution",
@@ -33,10 +34,105 @@ const SCHEMA_KEYS: [&str; 10] = [
     "rationales",
     "adjudicated_label",
     "adjudication_reason",
+    "rubric_version",
+    "adjudicated_by",
+    "adjudicated_at",
+    "rounds",
+    "round",
 ];
 
-/// Parses one soft-label line.
+/// Parses one soft-label line: its item, preceded by the earlier rounds its `rounds` history
+/// gives (round 1 first, each sent back for re-review; the line is the latest round).
 pub fn parse(
+    ctx: &Ctx<'_>,
+    row: &Row<'_>,
+    obj: &Map<String, Value>,
+    line: usize,
+    seen: &mut SeenItems,
+) -> Result<Vec<ParsedItem>, Vec<Issue>> {
+    let latest = parse_round(ctx, row, obj, line, seen);
+    let history = match obj.get("rounds") {
+        None | Some(Value::Null) => return latest.map(|item| vec![item]),
+        Some(Value::Array(list)) if !list.is_empty() => list,
+        Some(v) => {
+            let mut errs = latest.err().unwrap_or_default();
+            errs.push(ctx.issue(
+                line,
+                "rounds",
+                format!(
+                    "expected a list of the earlier rounds, got {}",
+                    shown(&v.to_string())
+                ),
+            ));
+            return Err(errs);
+        }
+    };
+    let mut errs = Vec::new();
+    let mut items = Vec::new();
+    for (k, round) in history.iter().enumerate() {
+        let field = format!("rounds[{k}]");
+        let Some(round) = round.as_object() else {
+            errs.push(ctx.issue(line, field, "expected an object"));
+            continue;
+        };
+        if round.get("round").and_then(Value::as_u64) != Some(k as u64 + 1) {
+            errs.push(ctx.issue(
+                line,
+                format!("{field}.round"),
+                format!("expected {}", k + 1),
+            ));
+        }
+        if round.contains_key("rounds") {
+            errs.push(ctx.issue(line, format!("{field}.rounds"), "a round has no history"));
+            continue;
+        }
+        // the round as a line of its own: the item's id and task, and (round 1, the item's row)
+        // its fields
+        let mut own = round.clone();
+        for (key, value) in obj {
+            if key == "item_id" || key == "task" || (k == 0 && !SCHEMA_KEYS.contains(&key.as_str()))
+            {
+                own.insert(key.clone(), value.clone());
+            }
+        }
+        let own_row = Row {
+            fields: super::rows::Fields::Json(&own),
+            map: ctx.map,
+        };
+        match parse_round(ctx, &own_row, &own, line, &mut SeenItems::new()) {
+            Ok(mut item) => {
+                if item.decision.as_ref().map(|d| d.decision.kind) != Some(DecisionKind::Rereview) {
+                    errs.push(ctx.issue(
+                        line,
+                        format!("{field}.adjudication_reason"),
+                        format!("an earlier round was sent back: `{SENT_BACK}REASON`"),
+                    ));
+                }
+                item.round = k as i64 + 1;
+                items.push(item);
+            }
+            Err(inner) => errs.extend(inner.into_iter().map(|mut e| {
+                e.field = format!("{field}.{}", e.field);
+                e
+            })),
+        }
+    }
+    match latest {
+        Ok(mut item) if errs.is_empty() => {
+            item.round = history.len() as i64 + 1;
+            items.push(item);
+            Ok(items)
+        }
+        Ok(_) => Err(errs),
+        Err(mut e) => {
+            e.extend(errs);
+            Err(e)
+        }
+    }
+}
+
+/// Parses one soft-label line, or one round of its history, as an item.
+fn parse_round(
     ctx: &Ctx<'_>,
     row: &Row<'_>,
     obj: &Map<String, Value>,
@@ -263,12 +359,19 @@ pub fn parse(
         .unwrap_or_default();
     let decision = match obj.get("adjudicated_label") {
         None | Some(Value::Null) => {
+            let sent_back = reason
+                .strip_prefix(AWAITING_REREVIEW)
+                .or_else(|| reason.strip_prefix(SENT_BACK));
+            let (kind, text) = match sent_back {
+                Some(text) => (DecisionKind::Rereview, text),
+                None => (DecisionKind::KeepSoft, reason),
+            };
             (!reason.is_empty() && reason != default_reason(class)).then(|| NewDecision {
-                kind: DecisionKind::KeepSoft,
+                kind,
                 label: None,
                 reason_code: None,
                 erring: vec![],
-                text: reason.to_string(),
+                text: text.to_string(),
             })
         }
         Some(Value::String(label)) if rubric.label_index(label).is_some() => {
@@ -314,6 +417,30 @@ pub fn parse(
             .map_err(|m| err("adjudication_reason", m.to_string()))
             .is_ok()
     });
+    let credit = credit(obj, decision.is_some()).map_err(|(f, m)| err(f, m));
+    let decision = decision.map(|decision| SourceDecision {
+        decision,
+        credit: credit.ok().flatten(),
+    });
+    let rubric_version = match obj.get("rubric_version") {
+        None | Some(Value::Null) => None,
+        Some(v) => match v.as_u64().and_then(|v| u32::try_from(v).ok()) {
+            Some(v) if (1..rubric.version).contains(&v) => Some(v),
+            Some(v) if v == rubric.version => None,
+            _ => {
+                err(
+                    "rubric_version",
+                    format!(
+                        "{} is not a version of rubric `{}` up to the one imported under ({})",
+                        shown(&v.to_string()),
+                        rubric.task,
+                        rubric.version
+                    ),
+                );
+                None
+            }
+        },
+    };
     ctx.line_item(seen, line, item_id, task, errs, |item_id, task| {
         let record = ItemRecord {
             item_id,
@@ -326,8 +453,40 @@ pub fn parse(
                 Panel::Judgments(judgments)
             },
         };
-        (record, decision)
+        (record, decision, rubric_version)
     })
+}
+
+/// Who recorded the line's decision and when (`adjudicated_by`, `adjudicated_at`, both or
+/// neither, only beside a decision); the time as an export writes it.
+fn credit(
+    obj: &Map<String, Value>,
+    decided: bool,
+) -> Result<Option<(String, String)>, (&'static str, String)> {
+    let text = |key: &'static str| match obj.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if !s.trim().is_empty() => Ok(Some(s.clone())),
+        Some(v) => Err((
+            key,
+            format!("expected a non-empty string, got {}", shown(&v.to_string())),
+        )),
+    };
+    match (text("adjudicated_by")?, text("adjudicated_at")?) {
+        (None, None) => Ok(None),
+        (Some(_), Some(_)) if !decided => Err((
+            "adjudicated_by",
+            "names who decided, but the line records no decision".into(),
+        )),
+        (Some(by), Some(at)) => match chrono::DateTime::parse_from_rfc3339(&at) {
+            Ok(t) => Ok(Some((by, decision_time(&t.with_timezone(&chrono::Utc))))),
+            Err(_) => Err((
+                "adjudicated_at",
+                format!("`{}` is not an RFC 3339 time", shown(&at)),
+            )),
+        },
+        (Some(_), None) => Err(("adjudicated_at", "missing beside adjudicated_by".into())),
+        (None, Some(_)) => Err(("adjudicated_by", "missing beside adjudicated_at".into())),
+    }
 }
 
 /// One rationale object as a judgment; its confidence comes from the line's `confidence` map.

@@ -51,7 +51,7 @@ pub fn collect(
                 class: item.class(),
                 flags: item.flags(),
                 status: item.status(),
-                decision: current_decision(item.decisions()),
+                decision: current_decision(item.decisions(), item.round()),
             });
         }
         ControlFlow::Continue(())

@@ -1,6 +1,8 @@
 //! Batches and their rubrics.
 
-use rusqlite::{OptionalExtension, params};
+use std::collections::HashMap;
+
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Result, Store, StoreError};
 use crate::domain::rubric::Rubric;
@@ -26,6 +28,107 @@ impl BatchStatus {
     }
 }
 
+/// The id of the rubric in force for batch `b` (an SQL expression): its latest version loaded,
+/// else the one it was imported under.
+pub(super) const CURRENT_RUBRIC: &str = "coalesce(
+    (SELECT br.rubric_id FROM batch_rubrics br WHERE br.batch_id = b.id ORDER BY br.id DESC LIMIT 1),
+    b.rubric_id)";
+
+/// The id of `rubric` in the store, stored now (with the time `at`) if its text is new.
+pub(super) fn store_rubric(conn: &Connection, rubric: &Rubric, at: &str) -> rusqlite::Result<i64> {
+    let stored = conn
+        .query_row(
+            "SELECT id FROM rubrics WHERE sha256 = ?1",
+            params![rubric.sha256],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match stored {
+        Some(id) => Ok(id),
+        None => {
+            conn.execute(
+                "INSERT INTO rubrics (task, version, yaml, sha256, loaded_at, legacy_scale)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 0)",
+                params![rubric.task, rubric.version, rubric.yaml, rubric.sha256, at],
+            )?;
+            Ok(conn.last_insert_rowid())
+        }
+    }
+}
+
+/// The rubric versions of a batch, to say which one an item's judgments were made under.
+#[derive(Debug, Clone, Default)]
+pub(super) struct RubricVersions {
+    /// The version the batch was imported under.
+    original: u32,
+    /// Later versions: (first item rowid it applies to, version), oldest first.
+    updates: Vec<(i64, u32)>,
+    /// Version of every rubric by id.
+    by_id: HashMap<i64, u32>,
+    /// Rounds, by (item, round), whose source named an older version than the one they were
+    /// imported under.
+    named: HashMap<(i64, i64), u32>,
+}
+
+impl RubricVersions {
+    /// The versions of `batch_id`'s rubrics.
+    pub(super) fn load(conn: &Connection, batch_id: i64) -> rusqlite::Result<RubricVersions> {
+        let original = conn.query_row(
+            "SELECT r.version FROM batches b JOIN rubrics r ON r.id = b.rubric_id WHERE b.id = ?1",
+            params![batch_id],
+            |r| r.get(0),
+        )?;
+        let updates = conn
+            .prepare_cached(
+                "SELECT br.first_item, r.version FROM batch_rubrics br
+                 JOIN rubrics r ON r.id = br.rubric_id WHERE br.batch_id = ?1 ORDER BY br.id",
+            )?
+            .query_map(params![batch_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let by_id = conn
+            .prepare_cached("SELECT id, version FROM rubrics")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let named = conn
+            .prepare_cached(
+                "SELECT v.item_id, v.round, v.version FROM item_rubric_versions v
+                 JOIN items i ON i.id = v.item_id WHERE i.batch_id = ?1",
+            )?
+            .query_map(params![batch_id], |r| {
+                Ok(((r.get(0)?, r.get(1)?), r.get(2)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(RubricVersions {
+            original,
+            updates,
+            by_id,
+            named,
+        })
+    }
+
+    /// The version an item's first round was judged under: the one its source named, else the
+    /// one in force when it was imported.
+    pub(super) fn first_round(&self, item_id: i64) -> u32 {
+        if let Some(v) = self.named.get(&(item_id, 1)) {
+            return *v;
+        }
+        self.updates
+            .iter()
+            .rev()
+            .find(|(first, _)| *first <= item_id)
+            .map_or(self.original, |(_, v)| *v)
+    }
+
+    /// The version a later round of an item was judged under: the one its source named, else
+    /// that of the rubric stored as `rubric_id`.
+    pub(super) fn later_round(&self, item_id: i64, round: i64, rubric_id: i64) -> u32 {
+        match self.named.get(&(item_id, round)) {
+            Some(v) => *v,
+            None => self.by_id.get(&rubric_id).copied().unwrap_or(self.original),
+        }
+    }
+}
+
 /// A batch with its rubric.
 #[derive(Debug, Clone)]
 pub struct Batch {
@@ -35,7 +138,8 @@ pub struct Batch {
     pub name: String,
     /// Open or finalized.
     pub status: BatchStatus,
-    /// The rubric the batch was imported under.
+    /// The batch's rubric: the latest version loaded (`rubric update`), else the one it was
+    /// imported under.
     pub rubric: Rubric,
     /// Number of items.
     pub items: u64,
@@ -58,9 +162,11 @@ impl Store {
         let row = self
             .conn
             .query_row(
-                "SELECT b.id, b.status, r.yaml,
-                        (SELECT count(*) FROM items i WHERE i.batch_id = b.id), r.legacy_scale
-                 FROM batches b JOIN rubrics r ON r.id = b.rubric_id WHERE b.name = ?1",
+                &format!(
+                    "SELECT b.id, b.status, r.yaml,
+                            (SELECT count(*) FROM items i WHERE i.batch_id = b.id), r.legacy_scale
+                     FROM batches b JOIN rubrics r ON r.id = {CURRENT_RUBRIC} WHERE b.name = ?1"
+                ),
                 params![name],
                 |r| {
                     Ok((
@@ -124,14 +230,17 @@ impl Store {
         Ok(names)
     }
 
-    /// Finalizes or reopens a batch, logging who did it.
+    /// Finalizes or reopens a batch, logging who did it. A batch with open items (pending with
+    /// a flag, or awaiting re-review) is finalized only when `force`d, and the event records
+    /// what was open. Returns what was open.
     pub fn set_batch_status(
         &mut self,
         batch: &Batch,
         status: BatchStatus,
+        force: bool,
         actor: &str,
         at: &str,
-    ) -> Result<()> {
+    ) -> Result<OpenItems> {
         let tx = super::write_tx(&self.conn)?;
         super::staff::require(
             &tx,
@@ -162,6 +271,16 @@ impl Store {
                 status: status.as_str(),
             });
         }
+        let open = match status {
+            BatchStatus::Finalized => OpenItems::read(&tx, batch.id)?,
+            BatchStatus::Open => OpenItems::default(),
+        };
+        if !open.is_empty() && !force {
+            return Err(StoreError::OpenItems {
+                batch: batch.name.clone(),
+                open: Box::new(open),
+            });
+        }
         tx.execute(
             "UPDATE batches SET status = ?1 WHERE id = ?2",
             params![status.as_str(), batch.id],
@@ -169,6 +288,11 @@ impl Store {
         let action = match status {
             BatchStatus::Finalized => "finalize",
             BatchStatus::Open => "reopen",
+        };
+        let details = if open.is_empty() {
+            serde_json::json!({})
+        } else {
+            serde_json::json!({"forced": true, "open": open.json()})
         };
         super::events::append(
             &tx,
@@ -179,10 +303,100 @@ impl Store {
                 account: self.account.as_deref(),
                 at,
                 action,
-                details: &serde_json::json!({}),
+                details: &details,
             },
         )?;
         tx.commit()?;
-        Ok(())
+        Ok(open)
+    }
+}
+
+/// How many ids of each kind of open item are named.
+const FIRST_IDS: usize = 5;
+
+/// Items of one kind left open: how many, and the first ids (in id order).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OpenKind {
+    /// How many.
+    pub count: u64,
+    /// The first few ids.
+    pub first: Vec<String>,
+}
+
+/// What a batch still has open: items pending with a flag, and items sent for re-review whose
+/// new round has not come.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OpenItems {
+    /// Pending items that carry a flag.
+    pub flagged_pending: OpenKind,
+    /// Items awaiting re-review.
+    pub awaiting_rereview: OpenKind,
+}
+
+impl OpenItems {
+    fn read(conn: &Connection, batch_id: i64) -> rusqlite::Result<OpenItems> {
+        let kind = |condition: &str| -> rusqlite::Result<OpenKind> {
+            let count = conn.query_row(
+                &format!("SELECT count(*) FROM items WHERE batch_id = ?1 AND {condition}"),
+                params![batch_id],
+                |r| r.get(0),
+            )?;
+            let first = conn
+                .prepare(&format!(
+                    "SELECT item_key FROM items WHERE batch_id = ?1 AND {condition}
+                     ORDER BY item_key LIMIT ?2"
+                ))?
+                .query_map(params![batch_id, FIRST_IDS as i64], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(OpenKind { count, first })
+        };
+        Ok(OpenItems {
+            flagged_pending: kind("status = 'pending' AND flags != 0")?,
+            awaiting_rereview: kind("status = 'rereview'")?,
+        })
+    }
+
+    /// Whether nothing is open.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.flagged_pending.count == 0 && self.awaiting_rereview.count == 0
+    }
+
+    /// As the event and `--json` give it.
+    #[must_use]
+    pub fn json(&self) -> serde_json::Value {
+        let kind = |k: &OpenKind| serde_json::json!({"count": k.count, "first": k.first});
+        serde_json::json!({
+            "flagged_pending": kind(&self.flagged_pending),
+            "awaiting_rereview": kind(&self.awaiting_rereview),
+        })
+    }
+}
+
+impl std::fmt::Display for OpenItems {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut parts = Vec::new();
+        for (kind, what) in [
+            (&self.flagged_pending, "pending with a flag"),
+            (&self.awaiting_rereview, "awaiting re-review"),
+        ] {
+            if kind.count > 0 {
+                let more = if kind.count > kind.first.len() as u64 {
+                    ", …"
+                } else {
+                    ""
+                };
+                parts.push(format!(
+                    "{} {what} ({}{more})",
+                    kind.count,
+                    kind.first
+                        .iter()
+                        .map(|id| crate::text::shown(id).into_owned())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+        }
+        f.write_str(&parts.join("; "))
     }
 }

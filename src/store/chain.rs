@@ -4,9 +4,11 @@
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use rusqlite_migration::HookError;
 
-use super::batches::Batch;
+use super::batches::{Batch, CURRENT_RUBRIC};
 use super::{Result, Store};
-use crate::domain::chain::{self, DecisionFields, JudgmentFields, Link, START};
+use crate::domain::chain::{
+    self, DecisionFields, ItemFields, JudgmentFields, Link, RoundFields, START,
+};
 use crate::domain::rubric::sha256_hex;
 
 /// The triggers schema 4 restores once the old rows are linked: a link, like the rest of the
@@ -32,19 +34,31 @@ pub enum Chain {
     Decisions,
     /// Events of the batch, by id.
     Events,
+    /// Later rounds of the batch's items (2, 3, …) with their judgments, by id.
+    Rounds,
 }
 
 impl Chain {
     /// The last link of this chain in `batch_id` (events: `None` for events of no batch).
+    /// Decisions and rounds are few beside a batch's items: `CROSS JOIN` keeps them the outer
+    /// loop (read from the last back), where the planner would walk every item of the batch.
     pub(super) fn last(self, conn: &Connection, batch_id: Option<i64>) -> Result<Link> {
         let sql = match self {
-            Chain::Items => "SELECT chain FROM items WHERE batch_id = ?1 ORDER BY id DESC LIMIT 1",
+            // the batch's last rowid from an index alone, then its row: ordering the batch's
+            // rows by rowid would read and sort every one of them
+            Chain::Items => {
+                "SELECT chain FROM items WHERE id = (SELECT max(id) FROM items WHERE batch_id = ?1)"
+            }
             Chain::Decisions => {
-                "SELECT d.chain FROM decisions d JOIN items i ON i.id = d.item_id
+                "SELECT d.chain FROM decisions d CROSS JOIN items i ON i.id = d.item_id
                  WHERE i.batch_id = ?1 ORDER BY d.id DESC LIMIT 1"
             }
             Chain::Events => {
                 "SELECT chain FROM events WHERE batch_id IS ?1 ORDER BY id DESC LIMIT 1"
+            }
+            Chain::Rounds => {
+                "SELECT r.chain FROM rounds r CROSS JOIN items i ON i.id = r.item_id
+                 WHERE i.batch_id = ?1 ORDER BY r.id DESC LIMIT 1"
             }
         };
         let link: Option<Option<Vec<u8>>> = conn
@@ -66,6 +80,7 @@ impl Chain {
             Chain::Items => "items",
             Chain::Decisions => "decisions",
             Chain::Events => "events",
+            Chain::Rounds => "rounds",
         }
     }
 }
@@ -91,6 +106,8 @@ pub struct Verification {
     pub events: u64,
     /// Model versions whose predictions were checked against the digest their import logged.
     pub models: u64,
+    /// Later rounds checked.
+    pub rounds: u64,
     /// The first row of each chain that does not match, in chain order.
     pub breaks: Vec<Break>,
     /// The head as stored (the last links joined).
@@ -116,24 +133,72 @@ fn unreadable() -> chain::Content {
     chain::Content::default().text("a row that does not read back")
 }
 
+/// The schema a chain is walked in: schema 4's hook links the rows written before it, when
+/// judgments and decisions had no round yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Schema {
+    /// Schema 4, before rounds.
+    BeforeRounds,
+    /// This build's.
+    Current,
+}
+
+/// Adds to `content` the judgment in columns `at..at + 6` of `r` (reviewer, label, raw
+/// confidence, confidence, evidence, attributes), if the join found one; a judgment that does
+/// not read back makes the content unreadable.
+fn add_judgment(content: &mut chain::Content, r: &rusqlite::Row<'_>, at: usize) -> Result<()> {
+    let judgment = readable((|| {
+        let Some(reviewer) = r.get_ref(at)?.as_str_or_null()? else {
+            return Ok(None);
+        };
+        Ok(Some(JudgmentFields {
+            reviewer,
+            label: r.get_ref(at + 1)?.as_str()?,
+            raw_confidence: r.get(at + 2)?,
+            confidence: r.get(at + 3)?,
+            evidence: r.get_ref(at + 4)?.as_str_or_null()?,
+            attributes: r.get_ref(at + 5)?.as_str()?,
+        }))
+    })())?;
+    match judgment {
+        Some(Some(j)) => *content = chain::judgment(std::mem::take(content), &j),
+        Some(None) => {}
+        None => *content = unreadable(),
+    }
+    Ok(())
+}
+
+/// What a walk is told of each row: (row id, its name, computed link, stored link).
+type Visit<'a> = dyn FnMut(i64, &dyn Fn() -> String, Link, Option<Vec<u8>>) + 'a;
+
 /// Calls `each(row id, name, computed link, stored link)` for every row of `chain` in `batch_id`,
 /// in chain order.
 fn walk(
     conn: &Connection,
     chain: Chain,
     batch_id: Option<i64>,
+    schema: Schema,
     mut each: impl FnMut(i64, &dyn Fn() -> String, Link, Option<Vec<u8>>),
 ) -> Result<()> {
     let mut prev = START;
+    let (first_round, decision_round, rubric_version) = match schema {
+        Schema::BeforeRounds => ("", "1", "NULL"),
+        Schema::Current => (
+            "AND j.round = 1",
+            "d.round",
+            "(SELECT v.version FROM item_rubric_versions v WHERE v.item_id = i.id AND v.round = 1)",
+        ),
+    };
     match chain {
         Chain::Items => {
-            let mut stmt = conn.prepare(
+            // An item's link covers its first round; later ones are chained as rounds.
+            let mut stmt = conn.prepare(&format!(
                 "SELECT i.id, i.item_key, i.task, i.payload, i.gold_label, i.panel_kind, i.counts,
                         i.chain, j.reviewer, j.label, j.raw_confidence, j.confidence, j.evidence,
-                        j.attributes
-                 FROM items i LEFT JOIN judgments j ON j.item_id = i.id
-                 WHERE i.batch_id = ?1 ORDER BY i.id, j.seq",
-            )?;
+                        j.attributes, {rubric_version}
+                 FROM items i LEFT JOIN judgments j ON j.item_id = i.id {first_round}
+                 WHERE i.batch_id = ?1 ORDER BY i.id, j.seq"
+            ))?;
             let mut rows = stmt.query(params![batch_id])?;
             // the item being hashed: (id, key, content so far, stored link)
             let mut open: Option<(i64, String, chain::Content, Option<Vec<u8>>)> = None;
@@ -149,49 +214,33 @@ fn walk(
                 if open.as_ref().is_none_or(|o| o.0 != id) {
                     close(open.take(), &mut prev);
                     let content = readable((|| {
-                        Ok(chain::item(
-                            r.get_ref(1)?.as_str()?,
-                            r.get_ref(2)?.as_str()?,
-                            r.get_ref(3)?.as_str()?,
-                            r.get_ref(4)?.as_str_or_null()?,
-                            r.get_ref(5)?.as_str()?,
-                            r.get_ref(6)?.as_str()?,
-                        ))
+                        Ok(chain::item(&ItemFields {
+                            key: r.get_ref(1)?.as_str()?,
+                            task: r.get_ref(2)?.as_str()?,
+                            payload: r.get_ref(3)?.as_str()?,
+                            gold_label: r.get_ref(4)?.as_str_or_null()?,
+                            panel_kind: r.get_ref(5)?.as_str()?,
+                            counts: r.get_ref(6)?.as_str()?,
+                            rubric_version: r.get(14)?,
+                        }))
                     })())?
                     .unwrap_or_else(unreadable);
                     let key = readable(r.get(1))?.unwrap_or_else(|| format!("at rowid {id}"));
                     open = Some((id, key, content, readable(r.get(7))?.flatten()));
                 }
-                let judgment = readable((|| {
-                    let Some(reviewer) = r.get_ref(8)?.as_str_or_null()? else {
-                        return Ok(None);
-                    };
-                    Ok(Some(JudgmentFields {
-                        reviewer,
-                        label: r.get_ref(9)?.as_str()?,
-                        raw_confidence: r.get(10)?,
-                        confidence: r.get(11)?,
-                        evidence: r.get_ref(12)?.as_str_or_null()?,
-                        attributes: r.get_ref(13)?.as_str()?,
-                    }))
-                })())?;
                 if let Some(o) = open.as_mut() {
-                    match judgment {
-                        Some(Some(j)) => o.2 = chain::judgment(std::mem::take(&mut o.2), &j),
-                        Some(None) => {}
-                        None => o.2 = unreadable(),
-                    }
+                    add_judgment(&mut o.2, r, 8)?;
                 }
             }
             close(open, &mut prev);
         }
         Chain::Decisions => {
-            let mut stmt = conn.prepare(
+            let mut stmt = conn.prepare(&format!(
                 "SELECT d.id, i.item_key, d.kind, d.label, d.reason_code, d.erring, d.text,
-                        d.actor, d.at, d.reverts, d.chain
+                        d.actor, d.at, d.reverts, d.chain, {decision_round}
                  FROM decisions d JOIN items i ON i.id = d.item_id
-                 WHERE i.batch_id = ?1 ORDER BY d.id",
-            )?;
+                 WHERE i.batch_id = ?1 ORDER BY d.id"
+            ))?;
             let mut rows = stmt.query(params![batch_id])?;
             while let Some(r) = rows.next()? {
                 let id: i64 = r.get(0)?;
@@ -206,6 +255,7 @@ fn walk(
                         actor: r.get_ref(7)?.as_str()?,
                         at: r.get_ref(8)?.as_str()?,
                         reverts: r.get(9)?,
+                        round: r.get(11)?,
                     }))
                 })())?
                 .unwrap_or_else(|| unreadable().digest());
@@ -239,23 +289,94 @@ fn walk(
                 each(id, &|| format!("event {id}"), prev, stored);
             }
         }
+        Chain::Rounds => walk_rounds(conn, batch_id, &mut each)?,
     }
+    Ok(())
+}
+
+/// [`walk`] over the later rounds of a batch's items, each with its judgments.
+fn walk_rounds(conn: &Connection, batch_id: Option<i64>, each: &mut Visit<'_>) -> Result<()> {
+    let mut prev = START;
+    let mut stmt = conn.prepare(
+        "SELECT r.id, i.item_key, r.round, r.panel_kind, r.counts, ru.sha256, r.answers,
+                r.actor, r.at, r.chain, j.reviewer, j.label, j.raw_confidence, j.confidence,
+                j.evidence, j.attributes,
+                (SELECT v.version FROM item_rubric_versions v
+                 WHERE v.item_id = r.item_id AND v.round = r.round)
+         FROM rounds r JOIN items i ON i.id = r.item_id JOIN rubrics ru ON ru.id = r.rubric_id
+         LEFT JOIN judgments j ON j.item_id = r.item_id AND j.round = r.round
+         WHERE i.batch_id = ?1 ORDER BY r.id, j.seq",
+    )?;
+    let mut rows = stmt.query(params![batch_id])?;
+    // the round being hashed: (id, item key, round, content so far, stored link)
+    type Open = (i64, String, i64, chain::Content, Option<Vec<u8>>);
+    let mut open: Option<Open> = None;
+    let mut close = |open: Option<Open>, prev: &mut Link| {
+        if let Some((id, key, round, content, stored)) = open {
+            *prev = chain::link(prev, &content.digest());
+            each(
+                id,
+                &|| format!("round {round} of item `{key}`"),
+                *prev,
+                stored,
+            );
+        }
+    };
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        if open.as_ref().is_none_or(|o| o.0 != id) {
+            close(open.take(), &mut prev);
+            let round = readable(r.get(2))?.unwrap_or(0);
+            let content = readable((|| {
+                Ok(chain::round(&RoundFields {
+                    item_key: r.get_ref(1)?.as_str()?,
+                    round,
+                    panel_kind: r.get_ref(3)?.as_str()?,
+                    counts: r.get_ref(4)?.as_str()?,
+                    rubric_sha256: r.get_ref(5)?.as_str()?,
+                    named_version: r.get(16)?,
+                    answers: r.get(6)?,
+                    actor: r.get_ref(7)?.as_str()?,
+                    at: r.get_ref(8)?.as_str()?,
+                }))
+            })())?
+            .unwrap_or_else(unreadable);
+            let key = readable(r.get(1))?.unwrap_or_else(|| format!("at rowid {id}"));
+            open = Some((id, key, round, content, readable(r.get(9))?.flatten()));
+        }
+        if let Some(o) = open.as_mut() {
+            add_judgment(&mut o.3, r, 10)?;
+        }
+    }
+    close(open, &mut prev);
     Ok(())
 }
 
 /// The head of a batch's record as its rows now stand (name, rubric and last stored links).
 pub(super) fn head(conn: &Connection, batch_id: i64) -> Result<String> {
     let (name, sha): (String, String) = conn
-        .prepare_cached(
-            "SELECT b.name, r.sha256 FROM batches b JOIN rubrics r ON r.id = b.rubric_id
-             WHERE b.id = ?1",
-        )?
+        .prepare_cached(&format!(
+            "SELECT b.name, r.sha256 FROM batches b JOIN rubrics r ON r.id = {CURRENT_RUBRIC}
+             WHERE b.id = ?1"
+        ))?
         .query_row(params![batch_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let has_rounds: bool = conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM rounds r CROSS JOIN items i ON i.id = r.item_id
+                            WHERE i.batch_id = ?1)",
+        )?
+        .query_row(params![batch_id], |r| r.get(0))?;
+    let rounds = if has_rounds {
+        Some(Chain::Rounds.last(conn, Some(batch_id))?)
+    } else {
+        None
+    };
     Ok(chain::head(
         &name,
         &sha,
         &Chain::Items.last(conn, Some(batch_id))?,
         &Chain::Decisions.last(conn, Some(batch_id))?,
+        rounds.as_ref(),
     ))
 }
 
@@ -263,21 +384,30 @@ impl Store {
     /// Recomputes every link of `batch` from its rows and names the first row of each chain
     /// whose stored link differs: a row changed, removed or inserted after it was written.
     pub fn verify(&self, batch: &Batch) -> Result<Verification> {
-        let mut rows = [0u64; 3];
+        let mut rows = [0u64; 4];
         let mut breaks = Vec::new();
-        let (yaml, sha): (String, String) = self.conn.query_row(
-            "SELECT r.yaml, r.sha256 FROM batches b JOIN rubrics r ON r.id = b.rubric_id
-             WHERE b.id = ?1",
-            params![batch.id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        if sha256_hex(yaml.as_bytes()) != sha {
+        // every version of the batch's rubric, the one it was imported under first
+        let rubrics: Vec<(u32, String, String)> = self
+            .conn
+            .prepare(
+                "SELECT r.version, r.yaml, r.sha256 FROM batches b JOIN rubrics r ON r.id = b.rubric_id
+                 WHERE b.id = ?1
+                 UNION ALL
+                 SELECT r.version, r.yaml, r.sha256 FROM batch_rubrics br
+                 JOIN rubrics r ON r.id = br.rubric_id WHERE br.batch_id = ?1",
+            )?
+            .query_map(params![batch.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        if let Some((version, _, _)) = rubrics
+            .iter()
+            .find(|(_, yaml, sha)| sha256_hex(yaml.as_bytes()) != *sha)
+        {
             breaks.push(Break {
                 part: "rubric",
-                row: format!("the rubric of batch `{}`", batch.name),
+                row: format!("the rubric of batch `{}` (version {version})", batch.name),
             });
         }
-        for (n, chain) in [Chain::Items, Chain::Decisions, Chain::Events]
+        for (n, chain) in [Chain::Items, Chain::Decisions, Chain::Events, Chain::Rounds]
             .into_iter()
             .enumerate()
         {
@@ -286,6 +416,7 @@ impl Store {
                 &self.conn,
                 chain,
                 Some(batch.id),
+                Schema::Current,
                 |_, name, computed, stored| {
                     rows[n] += 1;
                     if first.is_none() && stored.as_deref() != Some(&computed[..]) {
@@ -298,7 +429,7 @@ impl Store {
                 row,
             }));
         }
-        let [items, decisions, events] = rows;
+        let [items, decisions, events, rounds] = rows;
         let models = self.models(batch)?.len() as u64;
         breaks.extend(
             self.changed_models(batch)?
@@ -313,6 +444,7 @@ impl Store {
             decisions,
             events,
             models,
+            rounds,
             breaks,
             head: head(&self.conn, batch.id)?,
         })
@@ -325,19 +457,27 @@ pub(super) fn link_old_rows(tx: &Transaction<'_>) -> Result<(), HookError> {
         .prepare("SELECT id FROM batches UNION ALL SELECT NULL")?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    let sql = |chain| match chain {
-        Chain::Items => "UPDATE items SET chain = ?2 WHERE id = ?1",
-        Chain::Decisions => "UPDATE decisions SET chain = ?2 WHERE id = ?1",
-        Chain::Events => "UPDATE events SET chain = ?2 WHERE id = ?1",
-    };
+    // (schema 4 had no rounds)
+    let chains = [
+        (Chain::Items, "UPDATE items SET chain = ?2 WHERE id = ?1"),
+        (
+            Chain::Decisions,
+            "UPDATE decisions SET chain = ?2 WHERE id = ?1",
+        ),
+        (Chain::Events, "UPDATE events SET chain = ?2 WHERE id = ?1"),
+    ];
     for batch in batches {
-        for chain in [Chain::Items, Chain::Decisions, Chain::Events] {
+        for (chain, sql) in chains {
             let mut links = Vec::new();
-            walk(tx, chain, batch, |id, _, computed, _| {
-                links.push((id, computed))
-            })
+            walk(
+                tx,
+                chain,
+                batch,
+                Schema::BeforeRounds,
+                |id, _, computed, _| links.push((id, computed)),
+            )
             .map_err(|e| HookError::Hook(e.to_string()))?;
-            let mut update = tx.prepare(sql(chain))?;
+            let mut update = tx.prepare(sql)?;
             for (id, link) in links {
                 update.execute(params![id, &link[..]])?;
             }

@@ -30,27 +30,29 @@ pub(super) fn insert(
         actor,
         at,
         reverts,
+        round: item.round,
     });
     let link = chain::link(&Chain::Decisions.last(conn, Some(item.batch_id))?, &digest);
     conn.prepare_cached(
-        "INSERT INTO decisions (item_id, kind, label, reason_code, erring, text, actor, at, reverts, chain)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO decisions (item_id, kind, label, reason_code, erring, text, actor, at, reverts, chain, round)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
-    .execute(params![item.id, d.kind.as_str(), d.label, d.reason_code, erring, d.text, actor, at, reverts, &link[..]])?;
+    .execute(params![item.id, d.kind.as_str(), d.label, d.reason_code, erring, d.text, actor, at, reverts, &link[..], item.round])?;
     Ok(conn.last_insert_rowid())
 }
 
 /// The decisions of an item in the order recorded.
 pub(super) fn history(conn: &Connection, item_id: i64) -> Result<Vec<Decision>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, kind, label, reason_code, erring, text, actor, at, reverts
+        "SELECT id, kind, label, reason_code, erring, text, actor, at, reverts, round
          FROM decisions WHERE item_id = ?1 ORDER BY id",
     )?;
     let rows = stmt.query_map(params![item_id], decision_from_row)?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
-/// Reads a decision from a row of (id, kind, label, reason_code, erring, text, actor, at, reverts).
+/// Reads a decision from a row of (id, kind, label, reason_code, erring, text, actor, at, reverts,
+/// round).
 pub(super) fn decision_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Decision> {
     let id: i64 = r.get(0)?;
     let row = || format!("decision {id}");
@@ -64,16 +66,18 @@ pub(super) fn decision_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Decis
         actor: r.get(6)?,
         at: stored::time(row, r.get_ref(7)?.as_str()?)?,
         reverts: r.get(8)?,
+        round: r.get(9)?,
     })
 }
 
 impl Store {
-    pub(super) fn item_row(&self, batch: &Batch, item_key: &str) -> Result<(i64, String)> {
+    /// The rowid, panel kind and latest round of an item.
+    pub(super) fn item_row(&self, batch: &Batch, item_key: &str) -> Result<(i64, String, i64)> {
         self.conn
             .query_row(
-                "SELECT id, panel_kind FROM items WHERE batch_id = ?1 AND item_key = ?2",
+                "SELECT id, panel_kind, round FROM items WHERE batch_id = ?1 AND item_key = ?2",
                 params![batch.id, item_key],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?
             .ok_or_else(|| StoreError::NoItem {
@@ -84,10 +88,12 @@ impl Store {
 
     /// An item of `batch` as the record's writers name it.
     pub(super) fn item_at<'a>(&self, batch: &Batch, item_key: &'a str) -> Result<ItemAt<'a>> {
+        let (id, _, round) = self.item_row(batch, item_key)?;
         Ok(ItemAt {
-            id: self.item_row(batch, item_key)?.0,
+            id,
             batch_id: batch.id,
             key: item_key,
+            round,
         })
     }
 
@@ -112,13 +118,13 @@ impl Store {
         at: &str,
     ) -> Result<i64> {
         Self::ensure_open(batch)?;
-        let (item_id, panel_kind) = self.item_row(batch, item_key)?;
+        let (item_id, panel_kind, round) = self.item_row(batch, item_key)?;
         let votes: Option<Vec<Vote>> = if panel_kind == "judgments" {
-            let mut stmt = self
-                .conn
-                .prepare_cached("SELECT reviewer, label FROM judgments WHERE item_id = ?1")?;
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT reviewer, label FROM judgments WHERE item_id = ?1 AND round = ?2",
+            )?;
             Some(
-                stmt.query_map(params![item_id], |r| {
+                stmt.query_map(params![item_id, round], |r| {
                     Ok(Vote {
                         reviewer: r.get(0)?,
                         label: r.get(1)?,
@@ -134,6 +140,7 @@ impl Store {
             id: item_id,
             batch_id: batch.id,
             key: item_key,
+            round,
         };
         let tx = super::write_tx(&self.conn)?;
         let over = may_write(&tx, item, basis, actor, at)?;
@@ -228,7 +235,7 @@ fn may_write(
     super::staff::require(conn, actor, Act::Decide)?;
     super::assignments::not_reserved_for_another(conn, item, actor)?;
     super::claims::not_held_by_another(conn, item, actor, super::claims::unix(at)?)?;
-    let in_force = current_decision(&history(conn, item.id)?).cloned();
+    let in_force = current_decision(&history(conn, item.id)?, item.round).cloned();
     match basis {
         Basis::Saw(seen) if seen != in_force.as_ref().map(|d| d.id) => {
             return Err(StoreError::Conflict {

@@ -9,16 +9,23 @@ use super::decisions::history;
 use super::stored;
 use super::{Result, Store, StoreError};
 use crate::domain::decision::{Decision, DecisionStatus};
-use crate::domain::model::{ItemRecord, Judgment, Panel};
+use crate::domain::model::{ItemRecord, Judgment, Panel, Round};
 
-/// An item as stored: the imported record, its decision status and decision history.
+/// An item as stored: the imported record (its panel the latest round's), its decision status
+/// and decision history, and the rounds before the latest.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredItem {
-    /// What was imported.
+    /// What was imported, with the latest round's panel.
     pub record: ItemRecord,
+    /// The latest round: its number and the rubric version it was judged under.
+    pub round: i64,
+    /// The rubric version the latest round was judged under.
+    pub rubric_version: u32,
+    /// The rounds before the latest, oldest first (empty for an item never sent back).
+    pub earlier: Vec<Round>,
     /// Status of the decision in force.
     pub status: DecisionStatus,
-    /// Every decision, in the order recorded.
+    /// Every decision, in the order recorded (each names its round).
     pub decisions: Vec<Decision>,
     /// Who it is assigned to, if anyone.
     pub assignee: Option<String>,
@@ -26,13 +33,13 @@ pub struct StoredItem {
     pub claim: Option<Claim>,
 }
 
-const ITEM_COLUMNS: &str =
-    "id, item_key, task, payload, gold_label, panel_kind, counts, status, reviewer_count";
+const ITEM_COLUMNS: &str = "id, item_key, task, payload, gold_label, panel_kind, status, round";
 
 struct ItemHead {
     id: i64,
     record: ItemRecord,
     status: DecisionStatus,
+    round: i64,
 }
 
 fn head_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ItemHead> {
@@ -40,11 +47,9 @@ fn head_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ItemHead> {
     let row = || format!("item `{key}`");
     let payload = stored::object(row, "payload", r.get_ref(3)?.as_str()?)?;
     let panel = if r.get_ref(5)?.as_str()? == "counts" {
-        let mut counts = Vec::new();
-        stored::counts(row, r.get_ref(6)?.as_str()?, &mut counts)?;
-        Panel::Counts(counts)
+        Panel::Counts(Vec::new())
     } else {
-        Panel::Judgments(Vec::with_capacity(r.get::<_, usize>(8)?))
+        Panel::Judgments(Vec::new())
     };
     Ok(ItemHead {
         id: r.get(0)?,
@@ -56,10 +61,11 @@ fn head_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ItemHead> {
             panel,
         },
         status: {
-            let status = r.get_ref(7)?.as_str()?;
+            let status = r.get_ref(6)?.as_str()?;
             DecisionStatus::parse(status)
                 .ok_or_else(|| stored::corrupt(row(), "status", status, "not a decision status"))?
         },
+        round: r.get(7)?,
     })
 }
 
@@ -96,16 +102,13 @@ impl Store {
                 item: item_key.into(),
                 batch: batch.name.clone(),
             })?;
+        let mut rounds = self.rounds(head.id, &head.record)?;
         let mut record = head.record;
-        if let Panel::Judgments(js) = &mut record.panel {
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT reviewer, label, raw_confidence, confidence, evidence, attributes FROM judgments
-                 WHERE item_id = ?1 ORDER BY seq",
-            )?;
-            for j in stmt.query_map(params![head.id], judgment_from_row)? {
-                js.push(j?);
-            }
-        }
+        let latest = rounds.pop().ok_or_else(|| StoreError::NoItem {
+            item: item_key.into(),
+            batch: batch.name.clone(),
+        })?;
+        record.panel = latest.panel;
         let (assignee, claim) = self
             .conn
             .prepare_cached(
@@ -128,6 +131,9 @@ impl Store {
             })?;
         Ok(StoredItem {
             record,
+            round: head.round,
+            rubric_version: latest.rubric_version,
+            earlier: rounds,
             status: head.status,
             decisions: history(&self.conn, head.id)?,
             assignee,
@@ -135,11 +141,72 @@ impl Store {
         })
     }
 
+    /// Every round of an item, oldest first, each with its panel and rubric version.
+    fn rounds(&self, item_id: i64, record: &ItemRecord) -> Result<Vec<Round>> {
+        let row = || format!("item `{}`", record.item_id);
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT 1, i.counts, coalesce(
+                        (SELECT v.version FROM item_rubric_versions v
+                         WHERE v.item_id = i.id AND v.round = 1),
+                        (SELECT ru.version FROM rubrics ru WHERE ru.id = coalesce(
+                            (SELECT br.rubric_id FROM batch_rubrics br
+                             WHERE br.batch_id = i.batch_id AND br.first_item <= i.id
+                             ORDER BY br.id DESC LIMIT 1),
+                            (SELECT b.rubric_id FROM batches b WHERE b.id = i.batch_id))))
+             FROM items i WHERE i.id = ?1
+             UNION ALL
+             SELECT r.round, r.counts, coalesce(
+                        (SELECT v.version FROM item_rubric_versions v
+                         WHERE v.item_id = r.item_id AND v.round = r.round), ru.version)
+             FROM rounds r JOIN rubrics ru ON ru.id = r.rubric_id
+             WHERE r.item_id = ?1
+             ORDER BY 1",
+        )?;
+        let mut rounds = Vec::new();
+        let mut rows = stmt.query(params![item_id])?;
+        while let Some(r) = rows.next()? {
+            let panel = match record.panel {
+                Panel::Counts(_) => {
+                    let mut counts = Vec::new();
+                    stored::counts(row, r.get_ref(1)?.as_str()?, &mut counts)?;
+                    Panel::Counts(counts)
+                }
+                Panel::Judgments(_) => Panel::Judgments(Vec::new()),
+            };
+            rounds.push(Round {
+                number: r.get(0)?,
+                rubric_version: r.get(2)?,
+                panel,
+            });
+        }
+        if matches!(record.panel, Panel::Judgments(_)) {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT reviewer, label, raw_confidence, confidence, evidence, attributes, round
+                 FROM judgments WHERE item_id = ?1 ORDER BY seq",
+            )?;
+            let mut rows = stmt.query(params![item_id])?;
+            while let Some(r) = rows.next()? {
+                let number: i64 = r.get(6)?;
+                let j = judgment_from_row(r)?;
+                if let Some(Round {
+                    panel: Panel::Judgments(js),
+                    ..
+                }) = rounds.iter_mut().find(|round| round.number == number)
+                {
+                    js.push(j);
+                }
+            }
+        }
+        Ok(rounds)
+    }
+
     /// Calls `f` with the label counts (rubric order) of every item of the batch.
     pub fn for_each_counts(&self, batch: &Batch, mut f: impl FnMut(&[u64])) -> Result<()> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT counts, item_key FROM items WHERE batch_id = ?1")?;
+        let mut stmt = self.conn.prepare(
+            "SELECT coalesce(r.counts, i.counts), i.item_key
+             FROM items i LEFT JOIN rounds r ON r.item_id = i.id AND r.round = i.round
+             WHERE i.batch_id = ?1",
+        )?;
         let mut rows = stmt.query(params![batch.id])?;
         let mut counts: Vec<u64> = Vec::new();
         while let Some(r) = rows.next()? {

@@ -13,6 +13,7 @@ mod predictions;
 mod queue;
 mod staff;
 mod stored;
+mod versions;
 mod writer;
 
 use std::path::Path;
@@ -23,18 +24,19 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use rusqlite_migration::{M, Migrations};
 
 pub use assignments::{Assignee, Assignment, Progress};
-pub use batches::{Batch, BatchStatus};
+pub use batches::{Batch, BatchStatus, OpenItems, OpenKind};
 pub use chain::{Break, Verification};
 pub use claims::Claim;
 pub use decisions::Basis;
 pub use events::{Event, EventFilter, PendingEvent};
 pub use items::StoredItem;
-pub use packed::{ItemRef, JudgmentRef, PackedItems};
+pub use packed::{EarlierJudgment, EarlierRound, ItemRef, JudgmentRef, PackedItems};
 pub use predictions::{Model, PanelOf, PredictionWriter};
 pub use queue::{Direction, QueueCounts, QueueFilter, QueueRow, SortKey, SortValue};
 pub use staff::{Member, Standing};
 pub use stored::Corrupt;
-pub use writer::{ImportWriter, PreparedItem};
+pub use versions::{RubricUpdate, RubricVersion};
+pub use writer::{ImportWriter, PreparedItem, Source, Written};
 
 /// The schema migrations, oldest first. Never edit one that has shipped: append a new one.
 fn migrations() -> Migrations<'static> {
@@ -44,12 +46,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_3_guard.sql")),
         M::up_with_hook(include_str!("schema_4_chain.sql"), chain::link_old_rows),
         M::up(include_str!("schema_5_team.sql")),
-        M::up(include_str!("schema_predictions.sql")),
+        M::up(include_str!("schema_6_predictions.sql")),
+        M::up(include_str!("schema_7_rounds.sql")),
     ])
 }
 
 /// The schema version this build writes.
-const SCHEMA_VERSION: i64 = 6;
+const SCHEMA_VERSION: i64 = 7;
 
 /// An item as the record's writers name it: its rowid, its batch and its id in the batch (what
 /// the chain hashes), known to the caller so that no write looks them up again.
@@ -61,11 +64,41 @@ struct ItemAt<'a> {
     batch_id: i64,
     /// Its id in the batch.
     key: &'a str,
+    /// Its latest round, the one a decision on it is made on.
+    round: i64,
 }
 
 /// The function the record's triggers call on every write (schema 3). Only dissent's own
 /// connections define it, so another client's write fails before it changes anything.
 const GUARD_FUNCTION: &str = "written_by_dissent_only";
+
+/// The function an update of an item's summary columns calls (schema 5): defined only for the
+/// transaction of dissent's guarded path ([`Summaries`]), so that no other statement, dissent's
+/// own included, changes them.
+const SUMMARIES_FUNCTION: &str = "summaries_by_dissent";
+
+/// While alive, this connection may change items' summary columns (a round applied, a rubric's
+/// thresholds recomputed); dropped, it may not.
+struct Summaries<'a>(&'a Connection);
+
+impl<'a> Summaries<'a> {
+    fn allow(conn: &'a Connection) -> rusqlite::Result<Self> {
+        conn.create_scalar_function(
+            SUMMARIES_FUNCTION,
+            0,
+            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+            |_| Ok(1),
+        )?;
+        Ok(Summaries(conn))
+    }
+}
+
+impl Drop for Summaries<'_> {
+    fn drop(&mut self) {
+        // Fails only while a statement runs, which the borrow of the connection rules out.
+        let _ = self.0.remove_function(SUMMARIES_FUNCTION, 0);
+    }
+}
 
 /// `PRAGMA application_id` of a dissent database ("DSNT"): marks the file as ours, so a command
 /// never adds its tables to a database of another program.
@@ -172,6 +205,20 @@ pub enum StoreError {
         /// Its status.
         status: &'static str,
     },
+    /// A rubric version that changes what a version may not.
+    #[error("this rubric cannot replace the batch's: {}", .0.join("; "))]
+    RubricUpdate(Vec<String>),
+    /// Finalize on a batch with items still open, not forced.
+    #[error(
+        "batch `{batch}` has items still open: {open}; decide them (or answer the re-reviews \
+         with a new round), or finalize with --force"
+    )]
+    OpenItems {
+        /// The batch.
+        batch: String,
+        /// What is open.
+        open: Box<OpenItems>,
+    },
     /// An import into a batch made under another rubric.
     #[error("batch `{0}` was imported under another rubric; import into a new batch")]
     OtherRubric(String),
@@ -184,6 +231,16 @@ pub enum StoreError {
         origin: String,
         /// The item id.
         item: String,
+    },
+    /// An imported item the batch holds, which cannot take a new round.
+    #[error("{origin}: item_id: item `{item}` {why}")]
+    RoundRefused {
+        /// The file and line that define it.
+        origin: String,
+        /// The item id.
+        item: String,
+        /// Why not.
+        why: String,
     },
     /// The rubric stored with a batch does not load.
     #[error("stored rubric of `{batch}`: {problems}")]
@@ -559,6 +616,53 @@ mod tests {
             .pragma_query_value(None, "synchronous", |r| r.get(0))
             .unwrap();
         assert_eq!(sync, 2, "FULL: a confirmed decision survives a power loss");
+    }
+
+    #[test]
+    fn an_item_s_summary_changes_only_inside_the_guarded_path() {
+        let mut store = Store::open_in_memory().unwrap();
+        let rubric = crate::domain::rubric::Rubric::parse(
+            "task: t\nversion: 1\nlabels: [{id: a}, {id: b}]\n",
+        )
+        .unwrap();
+        store
+            .import_writer("b", &rubric, "me", "now")
+            .unwrap()
+            .commit(serde_json::json!({}))
+            .unwrap();
+        store
+            .conn
+            .execute_batch(
+                "INSERT INTO items (batch_id, item_key, task, payload, panel_kind, counts,
+                    reviewer_count, top_share, entropy, norm_entropy, class, flags, unflagged,
+                    neg_entropy, conf_key, class_rank)
+                 VALUES (1, 'x', 't', '{}', 'counts', '[1,1]', 2, 0.5, 1, 1, 'unresolved', 0,
+                    1, -1, 2, 1)",
+            )
+            .unwrap();
+        let change = |store: &Store| {
+            store
+                .conn
+                .execute("UPDATE items SET class = 'major' WHERE item_key = 'x'", [])
+        };
+        let refused = change(&store).unwrap_err().to_string();
+        assert!(refused.contains("summaries_by_dissent"), "{refused}");
+        {
+            let _allowed = Summaries::allow(&store.conn).unwrap();
+            change(&store).unwrap();
+        }
+        assert!(
+            change(&store).is_err(),
+            "refused again once the path is left"
+        );
+        let _allowed = Summaries::allow(&store.conn).unwrap();
+        assert!(
+            store
+                .conn
+                .execute("UPDATE items SET round = 2 WHERE item_key = 'x'", [])
+                .is_err(),
+            "even there, a round only with its row"
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::ops::{ControlFlow, Range};
 
 use rusqlite::{Row, params};
 
-use super::batches::Batch;
+use super::batches::{Batch, RubricVersions};
 use super::decisions::decision_from_row;
 use super::{Model, Result, Store, stored};
 use crate::domain::decision::{Decision, DecisionStatus};
@@ -22,6 +22,35 @@ pub struct PackedItems {
     decisions: Vec<Decision>,
     /// The model's distributions of the items it predicts, when a model was asked for.
     predicted: Vec<f64>,
+    earlier: Vec<EarlierRound>,
+}
+
+/// A round before an item's latest, as an export line's history gives it.
+#[derive(Debug, Clone)]
+pub struct EarlierRound {
+    /// 1, 2, …
+    pub round: i64,
+    /// The rubric version it was judged under.
+    pub rubric_version: u32,
+    /// Judgments per rubric label, in rubric order.
+    pub counts: Vec<u64>,
+    /// Its judgments in panel order; none for an item of counts.
+    pub judgments: Vec<EarlierJudgment>,
+    /// The re-review that sent it back: the decision the next round answers.
+    pub sent_back: Option<Decision>,
+}
+
+/// One judgment of an earlier round.
+#[derive(Debug, Clone)]
+pub struct EarlierJudgment {
+    /// Reviewer identity.
+    pub reviewer: String,
+    /// The label chosen.
+    pub label: String,
+    /// The reviewer's rationale.
+    pub evidence: Option<String>,
+    /// Confidence in [0, 1], when reported.
+    pub confidence: Option<f64>,
 }
 
 #[derive(Debug)]
@@ -40,6 +69,9 @@ struct PackedItem {
     status: DecisionStatus,
     /// The model's distribution (in `predicted`) and its KL, when it predicts the item.
     prediction: Option<(Range<usize>, f64)>,
+    round: i64,
+    rubric_version: u32,
+    earlier: Range<usize>,
 }
 
 #[derive(Debug)]
@@ -181,6 +213,25 @@ impl<'a> ItemRef<'a> {
         let (range, kl) = self.item.prediction.clone()?;
         Some((&self.packed.predicted[range], kl))
     }
+
+    /// The item's latest round (1 for the first panel): its counts and judgments are that
+    /// round's.
+    #[must_use]
+    pub fn round(&self) -> i64 {
+        self.item.round
+    }
+
+    /// The rubric version the latest round was judged under.
+    #[must_use]
+    pub fn rubric_version(&self) -> u32 {
+        self.item.rubric_version
+    }
+
+    /// The rounds before the latest, oldest first.
+    #[must_use]
+    pub fn earlier(&self) -> &'a [EarlierRound] {
+        &self.packed.earlier[self.item.earlier.clone()]
+    }
 }
 
 /// Column `at` of `r` as text.
@@ -217,20 +268,48 @@ impl Store {
     ) -> Result<String> {
         let snapshot = self.conn.unchecked_transaction()?;
         let head = super::chain::head(&snapshot, batch.id)?;
+        let versions = RubricVersions::load(&snapshot, batch.id)?;
+        // Decisions and rounds are few beside the items: `CROSS JOIN` keeps them the outer loop.
         let mut decisions: HashMap<i64, Vec<Decision>> = HashMap::new();
         {
             let mut stmt = snapshot.prepare(
-                "SELECT d.id, d.kind, d.label, d.reason_code, d.erring, d.text, d.actor, d.at, d.reverts, d.item_id
-                 FROM decisions d JOIN items i ON i.id = d.item_id WHERE i.batch_id = ?1 ORDER BY d.id",
+                "SELECT d.id, d.kind, d.label, d.reason_code, d.erring, d.text, d.actor, d.at, d.reverts,
+                        d.round, d.item_id
+                 FROM decisions d CROSS JOIN items i ON i.id = d.item_id WHERE i.batch_id = ?1
+                 ORDER BY d.id",
             )?;
             let mut rows = stmt.query(params![batch.id])?;
             while let Some(r) = rows.next()? {
                 decisions
-                    .entry(r.get(9)?)
+                    .entry(r.get(10)?)
                     .or_default()
                     .push(decision_from_row(r)?);
             }
         }
+        // An item's latest round: the counts of its row (round 1) or of its latest round's, and
+        // its judgments from that round's first on (a range of their key; the round is looked
+        // up only for an item past its first, and in a batch with later rounds).
+        let later_rounds: bool = snapshot.query_row(
+            "SELECT EXISTS (SELECT 1 FROM rounds r CROSS JOIN items i ON i.id = r.item_id
+                            WHERE i.batch_id = ?1)",
+            params![batch.id],
+            |r| r.get(0),
+        )?;
+        let mut earlier = if later_rounds {
+            earlier_rounds(&snapshot, batch.id, &versions, &decisions)?
+        } else {
+            HashMap::new()
+        };
+        let (counts, round, rounds, from) = if later_rounds {
+            (
+                "coalesce(r.counts, i.counts)",
+                "i.round, r.rubric_id",
+                "LEFT JOIN rounds r ON i.round > 1 AND r.item_id = i.id AND r.round = i.round",
+                "AND j.seq >= coalesce(r.first_seq, 0)",
+            )
+        } else {
+            ("i.counts", "1, NULL", "", "")
+        };
         // The model's join only when asked for: a probe per row costs an export without one.
         let (columns, join) = match model {
             Some(_) => (
@@ -240,10 +319,10 @@ impl Store {
             None => ("NULL, NULL", ""),
         };
         let mut stmt = snapshot.prepare(&format!(
-            "SELECT i.id, i.item_key, i.task, i.counts, j.reviewer, j.label, j.confidence, j.evidence,
-                    i.gold_label, i.panel_kind, i.class, i.flags, i.status,
-                    i.norm_entropy, i.mean_confidence, {columns}
-             FROM items i LEFT JOIN judgments j ON j.item_id = i.id {join}
+            "SELECT i.id, i.item_key, i.task, {counts}, j.reviewer, j.label, j.confidence,
+                    j.evidence, i.gold_label, i.panel_kind, i.class, i.flags, i.status,
+                    i.norm_entropy, i.mean_confidence, {round}, {columns}
+             FROM items i {rounds} LEFT JOIN judgments j ON j.item_id = i.id {from} {join}
              WHERE i.batch_id = ?1 ORDER BY i.item_key, j.seq"
         ))?;
         let k = batch.rubric.labels.len();
@@ -266,6 +345,10 @@ impl Store {
                 let key = || format!("item `{}`", &packed.text[item_id.clone()]);
                 stored::counts(key, text(r, 3)?, &mut packed.counts)?;
                 let counts = start..packed.counts.len();
+                let first_earlier = packed.earlier.len();
+                packed
+                    .earlier
+                    .extend(earlier.remove(&id).unwrap_or_default());
                 let first_decision = packed.decisions.len();
                 packed
                     .decisions
@@ -280,13 +363,13 @@ impl Store {
                     stored::corrupt(row(), "status", status, "not a decision status")
                 })?;
                 let gold_label = text_or_null(r, 8)?.map(|g| packed.push_text(g));
-                let prediction = match r.get_ref(15)?.as_blob_or_null()? {
+                let prediction = match r.get_ref(17)?.as_blob_or_null()? {
                     Some(blob) => {
                         let start = packed.predicted.len();
                         let name = model.map_or("", |m| m.name.as_str());
                         let of = || format!("prediction of {} by `{name}`", row());
                         super::predictions::unpack(of, blob, k, &mut packed.predicted)?;
-                        Some((start..packed.predicted.len(), r.get(16)?))
+                        Some((start..packed.predicted.len(), r.get(18)?))
                     }
                     None => None,
                 };
@@ -299,11 +382,17 @@ impl Store {
                     class,
                     flags: FlagSet(r.get(11)?),
                     status,
+                    round: r.get(15)?,
+                    rubric_version: match r.get::<_, Option<i64>>(16)? {
+                        Some(rubric_id) => versions.later_round(id, r.get(15)?, rubric_id),
+                        None => versions.first_round(id),
+                    },
                     item_id,
                     task,
                     counts,
                     judgments: at..at,
                     decisions: first_decision..packed.decisions.len(),
+                    earlier: first_earlier..packed.earlier.len(),
                 });
             }
             let Some(reviewer) = text_or_null(r, 4)? else {
@@ -328,4 +417,81 @@ impl Store {
         }
         Ok(head)
     }
+}
+
+/// The rounds before the latest of every item of the batch that has later rounds, oldest first,
+/// each with the re-review that sent it back.
+fn earlier_rounds(
+    conn: &rusqlite::Connection,
+    batch_id: i64,
+    versions: &RubricVersions,
+    decisions: &HashMap<i64, Vec<Decision>>,
+) -> Result<HashMap<i64, Vec<EarlierRound>>> {
+    // (item, round, counts, rubric, the decision it answers), every later round of the batch
+    let mut later: Vec<(i64, i64, String, i64, i64)> = conn
+        .prepare(
+            "SELECT r.item_id, r.round, r.counts, r.rubric_id, r.answers
+             FROM rounds r CROSS JOIN items i ON i.id = r.item_id
+             WHERE i.batch_id = ?1 ORDER BY r.item_id, r.round",
+        )?
+        .query_map(params![batch_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out: HashMap<i64, Vec<EarlierRound>> = HashMap::new();
+    let mut first = conn.prepare("SELECT counts, round, item_key FROM items WHERE id = ?1")?;
+    let mut judged = conn.prepare(
+        "SELECT round, reviewer, label, evidence, confidence FROM judgments
+         WHERE item_id = ?1 AND round < ?2 ORDER BY seq",
+    )?;
+    later.reverse();
+    while let Some((id, ..)) = later.last().cloned() {
+        let mut mine = Vec::new();
+        while later.last().is_some_and(|l| l.0 == id) {
+            mine.extend(later.pop());
+        }
+        let (counts, latest, key): (String, i64, String) =
+            first.query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let answered = |round: i64| {
+            let answers = mine.iter().find(|l| l.1 == round + 1).map(|l| l.4);
+            decisions
+                .get(&id)
+                .and_then(|ds| ds.iter().find(|d| Some(d.id) == answers))
+                .cloned()
+        };
+        let mut rounds = Vec::new();
+        for round in 1..latest {
+            let (text, version) = if round == 1 {
+                (counts.as_str(), versions.first_round(id))
+            } else {
+                match mine.iter().find(|l| l.1 == round) {
+                    Some(l) => (l.2.as_str(), versions.later_round(id, round, l.3)),
+                    None => continue,
+                }
+            };
+            let mut parsed = Vec::new();
+            stored::counts(|| format!("item `{key}`"), text, &mut parsed)?;
+            rounds.push(EarlierRound {
+                round,
+                rubric_version: version,
+                counts: parsed,
+                judgments: Vec::new(),
+                sent_back: answered(round),
+            });
+        }
+        let mut rows = judged.query(params![id, latest])?;
+        while let Some(r) = rows.next()? {
+            let round: i64 = r.get(0)?;
+            if let Some(e) = rounds.iter_mut().find(|e| e.round == round) {
+                e.judgments.push(EarlierJudgment {
+                    reviewer: r.get(1)?,
+                    label: r.get(2)?,
+                    evidence: r.get(3)?,
+                    confidence: r.get(4)?,
+                });
+            }
+        }
+        out.insert(id, rounds);
+    }
+    Ok(out)
 }

@@ -1,4 +1,4 @@
-//! Models and their predictions (schema_predictions.sql): written in one transaction per
+//! Models and their predictions (schema_6_predictions.sql): written in one transaction per
 //! import, read back for `eval`, the export and the console.
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};

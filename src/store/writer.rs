@@ -8,9 +8,9 @@ use rusqlite::{Connection, OptionalExtension, ToSql, Transaction, params};
 use serde_json::Value;
 
 use super::chain::Chain;
-use super::{Result, Store, StoreError};
-use crate::domain::chain::{self, JudgmentFields, Link};
-use crate::domain::decision::NewDecision;
+use super::{Result, Store, StoreError, Summaries};
+use crate::domain::chain::{self, ItemFields, JudgmentFields, Link, RoundFields};
+use crate::domain::decision::SourceDecision;
 use crate::domain::model::{DisagreementClass, FlagSet, ItemRecord, Panel};
 use crate::domain::rubric::Rubric;
 use crate::domain::triage::Summary;
@@ -77,7 +77,11 @@ pub struct PreparedItem {
     class: DisagreementClass,
     flags: FlagSet,
     judgments: Vec<JudgmentRow>,
-    decision: Option<NewDecision>,
+    decision: Option<SourceDecision>,
+    rubric_version: Option<i64>,
+    /// 1 for an item; a later round of the item just before it (an export's history read
+    /// back).
+    round: i64,
     /// The digest of the item's record, for its link in the batch's chain.
     digest: Link,
 }
@@ -92,17 +96,35 @@ struct JudgmentRow {
     attributes: String,
 }
 
+/// What an item's source says beside its record.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The decision it carried.
+    pub decision: Option<SourceDecision>,
+    /// The rubric version it names, where older than the rubric imported under.
+    pub rubric_version: Option<u32>,
+    /// 1 for an item; a later round (2, 3, …) of the item handed over just before it.
+    pub round: i64,
+    /// Where it defines the item (`FILE:LINE`).
+    pub origin: String,
+}
+
 impl PreparedItem {
-    /// The row values of `record` with its `summary`, the decision its source carried, and
-    /// where the source defines it (`FILE:LINE`).
+    /// The row values of `record` with its `summary` and what its `source` says beside it.
     #[must_use]
     pub fn new(
         record: ItemRecord,
         summary: &Summary,
         rubric: &Rubric,
-        decision: Option<NewDecision>,
-        origin: String,
+        source: Source,
     ) -> PreparedItem {
+        let Source {
+            decision,
+            rubric_version,
+            round,
+            origin,
+        } = source;
+        let rubric_version = rubric_version.map(i64::from);
         let panel_kind = record.panel.kind();
         let judgments = match record.panel {
             Panel::Judgments(js) => js
@@ -124,14 +146,15 @@ impl PreparedItem {
         };
         let payload = Value::Object(record.payload).to_string();
         let counts = Value::from(summary.counts.clone()).to_string();
-        let mut content = chain::item(
-            &record.item_id,
-            &record.task,
-            &payload,
-            record.gold_label.as_deref(),
+        let mut content = chain::item(&ItemFields {
+            key: &record.item_id,
+            task: &record.task,
+            payload: &payload,
+            gold_label: record.gold_label.as_deref(),
             panel_kind,
-            &counts,
-        );
+            counts: &counts,
+            rubric_version,
+        });
         for j in &judgments {
             content = chain::judgment(content, &j.fields());
         }
@@ -153,6 +176,8 @@ impl PreparedItem {
             flags: summary.flag_set(),
             judgments,
             decision,
+            rubric_version,
+            round,
             digest: content.digest(),
         }
     }
@@ -170,6 +195,17 @@ impl JudgmentRow {
             attributes: &self.attributes,
         }
     }
+}
+
+/// What an import wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    /// New items.
+    pub items: u64,
+    /// New rounds of items sent for re-review.
+    pub rounds: u64,
+    /// Judgments, of new items and new rounds.
+    pub judgments: u64,
 }
 
 /// Writes one import into a batch inside a single transaction, many rows per statement.
@@ -197,9 +233,20 @@ pub struct ImportWriter<'a> {
     /// Items per task, class and flags: all pending until a decision moves them.
     queue_counts: HashMap<(String, DisagreementClass, u8), i64>,
     /// Decisions carried by the input, recorded at commit after the queue counts.
-    decisions: Vec<(i64, String, NewDecision)>,
+    decisions: Vec<(i64, String, SourceDecision)>,
     /// The queue indexes dropped for this import, rebuilt at commit.
     deferred_indexes: Option<Vec<String>>,
+    /// The batch's rubric (its version in force), for the rounds this import adds.
+    rubric_id: i64,
+    /// Whether the batch held items before this import: only then can an item be a new round
+    /// of one stored (looked up per item).
+    batch_had_items: bool,
+    /// New rounds of items sent for re-review: (rowid, round, item), applied at commit.
+    rounds: Vec<(i64, i64, PreparedItem)>,
+    /// Rounds applied.
+    applied_rounds: u64,
+    /// The rowid of the last item added as new, which the later rounds of its history follow.
+    last_new: Option<i64>,
     items_sql: InsertSql,
     judgments_sql: InsertSql,
 }
@@ -275,27 +322,13 @@ impl Store {
         let bulk = BulkSettings::new(&self.conn)?;
         let tx = super::write_tx(&self.conn)?;
         super::staff::require(&tx, actor, crate::domain::team::Act::Import)?;
-        let rubric_id: i64 = match tx
-            .query_row(
-                "SELECT id FROM rubrics WHERE sha256 = ?1",
-                params![rubric.sha256],
-                |r| r.get(0),
-            )
-            .optional()?
-        {
-            Some(id) => id,
-            None => {
-                tx.execute(
-                    "INSERT INTO rubrics (task, version, yaml, sha256, loaded_at, legacy_scale)
-                     VALUES (?1, ?2, ?3, ?4, ?5, 0)",
-                    params![rubric.task, rubric.version, rubric.yaml, rubric.sha256, at],
-                )?;
-                tx.last_insert_rowid()
-            }
-        };
+        let rubric_id = super::batches::store_rubric(&tx, rubric, at)?;
         let existing = tx
             .query_row(
-                "SELECT id, rubric_id, status FROM batches WHERE name = ?1",
+                &format!(
+                    "SELECT id, {}, status FROM batches b WHERE name = ?1",
+                    super::batches::CURRENT_RUBRIC
+                ),
                 params![batch_name],
                 |r| {
                     Ok((
@@ -324,6 +357,11 @@ impl Store {
         };
         let stored_before: i64 =
             tx.query_row("SELECT coalesce(max(id), 0) FROM items", [], |r| r.get(0))?;
+        let batch_had_items: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM items WHERE batch_id = ?1)",
+            params![batch_id],
+            |r| r.get(0),
+        )?;
         let last_link = Chain::Items.last(&tx, Some(batch_id))?;
         Ok(ImportWriter {
             tx,
@@ -341,6 +379,11 @@ impl Store {
             queue_counts: HashMap::new(),
             decisions: Vec::new(),
             deferred_indexes: None,
+            rubric_id,
+            batch_had_items,
+            rounds: Vec::new(),
+            applied_rounds: 0,
+            last_new: None,
             items_sql: InsertSql::new("items", &ITEM_COLUMNS, ITEM_CHUNK),
             judgments_sql: InsertSql::new("judgments", &JUDGMENT_COLUMNS, JUDGMENT_CHUNK),
         })
@@ -348,9 +391,36 @@ impl Store {
 }
 
 impl ImportWriter<'_> {
-    /// Adds one item; it reaches the database with the next full chunk or at commit.
-    pub fn add_item(&mut self, mut item: PreparedItem) -> Result<()> {
+    /// Adds one item; it reaches the database with the next full chunk or at commit. An item
+    /// the batch already holds is a new round of its panel, taken only when the item was sent
+    /// for re-review (the decision in force), and applied at commit.
+    pub fn add_item(&mut self, item: PreparedItem) -> Result<()> {
+        if item.round > 1 {
+            // a later round of the item just added, new in this import
+            let Some(id) = self.last_new else {
+                return Err(StoreError::RoundRefused {
+                    origin: item.origin.clone(),
+                    item: item.key.clone(),
+                    why: "is in this batch already: a line with earlier rounds imports a new item"
+                        .into(),
+                });
+            };
+            self.rounds.push((id, item.round, item));
+            return Ok(());
+        }
+        let mut item = if self.batch_had_items {
+            match self.take_round(item)? {
+                Some(item) => item,
+                None => {
+                    self.last_new = None;
+                    return Ok(());
+                }
+            }
+        } else {
+            item
+        };
         let id = self.next_id;
+        self.last_new = Some(id);
         self.next_id += 1;
         for (seq, j) in std::mem::take(&mut item.judgments).into_iter().enumerate() {
             self.judgments_pending.push((id, seq as i64, j));
@@ -374,6 +444,61 @@ impl ImportWriter<'_> {
             self.defer_indexes()?;
         }
         Ok(())
+    }
+
+    /// Keeps `item` as the next round of the stored item of its id, when that item was sent for
+    /// re-review; gives it back when the batch holds no such item. An item stored and not sent
+    /// back is refused.
+    fn take_round(&mut self, item: PreparedItem) -> Result<Option<PreparedItem>> {
+        let stored: Option<(i64, String, i64, String, String, Option<String>)> = self
+            .tx
+            .prepare_cached(
+                "SELECT id, status, round, panel_kind, payload, gold_label FROM items
+                 WHERE batch_id = ?1 AND item_key = ?2",
+            )?
+            .query_row(params![self.batch_id, item.key], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })
+            .optional()?;
+        let Some((id, status, round, panel_kind, payload, gold_label)) = stored else {
+            return Ok(Some(item));
+        };
+        let refuse = |why: String| StoreError::RoundRefused {
+            origin: item.origin.clone(),
+            item: item.key.clone(),
+            why,
+        };
+        if status != "rereview" {
+            return Err(refuse(format!(
+                "is already in this batch and was not sent back for re-review (its decision                  status is {status}); its panel record is never replaced"
+            )));
+        }
+        if panel_kind != item.panel_kind {
+            return Err(refuse(format!(
+                "was imported as {panel_kind}: its round {} must be {panel_kind} too",
+                round + 1
+            )));
+        }
+        if (item.payload != "{}" && item.payload != payload)
+            || (item.gold_label.is_some() && item.gold_label != gold_label)
+        {
+            return Err(refuse(format!(
+                "its round {} gives item fields or a gold label other than the item's",
+                round + 1
+            )));
+        }
+        if self.rounds.iter().any(|(other, _, _)| *other == id) {
+            return Err(refuse("is given two new rounds in one import".into()));
+        }
+        self.rounds.push((id, round + 1, item));
+        Ok(None)
     }
 
     /// Writes the pending items in one statement.
@@ -426,6 +551,16 @@ impl ImportWriter<'_> {
             other => other?,
         };
         drop(stmt);
+        for (id, _, it) in &self.items_pending {
+            if let Some(version) = it.rubric_version {
+                self.tx
+                    .prepare_cached(
+                        "INSERT INTO item_rubric_versions (item_id, round, version)
+                         VALUES (?1, 1, ?2)",
+                    )?
+                    .execute(params![id, version])?;
+            }
+        }
         self.items_pending.clear();
         Ok(())
     }
@@ -490,9 +625,149 @@ impl ImportWriter<'_> {
         Ok(())
     }
 
+    /// Records a decision its source carried, credited as the source says, else to the
+    /// importer now.
+    fn record_decision(&self, item: super::ItemAt<'_>, d: &SourceDecision) -> Result<i64> {
+        let (actor, at) = d
+            .credit
+            .as_ref()
+            .map_or((self.actor.as_str(), self.at.as_str()), |(a, t)| {
+                (a.as_str(), t.as_str())
+            });
+        super::decisions::insert(&self.tx, item, &d.decision, actor, at, None)
+    }
+
+    /// Applies the new rounds: each round's row (chained) and judgments, the item's summary
+    /// and round, its status back to pending (the round answers the re-review), and the
+    /// decision its source carried. Returns the judgments written.
+    fn apply_rounds(&mut self) -> Result<u64> {
+        if self.rounds.is_empty() {
+            return Ok(0);
+        }
+        let rubric_sha: String = self.tx.query_row(
+            "SELECT sha256 FROM rubrics WHERE id = ?1",
+            params![self.rubric_id],
+            |r| r.get(0),
+        )?;
+        let _summaries = Summaries::allow(&self.tx)?;
+        let mut last = Chain::Rounds.last(&self.tx, Some(self.batch_id))?;
+        let mut judgments = 0;
+        for (id, round, it) in std::mem::take(&mut self.rounds) {
+            let answers: i64 = self.tx.query_row(
+                "SELECT d.id FROM decisions d
+                 WHERE d.item_id = ?1 AND d.round = ?2 AND d.kind != 'revert'
+                   AND NOT EXISTS (SELECT 1 FROM decisions r WHERE r.reverts = d.id)
+                 ORDER BY d.id DESC LIMIT 1",
+                params![id, round - 1],
+                |r| r.get(0),
+            )?;
+            let mut content = chain::round(&RoundFields {
+                item_key: &it.key,
+                round,
+                panel_kind: it.panel_kind,
+                counts: &it.counts,
+                rubric_sha256: &rubric_sha,
+                named_version: it.rubric_version,
+                answers,
+                actor: &self.actor,
+                at: &self.at,
+            });
+            for j in &it.judgments {
+                content = chain::judgment(content, &j.fields());
+            }
+            last = chain::link(&last, &content.digest());
+            let first_seq: i64 = self.tx.query_row(
+                "SELECT coalesce(max(seq), -1) + 1 FROM judgments WHERE item_id = ?1",
+                params![id],
+                |r| r.get(0),
+            )?;
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO rounds (item_id, round, panel_kind, counts, first_seq, rubric_id,
+                                         answers, actor, at, chain)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                )?
+                .execute(params![
+                    id,
+                    round,
+                    it.panel_kind,
+                    it.counts,
+                    first_seq,
+                    self.rubric_id,
+                    answers,
+                    self.actor,
+                    self.at,
+                    &last[..]
+                ])?;
+            if let Some(version) = it.rubric_version {
+                self.tx
+                    .prepare_cached(
+                        "INSERT INTO item_rubric_versions (item_id, round, version)
+                         VALUES (?1, ?2, ?3)",
+                    )?
+                    .execute(params![id, round, version])?;
+            }
+            let mut insert = self.tx.prepare_cached(
+                "INSERT INTO judgments (item_id, seq, reviewer, label, raw_confidence, confidence,
+                                        evidence, attributes, round)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?;
+            for (seq, j) in (first_seq..).zip(&it.judgments) {
+                insert.execute(params![
+                    id,
+                    seq,
+                    j.reviewer,
+                    j.label,
+                    j.raw_confidence,
+                    j.confidence,
+                    j.evidence,
+                    j.attributes,
+                    round
+                ])?;
+                judgments += 1;
+            }
+            drop(insert);
+            self.tx
+                .prepare_cached(
+                    "UPDATE items SET round = ?2, reviewer_count = ?3, top_label = ?4,
+                        top_share = ?5, entropy = ?6, norm_entropy = ?7, mean_confidence = ?8,
+                        class = ?9, flags = ?10, unflagged = ?11, neg_entropy = ?12,
+                        conf_key = ?13, class_rank = ?14, status = 'pending'
+                     WHERE id = ?1",
+                )?
+                .execute(params![
+                    id,
+                    round,
+                    it.reviewer_count,
+                    it.top_label,
+                    it.top_share,
+                    it.entropy,
+                    it.norm_entropy,
+                    it.mean_confidence,
+                    it.class.as_str(),
+                    i64::from(it.flags.0),
+                    i64::from(it.flags.is_empty()),
+                    -it.entropy,
+                    conf_key(it.mean_confidence),
+                    class_rank(it.class),
+                ])?;
+            if let Some(d) = &it.decision {
+                let item = super::ItemAt {
+                    id,
+                    batch_id: self.batch_id,
+                    key: &it.key,
+                    round,
+                };
+                self.record_decision(item, d)?;
+            }
+            self.applied_rounds += 1;
+        }
+        Ok(judgments)
+    }
+
     /// Writes what is pending, rebuilds deferred indexes, adds the queue counts and the
-    /// decisions, logs the import with `details` and commits. Returns (items, judgments) written.
-    pub fn commit(mut self, mut details: serde_json::Value) -> Result<(u64, u64)> {
+    /// decisions, applies the new rounds, logs the import with `details` and commits.
+    pub fn commit(mut self, mut details: serde_json::Value) -> Result<Written> {
         self.flush_items()?;
         self.flush_judgments(true)?;
         for sql in self.deferred_indexes.take().unwrap_or_default() {
@@ -518,8 +793,16 @@ impl ImportWriter<'_> {
                 id: *id,
                 batch_id: self.batch_id,
                 key,
+                round: 1,
             };
-            super::decisions::insert(&self.tx, item, d, &self.actor, &self.at, None)?;
+            self.record_decision(item, d)?;
+        }
+        let round_judgments = self.apply_rounds()?;
+        if let Some(map) = details.as_object_mut()
+            && self.applied_rounds > 0
+        {
+            map.insert("rounds".into(), self.applied_rounds.into());
+            map.insert("round_judgments".into(), round_judgments.into());
         }
         super::events::append(
             &self.tx,
@@ -533,9 +816,13 @@ impl ImportWriter<'_> {
                 details: &details,
             },
         )?;
-        let judgments = self.judgments;
+        let written = Written {
+            items,
+            rounds: self.applied_rounds,
+            judgments: self.judgments + round_judgments,
+        };
         self.tx.commit()?;
-        Ok((items, judgments))
+        Ok(written)
     }
 }
 
@@ -624,7 +911,17 @@ mod tests {
             gold_label: None,
             panel,
         };
-        PreparedItem::new(record, &summary, rubric, None, "test:1".into())
+        PreparedItem::new(
+            record,
+            &summary,
+            rubric,
+            Source {
+                decision: None,
+                rubric_version: None,
+                round: 1,
+                origin: "test:1".into(),
+            },
+        )
     }
 
     /// Foreign keys (1 on) and synchronous (2 FULL, 1 NORMAL) of the store's connection; panics
@@ -683,11 +980,13 @@ mod tests {
         let mut w = store
             .import_writer("b", &rubric, "me", "now")
             .expect("writer");
-        w.add_item(item(&rubric, "x")).expect("queued");
         assert!(
-            w.commit(serde_json::json!({})).is_err(),
-            "x is already there"
+            w.add_item(item(&rubric, "x")).is_err(),
+            "x is already there, and was not sent back for re-review"
         );
+        w.add_item(item(&rubric, "y")).expect("queued");
+        w.add_item(item(&rubric, "y")).expect("queued");
+        assert!(w.commit(serde_json::json!({})).is_err(), "y twice");
         assert_eq!(settings(&store), (1, 2), "back on after a failed commit");
 
         store

@@ -68,7 +68,7 @@ pub fn open(app: &mut App, kind: DecisionKind) -> Vec<Effect> {
     let mut reason = TextArea::default();
     reason.set_placeholder_text("why (required)");
     let item_id = item.record.item_id.clone();
-    let seen = current_decision(&item.decisions).map(|d| d.id);
+    let seen = current_decision(&item.decisions, item.round).map(|d| d.id);
     app.popup = Some(Popup::Decide(Box::new(DecisionForm {
         item_id: item_id.clone(),
         kind,

@@ -191,7 +191,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                 } else {
                     app.popup = Some(Popup::ConfirmUndo(UndoAsk {
                         item_id: item.record.item_id.clone(),
-                        seen: current_decision(&item.decisions).map(|d| d.id),
+                        seen: current_decision(&item.decisions, item.round).map(|d| d.id),
                     }));
                 }
             }

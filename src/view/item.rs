@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use crate::domain::decision::{Decision, DecisionKind, DecisionStatus};
-use crate::domain::model::{DisagreementClass, ItemRecord, Judgment, Panel};
+use crate::domain::model::{DisagreementClass, ItemRecord, Judgment, Panel, Round};
 use crate::domain::rubric::Rubric;
 use crate::domain::triage::summarize;
 use crate::store::StoredItem;
@@ -40,6 +40,36 @@ pub struct ItemView {
     pub decisions: Vec<DecisionRow>,
     /// Who it is assigned to and who is deciding it now, when anyone is.
     pub team: Option<String>,
+    /// The round shown (1 for the first panel) and the rubric version it was judged under.
+    pub round: RoundTag,
+    /// The rounds before the one shown, oldest first: the item's history of re-reviews.
+    pub earlier: Vec<RoundRow>,
+}
+
+/// Which round of judgments, under which rubric version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoundTag {
+    /// 1 for the first panel, 2 after the first re-review, …
+    pub number: i64,
+    /// The rubric version the round was judged under.
+    pub rubric_version: u32,
+}
+
+impl std::fmt::Display for RoundTag {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "round {} · rubric v{}", self.number, self.rubric_version)
+    }
+}
+
+/// An earlier round, in brief.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoundRow {
+    /// Which round, under which rubric version.
+    pub tag: RoundTag,
+    /// Its figures: reviewers, entropy, mean confidence, class (one line).
+    pub headline: String,
+    /// What the panel said (one line): `A moderate · B severe`, or the label counts.
+    pub votes: String,
 }
 
 /// One label of the distribution.
@@ -119,6 +149,8 @@ pub struct DecisionRow {
     pub erring: Vec<String>,
     /// The reason text (none for an undo); may hold newlines.
     pub text: Option<String>,
+    /// The round it was made on.
+    pub round: i64,
 }
 
 fn line(s: &str) -> String {
@@ -183,6 +215,22 @@ fn reviewer_row(j: &Judgment, rubric: &Rubric) -> ReviewerRow {
     }
 }
 
+/// Who an item is assigned to and who is deciding it now, when anyone is.
+fn team(item: &StoredItem) -> Option<String> {
+    let mut team = Vec::new();
+    if let Some(a) = &item.assignee {
+        team.push(format!("assigned to {}", line(a)));
+    }
+    if let Some(c) = &item.claim {
+        team.push(format!(
+            "being decided by {} since {}",
+            line(&c.holder),
+            c.since
+        ));
+    }
+    (!team.is_empty()).then(|| team.join(" · "))
+}
+
 fn decision_row(d: &Decision) -> DecisionRow {
     let what = match d.kind {
         DecisionKind::HardLabel => format!(
@@ -200,11 +248,58 @@ fn decision_row(d: &Decision) -> DecisionRow {
         what,
         erring: d.erring.iter().map(|r| line(r)).collect(),
         text: (d.kind != DecisionKind::Revert).then(|| lines(&d.text)),
+        round: d.round,
+    }
+}
+
+fn round_row(r: &Round, rubric: &Rubric, gold: Option<&str>) -> RoundRow {
+    let s = summarize(&r.panel, rubric, gold);
+    let votes = match &r.panel {
+        Panel::Judgments(js) => js
+            .iter()
+            .map(|j| format!("{} {}", j.reviewer, j.label))
+            .collect::<Vec<_>>()
+            .join(" · "),
+        Panel::Counts(_) => rubric
+            .labels
+            .iter()
+            .zip(&s.counts)
+            .map(|(l, c)| format!("{} {c}", l.id))
+            .collect::<Vec<_>>()
+            .join(" · "),
+    };
+    RoundRow {
+        tag: RoundTag {
+            number: r.number,
+            rubric_version: r.rubric_version,
+        },
+        headline: format!("{} reviewers · {}", s.figures.reviewer_count, s.headline()),
+        votes: line(&votes),
     }
 }
 
 impl ItemView {
-    /// The view of an item with its status and decision history, under `rubric`.
+    /// The view of a stored item under its batch's `rubric`: its latest round, with the rounds
+    /// before it as history.
+    #[must_use]
+    pub fn stored(item: &StoredItem, rubric: &Rubric) -> ItemView {
+        let gold = item.record.gold_label.as_deref();
+        ItemView {
+            round: RoundTag {
+                number: item.round,
+                rubric_version: item.rubric_version,
+            },
+            earlier: item
+                .earlier
+                .iter()
+                .map(|r| round_row(r, rubric, gold))
+                .collect(),
+            team: team(item),
+            ..ItemView::new(&item.record, item.status, &item.decisions, rubric)
+        }
+    }
+
+    /// The view of an item's first round with its status and decision history, under `rubric`.
     #[must_use]
     pub fn new(
         record: &ItemRecord,
@@ -248,26 +343,12 @@ impl ItemView {
             },
             decisions: decisions.iter().map(decision_row).collect(),
             team: None,
+            round: RoundTag {
+                number: 1,
+                rubric_version: rubric.version,
+            },
+            earlier: Vec::new(),
         }
-    }
-
-    /// The view of a stored item, with who it is assigned to and who is deciding it.
-    #[must_use]
-    pub fn of(item: &StoredItem, rubric: &Rubric) -> ItemView {
-        let mut v = ItemView::new(&item.record, item.status, &item.decisions, rubric);
-        let mut team = Vec::new();
-        if let Some(a) = &item.assignee {
-            team.push(format!("assigned to {}", line(a)));
-        }
-        if let Some(c) = &item.claim {
-            team.push(format!(
-                "being decided by {} since {}",
-                line(&c.holder),
-                c.since
-            ));
-        }
-        v.team = (!team.is_empty()).then(|| team.join(" · "));
-        v
     }
 
     /// Display cells of the widest label, to align the distribution's bars.
@@ -334,6 +415,7 @@ mod tests {
             actor: format!("bob{BAD}"),
             at: chrono::Utc.timestamp_opt(0, 0).single().expect("time"),
             reverts: None,
+            round: 1,
         };
         (record, vec![decision])
     }

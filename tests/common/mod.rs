@@ -239,12 +239,23 @@ pub fn demo_console(
     keymap: dissent::tui::keymap::Keymap,
 ) -> (dissent::tui::Executor, dissent::tui::App) {
     let (store, batch) = dissent::demo::open("tester", AT).expect("demo");
+    console_on(store, batch, true, keymap, (width, height))
+}
+
+/// The console on `batch` of `store` as `tester` at the fixed clock, `size` cells wide and high.
+pub fn console_on(
+    store: dissent::store::Store,
+    batch: dissent::store::Batch,
+    demo: bool,
+    keymap: dissent::tui::keymap::Keymap,
+    (width, height): (u16, u16),
+) -> (dissent::tui::Executor, dissent::tui::App) {
     let mut exec =
         dissent::tui::Executor::new(store, batch, "tester".into(), Box::new(|| AT.to_string()));
     let options = dissent::tui::Options {
         actor: "tester".into(),
         mouse: true,
-        demo: true,
+        demo,
         keymap,
     };
     let app = dissent::tui::start(

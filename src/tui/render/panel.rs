@@ -90,6 +90,9 @@ pub fn lines(app: &App, v: &ItemView, cells: usize) -> Vec<Line<'static>> {
         model_rows(&mut out, app, v, p, (label_w, bar));
     }
     out.text(v.headline.clone(), Style::new(), 2);
+    if v.round.number > 1 || v.round.rubric_version != app.rubric.version {
+        out.text(v.round.to_string(), t.header, 2);
+    }
     for (flag, why) in &v.flags {
         out.text(format!("⚑ {flag}: {why}"), t.alert, 2);
     }
@@ -148,6 +151,14 @@ pub fn lines(app: &App, v: &ItemView, cells: usize) -> Vec<Line<'static>> {
             if let Some(text) = &d.text {
                 out.paragraph(text, 4);
             }
+        }
+    }
+    if !v.earlier.is_empty() {
+        out.text(String::new(), Style::new(), 0);
+        out.text("Earlier rounds".into(), t.header, 0);
+        for r in &v.earlier {
+            out.text(format!("  {} · {}", r.tag, r.headline), t.dim, 4);
+            out.text(format!("    {}", r.votes), Style::new(), 4);
         }
     }
     out.0
@@ -217,7 +228,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let inner = usize::from(area.width.saturating_sub(2));
     let (title, body) = match app.selected_item() {
         Some(item) => {
-            let v = ItemView::of(item, &app.rubric);
+            let v = ItemView::stored(item, &app.rubric);
             (title(&v, inner), lines(app, &v, inner))
         }
         None => (

@@ -1,4 +1,4 @@
--- Models and their predictions (issue 14): a model's distribution per item, held against the
+-- Schema version 6. Models and their predictions: a model's distribution per item, held against the
 -- panel. Part of the record: append-only, and written by dissent only (as schema 3 guards the
 -- rest). Re-importing a model under its name (`--replace`) appends a new version; the old one
 -- stays, superseded by the newer (the latest version of a name is the one in force), and the
