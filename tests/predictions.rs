@@ -647,3 +647,71 @@ fn only_a_role_that_may_import_imports_predictions() {
     // a viewer may still read them
     d.ok(&["eval", "--model", "m", "--as", "vic"]);
 }
+
+#[test]
+fn a_round_imported_after_the_model_is_what_eval_and_export_compare_it_with() {
+    let d = common::pilot();
+    let preds = d.file(
+        "m.jsonl",
+        "{\"item_id\":\"mri-2031\",\"distribution\":{\"mild\":0.1,\"moderate\":0.6,\"severe\":0.3}}\n",
+    );
+    d.ok(&[
+        "predictions",
+        "import",
+        preds.to_str().unwrap(),
+        "--model",
+        "m",
+    ]);
+    let kl_of = |d: &Dir| {
+        let eval = json_of(&d.ok(&["eval", "--model", "m", "--json"]));
+        let line: Value = serde_json::from_str(
+            d.ok(&["export", "--draft", "-o", "-", "--with-model", "m"])
+                .lines()
+                .next()
+                .unwrap(),
+        )
+        .expect("line");
+        (
+            eval["models"][0]["figures"]["kl_mean"]
+                .as_f64()
+                .expect("kl"),
+            line["model"]["kl"].as_f64().expect("kl"),
+        )
+    };
+    // Round 1: 1 mild, 2 moderate, 1 severe.
+    let round1 =
+        0.25 * (0.25f64 / 0.1).ln() + 0.5 * (0.5f64 / 0.6).ln() + 0.25 * (0.25f64 / 0.3).ln();
+    let (eval, line) = kl_of(&d);
+    assert!(
+        (eval - round1).abs() < 1e-12 && (line - round1).abs() < 1e-12,
+        "{eval} {line}"
+    );
+    // Sent back, and answered by a round of three `severe`: KL = −ln 0.3.
+    d.ok(&[
+        "adjudicate",
+        "mri-2031",
+        "--decision",
+        "rereview",
+        "--reason",
+        "anchors unclear",
+    ]);
+    let round2 = d.file(
+        "r2.jsonl",
+        "{\"item_id\":\"mri-2031\",\"reviewer\":\"E\",\"label\":\"severe\"}\n\
+         {\"item_id\":\"mri-2031\",\"reviewer\":\"F\",\"label\":\"severe\"}\n\
+         {\"item_id\":\"mri-2031\",\"reviewer\":\"G\",\"label\":\"severe\"}\n",
+    );
+    d.import(
+        &round2,
+        &common::rubric("tumor_severity_grade.yaml"),
+        "pilot",
+        &[],
+    );
+    let (eval, line) = kl_of(&d);
+    let expected = -(0.3f64).ln();
+    assert!((eval - expected).abs() < 1e-12, "eval {eval} vs {expected}");
+    assert!(
+        (line - expected).abs() < 1e-12,
+        "export {line} vs {expected}"
+    );
+}

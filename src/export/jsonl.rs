@@ -191,6 +191,12 @@ impl<'a> ExportLine<'a> {
             }
             _ => (None, Cow::Borrowed(default_reason(summary.class))),
         };
+        // KL against the panel exported: the item's latest round.
+        let model = model.zip(item.prediction()).map(|(name, dist)| ModelLine {
+            name,
+            distribution: LabelShares(rubric, dist.to_vec()),
+            kl: crate::domain::divergence::compare(&summary.shares, dist).kl_nats,
+        });
         ExportLine {
             item_id: item.item_id(),
             task: item.task(),
@@ -211,13 +217,7 @@ impl<'a> ExportLine<'a> {
                     .map(|e| round_json(e, rubric))
                     .collect()
             }),
-            model: model
-                .zip(item.prediction())
-                .map(|(name, (dist, kl))| ModelLine {
-                    name,
-                    distribution: LabelShares(rubric, dist.to_vec()),
-                    kl,
-                }),
+            model,
         }
     }
 }

@@ -7,7 +7,7 @@ use super::batches::Batch;
 use super::claims::Claim;
 use super::decisions::history;
 use super::stored;
-use super::{Result, Store, StoreError};
+use super::{LATEST_COUNTS, LATEST_ROUND, Result, Store, StoreError};
 use crate::domain::decision::{Decision, DecisionStatus};
 use crate::domain::model::{ItemRecord, Judgment, Panel, Round};
 
@@ -202,11 +202,9 @@ impl Store {
 
     /// Calls `f` with the label counts (rubric order) of every item of the batch.
     pub fn for_each_counts(&self, batch: &Batch, mut f: impl FnMut(&[u64])) -> Result<()> {
-        let mut stmt = self.conn.prepare(
-            "SELECT coalesce(r.counts, i.counts), i.item_key
-             FROM items i LEFT JOIN rounds r ON r.item_id = i.id AND r.round = i.round
-             WHERE i.batch_id = ?1",
-        )?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {LATEST_COUNTS}, i.item_key FROM items i {LATEST_ROUND} WHERE i.batch_id = ?1"
+        ))?;
         let mut rows = stmt.query(params![batch.id])?;
         let mut counts: Vec<u64> = Vec::new();
         while let Some(r) = rows.next()? {

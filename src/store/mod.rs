@@ -51,6 +51,13 @@ fn migrations() -> Migrations<'static> {
     ])
 }
 
+/// An item's label counts in its latest round, with [`LATEST_ROUND`] joined: round 1's are the
+/// item row's own.
+const LATEST_COUNTS: &str = "coalesce(r.counts, i.counts)";
+/// Joins `rounds r` to `items i` at the item's latest round, when it has had more than one.
+const LATEST_ROUND: &str =
+    "LEFT JOIN rounds r ON i.round > 1 AND r.item_id = i.id AND r.round = i.round";
+
 /// The schema version this build writes.
 const SCHEMA_VERSION: i64 = 7;
 

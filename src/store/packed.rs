@@ -8,7 +8,7 @@ use rusqlite::{Row, params};
 
 use super::batches::{Batch, RubricVersions};
 use super::decisions::decision_from_row;
-use super::{Model, Result, Store, stored};
+use super::{LATEST_COUNTS, LATEST_ROUND, Model, Result, Store, stored};
 use crate::domain::decision::{Decision, DecisionStatus};
 use crate::domain::model::{DisagreementClass, FlagSet};
 
@@ -67,8 +67,8 @@ struct PackedItem {
     class: DisagreementClass,
     flags: FlagSet,
     status: DecisionStatus,
-    /// The model's distribution (in `predicted`) and its KL, when it predicts the item.
-    prediction: Option<(Range<usize>, f64)>,
+    /// The model's distribution (in `predicted`), when it predicts the item.
+    prediction: Option<Range<usize>>,
     round: i64,
     rubric_version: u32,
     earlier: Range<usize>,
@@ -206,12 +206,11 @@ impl<'a> ItemRef<'a> {
         &self.packed.decisions[self.item.decisions.clone()]
     }
 
-    /// The model's distribution (rubric order) and KL(panel ‖ model), when items were read
-    /// with a model that predicts this one.
+    /// The model's distribution (rubric order), when items were read with a model that
+    /// predicts this one.
     #[must_use]
-    pub fn prediction(&self) -> Option<(&'a [f64], f64)> {
-        let (range, kl) = self.item.prediction.clone()?;
-        Some((&self.packed.predicted[range], kl))
+    pub fn prediction(&self) -> Option<&'a [f64]> {
+        Some(&self.packed.predicted[self.item.prediction.clone()?])
     }
 
     /// The item's latest round (1 for the first panel): its counts and judgments are that
@@ -302,9 +301,9 @@ impl Store {
         };
         let (counts, round, rounds, from) = if later_rounds {
             (
-                "coalesce(r.counts, i.counts)",
+                LATEST_COUNTS,
                 "i.round, r.rubric_id",
-                "LEFT JOIN rounds r ON i.round > 1 AND r.item_id = i.id AND r.round = i.round",
+                LATEST_ROUND,
                 "AND j.seq >= coalesce(r.first_seq, 0)",
             )
         } else {
@@ -313,10 +312,10 @@ impl Store {
         // The model's join only when asked for: a probe per row costs an export without one.
         let (columns, join) = match model {
             Some(_) => (
-                "p.distribution, p.kl",
+                "p.distribution",
                 "LEFT JOIN predictions p ON p.item_id = i.id AND p.model_id = ?2",
             ),
-            None => ("NULL, NULL", ""),
+            None => ("NULL", ""),
         };
         let mut stmt = snapshot.prepare(&format!(
             "SELECT i.id, i.item_key, i.task, {counts}, j.reviewer, j.label, j.confidence,
@@ -369,7 +368,7 @@ impl Store {
                         let name = model.map_or("", |m| m.name.as_str());
                         let of = || format!("prediction of {} by `{name}`", row());
                         super::predictions::unpack(of, blob, k, &mut packed.predicted)?;
-                        Some((start..packed.predicted.len(), r.get(18)?))
+                        Some(start..packed.predicted.len())
                     }
                     None => None,
                 };

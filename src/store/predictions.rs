@@ -6,8 +6,10 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use super::batches::Batch;
 use super::stored;
 use super::writer::{BulkSettings, drop_indexes};
-use super::{Result, Store, StoreError};
+use super::{LATEST_COUNTS, LATEST_ROUND, Result, Store, StoreError};
 use crate::domain::chain;
+use crate::domain::divergence;
+use crate::domain::metrics::shares;
 use crate::domain::model::DisagreementClass;
 
 /// One version of a model's predictions for a batch.
@@ -187,15 +189,20 @@ impl Store {
         let k = batch.rubric.labels.len();
         let found = self
             .conn
-            .prepare_cached(
-                "SELECT p.distribution, p.kl FROM predictions p JOIN items i ON i.id = p.item_id
-                 WHERE p.model_id = ?1 AND i.batch_id = ?2 AND i.item_key = ?3",
-            )?
+            .prepare_cached(&format!(
+                "SELECT p.distribution, {LATEST_COUNTS} FROM predictions p
+                 JOIN items i ON i.id = p.item_id {LATEST_ROUND}
+                 WHERE p.model_id = ?1 AND i.batch_id = ?2 AND i.item_key = ?3"
+            ))?
             .query_row(params![model.id, batch.id, item_key], |r| {
                 let mut dist = Vec::with_capacity(k);
                 let row = || format!("prediction of item `{item_key}` by `{name}`");
                 unpack(row, r.get_ref(0)?.as_blob()?, k, &mut dist)?;
-                Ok((dist, r.get(1)?))
+                let mut counts = Vec::with_capacity(k);
+                stored::counts(row, r.get_ref(1)?.as_str()?, &mut counts)?;
+                // Against the item's latest round: a round imported after the model changes it.
+                let kl = divergence::compare(&shares(&counts), &dist).kl_nats;
+                Ok((dist, kl))
             })
             .optional()?;
         Ok(found)
@@ -210,11 +217,11 @@ impl Store {
         mut f: impl FnMut(i64, DisagreementClass, &[u64], &[f64]),
     ) -> Result<()> {
         let k = batch.rubric.labels.len();
-        let mut stmt = self.conn.prepare(
-            "SELECT p.item_id, i.class, i.counts, p.distribution, i.item_key
-             FROM predictions p JOIN items i ON i.id = p.item_id
-             WHERE p.model_id = ?1 ORDER BY p.item_id",
-        )?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT p.item_id, i.class, {LATEST_COUNTS}, p.distribution, i.item_key
+             FROM predictions p JOIN items i ON i.id = p.item_id {LATEST_ROUND}
+             WHERE p.model_id = ?1 ORDER BY p.item_id"
+        ))?;
         let mut rows = stmt.query(params![model.id])?;
         let (mut counts, mut dist) = (Vec::new(), Vec::new());
         while let Some(r) = rows.next()? {
@@ -338,9 +345,10 @@ const DEFER_INDEX_AFTER: u64 = 2_000;
 impl PredictionWriter<'_> {
     /// The rowid and label counts of item `key` of the batch, `None` when it has none.
     pub fn item(&self, key: &str) -> Result<Option<PanelOf>> {
-        let mut stmt = self
-            .tx
-            .prepare_cached("SELECT id, counts FROM items WHERE batch_id = ?1 AND item_key = ?2")?;
+        let mut stmt = self.tx.prepare_cached(&format!(
+            "SELECT i.id, {LATEST_COUNTS} FROM items i {LATEST_ROUND}
+             WHERE i.batch_id = ?1 AND i.item_key = ?2"
+        ))?;
         let row = stmt
             .query_row(params![self.batch_id, key], |r| {
                 let mut counts = Vec::new();

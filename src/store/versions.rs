@@ -4,7 +4,7 @@
 use rusqlite::params;
 
 use super::batches::Batch;
-use super::{Result, Store, StoreError, Summaries, stored};
+use super::{LATEST_COUNTS, LATEST_ROUND, Result, Store, StoreError, Summaries, stored};
 use crate::domain::rubric::{Rubric, thresholds_changed, update_problems};
 use crate::domain::triage::summarize_counts;
 
@@ -129,12 +129,11 @@ fn recompute(conn: &rusqlite::Connection, batch_id: i64, rubric: &Rubric) -> Res
     let _summaries = Summaries::allow(conn)?;
     let mut rows = Vec::new();
     {
-        let mut stmt = conn.prepare(
-            "SELECT i.id, i.item_key, coalesce(r.counts, i.counts), i.mean_confidence,
-                    i.gold_label, i.class, i.flags
-             FROM items i LEFT JOIN rounds r ON r.item_id = i.id AND r.round = i.round
-             WHERE i.batch_id = ?1",
-        )?;
+        let mut stmt = conn.prepare(&format!(
+            "SELECT i.id, i.item_key, {LATEST_COUNTS}, i.mean_confidence, i.gold_label, i.class,
+                    i.flags
+             FROM items i {LATEST_ROUND} WHERE i.batch_id = ?1"
+        ))?;
         let mut read = stmt.query(params![batch_id])?;
         while let Some(r) = read.next()? {
             let key: String = r.get(1)?;
