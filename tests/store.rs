@@ -648,6 +648,18 @@ fn a_claim_keeps_others_from_deciding_until_it_is_released_broken_or_lapses() {
         .break_claim(&batch, "it-0001", "tester", &lapsed)
         .expect("break");
     assert_eq!(broken.holder, "bob");
+    assert!(
+        !store
+            .renew_claim(&batch, "it-0001", "bob", &lapsed)
+            .expect("renew"),
+        "a broken claim is not taken back by its renewal"
+    );
+    assert!(
+        store
+            .claim_on(&batch, "it-0001", &lapsed)
+            .expect("read")
+            .is_none()
+    );
     let events = store
         .events(&dissent::store::EventFilter {
             batch: Some(&batch),

@@ -229,6 +229,15 @@ fn a_qa_lead_assigns_by_filter_or_by_item_and_sees_progress() {
     );
     d.ok(&keep_soft("varierr-23751e", "tester"));
     d.ok(&keep_soft("varierr-10229n", "bob"));
+    // Unassigning by filter takes the assigned items it selects (of the two low-coverage
+    // items, one is alice's).
+    assert_eq!(
+        d.ok(&["assign", "--flag", "low_coverage", "--nobody"]),
+        "unassigned 1 item\n"
+    );
+    let mut over = keep_soft("varierr-23751e", "bob");
+    over.push("--supersede");
+    d.ok(&over);
 }
 
 #[test]

@@ -197,7 +197,7 @@ fn a_change_made_elsewhere_shows_without_moving_the_selection_or_losing_the_text
         )
         .expect("bob");
     let changed = exec.tick().expect("seen");
-    assert_eq!(changed, Action::Changed);
+    assert!(matches!(changed, Action::Changed { .. }), "{changed:?}");
     exec.dispatch(&mut app, changed);
     assert_eq!(
         app.selected_row().map(|r| r.item_id.as_str()),
@@ -273,6 +273,7 @@ fn the_history_shows_who_did_what_to_the_item() {
     let actions: Vec<(&str, &str)> = h
         .events
         .iter()
+        .flatten()
         .map(|e| (e.actor.as_str(), e.action.as_str()))
         .collect();
     assert_eq!(actions, [("alice", "decide")]);
@@ -289,6 +290,7 @@ fn a_qa_lead_adds_changes_and_removes_staff_in_the_console_and_others_are_told_n
         Some(Popup::Staff(v)) => v
             .members
             .iter()
+            .flatten()
             .map(|m| format!("{}:{}", m.name, m.role.as_str()))
             .collect::<Vec<_>>(),
         other => panic!("{other:?}"),
@@ -393,4 +395,178 @@ fn the_qa_view_reads_through_its_own_connection_and_follows_decisions_made_elsew
     assert_eq!(kept(&app), 1, "brought up to date");
     exec.dispatch(&mut app, Action::PopupKey(Key::plain(KeyCode::Esc)));
     assert!(app.popup.is_none());
+}
+
+#[test]
+fn keys_typed_after_a_decision_that_meets_a_conflict_are_dropped_not_applied() {
+    use dissent::tui::update::update;
+    let d = team();
+    let (mut exec, mut app) = console(&d, "alice");
+    common::select(&mut exec, &mut app, ITEM);
+    exec.dispatch(&mut app, Action::KeepSoft);
+    for c in "mine".chars() {
+        exec.dispatch(&mut app, key(c));
+    }
+    exec.dispatch(&mut app, Action::PopupKey(Key::ctrl('s')));
+    let mut other = store(&d);
+    let batch = other.batch(None).expect("batch");
+    other
+        .break_claim(&batch, ITEM, "tester", &now())
+        .expect("break");
+    other
+        .decide(
+            &batch,
+            ITEM,
+            &keep("bob's"),
+            Basis::Saw(None),
+            "bob",
+            &now(),
+        )
+        .expect("bob");
+    // `y` confirms; `s` and more are typed before the answer comes back.
+    let effects = update(&mut app, key('y'));
+    for action in [Action::KeepSoft, key('x')] {
+        assert!(update(&mut app, action).is_empty(), "held while writing");
+    }
+    let mut answers: Vec<Action> = effects
+        .into_iter()
+        .filter_map(|e| exec.run(&app.filter.clone(), app.sort, e))
+        .collect();
+    assert!(matches!(answers[0], Action::Conflict { .. }), "{answers:?}");
+    for effect in update(&mut app, answers.remove(0)) {
+        if let Some(a) = exec.run(&app.filter.clone(), app.sort, effect) {
+            exec.dispatch(&mut app, a);
+        }
+    }
+    let Some(Popup::Decide(form)) = &app.popup else {
+        panic!("the conflict is shown: {:?}", app.popup)
+    };
+    assert_eq!(
+        form.reason.lines().join(""),
+        "mine",
+        "not the keys typed ahead"
+    );
+    assert!(app.held.is_empty());
+    assert!(
+        app.message
+            .as_deref()
+            .is_some_and(|m| m.contains("2 keys typed after it not applied")),
+        "{:?}",
+        app.message
+    );
+}
+
+#[test]
+fn a_role_changed_or_the_batch_finalized_elsewhere_reaches_the_open_console() {
+    let d = team();
+    let (mut exec, mut app) = console(&d, "vic");
+    let mut lead = store(&d);
+    lead.add_staff("vic", Role::SeniorReviewer, "tester", &now())
+        .expect("promote");
+    let changed = exec.tick().expect("seen");
+    exec.dispatch(&mut app, changed);
+    assert_eq!(app.standing.role, Some(Role::SeniorReviewer));
+    let batch = lead.batch(None).expect("batch");
+    lead.set_batch_status(
+        &batch,
+        dissent::store::BatchStatus::Finalized,
+        true,
+        "tester",
+        &now(),
+    )
+    .expect("finalize");
+    let changed = exec.tick().expect("seen");
+    exec.dispatch(&mut app, changed);
+    assert!(app.title.finalized);
+    exec.dispatch(&mut app, Action::KeepSoft);
+    assert!(app.popup.is_none(), "no form on a finalized batch");
+    assert!(
+        app.message
+            .as_deref()
+            .is_some_and(|m| m.contains("is finalized"))
+    );
+    // A claim on a finalized batch is refused by the store too.
+    let refused = lead.claim(&batch, ITEM, "tester", &now()).unwrap_err();
+    assert!(matches!(refused, StoreError::Finalized(_)), "{refused}");
+}
+
+#[test]
+fn a_popup_opens_at_once_so_a_key_typed_after_it_goes_to_it() {
+    use dissent::tui::update::update;
+    let d = team();
+    let (_, mut app) = console(&d, "alice");
+    for open in [Action::OpenHistory, Action::OpenStaff] {
+        let effects = update(&mut app, open);
+        assert_eq!(effects.len(), 1);
+        assert!(app.popup.is_some(), "open before the answer");
+        update(&mut app, Action::PopupKey(Key::plain(KeyCode::Esc)));
+        assert!(app.popup.is_none(), "Esc closed it");
+    }
+    // A late answer does not open a popup closed meanwhile.
+    update(
+        &mut app,
+        Action::HistoryLoaded {
+            item_id: ITEM.into(),
+            events: Ok(Vec::new()),
+        },
+    );
+    assert!(app.popup.is_none());
+}
+
+#[test]
+fn a_claim_that_lapses_shows_in_the_other_consoles_though_it_commits_nothing() {
+    let d = team();
+    let (mut exec, mut app) = console(&d, "alice");
+    common::select(&mut exec, &mut app, ITEM);
+    let mut bob = store(&d);
+    let batch = bob.batch(None).expect("batch");
+    // Bob's claim, taken long enough ago to lapse within a second.
+    let ago = (chrono::Utc::now()
+        - chrono::Duration::seconds(dissent::domain::team::CLAIM_TTL_SECS - 1))
+    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    bob.claim(&batch, ITEM, "bob", &ago).expect("claim");
+    let changed = exec.tick().expect("the claim is seen");
+    exec.dispatch(&mut app, changed);
+    assert!(app.selected_item().and_then(|i| i.claim.clone()).is_some());
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let changed = exec.tick().expect("its lapse is seen");
+    exec.dispatch(&mut app, changed);
+    assert_eq!(app.selected_item().and_then(|i| i.claim.clone()), None);
+}
+
+#[test]
+fn the_qa_view_never_makes_two_reports_at_once() {
+    use dissent::tui::Effect;
+    use dissent::tui::update::update;
+    let d = team();
+    let (_, mut app) = console(&d, "alice");
+    let first = update(&mut app, Action::OpenQa);
+    let [Effect::LoadQa { request }] = first[..] else {
+        panic!("{first:?}")
+    };
+    let changed = Action::Changed {
+        standing: app.standing,
+        finalized: false,
+    };
+    let again = update(&mut app, changed.clone());
+    assert!(
+        !again.iter().any(|e| matches!(e, Effect::LoadQa { .. })),
+        "one at a time"
+    );
+    update(&mut app, changed);
+    let after = update(
+        &mut app,
+        Action::QaLoaded {
+            request,
+            report: Err("x".into()),
+        },
+    );
+    assert_eq!(
+        after
+            .iter()
+            .filter(|e| matches!(e, Effect::LoadQa { .. }))
+            .count(),
+        1,
+        "one more for the changes meanwhile: {after:?}"
+    );
 }

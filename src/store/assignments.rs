@@ -111,15 +111,19 @@ impl Store {
             let mut args = vec![Value::Integer(batch.id)];
             let mut sql = String::new();
             plain_filter_sql(filter, &mut sql, &mut args);
-            if !reassign {
-                sql.push_str(" AND id NOT IN (SELECT item_id FROM assignments)");
-            }
-            if let Assignee::To(name) = to {
-                args.push(Value::Text(name.into()));
-                sql.push_str(&format!(
-                    " AND id NOT IN (SELECT item_id FROM assignments WHERE assignee = ?{})",
-                    args.len()
-                ));
+            match to {
+                // Unassigning takes the assigned items the filter selects.
+                Assignee::Nobody => sql.push_str(" AND id IN (SELECT item_id FROM assignments)"),
+                Assignee::To(_) if !reassign => {
+                    sql.push_str(" AND id NOT IN (SELECT item_id FROM assignments)");
+                }
+                Assignee::To(name) => {
+                    args.push(Value::Text(name.into()));
+                    sql.push_str(&format!(
+                        " AND id NOT IN (SELECT item_id FROM assignments WHERE assignee = ?{})",
+                        args.len()
+                    ));
+                }
             }
             let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
             let mut stmt = tx.prepare(&format!(

@@ -4,7 +4,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::batches::Batch;
+use super::batches::{Batch, BatchStatus};
 use super::events::{NewEvent, append};
 use super::staff::require;
 use super::{ItemAt, Result, Store, StoreError};
@@ -97,6 +97,15 @@ impl Store {
         let item = self.item_at(batch, item_key)?;
         let tx = super::write_tx(&self.conn)?;
         require(&tx, actor, Act::Decide)?;
+        // Read under the write lock: a batch finalized meanwhile takes no claim.
+        let status: String = tx.query_row(
+            "SELECT status FROM batches WHERE id = ?1",
+            [batch.id],
+            |r| r.get(0),
+        )?;
+        if status == BatchStatus::Finalized.as_str() {
+            return Err(StoreError::Finalized(batch.name.clone()));
+        }
         super::assignments::not_reserved_for_another(&tx, item, actor)?;
         not_held_by_another(&tx, item, actor, now)?;
         let since = match live(&tx, item, now)? {
@@ -159,6 +168,18 @@ impl Store {
     pub fn claim_on(&self, batch: &Batch, item_key: &str, at: &str) -> Result<Option<Claim>> {
         let item = self.item_at(batch, item_key)?;
         live(&self.conn, item, unix(at)?)
+    }
+
+    /// Whether a claim on one of the batch's items lapsed after `after` and by `upto` (a lapse
+    /// commits nothing, so consoles look for one).
+    pub fn claim_lapsed(&self, batch: &Batch, after: &str, upto: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM claims c JOIN items i ON i.id = c.item_id
+                            WHERE i.batch_id = ?1 AND c.expires > ?2 AND c.expires <= ?3)",
+            )?
+            .query_row(params![batch.id, unix(after)?, unix(upto)?], |r| r.get(0))?)
     }
 
     /// Breaks the live claim on an item (a QA lead's act, logged with whose claim it was).

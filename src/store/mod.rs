@@ -288,7 +288,7 @@ pub enum StoreError {
     NotAllowed(#[from] crate::domain::team::NotAllowed),
     /// The first member of a staff list added as anything but a QA lead.
     #[error(
-        "the staff list is empty: its first member, `{}`, must be a QA lead (--role qa_lead)",
+        "the staff list is empty: its first member, `{}`, must be a QA lead",
         crate::text::shown(.0)
     )]
     FirstMember(String),

@@ -144,8 +144,14 @@ pub enum Action {
         /// The decision in force now.
         now: Option<i64>,
     },
-    /// Another process changed the database (a decision, a claim, an assignment).
-    Changed,
+    /// Another process changed the database (a decision, a claim, an assignment, the staff
+    /// list, the batch's status), or a claim lapsed.
+    Changed {
+        /// Where the actor stands now.
+        standing: Standing,
+        /// The batch is finalized now.
+        finalized: bool,
+    },
     /// Show only the items assigned to the actor, or all again.
     ToggleMine,
     /// Open the selected item's history (its events).

@@ -140,8 +140,8 @@ pub enum Popup {
 pub struct History {
     /// The item.
     pub item_id: String,
-    /// Its events, oldest first.
-    pub events: Vec<Event>,
+    /// Its events, oldest first; `None` until they arrive.
+    pub events: Option<Vec<Event>>,
 }
 
 /// The QA view.
@@ -152,13 +152,16 @@ pub struct QaScreen {
     /// The request whose answer is awaited, while one is (the report shown is then being
     /// brought up to date).
     pub awaiting: Option<u64>,
+    /// The database changed again while a report was being made: one more is asked for when it
+    /// arrives (never two made at once).
+    pub stale: bool,
 }
 
 /// The staff popup.
 #[derive(Debug, Clone)]
 pub struct StaffView {
-    /// The members, by name.
-    pub members: Vec<Member>,
+    /// The members, by name; `None` until they arrive.
+    pub members: Option<Vec<Member>>,
     /// Highlighted entry: a member, or (one past the last) "add someone".
     pub cursor: usize,
     /// Where in a change the popup is.

@@ -21,6 +21,8 @@ pub struct Executor {
     /// The database's `data_version` when last looked at: it moves when another connection
     /// commits.
     seen_version: Option<i64>,
+    /// When the database was last looked at (claims lapsed since then are news).
+    ticked: Option<String>,
 }
 
 impl Executor {
@@ -42,6 +44,7 @@ impl Executor {
             clock,
             claimed: None,
             seen_version,
+            ticked: None,
         }
     }
 
@@ -112,9 +115,27 @@ impl Executor {
             }
         }
         let version = self.store.data_version().ok()?;
-        let changed = self.seen_version != Some(version);
+        let now = (self.clock)();
+        // A claim that lapses commits nothing: looked for since the last tick.
+        let lapsed = self.ticked.as_deref().is_some_and(|before| {
+            self.store
+                .claim_lapsed(&self.batch, before, &now)
+                .unwrap_or(false)
+        });
+        let changed = self.seen_version != Some(version) || lapsed;
         self.seen_version = Some(version);
-        changed.then_some(Action::Changed)
+        self.ticked = Some(now);
+        if !changed {
+            return None;
+        }
+        // The batch may have been finalized or reopened, the actor's role changed.
+        if let Ok(batch) = self.store.batch(Some(&self.batch.name)) {
+            self.batch = batch;
+        }
+        Some(Action::Changed {
+            standing: self.store.standing(&self.actor).unwrap_or_default(),
+            finalized: self.batch.status == crate::store::BatchStatus::Finalized,
+        })
     }
 
     /// Claims `item` for the open form; the refusal, if it is refused.

@@ -11,18 +11,17 @@ use crate::domain::ids;
 use crate::domain::team::Role;
 use crate::store::Member;
 
-/// The popup on a freshly read list, with what was just done (if anything).
+/// The list read (after a change, a refresh, or on opening), with what was just done (if
+/// anything), into the open popup: the step under way and the text being typed stay. A popup
+/// closed meanwhile stays closed.
 pub fn loaded(app: &mut App, members: Vec<Member>, notice: Option<String>) {
-    let cursor = match &app.popup {
-        Some(Popup::Staff(v)) => v.cursor.min(members.len()),
-        _ => 0,
-    };
-    app.popup = Some(Popup::Staff(Box::new(StaffView {
-        members,
-        cursor,
-        step: StaffStep::List,
-        notice,
-    })));
+    if let Some(Popup::Staff(view)) = &mut app.popup {
+        view.cursor = view.cursor.min(members.len());
+        view.members = Some(members);
+        if notice.is_some() {
+            view.notice = notice;
+        }
+    }
 }
 
 /// Entries of the role step: each role, then "remove" for a member.
@@ -43,26 +42,32 @@ pub fn key(
     view.step = match (step, command) {
         (StaffStep::List, Some(Command::Back)) => return Vec::new(),
         (StaffStep::List, Some(Command::MoveDown)) => {
-            view.cursor = (view.cursor + 1).min(view.members.len());
+            let last = view.members.as_ref().map_or(0, Vec::len);
+            view.cursor = (view.cursor + 1).min(last);
             StaffStep::List
         }
         (StaffStep::List, Some(Command::MoveUp)) => {
             view.cursor = view.cursor.saturating_sub(1);
             StaffStep::List
         }
-        (StaffStep::List, Some(Command::Choose)) => match view.members.get(view.cursor) {
-            Some(m) => StaffStep::Role {
-                name: m.name.clone(),
-                cursor: Role::ALL.iter().position(|r| *r == m.role).unwrap_or(0),
-                member: true,
-            },
-            None => {
-                let mut input = TextArea::default();
-                input
-                    .set_placeholder_text("their OS account name (or the name they use with --as)");
-                StaffStep::Name(Box::new(input))
+        // Nothing to choose until the list has arrived.
+        (StaffStep::List, Some(Command::Choose)) if view.members.is_none() => StaffStep::List,
+        (StaffStep::List, Some(Command::Choose)) => {
+            match view.members.iter().flatten().nth(view.cursor) {
+                Some(m) => StaffStep::Role {
+                    name: m.name.clone(),
+                    cursor: Role::ALL.iter().position(|r| *r == m.role).unwrap_or(0),
+                    member: true,
+                },
+                None => {
+                    let mut input = TextArea::default();
+                    input.set_placeholder_text(
+                        "their OS account name (or the name they use with --as)",
+                    );
+                    StaffStep::Name(Box::new(input))
+                }
             }
-        },
+        }
         (StaffStep::Name(_), Some(Command::Back))
         | (StaffStep::Role { .. }, Some(Command::Back)) => StaffStep::List,
         (StaffStep::Name(input), Some(Command::Choose)) => {

@@ -8,7 +8,7 @@
 use super::action::{Action, Effect};
 use super::app::{
     App, Focus, FormStep, History, MAX_WINDOW, PAGE, PREFETCH, Popup, Prediction, QaScreen,
-    Selection, UndoAsk,
+    Selection, StaffStep, StaffView, UndoAsk,
 };
 use super::form;
 use super::keymap::{Command, Key};
@@ -53,7 +53,7 @@ fn is_input(action: &Action) -> bool {
             | Action::ClaimRefused { .. }
             | Action::Conflict { .. }
             | Action::ClaimLost { .. }
-            | Action::Changed
+            | Action::Changed { .. }
             | Action::HistoryLoaded { .. }
             | Action::StaffLoaded { .. }
             | Action::QaLoaded { .. }
@@ -341,33 +341,62 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             drop_held(app);
             refresh(app)
         }
-        Action::Changed => {
+        Action::Changed {
+            standing,
+            finalized,
+        } => {
+            app.standing = standing;
+            app.title.finalized = finalized;
             let mut effects = refresh(app);
             effects.extend(refresh_qa(app));
+            if matches!(app.popup, Some(Popup::Staff(_))) {
+                effects.push(Effect::LoadStaff);
+            }
             effects
         }
-        Action::OpenHistory => app
-            .selected_row()
-            .map(|r| Effect::LoadHistory(r.item_id.clone()))
-            .into_iter()
-            .collect(),
-        Action::OpenStaff => vec![Effect::LoadStaff],
+        // The popups open at once, so keys typed after them go to them.
+        Action::OpenHistory => match app.selected_row() {
+            Some(row) => {
+                let item_id = row.item_id.clone();
+                app.popup = Some(Popup::History(Box::new(History {
+                    item_id: item_id.clone(),
+                    events: None,
+                })));
+                vec![Effect::LoadHistory(item_id)]
+            }
+            None => Vec::new(),
+        },
+        Action::OpenStaff => {
+            app.popup = Some(Popup::Staff(Box::new(StaffView {
+                members: None,
+                cursor: 0,
+                step: StaffStep::List,
+                notice: None,
+            })));
+            vec![Effect::LoadStaff]
+        }
         Action::OpenQa => {
             app.popup = Some(Popup::Qa(Box::new(QaScreen {
                 report: None,
                 awaiting: None,
+                stale: false,
             })));
             refresh_qa(app)
         }
         Action::QaLoaded { request, report } => {
-            if let Some(Popup::Qa(qa)) = &mut app.popup
-                && qa.awaiting == Some(request)
-            {
-                qa.awaiting = None;
-                match report {
-                    Ok(r) => qa.report = Some(r),
-                    Err(e) => app.message = Some(e),
-                }
+            let Some(Popup::Qa(qa)) = &mut app.popup else {
+                return Vec::new();
+            };
+            if qa.awaiting != Some(request) {
+                return Vec::new();
+            }
+            qa.awaiting = None;
+            match report {
+                Ok(r) => qa.report = Some(r),
+                Err(e) => app.message = Some(e),
+            }
+            if std::mem::take(&mut qa.stale) {
+                return refresh_qa(app);
             }
             Vec::new()
         }
@@ -378,21 +407,21 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         } => {
             app.standing = standing;
             match members {
-                Ok(members) if matches!(app.popup, None | Some(Popup::Staff(_))) => {
-                    super::staff::loaded(app, members, notice);
-                }
-                Ok(_) => {}
+                Ok(members) => super::staff::loaded(app, members, notice),
                 Err(e) => app.message = Some(e),
             }
             Vec::new()
         }
         Action::HistoryLoaded { item_id, events } => {
-            match events {
-                Ok(events) if app.popup.is_none() => {
-                    app.popup = Some(Popup::History(Box::new(History { item_id, events })));
+            match (&mut app.popup, events) {
+                (Some(Popup::History(h)), Ok(events)) if h.item_id == item_id => {
+                    h.events = Some(events);
                 }
-                Ok(_) => {}
-                Err(e) => app.message = Some(e),
+                (Some(Popup::History(h)), Err(e)) if h.item_id == item_id => {
+                    app.popup = None;
+                    app.message = Some(e);
+                }
+                _ => {}
             }
             Vec::new()
         }
@@ -419,7 +448,11 @@ fn drop_held(app: &mut App) {
 /// Asks for the QA report again when the QA view is open (a decision here or elsewhere); the
 /// report shown stays until the new one arrives.
 fn refresh_qa(app: &mut App) -> Vec<Effect> {
-    if !matches!(app.popup, Some(Popup::Qa(_))) {
+    let Some(Popup::Qa(qa)) = &mut app.popup else {
+        return Vec::new();
+    };
+    if qa.awaiting.is_some() {
+        qa.stale = true;
         return Vec::new();
     }
     let request = next_request(app);

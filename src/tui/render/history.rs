@@ -25,20 +25,25 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, history: &History) {
     let room = usize::from(area.height.saturating_sub(2));
     let width = usize::from(area.width.saturating_sub(2));
     let mut lines: Vec<Line<'static>> = Vec::new();
-    if history.events.is_empty() {
+    let Some(events) = &history.events else {
+        let reading = Line::from(Span::styled("reading…", app.theme.dim));
+        frame.render_widget(Paragraph::new(reading).block(block), area);
+        return;
+    };
+    if events.is_empty() {
         lines.push(Line::from(Span::styled(
             "nothing has happened to this item since it was imported",
             app.theme.dim,
         )));
     }
-    let skip = history.events.len().saturating_sub(room);
+    let skip = events.len().saturating_sub(room);
     if skip > 0 {
         lines.push(Line::from(Span::styled(
             format!("… {skip} earlier events (dissent log --item)"),
             app.theme.dim,
         )));
     }
-    for e in history.events.iter().skip(skip + usize::from(skip > 0)) {
+    for e in events.iter().skip(skip + usize::from(skip > 0)) {
         lines.push(cut_line(event_line(app, e), width));
     }
     frame.render_widget(Paragraph::new(lines).block(block), area);

@@ -33,10 +33,10 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, view: &StaffView) {
             Line::raw(format!(" {text}"))
         }
     };
-    let lines: Vec<Line<'_>> = match &view.step {
-        StaffStep::List => {
-            let mut lines: Vec<Line<'_>> = view
-                .members
+    let lines: Vec<Line<'_>> = match (&view.step, &view.members) {
+        (StaffStep::List, None) => vec![Line::styled(" reading…", app.theme.dim)],
+        (StaffStep::List, Some(members)) => {
+            let mut lines: Vec<Line<'_>> = members
                 .iter()
                 .enumerate()
                 .map(|(i, m)| {
@@ -52,30 +52,30 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, view: &StaffView) {
                     )
                 })
                 .collect();
-            if view.members.is_empty() {
+            if members.is_empty() {
                 lines.push(Line::styled(
                     " no staff list: everyone may do everything until someone is added",
                     app.theme.dim,
                 ));
             }
-            lines.push(entry(
-                view.cursor == view.members.len(),
-                "+ add someone".into(),
-            ));
+            lines.push(entry(view.cursor == members.len(), "+ add someone".into()));
             lines
         }
-        StaffStep::Name(input) => {
+        (StaffStep::Name(input), _) => {
             let [label, field] =
                 Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(body);
             frame.render_widget(Paragraph::new(" Name:"), label);
             frame.render_widget(input.as_ref(), field);
             Vec::new()
         }
-        StaffStep::Role {
-            name,
-            cursor,
-            member,
-        } => {
+        (
+            StaffStep::Role {
+                name,
+                cursor,
+                member,
+            },
+            _,
+        ) => {
             let mut lines = vec![Line::from(Span::styled(
                 format!(" {}:", inert(name, false)),
                 app.theme.header,
