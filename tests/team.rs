@@ -494,3 +494,35 @@ fn the_shared_machine_setup_of_the_readme_lets_the_group_work_and_keeps_others_o
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("pilot.db: permission denied"), "{err}");
 }
+
+#[test]
+fn verify_names_a_staff_list_changed_around_dissent_and_a_forged_staff_event() {
+    let d = team();
+    let verify = |d: &Dir| -> serde_json::Value {
+        serde_json::from_str(&String::from_utf8_lossy(
+            &d.run(&["verify", "--json"]).stdout,
+        ))
+        .expect("json")
+    };
+    assert_eq!(verify(&d)["intact"], true);
+    // Someone with write access drops the guard and makes vic a QA lead by hand.
+    let conn = rusqlite::Connection::open(d.path("db.sqlite")).expect("open");
+    conn.execute_batch(
+        "DROP TRIGGER staff_update_by_dissent;
+         UPDATE staff SET role = 'qa_lead' WHERE name = 'vic';",
+    )
+    .expect("forge");
+    let v = verify(&d);
+    assert_eq!(v["intact"], false);
+    assert!(v.to_string().contains("member `vic`"), "{v}");
+    // …and rewrites the log to match: the chain of the database's events breaks.
+    conn.execute_batch(
+        "DROP TRIGGER events_no_update;
+         UPDATE events SET details = replace(details, '\"viewer\"', '\"qa_lead\"')
+         WHERE action = 'staff' AND details LIKE '%vic%';",
+    )
+    .expect("forge the log");
+    let v = verify(&d);
+    assert_eq!(v["intact"], false);
+    assert!(v.to_string().contains("events of no batch"), "{v}");
+}

@@ -150,6 +150,37 @@ impl Store {
     }
 }
 
+/// The first member of the staff list (by name) who is not what the staff log adds up to — a
+/// role, or a member at all, that no logged change made — as `verify` names them.
+pub(super) fn unlogged_member(conn: &Connection) -> Result<Option<String>> {
+    let mut logged: std::collections::BTreeMap<String, String> = Default::default();
+    let mut stmt = conn.prepare("SELECT details FROM events WHERE action = 'staff' ORDER BY id")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let details: serde_json::Value =
+            serde_json::from_str(r.get_ref(0)?.as_str()?).unwrap_or_default();
+        match (details["add"].as_str(), details["remove"].as_str()) {
+            (Some(name), _) => {
+                let role = details["role"].as_str().unwrap_or_default();
+                logged.insert(name.to_string(), role.to_string());
+            }
+            (None, Some(name)) => {
+                logged.remove(name);
+            }
+            (None, None) => {}
+        }
+    }
+    let stored: std::collections::BTreeMap<String, String> = conn
+        .prepare("SELECT name, role FROM staff")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let names: std::collections::BTreeSet<&String> = logged.keys().chain(stored.keys()).collect();
+    Ok(names
+        .into_iter()
+        .find(|n| logged.get(*n) != stored.get(*n))
+        .map(|n| format!("member `{}`", crate::text::shown(n))))
+}
+
 /// Refuses to take the QA lead role from `name` when nobody else holds it: a list with no QA
 /// lead could never be changed again.
 fn last_lead_stays(conn: &Connection, name: &str) -> Result<()> {

@@ -105,6 +105,8 @@ pub struct UndoAsk {
     pub item_id: String,
     /// The decision in force shown: only this one is undone.
     pub seen: Option<i64>,
+    /// That decision as the question names it: "alice's keep soft (decision 8)".
+    pub what: String,
 }
 
 /// The search prompt.

@@ -189,9 +189,22 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                 if item.status == DecisionStatus::Pending {
                     app.message = Some("no decision to undo on this item".into());
                 } else {
+                    let in_force = current_decision(&item.decisions, item.round);
                     app.popup = Some(Popup::ConfirmUndo(UndoAsk {
                         item_id: item.record.item_id.clone(),
-                        seen: current_decision(&item.decisions, item.round).map(|d| d.id),
+                        seen: in_force.map(|d| d.id),
+                        what: in_force.map_or_else(String::new, |d| {
+                            let whose = if d.actor == app.title.actor {
+                                "your".to_string()
+                            } else {
+                                format!("{}'s", d.actor)
+                            };
+                            format!(
+                                "{whose} {} (decision {})",
+                                d.kind.as_str().replace('_', " "),
+                                d.id
+                            )
+                        }),
                     }));
                 }
             }

@@ -49,6 +49,20 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, history: &History) {
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
+/// A detail as words: strings bare, objects as `key value` pairs (`decision 1 by bob`).
+fn words(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Object(m) => m
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| format!("{k} {}", words(v)))
+            .collect::<Vec<_>>()
+            .join(" "),
+        v => v.to_string(),
+    }
+}
+
 /// One event: when, who (and the OS account, when another), what, and its details.
 fn event_line(app: &App, e: &Event) -> Line<'static> {
     let who = match e.account.as_deref().filter(|a| *a != e.actor) {
@@ -63,13 +77,10 @@ fn event_line(app: &App, e: &Event) -> Line<'static> {
         serde_json::Value::Object(m) => m
             .iter()
             .filter(|(_, v)| !v.is_null())
-            .map(|(k, v)| match v {
-                serde_json::Value::String(s) => format!("{k} {s}"),
-                v => format!("{k} {v}"),
-            })
+            .map(|(k, v)| format!("{k} {}", words(v)))
             .collect::<Vec<_>>()
             .join(" · "),
-        d => d.to_string(),
+        d => words(d),
     };
     let details = inert(&details, false).into_owned();
     Line::from(vec![

@@ -85,7 +85,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         Some(Popup::Help) => help::draw(frame, app),
         Some(Popup::Search(prompt)) => search_prompt::draw(frame, app, prompt),
         Some(Popup::Decide(form)) => decision_form::draw(frame, app, form),
-        Some(Popup::ConfirmUndo(ask)) => undo_confirm::draw(frame, app, &ask.item_id),
+        Some(Popup::ConfirmUndo(ask)) => undo_confirm::draw(frame, app, ask),
         Some(Popup::History(history)) => history::draw(frame, app, history),
         Some(Popup::Staff(view)) => staff::draw(frame, app, view),
         Some(Popup::Qa(qa)) => qa::draw(frame, app, qa),
