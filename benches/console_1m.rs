@@ -147,6 +147,10 @@ fn main() {
         keymap: Keymap::default(),
     };
     let mut app = dissent::tui::start(&mut exec, &options, Rect::new(0, 0, 120, 40));
+    // A run stopped before its end may have left the bench's items assigned to it.
+    if app.filter.assignee.is_some() {
+        exec.dispatch(&mut app, Action::ToggleMine);
+    }
     let mut term = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
     term.draw(|f| draw(f, &app)).expect("draw");
     let open = start.elapsed().as_secs_f64() * 1000.0;
@@ -233,6 +237,15 @@ fn main() {
         mine_toggles.push(frame(&mut exec, &mut app, &mut term, Action::ToggleMine));
     }
     frame(&mut exec, &mut app, &mut term, Action::ClearFilters);
+    other
+        .assign(
+            &big,
+            dissent::store::Assignment::Items(&mine),
+            dissent::store::Assignee::Nobody,
+            "lead",
+            AT,
+        )
+        .expect("unassign");
     let mut jumps = Vec::new();
     for _ in 0..50 {
         jumps.push(frame(&mut exec, &mut app, &mut term, Action::Bottom));

@@ -185,7 +185,7 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT a.assignee, count(*), sum(i.status = 'pending'), sum(i.status = 'rereview'),
                     sum(i.status IN ('hard_label', 'keep_soft'))
-             FROM assignments a JOIN items i ON i.id = a.item_id
+             FROM assignments a CROSS JOIN items i ON i.id = a.item_id
              WHERE i.batch_id = ?1 GROUP BY a.assignee ORDER BY a.assignee",
         )?;
         let n =

@@ -230,6 +230,20 @@ impl Store {
         Ok(names)
     }
 
+    /// The batch's status now (another process may have finalized or reopened it).
+    pub fn batch_status(&self, batch: &Batch) -> Result<BatchStatus> {
+        let status: String = self.conn.query_row(
+            "SELECT status FROM batches WHERE id = ?1",
+            params![batch.id],
+            |r| r.get(0),
+        )?;
+        Ok(if status == BatchStatus::Finalized.as_str() {
+            BatchStatus::Finalized
+        } else {
+            BatchStatus::Open
+        })
+    }
+
     /// Finalizes or reopens a batch, logging who did it. A batch with open items (pending with
     /// a flag, or awaiting re-review) is finalized only when `force`d, and the event records
     /// what was open. Returns what was open.

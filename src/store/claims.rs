@@ -54,7 +54,7 @@ pub(super) fn live(conn: &Connection, item: ItemAt<'_>, now: i64) -> Result<Opti
 pub(super) fn live_in(conn: &Connection, batch: &Batch, now: i64) -> Result<Vec<Claim>> {
     let mut stmt = conn.prepare_cached(
         "SELECT i.item_key, c.holder, c.account, c.since, c.expires
-         FROM claims c JOIN items i ON i.id = c.item_id
+         FROM claims c CROSS JOIN items i ON i.id = c.item_id
          WHERE i.batch_id = ?1 AND c.expires > ?2 ORDER BY i.item_key",
     )?;
     let rows = stmt.query_map(params![batch.id, now], |r| {
@@ -176,7 +176,7 @@ impl Store {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM claims c JOIN items i ON i.id = c.item_id
+                "SELECT EXISTS (SELECT 1 FROM claims c CROSS JOIN items i ON i.id = c.item_id
                             WHERE i.batch_id = ?1 AND c.expires > ?2 AND c.expires <= ?3)",
             )?
             .query_row(params![batch.id, unix(after)?, unix(upto)?], |r| r.get(0))?)

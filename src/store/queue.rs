@@ -206,8 +206,7 @@ impl QueueCounts {
 }
 
 const ROW_COLUMNS: &str = "item_key, task, reviewer_count, top_label, top_share, entropy, norm_entropy, \
-     mean_confidence, class, flags, status, unflagged, neg_entropy, conf_key, class_rank, \
-     (SELECT holder FROM claims c WHERE c.item_id = items.id AND c.expires > unixepoch())";
+     mean_confidence, class, flags, status, unflagged, neg_entropy, conf_key, class_rank";
 
 fn row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<QueueRow> {
     let class: String = r.get(8)?;
@@ -226,7 +225,7 @@ fn row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<QueueRow> {
         flags: FlagSet(u8::try_from(flags).unwrap_or(0)),
         status: DecisionStatus::parse(&status).unwrap_or(DecisionStatus::Pending),
         keys: [r.get(11)?, r.get(12)?, r.get(13)?, r.get(14)?],
-        claimed_by: r.get(15)?,
+        claimed_by: None,
     })
 }
 
@@ -381,6 +380,16 @@ impl Store {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         if direction == Direction::Backward {
             rows.reverse();
+        }
+        // Who is deciding what: the few live claims of the batch, marked on the page.
+        let claims = super::claims::live_in(&self.conn, batch, chrono::Utc::now().timestamp())?;
+        if !claims.is_empty() {
+            for row in &mut rows {
+                row.claimed_by = claims
+                    .iter()
+                    .find(|c| c.item_id == row.item_id)
+                    .map(|c| c.holder.clone());
+            }
         }
         Ok(rows)
     }

@@ -129,8 +129,8 @@ impl Executor {
             return None;
         }
         // The batch may have been finalized or reopened, the actor's role changed.
-        if let Ok(batch) = self.store.batch(Some(&self.batch.name)) {
-            self.batch = batch;
+        if let Ok(status) = self.store.batch_status(&self.batch) {
+            self.batch.status = status;
         }
         Some(Action::Changed {
             standing: self.store.standing(&self.actor).unwrap_or_default(),
