@@ -81,7 +81,8 @@ fn the_page_holds_every_section_in_order_with_the_json_figures() {
             "Counts",
             "Gold",
             "Reviewers",
-            "Lists"
+            "Lists",
+            "Models"
         ]
     );
     let h1 = doc
@@ -285,4 +286,56 @@ fn each_reviewer_opens_on_their_calibration_and_estimated_confusion() {
             }
         }
     }
+}
+
+#[test]
+fn the_models_section_holds_evals_figures_and_the_entropy_chart() {
+    let d = Dir::new();
+    let fixtures = root().join("fixtures/predictions");
+    d.import(
+        &fixtures.join("cifar10h.slice.jsonl"),
+        &rubric("cifar10_class.yaml"),
+        "c10h",
+        &[],
+    );
+    let (html, _) = page_and_json(&d);
+    assert!(html.contains("No model&#39;s predictions were imported"));
+    for model in ["hard", "soft"] {
+        let file = fixtures.join(format!("{model}.jsonl"));
+        d.ok(&[
+            "predictions",
+            "import",
+            file.to_str().expect("path"),
+            "--model",
+            model,
+        ]);
+    }
+    let (html, json) = page_and_json(&d);
+    let eval: Value =
+        serde_json::from_str(&d.ok(&["eval", "--model", "hard", "--model", "soft", "--json"]))
+            .expect("json");
+    let models = json["models"].as_array().expect("models");
+    assert_eq!(models.len(), 2);
+    for (m, e) in models
+        .iter()
+        .zip(eval["models"].as_array().expect("models"))
+    {
+        assert_eq!(m["name"], e["name"]);
+        assert_eq!(
+            m["figures"], e["figures"],
+            "the report's figures are eval's"
+        );
+    }
+    let doc = parse(&html);
+    let text = text_of(doc.root_element());
+    let kl = models[0]["figures"]["kl_mean"].as_f64().expect("kl");
+    assert!(
+        text.contains(&format!("{kl:.3}")),
+        "the page shows KL {kl:.3}"
+    );
+    assert_eq!(
+        doc.descendants().filter(|n| n.has_tag_name("svg")).count(),
+        5 + 2,
+        "one entropy chart per model"
+    );
 }

@@ -8,7 +8,6 @@ use serde_json::{Value, json};
 use crate::domain::divergence::{
     COMPARED, Difference, EPSILON, Figures, Scores, paired_differences,
 };
-use crate::domain::metrics::shares;
 use crate::domain::report::{BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED};
 use crate::store::{Batch, Model, Store};
 
@@ -21,31 +20,13 @@ struct Evaluated {
 
 /// Scores every prediction of `model`.
 fn evaluate(store: &Store, batch: &Batch, model: Model) -> Result<Evaluated> {
-    let mut scores = Scores::default();
-    store.for_each_prediction(batch, &model, |item, class, counts, dist| {
-        scores.add(item, class, &shares(counts), dist);
-    })?;
+    let scores = crate::report::model_scores(store, batch, &model)?;
     let figures = scores.figures();
     Ok(Evaluated {
         model,
         scores,
         figures,
     })
-}
-
-/// How tables name each figure.
-fn caption(figure: &str) -> &'static str {
-    match figure {
-        "kl_mean" => "KL mean (nats)",
-        "kl_sd" => "KL sd",
-        "js_mean" => "JS mean (bits)",
-        "tv_mean" => "TV mean",
-        "cross_entropy_mean" => "cross-entropy (nats)",
-        "accuracy" => "top-label accuracy",
-        "pearson" => "Pearson r, entropies",
-        "spearman" => "Spearman ρ, entropies",
-        _ => "?",
-    }
 }
 
 /// Prints the figures of each model, per class, and with several models the side-by-side
@@ -176,7 +157,7 @@ fn write_model(out: &mut dyn Write, batch: &Batch, m: &Evaluated) -> Result<()> 
         ("clipped KL items", |f| f.clipped_items.to_string()),
     ];
     for (name, value) in rows {
-        let label = match caption(name) {
+        let label = match crate::domain::divergence::caption(name) {
             "?" => name,
             c => c,
         };
@@ -213,7 +194,7 @@ fn write_comparison(
         writeln!(
             out,
             "{:<24}{:>12}{:>12}{:>12}{:>10}  {interval}",
-            caption(name),
+            crate::domain::divergence::caption(name),
             fmt(d.first),
             fmt(d.second),
             fmt(d.difference),

@@ -186,6 +186,22 @@ pub const COMPARED: [&str; 7] = [
     "spearman",
 ];
 
+/// How tables name each figure (`dissent eval`, the report).
+#[must_use]
+pub fn caption(figure: &str) -> &'static str {
+    match figure {
+        "kl_mean" => "KL mean (nats)",
+        "kl_sd" => "KL sd",
+        "js_mean" => "JS mean (bits)",
+        "tv_mean" => "TV mean",
+        "cross_entropy_mean" => "cross-entropy (nats)",
+        "accuracy" => "top-label accuracy",
+        "pearson" => "Pearson r, entropies",
+        "spearman" => "Spearman ρ, entropies",
+        _ => "?",
+    }
+}
+
 impl Figures {
     /// The compared figures in [`COMPARED`] order.
     #[must_use]
@@ -217,6 +233,14 @@ impl Scores {
         self.hit.push(hit(panel, model));
         self.clipped.push(d.clipped);
         self.class.push(class);
+    }
+
+    /// Each item's panel and model entropy, bits, in the order added.
+    pub fn entropies(&self) -> impl Iterator<Item = (f64, f64)> + '_ {
+        self.panel_h
+            .iter()
+            .copied()
+            .zip(self.model_h.iter().copied())
     }
 
     /// Items added.

@@ -12,6 +12,7 @@ pub use sheet::sheet;
 
 use super::charts::{
     Bins, Grid, confidence_histogram, count_bars, entropy_confidence, entropy_histogram,
+    entropy_pair,
 };
 use super::figures::{fig, figure, interval};
 use crate::domain::coincidence::Figure;
@@ -47,6 +48,7 @@ pub fn page(report: &Report) -> String {
             gold(p, report);
             reviewers(p, report);
             lists(p, report);
+            models(p, report);
         },
     )
 }
@@ -607,6 +609,52 @@ fn confusion(p: &mut Page, labels: &[&str], matrix: &[Vec<f64>]) {
         })
         .collect();
     p.table(&head, &[], &rows);
+}
+
+/// Each model against the panel: its figures overall and per class, and the panel's entropy
+/// against its own.
+fn models(p: &mut Page, r: &Report) {
+    p.heading("h2", "Models");
+    if r.models.is_empty() {
+        p.note("No model's predictions were imported for this batch (dissent predictions import).");
+        return;
+    }
+    p.note(&format!(
+        "Each model's distribution held against the panel's (each item's latest round), as dissent eval gives it: KL(panel ‖ model) in nats with model probabilities clipped at {:e}, Jensen–Shannon in bits, total variation, cross-entropy, top-label accuracy over the untied items, and the correlation of the panel's entropy with the model's.",
+        crate::domain::divergence::EPSILON
+    ));
+    for m in &r.models {
+        p.heading("h3", &format!("{} (version {})", m.name, m.version));
+        let head: Vec<String> = std::iter::once("Figure".to_string())
+            .chain(std::iter::once("all items".to_string()))
+            .chain(m.by_class.iter().map(|c| c.class.to_string()))
+            .collect();
+        let head: Vec<&str> = head.iter().map(String::as_str).collect();
+        let columns: Vec<&crate::domain::divergence::Figures> = std::iter::once(&m.figures)
+            .chain(m.by_class.iter().map(|c| &c.figures))
+            .collect();
+        let mut rows = vec![Row::new(
+            std::iter::once("items".to_string())
+                .chain(columns.iter().map(|f| f.items.to_string()))
+                .collect(),
+        )];
+        for (i, name) in crate::domain::divergence::COMPARED.iter().enumerate() {
+            rows.push(Row::new(
+                std::iter::once(crate::domain::divergence::caption(name).to_string())
+                    .chain(columns.iter().map(|f| fig(f.compared()[i])))
+                    .collect(),
+            ));
+        }
+        p.table(&head, &[], &rows);
+        let n = m.entropy.len();
+        let mut grid = Grid::new(n);
+        for (panel, row) in m.entropy.iter().enumerate() {
+            for (model, &count) in row.iter().enumerate() {
+                grid.counts[model * n + panel] = count;
+            }
+        }
+        p.chart(&entropy_pair(&grid, &m.name));
+    }
 }
 
 fn lists(p: &mut Page, r: &Report) {

@@ -10,8 +10,10 @@ pub mod html;
 use std::ops::ControlFlow;
 
 use crate::domain::decision::current_decision;
-use crate::domain::report::{ItemInput, Report, ReportBuilder, ReportContext, Vote};
-use crate::store::{Batch, Store, StoreError};
+use crate::domain::divergence::Scores;
+use crate::domain::metrics::shares;
+use crate::domain::report::{ItemInput, ModelSection, Report, ReportBuilder, ReportContext, Vote};
+use crate::store::{Batch, Model, Store, StoreError};
 
 /// Items per chunk read from the store.
 const CHUNK: usize = 4096;
@@ -56,5 +58,26 @@ pub fn collect(
         }
         ControlFlow::Continue(())
     })?;
-    Ok(builder.finish(context))
+    let mut report = builder.finish(context);
+    let labels = rubric.labels.len();
+    for model in store.models(batch)?.iter().filter(|m| !m.superseded) {
+        let scores = model_scores(store, batch, model)?;
+        report.models.push(ModelSection::new(
+            &model.name,
+            model.version,
+            &scores,
+            labels,
+        ));
+    }
+    Ok(report)
+}
+
+/// A model's scores against each item's latest round, as `dissent eval` and the report give
+/// them.
+pub fn model_scores(store: &Store, batch: &Batch, model: &Model) -> Result<Scores, StoreError> {
+    let mut scores = Scores::default();
+    store.for_each_prediction(batch, model, |item, class, counts, dist| {
+        scores.add(item, class, &shares(counts), dist);
+    })?;
+    Ok(scores)
 }

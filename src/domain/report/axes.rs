@@ -54,7 +54,7 @@ impl Axes {
 }
 
 /// The bin of `x` in [0, 1]; values a rounding error outside land in the end bins.
-fn bin(x: f64) -> usize {
+pub(super) fn bin(x: f64) -> usize {
     ((x * BINS as f64).floor().max(0.0) as usize).min(BINS - 1)
 }
 

@@ -424,6 +424,7 @@ impl<'r> ReportBuilder<'r> {
                 gold_misses: self.gold_misses,
             },
             focus: self.focus,
+            models: Vec::new(),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 mod axes;
 mod build;
+mod models;
 mod reviewers;
 mod sheet;
 
@@ -10,6 +11,7 @@ use serde::Serialize;
 
 pub use axes::{Axes, BINS};
 pub use build::{ItemInput, ReportBuilder, ReportContext, Vote};
+pub use models::{ClassFigures, ModelSection};
 pub use reviewers::{LeaveOneOut, OVERCONFIDENCE_MARGIN, ReliabilityBin, ReviewerRow};
 pub use sheet::{Disagreement, Focus, NamedError, OwnGoldMiss, PanelFigures, Sheet};
 
@@ -48,6 +50,9 @@ pub struct Report {
     pub gold: GoldSection,
     /// Items to act on.
     pub lists: Lists,
+    /// Each model of the batch (the version in force) against the panel; empty when the batch
+    /// has none.
+    pub models: Vec<ModelSection>,
     /// The lists of one reviewer's sheet, when the report was built for one.
     #[serde(skip)]
     pub focus: Option<Focus>,

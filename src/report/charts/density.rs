@@ -39,34 +39,10 @@ fn draw(root: &Canvas<'_>, grid: &Grid, thresholds: &FlagThresholds) -> Drawn {
         format!("{total} items with a stated confidence; darkest cell {fullest} items (√ scale)")
     };
     let area = frame::titled(root, "Entropy × mean confidence", &subtitle)?;
-    let mut chart = ChartBuilder::on(&area)
-        .margin_left(8)
-        .margin_right(30)
-        .margin_top(24)
-        .x_label_area_size(52)
-        .y_label_area_size(64)
-        .build_cartesian_2d(0f64..1f64, 0f64..1f64)?;
-    frame::axes(
-        &mut chart.configure_mesh(),
-        "normalized entropy",
-        "mean confidence",
-    )
-    .x_labels(11)
-    .y_labels(11)
-    .x_label_formatter(&|x| format!("{x:.1}"))
-    .y_label_formatter(&|y| format!("{y:.1}"))
-    .disable_mesh()
-    .draw()?;
-    let n = grid.n.max(1);
-    let side = 1.0 / n as f64;
-    chart.draw_series(bins::nonzero(&grid.counts).map(|(i, c)| {
-        let (x, y) = ((i % n) as f64 * side, (i / n) as f64 * side);
-        Rectangle::new([(x, y), (x + side, y + side)], shade(c, fullest).filled())
-    }))?;
-    let (x_px, y_px) = chart.plotting_area().get_pixel_range();
+    let plot = cells(&area, grid, ("normalized entropy", "mean confidence"))?;
+    let (x_px, y_px) = (plot.x.clone(), plot.y.clone());
     let (he, lc) = (thresholds.high_entropy, thresholds.low_confidence);
-    let (x, _) = chart.backend_coord(&(he, 0.0));
-    let (_, y) = chart.backend_coord(&(0.0, lc));
+    let (x, y) = plot.at(he, lc);
     // Both labels sit outside the plot, clear of the cells: one above it, one turned along
     // its right edge.
     let above = (
@@ -118,6 +94,79 @@ fn draw(root: &Canvas<'_>, grid: &Grid, thresholds: &FlagThresholds) -> Drawn {
         frame::no_items(root, (x_px, y_px))?;
     }
     Ok(())
+}
+
+/// The panel's entropy against a model's, as a grid of shaded cells (x: the panel's normalized
+/// entropy, y: the model's): a model that keeps the panel's uncertainty lies along the diagonal.
+#[must_use]
+pub fn entropy_pair(grid: &Grid, model: &str) -> String {
+    frame::render(HEIGHT, |root| {
+        let total = grid.total();
+        let subtitle = format!(
+            "{total} items the model `{model}` predicts; darkest cell {} items (√ scale)",
+            grid.counts.iter().copied().max().unwrap_or(0)
+        );
+        let area = frame::titled(root, "Panel entropy × model entropy", &subtitle)?;
+        let plot = cells(
+            &area,
+            grid,
+            ("panel entropy (normalized)", "model entropy (normalized)"),
+        )?;
+        if total == 0 {
+            frame::no_items(root, (plot.x, plot.y))?;
+        }
+        Ok(())
+    })
+}
+
+/// The unit square with its axes named and `grid`'s non-empty cells shaded; the chart, for
+/// what is drawn over it.
+fn cells(area: &Canvas<'_>, grid: &Grid, (x_name, y_name): (&str, &str)) -> Drawn<Plot> {
+    let fullest = grid.counts.iter().copied().max().unwrap_or(0);
+    let mut chart = ChartBuilder::on(area)
+        .margin_left(8)
+        .margin_right(30)
+        .margin_top(24)
+        .x_label_area_size(52)
+        .y_label_area_size(64)
+        .build_cartesian_2d(0f64..1f64, 0f64..1f64)?;
+    frame::axes(&mut chart.configure_mesh(), x_name, y_name)
+        .x_labels(11)
+        .y_labels(11)
+        .x_label_formatter(&|x| format!("{x:.1}"))
+        .y_label_formatter(&|y| format!("{y:.1}"))
+        .disable_mesh()
+        .draw()?;
+    let n = grid.n.max(1);
+    let side = 1.0 / n as f64;
+    chart.draw_series(bins::nonzero(&grid.counts).map(|(i, c)| {
+        let (x, y) = ((i % n) as f64 * side, (i / n) as f64 * side);
+        Rectangle::new([(x, y), (x + side, y + side)], shade(c, fullest).filled())
+    }))?;
+    let (x, y) = chart.plotting_area().get_pixel_range();
+    Ok(Plot { x, y })
+}
+
+/// Where the unit square of a density chart lies, in pixels.
+struct Plot {
+    x: std::ops::Range<i32>,
+    y: std::ops::Range<i32>,
+}
+
+impl Plot {
+    /// The pixel column of `x` and the pixel row of `y` in [0, 1].
+    fn at(&self, x: f64, y: f64) -> (i32, i32) {
+        let along = |r: &std::ops::Range<i32>, t: f64| {
+            // Within the plot's pixels by construction.
+            #[allow(clippy::cast_possible_truncation)]
+            let p = (f64::from(r.end - r.start) * t.clamp(0.0, 1.0)).round() as i32;
+            p
+        };
+        (
+            self.x.start + along(&self.x, x),
+            self.y.end - along(&self.y, y),
+        )
+    }
 }
 
 /// The shade of a cell holding `count` (≥ 1) items when the fullest holds `fullest`: on a

@@ -13,5 +13,5 @@ mod histogram;
 
 pub use bars::count_bars;
 pub use bins::{Bins, Grid};
-pub use density::entropy_confidence;
+pub use density::{entropy_confidence, entropy_pair};
 pub use histogram::{confidence_histogram, entropy_histogram};
