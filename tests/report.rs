@@ -606,6 +606,12 @@ fn csv_tables_and_a_json_file_are_written_whole() {
         "{lists}"
     );
     assert!(lists.contains("gold_miss,g2,moderate,mild,"), "{lists}");
+    assert_eq!(
+        read("models.csv"),
+        "model,version,class,items,clipped_items,kl_mean,js_mean,tv_mean,cross_entropy_mean,\
+         accuracy,pearson,spearman\n",
+        "a batch with no model: the header alone"
+    );
 }
 
 #[test]

@@ -326,6 +326,19 @@ fn the_models_section_holds_evals_figures_and_the_entropy_chart() {
             "the report's figures are eval's"
         );
     }
+    let tables = d.path("tables");
+    std::fs::create_dir(&tables).expect("dir");
+    d.ok(&["report", "--csv", tables.to_str().expect("path")]);
+    let csv = std::fs::read_to_string(tables.join("models.csv")).expect("models.csv");
+    assert_eq!(
+        csv.lines().count(),
+        1 + 2 * 5,
+        "a row per model and class: {csv}"
+    );
+    assert!(
+        csv.contains(&format!("hard,1,all,{},", models[0]["figures"]["items"])),
+        "{csv}"
+    );
     let doc = parse(&html);
     let text = text_of(doc.root_element());
     let kl = models[0]["figures"]["kl_mean"].as_f64().expect("kl");

@@ -1,5 +1,5 @@
 //! The report's tables as CSV, one file each: reviewers, their reliability tables and
-//! Dawid–Skene confusion matrices, labels, pairs and lists.
+//! Dawid–Skene confusion matrices, labels, pairs, lists and models.
 
 use std::io::Write;
 
@@ -7,13 +7,14 @@ use crate::domain::coincidence::Figure;
 use crate::domain::report::Report;
 
 /// The tables, by file name, in the order they are written.
-pub const TABLES: [&str; 6] = [
+pub const TABLES: [&str; 7] = [
     "reviewers.csv",
     "reliability.csv",
     "confusion.csv",
     "labels.csv",
     "pairs.csv",
     "lists.csv",
+    "models.csv",
 ];
 
 /// Writes table `name` (one of [`TABLES`]) of `report` to `out`.
@@ -134,9 +135,34 @@ pub fn write_table(report: &Report, name: &str, out: impl Write) -> csv::Result<
                 ])?;
             }
         }
+        "models.csv" => write_models(report, &mut w)?,
         _ => write_lists(report, &mut w)?,
     }
     w.flush()?;
+    Ok(())
+}
+
+/// Each model's figures against the panel, one row per model and class (`all` for every item).
+fn write_models(report: &Report, w: &mut csv::Writer<impl Write>) -> csv::Result<()> {
+    let mut head = vec!["model", "version", "class", "items", "clipped_items"];
+    head.extend(crate::domain::divergence::COMPARED);
+    w.write_record(&head)?;
+    let num = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+    for m in &report.models {
+        let rows = std::iter::once(("all", &m.figures))
+            .chain(m.by_class.iter().map(|c| (c.class, &c.figures)));
+        for (class, f) in rows {
+            let mut record = vec![
+                m.name.clone(),
+                m.version.to_string(),
+                class.to_string(),
+                f.items.to_string(),
+                f.clipped_items.to_string(),
+            ];
+            record.extend(f.compared().into_iter().map(num));
+            w.write_record(&record)?;
+        }
+    }
     Ok(())
 }
 
