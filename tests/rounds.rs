@@ -545,3 +545,51 @@ fn an_export_line_s_rounds_come_back_and_a_bad_history_is_refused_by_line() {
     let out = try_import(&again, &out, &rubric);
     assert!(!out.status.success());
 }
+
+#[test]
+fn a_decision_made_on_a_round_a_new_one_answered_is_a_conflict_that_says_so() {
+    use dissent::domain::decision::{DecisionKind, NewDecision};
+    use dissent::store::{Basis, Store, StoreError};
+    let (dir, rubric) = setup();
+    send_back(&dir, "split", "anchors overlap");
+    // A console showed the re-review (decision 1) …
+    let mut store = Store::open_existing(&dir.path("db.sqlite")).expect("open");
+    let batch = store.batch(None).expect("batch");
+    let seen = store.item(&batch, "split").expect("item").decisions[0].id;
+    // … when round 2 came in.
+    let two = dir.file("two.csv", ROUND_2);
+    assert!(try_import(&dir, &two, &rubric).status.success());
+    let keep = NewDecision {
+        kind: DecisionKind::KeepSoft,
+        label: None,
+        reason_code: None,
+        erring: vec![],
+        text: "still split".into(),
+    };
+    let conflict = store
+        .decide(
+            &batch,
+            "split",
+            &keep,
+            Basis::Saw(Some(seen)),
+            "tester",
+            "2026-12-01T10:00:00Z",
+        )
+        .unwrap_err();
+    assert!(
+        matches!(
+            conflict,
+            StoreError::Conflict {
+                new_round: Some(2),
+                ..
+            }
+        ),
+        "{conflict}"
+    );
+    assert!(
+        conflict
+            .to_string()
+            .ends_with("round 2 of its judgments came in; it is pending on that round"),
+        "{conflict}"
+    );
+}

@@ -235,12 +235,19 @@ fn may_write(
     super::staff::require(conn, actor, Act::Decide)?;
     super::assignments::not_reserved_for_another(conn, item, actor)?;
     super::claims::not_held_by_another(conn, item, actor, super::claims::unix(at)?)?;
-    let in_force = current_decision(&history(conn, item.id)?, item.round).cloned();
+    let history = history(conn, item.id)?;
+    let in_force = current_decision(&history, item.round).cloned();
     match basis {
         Basis::Saw(seen) if seen != in_force.as_ref().map(|d| d.id) => {
+            // A decision seen on an earlier round was answered by a new round of judgments.
+            let seen_round =
+                seen.and_then(|id| history.iter().find(|d| d.id == id).map(|d| d.round));
             return Err(StoreError::Conflict {
                 item: item.key.into(),
                 now: in_force.map(Box::new),
+                new_round: seen_round
+                    .is_some_and(|r| r < item.round)
+                    .then_some(item.round),
             });
         }
         Basis::Current { supersede: false } => {
@@ -279,9 +286,12 @@ pub(super) fn described(d: &Decision) -> String {
 }
 
 /// What an item's decision in force became, for a conflict.
-pub(super) fn changed_to(now: Option<&Decision>) -> String {
-    match now {
-        Some(d) => format!("it now has {}", described(d)),
-        None => "its decision was undone; it is pending".into(),
+pub(super) fn changed_to(now: Option<&Decision>, new_round: Option<i64>) -> String {
+    match (now, new_round) {
+        (Some(d), _) => format!("it now has {}", described(d)),
+        (None, Some(round)) => {
+            format!("round {round} of its judgments came in; it is pending on that round")
+        }
+        (None, None) => "its decision was undone; it is pending".into(),
     }
 }

@@ -330,13 +330,15 @@ pub enum StoreError {
     #[error(
         "item `{}` changed while you were deciding: {}",
         crate::text::shown(item),
-        decisions::changed_to(now.as_deref())
+        decisions::changed_to(now.as_deref(), *new_round)
     )]
     Conflict {
         /// The item.
         item: String,
         /// The decision in force now.
         now: Option<Box<crate::domain::decision::Decision>>,
+        /// The round that came in since, when a new round answered the decision seen.
+        new_round: Option<i64>,
     },
     /// A CLI decision over another person's decision, without `--supersede`.
     #[error(
