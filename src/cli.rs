@@ -91,6 +91,9 @@ pub enum Command {
         /// Only items assigned to this reviewer
         #[arg(long, value_name = "NAME")]
         assignee: Option<String>,
+        /// Show this model's KL from the panel (and order by it with --sort kl)
+        #[arg(long, value_name = "M")]
+        model: Option<String>,
         /// Order
         #[arg(long, value_enum, default_value_t = SortArg::Triage)]
         sort: SortArg,
@@ -490,6 +493,7 @@ value_enum!(
         Confidence => SortKey::Confidence,
         Class => SortKey::Class,
         Id => SortKey::Id,
+        Kl => SortKey::Kl,
     }
 );
 value_enum!(

@@ -4,6 +4,8 @@
 
 mod common;
 
+use dissent::store::SortKey;
+
 use common::{AT, Dir, select};
 use dissent::ingest::FieldMap;
 use dissent::ingest::predictions::{PredictionJob, import_predictions, label_order};
@@ -85,9 +87,26 @@ fn the_panel_draws_the_shown_models_distribution_with_its_kl() {
         .expect("another item");
     select(&mut exec, &mut app, &other);
     assert!(screen(&app, &mut term).contains("Model m: no prediction for this item"));
+    // With a model shown, the sort cycle reaches its KL order: the items it predicts, highest
+    // KL first; without one, that order gives way to the default.
+    for _ in 0..SortKey::ALL.len() {
+        exec.dispatch(&mut app, Action::CycleSort);
+    }
+    assert_eq!(app.sort, SortKey::Kl);
+    assert_eq!(
+        app.rows
+            .iter()
+            .map(|r| r.item_id.as_str())
+            .collect::<Vec<_>>(),
+        ["mri-2031"],
+        "the one item the model predicts"
+    );
+    assert!(screen(&app, &mut term).contains("sort kl"));
     // cycling past the last model shows none again
     exec.dispatch(&mut app, Action::CycleModel);
     assert_eq!(app.model, None);
+    assert_eq!(app.sort, SortKey::Triage);
+    assert_eq!(app.rows.len(), 39);
     assert!(!screen(&app, &mut term).contains("Model m"));
 }
 

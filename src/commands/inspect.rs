@@ -15,7 +15,7 @@ use crate::view::item::ItemView;
 const PAGE: usize = 1000;
 
 fn row_json(r: &QueueRow) -> Value {
-    json!({
+    let mut row = json!({
         "item_id": r.item_id,
         "task": r.task,
         "reviewer_count": r.reviewer_count,
@@ -27,7 +27,11 @@ fn row_json(r: &QueueRow) -> Value {
         "disagreement_class": r.class.as_str(),
         "flags": r.flags.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
         "status": r.status.as_str(),
-    })
+    });
+    if let Some((kl, _)) = r.kl {
+        row["kl"] = json!(kl);
+    }
+    row
 }
 
 /// `dissent items`: the queue, paged through by keyset so a million items stream.

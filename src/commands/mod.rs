@@ -174,22 +174,18 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Items {
             select,
             assignee,
+            model,
             sort,
             limit,
             json,
         } => {
+            let store = open_existing(&db)?;
             let filter = crate::store::QueueFilter {
                 assignee,
+                model,
                 ..select.filter()
             };
-            inspect::items(
-                &open_existing(&db)?,
-                batch,
-                &filter,
-                sort.into(),
-                limit,
-                json,
-            )
+            inspect::items(&store, batch, &filter, sort.into(), limit, json)
         }
         Command::Show { item_id, json } => {
             inspect::show(&open_existing(&db)?, batch, &item_id, json)

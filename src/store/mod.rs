@@ -366,6 +366,9 @@ pub enum StoreError {
         /// The live claims.
         claims: Vec<Claim>,
     },
+    /// The KL order asked for with no model to take the KL of.
+    #[error("the KL order needs a model: pass --model NAME (the console: pick one with M)")]
+    KlWithoutModel,
     /// A time that is not RFC 3339.
     #[error("not an RFC 3339 time: `{}`", crate::text::shown(.0))]
     BadTime(String),

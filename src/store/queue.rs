@@ -1,11 +1,11 @@
 //! The triage queue: filtered, sorted pages by keyset over indexed columns (never OFFSET), and
 //! the per-class / per-flag counts of the queue header.
 
-use rusqlite::params_from_iter;
 use rusqlite::types::{FromSql, FromSqlResult, Value, ValueRef};
+use rusqlite::{OptionalExtension, params, params_from_iter};
 
 use super::batches::Batch;
-use super::{Result, Store};
+use super::{Result, Store, StoreError};
 use crate::domain::decision::DecisionStatus;
 use crate::domain::model::{DisagreementClass, FlagKind, FlagSet};
 
@@ -26,6 +26,8 @@ pub struct QueueFilter {
     pub search: Option<String>,
     /// Only items assigned to this reviewer.
     pub assignee: Option<String>,
+    /// The model (the version in force) whose KL the queue shows and [`SortKey::Kl`] orders by.
+    pub model: Option<String>,
 }
 
 /// Queue order.
@@ -42,6 +44,9 @@ pub enum SortKey {
     Class,
     /// By item id.
     Id,
+    /// Where the model of [`QueueFilter::model`] parts most from the panel first: its KL at
+    /// import, highest first (items it does not predict are left out).
+    Kl,
 }
 
 impl SortKey {
@@ -63,13 +68,17 @@ impl SortKey {
             SortKey::Confidence => "confidence",
             SortKey::Class => "class",
             SortKey::Id => "id",
+            SortKey::Kl => "kl",
         }
     }
 
     /// Parses the name used in the CLI.
     #[must_use]
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
+        Self::ALL
+            .into_iter()
+            .chain([SortKey::Kl])
+            .find(|k| k.as_str() == s)
     }
 
     /// The items table walked through this order's index.
@@ -79,7 +88,7 @@ impl SortKey {
             SortKey::Entropy => "items INDEXED BY items_queue_entropy",
             SortKey::Confidence => "items INDEXED BY items_queue_confidence",
             SortKey::Class => "items INDEXED BY items_queue_class",
-            SortKey::Id => "items INDEXED BY sqlite_autoindex_items_1",
+            SortKey::Id | SortKey::Kl => "items INDEXED BY sqlite_autoindex_items_1",
         }
     }
 
@@ -90,7 +99,7 @@ impl SortKey {
             SortKey::Entropy => &["neg_entropy", "item_key"],
             SortKey::Confidence => &["conf_key", "item_key"],
             SortKey::Class => &["class_rank", "neg_entropy", "item_key"],
-            SortKey::Id => &["item_key"],
+            SortKey::Id | SortKey::Kl => &["item_key"],
         }
     }
 }
@@ -131,6 +140,9 @@ pub struct QueueRow {
     pub status: DecisionStatus,
     /// Who is deciding it now (a live claim), if anyone.
     pub claimed_by: Option<String>,
+    /// The KL of [`QueueFilter::model`] at its import, with the item's rowid (the order of
+    /// [`SortKey::Kl`]), when the queue was read with a model that predicts the item.
+    pub kl: Option<(f64, i64)>,
     /// Sort key values (unflagged, neg_entropy, conf_key, class_rank), for keyset paging.
     keys: [SortValue; 4],
 }
@@ -226,6 +238,7 @@ fn row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<QueueRow> {
         status: DecisionStatus::parse(&status).unwrap_or(DecisionStatus::Pending),
         keys: [r.get(11)?, r.get(12)?, r.get(13)?, r.get(14)?],
         claimed_by: None,
+        kl: None,
     })
 }
 
@@ -329,6 +342,105 @@ impl Store {
         direction: Direction,
         limit: usize,
     ) -> Result<Vec<QueueRow>> {
+        let mut rows = match (sort, &filter.model) {
+            (SortKey::Kl, Some(name)) => {
+                let model = self.model(batch, name)?.id;
+                self.kl_page(batch, filter, model, anchor, direction, limit)?
+            }
+            (SortKey::Kl, None) => return Err(StoreError::KlWithoutModel),
+            _ => {
+                let mut rows = self.sorted_page(batch, filter, sort, anchor, direction, limit)?;
+                if let Some(name) = &filter.model {
+                    self.mark_kl(batch, name, &mut rows)?;
+                }
+                rows
+            }
+        };
+        // Who is deciding what: the few live claims of the batch, marked on the page.
+        let claims = super::claims::live_in(&self.conn, batch, chrono::Utc::now().timestamp())?;
+        if !claims.is_empty() {
+            for row in &mut rows {
+                row.claimed_by = claims
+                    .iter()
+                    .find(|c| c.item_id == row.item_id)
+                    .map(|c| c.holder.clone());
+            }
+        }
+        Ok(rows)
+    }
+
+    /// A page of the queue in `model`'s KL order, highest first: the KL index walked from the
+    /// anchor, each item read by its rowid.
+    fn kl_page(
+        &self,
+        batch: &Batch,
+        filter: &QueueFilter,
+        model: i64,
+        anchor: Option<&QueueRow>,
+        direction: Direction,
+        limit: usize,
+    ) -> Result<Vec<QueueRow>> {
+        let mut args = vec![Value::Integer(batch.id), Value::Integer(model)];
+        let mut sql = format!(
+            "SELECT {ROW_COLUMNS}, p.kl, p.item_id
+             FROM predictions p INDEXED BY predictions_by_kl CROSS JOIN items ON items.id = p.item_id
+             WHERE p.model_id = ?2 AND batch_id = ?1"
+        );
+        plain_filter_sql(filter, &mut sql, &mut args);
+        let (cmp, order) = match direction {
+            Direction::Forward => ("<", "DESC"),
+            Direction::Backward => (">", "ASC"),
+        };
+        if let Some((kl, id)) = anchor.and_then(|a| a.kl) {
+            args.push(Value::Real(kl));
+            args.push(Value::Integer(id));
+            let n = args.len();
+            sql.push_str(&format!(" AND (p.kl, p.item_id) {cmp} (?{}, ?{n})", n - 1));
+        }
+        sql.push_str(&format!(
+            " ORDER BY p.kl {order}, p.item_id {order} LIMIT {limit}"
+        ));
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt
+            .query_map(params_from_iter(args), |r| {
+                let mut row = row_from(r)?;
+                row.kl = Some((r.get(15)?, r.get(16)?));
+                Ok(row)
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        if direction == Direction::Backward {
+            rows.reverse();
+        }
+        Ok(rows)
+    }
+
+    /// Marks each row with model `name`'s KL at import, where it predicts the item.
+    fn mark_kl(&self, batch: &Batch, name: &str, rows: &mut [QueueRow]) -> Result<()> {
+        let model = self.model(batch, name)?.id;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT p.kl, p.item_id FROM items i CROSS JOIN predictions p
+             ON p.model_id = ?1 AND p.item_id = i.id WHERE i.batch_id = ?2 AND i.item_key = ?3",
+        )?;
+        for row in rows {
+            row.kl = stmt
+                .query_row(params![model, batch.id, row.item_id], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .optional()?;
+        }
+        Ok(())
+    }
+
+    /// A page of the queue in one of the items' own orders.
+    fn sorted_page(
+        &self,
+        batch: &Batch,
+        filter: &QueueFilter,
+        sort: SortKey,
+        anchor: Option<&QueueRow>,
+        direction: Direction,
+        limit: usize,
+    ) -> Result<Vec<QueueRow>> {
         // A filter that matches nothing would scan every row to find so: the maintained counts
         // say so at once.
         let narrowed = filter.flag.is_some()
@@ -380,16 +492,6 @@ impl Store {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         if direction == Direction::Backward {
             rows.reverse();
-        }
-        // Who is deciding what: the few live claims of the batch, marked on the page.
-        let claims = super::claims::live_in(&self.conn, batch, chrono::Utc::now().timestamp())?;
-        if !claims.is_empty() {
-            for row in &mut rows {
-                row.claimed_by = claims
-                    .iter()
-                    .find(|c| c.item_id == row.item_id)
-                    .map(|c| c.holder.clone());
-            }
         }
         Ok(rows)
     }

@@ -156,18 +156,35 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                 return Vec::new();
             }
             app.model = cycle(&app.models, app.model.clone());
+            app.filter.model.clone_from(&app.model);
             app.message = Some(match &app.model {
-                Some(m) => format!("model {m} shown beside the panel"),
+                Some(m) => format!(
+                    "model {m} shown beside the panel ({} orders the queue by its KL too)",
+                    app.keymap.label(Command::Sort)
+                ),
                 None => "no model shown".into(),
             });
-            load_prediction(app)
+            // The queue's KL column follows the model shown; the KL order gives way to the
+            // default without one.
+            let mut effects = if app.sort == SortKey::Kl {
+                if app.model.is_none() {
+                    app.sort = SortKey::Triage;
+                }
+                reload_quietly(app)
+            } else {
+                refresh(app)
+            };
+            effects.extend(load_prediction(app));
+            effects
         }
         Action::CycleSort => {
-            let i = SortKey::ALL
-                .iter()
-                .position(|s| *s == app.sort)
-                .unwrap_or(0);
-            app.sort = SortKey::ALL[(i + 1) % SortKey::ALL.len()];
+            // The model's KL order joins the cycle while a model is shown.
+            let orders: Vec<SortKey> = SortKey::ALL
+                .into_iter()
+                .chain(app.model.as_ref().map(|_| SortKey::Kl))
+                .collect();
+            let i = orders.iter().position(|s| *s == app.sort).unwrap_or(0);
+            app.sort = orders[(i + 1) % orders.len()];
             reload(app)
         }
         Action::ClearFilters => {

@@ -113,7 +113,7 @@ impl Columns {
     /// The widest id among `rows` gets its width when the pane allows, giving way down to
     /// [`MIN_ID`] cells to the top label; the top label takes what is left, or hides when that is
     /// too narrow to read.
-    fn new(rows: &[QueueRow], cells: usize) -> Columns {
+    fn new(rows: &[QueueRow], cells: usize, kl: bool) -> Columns {
         let widest = |f: &dyn Fn(&QueueRow) -> usize, least: usize| {
             rows.iter().map(f).max().unwrap_or(0).max(least)
         };
@@ -121,7 +121,7 @@ impl Columns {
         let flags = widest(&|r| r.flags.iter().count(), 1);
         let want_id = widest(&|r| width(&inert(&r.item_id, false)), 4);
         let want_top = widest(&|r| width(&top_label(r)), 3).min(MAX_TOP);
-        let conf = rows.iter().any(|r| r.mean_confidence.is_some());
+        let conf = kl || rows.iter().any(|r| r.mean_confidence.is_some());
         let figures = FIGURES + if conf { CONF } else { 0 };
         let rest = cells.saturating_sub(2 + (1 + n) + figures + (1 + flags) + 2);
         // However narrow the pane, the id keeps a readable start and end; the columns after
@@ -169,6 +169,17 @@ impl Columns {
     }
 }
 
+/// The figure of the fourth column: the shown model's KL from the panel, else the mean
+/// confidence.
+fn figure(app: &App, r: &QueueRow) -> String {
+    let value = if app.model.is_some() {
+        r.kl.map(|(kl, _)| kl)
+    } else {
+        r.mean_confidence
+    };
+    value.map_or(" - ".into(), |v| format!("{v:.2}"))
+}
+
 fn top_label(r: &QueueRow) -> std::borrow::Cow<'_, str> {
     inert(r.top_label.as_deref().unwrap_or("-"), false)
 }
@@ -181,8 +192,7 @@ fn row_line(app: &App, r: &QueueRow, selected: bool, cols: Columns) -> Line<'sta
         &top_label(r),
         format!("{:.2}", r.top_share).trim_start_matches('0'),
         &format!("{:.2}", r.entropy_bits),
-        &r.mean_confidence
-            .map_or(" - ".into(), |c| format!("{c:.2}")),
+        &figure(app, r),
         class_short(r.class),
         &flags_text(r.flags),
         match &r.claimed_by {
@@ -239,7 +249,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let visible = (inner.height as usize).saturating_sub(usize::from(super::QUEUE_HEADER));
     let shown = app.rows.get(app.scroll..).unwrap_or_default();
     let shown = &shown[..visible.min(shown.len())];
-    let cols = Columns::new(shown, width);
+    let cols = Columns::new(shown, width, app.model.is_some());
     let mut lines = vec![
         Line::from(Span::styled(classes, app.theme.dim)),
         Line::from(Span::styled(
@@ -248,7 +258,16 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
         )),
         Line::from(Span::styled(
             cols.line([
-                "  ", "item", "n", "top", "top%", "H", "conf", "class", "⚑", "✓",
+                "  ",
+                "item",
+                "n",
+                "top",
+                "top%",
+                "H",
+                if app.model.is_some() { "KL" } else { "conf" },
+                "class",
+                "⚑",
+                "✓",
             ]),
             app.theme.header,
         )),
