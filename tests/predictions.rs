@@ -788,6 +788,18 @@ fn items_in_a_models_kl_order_page_through_every_predicted_item_once() {
         anchor = Some(first);
     }
     assert_eq!(back, ids);
+    // A search narrows the KL order as any other.
+    let searched = dissent::store::QueueFilter {
+        search: Some(ids[0].clone()),
+        ..filter.clone()
+    };
+    let page = store
+        .queue_page(&b, &searched, kl, None, forward, 10)
+        .expect("page");
+    assert_eq!(
+        page.iter().map(|r| r.item_id.as_str()).collect::<Vec<_>>(),
+        [ids[0].as_str()]
+    );
     let out = d.run(&["items", "--sort", "kl"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("the KL order needs a model"));

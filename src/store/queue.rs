@@ -386,7 +386,9 @@ impl Store {
              FROM predictions p INDEXED BY predictions_by_kl CROSS JOIN items ON items.id = p.item_id
              WHERE p.model_id = ?2 AND batch_id = ?1"
         );
-        plain_filter_sql(filter, &mut sql, &mut args);
+        self.sync_search_index(filter)?;
+        let search = self.search_plan(filter)?;
+        filter_sql(filter, &search, &mut sql, &mut args);
         let (cmp, order) = match direction {
             Direction::Forward => ("<", "DESC"),
             Direction::Backward => (">", "ASC"),
