@@ -788,6 +788,22 @@ fn items_in_a_models_kl_order_page_through_every_predicted_item_once() {
         anchor = Some(first);
     }
     assert_eq!(back, ids);
+    let plain = d.ok(&["items", "--sort", "kl", "--model", "first", "--limit", "1"]);
+    let header: Vec<&str> = plain
+        .lines()
+        .next()
+        .expect("header")
+        .split_whitespace()
+        .collect();
+    assert_eq!(header[5], "KL", "{plain}");
+    assert!(
+        plain
+            .lines()
+            .nth(1)
+            .expect("row")
+            .contains(&format!("{:.2}", kls[0])),
+        "{plain}"
+    );
     // A search narrows the KL order as any other.
     let searched = dissent::store::QueueFilter {
         search: Some(ids[0].clone()),

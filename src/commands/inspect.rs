@@ -54,7 +54,15 @@ pub fn items(
         writeln!(
             out,
             "{:<24} {:>3}  {:<14} {:>5}  {:>5}  {:>5}  {:<10} {:<10} flags",
-            "item_id", "n", "top", "share", "H", "conf", "class", "status"
+            "item_id",
+            "n",
+            "top",
+            "share",
+            "H",
+            // With a model, its KL from the panel stands where the confidence does.
+            if filter.model.is_some() { "KL" } else { "conf" },
+            "class",
+            "status"
         )?;
     }
     while shown < limit {
@@ -82,7 +90,12 @@ pub fn items(
                     pad(&inert(r.top_label.as_deref().unwrap_or("-"), false), 14),
                     r.top_share,
                     r.entropy_bits,
-                    r.mean_confidence.map_or("-".into(), |c| format!("{c:.2}")),
+                    if filter.model.is_some() {
+                        r.kl.map(|(kl, _)| kl)
+                    } else {
+                        r.mean_confidence
+                    }
+                    .map_or("-".into(), |v| format!("{v:.2}")),
                     r.class.as_str(),
                     r.status.as_str(),
                     r.flags
