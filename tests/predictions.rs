@@ -422,7 +422,7 @@ fn the_cifar10h_fixture_gives_scipys_figures_for_both_synthetic_models() {
         "soft",
     ]);
     assert!(
-        said.contains("1 item of the batch have no prediction")
+        said.contains("1 item of the batch has no prediction")
             || said.contains("1 item of the batch has no prediction"),
         "{said}"
     );

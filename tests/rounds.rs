@@ -71,7 +71,7 @@ fn an_item_sent_back_takes_a_new_round_and_follows_it() {
     send_back(&dir, "split", "the size bands overlap");
     let two = dir.file("two.csv", ROUND_2);
     let said = dir.import(&two, &rubric, "b", &[]);
-    assert!(said.contains("a new round for 1 item"), "{said}");
+    assert!(said.contains("and 1 round of re-review"), "{said}");
 
     let after = dir.show("split");
     assert_eq!(after["round"], 2);

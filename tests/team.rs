@@ -238,6 +238,10 @@ fn a_qa_lead_assigns_by_filter_or_by_item_and_sees_progress() {
     let mut over = keep_soft("varierr-23751e", "bob");
     over.push("--supersede");
     d.ok(&over);
+    // Someone who may no longer decide holds no items: bob's return to everyone.
+    d.ok(&["staff", "add", "bob", "--role", "viewer"]);
+    assert!(!d.ok(&["assignments"]).contains("bob"));
+    d.ok(&keep_soft("varierr-49807n", "alice"));
 }
 
 #[test]

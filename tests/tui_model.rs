@@ -102,6 +102,10 @@ fn the_panel_draws_the_shown_models_distribution_with_its_kl() {
         "the one item the model predicts"
     );
     assert!(screen(&app, &mut term).contains("sort kl"));
+    // Clearing the filters keeps the model shown, its column and its order.
+    exec.dispatch(&mut app, Action::ClearFilters);
+    assert_eq!(app.filter.model.as_deref(), Some("m"));
+    assert_eq!(app.rows.iter().filter(|r| r.kl.is_some()).count(), 1);
     // cycling past the last model shows none again
     exec.dispatch(&mut app, Action::CycleModel);
     assert_eq!(app.model, None);

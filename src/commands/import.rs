@@ -59,10 +59,8 @@ pub fn run(db: &Path, request: &Request<'_>) -> Result<()> {
     let rounds = if done.rounds == 0 {
         String::new()
     } else {
-        format!(
-            " and a new round for {} sent for re-review",
-            super::counted(done.rounds, "item")
-        )
+        // New rounds for items sent back, or the earlier rounds an export carries.
+        format!(" and {} of re-review", super::counted(done.rounds, "round"))
     };
     super::say(format_args!(
         "imported {}{rounds} ({judgments}) into batch `{batch}` under rubric `{}` v{}",

@@ -81,8 +81,9 @@ pub fn import(store: &mut Store, request: &Request<'_>) -> Result<()> {
     )];
     if done.missing > 0 {
         lines.push(format!(
-            "{} of the batch have no prediction",
-            super::counted(done.missing, "item")
+            "{} of the batch {} no prediction",
+            super::counted(done.missing, "item"),
+            if done.missing == 1 { "has" } else { "have" }
         ));
     }
     if done.skipped > 0 {

@@ -100,6 +100,7 @@ impl Store {
                     actor,
                     at,
                     self.account.as_deref(),
+                    0,
                 )?);
             } else if role != Role::QaLead {
                 return Err(StoreError::FirstMember(name.into()));
@@ -110,7 +111,21 @@ impl Store {
         if before == Some(Role::QaLead) && role != Role::QaLead {
             last_lead_stays(&tx, name)?;
         }
-        changed.push(put(&tx, name, role, actor, at, self.account.as_deref())?);
+        // Someone who may no longer decide holds no items: they return to every reviewer.
+        let released = if role.may(Act::Decide) {
+            0
+        } else {
+            release_assignments(&tx, name)?
+        };
+        changed.push(put(
+            &tx,
+            name,
+            role,
+            actor,
+            at,
+            self.account.as_deref(),
+            released,
+        )?);
         tx.commit()?;
         Ok(changed)
     }
@@ -138,12 +153,13 @@ impl Store {
             last_lead_stays(&tx, name)?;
         }
         tx.execute("DELETE FROM staff WHERE name = ?1", [name])?;
+        let released = release_assignments(&tx, name)?;
         staff_event(
             &tx,
             actor,
             self.account.as_deref(),
             at,
-            &serde_json::json!({"remove": name, "role": member.role.as_str()}),
+            &serde_json::json!({"remove": name, "role": member.role.as_str(), "unassigned": released}),
         )?;
         tx.commit()?;
         Ok(member)
@@ -181,6 +197,12 @@ pub(super) fn unlogged_member(conn: &Connection) -> Result<Option<String>> {
         .map(|n| format!("member `{}`", crate::text::shown(n))))
 }
 
+/// Unassigns every item assigned to `name`; how many.
+fn release_assignments(conn: &Connection, name: &str) -> Result<u64> {
+    let n = conn.execute("DELETE FROM assignments WHERE assignee = ?1", [name])?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
 /// Refuses to take the QA lead role from `name` when nobody else holds it: a list with no QA
 /// lead could never be changed again.
 fn last_lead_stays(conn: &Connection, name: &str) -> Result<()> {
@@ -203,6 +225,7 @@ fn put(
     actor: &str,
     at: &str,
     account: Option<&str>,
+    released: u64,
 ) -> Result<Member> {
     conn.execute(
         "INSERT INTO staff (name, role, added_by, added_at) VALUES (?1, ?2, ?3, ?4)
@@ -214,7 +237,7 @@ fn put(
         actor,
         account,
         at,
-        &serde_json::json!({"add": name, "role": role.as_str()}),
+        &serde_json::json!({"add": name, "role": role.as_str(), "unassigned": released}),
     )?;
     Ok(Member {
         name: name.to_string(),

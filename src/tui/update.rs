@@ -188,7 +188,11 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             reload(app)
         }
         Action::ClearFilters => {
-            app.filter = crate::store::QueueFilter::default();
+            // The model shown is not a filter: its KL column and order stay.
+            app.filter = crate::store::QueueFilter {
+                model: app.filter.model.take(),
+                ..crate::store::QueueFilter::default()
+            };
             reload(app)
         }
         Action::OpenSearch => {
