@@ -189,7 +189,12 @@ pub fn bundle(store: &Store, batch: Option<&str>, dir: &Path, request: &Request<
     }
     bundle.record(&jsonl)?;
     bundle.add(&format!("{name}.rubric.yaml"), batch.rubric.yaml.as_bytes())?;
-    let report = collect(store, &batch, None, super::report::context(&batch, actor))?;
+    let report = collect(
+        store,
+        &batch,
+        None,
+        crate::report::context(&batch, actor, &super::now()),
+    )?;
     let mut json = serde_json::to_vec(&report)?;
     json.push(b'\n');
     bundle.add(&format!("{name}.qa.json"), &json)?;

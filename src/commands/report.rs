@@ -6,12 +6,12 @@ use std::path::Path;
 
 use anyhow::{Result, bail};
 
-use crate::domain::report::{Report, ReportContext, Sheet};
+use crate::domain::report::{Report, Sheet};
 use crate::export::target::{Staged, Target};
 use crate::report::collect;
 use crate::report::csv::{TABLES, write_table};
 use crate::report::html;
-use crate::store::{Batch, Store};
+use crate::store::Store;
 
 /// What to write.
 pub struct Request<'a> {
@@ -48,7 +48,12 @@ pub fn run(store: &Store, batch: Option<&str>, req: &Request<'_>) -> Result<()> 
     // Refused before any work: renderings that do not exist yet, and unknown extensions.
     let out = req.out.map(check_out).transpose()?;
     let batch = store.batch(batch)?;
-    let report = collect(store, &batch, req.reviewer, context(&batch, req.actor))?;
+    let report = collect(
+        store,
+        &batch,
+        req.reviewer,
+        crate::report::context(&batch, req.actor, &super::now()),
+    )?;
     let doc = match req.reviewer {
         Some(name) => Doc::Sheet(Box::new(sheet_of(report, name, &batch.name)?)),
         None => Doc::Report(Box::new(report)),
@@ -100,17 +105,6 @@ pub fn run(store: &Store, batch: Option<&str>, req: &Request<'_>) -> Result<()> 
         super::note(format_args!("wrote {}", path.display()));
     }
     Ok(())
-}
-
-/// The facts of a report that come from the moment it is made.
-pub(super) fn context(batch: &Batch, actor: &str) -> ReportContext {
-    ReportContext {
-        batch: batch.name.clone(),
-        status: batch.status.as_str().into(),
-        generated_at: super::now(),
-        tool_version: env!("CARGO_PKG_VERSION").into(),
-        generated_by: actor.into(),
-    }
 }
 
 /// The `-o` target and its rendering: a `.json` or `.html` file, or `-` (JSON).

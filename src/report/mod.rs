@@ -72,6 +72,19 @@ pub fn collect(
     Ok(report)
 }
 
+/// The facts of a report that come from the moment it is made: `batch` as it stands, made by
+/// `actor` at `at`.
+#[must_use]
+pub fn context(batch: &Batch, actor: &str, at: &str) -> ReportContext {
+    ReportContext {
+        batch: batch.name.clone(),
+        status: batch.status.as_str().into(),
+        generated_at: at.into(),
+        tool_version: env!("CARGO_PKG_VERSION").into(),
+        generated_by: actor.into(),
+    }
+}
+
 /// A model's scores against each item's latest round, as `dissent eval` and the report give
 /// them.
 pub fn model_scores(store: &Store, batch: &Batch, model: &Model) -> Result<Scores, StoreError> {

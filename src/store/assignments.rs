@@ -90,10 +90,11 @@ impl Store {
         actor: &str,
         at: &str,
     ) -> Result<u64> {
-        let mut rows = Vec::new();
+        // (rowid, id) of each item taken.
+        let mut rows: Vec<(i64, String)> = Vec::new();
         if let Assignment::Items(keys) = what {
             for key in keys {
-                rows.push(self.item_at(batch, key)?.id);
+                rows.push((self.item_at(batch, key)?.id, key.clone()));
             }
         }
         let tx = super::write_tx(&self.conn)?;
@@ -127,15 +128,15 @@ impl Store {
             }
             let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
             let mut stmt = tx.prepare(&format!(
-                "SELECT id FROM items INDEXED BY items_queue_default WHERE batch_id = ?1{sql}
+                "SELECT id, item_key FROM items INDEXED BY items_queue_default WHERE batch_id = ?1{sql}
                  ORDER BY unflagged, neg_entropy, item_key LIMIT {limit}"
             ))?;
             rows = stmt
-                .query_map(params_from_iter(args), |r| r.get(0))?
+                .query_map(params_from_iter(args), |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<rusqlite::Result<_>>()?;
         }
         let mut changed = 0;
-        for &id in &rows {
+        for &(id, _) in &rows {
             changed += match to {
                 Assignee::To(name) => tx
                     .prepare_cached(
@@ -150,16 +151,11 @@ impl Store {
                     .execute([id])?,
             };
         }
-        let first: Vec<String> = match what {
-            Assignment::Items(keys) => keys.iter().take(LOGGED_IDS).cloned().collect(),
-            Assignment::Filter { .. } => {
-                let mut stmt = tx.prepare_cached("SELECT item_key FROM items WHERE id = ?1")?;
-                rows.iter()
-                    .take(LOGGED_IDS)
-                    .map(|id| stmt.query_row([id], |r| r.get(0)))
-                    .collect::<rusqlite::Result<_>>()?
-            }
-        };
+        let first: Vec<&str> = rows
+            .iter()
+            .take(LOGGED_IDS)
+            .map(|(_, key)| key.as_str())
+            .collect();
         append(
             &tx,
             &NewEvent {

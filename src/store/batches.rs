@@ -26,6 +26,26 @@ impl BatchStatus {
             BatchStatus::Finalized => "finalized",
         }
     }
+
+    /// The status a stored name gives (anything but `finalized` is open, as the schema's
+    /// CHECK allows only the two).
+    fn parse(s: &str) -> BatchStatus {
+        if s == BatchStatus::Finalized.as_str() {
+            BatchStatus::Finalized
+        } else {
+            BatchStatus::Open
+        }
+    }
+}
+
+/// The status of batch `batch_id` now, read in the caller's transaction.
+pub(super) fn status_of(conn: &rusqlite::Connection, batch_id: i64) -> Result<BatchStatus> {
+    let status: String = conn.query_row(
+        "SELECT status FROM batches WHERE id = ?1",
+        params![batch_id],
+        |r| r.get(0),
+    )?;
+    Ok(BatchStatus::parse(&status))
 }
 
 /// The id of the rubric in force for batch `b` (an SQL expression): its latest version loaded,
@@ -190,11 +210,7 @@ impl Store {
         Ok(Batch {
             id,
             name,
-            status: if status == "finalized" {
-                BatchStatus::Finalized
-            } else {
-                BatchStatus::Open
-            },
+            status: BatchStatus::parse(&status),
             rubric,
             items: u64::try_from(items).unwrap_or(0),
         })
@@ -232,16 +248,7 @@ impl Store {
 
     /// The batch's status now (another process may have finalized or reopened it).
     pub fn batch_status(&self, batch: &Batch) -> Result<BatchStatus> {
-        let status: String = self.conn.query_row(
-            "SELECT status FROM batches WHERE id = ?1",
-            params![batch.id],
-            |r| r.get(0),
-        )?;
-        Ok(if status == BatchStatus::Finalized.as_str() {
-            BatchStatus::Finalized
-        } else {
-            BatchStatus::Open
-        })
+        status_of(&self.conn, batch.id)
     }
 
     /// Finalizes or reopens a batch, logging who did it. A batch with open items (pending with
@@ -274,12 +281,7 @@ impl Store {
             }
         }
         // Read under the write lock: two finalizes at once record one event, not two.
-        let now: String = tx.query_row(
-            "SELECT status FROM batches WHERE id = ?1",
-            params![batch.id],
-            |r| r.get(0),
-        )?;
-        if now == status.as_str() {
+        if status_of(&tx, batch.id)? == status {
             return Err(StoreError::AlreadySo {
                 batch: batch.name.clone(),
                 status: status.as_str(),

@@ -98,12 +98,7 @@ impl Store {
         let tx = super::write_tx(&self.conn)?;
         require(&tx, actor, Act::Decide)?;
         // Read under the write lock: a batch finalized meanwhile takes no claim.
-        let status: String = tx.query_row(
-            "SELECT status FROM batches WHERE id = ?1",
-            [batch.id],
-            |r| r.get(0),
-        )?;
-        if status == BatchStatus::Finalized.as_str() {
+        if super::batches::status_of(&tx, batch.id)? == BatchStatus::Finalized {
             return Err(StoreError::Finalized(batch.name.clone()));
         }
         super::assignments::not_reserved_for_another(&tx, item, actor)?;

@@ -72,29 +72,36 @@ pub(super) fn decision_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Decis
 
 impl Store {
     /// The rowid, panel kind and latest round of an item.
-    pub(super) fn item_row(&self, batch: &Batch, item_key: &str) -> Result<(i64, String, i64)> {
-        self.conn
+    /// An item of `batch` as the record's writers name it, with its panel kind.
+    pub(super) fn item_row<'a>(
+        &self,
+        batch: &Batch,
+        item_key: &'a str,
+    ) -> Result<(ItemAt<'a>, String)> {
+        let (id, panel_kind, round) = self
+            .conn
             .query_row(
                 "SELECT id, panel_kind, round FROM items WHERE batch_id = ?1 AND item_key = ?2",
                 params![batch.id, item_key],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get::<_, String>(1)?, r.get(2)?)),
             )
             .optional()?
             .ok_or_else(|| StoreError::NoItem {
                 item: item_key.into(),
                 batch: batch.name.clone(),
-            })
-    }
-
-    /// An item of `batch` as the record's writers name it.
-    pub(super) fn item_at<'a>(&self, batch: &Batch, item_key: &'a str) -> Result<ItemAt<'a>> {
-        let (id, _, round) = self.item_row(batch, item_key)?;
-        Ok(ItemAt {
+            })?;
+        let item = ItemAt {
             id,
             batch_id: batch.id,
             key: item_key,
             round,
-        })
+        };
+        Ok((item, panel_kind))
+    }
+
+    /// An item of `batch` as the record's writers name it.
+    pub(super) fn item_at<'a>(&self, batch: &Batch, item_key: &'a str) -> Result<ItemAt<'a>> {
+        Ok(self.item_row(batch, item_key)?.0)
     }
 
     fn ensure_open(batch: &Batch) -> Result<()> {
@@ -118,13 +125,13 @@ impl Store {
         at: &str,
     ) -> Result<i64> {
         Self::ensure_open(batch)?;
-        let (item_id, panel_kind, round) = self.item_row(batch, item_key)?;
+        let (item, panel_kind) = self.item_row(batch, item_key)?;
         let votes: Option<Vec<Vote>> = if panel_kind == "judgments" {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT reviewer, label FROM judgments WHERE item_id = ?1 AND round = ?2",
             )?;
             Some(
-                stmt.query_map(params![item_id, round], |r| {
+                stmt.query_map(params![item.id, item.round], |r| {
                     Ok(Vote {
                         reviewer: r.get(0)?,
                         label: r.get(1)?,
@@ -136,12 +143,6 @@ impl Store {
             None
         };
         d.validate(&batch.rubric, votes.as_deref())?;
-        let item = ItemAt {
-            id: item_id,
-            batch_id: batch.id,
-            key: item_key,
-            round,
-        };
         let tx = super::write_tx(&self.conn)?;
         let over = may_write(&tx, item, basis, actor, at)?;
         let id = insert(&tx, item, d, actor, at, None)?;

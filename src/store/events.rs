@@ -98,7 +98,7 @@ impl Store {
     /// error, not an empty log).
     pub fn events(&self, filter: &EventFilter<'_>) -> Result<Vec<Event>> {
         let item = match (filter.batch, filter.item) {
-            (Some(b), Some(key)) => Some(self.item_row(b, key)?.0),
+            (Some(b), Some(key)) => Some(self.item_at(b, key)?.id),
             (None, Some(_)) => {
                 return Err(StoreError::ItemWithoutBatch);
             }

@@ -418,6 +418,21 @@ impl Store {
     }
 }
 
+/// A later round as [`earlier_rounds`] reads it, with its item's row.
+struct LaterRound {
+    item: i64,
+    round: i64,
+    counts: String,
+    rubric: i64,
+    /// The decision it answers.
+    answers: i64,
+    /// Round 1's counts (the item row's).
+    first_counts: String,
+    /// The item's latest round.
+    latest: i64,
+    key: String,
+}
+
 /// The rounds before the latest of every item of the batch that has later rounds, oldest first,
 /// each with the re-review that sent it back.
 fn earlier_rounds(
@@ -426,33 +441,44 @@ fn earlier_rounds(
     versions: &RubricVersions,
     decisions: &HashMap<i64, Vec<Decision>>,
 ) -> Result<HashMap<i64, Vec<EarlierRound>>> {
-    // (item, round, counts, rubric, the decision it answers), every later round of the batch
-    let mut later: Vec<(i64, i64, String, i64, i64)> = conn
+    // Every later round of the batch, with its item's row (round 1's counts, latest round, id).
+    let mut later: Vec<LaterRound> = conn
         .prepare(
-            "SELECT r.item_id, r.round, r.counts, r.rubric_id, r.answers
+            "SELECT r.item_id, r.round, r.counts, r.rubric_id, r.answers, i.counts, i.round,
+                    i.item_key
              FROM rounds r CROSS JOIN items i ON i.id = r.item_id
              WHERE i.batch_id = ?1 ORDER BY r.item_id, r.round",
         )?
         .query_map(params![batch_id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            Ok(LaterRound {
+                item: r.get(0)?,
+                round: r.get(1)?,
+                counts: r.get(2)?,
+                rubric: r.get(3)?,
+                answers: r.get(4)?,
+                first_counts: r.get(5)?,
+                latest: r.get(6)?,
+                key: r.get(7)?,
+            })
         })?
         .collect::<rusqlite::Result<_>>()?;
     let mut out: HashMap<i64, Vec<EarlierRound>> = HashMap::new();
-    let mut first = conn.prepare("SELECT counts, round, item_key FROM items WHERE id = ?1")?;
     let mut judged = conn.prepare(
         "SELECT round, reviewer, label, evidence, confidence FROM judgments
          WHERE item_id = ?1 AND round < ?2 ORDER BY seq",
     )?;
     later.reverse();
-    while let Some((id, ..)) = later.last().cloned() {
+    while let Some(id) = later.last().map(|l| l.item) {
         let mut mine = Vec::new();
-        while later.last().is_some_and(|l| l.0 == id) {
+        while later.last().is_some_and(|l| l.item == id) {
             mine.extend(later.pop());
         }
-        let (counts, latest, key): (String, i64, String) =
-            first.query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let (counts, latest, key) = (&mine[0].first_counts, mine[0].latest, &mine[0].key);
         let answered = |round: i64| {
-            let answers = mine.iter().find(|l| l.1 == round + 1).map(|l| l.4);
+            let answers = mine
+                .iter()
+                .find(|l| l.round == round + 1)
+                .map(|l| l.answers);
             decisions
                 .get(&id)
                 .and_then(|ds| ds.iter().find(|d| Some(d.id) == answers))
@@ -463,8 +489,8 @@ fn earlier_rounds(
             let (text, version) = if round == 1 {
                 (counts.as_str(), versions.first_round(id))
             } else {
-                match mine.iter().find(|l| l.1 == round) {
-                    Some(l) => (l.2.as_str(), versions.later_round(id, round, l.3)),
+                match mine.iter().find(|l| l.round == round) {
+                    Some(l) => (l.counts.as_str(), versions.later_round(id, round, l.rubric)),
                     None => continue,
                 }
             };

@@ -1,8 +1,8 @@
 //! The triage queue: filtered, sorted pages by keyset over indexed columns (never OFFSET), and
 //! the per-class / per-flag counts of the queue header.
 
+use rusqlite::params_from_iter;
 use rusqlite::types::{FromSql, FromSqlResult, Value, ValueRef};
-use rusqlite::{OptionalExtension, params, params_from_iter};
 
 use super::batches::Batch;
 use super::{Result, Store, StoreError};
@@ -416,19 +416,29 @@ impl Store {
         Ok(rows)
     }
 
-    /// Marks each row with model `name`'s KL at import, where it predicts the item.
+    /// Marks each row with model `name`'s KL at import, where it predicts the item: one query
+    /// for the page.
     fn mark_kl(&self, batch: &Batch, name: &str, rows: &mut [QueueRow]) -> Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
         let model = self.model(batch, name)?.id;
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT p.kl, p.item_id FROM items i CROSS JOIN predictions p
-             ON p.model_id = ?1 AND p.item_id = i.id WHERE i.batch_id = ?2 AND i.item_key = ?3",
-        )?;
+        let marks = vec!["?"; rows.len()].join(", ");
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT i.item_key, p.kl, p.item_id FROM items i CROSS JOIN predictions p
+             ON p.model_id = ?1 AND p.item_id = i.id
+             WHERE i.batch_id = ?2 AND i.item_key IN ({marks})"
+        ))?;
+        let args = [Value::Integer(model), Value::Integer(batch.id)]
+            .into_iter()
+            .chain(rows.iter().map(|r| Value::Text(r.item_id.clone())));
+        let found: std::collections::HashMap<String, (f64, i64)> = stmt
+            .query_map(params_from_iter(args), |r| {
+                Ok((r.get(0)?, (r.get(1)?, r.get(2)?)))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
         for row in rows {
-            row.kl = stmt
-                .query_row(params![model, batch.id, row.item_id], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })
-                .optional()?;
+            row.kl = found.get(&row.item_id).copied();
         }
         Ok(())
     }

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use super::action::{Action, Effect};
 use super::app::{App, PAGE};
 use crate::domain::decision::DecisionStatus;
-use crate::domain::report::{Report, ReportContext};
+use crate::domain::report::Report;
 use crate::domain::team::CLAIM_RENEW_SECS;
 use crate::store::{Basis, Batch, EventFilter, QueueFilter, SortKey, Store, StoreError};
 
@@ -307,13 +307,7 @@ impl Executor {
     /// reads through a second connection, so the console's queries and keys are never held up
     /// while a large batch's report is made. (The demo, in memory, is made here at once.)
     pub fn qa_job(&self, request: u64) -> Box<dyn FnOnce() -> Action + Send> {
-        let context = ReportContext {
-            batch: self.batch.name.clone(),
-            status: self.batch.status.as_str().into(),
-            generated_at: (self.clock)(),
-            tool_version: env!("CARGO_PKG_VERSION").into(),
-            generated_by: self.actor.clone(),
-        };
+        let context = crate::report::context(&self.batch, &self.actor, &(self.clock)());
         let answer = move |report: Result<Report, StoreError>| Action::QaLoaded {
             request,
             report: report.map(Box::new).map_err(|e| e.to_string()),
