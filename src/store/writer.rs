@@ -4,13 +4,14 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use rusqlite::config::DbConfig;
+use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension, ToSql, Transaction, params};
 use serde_json::Value;
 
 use super::chain::Chain;
 use super::{Result, Store, StoreError, Summaries};
 use crate::domain::chain::{self, ItemFields, JudgmentFields, Link, RoundFields};
-use crate::domain::decision::SourceDecision;
+use crate::domain::decision::{SourceDecision, current_decision};
 use crate::domain::model::{DisagreementClass, FlagSet, ItemRecord, Panel};
 use crate::domain::rubric::Rubric;
 use crate::domain::triage::Summary;
@@ -110,6 +111,27 @@ pub struct Source {
 }
 
 impl PreparedItem {
+    /// The summary columns of the item's row, in the order of [`ITEM_COLUMNS`] from
+    /// `reviewer_count`: what a new item and a new round of one both write.
+    fn summary(&self) -> [SqlValue; 12] {
+        [
+            SqlValue::Integer(self.reviewer_count),
+            self.top_label
+                .clone()
+                .map_or(SqlValue::Null, SqlValue::Text),
+            SqlValue::Real(self.top_share),
+            SqlValue::Real(self.entropy),
+            SqlValue::Real(self.norm_entropy),
+            self.mean_confidence.map_or(SqlValue::Null, SqlValue::Real),
+            SqlValue::Text(self.class.as_str().into()),
+            SqlValue::Integer(i64::from(self.flags.0)),
+            SqlValue::Integer(i64::from(self.flags.is_empty())),
+            SqlValue::Real(-self.entropy),
+            SqlValue::Real(conf_key(self.mean_confidence)),
+            SqlValue::Integer(class_rank(self.class)),
+        ]
+    }
+
     /// The row values of `record` with its `summary` and what its `source` says beside it.
     #[must_use]
     pub fn new(
@@ -238,6 +260,8 @@ pub struct ImportWriter<'a> {
     deferred_indexes: Option<Vec<String>>,
     /// The batch's rubric (its version in force), for the rounds this import adds.
     rubric_id: i64,
+    /// Its sha256, which each round's link names.
+    rubric_sha: String,
     /// Whether the batch held items before this import: only then can an item be a new round
     /// of one stored (looked up per item).
     batch_had_items: bool,
@@ -380,6 +404,7 @@ impl Store {
             decisions: Vec::new(),
             deferred_indexes: None,
             rubric_id,
+            rubric_sha: rubric.sha256.clone(),
             batch_had_items,
             rounds: Vec::new(),
             applied_rounds: 0,
@@ -511,7 +536,7 @@ impl ImportWriter<'_> {
             .prepare_cached(&self.items_sql.rows(self.items_pending.len()))?;
         let mut at = 0;
         for (id, link, it) in &self.items_pending {
-            let values: [&dyn ToSql; 21] = [
+            let record: [&dyn ToSql; 8] = [
                 id,
                 &self.batch_id,
                 &it.key,
@@ -520,21 +545,14 @@ impl ImportWriter<'_> {
                 &it.gold_label,
                 &it.panel_kind,
                 &it.counts,
-                &it.reviewer_count,
-                &it.top_label,
-                &it.top_share,
-                &it.entropy,
-                &it.norm_entropy,
-                &it.mean_confidence,
-                &it.class.as_str(),
-                &i64::from(it.flags.0),
-                &i64::from(it.flags.is_empty()),
-                &-it.entropy,
-                &conf_key(it.mean_confidence),
-                &class_rank(it.class),
-                &&link[..],
             ];
-            for v in values {
+            let summary = it.summary();
+            let link: &dyn ToSql = &&link[..];
+            for v in record
+                .into_iter()
+                .chain(summary.iter().map(|v| v as &dyn ToSql))
+                .chain([link])
+            {
                 at += 1;
                 stmt.raw_bind_parameter(at, v)?;
             }
@@ -644,29 +662,20 @@ impl ImportWriter<'_> {
         if self.rounds.is_empty() {
             return Ok(0);
         }
-        let rubric_sha: String = self.tx.query_row(
-            "SELECT sha256 FROM rubrics WHERE id = ?1",
-            params![self.rubric_id],
-            |r| r.get(0),
-        )?;
         let _summaries = Summaries::allow(&self.tx)?;
         let mut last = Chain::Rounds.last(&self.tx, Some(self.batch_id))?;
         let mut judgments = 0;
         for (id, round, it) in std::mem::take(&mut self.rounds) {
-            let answers: i64 = self.tx.query_row(
-                "SELECT d.id FROM decisions d
-                 WHERE d.item_id = ?1 AND d.round = ?2 AND d.kind != 'revert'
-                   AND NOT EXISTS (SELECT 1 FROM decisions r WHERE r.reverts = d.id)
-                 ORDER BY d.id DESC LIMIT 1",
-                params![id, round - 1],
-                |r| r.get(0),
-            )?;
+            // The round answers the re-review in force on the round before it.
+            let answers = current_decision(&super::decisions::history(&self.tx, id)?, round - 1)
+                .map(|d| d.id)
+                .ok_or(rusqlite::Error::QueryReturnedNoRows)?;
             let mut content = chain::round(&RoundFields {
                 item_key: &it.key,
                 round,
                 panel_kind: it.panel_kind,
                 counts: &it.counts,
-                rubric_sha256: &rubric_sha,
+                rubric_sha256: &self.rubric_sha,
                 named_version: it.rubric_version,
                 answers,
                 actor: &self.actor,
@@ -735,22 +744,11 @@ impl ImportWriter<'_> {
                         conf_key = ?13, class_rank = ?14, status = 'pending'
                      WHERE id = ?1",
                 )?
-                .execute(params![
-                    id,
-                    round,
-                    it.reviewer_count,
-                    it.top_label,
-                    it.top_share,
-                    it.entropy,
-                    it.norm_entropy,
-                    it.mean_confidence,
-                    it.class.as_str(),
-                    i64::from(it.flags.0),
-                    i64::from(it.flags.is_empty()),
-                    -it.entropy,
-                    conf_key(it.mean_confidence),
-                    class_rank(it.class),
-                ])?;
+                .execute(rusqlite::params_from_iter(
+                    [SqlValue::Integer(id), SqlValue::Integer(round)]
+                        .into_iter()
+                        .chain(it.summary()),
+                ))?;
             if let Some(d) = &it.decision {
                 let item = super::ItemAt {
                     id,
