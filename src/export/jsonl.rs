@@ -8,7 +8,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
-use serde_json::{Map, Value};
 
 use super::ExportError;
 use super::target::{Staged, Target};
@@ -18,7 +17,7 @@ use crate::domain::decision::{
 };
 use crate::domain::rubric::Rubric;
 use crate::domain::triage::classify;
-use crate::store::{Batch, EarlierRound, ItemRef, Model, PackedItems, Store};
+use crate::store::{Batch, EarlierJudgment, EarlierRound, ItemRef, Model, PackedItems, Store};
 
 /// One export line, borrowing from the packed item.
 #[derive(Serialize)]
@@ -44,7 +43,7 @@ pub struct ExportLine<'a> {
     /// The rounds before this one, oldest first, each with the re-review that sent it back
     /// (none: the item was never sent back and answered).
     #[serde(skip_serializing_if = "Option::is_none")]
-    rounds: Option<Vec<Value>>,
+    rounds: Option<Vec<RoundLine<'a>>>,
     /// Only with `--with-model`, and only on items the model predicts.
     #[serde(skip_serializing_if = "Option::is_none")]
     model: Option<ModelLine<'a>>,
@@ -60,57 +59,76 @@ struct ModelLine<'a> {
 
 /// An earlier round as a line's history gives it: the keys of a line that describe a panel, and
 /// the re-review that sent it back.
-fn round_json(e: &EarlierRound, rubric: &Rubric) -> Value {
-    let summary = classify(&e.counts, rubric);
-    let mut line = Map::new();
-    line.insert("round".into(), e.round.into());
-    line.insert("rubric_version".into(), e.rubric_version.into());
-    line.insert(
-        "distribution".into(),
-        Value::Object(
-            rubric
-                .labels
-                .iter()
-                .zip(&summary.shares)
-                .map(|(l, p)| (l.id.clone(), Value::from(*p)))
-                .collect(),
-        ),
-    );
-    line.insert("reviewer_count".into(), summary.reviewer_count.into());
-    line.insert("entropy_bits".into(), summary.entropy_bits.into());
-    line.insert(
-        "confidence".into(),
-        Value::Object(
-            e.judgments
-                .iter()
-                .filter_map(|j| Some((j.reviewer.clone(), Value::from(j.confidence?))))
-                .collect(),
-        ),
-    );
-    line.insert("disagreement_class".into(), summary.class.as_str().into());
-    let rationales: Vec<Value> = e
-        .judgments
-        .iter()
-        .map(|j| {
-            serde_json::to_value(Rationale {
-                reviewer: &j.reviewer,
-                label: &j.label,
-                evidence: j.evidence.as_deref(),
-                confidence: j.confidence,
-            })
-            .unwrap_or(Value::Null)
-        })
-        .collect();
-    line.insert("rationales".into(), rationales.into());
-    if let Some(d) = &e.sent_back {
-        line.insert(
-            "adjudication_reason".into(),
-            format!("{SENT_BACK}{}", d.text).into(),
-        );
-        line.insert("adjudicated_by".into(), d.actor.clone().into());
-        line.insert("adjudicated_at".into(), decision_time(&d.at).into());
+#[derive(Serialize)]
+struct RoundLine<'a> {
+    round: i64,
+    rubric_version: u32,
+    distribution: LabelShares<'a>,
+    reviewer_count: u64,
+    entropy_bits: f64,
+    confidence: ReviewerConfidence<'a>,
+    disagreement_class: &'static str,
+    rationales: Rationales<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    adjudication_reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    adjudicated_by: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    adjudicated_at: Option<String>,
+}
+
+impl<'a> RoundLine<'a> {
+    fn new(e: &'a EarlierRound, rubric: &'a Rubric) -> RoundLine<'a> {
+        let summary = classify(&e.counts, rubric);
+        let judged = Judged::Earlier(&e.judgments);
+        RoundLine {
+            round: e.round,
+            rubric_version: e.rubric_version,
+            distribution: LabelShares(rubric, summary.shares),
+            reviewer_count: summary.reviewer_count,
+            entropy_bits: summary.entropy_bits,
+            confidence: ReviewerConfidence(judged),
+            disagreement_class: summary.class.as_str(),
+            rationales: Rationales(judged),
+            adjudication_reason: e
+                .sent_back
+                .as_ref()
+                .map(|d| format!("{SENT_BACK}{}", d.text)),
+            adjudicated_by: e.sent_back.as_ref().map(|d| d.actor.as_str()),
+            adjudicated_at: e.sent_back.as_ref().map(|d| decision_time(&d.at)),
+        }
     }
-    Value::Object(line)
+}
+
+/// The judgments of a panel a line describes: an item's latest round, or an earlier one.
+#[derive(Clone, Copy)]
+enum Judged<'a> {
+    Item(ItemRef<'a>),
+    Earlier(&'a [EarlierJudgment]),
+}
+
+impl<'a> Judged<'a> {
+    /// Calls `f` with each judgment as its rationale, in panel order, until it fails.
+    fn each<E>(self, mut f: impl FnMut(Rationale<'a>) -> Result<(), E>) -> Result<(), E> {
+        match self {
+            Judged::Item(item) => item.judgments().try_for_each(|j| {
+                f(Rationale {
+                    reviewer: j.reviewer,
+                    label: j.label,
+                    evidence: j.evidence,
+                    confidence: j.confidence,
+                })
+            }),
+            Judged::Earlier(js) => js.iter().try_for_each(|j| {
+                f(Rationale {
+                    reviewer: &j.reviewer,
+                    label: &j.label,
+                    evidence: j.evidence.as_deref(),
+                    confidence: j.confidence,
+                })
+            }),
+        }
+    }
 }
 
 /// label → share over every rubric label, in rubric order.
@@ -127,34 +145,26 @@ impl Serialize for LabelShares<'_> {
 }
 
 /// reviewer → confidence, for reviewers who reported one, in panel order.
-struct ReviewerConfidence<'a>(ItemRef<'a>);
+struct ReviewerConfidence<'a>(Judged<'a>);
 
 impl Serialize for ReviewerConfidence<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(None)?;
-        for j in self.0.judgments() {
-            if let Some(c) = j.confidence {
-                map.serialize_entry(j.reviewer, &c)?;
-            }
-        }
+        self.0.each(|j| match j.confidence {
+            Some(c) => map.serialize_entry(j.reviewer, &c),
+            None => Ok(()),
+        })?;
         map.end()
     }
 }
 
 /// One rationale per judgment, in panel order.
-struct Rationales<'a>(ItemRef<'a>);
+struct Rationales<'a>(Judged<'a>);
 
 impl Serialize for Rationales<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(None)?;
-        for j in self.0.judgments() {
-            seq.serialize_element(&Rationale {
-                reviewer: j.reviewer,
-                label: j.label,
-                evidence: j.evidence,
-                confidence: j.confidence,
-            })?;
-        }
+        self.0.each(|j| seq.serialize_element(&j))?;
         seq.end()
     }
 }
@@ -204,8 +214,8 @@ impl<'a> ExportLine<'a> {
             entropy_bits: summary.entropy_bits,
             disagreement_class: summary.class.as_str(),
             distribution: LabelShares(rubric, summary.shares),
-            confidence: ReviewerConfidence(item),
-            rationales: Rationales(item),
+            confidence: ReviewerConfidence(Judged::Item(item)),
+            rationales: Rationales(Judged::Item(item)),
             adjudicated_label,
             adjudication_reason,
             rubric_version: item.rubric_version(),
@@ -214,7 +224,7 @@ impl<'a> ExportLine<'a> {
             rounds: (!item.earlier().is_empty()).then(|| {
                 item.earlier()
                     .iter()
-                    .map(|e| round_json(e, rubric))
+                    .map(|e| RoundLine::new(e, rubric))
                     .collect()
             }),
             model,
