@@ -33,13 +33,20 @@ pub struct StoredItem {
     pub claim: Option<Claim>,
 }
 
-const ITEM_COLUMNS: &str = "id, item_key, task, payload, gold_label, panel_kind, status, round";
+/// An item's row with who it is assigned to and its live claim, read in one query.
+const ITEM_QUERY: &str = "SELECT i.id, i.item_key, i.task, i.payload, i.gold_label, i.panel_kind,
+        i.status, i.round, (SELECT assignee FROM assignments WHERE item_id = i.id),
+        c.holder, c.account, c.since, c.expires
+     FROM items i LEFT JOIN claims c ON c.item_id = i.id AND c.expires > unixepoch()
+     WHERE i.batch_id = ?1 AND i.item_key = ?2";
 
 struct ItemHead {
     id: i64,
     record: ItemRecord,
     status: DecisionStatus,
     round: i64,
+    assignee: Option<String>,
+    claim: Option<Claim>,
 }
 
 fn head_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ItemHead> {
@@ -66,6 +73,17 @@ fn head_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ItemHead> {
                 .ok_or_else(|| stored::corrupt(row(), "status", status, "not a decision status"))?
         },
         round: r.get(7)?,
+        assignee: r.get(8)?,
+        claim: match r.get::<_, Option<String>>(9)? {
+            Some(holder) => Some(Claim {
+                item_id: key.to_string(),
+                holder,
+                account: r.get(10)?,
+                since: r.get(11)?,
+                expires: r.get(12)?,
+            }),
+            None => None,
+        },
     })
 }
 
@@ -92,11 +110,8 @@ impl Store {
     pub fn item(&self, batch: &Batch, item_key: &str) -> Result<StoredItem> {
         let head = self
             .conn
-            .query_row(
-                &format!("SELECT {ITEM_COLUMNS} FROM items WHERE batch_id = ?1 AND item_key = ?2"),
-                params![batch.id, item_key],
-                head_from_row,
-            )
+            .prepare_cached(ITEM_QUERY)?
+            .query_row(params![batch.id, item_key], head_from_row)
             .optional()?
             .ok_or_else(|| StoreError::NoItem {
                 item: item_key.into(),
@@ -109,26 +124,6 @@ impl Store {
             batch: batch.name.clone(),
         })?;
         record.panel = latest.panel;
-        let (assignee, claim) = self
-            .conn
-            .prepare_cached(
-                "SELECT (SELECT assignee FROM assignments WHERE item_id = ?1),
-                        c.holder, c.account, c.since, c.expires
-                 FROM (SELECT 1) LEFT JOIN claims c ON c.item_id = ?1 AND c.expires > unixepoch()",
-            )?
-            .query_row(params![head.id], |r| {
-                let claim = match r.get::<_, Option<String>>(1)? {
-                    Some(holder) => Some(Claim {
-                        item_id: record.item_id.clone(),
-                        holder,
-                        account: r.get(2)?,
-                        since: r.get(3)?,
-                        expires: r.get(4)?,
-                    }),
-                    None => None,
-                };
-                Ok((r.get(0)?, claim))
-            })?;
         Ok(StoredItem {
             record,
             round: head.round,
@@ -136,8 +131,8 @@ impl Store {
             earlier: rounds,
             status: head.status,
             decisions: history(&self.conn, head.id)?,
-            assignee,
-            claim,
+            assignee: head.assignee,
+            claim: head.claim,
         })
     }
 
