@@ -224,8 +224,8 @@ pub enum Command {
     },
     /// The QA report of a batch: agreement with intervals, counts, reviewers, gold, lists
     Report {
-        /// Write the report to a file (.json or .html; .pdf is not built yet)
-        #[arg(short = 'o', long = "out", value_name = "QA.json")]
+        /// Write the report to a file (.pdf, .html or .json; `-` for JSON on stdout)
+        #[arg(short = 'o', long = "out", value_name = "QA.pdf")]
         out: Option<PathBuf>,
         /// One JSON document on stdout
         #[arg(long, conflicts_with = "out")]

@@ -51,9 +51,10 @@ fn a_bundle_holds_the_batch_its_rubric_report_and_a_true_manifest() {
         "the head of the record delivered"
     );
     let files = manifest["files"].as_array().expect("files");
-    assert_eq!(files.len(), 4);
+    assert_eq!(files.len(), 5);
     let page = String::from_utf8(file("pilot.qa.html")).expect("utf8");
     assert!(page.contains("<svg"), "the HTML report with its charts");
+    assert!(file("pilot.qa.pdf").starts_with(b"%PDF-"), "the PDF report");
     for f in files {
         let name = f["name"].as_str().expect("name");
         let bytes = file(name);

@@ -198,9 +198,14 @@ pub fn bundle(store: &Store, batch: Option<&str>, dir: &Path, request: &Request<
     let mut json = serde_json::to_vec(&report)?;
     json.push(b'\n');
     bundle.add(&format!("{name}.qa.json"), &json)?;
+    let page = crate::report::document::batch(&report);
     bundle.add(
         &format!("{name}.qa.html"),
-        crate::report::html::page(&report).as_bytes(),
+        crate::report::html::page(&page).as_bytes(),
+    )?;
+    bundle.add(
+        &format!("{name}.qa.pdf"),
+        &crate::report::pdf::render(&page, actor)?,
     )?;
     let mut manifest = serde_json::json!({
         "batch": name,

@@ -10,12 +10,12 @@ use crate::domain::report::{Report, Sheet};
 use crate::export::target::{Staged, Target};
 use crate::report::collect;
 use crate::report::csv::{TABLES, write_table};
-use crate::report::html;
+use crate::report::{document, html, pdf};
 use crate::store::Store;
 
 /// What to write.
 pub struct Request<'a> {
-    /// `-o`: a `.json` or `.html` file (or `-` for JSON on stdout).
+    /// `-o`: a `.json`, `.html` or `.pdf` file (or `-` for JSON on stdout).
     pub out: Option<&'a Path>,
     /// `--json`: the JSON document on stdout.
     pub json: bool,
@@ -40,6 +40,7 @@ enum Doc {
 enum Format {
     Json,
     Html,
+    Pdf,
 }
 
 /// Builds the report of a batch and writes what `req` asks; with no output named, prints a
@@ -78,12 +79,14 @@ pub fn run(store: &Store, batch: Option<&str>, req: &Request<'_>) -> Result<()> 
         Some((Target::File(path), format)) => {
             let file = Staged::create(&path)?;
             let mut w = std::io::BufWriter::new(file.file());
-            match (format, &doc) {
-                (Format::Html, Doc::Report(report)) => {
-                    w.write_all(html::page(report).as_bytes())?
-                }
-                (Format::Html, Doc::Sheet(sheet)) => w.write_all(html::sheet(sheet).as_bytes())?,
-                (Format::Json, _) => {
+            let page = || match &doc {
+                Doc::Report(report) => document::batch(report),
+                Doc::Sheet(sheet) => document::sheet(sheet),
+            };
+            match format {
+                Format::Html => w.write_all(html::page(&page()).as_bytes())?,
+                Format::Pdf => w.write_all(&pdf::render(&page(), req.actor)?)?,
+                Format::Json => {
                     serde_json::to_writer(&mut w, &doc)?;
                     w.write_all(b"\n")?;
                 }
@@ -107,7 +110,7 @@ pub fn run(store: &Store, batch: Option<&str>, req: &Request<'_>) -> Result<()> 
     Ok(())
 }
 
-/// The `-o` target and its rendering: a `.json` or `.html` file, or `-` (JSON).
+/// The `-o` target and its rendering: a `.json`, `.html` or `.pdf` file, or `-` (JSON).
 fn check_out(path: &Path) -> Result<(Target, Format)> {
     let target = Target::check(path)?;
     if target == Target::Stdout {
@@ -120,12 +123,9 @@ fn check_out(path: &Path) -> Result<(Target, Format)> {
     match ext.as_str() {
         "json" => Ok((target, Format::Json)),
         "html" => Ok((target, Format::Html)),
-        "pdf" => bail!(
-            "{}: the PDF rendering of the report is not built yet; use -o FILE.html, -o FILE.json, --json or --csv DIR",
-            path.display()
-        ),
+        "pdf" => Ok((target, Format::Pdf)),
         _ => bail!(
-            "{}: unknown report format `.{ext}`; -o takes a .json or .html file (PDF is not built yet)",
+            "{}: unknown report format `.{ext}`; -o takes a .pdf, .html or .json file",
             path.display()
         ),
     }
@@ -187,7 +187,10 @@ fn sheet_summary(s: &Sheet) -> Result<()> {
         s.errors.len(),
         s.gold_misses.len()
     )?;
-    writeln!(out, "(every figure: --json, -o NAME.json or -o NAME.html)")?;
+    writeln!(
+        out,
+        "(every figure: --json, -o NAME.json, -o NAME.html or -o NAME.pdf)"
+    )?;
     Ok(())
 }
 
@@ -247,7 +250,7 @@ fn summary(r: &Report) -> Result<()> {
     )?;
     writeln!(
         out,
-        "(every figure: --json, -o QA.json, -o QA.html or --csv DIR)"
+        "(every figure: --json, -o QA.json, -o QA.html, -o QA.pdf or --csv DIR)"
     )?;
     Ok(())
 }

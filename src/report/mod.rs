@@ -1,11 +1,14 @@
 //! Renderings of the report model ([`crate::domain::report::Report`]): every one shows only
-//! what the model holds; its charts, drawn once as SVG; and [`collect`], which fills the model
-//! from the store.
+//! what the model holds — the JSON and CSV directly, the HTML page and the PDF through one
+//! [`document::Document`] of what a page shows; its charts, drawn once as SVG; and [`collect`],
+//! which fills the model from the store.
 
 pub mod charts;
 pub mod csv;
+pub mod document;
 pub mod figures;
 pub mod html;
+pub mod pdf;
 
 use std::ops::ControlFlow;
 

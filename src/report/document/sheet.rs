@@ -1,29 +1,30 @@
 //! One reviewer's feedback sheet as a page: their figures beside the panel's, their calibration
 //! table, and the items to go through with them.
 
-use super::{
-    Page, Panel, Row, agreement_table, document, fig, figure, header, interval, proportion,
-    reliability,
-};
+use super::batch::{Panel, agreement_table, header};
+use super::{Document, Row, proportion, reliability};
 use crate::domain::report::Sheet;
+use crate::report::figures::{fig, figure, interval};
 
 /// The page of one reviewer's sheet.
 #[must_use]
-pub fn sheet(s: &Sheet) -> String {
+pub fn sheet(s: &Sheet) -> Document {
     let r = &s.reviewer;
-    let title = format!("Reviewer sheet · {} · batch {}", r.reviewer, s.header.batch);
-    document(&title, |p| {
-        header(p, &s.header);
-        figures(p, s);
-        calibration(p, s);
-        items(p, s);
-    })
+    let mut p = Document::new(format!(
+        "Reviewer sheet · {} · batch {}",
+        r.reviewer, s.header.batch
+    ));
+    header(&mut p, &s.header);
+    figures(&mut p, s);
+    calibration(&mut p, s);
+    items(&mut p, s);
+    p
 }
 
 /// Their figures beside the panel's, then the panel's agreement.
-fn figures(p: &mut Page, s: &Sheet) {
+fn figures(p: &mut Document, s: &Sheet) {
     let r = &s.reviewer;
-    p.heading("h2", "Figures beside the panel");
+    p.heading(2, "Figures beside the panel");
     if r.overconfident {
         p.note(
             "Overconfident: mean stated confidence above leave-one-out agreement by more than 0.2.",
@@ -42,7 +43,7 @@ fn figures(p: &mut Page, s: &Sheet) {
     p.table(
         &["Figure", "Theirs", "Panel"],
         &[1, 2],
-        &[
+        vec![
             Row::new(vec![
                 "Items labelled".into(),
                 r.items.to_string(),
@@ -81,9 +82,9 @@ fn figures(p: &mut Page, s: &Sheet) {
     p.table(
         &["Gold", "Passed", "Of", "Rate", "Wilson 95%", "Panel"],
         &[],
-        &[gold],
+        vec![gold],
     );
-    p.heading("h3", "The panel's agreement");
+    p.heading(3, "The panel's agreement");
     agreement_table(
         p,
         &Panel {
@@ -100,15 +101,15 @@ fn figures(p: &mut Page, s: &Sheet) {
 }
 
 /// Agreement per stated-confidence bin.
-fn calibration(p: &mut Page, s: &Sheet) {
-    p.heading("h2", "Calibration");
+fn calibration(p: &mut Document, s: &Sheet) {
+    p.heading(2, "Calibration");
     reliability(p, &s.reviewer.reliability);
 }
 
 /// The items to go through with them.
-fn items(p: &mut Page, s: &Sheet) {
+fn items(p: &mut Document, s: &Sheet) {
     let none = || "—".to_string();
-    p.heading("h2", &format!("Disagreements ({})", s.disagreements.len()));
+    p.heading(2, &format!("Disagreements ({})", s.disagreements.len()));
     let rows: Vec<Row> = s
         .disagreements
         .iter()
@@ -121,12 +122,12 @@ fn items(p: &mut Page, s: &Sheet) {
             ])
         })
         .collect();
-    p.table(
+    p.list(
         &["Item", "Their label", "The rest's plurality", "Hard label"],
         &[1, 2, 3],
-        &rows,
+        rows,
     );
-    p.heading("h2", &format!("Reviewer errors ({})", s.errors.len()));
+    p.heading(2, &format!("Reviewer errors ({})", s.errors.len()));
     let rows: Vec<Row> = s
         .errors
         .iter()
@@ -140,12 +141,12 @@ fn items(p: &mut Page, s: &Sheet) {
             ])
         })
         .collect();
-    p.table(
+    p.list(
         &["Item", "Hard label", "Reason", "By", "At"],
         &[1, 2, 3, 4],
-        &rows,
+        rows,
     );
-    p.heading("h2", &format!("Gold misses ({})", s.gold_misses.len()));
+    p.heading(2, &format!("Gold misses ({})", s.gold_misses.len()));
     let rows: Vec<Row> = s
         .gold_misses
         .iter()
@@ -157,5 +158,5 @@ fn items(p: &mut Page, s: &Sheet) {
             ])
         })
         .collect();
-    p.table(&["Item", "Their label", "Gold label"], &[1, 2], &rows);
+    p.list(&["Item", "Their label", "Gold label"], &[1, 2], rows);
 }
