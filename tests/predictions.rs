@@ -427,25 +427,96 @@ fn the_cifar10h_fixture_gives_scipys_figures_for_both_synthetic_models() {
         "{said}"
     );
     let eval = json_of(&d.ok(&["eval", "--model", "hard", "--model", "soft", "--json"]));
-    let reference: Value = serde_json::from_str(
-        &std::fs::read_to_string(fixtures.join("reference.json")).expect("read"),
-    )
-    .expect("json");
-    for (i, name) in ["hard", "soft"].iter().enumerate() {
+    assert_scipys(
+        &eval,
+        &fixtures.join("reference.json"),
+        &["hard", "soft"],
+        &["kl_mean", "kl_sd", "js_mean", "pearson", "spearman"],
+        1e-9,
+    );
+    assert_eq!(eval["comparisons"][0]["paired_items"], 39);
+}
+
+/// Asserts that each of `models` (in eval's order) has the item count and `figures` of the
+/// scipy reference at `reference`, each within `tolerance`.
+fn assert_scipys(
+    eval: &Value,
+    reference: &std::path::Path,
+    models: &[&str],
+    figures: &[&str],
+    tolerance: f64,
+) {
+    let reference: Value =
+        serde_json::from_str(&std::fs::read_to_string(reference).expect("read")).expect("json");
+    for (i, name) in models.iter().enumerate() {
         let got = &eval["models"][i]["figures"];
+        assert_eq!(eval["models"][i]["name"], *name);
         assert_eq!(got["items"], reference[name]["items"]);
-        for figure in ["kl_mean", "kl_sd", "js_mean", "pearson", "spearman"] {
+        for figure in figures {
             let (g, r) = (
                 got[figure].as_f64().expect("got"),
                 reference[name][figure].as_f64().expect("ref"),
             );
             assert!(
-                (g - r).abs() < 1e-9 * r.abs().max(1.0),
+                (g - r).abs() <= tolerance,
                 "{name} {figure}: {g} vs scipy {r}"
             );
         }
     }
-    assert_eq!(eval["comparisons"][0]["paired_items"], 39);
+}
+
+/// Two real models' predictions on ChaosNLI-MNLI panels of 100 annotators
+/// (fixtures/predictions/chaosnli-mnli/README.md), held to scipy's figures.
+#[test]
+fn the_chaosnli_fixture_of_two_real_models_gives_scipys_figures() {
+    let d = Dir::new();
+    let fixtures = common::root().join("fixtures/predictions/chaosnli-mnli");
+    d.import(
+        &fixtures.join("counts.jsonl"),
+        &common::rubric("nli.yaml"),
+        "chaos",
+        &[],
+    );
+    for name in ["deberta", "modernbert"] {
+        let file = fixtures.join(format!("{name}.jsonl"));
+        let said = d.ok(&[
+            "predictions",
+            "import",
+            file.to_str().expect("path"),
+            "--model",
+            name,
+            "--labels",
+            "entailment,neutral,contradiction",
+        ]);
+        assert!(said.contains("imported 21 predictions"), "{said}");
+    }
+    let eval = json_of(&d.ok(&[
+        "eval",
+        "--model",
+        "deberta",
+        "--model",
+        "modernbert",
+        "--json",
+    ]));
+    assert_scipys(
+        &eval,
+        &fixtures.join("reference.json"),
+        &["deberta", "modernbert"],
+        &[
+            "kl_mean",
+            "kl_sd",
+            "clipped_items",
+            "js_mean",
+            "tv_mean",
+            "cross_entropy_mean",
+            "accuracy",
+            "tied_items",
+            "pearson",
+            "spearman",
+        ],
+        1e-12,
+    );
+    assert_eq!(eval["comparisons"][0]["paired_items"], 21);
 }
 
 /// Pieces of prediction lines, hostile ones included.
