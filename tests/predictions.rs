@@ -65,8 +65,13 @@ fn refused(d: &Dir, file: &str, model: &str, extra: &[&str]) -> String {
 }
 
 fn import(d: &Dir, file: &str, model: &str, extra: &[&str]) -> String {
-    let file = path(d, file);
-    let mut args = vec!["predictions", "import", &file, "--model", model];
+    import_file(d, &d.path(file), model, extra)
+}
+
+/// Runs `predictions import` of `file` (anywhere) as `model`, asserting success; its stdout.
+fn import_file(d: &Dir, file: &std::path::Path, model: &str, extra: &[&str]) -> String {
+    let file = file.to_str().expect("path");
+    let mut args = vec!["predictions", "import", file, "--model", model];
     args.extend_from_slice(extra);
     d.ok(&args)
 }
@@ -405,22 +410,8 @@ fn the_cifar10h_fixture_gives_scipys_figures_for_both_synthetic_models() {
         "c10h",
         &[],
     );
-    let hard = fixtures.join("hard.jsonl");
-    let soft = fixtures.join("soft.jsonl");
-    d.ok(&[
-        "predictions",
-        "import",
-        hard.to_str().expect("path"),
-        "--model",
-        "hard",
-    ]);
-    let said = d.ok(&[
-        "predictions",
-        "import",
-        soft.to_str().expect("path"),
-        "--model",
-        "soft",
-    ]);
+    import_file(&d, &fixtures.join("hard.jsonl"), "hard", &[]);
+    let said = import_file(&d, &fixtures.join("soft.jsonl"), "soft", &[]);
     assert!(
         said.contains("1 item of the batch has no prediction")
             || said.contains("1 item of the batch has no prediction"),
@@ -479,15 +470,8 @@ fn the_chaosnli_fixture_of_two_real_models_gives_scipys_figures() {
     );
     for name in ["deberta", "modernbert"] {
         let file = fixtures.join(format!("{name}.jsonl"));
-        let said = d.ok(&[
-            "predictions",
-            "import",
-            file.to_str().expect("path"),
-            "--model",
-            name,
-            "--labels",
-            "entailment,neutral,contradiction",
-        ]);
+        let labels = ["--labels", "entailment,neutral,contradiction"];
+        let said = import_file(&d, &file, name, &labels);
         assert!(said.contains("imported 21 predictions"), "{said}");
     }
     let eval = json_of(&d.ok(&[
@@ -969,14 +953,7 @@ fn a_new_round_moves_the_stored_kl_the_kl_order_shows_as_eval_and_export_see_it(
     let d = Dir::new();
     let rubric = round_after_model("rubric.yaml");
     d.import(&round_after_model("round1.csv"), &rubric, "b", &[]);
-    let m = round_after_model("m.jsonl");
-    d.ok(&[
-        "predictions",
-        "import",
-        m.to_str().expect("path"),
-        "--model",
-        "m",
-    ]);
+    import_file(&d, &round_after_model("m.jsonl"), "m", &[]);
     let calm = -(0.6f64).ln();
     assert_order(&kl_order(&d), &[("calm", calm), ("split", split_round_1())]);
     d.ok(&[
@@ -1028,14 +1005,7 @@ fn a_schema_7_database_whose_round_left_a_kl_stale_is_brought_up_to_date_and_ver
     assert_order(&kl_order(&d), &after_round_2());
     assert_all_see(&d, after_round_2());
     // A model imported since is hashed without its KL and verifies beside the old one.
-    let m = round_after_model("m.jsonl");
-    d.ok(&[
-        "predictions",
-        "import",
-        m.to_str().expect("path"),
-        "--model",
-        "n",
-    ]);
+    import_file(&d, &round_after_model("m.jsonl"), "n", &[]);
     let verified = json_of(&d.ok(&["verify", "--json"]));
     assert_eq!(verified["intact"], true, "{verified}");
     assert_eq!(verified["models"], 2);

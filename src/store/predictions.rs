@@ -123,7 +123,7 @@ fn kl_against(counts: &[u64], distribution: &[f64]) -> f64 {
 /// its transaction, while [`super::Summaries`] allows the change (schema 8's trigger).
 pub(super) fn follow_panel(conn: &Connection, item: i64) -> Result<()> {
     let mut read = conn.prepare_cached(&format!(
-        "SELECT p.model_id, p.distribution, p.kl, {LATEST_COUNTS}, i.item_key
+        "SELECT p.model_id, p.kl, i.item_key, {LATEST_COUNTS}, p.distribution, m.name
          FROM items i {LATEST_ROUND}
          JOIN models m ON m.batch_id = i.batch_id
          JOIN predictions p ON p.model_id = m.id AND p.item_id = i.id
@@ -133,21 +133,9 @@ pub(super) fn follow_panel(conn: &Connection, item: i64) -> Result<()> {
     let mut rows = read.query(params![item])?;
     let (mut counts, mut dist) = (Vec::new(), Vec::new());
     while let Some(r) = rows.next()? {
-        counts.clear();
-        dist.clear();
-        let key = || {
-            r.get::<_, String>(4)
-                .map_or_else(|e| e.to_string(), |k| format!("item `{k}`"))
-        };
-        stored::counts(key, r.get_ref(3)?.as_str()?, &mut counts)?;
-        unpack(
-            || format!("prediction of {}", key()),
-            r.get_ref(1)?.as_blob()?,
-            counts.len(),
-            &mut dist,
-        )?;
+        read_prediction(r, r.get_ref(5)?.as_str()?, None, &mut counts, &mut dist)?;
         let kl = kl_against(&counts, &dist);
-        if kl.to_bits() != r.get::<_, f64>(2)?.to_bits() {
+        if kl.to_bits() != r.get::<_, f64>(1)?.to_bits() {
             changed.push((r.get::<_, i64>(0)?, kl));
         }
     }
@@ -158,6 +146,31 @@ pub(super) fn follow_panel(conn: &Connection, item: i64) -> Result<()> {
         write.execute(params![model, item, kl])?;
     }
     Ok(())
+}
+
+/// Reads a prediction row's label counts (column 3) and model distribution (column 4, of
+/// `labels` labels, else as many as the counts) into `counts` and `dist`, emptied first; a value
+/// that does not read back is named by the row's item key (column 2) and `model`.
+fn read_prediction(
+    r: &rusqlite::Row<'_>,
+    model: &str,
+    labels: Option<usize>,
+    counts: &mut Vec<u64>,
+    dist: &mut Vec<f64>,
+) -> rusqlite::Result<()> {
+    counts.clear();
+    dist.clear();
+    let key = || {
+        r.get::<_, String>(2)
+            .map_or_else(|e| e.to_string(), |k| format!("item `{k}`"))
+    };
+    stored::counts(key, r.get_ref(3)?.as_str()?, counts)?;
+    unpack(
+        || format!("prediction of {} by `{model}`", key()),
+        r.get_ref(4)?.as_blob()?,
+        labels.unwrap_or(counts.len()),
+        dist,
+    )
 }
 
 /// Schema 8's hook: the KL of every prediction of an item with later rounds follows its latest
@@ -181,25 +194,17 @@ pub(super) fn follow_rounds(tx: &Transaction<'_>) -> std::result::Result<(), Hoo
 /// [`follow_panel`] keeps it; `verify` names a model where one does not.
 fn kl_follows_panel(conn: &Connection, model: i64) -> Result<bool> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT p.distribution, p.kl, {LATEST_COUNTS}
+        "SELECT p.item_id, p.kl, i.item_key, {LATEST_COUNTS}, p.distribution
          FROM predictions p JOIN items i ON i.id = p.item_id {LATEST_ROUND}
          WHERE p.model_id = ?1"
     ))?;
     let mut rows = stmt.query(params![model])?;
     let (mut counts, mut dist) = (Vec::new(), Vec::new());
     while let Some(r) = rows.next()? {
-        counts.clear();
-        dist.clear();
-        let (Ok(blob), Ok(kl), Ok(text)) = (
-            r.get_ref(0)?.as_blob(),
-            r.get_ref(1)?.as_f64(),
-            r.get_ref(2)?.as_str(),
-        ) else {
+        let Ok(kl) = r.get_ref(1)?.as_f64() else {
             return Ok(false);
         };
-        let row = String::new;
-        if stored::counts(row, text, &mut counts).is_err()
-            || unpack(row, blob, counts.len(), &mut dist).is_err()
+        if read_prediction(r, "", None, &mut counts, &mut dist).is_err()
             || kl_against(&counts, &dist).to_bits() != kl.to_bits()
         {
             return Ok(false);
@@ -312,29 +317,23 @@ impl Store {
     ) -> Result<()> {
         let k = batch.rubric.labels.len();
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT p.item_id, i.class, {LATEST_COUNTS}, p.distribution, i.item_key
+            "SELECT p.item_id, i.class, i.item_key, {LATEST_COUNTS}, p.distribution
              FROM predictions p JOIN items i ON i.id = p.item_id {LATEST_ROUND}
              WHERE p.model_id = ?1 ORDER BY p.item_id"
         ))?;
         let mut rows = stmt.query(params![model.id])?;
         let (mut counts, mut dist) = (Vec::new(), Vec::new());
         while let Some(r) = rows.next()? {
-            counts.clear();
-            dist.clear();
-            let key = || {
-                r.get::<_, String>(4)
-                    .map_or_else(|e| e.to_string(), |k| format!("item `{k}`"))
-            };
+            read_prediction(r, &model.name, Some(k), &mut counts, &mut dist)?;
             let class = r.get_ref(1)?.as_str()?;
-            let class = DisagreementClass::parse(class)
-                .ok_or_else(|| stored::corrupt(key(), "class", class, "not a class"))?;
-            stored::counts(key, r.get_ref(2)?.as_str()?, &mut counts)?;
-            unpack(
-                || format!("prediction of {} by `{}`", key(), model.name),
-                r.get_ref(3)?.as_blob()?,
-                k,
-                &mut dist,
-            )?;
+            let class = DisagreementClass::parse(class).ok_or_else(|| {
+                stored::corrupt(
+                    format!("item `{}`", r.get::<_, String>(2).unwrap_or_default()),
+                    "class",
+                    class,
+                    "not a class",
+                )
+            })?;
             f(r.get(0)?, class, &counts, &dist);
         }
         Ok(())
