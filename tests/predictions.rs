@@ -65,8 +65,13 @@ fn refused(d: &Dir, file: &str, model: &str, extra: &[&str]) -> String {
 }
 
 fn import(d: &Dir, file: &str, model: &str, extra: &[&str]) -> String {
-    let file = path(d, file);
-    let mut args = vec!["predictions", "import", &file, "--model", model];
+    import_file(d, &d.path(file), model, extra)
+}
+
+/// Runs `predictions import` of `file` (anywhere) as `model`, asserting success; its stdout.
+fn import_file(d: &Dir, file: &std::path::Path, model: &str, extra: &[&str]) -> String {
+    let file = file.to_str().expect("path");
+    let mut args = vec!["predictions", "import", file, "--model", model];
     args.extend_from_slice(extra);
     d.ok(&args)
 }
@@ -405,47 +410,97 @@ fn the_cifar10h_fixture_gives_scipys_figures_for_both_synthetic_models() {
         "c10h",
         &[],
     );
-    let hard = fixtures.join("hard.jsonl");
-    let soft = fixtures.join("soft.jsonl");
-    d.ok(&[
-        "predictions",
-        "import",
-        hard.to_str().expect("path"),
-        "--model",
-        "hard",
-    ]);
-    let said = d.ok(&[
-        "predictions",
-        "import",
-        soft.to_str().expect("path"),
-        "--model",
-        "soft",
-    ]);
+    import_file(&d, &fixtures.join("hard.jsonl"), "hard", &[]);
+    let said = import_file(&d, &fixtures.join("soft.jsonl"), "soft", &[]);
     assert!(
         said.contains("1 item of the batch has no prediction")
             || said.contains("1 item of the batch has no prediction"),
         "{said}"
     );
     let eval = json_of(&d.ok(&["eval", "--model", "hard", "--model", "soft", "--json"]));
-    let reference: Value = serde_json::from_str(
-        &std::fs::read_to_string(fixtures.join("reference.json")).expect("read"),
-    )
-    .expect("json");
-    for (i, name) in ["hard", "soft"].iter().enumerate() {
+    assert_scipys(
+        &eval,
+        &fixtures.join("reference.json"),
+        &["hard", "soft"],
+        &["kl_mean", "kl_sd", "js_mean", "pearson", "spearman"],
+        1e-9,
+    );
+    assert_eq!(eval["comparisons"][0]["paired_items"], 39);
+}
+
+/// Asserts that each of `models` (in eval's order) has the item count and `figures` of the
+/// scipy reference at `reference`, each within `tolerance`.
+fn assert_scipys(
+    eval: &Value,
+    reference: &std::path::Path,
+    models: &[&str],
+    figures: &[&str],
+    tolerance: f64,
+) {
+    let reference: Value =
+        serde_json::from_str(&std::fs::read_to_string(reference).expect("read")).expect("json");
+    for (i, name) in models.iter().enumerate() {
         let got = &eval["models"][i]["figures"];
+        assert_eq!(eval["models"][i]["name"], *name);
         assert_eq!(got["items"], reference[name]["items"]);
-        for figure in ["kl_mean", "kl_sd", "js_mean", "pearson", "spearman"] {
+        for figure in figures {
             let (g, r) = (
                 got[figure].as_f64().expect("got"),
                 reference[name][figure].as_f64().expect("ref"),
             );
             assert!(
-                (g - r).abs() < 1e-9 * r.abs().max(1.0),
+                (g - r).abs() <= tolerance,
                 "{name} {figure}: {g} vs scipy {r}"
             );
         }
     }
-    assert_eq!(eval["comparisons"][0]["paired_items"], 39);
+}
+
+/// Two real models' predictions on ChaosNLI-MNLI panels of 100 annotators
+/// (fixtures/predictions/chaosnli-mnli/README.md), held to scipy's figures.
+#[test]
+fn the_chaosnli_fixture_of_two_real_models_gives_scipys_figures() {
+    let d = Dir::new();
+    let fixtures = common::root().join("fixtures/predictions/chaosnli-mnli");
+    d.import(
+        &fixtures.join("counts.jsonl"),
+        &common::rubric("nli.yaml"),
+        "chaos",
+        &[],
+    );
+    for name in ["deberta", "modernbert"] {
+        let file = fixtures.join(format!("{name}.jsonl"));
+        let labels = ["--labels", "entailment,neutral,contradiction"];
+        let said = import_file(&d, &file, name, &labels);
+        assert!(said.contains("imported 21 predictions"), "{said}");
+    }
+    let eval = json_of(&d.ok(&[
+        "eval",
+        "--model",
+        "deberta",
+        "--model",
+        "modernbert",
+        "--json",
+    ]));
+    assert_scipys(
+        &eval,
+        &fixtures.join("reference.json"),
+        &["deberta", "modernbert"],
+        &[
+            "kl_mean",
+            "kl_sd",
+            "clipped_items",
+            "js_mean",
+            "tv_mean",
+            "cross_entropy_mean",
+            "accuracy",
+            "tied_items",
+            "pearson",
+            "spearman",
+        ],
+        1e-12,
+    );
+    assert_eq!(eval["comparisons"][0]["paired_items"], 21);
 }
 
 /// Pieces of prediction lines, hostile ones included.
@@ -819,4 +874,156 @@ fn items_in_a_models_kl_order_page_through_every_predicted_item_once() {
     let out = d.run(&["items", "--sort", "kl"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("the KL order needs a model"));
+}
+
+/// `fixtures/predictions/round_after_model/NAME`: two items, model `m`, and a round of
+/// re-review for `split` (its README).
+fn round_after_model(name: &str) -> std::path::PathBuf {
+    common::root()
+        .join("fixtures/predictions/round_after_model")
+        .join(name)
+}
+
+/// `items --model m --sort kl --json` as (item, KL), highest KL first.
+fn kl_order(d: &Dir) -> Vec<(String, f64)> {
+    let rows = json_of(&d.ok(&["items", "--model", "m", "--sort", "kl", "--json"]));
+    rows.as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| {
+            (
+                r["item_id"].as_str().expect("id").to_string(),
+                r["kl"].as_f64().expect("kl"),
+            )
+        })
+        .collect()
+}
+
+fn assert_order(found: &[(String, f64)], expected: &[(&str, f64)]) {
+    assert_eq!(found.len(), expected.len(), "{found:?}");
+    for ((id, kl), (want_id, want_kl)) in found.iter().zip(expected) {
+        assert_eq!(id, want_id, "{found:?}");
+        assert!((kl - want_kl).abs() < 1e-12, "{id}: {kl} vs {want_kl}");
+    }
+}
+
+/// Round 1 of `split` (¼ mild, ½ moderate, ¼ severe) against the model's (0.2, 0.5, 0.3).
+fn split_round_1() -> f64 {
+    0.25 * (0.25f64 / 0.2).ln() + 0.25 * (0.25f64 / 0.3).ln()
+}
+
+/// The KL of `split` after round 2 (3 moderate) and of `calm` (3 mild): −ln 0.5, −ln 0.6.
+fn after_round_2() -> [(&'static str, f64); 2] {
+    [("split", 2f64.ln()), ("calm", -(0.6f64).ln())]
+}
+
+/// eval's mean KL, export --with-model's KL of each line, and the console panel's KL of
+/// `split`, all against the panel in force and equal to the KL order's.
+fn assert_all_see(d: &Dir, expected: [(&str, f64); 2]) {
+    let eval = json_of(&d.ok(&["eval", "--model", "m", "--json"]));
+    let mean = (expected[0].1 + expected[1].1) / 2.0;
+    let reported = eval["models"][0]["figures"]["kl_mean"]
+        .as_f64()
+        .expect("kl");
+    assert!((reported - mean).abs() < 1e-12, "eval {reported} vs {mean}");
+    let export = d.ok(&["export", "--draft", "-o", "-", "--with-model", "m"]);
+    for line in export.lines() {
+        let line: Value = serde_json::from_str(line).expect("line");
+        let (_, want) = expected
+            .iter()
+            .find(|(id, _)| line["item_id"] == *id)
+            .expect("an item of the fixture");
+        let kl = line["model"]["kl"].as_f64().expect("kl");
+        assert!((kl - want).abs() < 1e-12, "export {line}");
+    }
+    let store = dissent::store::Store::open_existing(&d.path("db.sqlite")).expect("open");
+    let b = store.batch(None).expect("batch");
+    let (_, kl) = store
+        .prediction(&b, "m", "split")
+        .expect("read")
+        .expect("predicted");
+    assert_eq!(kl.to_bits(), kl_order(d)[0].1.to_bits(), "panel and column");
+    let verified = json_of(&d.ok(&["verify", "--json"]));
+    assert_eq!(verified["intact"], true, "{verified}");
+    assert_eq!(verified["models"], 1);
+}
+
+#[test]
+fn a_new_round_moves_the_stored_kl_the_kl_order_shows_as_eval_and_export_see_it() {
+    let d = Dir::new();
+    let rubric = round_after_model("rubric.yaml");
+    d.import(&round_after_model("round1.csv"), &rubric, "b", &[]);
+    import_file(&d, &round_after_model("m.jsonl"), "m", &[]);
+    let calm = -(0.6f64).ln();
+    assert_order(&kl_order(&d), &[("calm", calm), ("split", split_round_1())]);
+    d.ok(&[
+        "adjudicate",
+        "split",
+        "--decision",
+        "rereview",
+        "--reason",
+        "anchors unclear",
+    ]);
+    d.import(&round_after_model("round2.csv"), &rubric, "b", &[]);
+    // split now parts most from the model: first in its KL order, with the new panel's KL.
+    assert_order(&kl_order(&d), &after_round_2());
+    let plain = d.ok(&["items", "--model", "m", "--sort", "kl"]);
+    let first = plain.lines().nth(1).expect("row");
+    assert!(
+        first.starts_with("split") && first.contains("0.69"),
+        "{plain}"
+    );
+    assert_all_see(&d, after_round_2());
+    // The stored KL changes only there: from another client it stays as dissent computed it.
+    if !common::have("sqlite3", "-version") {
+        return;
+    }
+    for sql in [
+        "UPDATE predictions SET kl = 0",
+        "UPDATE predictions SET kl = kl, distribution = distribution",
+        "UPDATE predictions SET import_kl = 1",
+    ] {
+        let out = std::process::Command::new("sqlite3")
+            .arg(d.path("db.sqlite"))
+            .arg(sql)
+            .output()
+            .expect("sqlite3");
+        assert!(
+            !out.status.success() || !out.stderr.is_empty(),
+            "`{sql}` went through"
+        );
+    }
+    assert_order(&kl_order(&d), &after_round_2());
+}
+
+#[test]
+fn a_schema_7_database_whose_round_left_a_kl_stale_is_brought_up_to_date_and_verifies() {
+    let d = Dir::new();
+    std::fs::copy(round_after_model("schema7.db"), d.path("db.sqlite")).expect("copy");
+    // Opened, the KL a round left stale follows the round; the digest logged then, which
+    // hashed the KL as imported, still verifies.
+    assert_order(&kl_order(&d), &after_round_2());
+    assert_all_see(&d, after_round_2());
+    // A model imported since is hashed without its KL and verifies beside the old one.
+    import_file(&d, &round_after_model("m.jsonl"), "n", &[]);
+    let verified = json_of(&d.ok(&["verify", "--json"]));
+    assert_eq!(verified["intact"], true, "{verified}");
+    assert_eq!(verified["models"], 2);
+    // The KL as imported is part of the old digest: changed, verify names the model; and a
+    // stored KL that is not the panel's is named too, though no digest holds it.
+    common::tamper(
+        &d.path("db.sqlite"),
+        "UPDATE predictions SET import_kl = 0.5 WHERE model_id = 1 AND item_id = 2;
+         UPDATE predictions SET kl = 0.5 WHERE model_id = 2 AND item_id = 1;",
+    );
+    let out = d.run(&["verify", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(
+        doc["breaks"],
+        json!([
+            {"chain": "predictions", "row": "the predictions of model `m` v1"},
+            {"chain": "predictions", "row": "the predictions of model `n` v1"}
+        ])
+    );
 }

@@ -178,20 +178,23 @@ pub fn predictions(model: &str, version: i64) -> Content {
         .integer(Some(version))
 }
 
-/// One prediction as stored: the item's id, the packed distribution, KL and model entropy.
+/// One prediction as stored: the item's id, the packed distribution and the model entropy.
+/// Its KL follows the item's latest round and is not hashed, save for a prediction imported
+/// before schema 8, whose digest was logged with its KL as imported (`import_kl`).
 #[must_use]
 pub fn prediction(
     content: Content,
     item_key: &str,
     distribution: &[u8],
-    kl: f64,
+    import_kl: Option<f64>,
     entropy: f64,
 ) -> Content {
-    content
-        .text(item_key)
-        .bytes(distribution)
-        .number(Some(kl))
-        .number(Some(entropy))
+    let content = content.text(item_key).bytes(distribution);
+    match import_kl {
+        Some(kl) => content.number(Some(kl)),
+        None => content,
+    }
+    .number(Some(entropy))
 }
 
 /// One judgment's fields as stored.

@@ -48,6 +48,10 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_5_team.sql")),
         M::up(include_str!("schema_6_predictions.sql")),
         M::up(include_str!("schema_7_rounds.sql")),
+        M::up_with_hook(
+            include_str!("schema_prediction_kl.sql"),
+            predictions::follow_rounds,
+        ),
     ])
 }
 
@@ -59,7 +63,7 @@ const LATEST_ROUND: &str =
     "LEFT JOIN rounds r ON i.round > 1 AND r.item_id = i.id AND r.round = i.round";
 
 /// The schema version this build writes.
-const SCHEMA_VERSION: i64 = 7;
+const SCHEMA_VERSION: i64 = 8;
 
 /// An item as the record's writers name it: its rowid, its batch and its id in the batch (what
 /// the chain hashes), known to the caller so that no write looks them up again.

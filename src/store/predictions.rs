@@ -2,6 +2,7 @@
 //! import, read back for `eval`, the export and the console.
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite_migration::HookError;
 
 use super::batches::Batch;
 use super::stored;
@@ -91,24 +92,125 @@ pub(super) fn digest(
     version: i64,
 ) -> Result<Option<String>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT i.item_key, p.distribution, p.kl, p.model_entropy
+        "SELECT i.item_key, p.distribution, p.import_kl, p.model_entropy
          FROM predictions p JOIN items i ON i.id = p.item_id
          WHERE p.model_id = ?1 ORDER BY p.item_id",
     )?;
     let mut rows = stmt.query(params![model])?;
     let mut content = chain::predictions(name, version);
     while let Some(r) = rows.next()? {
-        let (Ok(key), Ok(blob), Ok(kl), Ok(h)) = (
+        let (Ok(key), Ok(blob), Ok(import_kl), Ok(h)) = (
             r.get_ref(0)?.as_str(),
             r.get_ref(1)?.as_blob(),
-            r.get_ref(2)?.as_f64(),
+            r.get_ref(2)?.as_f64_or_null(),
             r.get_ref(3)?.as_f64(),
         ) else {
             return Ok(None);
         };
-        content = chain::prediction(content, key, blob, kl, h);
+        content = chain::prediction(content, key, blob, import_kl, h);
     }
     Ok(Some(chain::hex(&content.digest())))
+}
+
+/// The KL of a prediction against the panel `counts`: the one computation the import, a new
+/// round and `verify` share.
+fn kl_against(counts: &[u64], distribution: &[f64]) -> f64 {
+    divergence::compare(&shares(counts), distribution).kl_nats
+}
+
+/// Sets the KL of every prediction of item `item` (every model, every version) to the KL
+/// against the item's panel in force, its latest round: called with a new round written, in
+/// its transaction, while [`super::Summaries`] allows the change (schema 8's trigger).
+pub(super) fn follow_panel(conn: &Connection, item: i64) -> Result<()> {
+    let mut read = conn.prepare_cached(&format!(
+        "SELECT p.model_id, p.kl, i.item_key, {LATEST_COUNTS}, p.distribution, m.name
+         FROM items i {LATEST_ROUND}
+         JOIN models m ON m.batch_id = i.batch_id
+         JOIN predictions p ON p.model_id = m.id AND p.item_id = i.id
+         WHERE i.id = ?1"
+    ))?;
+    let mut changed = Vec::new();
+    let mut rows = read.query(params![item])?;
+    let (mut counts, mut dist) = (Vec::new(), Vec::new());
+    while let Some(r) = rows.next()? {
+        read_prediction(r, r.get_ref(5)?.as_str()?, None, &mut counts, &mut dist)?;
+        let kl = kl_against(&counts, &dist);
+        if kl.to_bits() != r.get::<_, f64>(1)?.to_bits() {
+            changed.push((r.get::<_, i64>(0)?, kl));
+        }
+    }
+    drop(rows);
+    let mut write =
+        conn.prepare_cached("UPDATE predictions SET kl = ?3 WHERE model_id = ?1 AND item_id = ?2")?;
+    for (model, kl) in changed {
+        write.execute(params![model, item, kl])?;
+    }
+    Ok(())
+}
+
+/// Reads a prediction row's label counts (column 3) and model distribution (column 4, of
+/// `labels` labels, else as many as the counts) into `counts` and `dist`, emptied first; a value
+/// that does not read back is named by the row's item key (column 2) and `model`.
+fn read_prediction(
+    r: &rusqlite::Row<'_>,
+    model: &str,
+    labels: Option<usize>,
+    counts: &mut Vec<u64>,
+    dist: &mut Vec<f64>,
+) -> rusqlite::Result<()> {
+    counts.clear();
+    dist.clear();
+    let key = || {
+        r.get::<_, String>(2)
+            .map_or_else(|e| e.to_string(), |k| format!("item `{k}`"))
+    };
+    stored::counts(key, r.get_ref(3)?.as_str()?, counts)?;
+    unpack(
+        || format!("prediction of {} by `{model}`", key()),
+        r.get_ref(4)?.as_blob()?,
+        labels.unwrap_or(counts.len()),
+        dist,
+    )
+}
+
+/// Schema 8's hook: the KL of every prediction of an item with later rounds follows its latest
+/// round (a round imported after the model, before the KL followed rounds, left it stale).
+pub(super) fn follow_rounds(tx: &Transaction<'_>) -> std::result::Result<(), HookError> {
+    let items: Vec<i64> = tx
+        .prepare(
+            "SELECT DISTINCT p.item_id FROM predictions p JOIN items i ON i.id = p.item_id
+             WHERE i.round > 1",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let _summaries = super::Summaries::allow(tx)?;
+    for item in items {
+        follow_panel(tx, item).map_err(|e| HookError::Hook(e.to_string()))?;
+    }
+    Ok(())
+}
+
+/// Whether every prediction of `model` holds the KL against its item's latest round, as
+/// [`follow_panel`] keeps it; `verify` names a model where one does not.
+fn kl_follows_panel(conn: &Connection, model: i64) -> Result<bool> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT p.item_id, p.kl, i.item_key, {LATEST_COUNTS}, p.distribution
+         FROM predictions p JOIN items i ON i.id = p.item_id {LATEST_ROUND}
+         WHERE p.model_id = ?1"
+    ))?;
+    let mut rows = stmt.query(params![model])?;
+    let (mut counts, mut dist) = (Vec::new(), Vec::new());
+    while let Some(r) = rows.next()? {
+        let Ok(kl) = r.get_ref(1)?.as_f64() else {
+            return Ok(false);
+        };
+        if read_prediction(r, "", None, &mut counts, &mut dist).is_err()
+            || kl_against(&counts, &dist).to_bits() != kl.to_bits()
+        {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// The latest version of the model `name` of batch `batch_id`, if it has one.
@@ -127,7 +229,8 @@ fn latest(conn: &Connection, batch_id: i64, name: &str) -> Result<Option<Model>>
 
 impl Store {
     /// Every model version of the batch whose predictions no longer hash to the digest its
-    /// import logged: (name, version), named by `verify`.
+    /// import logged, or whose KL is not the KL against its items' latest rounds: (name,
+    /// version), named by `verify`.
     pub(super) fn changed_models(&self, batch: &Batch) -> Result<Vec<(String, i64)>> {
         let mut changed = Vec::new();
         for m in self.models(batch)? {
@@ -144,7 +247,7 @@ impl Store {
                 .optional()?
                 .flatten();
             let now = digest(&self.conn, m.id, &m.name, m.version)?;
-            if logged.is_none() || now != logged {
+            if logged.is_none() || now != logged || !kl_follows_panel(&self.conn, m.id)? {
                 changed.push((m.name, m.version));
             }
         }
@@ -178,7 +281,8 @@ impl Store {
     }
 
     /// The prediction of item `item_key` by the version in force of model `name`: its
-    /// distribution (rubric order) and KL(panel ‖ model); `None` when it predicts none.
+    /// distribution (rubric order) and KL(panel ‖ model) against the item's latest round (as
+    /// stored: [`follow_panel`] keeps it so); `None` when it predicts none.
     pub fn prediction(
         &self,
         batch: &Batch,
@@ -189,20 +293,15 @@ impl Store {
         let k = batch.rubric.labels.len();
         let found = self
             .conn
-            .prepare_cached(&format!(
-                "SELECT p.distribution, {LATEST_COUNTS} FROM predictions p
-                 JOIN items i ON i.id = p.item_id {LATEST_ROUND}
-                 WHERE p.model_id = ?1 AND i.batch_id = ?2 AND i.item_key = ?3"
-            ))?
+            .prepare_cached(
+                "SELECT p.distribution, p.kl FROM predictions p JOIN items i ON i.id = p.item_id
+                 WHERE p.model_id = ?1 AND i.batch_id = ?2 AND i.item_key = ?3",
+            )?
             .query_row(params![model.id, batch.id, item_key], |r| {
                 let mut dist = Vec::with_capacity(k);
                 let row = || format!("prediction of item `{item_key}` by `{name}`");
                 unpack(row, r.get_ref(0)?.as_blob()?, k, &mut dist)?;
-                let mut counts = Vec::with_capacity(k);
-                stored::counts(row, r.get_ref(1)?.as_str()?, &mut counts)?;
-                // Against the item's latest round: a round imported after the model changes it.
-                let kl = divergence::compare(&shares(&counts), &dist).kl_nats;
-                Ok((dist, kl))
+                Ok((dist, r.get(1)?))
             })
             .optional()?;
         Ok(found)
@@ -218,29 +317,23 @@ impl Store {
     ) -> Result<()> {
         let k = batch.rubric.labels.len();
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT p.item_id, i.class, {LATEST_COUNTS}, p.distribution, i.item_key
+            "SELECT p.item_id, i.class, i.item_key, {LATEST_COUNTS}, p.distribution
              FROM predictions p JOIN items i ON i.id = p.item_id {LATEST_ROUND}
              WHERE p.model_id = ?1 ORDER BY p.item_id"
         ))?;
         let mut rows = stmt.query(params![model.id])?;
         let (mut counts, mut dist) = (Vec::new(), Vec::new());
         while let Some(r) = rows.next()? {
-            counts.clear();
-            dist.clear();
-            let key = || {
-                r.get::<_, String>(4)
-                    .map_or_else(|e| e.to_string(), |k| format!("item `{k}`"))
-            };
+            read_prediction(r, &model.name, Some(k), &mut counts, &mut dist)?;
             let class = r.get_ref(1)?.as_str()?;
-            let class = DisagreementClass::parse(class)
-                .ok_or_else(|| stored::corrupt(key(), "class", class, "not a class"))?;
-            stored::counts(key, r.get_ref(2)?.as_str()?, &mut counts)?;
-            unpack(
-                || format!("prediction of {} by `{}`", key(), model.name),
-                r.get_ref(3)?.as_blob()?,
-                k,
-                &mut dist,
-            )?;
+            let class = DisagreementClass::parse(class).ok_or_else(|| {
+                stored::corrupt(
+                    format!("item `{}`", r.get::<_, String>(2).unwrap_or_default()),
+                    "class",
+                    class,
+                    "not a class",
+                )
+            })?;
             f(r.get(0)?, class, &counts, &dist);
         }
         Ok(())

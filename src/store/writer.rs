@@ -749,6 +749,8 @@ impl ImportWriter<'_> {
                         .into_iter()
                         .chain(it.summary()),
                 ))?;
+            // The models' KL of the item follows its new panel.
+            super::predictions::follow_panel(&self.tx, id)?;
             if let Some(d) = &it.decision {
                 let item = super::ItemAt {
                     id,

@@ -3,6 +3,8 @@
     python3 -m venv /tmp/pyref && /tmp/pyref/bin/pip install numpy scipy
     /tmp/pyref/bin/python tools/reference/divergence_reference.py > fixtures/divergence/reference.json
 
+`model_figures` is also the reference of tools/make_chaosnli_fixture.py.
+
 Zero model probabilities are clipped at 1e-12 before KL and cross-entropy (scipy normalizes the
 clipped vector, as dissent does). JS is scipy's distance squared (the divergence), base 2. The
 standard deviation is the sample one (ddof=1). Accuracy leaves out items whose panel plurality or
@@ -19,7 +21,6 @@ from scipy.spatial.distance import jensenshannon
 from scipy.stats import entropy, pearsonr, spearmanr
 
 EPS = 1e-12
-data = json.loads((Path(__file__).parents[2] / "fixtures/divergence/items.json").read_text())
 
 
 def top(v):
@@ -66,12 +67,14 @@ def model_figures(name, items):
     }
 
 
-out = {
-    "command": "python3 tools/reference/divergence_reference.py",
-    "versions": {"numpy": np.__version__, "scipy": scipy.__version__},
-    "first": model_figures("first", data["items"]),
-    "second": model_figures("second", data["items"]),
-    "major_first": model_figures("first", [i for i in data["items"] if i["class"] == "major"]),
-}
-json.dump(out, sys.stdout, indent=1)
-sys.stdout.write("\n")
+if __name__ == "__main__":
+    data = json.loads((Path(__file__).parents[2] / "fixtures/divergence/items.json").read_text())
+    out = {
+        "command": "python3 tools/reference/divergence_reference.py",
+        "versions": {"numpy": np.__version__, "scipy": scipy.__version__},
+        "first": model_figures("first", data["items"]),
+        "second": model_figures("second", data["items"]),
+        "major_first": model_figures("first", [i for i in data["items"] if i["class"] == "major"]),
+    }
+    json.dump(out, sys.stdout, indent=1)
+    sys.stdout.write("\n")
