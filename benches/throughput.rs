@@ -5,9 +5,9 @@
 //! - the floor: the `sqlite3` shell's `.import` of the same CSV into a bare table;
 //! - `dissent`'s import of it (parse, group, every summary, one transaction);
 //! - `dissent`'s export of the 200k items to JSONL;
-//! - `dissent report --json` of the batch (α nominal and ordinal with 1000 bootstrap
+//! - `dissent report` of the batch: its figures (α nominal and ordinal with 1000 bootstrap
 //!   resamples, κ, per-label κ, coincidence and reviewer-pair matrices, the per-reviewer table,
-//!   Dawid–Skene, counts, lists), and the agreement figures and Dawid–Skene by
+//!   Dawid–Skene, counts, lists), then the JSON, the HTML page and the PDF, each timed; and the agreement figures and Dawid–Skene by
 //!   `tools/bench_report.py` (Python: the `krippendorff` package, statsmodels, crowd-kit) when
 //!   `DISSENT_BENCH_PYTHON` names a Python that has them.
 //!
@@ -131,18 +131,32 @@ fn main() {
                 tool_version: "bench".into(),
                 generated_by: "bench".into(),
             };
+            // The figures once, then each rendering of them, timed apart.
+            let start = Instant::now();
             let report = dissent::report::collect(&store, &batch, None, context).expect("report");
+            let collected = start.elapsed().as_secs_f64();
             let out = std::fs::File::create(&args[3]).expect("out");
             serde_json::to_writer(BufWriter::new(out), &report).expect("json");
+            let json = start.elapsed().as_secs_f64();
+            let page = dissent::report::document::batch(&report);
+            let html = dissent::report::html::page(&page);
+            std::fs::write(Path::new(&args[3]).with_extension("html"), html).expect("html");
+            let html = start.elapsed().as_secs_f64();
+            let pdf = dissent::report::pdf::render(&page, "bench").expect("pdf");
+            std::fs::write(Path::new(&args[3]).with_extension("pdf"), pdf).expect("pdf");
+            let pdf = start.elapsed().as_secs_f64();
             println!(
-                "{} {:.1}",
+                "{} {:.1} {collected:.2} {:.2} {:.2} {:.2}",
                 report
                     .agreement
                     .alpha_nominal
                     .figure
                     .value
                     .unwrap_or(f64::NAN),
-                peak_rss_mib()
+                peak_rss_mib(),
+                json - collected,
+                html - json,
+                pdf - html
             );
             return;
         }
@@ -163,6 +177,8 @@ fn main() {
         "bench.db-shm",
         "export.jsonl",
         "report.json",
+        "report.html",
+        "report.pdf",
     ] {
         let _ = std::fs::remove_file(dir.join(stale));
     }
@@ -218,11 +234,14 @@ fn main() {
         db.to_str().expect("path"),
         report_json.to_str().expect("path"),
     ]);
-    let report_rss: f64 = out
-        .split(' ')
-        .nth(1)
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(f64::NAN);
+    let field = |i: usize| -> f64 {
+        out.split_whitespace()
+            .nth(i)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(f64::NAN)
+    };
+    let report_rss = field(1);
+    let (collect_secs, json_secs, html_secs, pdf_secs) = (field(2), field(3), field(4), field(5));
     let python = std::env::var_os("DISSENT_BENCH_PYTHON").and_then(|py| {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tools/bench_report.py");
         let start = Instant::now();
@@ -250,7 +269,7 @@ fn main() {
         items as f64 / export_secs
     );
     println!(
-        "| dissent report --json (α nominal + ordinal with 1000 bootstrap resamples, Dawid–Skene, reviewer table) | {report_secs:.2} s | {:.0} items/s | {report_rss:.0} MiB |",
+        "| dissent report: the figures (α nominal + ordinal with 1000 bootstrap resamples, Dawid–Skene, reviewer table), then JSON, HTML and PDF | {report_secs:.2} s (figures {collect_secs:.2} s, JSON {json_secs:.2} s, HTML {html_secs:.2} s, PDF {pdf_secs:.2} s) | {:.0} items/s | {report_rss:.0} MiB |",
         items as f64 / report_secs
     );
     if let Some(py) = python {

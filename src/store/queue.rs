@@ -416,7 +416,7 @@ impl Store {
         Ok(rows)
     }
 
-    /// Marks each row with model `name`'s KL at import, where it predicts the item: one query
+    /// Marks each row with model `name`'s stored KL (against the item's latest round), where it predicts the item: one query
     /// for the page.
     fn mark_kl(&self, batch: &Batch, name: &str, rows: &mut [QueueRow]) -> Result<()> {
         if rows.is_empty() {
