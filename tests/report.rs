@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Dir, POPQUORN_MAP, real_batch, reviewer_error, root, rubric};
+use common::{Dir, POPQUORN_MAP, gold_sent_back, real_batch, reviewer_error, root};
 use dissent::domain::coincidence::{Distance, Panels};
 use dissent::domain::metrics::wilson;
 use serde_json::Value;
@@ -239,21 +239,7 @@ fn popquorn_slice_gives_interval_alpha_as_the_krippendorff_package() {
 /// Every item is a rubric problem, grouped by its two most chosen labels. Two decisions are
 /// added: r1 to re-review, and a `reviewer_error` hard label on g2 naming B and C.
 fn gold_batch() -> Dir {
-    let d = Dir::new();
-    d.import(
-        &root().join("fixtures/report/gold.jsonl"),
-        &rubric("tumor_severity_grade.yaml"),
-        "gold",
-        &[],
-    );
-    d.ok(&[
-        "adjudicate",
-        "r1",
-        "--decision",
-        "rereview",
-        "--reason",
-        "anchors overlap",
-    ]);
+    let d = gold_sent_back("C", "anchors overlap");
     d.ok(&reviewer_error("g2", "mild", &["B", "C"], "gold says mild"));
     d
 }

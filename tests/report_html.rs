@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Dir, real_batch, reviewer_error, root, rubric};
+use common::{Dir, gold_sent_back, real_batch, reviewer_error, root, rubric};
 use serde_json::Value;
 
 /// A reason and a reviewer name that would run or repaint if they reached the page raw.
@@ -14,24 +14,7 @@ const HOSTILE_REVIEWER: &str = "<img src=x onerror=alert(1)>";
 /// The gold fixture, one reviewer renamed to something hostile, one item sent to re-review with
 /// a hostile reason.
 fn hostile_batch() -> Dir {
-    let d = Dir::new();
-    let jsonl = std::fs::read_to_string(root().join("fixtures/report/gold.jsonl"))
-        .expect("fixture")
-        .replace(
-            "\"reviewer\": \"C\"",
-            &format!("\"reviewer\": {}", Value::from(HOSTILE_REVIEWER)),
-        );
-    let data = d.file("gold.jsonl", jsonl);
-    d.import(&data, &rubric("tumor_severity_grade.yaml"), "gold", &[]);
-    d.ok(&[
-        "adjudicate",
-        "r1",
-        "--decision",
-        "rereview",
-        "--reason",
-        HOSTILE_REASON,
-    ]);
-    d
+    gold_sent_back(HOSTILE_REVIEWER, HOSTILE_REASON)
 }
 
 /// The page and the JSON report of the same batch.
@@ -73,18 +56,7 @@ fn the_page_holds_every_section_in_order_with_the_json_figures() {
     let (html, json) = page_and_json(&d);
     let doc = parse(&html);
     let headings = section_headings(&doc);
-    assert_eq!(
-        headings,
-        [
-            "Agreement",
-            "Entropy and confidence",
-            "Counts",
-            "Gold",
-            "Reviewers",
-            "Lists",
-            "Models"
-        ]
-    );
+    assert_eq!(headings, common::REPORT_SECTIONS);
     let h1 = doc
         .descendants()
         .find(|n| n.has_tag_name("h1"))

@@ -8,7 +8,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{Dir, real_batch, reviewer_error, root, rubric};
+use common::{Dir, gold_sent_back, real_batch, reviewer_error};
 use serde_json::Value;
 
 /// A reviewer name and a reason made of typst markup: read as markup they would be bold, a
@@ -19,24 +19,7 @@ const MARKUP_REASON: &str = "= not a heading #panic(\"no\") `raw` <tag> @ref \\ 
 /// The gold fixture with one reviewer renamed to markup and one item sent to re-review with a
 /// markup reason.
 fn markup_batch() -> Dir {
-    let d = Dir::new();
-    let jsonl = std::fs::read_to_string(root().join("fixtures/report/gold.jsonl"))
-        .expect("fixture")
-        .replace(
-            "\"reviewer\": \"C\"",
-            &format!("\"reviewer\": {}", Value::from(MARKUP_REVIEWER)),
-        );
-    let data = d.file("gold.jsonl", jsonl);
-    d.import(&data, &rubric("tumor_severity_grade.yaml"), "gold", &[]);
-    d.ok(&[
-        "adjudicate",
-        "r1",
-        "--decision",
-        "rereview",
-        "--reason",
-        MARKUP_REASON,
-    ]);
-    d
+    gold_sent_back(MARKUP_REVIEWER, MARKUP_REASON)
 }
 
 /// `pdftotext` and `pdfinfo` run here (poppler-utils; `.ci/run` installs it).
@@ -114,16 +97,7 @@ fn the_batch_pdf_holds_every_section_and_the_json_figures_in_an_embedded_font() 
     let pdf = write_pdf(&d, "qa.pdf", &[]);
     let json: Value = serde_json::from_str(&d.ok(&["report", "--json"])).expect("json");
     let all = text(&pdf);
-    for section in [
-        "QA report · batch gold",
-        "Agreement",
-        "Entropy and confidence",
-        "Counts",
-        "Gold",
-        "Reviewers",
-        "Lists",
-        "Models",
-    ] {
+    for section in std::iter::once("QA report · batch gold").chain(common::REPORT_SECTIONS) {
         assert!(reads(&all, section), "section {section}:\n{all}");
     }
     let alpha = json["agreement"]["alpha_nominal"]["value"]

@@ -282,3 +282,37 @@ pub fn select(exec: &mut dissent::tui::Executor, app: &mut dissent::tui::App, it
         Some(item)
     );
 }
+
+/// fixtures/report/gold.jsonl as batch `gold` (see its README), reviewer C renamed to
+/// `reviewer_c`, and item r1 sent to re-review with `reason`.
+pub fn gold_sent_back(reviewer_c: &str, reason: &str) -> Dir {
+    let d = Dir::new();
+    let jsonl = std::fs::read_to_string(root().join("fixtures/report/gold.jsonl"))
+        .expect("fixture")
+        .replace(
+            "\"reviewer\": \"C\"",
+            &format!("\"reviewer\": {}", serde_json::Value::from(reviewer_c)),
+        );
+    let data = d.file("gold.jsonl", jsonl);
+    d.import(&data, &rubric("tumor_severity_grade.yaml"), "gold", &[]);
+    d.ok(&[
+        "adjudicate",
+        "r1",
+        "--decision",
+        "rereview",
+        "--reason",
+        reason,
+    ]);
+    d
+}
+
+/// The batch report's sections, in order (every rendering).
+pub const REPORT_SECTIONS: [&str; 7] = [
+    "Agreement",
+    "Entropy and confidence",
+    "Counts",
+    "Gold",
+    "Reviewers",
+    "Lists",
+    "Models",
+];
