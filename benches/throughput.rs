@@ -142,7 +142,7 @@ fn main() {
             let html = dissent::report::html::page(&page);
             std::fs::write(Path::new(&args[3]).with_extension("html"), html).expect("html");
             let html = start.elapsed().as_secs_f64();
-            let pdf = dissent::report::pdf::render(&page, "bench").expect("pdf");
+            let pdf = dissent::report::pdf::render(page, "bench").expect("pdf");
             std::fs::write(Path::new(&args[3]).with_extension("pdf"), pdf).expect("pdf");
             let pdf = start.elapsed().as_secs_f64();
             println!(

@@ -1027,3 +1027,42 @@ fn a_schema_7_database_whose_round_left_a_kl_stale_is_brought_up_to_date_and_ver
         ])
     );
 }
+
+#[test]
+fn verify_reads_the_latest_round_from_the_chained_rounds_not_the_item_row() {
+    let d = Dir::new();
+    let rubric = round_after_model("rubric.yaml");
+    d.import(&round_after_model("round1.csv"), &rubric, "b", &[]);
+    import_file(&d, &round_after_model("m.jsonl"), "m", &[]);
+    d.ok(&[
+        "adjudicate",
+        "split",
+        "--decision",
+        "rereview",
+        "--reason",
+        "anchors unclear",
+    ]);
+    d.import(&round_after_model("round2.csv"), &rubric, "b", &[]);
+    // An outside client undoes the round for every reader: the item row back at round 1, its
+    // KL back at round 1's.
+    common::tamper(
+        &d.path("db.sqlite"),
+        &format!(
+            "UPDATE items SET round = 1 WHERE item_key = 'split';
+             UPDATE predictions SET kl = {} WHERE item_id =
+                 (SELECT id FROM items WHERE item_key = 'split');",
+            split_round_1()
+        ),
+    );
+    assert_order(
+        &kl_order(&d),
+        &[("calm", -(0.6f64).ln()), ("split", split_round_1())],
+    );
+    let out = d.run(&["verify", "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(
+        doc["breaks"],
+        json!([{"chain": "predictions", "row": "the predictions of model `m` v1"}])
+    );
+}

@@ -216,7 +216,7 @@ fn a_long_list_is_cut_in_print_and_a_long_table_repeats_its_header_on_each_page(
     let path = d.path("long.pdf");
     std::fs::write(
         &path,
-        dissent::report::pdf::render(&doc, "tester").expect("pdf"),
+        dissent::report::pdf::render(doc, "tester").expect("pdf"),
     )
     .expect("write");
     let all = text(&path);
@@ -242,21 +242,95 @@ fn a_long_list_is_cut_in_print_and_a_long_table_repeats_its_header_on_each_page(
     );
     let pages: usize = info(&path, "Pages").parse().expect("pages");
     assert!(pages >= 3, "{pages}");
-    let last = Command::new("pdftotext")
-        .args([
-            "-f",
-            &pages.to_string(),
-            "-l",
-            &pages.to_string(),
-            "-layout",
-        ])
+    let page_text = |page: usize| {
+        let out = Command::new("pdftotext")
+            .args(["-f", &page.to_string(), "-l", &page.to_string(), "-layout"])
+            .arg(&path)
+            .arg("-")
+            .output()
+            .expect("pdftotext");
+        String::from_utf8(out.stdout).expect("utf8")
+    };
+    let start = (1..=pages)
+        .find(|&p| page_text(p).contains("Whole-0000"))
+        .expect("the whole table");
+    assert!(start < pages, "the whole table runs over pages");
+    for page in start + 1..=pages {
+        let text = page_text(page);
+        let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+        assert!(
+            reads(first, "Whole Reason"),
+            "page {page} opens with the table's header: {first}"
+        );
+    }
+}
+
+#[test]
+fn a_long_id_breaks_inside_its_cell_and_copies_out_as_itself() {
+    use dissent::report::document::{Block, Document, Row, Table};
+    if !poppler() {
+        return;
+    }
+    let id = format!("case-{}", "0123456789".repeat(20));
+    let doc = Document {
+        title: "Long ids".into(),
+        blocks: vec![Block::Table(Table {
+            head: vec!["Item".into(), "Reason".into(), "By".into(), "At".into()],
+            text_cols: vec![1, 2, 3],
+            rows: vec![Row::new(vec![
+                id.clone(),
+                format!("see https://example.org/{}", "path/".repeat(40)),
+                "qa-lead".into(),
+                "2026-12-01T10:00:00Z".into(),
+            ])],
+            list: true,
+        })],
+    };
+    let d = Dir::new();
+    let path = d.path("ids.pdf");
+    std::fs::write(
+        &path,
+        dissent::report::pdf::render(doc, "tester").expect("pdf"),
+    )
+    .expect("write");
+    // In the order the page draws it (not laid out by column), the id reads whole.
+    let raw = Command::new("pdftotext")
+        .args(["-raw", "-enc", "UTF-8"])
         .arg(&path)
         .arg("-")
         .output()
-        .expect("pdftotext");
-    let last = String::from_utf8(last.stdout).expect("utf8");
+        .expect("pdftotext -raw");
+    let squashed: String = String::from_utf8(raw.stdout)
+        .expect("utf8")
+        .split_whitespace()
+        .collect();
     assert!(
-        last.contains("Whole"),
-        "the header again on the last page:\n{last}"
+        squashed.contains(&id),
+        "the id, with nothing added to it: {squashed}"
     );
+    // Every word lies within the page's margins (A4: 595 pt wide, 1.5 cm = 42.5 pt margins).
+    let out = Command::new("pdftotext")
+        .args(["-bbox"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext -bbox");
+    let html = String::from_utf8(out.stdout).expect("utf8");
+    let attr = |line: &str, name: &str| -> f64 {
+        let at = line.find(&format!("{name}=\"")).expect(name) + name.len() + 2;
+        line[at..]
+            .split('"')
+            .next()
+            .expect("value")
+            .parse()
+            .expect("number")
+    };
+    let words: Vec<&str> = html.lines().filter(|l| l.contains("<word ")).collect();
+    assert!(!words.is_empty());
+    for w in words {
+        assert!(
+            attr(w, "xMin") >= 40.0 && attr(w, "xMax") <= 555.0,
+            "a word outside the margins: {w}"
+        );
+    }
 }

@@ -205,7 +205,7 @@ pub fn bundle(store: &Store, batch: Option<&str>, dir: &Path, request: &Request<
     )?;
     bundle.add(
         &format!("{name}.qa.pdf"),
-        &crate::report::pdf::render(&page, actor)?,
+        &crate::report::pdf::render(page, actor)?,
     )?;
     let mut manifest = serde_json::json!({
         "batch": name,

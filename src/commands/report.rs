@@ -85,7 +85,7 @@ pub fn run(store: &Store, batch: Option<&str>, req: &Request<'_>) -> Result<()> 
             };
             match format {
                 Format::Html => w.write_all(html::page(&page()).as_bytes())?,
-                Format::Pdf => w.write_all(&pdf::render(&page(), req.actor)?)?,
+                Format::Pdf => w.write_all(&pdf::render(page(), req.actor)?)?,
                 Format::Json => {
                     serde_json::to_writer(&mut w, &doc)?;
                     w.write_all(b"\n")?;

@@ -20,7 +20,7 @@ th{background:#f0f4f8;text-align:left}td{text-align:right;font-variant-numeric:t
 td{white-space:nowrap}td.t{text-align:left;white-space:normal}tbody th{white-space:nowrap}.scroll{overflow-x:auto}tr.mark td{background:#fdecea}\
 dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1.2em}dt{font-weight:bold}dd{margin:0}\
 .charts{display:flex;flex-wrap:wrap;gap:1em}.charts svg{width:calc(50% - .5em);min-width:300px;height:auto}\
-.note{color:#555}code{word-break:break-all}";
+.note{color:#555}";
 
 /// The page of `doc`.
 #[must_use]
@@ -67,13 +67,12 @@ fn blocks(out: &mut String, all: &[Block]) {
                 }
                 out.push_str("</div>\n");
             }
-            Block::Fold {
-                summary,
-                blocks: inner,
-            } => {
-                let _ = writeln!(out, "<details><summary>{}</summary>", escape(summary));
-                blocks(out, inner);
-                out.push_str("</details>\n");
+            Block::Folds { folds, .. } => {
+                for fold in folds {
+                    let _ = writeln!(out, "<details><summary>{}</summary>", escape(&fold.summary));
+                    blocks(out, &fold.blocks);
+                    out.push_str("</details>\n");
+                }
             }
         }
     }
@@ -100,7 +99,7 @@ fn table(out: &mut String, t: &Table) {
             } else {
                 ""
             };
-            let _ = write!(out, "<{tag}{class}>{}</{tag}>", escape(cell));
+            let _ = write!(out, "<{tag}{class}>{}</{tag}>", escape(&cell.text()));
         }
         out.push_str("</tr>\n");
     }

@@ -29,31 +29,20 @@ pub struct PdfError(String);
 
 /// The PDF of `doc`, its lists capped at [`LIST_ROWS`]; `author` is written in its metadata.
 /// A character the fonts cannot draw (a script they lack, an emoji, a control picture) is
-/// written as `⟨U+XXXX⟩` (a control character's stand-in as the control's own code), never left
-/// out. The same document gives the same bytes (no
-/// timestamp is written).
-pub fn render(doc: &Document, author: &str) -> Result<Vec<u8>, PdfError> {
-    let mut capped = doc.clone().capped(LIST_ROWS);
+/// written as `⟨U+XXXX⟩` (a control character's stand-in as the control's own code), in the
+/// charts too, never left out. The same document gives the same bytes (no timestamp is
+/// written).
+pub fn render(doc: Document, author: &str) -> Result<Vec<u8>, PdfError> {
+    let mut capped = doc.capped(LIST_ROWS);
     let faces: Vec<FontInfo> = FONTS
         .iter()
         .map(|data| FontInfo::new(data, 0).ok_or_else(|| PdfError("a bundled font".into())))
         .collect::<Result<_, _>>()?;
-    let drawable = |c: char| faces.iter().all(|f| f.coverage.contains(c as u32));
-    capped.each_text(&mut |text| {
-        if !text.chars().all(|c| c.is_whitespace() || drawable(c)) {
-            *text = text
-                .chars()
-                .map(|c| {
-                    let code = c as u32;
-                    match c {
-                        c if c.is_whitespace() || drawable(c) => c.to_string(),
-                        // A control picture (`inert`'s stand-in) names the control it stands for.
-                        '\u{2400}'..='\u{241f}' => format!("⟨U+{:04X}⟩", code - 0x2400),
-                        '\u{2421}' => "⟨U+007F⟩".into(),
-                        _ => format!("⟨U+{code:04X}⟩"),
-                    }
-                })
-                .collect();
+    let drawable =
+        |c: char| c.is_whitespace() || faces.iter().all(|f| f.coverage.contains(c as u32));
+    capped.each_text(true, &mut |text| {
+        if !text.chars().all(drawable) {
+            *text = text.chars().map(|c| stand_in(c, drawable(c))).collect();
         }
     });
     let json = serde_json::to_string(&capped).map_err(|e| PdfError(e.to_string()))?;
@@ -78,6 +67,18 @@ pub fn render(doc: &Document, author: &str) -> Result<Vec<u8>, PdfError> {
     typst_pdf::pdf(&laid_out, &options).map_err(|e| PdfError(format!("{e:?}")))
 }
 
+/// `c` as print shows it: itself when the fonts draw it, else its code.
+fn stand_in(c: char, drawable: bool) -> String {
+    let code = c as u32;
+    match c {
+        _ if drawable => c.to_string(),
+        // A control picture (`inert`'s stand-in) names the control it stands for.
+        '\u{2400}'..='\u{241f}' => format!("⟨U+{:04X}⟩", code - 0x2400),
+        '\u{2421}' => "⟨U+007F⟩".into(),
+        _ => format!("⟨U+{code:04X}⟩"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::render;
@@ -91,8 +92,8 @@ mod tests {
                 text: "a note".into(),
             }],
         };
-        let first = render(&doc, "qa").expect("pdf");
+        let first = render(doc.clone(), "qa").expect("pdf");
         assert!(first.starts_with(b"%PDF-"));
-        assert_eq!(first, render(&doc, "qa").expect("pdf"));
+        assert_eq!(first, render(doc, "qa").expect("pdf"));
     }
 }

@@ -191,11 +191,16 @@ pub(super) fn follow_rounds(tx: &Transaction<'_>) -> std::result::Result<(), Hoo
 }
 
 /// Whether every prediction of `model` holds the KL against its item's latest round, as
-/// [`follow_panel`] keeps it; `verify` names a model where one does not.
+/// [`follow_panel`] keeps it; `verify` names a model where one does not. The latest round is
+/// read from the chained `rounds` themselves, not from the item row's `round` (which the chain
+/// does not hold), and the KL is compared to a relative 1e-12: it is derived with `ln`, whose
+/// last bit may differ between builds and platforms.
 fn kl_follows_panel(conn: &Connection, model: i64) -> Result<bool> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT p.item_id, p.kl, i.item_key, {LATEST_COUNTS}, p.distribution
-         FROM predictions p JOIN items i ON i.id = p.item_id {LATEST_ROUND}
+         FROM predictions p JOIN items i ON i.id = p.item_id
+         LEFT JOIN rounds r ON r.item_id = i.id
+             AND r.round = (SELECT max(x.round) FROM rounds x WHERE x.item_id = i.id)
          WHERE p.model_id = ?1"
     ))?;
     let mut rows = stmt.query(params![model])?;
@@ -205,7 +210,7 @@ fn kl_follows_panel(conn: &Connection, model: i64) -> Result<bool> {
             return Ok(false);
         };
         if read_prediction(r, "", None, &mut counts, &mut dist).is_err()
-            || kl_against(&counts, &dist).to_bits() != kl.to_bits()
+            || (kl_against(&counts, &dist) - kl).abs() > 1e-12 * kl.abs().max(1.0)
         {
             return Ok(false);
         }

@@ -1,7 +1,7 @@
 //! The batch report's page: the header, agreement, the three axes, counts, gold, reviewers,
 //! lists and models, from the report model.
 
-use super::{Document, Row, amount, proportion, reliability, tally_rows};
+use super::{Cell, Document, Row, amount, plural, proportion, reliability, tally_rows};
 use crate::domain::coincidence::Figure;
 use crate::domain::report::{Alpha, Header, Report, Tally};
 use crate::domain::rubric::FlagThresholds;
@@ -95,7 +95,7 @@ pub(super) fn agreement_table(p: &mut Document, panel: &Panel<'_>) {
     let mut rows = vec![alpha("nominal", panel.nominal)];
     rows.extend(panel.level.map(|(level, a)| alpha(level, a)));
     rows.push(plain("Fleiss' κ", panel.fleiss_kappa));
-    rows.push(plain("Pooled % agreement", panel.percent_agreement));
+    rows.push(plain("Pooled agreement", panel.percent_agreement));
     p.table(
         &[
             "Figure",
@@ -129,6 +129,17 @@ fn agreement(p: &mut Document, r: &Report) {
     );
 
     p.heading(3, "Per label");
+    // One reason for every label (unequal panels leave each κ undefined alike) is said once.
+    let shared = r.labels.first().and_then(|l| {
+        let reason = l.kappa.reason.as_ref()?;
+        r.labels
+            .iter()
+            .all(|x| x.kappa.value.is_none() && x.kappa.reason.as_ref() == Some(reason))
+            .then_some(reason)
+    });
+    if let Some(reason) = shared {
+        p.note(&format!("Each label's κ is undefined: {reason}."));
+    }
     let rows: Vec<Row> = r
         .labels
         .iter()
@@ -136,7 +147,11 @@ fn agreement(p: &mut Document, r: &Report) {
             Row::new(vec![
                 l.label.clone(),
                 l.judgments.to_string(),
-                figure(&l.kappa),
+                if shared.is_some() {
+                    "undefined".into()
+                } else {
+                    figure(&l.kappa)
+                },
             ])
         })
         .collect();
@@ -175,8 +190,14 @@ fn reviewer_pairs(p: &mut Document, r: &Report) {
     p.note("Agreement of two reviewers on the items both labelled (n: items shared).");
     let names: Vec<&str> = r.reviewers.iter().map(|x| x.reviewer.as_str()).collect();
     if names.len() > MATRIX_MAX {
-        let rows: Vec<Row> = r
-            .pairs
+        p.note("The pairs that share the most items first, and of those the least agreeing.");
+        let mut pairs: Vec<_> = r.pairs.iter().collect();
+        pairs.sort_by(|x, y| {
+            y.shared
+                .cmp(&x.shared)
+                .then(x.agreement.total_cmp(&y.agreement))
+        });
+        let rows: Vec<Row> = pairs
             .iter()
             .map(|x| {
                 Row::new(vec![
@@ -245,10 +266,13 @@ fn axes(p: &mut Document, r: &Report) {
             },
         ),
     ]);
-    p.note(&match x.no_confidence {
-        1 => "1 item with no stated confidence is in the entropy histogram only.".to_string(),
-        n => format!("{n} items with no stated confidence are in the entropy histogram only."),
-    });
+    match x.no_confidence {
+        0 => {}
+        1 => p.note("1 item with no stated confidence is in the entropy histogram only."),
+        n => p.note(&format!(
+            "{n} items with no stated confidence are in the entropy histogram only."
+        )),
+    }
 }
 
 fn counts(p: &mut Document, r: &Report) {
@@ -275,14 +299,21 @@ fn counts(p: &mut Document, r: &Report) {
         .decisions
         .iter()
         .flat_map(|d| {
-            d.reason_codes.0.iter().map(move |(code, n)| {
-                Row::new(vec![
-                    d.kind.into(),
-                    d.items.to_string(),
-                    code.clone(),
-                    n.to_string(),
-                ])
-            })
+            let row = move |code: &str, n: String| {
+                Row::new(vec![d.kind.into(), d.items.to_string(), code.into(), n])
+            };
+            let coded: Vec<Row> = d
+                .reason_codes
+                .0
+                .iter()
+                .map(|(code, n)| row(code, n.to_string()))
+                .collect();
+            // A kind no reason code came with still shows its count.
+            if coded.is_empty() {
+                vec![row("—", String::new())]
+            } else {
+                coded
+            }
         })
         .collect();
     p.table(&["Kind", "Items", "Reason code", "With it"], &[2], rows);
@@ -303,6 +334,12 @@ fn counts(p: &mut Document, r: &Report) {
 
 fn gold(p: &mut Document, r: &Report) {
     p.heading(2, "Gold");
+    if r.gold.items.total == 0 {
+        p.note(
+            "No gold items in this batch (no item carries a gold label): nothing to pass or miss.",
+        );
+        return;
+    }
     p.table(
         &["", "Passed", "Of", "Rate", "Wilson 95%"],
         &[],
@@ -338,7 +375,7 @@ fn reviewers(p: &mut Document, r: &Report) {
         .map(|x| {
             let l = &x.leave_one_out;
             Row {
-                cells: vec![
+                cells: [
                     if x.overconfident {
                         format!("{} (overconfident)", x.reviewer)
                     } else {
@@ -358,7 +395,9 @@ fn reviewers(p: &mut Document, r: &Report) {
                         x.gold.total,
                         interval(x.gold.low, x.gold.high)
                     ),
-                ],
+                ]
+                .map(Cell::Text)
+                .to_vec(),
                 marked: x.overconfident,
             }
         })
@@ -382,14 +421,20 @@ fn reviewers(p: &mut Document, r: &Report) {
     p.heading(3, "Each reviewer's calibration and estimated confusion");
     p.note("For each reviewer: their agreement with the rest per stated-confidence bin (a calibrated reviewer's agreement follows their confidence) and, where Dawid–Skene ran, the estimated probability of each label given the true class.");
     let labels: Vec<&str> = r.labels.iter().map(|l| l.label.as_str()).collect();
-    for x in &r.reviewers {
-        p.fold(&x.reviewer, |p| {
+    p.folds(
+        &format!(
+            "{} reviewers: each one's tables are on the HTML page and in their sheet (dissent report --reviewer NAME -o NAME.pdf).",
+            r.reviewers.len()
+        ),
+        &r.reviewers,
+        |x| x.reviewer.as_str(),
+        |p, x| {
             reliability(p, &x.reliability);
             if let Some(c) = &x.confusion {
                 confusion(p, &labels, c);
             }
-        });
-    }
+        },
+    );
 }
 
 /// A Dawid–Skene confusion matrix: one row per true class, one column per label given.
@@ -434,16 +479,38 @@ fn models(p: &mut Document, r: &Report) {
         let columns: Vec<&crate::domain::divergence::Figures> = std::iter::once(&m.figures)
             .chain(m.by_class.iter().map(|c| &c.figures))
             .collect();
-        let mut rows = vec![Row::new(
-            std::iter::once("items".to_string())
-                .chain(columns.iter().map(|f| f.items.to_string()))
-                .collect(),
-        )];
-        for (i, name) in crate::domain::divergence::COMPARED.iter().enumerate() {
-            rows.push(Row::new(
-                std::iter::once(crate::domain::divergence::caption(name).to_string())
-                    .chain(columns.iter().map(|f| fig(f.compared()[i])))
+        let row = |name: &str, cell: &dyn Fn(&crate::domain::divergence::Figures) -> String| {
+            Row::new(
+                std::iter::once(name.to_string())
+                    .chain(columns.iter().map(|f| cell(f)))
                     .collect(),
+            )
+        };
+        let mut rows = vec![row("items", &|f| f.items.to_string())];
+        for (i, name) in crate::domain::divergence::COMPARED.iter().enumerate() {
+            rows.push(row(crate::domain::divergence::caption(name), &|f| {
+                fig(f.compared()[i])
+            }));
+            if *name == "kl_mean" {
+                rows.push(row(crate::domain::divergence::caption("kl_sd"), &|f| {
+                    fig(f.kl_sd)
+                }));
+                rows.push(row("items with a clipped probability", &|f| {
+                    f.clipped_items.to_string()
+                }));
+            }
+            if *name == "accuracy" {
+                rows.push(row("items in accuracy", &|f| f.accuracy_items.to_string()));
+                rows.push(row("tied, left out of accuracy", &|f| {
+                    f.tied_items.to_string()
+                }));
+            }
+        }
+        let unpredicted = r.header.items.saturating_sub(m.figures.items);
+        if unpredicted > 0 {
+            p.note(&format!(
+                "{unpredicted} of the batch's {} items have no prediction from this model.",
+                r.header.items
             ));
         }
         p.table(&head, &[], rows);
@@ -483,18 +550,18 @@ fn lists(p: &mut Document, r: &Report) {
     p.heading(
         3,
         &format!(
-            "Rubric problems by split ({} groups)",
-            l.rubric_problems.len()
+            "Rubric problems by split ({})",
+            plural(l.rubric_problems.len(), "group", "groups")
         ),
     );
     let rows: Vec<Row> = l
         .rubric_problems
         .iter()
         .map(|g| {
-            Row::new(vec![
-                format!("{} / {}", g.labels[0], g.labels[1]),
-                g.count.to_string(),
-                g.items.join(", "),
+            Row::of(vec![
+                format!("{} / {}", g.labels[0], g.labels[1]).into(),
+                g.count.to_string().into(),
+                Cell::Ids(g.items.clone()),
             ])
         })
         .collect();

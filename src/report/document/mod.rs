@@ -53,15 +53,28 @@ pub enum Block {
         /// The SVG documents.
         svgs: Vec<String>,
     },
-    /// A part a reader opens when they want it (HTML folds it; print shows it under its
-    /// summary).
-    Fold {
-        /// What the closed part says.
-        summary: String,
-        /// What it holds.
-        blocks: Vec<Block>,
+    /// Parts a reader opens one at a time (HTML folds each; print shows each under its
+    /// summary, up to [`FOLDS_IN_PRINT`] of them).
+    Folds {
+        /// What print says instead when there are more than [`FOLDS_IN_PRINT`].
+        cut: String,
+        /// The parts.
+        folds: Vec<Fold>,
     },
 }
+
+/// A part a reader opens when they want it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Fold {
+    /// What the closed part says.
+    pub summary: String,
+    /// What it holds.
+    pub blocks: Vec<Block>,
+}
+
+/// Folded parts shown in print at most; past this, print says where they are (a report of
+/// 262 reviewers would otherwise print a page of tables for each).
+pub const FOLDS_IN_PRINT: usize = 20;
 
 /// A table: a header row, then rows of text cells.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -82,15 +95,48 @@ pub struct Table {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Row {
     /// Its cells, one per column.
-    pub cells: Vec<String>,
+    pub cells: Vec<Cell>,
     /// Shaded: a row the reader should see (an overconfident reviewer).
     pub marked: bool,
 }
 
+/// What a table cell holds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Cell {
+    /// Text (a figure, a name, a reason).
+    Text(String),
+    /// Item ids, shown joined by ", "; print shows the first few and how many more.
+    Ids(Vec<String>),
+}
+
+impl Cell {
+    /// The cell as text.
+    #[must_use]
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Cell::Text(t) => t.into(),
+            Cell::Ids(ids) => ids.join(", ").into(),
+        }
+    }
+}
+
+impl From<String> for Cell {
+    fn from(text: String) -> Cell {
+        Cell::Text(text)
+    }
+}
+
 impl Row {
-    /// An unmarked row.
+    /// An unmarked row of text cells.
     #[must_use]
     pub fn new(cells: Vec<String>) -> Row {
+        Row::of(cells.into_iter().map(Cell::Text).collect())
+    }
+
+    /// An unmarked row.
+    #[must_use]
+    pub fn of(cells: Vec<Cell>) -> Row {
         Row {
             cells,
             marked: false,
@@ -107,7 +153,8 @@ impl Document {
     }
 
     /// The document with each list cut to its first `rows` rows and a note of how many more
-    /// there are: what print shows.
+    /// there are, and more than [`FOLDS_IN_PRINT`] folded parts left to their note: what print
+    /// shows.
     #[must_use]
     pub fn capped(mut self, rows: usize) -> Document {
         fn cap(blocks: Vec<Block>, n: usize) -> Vec<Block> {
@@ -116,7 +163,9 @@ impl Document {
                 match block {
                     Block::Table(mut t) if t.list => {
                         for cell in t.rows.iter_mut().flat_map(|r| r.cells.iter_mut()) {
-                            cap_cell(cell);
+                            if let Cell::Ids(ids) = cell {
+                                *cell = Cell::Text(cut_ids(ids));
+                            }
                         }
                         let more = t.rows.len().saturating_sub(n);
                         t.rows.truncate(n);
@@ -129,9 +178,18 @@ impl Document {
                             });
                         }
                     }
-                    Block::Fold { summary, blocks } => out.push(Block::Fold {
-                        summary,
-                        blocks: cap(blocks, n),
+                    Block::Folds { cut, folds } if folds.len() > FOLDS_IN_PRINT => {
+                        out.push(Block::Note { text: cut });
+                    }
+                    Block::Folds { cut, folds } => out.push(Block::Folds {
+                        cut,
+                        folds: folds
+                            .into_iter()
+                            .map(|f| Fold {
+                                summary: f.summary,
+                                blocks: cap(f.blocks, n),
+                            })
+                            .collect(),
                     }),
                     other => out.push(other),
                 }
@@ -142,9 +200,10 @@ impl Document {
         self
     }
 
-    /// Calls `f` on every text of the document (not the charts).
-    pub fn each_text(&mut self, f: &mut impl FnMut(&mut String)) {
-        fn walk(blocks: &mut [Block], f: &mut impl FnMut(&mut String)) {
+    /// Calls `f` on every text of the document, and with `charts` on each chart's SVG
+    /// document too.
+    pub fn each_text(&mut self, charts: bool, f: &mut impl FnMut(&mut String)) {
+        fn walk(blocks: &mut [Block], charts: bool, f: &mut impl FnMut(&mut String)) {
             for block in blocks {
                 match block {
                     Block::Heading { text, .. } | Block::Note { text } => f(text),
@@ -156,20 +215,27 @@ impl Document {
                     }
                     Block::Table(t) => {
                         t.head.iter_mut().for_each(&mut *f);
-                        for row in &mut t.rows {
-                            row.cells.iter_mut().for_each(&mut *f);
+                        for cell in t.rows.iter_mut().flat_map(|r| r.cells.iter_mut()) {
+                            match cell {
+                                Cell::Text(text) => f(text),
+                                Cell::Ids(ids) => ids.iter_mut().for_each(&mut *f),
+                            }
                         }
                     }
+                    Block::Charts { svgs } if charts => svgs.iter_mut().for_each(&mut *f),
                     Block::Charts { .. } => {}
-                    Block::Fold { summary, blocks } => {
-                        f(summary);
-                        walk(blocks, f);
+                    Block::Folds { cut, folds } => {
+                        f(cut);
+                        for fold in folds {
+                            f(&mut fold.summary);
+                            walk(&mut fold.blocks, charts, f);
+                        }
                     }
                 }
             }
         }
         f(&mut self.title);
-        walk(&mut self.blocks, f);
+        walk(&mut self.blocks, charts, f);
     }
 
     fn heading(&mut self, level: u8, text: &str) {
@@ -207,9 +273,15 @@ impl Document {
             self.note("None.");
             return;
         }
+        let mut safe = |text: &mut String| {
+            if let std::borrow::Cow::Owned(s) = inert(text, true) {
+                *text = s;
+            }
+        };
         for cell in rows.iter_mut().flat_map(|r| r.cells.iter_mut()) {
-            if let std::borrow::Cow::Owned(safe) = inert(cell, true) {
-                *cell = safe;
+            match cell {
+                Cell::Text(text) => safe(text),
+                Cell::Ids(ids) => ids.iter_mut().for_each(&mut safe),
             }
         }
         self.blocks.push(Block::Table(Table {
@@ -224,13 +296,29 @@ impl Document {
         self.blocks.push(Block::Charts { svgs });
     }
 
-    /// A fold titled `summary` holding what `body` adds.
-    fn fold(&mut self, summary: &str, body: impl FnOnce(&mut Document)) {
-        let mut inner = Document::new(String::new());
-        body(&mut inner);
-        self.blocks.push(Block::Fold {
-            summary: shown(summary),
-            blocks: inner.blocks,
+    /// One folded part per item of `items`, titled `summary(item)` and holding what `body` adds
+    /// for it; `cut` is what print says instead past [`FOLDS_IN_PRINT`] parts.
+    fn folds<T>(
+        &mut self,
+        cut: &str,
+        items: &[T],
+        summary: impl Fn(&T) -> &str,
+        body: impl Fn(&mut Document, &T),
+    ) {
+        let folds = items
+            .iter()
+            .map(|item| {
+                let mut inner = Document::new(String::new());
+                body(&mut inner, item);
+                Fold {
+                    summary: shown(summary(item)),
+                    blocks: inner.blocks,
+                }
+            })
+            .collect();
+        self.blocks.push(Block::Folds {
+            cut: shown(cut),
+            folds,
         });
     }
 }
@@ -240,33 +328,27 @@ fn shown(text: &str) -> String {
     inert(text, true).into_owned()
 }
 
-/// Characters of a list's cell shown in print.
-const CELL_CHARS: usize = 300;
+/// Item ids of a list's cell shown in print.
+const IDS_IN_PRINT: usize = 20;
 
-/// A list's cell cut for print: a comma-separated list (a group's item ids) at the last whole
-/// entry within [`CELL_CHARS`], saying how many more entries there are; other text at a
-/// character.
-fn cap_cell(cell: &mut String) {
-    let Some((end, _)) = cell.char_indices().nth(CELL_CHARS) else {
-        return;
-    };
-    match cell[..end].rfind(", ") {
-        Some(cut) => {
-            let more = cell[cut..].matches(", ").count();
-            cell.truncate(cut);
-            cell.push_str(&format!(" … and {more} more"));
-        }
-        None => {
-            cell.truncate(end);
-            cell.push('…');
-        }
+/// Ids as print shows them: the first [`IDS_IN_PRINT`], then how many more.
+fn cut_ids(ids: &[String]) -> String {
+    let shown = ids[..ids.len().min(IDS_IN_PRINT)].join(", ");
+    match ids.len().saturating_sub(IDS_IN_PRINT) {
+        0 => shown,
+        more => format!("{shown} … and {more} more"),
     }
 }
 
-/// A count that may be fractional (coincidences): whole numbers (to a rounding error) without
-/// decimals.
+/// `n` and the noun for it.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A count that may be fractional (coincidences): whole numbers (to a rounding error, relative
+/// to the count: half a million judgments sum to 511000.0000000012) without decimals.
 fn amount(x: f64) -> String {
-    if (x - x.round()).abs() < 1e-9 {
+    if (x - x.round()).abs() < 1e-9 * x.abs().max(1.0) {
         format!("{x:.0}")
     } else {
         format!("{x:.3}")
@@ -327,7 +409,7 @@ fn reliability(p: &mut Document, bins: &[ReliabilityBin]) {
 
 #[cfg(test)]
 mod tests {
-    use super::{Block, Document, Row};
+    use super::{Block, Cell, Document, Row};
 
     fn rows(n: usize) -> Vec<Row> {
         (0..n).map(|i| Row::new(vec![i.to_string()])).collect()
@@ -338,7 +420,12 @@ mod tests {
         let mut d = Document::new("t".into());
         d.list(&["Item"], &[], rows(5));
         d.table(&["Label"], &[], rows(5));
-        d.fold("a reviewer", |d| d.list(&["Item"], &[], rows(3)));
+        d.folds(
+            "cut",
+            &["a reviewer"],
+            |r| *r,
+            |d, _| d.list(&["Item"], &[], rows(3)),
+        );
         d.list(&["Item"], &[], rows(2));
         let capped = d.clone().capped(2);
         let lens: Vec<String> = capped
@@ -347,7 +434,7 @@ mod tests {
             .map(|b| match b {
                 Block::Table(t) => format!("table {}", t.rows.len()),
                 Block::Note { text } => text.clone(),
-                Block::Fold { blocks, .. } => format!("fold of {}", blocks.len()),
+                Block::Folds { folds, .. } => format!("fold of {}", folds[0].blocks.len()),
                 _ => "other".into(),
             })
             .collect();
@@ -365,24 +452,50 @@ mod tests {
     }
 
     #[test]
-    fn print_cuts_a_long_cell_of_a_list_at_a_whole_entry() {
-        let ids: Vec<String> = (0..200).map(|i| format!("item-{i:03}")).collect();
+    fn print_shows_a_cells_first_ids_and_how_many_more() {
+        // Ids may hold the separator: they are counted as entries, never by splitting text.
+        let ids: Vec<String> = (0..25).map(|i| format!("p, q {i}")).collect();
         let mut d = Document::new("t".into());
         d.list(
-            &["Labels", "Item ids"],
-            &[1],
-            vec![Row::new(vec!["a / b".into(), ids.join(", ")])],
+            &["Labels", "Item ids", "Reason"],
+            &[1, 2],
+            vec![Row::of(vec![
+                Cell::Text("a / b".into()),
+                Cell::Ids(ids),
+                Cell::Text("long, with, commas ".repeat(30)),
+            ])],
         );
         let Block::Table(t) = &d.capped(10).blocks[0] else {
             panic!("a table")
         };
-        let cell = &t.rows[0].cells[1];
-        // 8 characters and ", " per id: 30 whole ids fit in 300 characters.
-        assert!(cell.starts_with("item-000, item-001"), "{cell}");
-        assert!(cell.ends_with("item-029 … and 170 more"), "{cell}");
-        let mut long = "x".repeat(400);
-        super::cap_cell(&mut long);
-        assert_eq!(long.chars().count(), 301);
+        let ids = t.rows[0].cells[1].text();
+        assert!(ids.starts_with("p, q 0, p, q 1, "), "{ids}");
+        assert!(ids.ends_with("p, q 19 … and 5 more"), "{ids}");
+        assert_eq!(
+            t.rows[0].cells[2].text(),
+            "long, with, commas ".repeat(30),
+            "prose is whole"
+        );
+    }
+
+    #[test]
+    fn print_leaves_many_folded_parts_to_their_note() {
+        let names: Vec<String> = (0..=super::FOLDS_IN_PRINT).map(|i| i.to_string()).collect();
+        let mut d = Document::new("t".into());
+        d.folds("see each sheet", &names, String::as_str, |d, _| d.note("x"));
+        assert_eq!(
+            d.capped(10).blocks,
+            [Block::Note {
+                text: "see each sheet".into()
+            }]
+        );
+        let mut d = Document::new("t".into());
+        d.folds("see each sheet", &names[1..], String::as_str, |d, _| {
+            d.note("x")
+        });
+        assert!(
+            matches!(&d.clone().capped(10).blocks[0], Block::Folds { folds, .. } if folds.len() == super::FOLDS_IN_PRINT)
+        );
     }
 
     #[test]

@@ -32,13 +32,16 @@ fn figures(p: &mut Document, s: &Sheet) {
     }
     let l = &r.leave_one_out;
     let mut gold = proportion("Gold pass rate", &r.gold);
-    gold.cells.push(format!(
-        "{}/{} {} {}",
-        s.panel.gold.passed,
-        s.panel.gold.total,
-        fig(s.panel.gold.rate),
-        interval(s.panel.gold.low, s.panel.gold.high)
-    ));
+    gold.cells.push(
+        format!(
+            "{}/{} {} {}",
+            s.panel.gold.passed,
+            s.panel.gold.total,
+            fig(s.panel.gold.rate),
+            interval(s.panel.gold.low, s.panel.gold.high)
+        )
+        .into(),
+    );
     let pair = |name: &str, own: String, panel: String| Row::new(vec![name.into(), own, panel]);
     p.table(
         &["Figure", "Theirs", "Panel"],
