@@ -8,6 +8,7 @@ mod claims;
 mod decisions;
 mod events;
 mod items;
+mod location;
 mod packed;
 mod predictions;
 mod queue;
@@ -30,6 +31,7 @@ pub use claims::Claim;
 pub use decisions::Basis;
 pub use events::{Event, EventFilter, PendingEvent};
 pub use items::StoredItem;
+pub use location::{Location, LocationError, PgEnv, PgUrl, ProcessEnv};
 pub use packed::{EarlierJudgment, EarlierRound, ItemRef, JudgmentRef, PackedItems};
 pub use predictions::{Model, PanelOf, PredictionWriter};
 pub use queue::{Direction, QueueCounts, QueueFilter, QueueRow, SortKey, SortValue};
@@ -127,6 +129,12 @@ pub enum StoreError {
     /// An SQLite error.
     #[error("database: {0}")]
     Sqlite(rusqlite::Error),
+    /// A PostgreSQL error.
+    #[error("database: {0}")]
+    Postgres(#[from] postgres::Error),
+    /// A PostgreSQL location that cannot be used (its password hidden).
+    #[error(transparent)]
+    Location(#[from] LocationError),
     /// Another process held the write lock for longer than a write waits.
     #[error(
         "the database is busy: another process has been writing to it for over {} s \
