@@ -10,6 +10,7 @@ mod events;
 mod items;
 mod location;
 mod packed;
+pub mod pg;
 mod predictions;
 mod queue;
 mod staff;

@@ -282,3 +282,6 @@ pub fn select(exec: &mut dissent::tui::Executor, app: &mut dissent::tui::App, it
         Some(item)
     );
 }
+
+/// PostgreSQL test databases.
+pub mod pg;
