@@ -524,3 +524,129 @@ fn status_and_counts_follow_decisions_as_on_sqlite() {
         .collect();
     assert_eq!(decided.len(), 3, "{decided:?}");
 }
+
+/// Drops the roles named `PREFIX…` when dropped, with whatever they own or were granted in the
+/// test's database (roles outlive a database: the cluster holds them).
+struct Roles<'a> {
+    db: &'a PgDatabase,
+    names: Vec<String>,
+}
+
+impl Drop for Roles<'_> {
+    fn drop(&mut self) {
+        let mut admin = self.db.client();
+        let names = self.names.join(", ");
+        let _ = admin.batch_execute(&format!("DROP OWNED BY {names} CASCADE; DROP ROLE {names}"));
+    }
+}
+
+#[test]
+fn a_reviewer_s_login_cannot_change_the_record_even_by_hand() {
+    let Some(db) = pg_database() else { return };
+    let prefix = format!("{}_", db.name());
+    let role = |r: &str| format!("{prefix}{r}");
+    let _roles = Roles {
+        db: &db,
+        names: ["ana", "lee", "lead", "reviewer", "viewer", "owner"]
+            .iter()
+            .map(|r| role(r))
+            .collect(),
+    };
+    // the administrator: the roles, two logins, and room for the owner to make its tables
+    let mut admin = db.client();
+    admin.batch_execute(&pg::roles_sql(&prefix)).unwrap();
+    admin
+        .batch_execute(&format!(
+            "CREATE ROLE {ana} LOGIN IN ROLE {reviewer};
+             CREATE ROLE {lee} LOGIN IN ROLE {lead};
+             GRANT CREATE ON SCHEMA public TO {owner};
+             GRANT CREATE ON DATABASE {db} TO {owner};",
+            ana = role("ana"),
+            lee = role("lee"),
+            reviewer = role("reviewer"),
+            lead = role("lead"),
+            owner = role("owner"),
+            db = db.name(),
+        ))
+        .unwrap();
+    // the owner: the schema, the grants, the record
+    let mut owner = db.client();
+    owner
+        .batch_execute(&format!(
+            "SET ROLE {}; SET dissent.writer = 'dissent'",
+            role("owner")
+        ))
+        .unwrap();
+    pg::migrate(&mut owner).unwrap();
+    owner.batch_execute(&pg::grants_sql(&prefix)).unwrap();
+    owner.batch_execute(FIXTURE).unwrap();
+
+    // a reviewer who knows the guard's setting still cannot change or remove the record
+    let mut ana = postgres::Client::connect(&db.url_as(&role("ana")), postgres::NoTls).unwrap();
+    ana.batch_execute("SET dissent.writer = 'dissent'").unwrap();
+    let record = [
+        ("rubrics", "yaml"),
+        ("batches", "name"),
+        ("items", "payload"),
+        ("judgments", "label"),
+        ("decisions", "text"),
+        ("events", "details"),
+        ("models", "source"),
+        ("predictions", "kl"),
+        ("rounds", "counts"),
+        ("item_rubric_versions", "version"),
+        ("batch_rubrics", "actor"),
+        ("queue_counts", "n"),
+    ];
+    let denied = |client: &mut postgres::Client, sql: &str| {
+        let err = client.batch_execute(sql).expect_err(sql);
+        assert_eq!(
+            err.code(),
+            Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE),
+            "{sql}: {err}"
+        );
+    };
+    for (table, column) in record {
+        denied(&mut ana, &format!("UPDATE {table} SET {column} = {column}"));
+        denied(&mut ana, &format!("DELETE FROM {table}"));
+        denied(&mut ana, &format!("TRUNCATE {table} CASCADE"));
+    }
+    denied(&mut ana, "UPDATE items SET status = 'keep_soft'");
+    denied(&mut ana, "UPDATE batches SET status = 'finalized'");
+    denied(
+        &mut ana,
+        "ALTER TABLE decisions DISABLE TRIGGER decisions_no_update",
+    );
+
+    // but she decides: the item's status and the counts follow, written as the owner
+    ana.batch_execute(
+        "INSERT INTO decisions (item_id, kind, text, actor, at)
+         VALUES (1, 'keep_soft', 'a real split', 'ana', 'now')",
+    )
+    .unwrap();
+    let status: String = ana
+        .query_one("SELECT status FROM items WHERE id = 1", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(status, "keep_soft");
+    assert!(
+        queue_counts(&mut ana).contains(&(
+            1,
+            "t".into(),
+            "unresolved".into(),
+            0,
+            "keep_soft".into(),
+            1
+        )),
+        "{:?}",
+        queue_counts(&mut ana)
+    );
+
+    // a QA lead finalizes, and still cannot rewrite the record
+    let mut lee = postgres::Client::connect(&db.url_as(&role("lee")), postgres::NoTls).unwrap();
+    lee.batch_execute("SET dissent.writer = 'dissent'").unwrap();
+    lee.batch_execute("UPDATE batches SET status = 'finalized'")
+        .unwrap();
+    denied(&mut lee, "UPDATE decisions SET text = 'rewritten'");
+    denied(&mut lee, "DELETE FROM events");
+}

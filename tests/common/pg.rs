@@ -46,6 +46,17 @@ impl PgDatabase {
         format!("{}{sep}dbname={}", self.server, self.name)
     }
 
+    /// Its name, unique among the tests of one run (a prefix for roles, which the cluster
+    /// shares).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The database's URL with `user` logging in (the test cluster trusts every local login).
+    pub fn url_as(&self, user: &str) -> String {
+        format!("{}&user={user}", self.url())
+    }
+
     /// A plain connection to it: another client, not dissent (its guard's setting unset).
     pub fn client(&self) -> postgres::Client {
         connect(&self.url())

@@ -376,8 +376,12 @@ CREATE TRIGGER items_summary_by_dissent BEFORE UPDATE OF
 FOR EACH ROW EXECUTE FUNCTION items_summary_check();
 
 -- The queue counts: an insert of items adds them, one aggregate per statement; a change of an
--- item's status, class or flags moves it from one count to another.
-CREATE FUNCTION items_count_new() RETURNS trigger LANGUAGE plpgsql AS $$
+-- item's status, class or flags moves it from one count to another. These functions, and the
+-- one that sets an item's status, write on behalf of whoever decides: they run as the tables'
+-- owner (SECURITY DEFINER), so that a reviewer's login needs no UPDATE on items or counts
+-- (grants.sql).
+CREATE FUNCTION items_count_new() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path FROM CURRENT AS $$
 BEGIN
     INSERT INTO queue_counts (batch_id, task, class, flags, status, n)
     SELECT batch_id, task, class, flags, status, count(*) FROM new_items
@@ -389,7 +393,8 @@ END $$;
 CREATE TRIGGER items_count_new AFTER INSERT ON items REFERENCING NEW TABLE AS new_items
 FOR EACH STATEMENT EXECUTE FUNCTION items_count_new();
 
-CREATE FUNCTION items_count_move() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION items_count_move() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path FROM CURRENT AS $$
 BEGIN
     UPDATE queue_counts SET n = n - 1
     WHERE batch_id = OLD.batch_id AND task = OLD.task AND class = OLD.class
@@ -422,7 +427,8 @@ EXECUTE FUNCTION decisions_check();
 
 -- The status column follows the decision in force in the item's latest round: the latest one
 -- not reverted.
-CREATE FUNCTION decisions_set_status() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION decisions_set_status() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path FROM CURRENT AS $$
 BEGIN
     UPDATE items SET status = coalesce(
         (SELECT d.kind FROM decisions d
