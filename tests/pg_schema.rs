@@ -371,12 +371,13 @@ fn an_item_s_summary_changes_only_inside_the_guarded_path() {
 
 type CountRow = (i64, String, String, i64, String, i64);
 
+/// The queue counts, on either backend.
+const COUNTS: &str =
+    "SELECT batch_id, task, class, flags, status, n FROM queue_counts ORDER BY 1, 2, 3, 4, 5";
+
 fn queue_counts(client: &mut postgres::Client) -> Vec<CountRow> {
     client
-        .query(
-            "SELECT batch_id, task, class, flags, status, n FROM queue_counts ORDER BY 1, 2, 3, 4, 5",
-            &[],
-        )
+        .query(COUNTS, &[])
         .expect("database")
         .iter()
         .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5)))
@@ -384,23 +385,21 @@ fn queue_counts(client: &mut postgres::Client) -> Vec<CountRow> {
 }
 
 fn sqlite_queue_counts(conn: &rusqlite::Connection) -> Vec<CountRow> {
-    conn.prepare(
-        "SELECT batch_id, task, class, flags, status, n FROM queue_counts ORDER BY 1, 2, 3, 4, 5",
-    )
-    .expect("database")
-    .query_map([], |r| {
-        Ok((
-            r.get(0)?,
-            r.get(1)?,
-            r.get(2)?,
-            r.get(3)?,
-            r.get(4)?,
-            r.get(5)?,
-        ))
-    })
-    .expect("database")
-    .collect::<Result<_, _>>()
-    .expect("database")
+    conn.prepare(COUNTS)
+        .expect("database")
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })
+        .expect("database")
+        .collect::<Result<_, _>>()
+        .expect("database")
 }
 
 /// Inserts every row of `table` of the SQLite database into the PostgreSQL one, in key order,
@@ -483,25 +482,21 @@ fn status_and_counts_follow_decisions_as_on_sqlite() {
     let reason = |kind: &'static str, item: &'static str, text: &'static str| {
         vec!["adjudicate", item, "--decision", kind, "--reason", text]
     };
-    let hard = |item: &'static str, label: &'static str| {
-        vec![
-            "adjudicate",
-            item,
-            "--decision",
-            "hard_label",
-            "--label",
-            label,
-            "--reason-code",
-            "verifiable_answer",
-            "--reason",
-            "read again",
-        ]
-    };
     d.ok(&reason("keep_soft", "varierr-10229n", "a real split"));
     d.ok(&reason("rereview", "varierr-12601n", "ask again"));
-    d.ok(&hard("varierr-138448c", "neutral"));
+    d.ok(&common::reviewer_error(
+        "varierr-138448c",
+        "neutral",
+        &["annotator-0"],
+        "read again",
+    ));
     d.ok(&["undo", "varierr-10229n"]);
-    d.ok(&hard("varierr-10229n", "contradiction"));
+    d.ok(&common::reviewer_error(
+        "varierr-10229n",
+        "contradiction",
+        &["annotator-1"],
+        "read again",
+    ));
     d.ok(&reason("keep_soft", "varierr-138448c", "on second thought"));
 
     // On PostgreSQL: the same rows as imported, then the same decisions in the same order.
