@@ -414,6 +414,25 @@ mod tests {
     }
 
     #[test]
+    fn a_failed_connection_names_the_server_not_the_password() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = format!(
+            "postgresql://ana:s3cret@/panel?host={}",
+            dir.path().display()
+        );
+        let err = url(&text)
+            .connect(&env(&[]))
+            .err()
+            .expect("no server there");
+        let shown = format!("{err} {err:?}");
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(
+            shown.contains("postgresql://ana:***@/panel?host="),
+            "{shown}"
+        );
+    }
+
+    #[test]
     fn a_socket_folder_is_the_host_in_either_spelling() {
         for text in [
             "postgresql://postgres@/postgres?host=/tmp/pg",

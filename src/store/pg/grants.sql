@@ -6,6 +6,9 @@
 -- as the owner (SECURITY DEFINER).
 GRANT USAGE ON SCHEMA public TO dissent_viewer;
 GRANT SELECT ON ALL TABLES IN SCHEMA public TO dissent_viewer;
+-- tables a later migration adds are readable too (what else they allow, that migration grants)
+ALTER DEFAULT PRIVILEGES FOR ROLE dissent_owner IN SCHEMA public
+    GRANT SELECT ON TABLES TO dissent_viewer;
 -- the search index is a cache, filled by whoever searches first
 GRANT INSERT ON items_search TO dissent_viewer;
 GRANT UPDATE (last_id) ON search_indexed TO dissent_viewer;
