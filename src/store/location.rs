@@ -44,12 +44,6 @@ impl From<OsString> for Location {
     }
 }
 
-impl From<&Path> for Location {
-    fn from(path: &Path) -> Self {
-        Location::from(path.as_os_str().to_os_string())
-    }
-}
-
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
