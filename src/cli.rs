@@ -286,6 +286,16 @@ pub enum Command {
         #[command(subcommand)]
         action: RubricAction,
     },
+    /// Copy a whole SQLite database into an empty PostgreSQL database: every row, id and hash
+    /// (run as the login that owns the target's tables)
+    Copy {
+        /// The SQLite database file
+        #[arg(long, value_name = "PATH")]
+        from: PathBuf,
+        /// The PostgreSQL database (a postgres:// URL; its password is never shown)
+        #[arg(long, value_name = "URL")]
+        to: Location,
+    },
     /// Print shell completions
     Completions {
         /// Shell

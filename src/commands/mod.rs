@@ -1,5 +1,6 @@
 //! What each CLI command does. Errors here are user errors (exit 1); clap handles usage (exit 2).
 
+mod copy;
 mod decide;
 mod eval;
 mod export;
@@ -148,13 +149,16 @@ pub fn open_existing(path: &Path) -> Result<Store> {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
-    if let Some(Command::Completions { shell }) = cli.command {
-        return completions(shell);
-    }
+    // the commands that name their databases themselves, or need none
+    let command = match cli.command {
+        Some(Command::Completions { shell }) => return completions(shell),
+        Some(Command::Copy { from, to }) => return copy::run(&from, &to),
+        other => other,
+    };
     let db = db_path(cli.db)?;
     let batch = cli.batch.as_deref();
     let who = actor(cli.actor.as_deref());
-    let Some(command) = cli.command else {
+    let Some(command) = command else {
         return review::open_default(&db, batch, &who, cli.console);
     };
     match command {
@@ -358,6 +362,7 @@ pub fn run(cli: Cli) -> Result<()> {
             action: crate::cli::RubricAction::Show { json },
         } => rubric::show(&open_existing(&db)?, batch, json),
         Command::Completions { shell } => completions(shell),
+        Command::Copy { from, to } => copy::run(&from, &to),
     }
 }
 

@@ -92,7 +92,7 @@ pub enum LocationError {
         why: String,
     },
     /// The server cannot be reached or refused the login.
-    #[error("{url}: {why}")]
+    #[error("{url}: {}", super::pg::described(.why))]
     Connect {
         /// The URL, its password hidden.
         url: PgUrl,

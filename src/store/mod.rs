@@ -131,11 +131,19 @@ pub enum StoreError {
     #[error("database: {0}")]
     Sqlite(rusqlite::Error),
     /// A PostgreSQL error.
-    #[error("database: {0}")]
+    #[error("database: {}", pg::described(.0))]
     Postgres(#[from] postgres::Error),
     /// A PostgreSQL location that cannot be used (its password hidden).
     #[error(transparent)]
     Location(#[from] LocationError),
+    /// A copy into a database that cannot take it.
+    #[error("cannot copy into {to}: {why}")]
+    CopyTarget {
+        /// The target, its password hidden.
+        to: String,
+        /// Why not.
+        why: String,
+    },
     /// Another process held the write lock for longer than a write waits.
     #[error(
         "the database is busy: another process has been writing to it for over {} s \

@@ -2,6 +2,8 @@
 //! so that two machines bringing one database up to date at once take turns
 //! (docs/postgres.md). SQLite's migrations stay in `migrations()` in the parent module.
 
+mod copy;
+
 use postgres::Client;
 
 use super::{APPLICATION_ID, PgUrl, ProcessEnv, Result, StoreError};
@@ -16,6 +18,30 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// The advisory lock a migration holds (`pg_advisory_xact_lock(key.0, key.1)`): dissent's
 /// application id and 1, released when the migration's transaction ends.
 pub const MIGRATION_LOCK: (i32, i32) = (APPLICATION_ID, 1);
+
+/// The advisory lock every write transaction takes first: one writer at a time, as SQLite's
+/// `BEGIN IMMEDIATE` (docs/postgres.md).
+pub const WRITE_LOCK: (i32, i32) = (APPLICATION_ID, 2);
+
+/// The tables `dissent copy` carries, parents first. The search index is not among them: the
+/// first search fills it again.
+pub const COPIED: [&str; 15] = [
+    "rubrics",
+    "batches",
+    "items",
+    "judgments",
+    "decisions",
+    "events",
+    "queue_counts",
+    "staff",
+    "assignments",
+    "claims",
+    "models",
+    "predictions",
+    "rounds",
+    "item_rubric_versions",
+    "batch_rubrics",
+];
 
 /// Connects to the database at `url` as dissent (the guard's setting on, see schema_1.sql) and
 /// brings its schema up to date.
@@ -45,12 +71,16 @@ pub fn migrate(client: &mut Client) -> Result<i64> {
             "its schema holds an `items` table but no dissent schema version".into(),
         ));
     }
-    tx.batch_execute(
-        "CREATE TABLE IF NOT EXISTS dissent_schema (
-             version    BIGINT PRIMARY KEY,
-             applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
-         )",
-    )?;
+    // Only a database's first migration creates anything before it knows it must: a login
+    // that may only read (a reviewer's) opens an up-to-date database without writing.
+    if !versioned {
+        tx.batch_execute(
+            "CREATE TABLE dissent_schema (
+                 version    BIGINT PRIMARY KEY,
+                 applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+             )",
+        )?;
+    }
     let found: i64 = tx
         .query_one("SELECT coalesce(max(version), 0) FROM dissent_schema", &[])?
         .get(0);
@@ -94,4 +124,17 @@ fn with_roles(sql: &str, prefix: &str) -> String {
         .fold(sql.to_string(), |sql, role| {
             sql.replace(&format!("dissent_{role}"), &format!("{prefix}{role}"))
         })
+}
+
+/// What went wrong, as a person reads it: the server's message for an error it raised (a
+/// trigger's refusal, a constraint), else the client's error with its cause. The client's own
+/// `Display` says only "db error" for the first.
+pub(super) fn described(e: &postgres::Error) -> String {
+    if let Some(db) = e.as_db_error() {
+        return db.message().to_string();
+    }
+    match std::error::Error::source(e) {
+        Some(cause) => format!("{e}: {cause}"),
+        None => e.to_string(),
+    }
 }
