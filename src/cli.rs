@@ -291,7 +291,7 @@ pub enum Command {
     Copy {
         /// The SQLite database file
         #[arg(long, value_name = "PATH")]
-        from: PathBuf,
+        from: Location,
         /// The PostgreSQL database (a postgres:// URL; its password is never shown)
         #[arg(long, value_name = "URL")]
         to: Location,

@@ -30,6 +30,17 @@ fn a_url_s_password_is_never_echoed() {
             "{err}"
         );
     }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dissent"))
+        .args(["copy", "--from", SECRET_URL, "--to", SECRET_URL])
+        .current_dir(d.dir.path())
+        .output()
+        .expect("run");
+    let err = stderr(&out);
+    assert!(
+        !out.status.success() && err.contains("--from postgres://ana:***@"),
+        "{err}"
+    );
+    assert!(!err.contains("s3cret"), "{err}");
     let help = std::process::Command::new(env!("CARGO_BIN_EXE_dissent"))
         .arg("--help")
         .env("DISSENT_DB", SECRET_URL)

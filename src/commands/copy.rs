@@ -1,7 +1,6 @@
 //! `dissent copy`: a whole database from an SQLite file into an empty PostgreSQL database.
 
 use std::io::Write;
-use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
@@ -9,7 +8,10 @@ use crate::store::Location;
 
 /// Copies the SQLite database at `from` into the PostgreSQL database `to`, and says how many
 /// rows of each table it copied.
-pub fn run(from: &Path, to: &Location) -> Result<()> {
+pub fn run(from: &Location, to: &Location) -> Result<()> {
+    let Location::Sqlite(from) = from else {
+        bail!("--from {from}: an SQLite file (a copy from PostgreSQL is not there yet)");
+    };
     let Location::Postgres(url) = to else {
         bail!("--to {to}: a postgres:// URL (a copy into an SQLite file is not there yet)");
     };
