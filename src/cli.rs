@@ -8,15 +8,22 @@ use crate::domain::decision::{DecisionKind, DecisionStatus};
 use crate::domain::model::{DisagreementClass, FlagKind};
 use crate::domain::team::Role;
 use crate::ingest::Format;
-use crate::store::{QueueFilter, SortKey};
+use crate::store::{Location, QueueFilter, SortKey};
 
 /// Review and adjudicate soft-label data without losing the panel record.
 #[derive(Debug, Parser)]
 #[command(name = "dissent", version, about, propagate_version = true)]
 pub struct Cli {
-    /// Database file [default: $DISSENT_DB, else ./dissent.db]
-    #[arg(long, global = true, env = "DISSENT_DB", value_name = "PATH")]
-    pub db: Option<PathBuf>,
+    /// Database: an SQLite file, or a postgres:// URL (its password never shown) [default:
+    /// $DISSENT_DB, else ./dissent.db]
+    #[arg(
+        long,
+        global = true,
+        env = "DISSENT_DB",
+        hide_env_values = true,
+        value_name = "PATH|URL"
+    )]
+    pub db: Option<Location>,
     /// Batch name; may be left out when the database holds one (import: the batch to create
     /// or add to [default: the first file's name])
     #[arg(long, global = true, value_name = "B")]
@@ -278,6 +285,16 @@ pub enum Command {
         /// What to do with the batch's rubric
         #[command(subcommand)]
         action: RubricAction,
+    },
+    /// Copy a whole SQLite database into an empty PostgreSQL database: every row, id and hash
+    /// (run as the login that owns the target's tables)
+    Copy {
+        /// The SQLite database file
+        #[arg(long, value_name = "PATH")]
+        from: Location,
+        /// The PostgreSQL database (a postgres:// URL; its password is never shown)
+        #[arg(long, value_name = "URL")]
+        to: Location,
     },
     /// Print shell completions
     Completions {

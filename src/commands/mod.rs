@@ -1,5 +1,6 @@
 //! What each CLI command does. Errors here are user errors (exit 1); clap handles usage (exit 2).
 
+mod copy;
 mod decide;
 mod eval;
 mod export;
@@ -23,12 +24,19 @@ use clap::CommandFactory;
 
 use crate::cli::{Cli, Command};
 use crate::domain::decision::DecisionStatus;
-use crate::store::Store;
+use crate::store::{Location, Store};
 
-/// The database path: `--db`, else `$DISSENT_DB` (both via clap), else `./dissent.db`.
-#[must_use]
-pub fn db_path(cli_db: Option<&Path>) -> PathBuf {
-    cli_db.map_or_else(|| PathBuf::from("dissent.db"), Path::to_path_buf)
+/// The database file: `--db`, else `$DISSENT_DB` (both via clap), else `./dissent.db`. A
+/// PostgreSQL URL is refused, its password hidden, until the commands run on PostgreSQL
+/// (docs/postgres.md).
+pub fn db_path(cli_db: Option<Location>) -> Result<PathBuf> {
+    match cli_db.unwrap_or_default() {
+        Location::Sqlite(path) => Ok(path),
+        Location::Postgres(url) => anyhow::bail!(
+            "{url}: the PostgreSQL store is not yet available for this command; use an SQLite \
+             database file"
+        ),
+    }
 }
 
 /// Who is acting: `--as`, else `$DISSENT_USER`, else the OS user (`$USER`, `$LOGNAME`, else
@@ -141,10 +149,16 @@ pub fn open_existing(path: &Path) -> Result<Store> {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
-    let db = db_path(cli.db.as_deref());
+    // the commands that name their databases themselves, or need none
+    let command = match cli.command {
+        Some(Command::Completions { shell }) => return completions(shell),
+        Some(Command::Copy { from, to }) => return copy::run(&from, &to),
+        other => other,
+    };
+    let db = db_path(cli.db)?;
     let batch = cli.batch.as_deref();
     let who = actor(cli.actor.as_deref());
-    let Some(command) = cli.command else {
+    let Some(command) = command else {
         return review::open_default(&db, batch, &who, cli.console);
     };
     match command {
@@ -347,14 +361,18 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Rubric {
             action: crate::cli::RubricAction::Show { json },
         } => rubric::show(&open_existing(&db)?, batch, json),
-        Command::Completions { shell } => {
-            // Generated into memory: clap_complete panics on a write error (a closed pipe).
-            let mut script = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "dissent", &mut script);
-            std::io::stdout().write_all(&script)?;
-            Ok(())
-        }
+        Command::Completions { shell } => completions(shell),
+        Command::Copy { from, to } => copy::run(&from, &to),
     }
+}
+
+/// Prints the completion script for `shell`: it needs no database.
+fn completions(shell: clap_complete::Shell) -> Result<()> {
+    // Generated into memory: clap_complete panics on a write error (a closed pipe).
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "dissent", &mut script);
+    std::io::stdout().write_all(&script)?;
+    Ok(())
 }
 
 #[cfg(test)]

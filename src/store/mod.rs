@@ -8,7 +8,9 @@ mod claims;
 mod decisions;
 mod events;
 mod items;
+mod location;
 mod packed;
+pub mod pg;
 mod predictions;
 mod queue;
 mod staff;
@@ -30,6 +32,7 @@ pub use claims::Claim;
 pub use decisions::Basis;
 pub use events::{Event, EventFilter, PendingEvent};
 pub use items::StoredItem;
+pub use location::{Location, LocationError, PgEnv, PgUrl, ProcessEnv};
 pub use packed::{EarlierJudgment, EarlierRound, ItemRef, JudgmentRef, PackedItems};
 pub use predictions::{Model, PanelOf, PredictionWriter};
 pub use queue::{Direction, QueueCounts, QueueFilter, QueueRow, SortKey, SortValue};
@@ -131,6 +134,20 @@ pub enum StoreError {
     /// An SQLite error.
     #[error("database: {0}")]
     Sqlite(rusqlite::Error),
+    /// A PostgreSQL error.
+    #[error("database: {}", pg::described(.0))]
+    Postgres(#[from] postgres::Error),
+    /// A PostgreSQL location that cannot be used (its password hidden).
+    #[error(transparent)]
+    Location(#[from] LocationError),
+    /// A copy into a database that cannot take it.
+    #[error("cannot copy into {to}: {why}")]
+    CopyTarget {
+        /// The target, its password hidden.
+        to: String,
+        /// Why not.
+        why: String,
+    },
     /// Another process held the write lock for longer than a write waits.
     #[error(
         "the database is busy: another process has been writing to it for over {} s \

@@ -316,3 +316,5 @@ pub const REPORT_SECTIONS: [&str; 7] = [
     "Lists",
     "Models",
 ];
+/// PostgreSQL test databases.
+pub mod pg;
