@@ -271,11 +271,7 @@ fn any_terminal_size_draws_what_fits_and_every_popup_opens_and_closes() {
         let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
         exec.dispatch(
             &mut app,
-            Action::Resize(
-                dissent::tui::render::areas(ratatui::layout::Rect::new(0, 0, w, h))
-                    .queue_rows
-                    .height as usize,
-            ),
+            Action::Resize(ratatui::layout::Rect::new(0, 0, w, h)),
         );
         let plain = screen(&app, &mut term);
         if w >= 45 {
@@ -357,4 +353,61 @@ fn qa_view() {
         exec.dispatch(&mut app, Action::OpenQa);
         insta::assert_snapshot!(format!("qa_{w}x{h}"), screen(&app, &mut term));
     }
+}
+
+/// The first reviewer the QA view's table shows now.
+fn qa_top(app: &App) -> usize {
+    match &app.popup {
+        Some(dissent::tui::app::Popup::Qa(qa)) => qa.top,
+        other => panic!("the QA view is not open: {other:?}"),
+    }
+}
+
+#[test]
+fn the_qa_view_scrolls_through_every_reviewer_and_says_which_it_shows() {
+    let (mut exec, mut app, mut term) = wide_console(120, 40);
+    exec.dispatch(&mut app, Action::OpenQa);
+    let press = |exec: &mut Executor, app: &mut App, k: KeyCode| {
+        exec.dispatch(app, Action::Key(Key::plain(k)));
+    };
+    let shown = screen(&app, &mut term);
+    let page = dissent::tui::render::qa_page(app.screen, {
+        let Some(dissent::tui::app::Popup::Qa(qa)) = &app.popup else {
+            panic!()
+        };
+        qa.report.as_ref().expect("report")
+    });
+    assert!(
+        shown.contains(&format!("Reviewers 1–{page} of 103")),
+        "{shown}"
+    );
+    assert!(!shown.contains("r099"), "{shown}");
+    press(&mut exec, &mut app, KeyCode::Char('j'));
+    press(&mut exec, &mut app, KeyCode::Down);
+    assert_eq!(qa_top(&app), 2);
+    press(&mut exec, &mut app, KeyCode::Char('k'));
+    assert_eq!(qa_top(&app), 1);
+    press(&mut exec, &mut app, KeyCode::PageDown);
+    assert_eq!(qa_top(&app), 1 + page);
+    press(&mut exec, &mut app, KeyCode::PageUp);
+    press(&mut exec, &mut app, KeyCode::PageUp);
+    assert_eq!(qa_top(&app), 0, "clamped at the top");
+    press(&mut exec, &mut app, KeyCode::Char('G'));
+    assert_eq!(qa_top(&app), 103 - page, "the last page, full");
+    let shown = screen(&app, &mut term);
+    assert!(
+        shown.contains(&format!("Reviewers {}–103 of 103", 104 - page)) && shown.contains("r099"),
+        "{shown}"
+    );
+    press(&mut exec, &mut app, KeyCode::Char('j'));
+    assert_eq!(qa_top(&app), 103 - page, "never past the last page");
+    press(&mut exec, &mut app, KeyCode::Char('k'));
+    assert_eq!(qa_top(&app), 102 - page, "one up from the end moves at once");
+    press(&mut exec, &mut app, KeyCode::Char('g'));
+    assert_eq!(qa_top(&app), 0);
+    // A cramped screen scrolls by its own, smaller page.
+    let (mut exec, mut app, mut term) = wide_console(80, 24);
+    exec.dispatch(&mut app, Action::OpenQa);
+    press(&mut exec, &mut app, KeyCode::PageDown);
+    insta::assert_snapshot!("qa_scrolled_80x24", screen(&app, &mut term));
 }

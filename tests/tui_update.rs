@@ -19,6 +19,11 @@ fn console() -> (Executor, App) {
     common::demo_console(120, 40, Keymap::default())
 }
 
+/// A screen whose queue shows `rows` rows (the title, status and queue header take 7 lines).
+fn queue_rows(rows: u16) -> Rect {
+    Rect::new(0, 0, 80, rows + 7)
+}
+
 fn key(c: char) -> Action {
     Action::PopupKey(Key::plain(KeyCode::Char(c)))
 }
@@ -86,7 +91,7 @@ fn moving_selects_and_asks_for_the_item() {
         update(&mut app, Action::Move(-1)).is_empty(),
         "nothing to do at the top"
     );
-    update(&mut app, Action::Resize(10));
+    update(&mut app, Action::Resize(queue_rows(10)));
     update(&mut app, Action::PageDown);
     assert_eq!(app.selected, 10);
     update(&mut app, Action::HalfPageDown);
@@ -464,7 +469,7 @@ fn results_update_the_state() {
     assert_eq!(app.tasks, ["a", "b"]);
     update(&mut app, Action::Failed("database is locked".into()));
     assert_eq!(app.message.as_deref(), Some("database is locked"));
-    update(&mut app, Action::Resize(5));
+    update(&mut app, Action::Resize(queue_rows(5)));
     assert_eq!(app.view_rows, 5);
     // An item that is no longer selected is not shown.
     let mut stale = app.item.clone().expect("item");
@@ -915,7 +920,7 @@ fn popups_speak_to_the_user_not_of_internal_documents() {
 #[test]
 fn jumping_to_the_end_fills_the_pane_above_the_last_row() {
     let (mut exec, mut app) = console();
-    update(&mut app, Action::Resize(10));
+    update(&mut app, Action::Resize(queue_rows(10)));
     exec.dispatch(&mut app, Action::Bottom);
     assert_eq!(app.selected, 38);
     assert_eq!(app.scroll, 29, "the last row is on the pane's last line");

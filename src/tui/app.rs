@@ -1,5 +1,6 @@
 //! The console's state: plain data, changed only by `update`, read by the renderers.
 
+use ratatui::layout::Rect;
 use ratatui_textarea::TextArea;
 
 use super::action::Action;
@@ -149,6 +150,8 @@ pub struct History {
 /// The QA view.
 #[derive(Debug, Clone)]
 pub struct QaScreen {
+    /// The first reviewer shown in the reviewer table.
+    pub top: usize,
     /// The report shown, once one has arrived.
     pub report: Option<Box<Report>>,
     /// The request whose answer is awaited, while one is (the report shown is then being
@@ -254,6 +257,8 @@ pub struct App {
     pub search_history: Vec<String>,
     /// Rows the queue area shows.
     pub view_rows: usize,
+    /// The terminal's size: the help and the QA view scroll by the pages it shows.
+    pub screen: Rect,
     /// Header counts for the filter.
     pub counts: QueueCounts,
     /// The selected item's panel, once loaded.
@@ -317,6 +322,7 @@ impl App {
             held: Vec::new(),
             search_history: Vec::new(),
             view_rows: 20,
+            screen: Rect::new(0, 0, 120, 40),
             counts: QueueCounts::default(),
             item: None,
             focus: Focus::Queue,
@@ -375,7 +381,9 @@ impl App {
     pub fn context(&self) -> Context {
         match &self.popup {
             None => Context::Main,
-            Some(Popup::Help | Popup::History(_) | Popup::Qa(_)) => Context::Help,
+            Some(Popup::Help) => Context::Help,
+            Some(Popup::Qa(_)) => Context::Qa,
+            Some(Popup::History(_)) => Context::History,
             Some(Popup::Staff(view)) => match view.step {
                 StaffStep::Name(_) => Context::Prompt,
                 StaffStep::List | StaffStep::Role { .. } => Context::List,

@@ -12,7 +12,7 @@ use super::app::{
 };
 use super::form;
 use super::keymap::{Command, Key};
-use super::search;
+use super::{scroll, search};
 use crate::domain::decision::{DecisionKind, DecisionStatus, current_decision};
 use crate::domain::model::{DisagreementClass, FlagKind};
 use crate::store::{Direction, QueueRow, SortKey, StoredItem};
@@ -240,8 +240,9 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::PopupKey(key) => popup_key(app, key),
-        Action::Resize(rows) => {
-            app.view_rows = rows.max(1);
+        Action::Resize(screen) => {
+            app.screen = screen;
+            app.view_rows = usize::from(super::render::areas(screen).queue_rows.height).max(1);
             keep_visible(app);
             Vec::new()
         }
@@ -411,6 +412,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::OpenQa => {
             app.popup = Some(Popup::Qa(Box::new(QaScreen {
+                top: 0,
                 report: None,
                 awaiting: None,
                 stale: false,
@@ -551,7 +553,21 @@ fn popup_key(app: &mut App, key: Key) -> Vec<Effect> {
     let command = app.keymap.command(app.context(), key);
     match app.popup.take() {
         None => Vec::new(),
-        Some(popup @ (Popup::Help | Popup::History(_) | Popup::Qa(_))) => {
+        Some(Popup::Qa(mut qa)) => {
+            if command == Some(Command::Back) {
+                return Vec::new();
+            }
+            if let (Some(command), Some(report)) = (command, &qa.report) {
+                let page = super::render::qa_page(app.screen, report);
+                if let Some(top) = scroll::scrolled(qa.top, command, report.reviewers.len(), page)
+                {
+                    qa.top = top;
+                }
+            }
+            app.popup = Some(Popup::Qa(qa));
+            Vec::new()
+        }
+        Some(popup @ (Popup::Help | Popup::History(_))) => {
             if !matches!(command, Some(Command::Back | Command::Help)) {
                 app.popup = Some(popup);
             }

@@ -18,11 +18,15 @@ pub enum Context {
     Confirm,
     /// The help.
     Help,
+    /// The QA view (its reviewer table scrolls).
+    Qa,
+    /// An item's history.
+    History,
 }
 
 impl Context {
     /// Every context.
-    pub const ALL: [Context; 7] = [
+    pub const ALL: [Context; 9] = [
         Context::Main,
         Context::List,
         Context::Checklist,
@@ -30,6 +34,8 @@ impl Context {
         Context::Prompt,
         Context::Confirm,
         Context::Help,
+        Context::Qa,
+        Context::History,
     ];
 }
 
@@ -112,7 +118,7 @@ pub enum Command {
     Later,
 }
 
-use Context::{Checklist, Confirm, Help, List, Main, Prompt, Text};
+use Context::{Checklist, Confirm, Help, History, List, Main, Prompt, Qa, Text};
 
 /// A command's id, description, the contexts it is read in and its default keys.
 pub(super) struct Binding {
@@ -145,56 +151,56 @@ pub(super) const DEFAULTS: &[Binding] = &[
         Command::MoveDown,
         "move-down",
         "next item (panel: scroll down; list: next entry)",
-        &[Main, List, Checklist],
+        &[Main, List, Checklist, Qa],
         &["j", "down"],
     ),
     bind(
         Command::MoveUp,
         "move-up",
         "previous item (panel: scroll up; list: previous entry)",
-        &[Main, List, Checklist],
+        &[Main, List, Checklist, Qa],
         &["k", "up"],
     ),
     bind(
         Command::HalfPageDown,
         "half-page-down",
         "half a screen down",
-        &[Main],
+        &[Main, Qa],
         &["ctrl-d"],
     ),
     bind(
         Command::HalfPageUp,
         "half-page-up",
         "half a screen up",
-        &[Main],
+        &[Main, Qa],
         &["ctrl-u"],
     ),
     bind(
         Command::PageDown,
         "page-down",
         "a screen down",
-        &[Main],
+        &[Main, Qa],
         &["pgdn"],
     ),
     bind(
         Command::PageUp,
         "page-up",
         "a screen up",
-        &[Main],
+        &[Main, Qa],
         &["pgup"],
     ),
     bind(
         Command::Top,
         "top",
         "first item (panel: its top)",
-        &[Main],
+        &[Main, Qa],
         &["g", "home"],
     ),
     bind(
         Command::Bottom,
         "bottom",
         "last item (panel: its end)",
-        &[Main],
+        &[Main, Qa],
         &["G", "end"],
     ),
     bind(
@@ -317,7 +323,9 @@ pub(super) const DEFAULTS: &[Binding] = &[
         Command::QuitNow,
         "quit-now",
         "quit from anywhere, a popup included",
-        &[Main, List, Checklist, Text, Prompt, Confirm, Help],
+        &[
+            Main, List, Checklist, Text, Prompt, Confirm, Help, Qa, History,
+        ],
         &["ctrl-c"],
     ),
     bind(
@@ -353,7 +361,7 @@ pub(super) const DEFAULTS: &[Binding] = &[
         Command::Back,
         "back",
         "step back, or close the popup",
-        &[List, Checklist, Text, Prompt, Confirm, Help],
+        &[List, Checklist, Text, Prompt, Confirm, Help, Qa, History],
         &["esc"],
     ),
     bind(
