@@ -120,7 +120,7 @@ fn popups_read_their_keys_from_the_keymap() {
     update(&mut app, Action::OpenHelp);
     popup_key(&mut app, Key::plain(KeyCode::Esc));
     assert!(
-        matches!(app.popup, Some(Popup::Help)),
+        matches!(app.popup, Some(Popup::Help(_))),
         "Esc is no longer back"
     );
     assert!(

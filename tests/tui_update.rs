@@ -6,6 +6,7 @@ use dissent::domain::model::{DisagreementClass, FlagKind};
 use dissent::store::{Direction, QueueCounts, SortKey};
 use dissent::tui::app::{Focus, FormStep, Popup, Selection};
 use dissent::tui::keymap::{Key, Keymap};
+use dissent::tui::render::hints;
 use dissent::tui::update::update;
 use dissent::tui::{Action, App, Effect, Executor, Options};
 use ratatui::crossterm::event::KeyCode;
@@ -441,10 +442,10 @@ fn undo_without_a_decision_says_so() {
 fn help_opens_and_closes_and_quit_quits() {
     let (_, mut app) = console();
     update(&mut app, Action::OpenHelp);
-    assert!(matches!(app.popup, Some(Popup::Help)));
+    assert!(matches!(app.popup, Some(Popup::Help(_))));
     update(&mut app, key('j'));
     assert!(
-        matches!(app.popup, Some(Popup::Help)),
+        matches!(app.popup, Some(Popup::Help(_))),
         "other keys leave the help open"
     );
     update(&mut app, special(KeyCode::Esc));
@@ -454,6 +455,43 @@ fn help_opens_and_closes_and_quit_quits() {
     assert!(app.popup.is_none(), "the help key closes it too");
     update(&mut app, Action::Quit);
     assert!(app.quit);
+}
+
+#[test]
+fn help_opens_over_the_qa_view_and_closes_back_to_it() {
+    let (_, mut app) = console();
+    let fx = update(&mut app, Action::OpenQa);
+    let [Effect::LoadQa { request }] = fx[..] else {
+        panic!("{fx:?}")
+    };
+    let over_qa = |app: &App| matches!(&app.popup, Some(Popup::Help(h)) if matches!(h.over, Some(Popup::Qa(_))));
+    for help in [key('?'), special(KeyCode::F(1))] {
+        update(&mut app, help);
+        assert!(over_qa(&app), "{:?}", app.popup);
+        assert!(
+            hints(&app).contains(&("Esc".to_string(), "back".to_string())),
+            "{:?}",
+            hints(&app)
+        );
+        // The report arriving meanwhile goes to the view under the help.
+        update(
+            &mut app,
+            Action::QaLoaded {
+                request,
+                report: Err("no report".into()),
+            },
+        );
+        update(&mut app, special(KeyCode::Esc));
+        let Some(Popup::Qa(qa)) = &app.popup else {
+            panic!("Esc goes back to the QA view: {:?}", app.popup)
+        };
+        assert_eq!(qa.awaiting, None);
+    }
+    update(&mut app, key('?'));
+    update(&mut app, key('?'));
+    assert!(matches!(app.popup, Some(Popup::Qa(_))), "? closes it too");
+    update(&mut app, special(KeyCode::Esc));
+    assert!(app.popup.is_none(), "Esc then closes the QA view");
 }
 
 #[test]

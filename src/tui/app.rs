@@ -122,8 +122,8 @@ pub struct SearchPrompt {
 /// An open popup.
 #[derive(Debug, Clone)]
 pub enum Popup {
-    /// The key help.
-    Help,
+    /// The key help, over the popup it was opened from (the QA view), if any.
+    Help(Box<HelpView>),
     /// The search prompt.
     Search(Box<SearchPrompt>),
     /// The adjudication form.
@@ -145,6 +145,13 @@ pub struct History {
     pub item_id: String,
     /// Its events, oldest first; `None` until they arrive.
     pub events: Option<Vec<Event>>,
+}
+
+/// The help: what it was opened over, shown again when it closes.
+#[derive(Debug, Clone)]
+pub struct HelpView {
+    /// The popup under it.
+    pub over: Option<Popup>,
 }
 
 /// The QA view.
@@ -376,12 +383,24 @@ impl App {
         self.writing || self.replacing || self.item_request.is_some()
     }
 
+    /// The QA view, open or under the help.
+    pub fn qa_mut(&mut self) -> Option<&mut QaScreen> {
+        match &mut self.popup {
+            Some(Popup::Qa(qa)) => Some(qa),
+            Some(Popup::Help(help)) => match &mut help.over {
+                Some(Popup::Qa(qa)) => Some(qa),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// Where keys are read now.
     #[must_use]
     pub fn context(&self) -> Context {
         match &self.popup {
             None => Context::Main,
-            Some(Popup::Help) => Context::Help,
+            Some(Popup::Help(_)) => Context::Help,
             Some(Popup::Qa(_)) => Context::Qa,
             Some(Popup::History(_)) => Context::History,
             Some(Popup::Staff(view)) => match view.step {

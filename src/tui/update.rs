@@ -7,8 +7,8 @@
 
 use super::action::{Action, Effect};
 use super::app::{
-    App, Focus, FormStep, History, MAX_WINDOW, PAGE, PREFETCH, Popup, Prediction, QaScreen,
-    Selection, StaffStep, StaffView, UndoAsk,
+    App, Focus, FormStep, HelpView, History, MAX_WINDOW, PAGE, PREFETCH, Popup, Prediction,
+    QaScreen, Selection, StaffStep, StaffView, UndoAsk,
 };
 use super::form;
 use super::keymap::{Command, Key};
@@ -232,7 +232,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::OpenHelp => {
-            app.popup = Some(Popup::Help);
+            app.popup = Some(Popup::Help(Box::new(HelpView { over: None })));
             Vec::new()
         }
         Action::Quit => {
@@ -420,18 +420,19 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             refresh_qa(app)
         }
         Action::QaLoaded { request, report } => {
-            let Some(Popup::Qa(qa)) = &mut app.popup else {
+            let Some(qa) = app.qa_mut() else {
                 return Vec::new();
             };
             if qa.awaiting != Some(request) {
                 return Vec::new();
             }
             qa.awaiting = None;
+            let stale = std::mem::take(&mut qa.stale);
             match report {
                 Ok(r) => qa.report = Some(r),
                 Err(e) => app.message = Some(e),
             }
-            if std::mem::take(&mut qa.stale) {
+            if stale {
                 return refresh_qa(app);
             }
             Vec::new()
@@ -484,7 +485,7 @@ fn drop_held(app: &mut App) {
 /// Asks for the QA report again when the QA view is open (a decision here or elsewhere); the
 /// report shown stays until the new one arrives.
 fn refresh_qa(app: &mut App) -> Vec<Effect> {
-    let Some(Popup::Qa(qa)) = &mut app.popup else {
+    let Some(qa) = app.qa_mut() else {
         return Vec::new();
     };
     if qa.awaiting.is_some() {
@@ -492,7 +493,7 @@ fn refresh_qa(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     }
     let request = next_request(app);
-    if let Some(Popup::Qa(qa)) = &mut app.popup {
+    if let Some(qa) = app.qa_mut() {
         qa.awaiting = Some(request);
     }
     vec![Effect::LoadQa { request }]
@@ -554,22 +555,37 @@ fn popup_key(app: &mut App, key: Key) -> Vec<Effect> {
     match app.popup.take() {
         None => Vec::new(),
         Some(Popup::Qa(mut qa)) => {
-            if command == Some(Command::Back) {
-                return Vec::new();
+            match command {
+                Some(Command::Back) => return Vec::new(),
+                // The help opens over the view, and closes back to it.
+                Some(Command::Help) => {
+                    app.popup = Some(Popup::Help(Box::new(HelpView {
+                        over: Some(Popup::Qa(qa)),
+                    })));
+                    return Vec::new();
+                }
+                _ => {}
             }
             if let (Some(command), Some(report)) = (command, &qa.report) {
                 let page = super::render::qa_page(app.screen, report);
-                if let Some(top) = scroll::scrolled(qa.top, command, report.reviewers.len(), page)
-                {
+                if let Some(top) = scroll::scrolled(qa.top, command, report.reviewers.len(), page) {
                     qa.top = top;
                 }
             }
             app.popup = Some(Popup::Qa(qa));
             Vec::new()
         }
-        Some(popup @ (Popup::Help | Popup::History(_))) => {
-            if !matches!(command, Some(Command::Back | Command::Help)) {
-                app.popup = Some(popup);
+        Some(Popup::Help(help)) => {
+            app.popup = if matches!(command, Some(Command::Back | Command::Help)) {
+                help.over
+            } else {
+                Some(Popup::Help(help))
+            };
+            Vec::new()
+        }
+        Some(Popup::History(history)) => {
+            if command != Some(Command::Back) {
+                app.popup = Some(Popup::History(history));
             }
             Vec::new()
         }

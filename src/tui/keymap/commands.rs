@@ -315,7 +315,7 @@ pub(super) const DEFAULTS: &[Binding] = &[
         Command::Help,
         "help",
         "open or close this help",
-        &[Main, Help],
+        &[Main, Help, Qa],
         &["?", "f1"],
     ),
     bind(Command::Quit, "quit", "quit", &[Main], &["q"]),

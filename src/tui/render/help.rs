@@ -10,18 +10,40 @@ use super::queue::{CLAIMED_MARK, flag_letter, status_mark};
 use super::wrap::cut_line;
 use crate::domain::decision::DecisionStatus;
 use crate::domain::model::FlagKind;
-use crate::tui::app::App;
+use crate::tui::app::{App, HelpView};
 use crate::tui::keymap::{Command, Context};
 
-/// Draws the help.
-pub fn draw(frame: &mut Frame<'_>, app: &App) {
+/// What a command read in the QA view does there.
+fn in_qa(command: Command) -> &'static str {
+    match command {
+        Command::MoveDown => "reviewer table: a row down",
+        Command::MoveUp => "reviewer table: a row up",
+        Command::HalfPageDown => "reviewer table: half a page down",
+        Command::HalfPageUp => "reviewer table: half a page up",
+        Command::PageDown => "reviewer table: a page down",
+        Command::PageUp => "reviewer table: a page up",
+        Command::Top => "reviewer table: the first reviewers",
+        Command::Bottom => "reviewer table: the last reviewers",
+        Command::Help => "this help; closing it goes back to the QA view",
+        Command::Back => "close the QA view",
+        other => other.desc(),
+    }
+}
+
+/// Draws the help (over `view.over`, drawn already).
+pub fn draw(frame: &mut Frame<'_>, app: &App, view: &HelpView) {
     let area = centered(frame.area(), 110, 40);
     frame.render_widget(Clear, area);
     let block = Block::bordered()
         .border_style(app.theme.focus)
         .title(format!(
-            " Help · {} closes ",
-            app.keymap.label(Command::Back)
+            " Help · {} {} ",
+            app.keymap.label(Command::Back),
+            if view.over.is_some() {
+                "goes back"
+            } else {
+                "closes"
+            }
         ));
     let key_line = |k: String, d: &str| {
         Line::from(vec![
@@ -40,6 +62,15 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         Command::all()
             .filter(|c| !c.contexts().contains(&Context::Main))
             .map(|c| key_line(app.keymap.label(c), c.desc())),
+    );
+    lines.push(Line::from(Span::styled(
+        format!("In the QA view ({})", app.keymap.label(Command::Qa)),
+        app.theme.header,
+    )));
+    lines.extend(
+        Command::all()
+            .filter(|c| c.contexts().contains(&Context::Qa) && *c != Command::QuitNow)
+            .map(|c| key_line(app.keymap.label(c), in_qa(c))),
     );
     let legend = |items: Vec<String>| {
         Line::from(Span::styled(
