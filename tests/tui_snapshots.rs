@@ -351,7 +351,18 @@ fn qa_view() {
     for (w, h) in [(120, 40), (80, 24)] {
         let (mut exec, mut app, mut term) = console(w, h);
         exec.dispatch(&mut app, Action::OpenQa);
-        insta::assert_snapshot!(format!("qa_{w}x{h}"), screen(&app, &mut term));
+        let shown = screen(&app, &mut term);
+        let title = shown.lines().nth(1).expect("the view's top line");
+        if w >= 120 {
+            assert!(
+                title.contains(
+                    "┌ QA · batch demo · dissent report --batch demo -o qa.pdf for the whole report ┐"
+                        .trim_end_matches('┐')
+                ),
+                "{title}"
+            );
+        }
+        insta::assert_snapshot!(format!("qa_{w}x{h}"), shown);
     }
 }
 

@@ -13,7 +13,6 @@ use crate::report::figures::{fig, figure, interval};
 use crate::text::{inert, pad};
 use crate::tui::app::{App, QaScreen};
 use crate::tui::scroll::first_line;
-use crate::tui::keymap::Command;
 
 /// The QA view's box: the whole screen but its title and status lines.
 fn view_area(screen: Rect) -> Rect {
@@ -72,9 +71,8 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, qa: &QaScreen) {
     let block = Block::bordered()
         .border_style(app.theme.focus)
         .title(format!(
-            " QA · {}{state} · {} closes · dissent report for the whole ",
-            inert(&app.title.batch, false),
-            app.keymap.label(Command::Back)
+            " QA · batch {batch}{state} · dissent report --batch {batch} -o qa.pdf for the whole report ",
+            batch = inert(&app.title.batch, false),
         ));
     let inner = block.inner(area);
     frame.render_widget(block, area);
