@@ -413,7 +413,11 @@ fn the_qa_view_scrolls_through_every_reviewer_and_says_which_it_shows() {
     press(&mut exec, &mut app, KeyCode::Char('j'));
     assert_eq!(qa_top(&app), 103 - page, "never past the last page");
     press(&mut exec, &mut app, KeyCode::Char('k'));
-    assert_eq!(qa_top(&app), 102 - page, "one up from the end moves at once");
+    assert_eq!(
+        qa_top(&app),
+        102 - page,
+        "one up from the end moves at once"
+    );
     press(&mut exec, &mut app, KeyCode::Char('g'));
     assert_eq!(qa_top(&app), 0);
     // A cramped screen scrolls by its own, smaller page.
@@ -421,4 +425,43 @@ fn the_qa_view_scrolls_through_every_reviewer_and_says_which_it_shows() {
     exec.dispatch(&mut app, Action::OpenQa);
     press(&mut exec, &mut app, KeyCode::PageDown);
     insta::assert_snapshot!("qa_scrolled_80x24", screen(&app, &mut term));
+}
+
+/// The text inside the help's border, row by row, as drawn now.
+fn help_box(app: &App, term: &mut Terminal<TestBackend>) -> Vec<String> {
+    term.draw(|f| draw(f, app)).expect("draw");
+    let size = term.backend().buffer().area;
+    let (w, h) = (size.width.min(110), size.height.min(40));
+    let (x0, y0) = ((size.width - w) / 2, (size.height - h) / 2);
+    cells(term)[usize::from(y0) + 1..usize::from(y0 + h) - 1]
+        .iter()
+        .map(|row| row[usize::from(x0) + 1..usize::from(x0 + w) - 1].concat())
+        .collect()
+}
+
+#[test]
+fn the_help_cuts_no_entry_and_scrolls_where_it_does_not_fit() {
+    for (w, h) in [(120, 40), (80, 24)] {
+        let (mut exec, mut app, mut term) = console(w, h);
+        exec.dispatch(&mut app, Action::OpenHelp);
+        let mut seen = help_box(&app, &mut term);
+        for _ in 0..4 {
+            exec.dispatch(&mut app, Action::Key(Key::plain(KeyCode::PageDown)));
+            seen.extend(help_box(&app, &mut term));
+        }
+        let cut: Vec<&String> = seen.iter().filter(|l| l.contains('…')).collect();
+        assert!(cut.is_empty(), "{w}x{h}: entries cut: {cut:#?}");
+        let text = seen.join("\n");
+        for whole in [
+            "next item (panel: scroll down; list: next",
+            "In the QA view (Q)",
+            "dissent/keys.toml",
+            "being decided by someone else",
+        ] {
+            assert!(
+                text.contains(whole),
+                "{w}x{h}: {whole:?} is not shown whole:\n{text}"
+            );
+        }
+    }
 }

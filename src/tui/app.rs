@@ -150,6 +150,8 @@ pub struct History {
 /// The help: what it was opened over, shown again when it closes.
 #[derive(Debug, Clone)]
 pub struct HelpView {
+    /// Its first line shown, when it scrolls.
+    pub top: usize,
     /// The popup under it.
     pub over: Option<Popup>,
 }

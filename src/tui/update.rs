@@ -232,7 +232,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::OpenHelp => {
-            app.popup = Some(Popup::Help(Box::new(HelpView { over: None })));
+            app.popup = Some(Popup::Help(Box::new(HelpView { top: 0, over: None })));
             Vec::new()
         }
         Action::Quit => {
@@ -560,6 +560,7 @@ fn popup_key(app: &mut App, key: Key) -> Vec<Effect> {
                 // The help opens over the view, and closes back to it.
                 Some(Command::Help) => {
                     app.popup = Some(Popup::Help(Box::new(HelpView {
+                        top: 0,
                         over: Some(Popup::Qa(qa)),
                     })));
                     return Vec::new();
@@ -575,12 +576,18 @@ fn popup_key(app: &mut App, key: Key) -> Vec<Effect> {
             app.popup = Some(Popup::Qa(qa));
             Vec::new()
         }
-        Some(Popup::Help(help)) => {
-            app.popup = if matches!(command, Some(Command::Back | Command::Help)) {
-                help.over
-            } else {
-                Some(Popup::Help(help))
-            };
+        Some(Popup::Help(mut help)) => {
+            if matches!(command, Some(Command::Back | Command::Help)) {
+                app.popup = help.over;
+                return Vec::new();
+            }
+            if let Some(command) = command {
+                let (len, page) = super::render::help_extent(app, app.screen);
+                if let Some(top) = scroll::scrolled(help.top, command, len, page) {
+                    help.top = top;
+                }
+            }
+            app.popup = Some(Popup::Help(help));
             Vec::new()
         }
         Some(Popup::History(history)) => {

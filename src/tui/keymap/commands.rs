@@ -16,7 +16,7 @@ pub enum Context {
     Prompt,
     /// A yes/no question (commit a decision, undo one).
     Confirm,
-    /// The help.
+    /// The help (it scrolls when the screen is short).
     Help,
     /// The QA view (its reviewer table scrolls).
     Qa,
@@ -151,56 +151,56 @@ pub(super) const DEFAULTS: &[Binding] = &[
         Command::MoveDown,
         "move-down",
         "next item (panel: scroll down; list: next entry)",
-        &[Main, List, Checklist, Qa],
+        &[Main, List, Checklist, Help, Qa],
         &["j", "down"],
     ),
     bind(
         Command::MoveUp,
         "move-up",
         "previous item (panel: scroll up; list: previous entry)",
-        &[Main, List, Checklist, Qa],
+        &[Main, List, Checklist, Help, Qa],
         &["k", "up"],
     ),
     bind(
         Command::HalfPageDown,
         "half-page-down",
         "half a screen down",
-        &[Main, Qa],
+        &[Main, Help, Qa],
         &["ctrl-d"],
     ),
     bind(
         Command::HalfPageUp,
         "half-page-up",
         "half a screen up",
-        &[Main, Qa],
+        &[Main, Help, Qa],
         &["ctrl-u"],
     ),
     bind(
         Command::PageDown,
         "page-down",
         "a screen down",
-        &[Main, Qa],
+        &[Main, Help, Qa],
         &["pgdn"],
     ),
     bind(
         Command::PageUp,
         "page-up",
         "a screen up",
-        &[Main, Qa],
+        &[Main, Help, Qa],
         &["pgup"],
     ),
     bind(
         Command::Top,
         "top",
         "first item (panel: its top)",
-        &[Main, Qa],
+        &[Main, Help, Qa],
         &["g", "home"],
     ),
     bind(
         Command::Bottom,
         "bottom",
         "last item (panel: its end)",
-        &[Main, Qa],
+        &[Main, Help, Qa],
         &["G", "end"],
     ),
     bind(
@@ -392,6 +392,18 @@ pub(super) const MAIN_HINTS: &[Command] = &[
     Command::Sort,
     Command::Help,
     Command::Quit,
+];
+
+/// Commands that scroll the help and the QA view, hinted there as one.
+pub(super) const SCROLL_HINT: &[Command] = &[
+    Command::MoveDown,
+    Command::MoveUp,
+    Command::HalfPageDown,
+    Command::HalfPageUp,
+    Command::PageDown,
+    Command::PageUp,
+    Command::Top,
+    Command::Bottom,
 ];
 
 /// The binding of a command: `DEFAULTS` lists every command once, in the order declared

@@ -13,6 +13,7 @@ mod title;
 mod undo_confirm;
 mod wrap;
 
+pub use help::extent as help_extent;
 pub use qa::page as qa_page;
 pub use status_bar::hints;
 
