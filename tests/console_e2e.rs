@@ -360,3 +360,33 @@ fn a_console_killed_between_decisions_keeps_every_confirmed_one_and_its_claim_la
         .claim(&batch, "mri-3001", "bob", &after)
         .expect("lapsed");
 }
+
+#[test]
+fn the_qa_view_scrolls_to_every_reviewer_and_opens_the_help_over_itself() {
+    if !common::have("tmux", "-V") {
+        return;
+    }
+    let d = Dir::new();
+    d.import(
+        &root().join("fixtures/real/popquorn-offensiveness.slice.csv"),
+        &rubric("popquorn_offensiveness.yaml"),
+        "popquorn",
+        &common::POPQUORN_MAP,
+    );
+    let s = console_as(&d, "e2e", "dissent-e2e-qa");
+    s.wait_for("Queue · all");
+    s.keys(&["Q"]);
+    let first = s.wait_for("Reviewers 1–");
+    assert!(first.contains("QA · batch popquorn"), "{first}");
+    s.keys(&["G"]);
+    s.wait_for("–90 of 90");
+    s.keys(&["k"]);
+    s.wait_for("–89 of 90");
+    s.keys(&["?"]);
+    s.wait_for("In the QA view (Q)");
+    s.keys(&["Escape"]);
+    let back = s.wait_for("–89 of 90");
+    assert!(!back.contains("In the QA view"), "{back}");
+    s.keys(&["Escape"]);
+    s.wait_for("Queue · all");
+}

@@ -2,6 +2,7 @@
 //! 120×40 and a cramped 80×24; a batch of real-shaped ids (long, CJK, emoji) and a 100-reviewer
 //! item at 80×24, 120×40 and 200×60; and hostile text rendered inert.
 
+use dissent::store::SortKey;
 use dissent::tui::keymap::{Key, Keymap};
 use dissent::tui::render::draw;
 use dissent::tui::{Action, App, Executor};
@@ -60,8 +61,18 @@ fn wide_rows() -> String {
 
 /// The console on a batch of [`wide_rows`] under the NLI rubric.
 fn wide_console(width: u16, height: u16) -> (Executor, App, Terminal<TestBackend>) {
+    nli_console(&wide_rows(), None, width, height)
+}
+
+/// The console on NLI judgment `rows` (batch `wide`), with model `m`'s `predictions` if given.
+fn nli_console(
+    rows: &str,
+    predictions: Option<&str>,
+    width: u16,
+    height: u16,
+) -> (Executor, App, Terminal<TestBackend>) {
     let dir = common::Dir::new();
-    let rows = dir.file("rows.jsonl", wide_rows());
+    let rows = dir.file("rows.jsonl", rows);
     let rubric = dissent::domain::rubric::Rubric::parse(
         &std::fs::read_to_string(common::rubric("nli.yaml")).expect("rubric"),
     )
@@ -82,12 +93,52 @@ fn wide_console(width: u16, height: u16) -> (Executor, App, Terminal<TestBackend
     )
     .expect("import");
     let batch = store.batch(Some("wide")).expect("batch");
+    if let Some(predictions) = predictions {
+        use dissent::ingest::predictions::{PredictionJob, import_predictions, label_order};
+        let file = dir.file("m.jsonl", predictions);
+        let labels = label_order(&batch.rubric, None).expect("labels");
+        let job = PredictionJob {
+            path: &file,
+            batch: &batch,
+            model: "m",
+            labels: &labels,
+            map: &dissent::ingest::FieldMap::default(),
+            skip_unknown: false,
+            replace: false,
+            actor: "tester",
+            at: common::AT,
+        };
+        import_predictions(&mut store, &job, |_| {}).expect("predictions");
+    }
     let (exec, app) = common::console_on(store, batch, false, Keymap::default(), (width, height));
     (
         exec,
         app,
         Terminal::new(TestBackend::new(width, height)).expect("terminal"),
     )
+}
+
+/// NLI items with long ids that share their start, each judged by three reviewers, and model
+/// `m` predicting each; the console on them, `width` × `height`.
+fn long_ids_console(width: u16, height: u16) -> (Executor, App, Terminal<TestBackend>) {
+    let mut judgments = String::new();
+    let mut predictions = String::new();
+    for i in 0..6 {
+        let id = format!("varierr-snli-validation-premise-hypothesis-pair-004{i}");
+        for (reviewer, label) in [
+            ("a", "contradiction"),
+            ("b", "contradiction"),
+            ("c", "neutral"),
+        ] {
+            judgments.push_str(&format!(
+                "{{\"item_id\":\"{id}\",\"task\":\"nli\",\"reviewer\":\"{reviewer}\",\"label\":\"{label}\"}}\n"
+            ));
+        }
+        predictions.push_str(&format!(
+            "{{\"item_id\":\"{id}\",\"distribution\":{{\"entailment\":0.9,\"neutral\":0.05,\"contradiction\":0.05}}}}\n"
+        ));
+    }
+    nli_console(&judgments, Some(&predictions), width, height)
 }
 
 const SIZES: [(u16, u16); 3] = [(80, 24), (120, 40), (200, 60)];
@@ -271,11 +322,7 @@ fn any_terminal_size_draws_what_fits_and_every_popup_opens_and_closes() {
         let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
         exec.dispatch(
             &mut app,
-            Action::Resize(
-                dissent::tui::render::areas(ratatui::layout::Rect::new(0, 0, w, h))
-                    .queue_rows
-                    .height as usize,
-            ),
+            Action::Resize(ratatui::layout::Rect::new(0, 0, w, h)),
         );
         let plain = screen(&app, &mut term);
         if w >= 45 {
@@ -355,6 +402,147 @@ fn qa_view() {
     for (w, h) in [(120, 40), (80, 24)] {
         let (mut exec, mut app, mut term) = console(w, h);
         exec.dispatch(&mut app, Action::OpenQa);
-        insta::assert_snapshot!(format!("qa_{w}x{h}"), screen(&app, &mut term));
+        let shown = screen(&app, &mut term);
+        let title = shown.lines().nth(1).expect("the view's top line");
+        if w >= 120 {
+            assert!(
+                title.contains(
+                    "┌ QA · batch demo · dissent report --batch demo -o qa.pdf for the whole report ┐"
+                        .trim_end_matches('┐')
+                ),
+                "{title}"
+            );
+        }
+        insta::assert_snapshot!(format!("qa_{w}x{h}"), shown);
+    }
+}
+
+/// The first reviewer the QA view's table shows now.
+fn qa_top(app: &App) -> usize {
+    match &app.popup {
+        Some(dissent::tui::app::Popup::Qa(qa)) => qa.top,
+        other => panic!("the QA view is not open: {other:?}"),
+    }
+}
+
+#[test]
+fn the_qa_view_scrolls_through_every_reviewer_and_says_which_it_shows() {
+    let (mut exec, mut app, mut term) = wide_console(120, 40);
+    exec.dispatch(&mut app, Action::OpenQa);
+    let press = |exec: &mut Executor, app: &mut App, k: KeyCode| {
+        exec.dispatch(app, Action::Key(Key::plain(k)));
+    };
+    let shown = screen(&app, &mut term);
+    let page = dissent::tui::render::qa_page(app.screen, {
+        let Some(dissent::tui::app::Popup::Qa(qa)) = &app.popup else {
+            panic!()
+        };
+        qa.report.as_ref().expect("report")
+    });
+    assert!(
+        shown.contains(&format!("Reviewers 1–{page} of 103")),
+        "{shown}"
+    );
+    assert!(!shown.contains("r099"), "{shown}");
+    press(&mut exec, &mut app, KeyCode::Char('j'));
+    press(&mut exec, &mut app, KeyCode::Down);
+    assert_eq!(qa_top(&app), 2);
+    press(&mut exec, &mut app, KeyCode::Char('k'));
+    assert_eq!(qa_top(&app), 1);
+    press(&mut exec, &mut app, KeyCode::PageDown);
+    assert_eq!(qa_top(&app), 1 + page);
+    press(&mut exec, &mut app, KeyCode::PageUp);
+    press(&mut exec, &mut app, KeyCode::PageUp);
+    assert_eq!(qa_top(&app), 0, "clamped at the top");
+    press(&mut exec, &mut app, KeyCode::Char('G'));
+    assert_eq!(qa_top(&app), 103 - page, "the last page, full");
+    let shown = screen(&app, &mut term);
+    assert!(
+        shown.contains(&format!("Reviewers {}–103 of 103", 104 - page)) && shown.contains("r099"),
+        "{shown}"
+    );
+    press(&mut exec, &mut app, KeyCode::Char('j'));
+    assert_eq!(qa_top(&app), 103 - page, "never past the last page");
+    press(&mut exec, &mut app, KeyCode::Char('k'));
+    assert_eq!(
+        qa_top(&app),
+        102 - page,
+        "one up from the end moves at once"
+    );
+    press(&mut exec, &mut app, KeyCode::Char('g'));
+    assert_eq!(qa_top(&app), 0);
+    // A cramped screen scrolls by its own, smaller page.
+    let (mut exec, mut app, mut term) = wide_console(80, 24);
+    exec.dispatch(&mut app, Action::OpenQa);
+    press(&mut exec, &mut app, KeyCode::PageDown);
+    insta::assert_snapshot!("qa_scrolled_80x24", screen(&app, &mut term));
+}
+
+/// The text inside the help's border, row by row, as drawn now.
+fn help_box(app: &App, term: &mut Terminal<TestBackend>) -> Vec<String> {
+    term.draw(|f| draw(f, app)).expect("draw");
+    let size = term.backend().buffer().area;
+    let (w, h) = (size.width.min(110), size.height.min(40));
+    let (x0, y0) = ((size.width - w) / 2, (size.height - h) / 2);
+    cells(term)[usize::from(y0) + 1..usize::from(y0 + h) - 1]
+        .iter()
+        .map(|row| row[usize::from(x0) + 1..usize::from(x0 + w) - 1].concat())
+        .collect()
+}
+
+#[test]
+fn the_help_cuts_no_entry_and_scrolls_where_it_does_not_fit() {
+    for (w, h) in [(120, 40), (80, 24)] {
+        let (mut exec, mut app, mut term) = console(w, h);
+        exec.dispatch(&mut app, Action::OpenHelp);
+        let mut seen = help_box(&app, &mut term);
+        for _ in 0..4 {
+            exec.dispatch(&mut app, Action::Key(Key::plain(KeyCode::PageDown)));
+            seen.extend(help_box(&app, &mut term));
+        }
+        let cut: Vec<&String> = seen.iter().filter(|l| l.contains('…')).collect();
+        assert!(cut.is_empty(), "{w}x{h}: entries cut: {cut:#?}");
+        let text = seen.join("\n");
+        for whole in [
+            "next item (panel: scroll down; list: next",
+            "In the QA view (Q)",
+            "dissent/keys.toml",
+            "being decided by someone else",
+        ] {
+            assert!(
+                text.contains(whole),
+                "{w}x{h}: {whole:?} is not shown whole:\n{text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn with_a_model_shown_long_ids_give_way_to_the_top_label_and_the_kl_order_names_the_model() {
+    for (w, h) in [(120, 40), (80, 24)] {
+        let (mut exec, mut app, mut term) = long_ids_console(w, h);
+        exec.dispatch(&mut app, Action::CycleModel);
+        let shown = screen(&app, &mut term);
+        let queue: Vec<&str> = shown.lines().skip(5).take(6).collect();
+        // At 80×24 the queue is too narrow for both: the id keeps its ends, the label hides.
+        for row in queue.iter().filter(|_| w >= 120) {
+            assert!(
+                row.contains(" contradiction ") && row.contains("…"),
+                "{w}x{h}: the top label whole, the id cut in its middle: {row}\n{shown}"
+            );
+        }
+        // KL(panel ‖ model) of (2/3 contradiction, 1/3 neutral) against (0.05, 0.05): 2.36 nats
+        assert!(
+            shown.lines().nth(4).is_some_and(|h| h.contains(" KL ")),
+            "{shown}"
+        );
+        assert!(queue[0].contains(" 2.36 "), "{w}x{h}: {}", queue[0]);
+        for _ in 0..SortKey::ALL.len() {
+            exec.dispatch(&mut app, Action::CycleSort);
+        }
+        assert_eq!(app.sort, SortKey::Kl);
+        let title = screen(&app, &mut term);
+        let title = title.lines().nth(1).expect("queue title");
+        assert!(title.contains("sort kl(m)"), "{w}x{h}: {title}");
     }
 }

@@ -6,6 +6,7 @@ use dissent::domain::model::{DisagreementClass, FlagKind};
 use dissent::store::{Direction, QueueCounts, SortKey};
 use dissent::tui::app::{Focus, FormStep, Popup, Selection};
 use dissent::tui::keymap::{Key, Keymap};
+use dissent::tui::render::hints;
 use dissent::tui::update::update;
 use dissent::tui::{Action, App, Effect, Executor, Options};
 use ratatui::crossterm::event::KeyCode;
@@ -17,6 +18,11 @@ use common::{AT, select};
 
 fn console() -> (Executor, App) {
     common::demo_console(120, 40, Keymap::default())
+}
+
+/// A screen whose queue shows `rows` rows (the title, status and queue header take 7 lines).
+fn queue_rows(rows: u16) -> Rect {
+    Rect::new(0, 0, 80, rows + 7)
 }
 
 fn key(c: char) -> Action {
@@ -86,7 +92,7 @@ fn moving_selects_and_asks_for_the_item() {
         update(&mut app, Action::Move(-1)).is_empty(),
         "nothing to do at the top"
     );
-    update(&mut app, Action::Resize(10));
+    update(&mut app, Action::Resize(queue_rows(10)));
     update(&mut app, Action::PageDown);
     assert_eq!(app.selected, 10);
     update(&mut app, Action::HalfPageDown);
@@ -436,10 +442,10 @@ fn undo_without_a_decision_says_so() {
 fn help_opens_and_closes_and_quit_quits() {
     let (_, mut app) = console();
     update(&mut app, Action::OpenHelp);
-    assert!(matches!(app.popup, Some(Popup::Help)));
+    assert!(matches!(app.popup, Some(Popup::Help(_))));
     update(&mut app, key('j'));
     assert!(
-        matches!(app.popup, Some(Popup::Help)),
+        matches!(app.popup, Some(Popup::Help(_))),
         "other keys leave the help open"
     );
     update(&mut app, special(KeyCode::Esc));
@@ -449,6 +455,43 @@ fn help_opens_and_closes_and_quit_quits() {
     assert!(app.popup.is_none(), "the help key closes it too");
     update(&mut app, Action::Quit);
     assert!(app.quit);
+}
+
+#[test]
+fn help_opens_over_the_qa_view_and_closes_back_to_it() {
+    let (_, mut app) = console();
+    let fx = update(&mut app, Action::OpenQa);
+    let [Effect::LoadQa { request }] = fx[..] else {
+        panic!("{fx:?}")
+    };
+    let over_qa = |app: &App| matches!(&app.popup, Some(Popup::Help(h)) if matches!(h.over, Some(Popup::Qa(_))));
+    for help in [key('?'), special(KeyCode::F(1))] {
+        update(&mut app, help);
+        assert!(over_qa(&app), "{:?}", app.popup);
+        assert!(
+            hints(&app).contains(&("Esc".to_string(), "back".to_string())),
+            "{:?}",
+            hints(&app)
+        );
+        // The report arriving meanwhile goes to the view under the help.
+        update(
+            &mut app,
+            Action::QaLoaded {
+                request,
+                report: Err("no report".into()),
+            },
+        );
+        update(&mut app, special(KeyCode::Esc));
+        let Some(Popup::Qa(qa)) = &app.popup else {
+            panic!("Esc goes back to the QA view: {:?}", app.popup)
+        };
+        assert_eq!(qa.awaiting, None);
+    }
+    update(&mut app, key('?'));
+    update(&mut app, key('?'));
+    assert!(matches!(app.popup, Some(Popup::Qa(_))), "? closes it too");
+    update(&mut app, special(KeyCode::Esc));
+    assert!(app.popup.is_none(), "Esc then closes the QA view");
 }
 
 #[test]
@@ -464,7 +507,7 @@ fn results_update_the_state() {
     assert_eq!(app.tasks, ["a", "b"]);
     update(&mut app, Action::Failed("database is locked".into()));
     assert_eq!(app.message.as_deref(), Some("database is locked"));
-    update(&mut app, Action::Resize(5));
+    update(&mut app, Action::Resize(queue_rows(5)));
     assert_eq!(app.view_rows, 5);
     // An item that is no longer selected is not shown.
     let mut stale = app.item.clone().expect("item");
@@ -915,7 +958,7 @@ fn popups_speak_to_the_user_not_of_internal_documents() {
 #[test]
 fn jumping_to_the_end_fills_the_pane_above_the_last_row() {
     let (mut exec, mut app) = console();
-    update(&mut app, Action::Resize(10));
+    update(&mut app, Action::Resize(queue_rows(10)));
     exec.dispatch(&mut app, Action::Bottom);
     assert_eq!(app.selected, 38);
     assert_eq!(app.scroll, 29, "the last row is on the pane's last line");

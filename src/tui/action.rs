@@ -64,8 +64,8 @@ pub enum Action {
     Key(crate::tui::keymap::Key),
     /// A key for the open popup (search text, form navigation, reason text).
     PopupKey(crate::tui::keymap::Key),
-    /// The queue area now shows this many rows.
-    Resize(usize),
+    /// The terminal is now this size.
+    Resize(ratatui::layout::Rect),
     /// A page of the queue arrived.
     PageLoaded {
         /// The request answered.

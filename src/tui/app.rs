@@ -1,5 +1,6 @@
 //! The console's state: plain data, changed only by `update`, read by the renderers.
 
+use ratatui::layout::Rect;
 use ratatui_textarea::TextArea;
 
 use super::action::Action;
@@ -121,8 +122,8 @@ pub struct SearchPrompt {
 /// An open popup.
 #[derive(Debug, Clone)]
 pub enum Popup {
-    /// The key help.
-    Help,
+    /// The key help, over the popup it was opened from (the QA view), if any.
+    Help(Box<HelpView>),
     /// The search prompt.
     Search(Box<SearchPrompt>),
     /// The adjudication form.
@@ -146,9 +147,20 @@ pub struct History {
     pub events: Option<Vec<Event>>,
 }
 
+/// The help: what it was opened over, shown again when it closes.
+#[derive(Debug, Clone)]
+pub struct HelpView {
+    /// Its first line shown, when it scrolls.
+    pub top: usize,
+    /// The popup under it.
+    pub over: Option<Popup>,
+}
+
 /// The QA view.
 #[derive(Debug, Clone)]
 pub struct QaScreen {
+    /// The first reviewer shown in the reviewer table.
+    pub top: usize,
     /// The report shown, once one has arrived.
     pub report: Option<Box<Report>>,
     /// The request whose answer is awaited, while one is (the report shown is then being
@@ -254,6 +266,8 @@ pub struct App {
     pub search_history: Vec<String>,
     /// Rows the queue area shows.
     pub view_rows: usize,
+    /// The terminal's size: the help and the QA view scroll by the pages it shows.
+    pub screen: Rect,
     /// Header counts for the filter.
     pub counts: QueueCounts,
     /// The selected item's panel, once loaded.
@@ -317,6 +331,7 @@ impl App {
             held: Vec::new(),
             search_history: Vec::new(),
             view_rows: 20,
+            screen: Rect::new(0, 0, 120, 40),
             counts: QueueCounts::default(),
             item: None,
             focus: Focus::Queue,
@@ -370,12 +385,26 @@ impl App {
         self.writing || self.replacing || self.item_request.is_some()
     }
 
+    /// The QA view, open or under the help.
+    pub fn qa_mut(&mut self) -> Option<&mut QaScreen> {
+        match &mut self.popup {
+            Some(Popup::Qa(qa)) => Some(qa),
+            Some(Popup::Help(help)) => match &mut help.over {
+                Some(Popup::Qa(qa)) => Some(qa),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// Where keys are read now.
     #[must_use]
     pub fn context(&self) -> Context {
         match &self.popup {
             None => Context::Main,
-            Some(Popup::Help | Popup::History(_) | Popup::Qa(_)) => Context::Help,
+            Some(Popup::Help(_)) => Context::Help,
+            Some(Popup::Qa(_)) => Context::Qa,
+            Some(Popup::History(_)) => Context::History,
             Some(Popup::Staff(view)) => match view.step {
                 StaffStep::Name(_) => Context::Prompt,
                 StaffStep::List | StaffStep::Role { .. } => Context::List,

@@ -35,9 +35,7 @@ pub fn action_for(app: &App, event: &Event, size: Rect) -> Option<Action> {
                 _ => None,
             }
         }
-        Event::Resize(w, h) => Some(Action::Resize(
-            render::areas(Rect::new(0, 0, *w, *h)).queue_rows.height as usize,
-        )),
+        Event::Resize(w, h) => Some(Action::Resize(Rect::new(0, 0, *w, *h))),
         _ => None,
     }
 }

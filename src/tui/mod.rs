@@ -9,6 +9,7 @@ pub mod form;
 pub mod input;
 pub mod keymap;
 pub mod render;
+pub mod scroll;
 pub mod search;
 pub mod staff;
 pub mod terminal;
@@ -58,10 +59,7 @@ pub fn start(executor: &mut Executor, options: &Options, size: Rect) -> App {
     executor.dispatch(&mut app, tasks);
     let models = executor.models();
     executor.dispatch(&mut app, models);
-    executor.dispatch(
-        &mut app,
-        Action::Resize(render::areas(size).queue_rows.height as usize),
-    );
+    executor.dispatch(&mut app, Action::Resize(size));
     let opened = executor.opened();
     executor.dispatch(&mut app, opened);
     app

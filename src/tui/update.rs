@@ -7,12 +7,12 @@
 
 use super::action::{Action, Effect};
 use super::app::{
-    App, Focus, FormStep, History, MAX_WINDOW, PAGE, PREFETCH, Popup, Prediction, QaScreen,
-    Selection, StaffStep, StaffView, UndoAsk,
+    App, Focus, FormStep, HelpView, History, MAX_WINDOW, PAGE, PREFETCH, Popup, Prediction,
+    QaScreen, Selection, StaffStep, StaffView, UndoAsk,
 };
 use super::form;
 use super::keymap::{Command, Key};
-use super::search;
+use super::{scroll, search};
 use crate::domain::decision::{DecisionKind, DecisionStatus, current_decision};
 use crate::domain::model::{DisagreementClass, FlagKind};
 use crate::store::{Direction, QueueRow, SortKey, StoredItem};
@@ -232,7 +232,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::OpenHelp => {
-            app.popup = Some(Popup::Help);
+            app.popup = Some(Popup::Help(Box::new(HelpView { top: 0, over: None })));
             Vec::new()
         }
         Action::Quit => {
@@ -240,8 +240,9 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::PopupKey(key) => popup_key(app, key),
-        Action::Resize(rows) => {
-            app.view_rows = rows.max(1);
+        Action::Resize(screen) => {
+            app.screen = screen;
+            app.view_rows = usize::from(super::render::areas(screen).queue_rows.height).max(1);
             keep_visible(app);
             Vec::new()
         }
@@ -411,6 +412,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::OpenQa => {
             app.popup = Some(Popup::Qa(Box::new(QaScreen {
+                top: 0,
                 report: None,
                 awaiting: None,
                 stale: false,
@@ -418,18 +420,19 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             refresh_qa(app)
         }
         Action::QaLoaded { request, report } => {
-            let Some(Popup::Qa(qa)) = &mut app.popup else {
+            let Some(qa) = app.qa_mut() else {
                 return Vec::new();
             };
             if qa.awaiting != Some(request) {
                 return Vec::new();
             }
             qa.awaiting = None;
+            let stale = std::mem::take(&mut qa.stale);
             match report {
                 Ok(r) => qa.report = Some(r),
                 Err(e) => app.message = Some(e),
             }
-            if std::mem::take(&mut qa.stale) {
+            if stale {
                 return refresh_qa(app);
             }
             Vec::new()
@@ -482,7 +485,7 @@ fn drop_held(app: &mut App) {
 /// Asks for the QA report again when the QA view is open (a decision here or elsewhere); the
 /// report shown stays until the new one arrives.
 fn refresh_qa(app: &mut App) -> Vec<Effect> {
-    let Some(Popup::Qa(qa)) = &mut app.popup else {
+    let Some(qa) = app.qa_mut() else {
         return Vec::new();
     };
     if qa.awaiting.is_some() {
@@ -490,7 +493,7 @@ fn refresh_qa(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     }
     let request = next_request(app);
-    if let Some(Popup::Qa(qa)) = &mut app.popup {
+    if let Some(qa) = app.qa_mut() {
         qa.awaiting = Some(request);
     }
     vec![Effect::LoadQa { request }]
@@ -551,9 +554,45 @@ fn popup_key(app: &mut App, key: Key) -> Vec<Effect> {
     let command = app.keymap.command(app.context(), key);
     match app.popup.take() {
         None => Vec::new(),
-        Some(popup @ (Popup::Help | Popup::History(_) | Popup::Qa(_))) => {
-            if !matches!(command, Some(Command::Back | Command::Help)) {
-                app.popup = Some(popup);
+        Some(Popup::Qa(mut qa)) => {
+            match command {
+                Some(Command::Back) => return Vec::new(),
+                // The help opens over the view, and closes back to it.
+                Some(Command::Help) => {
+                    app.popup = Some(Popup::Help(Box::new(HelpView {
+                        top: 0,
+                        over: Some(Popup::Qa(qa)),
+                    })));
+                    return Vec::new();
+                }
+                _ => {}
+            }
+            if let (Some(command), Some(report)) = (command, &qa.report) {
+                let page = super::render::qa_page(app.screen, report);
+                if let Some(top) = scroll::scrolled(qa.top, command, report.reviewers.len(), page) {
+                    qa.top = top;
+                }
+            }
+            app.popup = Some(Popup::Qa(qa));
+            Vec::new()
+        }
+        Some(Popup::Help(mut help)) => {
+            if matches!(command, Some(Command::Back | Command::Help)) {
+                app.popup = help.over;
+                return Vec::new();
+            }
+            if let Some(command) = command {
+                let (len, page) = super::render::help_extent(app, app.screen);
+                if let Some(top) = scroll::scrolled(help.top, command, len, page) {
+                    help.top = top;
+                }
+            }
+            app.popup = Some(Popup::Help(help));
+            Vec::new()
+        }
+        Some(Popup::History(history)) => {
+            if command != Some(Command::Back) {
+                app.popup = Some(Popup::History(history));
             }
             Vec::new()
         }

@@ -16,13 +16,17 @@ pub enum Context {
     Prompt,
     /// A yes/no question (commit a decision, undo one).
     Confirm,
-    /// The help.
+    /// The help (it scrolls when the screen is short).
     Help,
+    /// The QA view (its reviewer table scrolls).
+    Qa,
+    /// An item's history.
+    History,
 }
 
 impl Context {
     /// Every context.
-    pub const ALL: [Context; 7] = [
+    pub const ALL: [Context; 9] = [
         Context::Main,
         Context::List,
         Context::Checklist,
@@ -30,6 +34,8 @@ impl Context {
         Context::Prompt,
         Context::Confirm,
         Context::Help,
+        Context::Qa,
+        Context::History,
     ];
 }
 
@@ -112,7 +118,7 @@ pub enum Command {
     Later,
 }
 
-use Context::{Checklist, Confirm, Help, List, Main, Prompt, Text};
+use Context::{Checklist, Confirm, Help, History, List, Main, Prompt, Qa, Text};
 
 /// A command's id, description, the contexts it is read in and its default keys.
 pub(super) struct Binding {
@@ -145,56 +151,56 @@ pub(super) const DEFAULTS: &[Binding] = &[
         Command::MoveDown,
         "move-down",
         "next item (panel: scroll down; list: next entry)",
-        &[Main, List, Checklist],
+        &[Main, List, Checklist, Help, Qa],
         &["j", "down"],
     ),
     bind(
         Command::MoveUp,
         "move-up",
         "previous item (panel: scroll up; list: previous entry)",
-        &[Main, List, Checklist],
+        &[Main, List, Checklist, Help, Qa],
         &["k", "up"],
     ),
     bind(
         Command::HalfPageDown,
         "half-page-down",
         "half a screen down",
-        &[Main],
+        &[Main, Help, Qa],
         &["ctrl-d"],
     ),
     bind(
         Command::HalfPageUp,
         "half-page-up",
         "half a screen up",
-        &[Main],
+        &[Main, Help, Qa],
         &["ctrl-u"],
     ),
     bind(
         Command::PageDown,
         "page-down",
         "a screen down",
-        &[Main],
+        &[Main, Help, Qa],
         &["pgdn"],
     ),
     bind(
         Command::PageUp,
         "page-up",
         "a screen up",
-        &[Main],
+        &[Main, Help, Qa],
         &["pgup"],
     ),
     bind(
         Command::Top,
         "top",
         "first item (panel: its top)",
-        &[Main],
+        &[Main, Help, Qa],
         &["g", "home"],
     ),
     bind(
         Command::Bottom,
         "bottom",
         "last item (panel: its end)",
-        &[Main],
+        &[Main, Help, Qa],
         &["G", "end"],
     ),
     bind(
@@ -309,7 +315,7 @@ pub(super) const DEFAULTS: &[Binding] = &[
         Command::Help,
         "help",
         "open or close this help",
-        &[Main, Help],
+        &[Main, Help, Qa],
         &["?", "f1"],
     ),
     bind(Command::Quit, "quit", "quit", &[Main], &["q"]),
@@ -317,7 +323,9 @@ pub(super) const DEFAULTS: &[Binding] = &[
         Command::QuitNow,
         "quit-now",
         "quit from anywhere, a popup included",
-        &[Main, List, Checklist, Text, Prompt, Confirm, Help],
+        &[
+            Main, List, Checklist, Text, Prompt, Confirm, Help, Qa, History,
+        ],
         &["ctrl-c"],
     ),
     bind(
@@ -353,7 +361,7 @@ pub(super) const DEFAULTS: &[Binding] = &[
         Command::Back,
         "back",
         "step back, or close the popup",
-        &[List, Checklist, Text, Prompt, Confirm, Help],
+        &[List, Checklist, Text, Prompt, Confirm, Help, Qa, History],
         &["esc"],
     ),
     bind(
@@ -384,6 +392,18 @@ pub(super) const MAIN_HINTS: &[Command] = &[
     Command::Sort,
     Command::Help,
     Command::Quit,
+];
+
+/// Commands that scroll the help and the QA view, hinted there as one.
+pub(super) const SCROLL_HINT: &[Command] = &[
+    Command::MoveDown,
+    Command::MoveUp,
+    Command::HalfPageDown,
+    Command::HalfPageUp,
+    Command::PageDown,
+    Command::PageUp,
+    Command::Top,
+    Command::Bottom,
 ];
 
 /// The binding of a command: `DEFAULTS` lists every command once, in the order declared

@@ -7,7 +7,7 @@ mod file;
 mod key;
 
 pub use commands::{Command, Context};
-use commands::{DEFAULTS, MAIN_HINTS};
+use commands::{DEFAULTS, MAIN_HINTS, SCROLL_HINT};
 pub use file::{KeymapError, Problem};
 pub use key::Key;
 
@@ -73,7 +73,8 @@ impl Keymap {
     }
 
     /// The status-bar hints of `context`: (keys, command id). The queue and panel show a
-    /// chosen few by their first key; a popup shows all it reads but quit-now.
+    /// chosen few by their first key; a popup shows all it reads but quit-now, and one that
+    /// scrolls shows its scroll keys as one hint, by their first key.
     #[must_use]
     pub fn hints(&self, context: Context) -> Vec<(String, &'static str)> {
         if context == Context::Main {
@@ -82,11 +83,23 @@ impl Keymap {
                 .filter_map(|c| Some((self.keys(*c).first()?.to_string(), c.id())))
                 .collect();
         }
-        DEFAULTS
-            .iter()
-            .filter(|b| b.contexts.contains(&context) && b.command != Command::QuitNow)
-            .filter(|b| !self.keys(b.command).is_empty())
-            .map(|b| (self.label(b.command), b.id))
-            .collect()
+        let scrolls = matches!(context, Context::Help | Context::Qa);
+        let mut hints: Vec<(String, &'static str)> = Vec::new();
+        if scrolls {
+            let keys: Vec<String> = SCROLL_HINT
+                .iter()
+                .filter_map(|c| Some(self.keys(*c).first()?.to_string()))
+                .collect();
+            hints.push((keys.join("/"), "scroll"));
+        }
+        hints.extend(
+            DEFAULTS
+                .iter()
+                .filter(|b| b.contexts.contains(&context) && b.command != Command::QuitNow)
+                .filter(|b| !(scrolls && SCROLL_HINT.contains(&b.command)))
+                .filter(|b| !self.keys(b.command).is_empty())
+                .map(|b| (self.label(b.command), b.id)),
+        );
+        hints
     }
 }

@@ -13,6 +13,8 @@ mod title;
 mod undo_confirm;
 mod wrap;
 
+pub use help::extent as help_extent;
+pub use qa::page as qa_page;
 pub use status_bar::hints;
 
 use ratatui::Frame;
@@ -80,15 +82,26 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     queue::draw(frame, a.queue, app);
     panel::draw(frame, a.panel, app);
     status_bar::draw(frame, a.status, app);
-    match &app.popup {
-        None => {}
-        Some(Popup::Help) => help::draw(frame, app),
-        Some(Popup::Search(prompt)) => search_prompt::draw(frame, app, prompt),
-        Some(Popup::Decide(form)) => decision_form::draw(frame, app, form),
-        Some(Popup::ConfirmUndo(ask)) => undo_confirm::draw(frame, app, ask),
-        Some(Popup::History(history)) => history::draw(frame, app, history),
-        Some(Popup::Staff(view)) => staff::draw(frame, app, view),
-        Some(Popup::Qa(qa)) => qa::draw(frame, app, qa),
+    if let Some(popup) = &app.popup {
+        draw_popup(frame, app, popup);
+    }
+}
+
+/// Draws a popup (the help over the one it was opened from).
+fn draw_popup(frame: &mut Frame<'_>, app: &App, popup: &Popup) {
+    match popup {
+        Popup::Help(view) => {
+            if let Some(over) = &view.over {
+                draw_popup(frame, app, over);
+            }
+            help::draw(frame, app, view);
+        }
+        Popup::Search(prompt) => search_prompt::draw(frame, app, prompt),
+        Popup::Decide(form) => decision_form::draw(frame, app, form),
+        Popup::ConfirmUndo(ask) => undo_confirm::draw(frame, app, ask),
+        Popup::History(history) => history::draw(frame, app, history),
+        Popup::Staff(view) => staff::draw(frame, app, view),
+        Popup::Qa(qa) => qa::draw(frame, app, qa),
     }
 }
 

@@ -12,16 +12,52 @@ use crate::domain::report::{Report, Tally};
 use crate::report::figures::{fig, figure, interval};
 use crate::text::{inert, pad};
 use crate::tui::app::{App, QaScreen};
-use crate::tui::keymap::Command;
+use crate::tui::scroll::first_line;
 
-/// Draws the QA view over the whole screen but its title and status lines.
-pub fn draw(frame: &mut Frame<'_>, app: &App, qa: &QaScreen) {
-    let screen = frame.area();
-    let area = Rect {
+/// The QA view's box: the whole screen but its title and status lines.
+fn view_area(screen: Rect) -> Rect {
+    Rect {
         y: screen.y + 1,
         height: screen.height.saturating_sub(2),
         ..screen
-    };
+    }
+}
+
+/// Where the header, the tallies, the histogram and the reviewer table go inside the box.
+fn parts(inner: Rect, r: &Report, head: usize) -> [Rect; 4] {
+    let tall = tallies(r).iter().map(|(_, t)| t.0.len()).max().unwrap_or(0) + 1;
+    Layout::vertical([
+        Constraint::Length(head as u16),
+        Constraint::Length(tall as u16 + 1),
+        Constraint::Length(4),
+        Constraint::Min(3),
+    ])
+    .areas(inner)
+}
+
+/// The tallies shown as bars, with their headings.
+fn tallies(r: &Report) -> [(&'static str, &Tally); 3] {
+    [
+        ("Classes", &r.counts.classes),
+        ("Flags", &r.counts.flags),
+        ("Decisions", &r.counts.statuses),
+    ]
+}
+
+/// Lines above the reviewer rows in their part: its title and the column header.
+const TABLE_HEAD: u16 = 2;
+
+/// Reviewer rows the table shows on a screen of `screen`: the page the view scrolls by.
+#[must_use]
+pub fn page(screen: Rect, r: &Report) -> usize {
+    let inner = Block::bordered().inner(view_area(screen));
+    let [.., table] = parts(inner, r, header(r).len());
+    usize::from(table.height.saturating_sub(TABLE_HEAD))
+}
+
+/// Draws the QA view over the whole screen but its title and status lines.
+pub fn draw(frame: &mut Frame<'_>, app: &App, qa: &QaScreen) {
+    let area = view_area(frame.area());
     frame.render_widget(Clear, area);
     let state = if qa.awaiting.is_some() {
         if qa.report.is_some() {
@@ -35,9 +71,8 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, qa: &QaScreen) {
     let block = Block::bordered()
         .border_style(app.theme.focus)
         .title(format!(
-            " QA · {}{state} · {} closes · dissent report for the whole ",
-            inert(&app.title.batch, false),
-            app.keymap.label(Command::Back)
+            " QA · batch {batch}{state} · dissent report --batch {batch} -o qa.pdf for the whole report ",
+            batch = inert(&app.title.batch, false),
         ));
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -49,27 +84,15 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, qa: &QaScreen) {
         .into_iter()
         .map(|l| cut_line(l, width))
         .collect::<Vec<_>>();
-    let tallies = [
-        ("Classes", &r.counts.classes),
-        ("Flags", &r.counts.flags),
-        ("Decisions", &r.counts.statuses),
-    ];
-    let tall = tallies.iter().map(|(_, t)| t.0.len()).max().unwrap_or(0) + 1;
-    let [top, bars, hist, table] = Layout::vertical([
-        Constraint::Length(head.len() as u16),
-        Constraint::Length(tall as u16 + 1),
-        Constraint::Length(4),
-        Constraint::Min(3),
-    ])
-    .areas(inner);
+    let [top, bars, hist, table] = parts(inner, r, head.len());
     frame.render_widget(Paragraph::new(head), top);
     let columns = Layout::horizontal([Constraint::Ratio(1, 3); 3]).split(bars);
-    for ((name, tally), area) in tallies.iter().zip(columns.iter()) {
+    for ((name, tally), area) in tallies(r).iter().zip(columns.iter()) {
         let lines = tally_lines(app, name, tally, usize::from(area.width));
         frame.render_widget(Paragraph::new(lines), *area);
     }
     frame.render_widget(Paragraph::new(histogram(app, r, hist)), hist);
-    reviewers(frame, app, r, table);
+    reviewers(frame, app, r, qa.top, table);
 }
 
 /// The report's header and agreement lines.
@@ -186,8 +209,9 @@ fn scale(cells: usize, threshold: f64) -> String {
     scale.into_iter().collect()
 }
 
-/// One row per reviewer; overconfident ones marked.
-fn reviewers(frame: &mut Frame<'_>, app: &App, r: &Report, area: Rect) {
+/// One row per reviewer from the `top`th, as many as fit, overconfident ones marked; the title
+/// says which are shown.
+fn reviewers(frame: &mut Frame<'_>, app: &App, r: &Report, top: usize, area: Rect) {
     if r.reviewers.is_empty() {
         let why = r
             .reviewers_note
@@ -203,14 +227,22 @@ fn reviewers(frame: &mut Frame<'_>, app: &App, r: &Report, area: Rect) {
         return;
     }
     let [title, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+    let page = usize::from(body.height.saturating_sub(1));
+    let total = r.reviewers.len();
+    let first = first_line(top, total, page);
+    let last = (first + page).min(total);
+    let title_line = Line::from(Span::styled(
+        format!(
+            "Reviewers {}–{last} of {total} · ! marks stated confidence well above agreement with the rest",
+            (first + 1).min(last)
+        ),
+        app.theme.header,
+    ));
     frame.render_widget(
-        Paragraph::new(Span::styled(
-            "Reviewers (! marks stated confidence well above agreement with the rest)",
-            app.theme.header,
-        )),
+        Paragraph::new(cut_line(title_line, usize::from(title.width))),
         title,
     );
-    let rows = r.reviewers.iter().map(|v| {
+    let rows = r.reviewers[first..last].iter().map(|v| {
         Row::new(vec![
             format!(
                 "{}{}",

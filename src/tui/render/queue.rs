@@ -84,16 +84,15 @@ fn filter_text(app: &App) -> String {
     }
 }
 
-/// Cells an id keeps before the top label is given room (most real ids fit).
-const MIN_ID: usize = 20;
-/// Narrowest top-label column worth showing; below it the column hides (the share still shows).
-const MIN_TOP: usize = 5;
+/// Narrowest top-label column worth showing (`entail…`); below it the column hides (the share
+/// still shows).
+const MIN_TOP: usize = 7;
 /// Widest top-label column.
 const MAX_TOP: usize = 14;
 /// Cells of the columns after the top label, each with the space before it: share, entropy,
 /// class (confidence, when shown, adds [`CONF`]).
 const FIGURES: usize = 5 + 5 + 6;
-/// Cells of the confidence column with the space before it.
+/// Cells of the confidence (or KL) column with the space before it: its figure fits in four.
 const CONF: usize = 5;
 
 /// Column widths of the queue in display cells, sized to the pane and to the rows in view.
@@ -110,9 +109,9 @@ struct Columns {
 }
 
 impl Columns {
-    /// The widest id among `rows` gets its width when the pane allows, giving way down to
-    /// [`MIN_ID`] cells to the top label; the top label takes what is left, or hides when that is
-    /// too narrow to read.
+    /// The widest id among `rows` gets its width when the pane allows; it gives way first, down
+    /// to [`super::ID_AT_LEAST`] cells, to the top label (at most [`MAX_TOP`] cells), which then
+    /// takes what is left, or hides when that is too narrow to read.
     fn new(rows: &[QueueRow], cells: usize, kl: bool) -> Columns {
         let widest = |f: &dyn Fn(&QueueRow) -> usize, least: usize| {
             rows.iter().map(f).max().unwrap_or(0).max(least)
@@ -126,14 +125,14 @@ impl Columns {
         let rest = cells.saturating_sub(2 + (1 + n) + figures + (1 + flags) + 2);
         // However narrow the pane, the id keeps a readable start and end; the columns after
         // it are cut at the border instead.
-        let id = want_id
-            .min(rest.saturating_sub(1 + want_top).max(MIN_ID))
-            .min(rest)
-            .max(want_id.min(super::ID_AT_LEAST));
+        let least = want_id.min(super::ID_AT_LEAST);
+        let mut id = want_id.min(rest.saturating_sub(1 + want_top)).max(least);
         let left = rest.saturating_sub(id + 1);
         let top = if left >= want_top.min(MIN_TOP) {
             left.min(want_top)
         } else {
+            // No room for the label: the id takes it back.
+            id = want_id.min(rest).max(least);
             0
         };
         Columns {
@@ -169,15 +168,19 @@ impl Columns {
     }
 }
 
-/// The figure of the fourth column: the shown model's KL from the panel, else the mean
-/// confidence.
+/// The figure of the column after entropy, in four cells: the shown model's KL from the panel
+/// (in nats: two decimals below 10, one below 100), else the mean confidence.
 fn figure(app: &App, r: &QueueRow) -> String {
     let value = if app.model.is_some() {
         r.kl.map(|(kl, _)| kl)
     } else {
         r.mean_confidence
     };
-    value.map_or(" - ".into(), |v| format!("{v:.2}"))
+    value.map_or(" - ".into(), |v| match v {
+        v if v < 9.995 => format!("{v:.2}"),
+        v if v < 99.95 => format!("{v:.1}"),
+        v => format!("{:.0}", v.min(9999.0)),
+    })
 }
 
 fn top_label(r: &QueueRow) -> std::borrow::Cow<'_, str> {
@@ -216,7 +219,13 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     // The title drops the sort before it cuts the filter.
     let cells = usize::from(area.width.saturating_sub(4));
     let filter = format!("Queue · {}", filter_text(app));
-    let sorted = format!("{filter} · sort {}", app.sort.as_str());
+    // The KL order names the model it is the KL of.
+    let sorted = match (&app.model, app.sort) {
+        (Some(model), crate::store::SortKey::Kl) => {
+            format!("{filter} · sort kl({})", inert(model, false))
+        }
+        _ => format!("{filter} · sort {}", app.sort.as_str()),
+    };
     let title = if width(&sorted) <= cells {
         sorted
     } else {
