@@ -212,6 +212,8 @@ pub fn bundle(store: &Store, batch: Option<&str>, dir: &Path, request: &Request<
         "task": batch.rubric.task,
         "items": written.lines,
         "finalized": batch.status == BatchStatus::Finalized,
+        "forced": report.header.forced.is_some(),
+        "open_at_finalize": report.header.forced,
         "draft": draft,
         "rubric_sha256": batch.rubric.sha256,
         "head": written.head,
