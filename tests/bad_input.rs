@@ -616,3 +616,37 @@ fn ids_that_only_look_alike_are_refused() {
         "whitespace around it",
     );
 }
+
+/// `dissent import NAME` of `content` under the tumor rubric (`r.yaml`) into batch `b`, run in a
+/// new folder and refused: the folder and stderr.
+fn refused_by_import(name: &str, content: &str) -> (Dir, String) {
+    let d = Dir::new();
+    let rubric = d.file("r.yaml", TUMOR_RUBRIC);
+    d.file(name, content);
+    let rubric = rubric.to_str().expect("path");
+    let out = d.run(&["import", name, "--rubric", rubric, "--batch", "b"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = common::stderr(&out);
+    (d, err)
+}
+
+#[test]
+fn an_unknown_extension_is_refused_once_up_front_unless_format_is_given() {
+    let (d, err) = refused_by_import(
+        "t.tsv",
+        "item_id\treviewer\tlabel\nx\tA\tmild\nx\tB\tsevere\n",
+    );
+    assert_eq!(
+        err.lines()
+            .filter(|l| l.starts_with("t.tsv"))
+            .collect::<Vec<_>>(),
+        [
+            "t.tsv: file: .tsv is not a format dissent reads; use .csv or .jsonl (or --format to read it by its content)"
+        ],
+        "{err}"
+    );
+    assert!(!err.contains("malformed JSON"), "{err}");
+    let rows = d.file("rows.txt", format!("{ROW}\n"));
+    let said = d.import(&rows, &d.path("r.yaml"), "b", &["--format", "judgments"]);
+    assert!(said.contains("imported 1 item"), "{said}");
+}

@@ -193,8 +193,16 @@ pub fn parse_files<E>(
     mut sink: impl FnMut(ParsedItem) -> Result<(), E>,
 ) -> Result<(), Failure<E>> {
     let mut issues = Issues::default();
-    let mut inputs: Vec<Result<source::Input, Issue>> =
-        paths.iter().map(|p| source::Input::open(p)).collect();
+    let other = match format {
+        Format::Auto => source::OtherExtension::Refused(
+            "use .csv or .jsonl (or --format to read it by its content)",
+        ),
+        _ => source::OtherExtension::ByContent,
+    };
+    let mut inputs: Vec<Result<source::Input, Issue>> = paths
+        .iter()
+        .map(|p| source::Input::open(p, other))
+        .collect();
     let census = take_census(&mut inputs, rubric, format, map, &mut on_progress);
     let mut rows = judgments::Grouper::new(census);
     let mut seen = SeenItems::new();

@@ -257,7 +257,8 @@ pub fn import_predictions(
     mut on_progress: impl FnMut(u64),
 ) -> Result<PredictionsImported, ImportError> {
     let rubric = &job.batch.rubric;
-    let mut input = source::Input::open(job.path).map_err(one)?;
+    let mut input = source::Input::open(job.path, source::OtherExtension::Refused("use .jsonl"))
+        .map_err(one)?;
     let file = input.name.clone();
     let (csv, reader) = input.pass().map_err(one)?;
     if csv {
