@@ -495,6 +495,12 @@ fn not_an_object(
             path,
             "given twice in one object (JSON would keep only the last)".to_string(),
         ),
+        Err(LineError::NotANumber { path, word }) => (
+            path,
+            format!(
+                "`{word}` is not a number JSON allows (JSON has no NaN, Infinity or -Infinity, though Python's json.dumps writes them): give a finite number"
+            ),
+        ),
         Err(LineError::Json(e)) if e.is_eof() && line.unterminated => (
             "line".to_string(),
             "truncated: the file ends in the middle of this line".to_string(),
