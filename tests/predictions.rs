@@ -1083,3 +1083,31 @@ fn nan_as_python_writes_it_is_named_with_its_field() {
     }
     assert!(!err.contains("malformed JSON"), "{err}");
 }
+
+#[test]
+fn items_refused_for_its_sort_or_model_print_no_table_header() {
+    let d = batch();
+    for args in [
+        &["items", "--sort", "kl"][..],
+        &["items", "--sort", "kl", "--json"],
+        &["items", "--model", "nope"],
+    ] {
+        let out = d.run(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "",
+            "{args:?}: the error alone"
+        );
+    }
+    let out = d.run(&["items", "--sort", "kl"]);
+    assert_eq!(
+        common::stderr(&out),
+        "dissent: the KL order needs a model: pass --model NAME (the console: pick one with M)\n"
+    );
+    assert_eq!(
+        d.ok(&["items", "--limit", "0"]).lines().count(),
+        1,
+        "the header alone"
+    );
+}
