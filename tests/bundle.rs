@@ -26,7 +26,11 @@ fn a_bundle_holds_the_batch_its_rubric_report_and_a_true_manifest() {
     assert!(!out.exists(), "nothing at the target");
     d.ok(&["finalize", "--force"]);
     let said = d.ok(&["export", "--bundle", out.to_str().expect("path")]);
-    assert!(said.contains("bundled 1 item"), "{said}");
+    assert!(
+        said.contains("bundled 1 item")
+            && said.contains(": JSONL, rubric, QA report (JSON, HTML, PDF) and manifest\n"),
+        "{said}"
+    );
     let file = |name: &str| std::fs::read(out.join(name)).expect(name);
     assert_eq!(
         file("pilot.rubric.yaml"),
