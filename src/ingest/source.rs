@@ -67,8 +67,9 @@ fn cannot_read(name: &str, e: &io::Error) -> Issue {
 
 impl Input {
     /// Opens `path`; `-` is stdin. Anything but a regular file is spooled as it is read. A
-    /// name ending in neither `.csv` nor `.jsonl` (`.ndjson`, `.json`) is refused before it is
-    /// read, or read as a name without an extension is, as `other` says.
+    /// regular file named with neither `.csv` nor `.jsonl` (`.ndjson`, `.json`) is refused before
+    /// it is read, or read as a name without an extension is, as `other` says; a stream (a FIFO,
+    /// a device) always is.
     pub fn open(path: &Path, other: OtherExtension) -> Result<Input, Issue> {
         let stdin = path.as_os_str() == "-";
         let name = if stdin {
@@ -76,10 +77,15 @@ impl Input {
         } else {
             path.display().to_string()
         };
+        let regular = !stdin
+            && std::fs::metadata(path)
+                .map_err(|e| cannot_read(&name, &e))?
+                .is_file();
         let csv = match path.extension().map(|e| e.to_string_lossy().to_lowercase()) {
             None => None,
             Some(e) if e == "csv" => Some(true),
             Some(e) if JSONL.contains(&e.as_str()) => Some(false),
+            Some(_) if !regular => None,
             Some(e) => match other {
                 OtherExtension::ByContent => None,
                 OtherExtension::Refused(instead) => {
@@ -92,10 +98,6 @@ impl Input {
                 }
             },
         };
-        let regular = !stdin
-            && std::fs::metadata(path)
-                .map_err(|e| cannot_read(&name, &e))?
-                .is_file();
         let body = if regular {
             Body::File(path.to_path_buf())
         } else {
