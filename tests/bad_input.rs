@@ -616,3 +616,71 @@ fn ids_that_only_look_alike_are_refused() {
         "whitespace around it",
     );
 }
+
+/// `dissent import NAME` of `content` under the tumor rubric (`r.yaml`) into batch `b`, run in a
+/// new folder and refused: the folder and stderr.
+fn refused_by_import(name: &str, content: &str) -> (Dir, String) {
+    let d = Dir::new();
+    let rubric = d.file("r.yaml", TUMOR_RUBRIC);
+    d.file(name, content);
+    let rubric = rubric.to_str().expect("path");
+    let out = d.run(&["import", name, "--rubric", rubric, "--batch", "b"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = common::stderr(&out);
+    (d, err)
+}
+
+#[test]
+fn an_unknown_extension_is_refused_once_up_front_unless_format_is_given() {
+    let (d, err) = refused_by_import(
+        "t.tsv",
+        "item_id\treviewer\tlabel\nx\tA\tmild\nx\tB\tsevere\n",
+    );
+    assert_eq!(
+        err.lines()
+            .filter(|l| l.starts_with("t.tsv"))
+            .collect::<Vec<_>>(),
+        [
+            "t.tsv: file: .tsv is not a format dissent reads; use .csv or .jsonl (or --format to read it by its content)"
+        ],
+        "{err}"
+    );
+    assert!(!err.contains("malformed JSON"), "{err}");
+    let rows = d.file("rows.txt", format!("{ROW}\n"));
+    let said = d.import(&rows, &d.path("r.yaml"), "b", &["--format", "judgments"]);
+    assert!(said.contains("imported 1 item"), "{said}");
+}
+
+#[test]
+fn an_invisible_character_in_an_id_is_refused_once_per_value_with_its_line_count() {
+    let mut text = String::new();
+    for reviewer in ["A", "B", "C", "D", "E", "F"] {
+        text += &format!(
+            "{{\"item_id\":\"\u{1f469}\u{200d}\u{1f4bb}\",\"reviewer\":\"{reviewer}\",\"label\":\"mild\"}}\n"
+        );
+    }
+    text += "{\"item_id\":\"a\u{200c}b\",\"reviewer\":\"A\",\"label\":\"mild\"}\n";
+    text += "{\"item_id\":\"a\u{200c}b\",\"reviewer\":\"B\",\"label\":\"mild\"}\n";
+    text += &format!("{ROW}\n");
+    let issues = issues_for("zwj.jsonl", text.as_bytes(), Format::Auto, &[]);
+    assert_eq!(issues.len(), 2, "{issues:#?}");
+    assert!(
+        issues[0].starts_with("zwj.jsonl:1: item_id: ") && issues[0].contains("U+200D"),
+        "{issues:#?}"
+    );
+    assert!(
+        issues[1].starts_with("zwj.jsonl:7: item_id: ") && issues[1].contains("U+200C"),
+        "{issues:#?}"
+    );
+    let (_, err) = refused_by_import("zwj.jsonl", &text);
+    let listed: Vec<_> = err.lines().filter(|l| l.starts_with("zwj.jsonl")).collect();
+    assert_eq!(listed.len(), 2, "{err}");
+    assert!(
+        listed[0].ends_with("(on 6 lines; this is the first)"),
+        "{err}"
+    );
+    assert!(
+        listed[1].ends_with("(on 2 lines; this is the first)"),
+        "{err}"
+    );
+}

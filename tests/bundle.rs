@@ -26,7 +26,11 @@ fn a_bundle_holds_the_batch_its_rubric_report_and_a_true_manifest() {
     assert!(!out.exists(), "nothing at the target");
     d.ok(&["finalize", "--force"]);
     let said = d.ok(&["export", "--bundle", out.to_str().expect("path")]);
-    assert!(said.contains("bundled 1 item"), "{said}");
+    assert!(
+        said.contains("bundled 1 item")
+            && said.contains(": JSONL, rubric, QA report (JSON, HTML, PDF) and manifest\n"),
+        "{said}"
+    );
     let file = |name: &str| std::fs::read(out.join(name)).expect(name);
     assert_eq!(
         file("pilot.rubric.yaml"),
@@ -77,4 +81,43 @@ fn a_bundle_holds_the_batch_its_rubric_report_and_a_true_manifest() {
         .filter(|n| n.contains("dissent-bundle") || n.contains("dissent-export"))
         .collect();
     assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn a_forced_finalize_is_delivered_as_forced_with_what_was_open() {
+    let d = pilot();
+    let draft = d.path("draft");
+    d.ok(&[
+        "export",
+        "--bundle",
+        draft.to_str().expect("path"),
+        "--draft",
+    ]);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(draft.join("pilot.manifest.json")).expect("read"))
+            .expect("json");
+    assert_eq!(manifest["forced"], false);
+    assert_eq!(manifest["open_at_finalize"], serde_json::Value::Null);
+    let said = stderr(&d.run(&["finalize", "--force"]));
+    assert!(said.contains("finalized with items still open"), "{said}");
+    let out = d.path("delivery");
+    d.ok(&["export", "--bundle", out.to_str().expect("path")]);
+    let file = |name: &str| std::fs::read(out.join(name)).expect(name);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&file("pilot.manifest.json")).expect("json");
+    let open = serde_json::json!({"flagged_pending": 1, "awaiting_rereview": 0});
+    assert_eq!(manifest["finalized"], true);
+    assert_eq!(manifest["forced"], true);
+    assert_eq!(manifest["open_at_finalize"], open);
+    let report: serde_json::Value = serde_json::from_slice(&file("pilot.qa.json")).expect("json");
+    assert_eq!(report["header"]["forced"], open);
+    let page = String::from_utf8(file("pilot.qa.html")).expect("utf8");
+    assert!(
+        page.contains("Open at a forced finalize")
+            && page.contains("1 flagged pending, 0 awaiting re-review (finalized with --force)"),
+        "the report's header says it"
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&d.ok(&["report", "--json"])).expect("json");
+    assert_eq!(report["header"]["forced"], open, "`report` as the bundle");
 }

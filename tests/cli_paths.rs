@@ -318,3 +318,43 @@ fn a_viewer_of_a_read_only_database_reads_and_exports_and_is_told_what_is_not_re
     );
     assert_eq!(d.ok(&["log", "--json"]), before, "nothing was recorded");
 }
+
+#[test]
+fn an_export_into_a_missing_folder_is_refused_by_name_and_writes_nothing() {
+    let d = pilot();
+    let bundle = d.path("nodir/b");
+    let bundle = bundle.to_str().expect("path");
+    for (args, path, folder) in [
+        (
+            vec!["report", "-o", "nodir/qa.pdf"],
+            "nodir/qa.pdf",
+            "nodir".to_string(),
+        ),
+        (
+            vec!["export", "-o", "nodir/x.jsonl", "--draft"],
+            "nodir/x.jsonl",
+            "nodir".to_string(),
+        ),
+        (
+            vec!["export", "--bundle", bundle, "--draft"],
+            bundle,
+            d.path("nodir").display().to_string(),
+        ),
+    ] {
+        let out = d.run(&args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert_eq!(
+            stderr(&out),
+            format!("dissent: {path}: no such folder `{folder}`\n"),
+            "{args:?}"
+        );
+    }
+    assert!(!d.path("nodir").exists());
+    assert!(export_temps(&d).is_empty());
+    let left: Vec<_> = std::fs::read_dir(d.dir.path())
+        .expect("dir")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(left, ["db.sqlite"], "nothing written beside the database");
+}

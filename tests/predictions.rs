@@ -1064,5 +1064,85 @@ fn verify_reads_the_latest_round_from_the_chained_rounds_not_the_item_row() {
     assert_eq!(
         doc["breaks"],
         json!([{"chain": "predictions", "row": "the predictions of model `m` v1"}])
+fn a_file_keyed_otherwise_is_refused_once_with_its_keys_and_the_map_to_read_it() {
+    let d = batch();
+    let err = refused(&d, "second.jsonl", "m", &[]);
+    let file = path(&d, "second.jsonl");
+    assert_eq!(
+        err.lines()
+            .filter(|l| l.starts_with(file.as_str()))
+            .collect::<Vec<_>>(),
+        [format!(
+            "{file}:1: item_id: missing: this line's keys are `id`, `distribution`; name the item's key with --map item_id=id"
+        )],
+        "{err}"
+    );
+    d.file("named.jsonl", "{\"item_id\":\"i0\",\"p\":[1,0,0]}\n");
+    let err = refused(&d, "named.jsonl", "m", &[]);
+    assert!(
+        err.contains(
+            "named.jsonl:1: line: no prediction: this line's keys are `item_id`, `p`; give distribution, probs or logits, or name yours with --map (--map probs=KEY)"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn labels_that_leave_out_a_rubric_label_or_name_another_are_refused_up_front() {
+    let d = batch();
+    let err = refused(&d, "first.jsonl", "m", &["--labels", "a,b"]);
+    assert_eq!(
+        err.trim_end(),
+        "dissent: --labels: names 2 of the 3 labels of rubric `t`; missing `c` (a probs or logits array gives every label a value)"
+    );
+    let err = refused(&d, "first.jsonl", "m", &["--labels", "a,b,zz"]);
+    assert_eq!(
+        err.trim_end(),
+        "dissent: --labels: `zz` is not a label of rubric `t` (a, b, c)"
+    );
+}
+
+#[test]
+fn nan_as_python_writes_it_is_named_with_its_field() {
+    let d = batch();
+    d.file(
+        "nan.jsonl",
+        "{\"item_id\": \"i0\", \"probs\": [0.5, NaN, 0.5]}\n{\"item_id\": \"i1\", \"logits\": [Infinity, 0, -Infinity]}\n",
+    );
+    let err = refused(&d, "nan.jsonl", "m", &[]);
+    for expected in [
+        "nan.jsonl:1: probs[1]: `NaN` is not a number JSON allows (JSON has no NaN, Infinity or -Infinity, though Python's json.dumps writes them): give a finite number",
+        "nan.jsonl:2: logits[0]: `Infinity` is not a number JSON allows",
+    ] {
+        assert!(err.contains(expected), "{expected}\n{err}");
+    }
+    assert!(!err.contains("malformed JSON"), "{err}");
+}
+
+#[test]
+fn items_refused_for_its_sort_or_model_print_no_table_header() {
+    let d = batch();
+    for args in [
+        &["items", "--sort", "kl"][..],
+        &["items", "--sort", "kl", "--json"],
+        &["items", "--model", "nope"],
+    ] {
+        let out = d.run(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "",
+            "{args:?}: the error alone"
+        );
+    }
+    let out = d.run(&["items", "--sort", "kl"]);
+    assert_eq!(
+        common::stderr(&out),
+        "dissent: the KL order needs a model: pass --model NAME (the console: pick one with M)\n"
+    );
+    assert_eq!(
+        d.ok(&["items", "--limit", "0"]).lines().count(),
+        1,
+        "the header alone"
     );
 }

@@ -105,3 +105,52 @@ fn the_loop_closes_and_its_export_round_trips_to_the_byte() {
     assert_eq!(item["decisions"][1]["round"], 2);
     assert!(json(&again.ok(&["verify", "--json"]))["intact"] == true);
 }
+
+/// The README's loop block, run as written from the checkout's root: it needs nothing but its
+/// fixtures and writes only into its temp folder.
+#[test]
+fn the_readme_loop_runs_as_written_on_a_database_of_its_own() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
+    let block = readme
+        .split("### The re-review loop")
+        .nth(1)
+        .and_then(|section| section.split("```sh\n").nth(1))
+        .and_then(|rest| rest.split("```").next())
+        .expect("the loop's sh block");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_dissent"))
+        .parent()
+        .expect("bin folder");
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = std::process::Command::new("sh")
+        .args(["-ec", block])
+        .current_dir(root())
+        .env("PATH", path)
+        .env("TMPDIR", tmp.path())
+        .env("DISSENT_USER", "tester")
+        .env_remove("DISSENT_DB")
+        .output()
+        .expect("sh");
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let folders: Vec<_> = std::fs::read_dir(tmp.path())
+        .expect("tmp")
+        .filter_map(Result::ok)
+        .collect();
+    assert_eq!(folders.len(), 1, "the loop's own temp folder");
+    let folder = folders[0].path();
+    assert!(folder.join("loop.db").is_file());
+    let exported = std::fs::read_to_string(folder.join("loop.jsonl")).expect("export");
+    let lines: Vec<serde_json::Value> = exported.lines().map(json).collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["adjudicated_label"], "moderate");
+    assert_eq!(lines[0]["rubric_version"], 2);
+}

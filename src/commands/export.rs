@@ -166,7 +166,8 @@ pub fn export(store: &Store, batch: Option<&str>, out: &Path, request: &Request<
 }
 
 /// `dissent export --bundle DIR`: `B.jsonl`, `B.rubric.yaml` (the stored text, byte for byte),
-/// `B.qa.json`, `B.qa.html` and `B.manifest.json` in a new folder, put in place whole.
+/// `B.qa.json`, `B.qa.html`, `B.qa.pdf` and `B.manifest.json` in a new folder, put in place
+/// whole.
 pub fn bundle(store: &Store, batch: Option<&str>, dir: &Path, request: &Request<'_>) -> Result<()> {
     let Request { draft, actor, .. } = *request;
     let batch = deliverable(store, batch, draft)?;
@@ -212,6 +213,8 @@ pub fn bundle(store: &Store, batch: Option<&str>, dir: &Path, request: &Request<
         "task": batch.rubric.task,
         "items": written.lines,
         "finalized": batch.status == BatchStatus::Finalized,
+        "forced": report.header.forced.is_some(),
+        "open_at_finalize": report.header.forced,
         "draft": draft,
         "rubric_sha256": batch.rubric.sha256,
         "head": written.head,
@@ -230,7 +233,7 @@ pub fn bundle(store: &Store, batch: Option<&str>, dir: &Path, request: &Request<
         Ok(bundle.finish(&format!("{name}.manifest.json"), &manifest)?)
     })?;
     super::say(format_args!(
-        "bundled {} into {}: JSONL, rubric, QA report (JSON, HTML) and manifest\nhead {} (check it later with `dissent verify`)",
+        "bundled {} into {}: JSONL, rubric, QA report (JSON, HTML, PDF) and manifest\nhead {} (check it later with `dissent verify`)",
         super::counted(written.lines, "item"),
         dir.display(),
         written.head

@@ -47,7 +47,12 @@ pub fn items(
     let limit = limit.unwrap_or(usize::MAX);
     let mut out = super::plain::stdout(json);
     let mut shown = 0usize;
-    let mut anchor: Option<QueueRow> = None;
+    let page_after = |anchor: Option<&QueueRow>, want: usize| {
+        store.queue_page(&batch, filter, sort, anchor, Direction::Forward, want)
+    };
+    // Read before anything is printed: a sort or model the store refuses is the only output.
+    let mut want = PAGE.min(limit);
+    let mut page = page_after(None, want)?;
     if json {
         write!(out, "[")?;
     } else {
@@ -65,16 +70,7 @@ pub fn items(
             "status"
         )?;
     }
-    while shown < limit {
-        let want = PAGE.min(limit - shown);
-        let page = store.queue_page(
-            &batch,
-            filter,
-            sort,
-            anchor.as_ref(),
-            Direction::Forward,
-            want,
-        )?;
+    loop {
         for r in &page {
             if json {
                 if shown > 0 {
@@ -107,10 +103,11 @@ pub fn items(
             }
             shown += 1;
         }
-        if page.len() < want {
+        if page.len() < want || shown >= limit {
             break;
         }
-        anchor = page.last().cloned();
+        want = PAGE.min(limit - shown);
+        page = page_after(page.last(), want)?;
     }
     if json {
         writeln!(out, "]")?;

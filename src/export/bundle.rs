@@ -37,20 +37,17 @@ impl Bundle {
             path: target.into(),
             source,
         };
+        let parent = super::target::folder_of(target)?;
         match std::fs::symlink_metadata(target) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(io(e)),
             Ok(m) if m.is_dir() && std::fs::read_dir(target).map_err(io)?.next().is_none() => {}
             Ok(_) => return Err(ExportError::NotEmpty(target.into())),
         }
-        let parent = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
         let tmp = tempfile::Builder::new()
             .prefix(".dissent-bundle-")
             .tempdir_in(parent)
-            .map_err(io)?;
+            .map_err(|e| io(super::target::without_temp_path(e)))?;
         Ok(Bundle {
             tmp,
             target: target.into(),

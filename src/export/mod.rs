@@ -15,8 +15,8 @@ pub enum ExportError {
     /// Reading the batch failed.
     #[error(transparent)]
     Store(#[from] StoreError),
-    /// Writing failed.
-    #[error("{}: {source}", path.display())]
+    /// Writing failed (the cause follows in the error's chain).
+    #[error("{}", path.display())]
     Io {
         /// Where.
         path: PathBuf,
@@ -33,6 +33,14 @@ pub enum ExportError {
         path: PathBuf,
         /// What is there.
         kind: &'static str,
+    },
+    /// The folder an export goes into does not exist (or is not a folder).
+    #[error("{}: no such folder `{}`", path.display(), folder.display())]
+    NoFolder {
+        /// The export's path, as given.
+        path: PathBuf,
+        /// The folder it names.
+        folder: PathBuf,
     },
     /// A line could not be serialized.
     #[error("export line: {0}")]

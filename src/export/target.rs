@@ -30,6 +30,7 @@ impl Target {
         if path.as_os_str() == "-" {
             return Ok(Target::Stdout);
         }
+        folder_of(path)?;
         match std::fs::symlink_metadata(path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Target::File(path.into())),
             Err(source) => Err(ExportError::Io {
@@ -69,10 +70,7 @@ impl Staged {
             path: out.into(),
             source,
         };
-        let dir = match out.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
+        let dir = folder_of(out)?;
         let prefix = temp_prefix(out);
         remove_stale(dir, &prefix);
         let mut name = prefix;
@@ -81,7 +79,9 @@ impl Staged {
         builder.prefix(&name).rand_bytes(0);
         #[cfg(unix)]
         builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
-        let tmp = builder.tempfile_in(dir).map_err(io)?;
+        let tmp = builder
+            .tempfile_in(dir)
+            .map_err(|e| io(without_temp_path(e)))?;
         Ok(Staged {
             tmp,
             out: out.into(),
@@ -104,6 +104,34 @@ impl Staged {
         self.tmp.persist(&self.out).map_err(|e| io(e.error))?;
         Ok(())
     }
+}
+
+/// The folder `out` is written into (`.` for a bare name), refused by name when it does not
+/// exist: every export (a file, a report, a bundle's folder) checks here before writing.
+pub fn folder_of(out: &Path) -> Result<&Path, ExportError> {
+    let folder = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if folder.is_dir() {
+        Ok(folder)
+    } else {
+        Err(ExportError::NoFolder {
+            path: out.into(),
+            folder: folder.into(),
+        })
+    }
+}
+
+/// The OS error of a failed temp file creation, without the temp file's path that `tempfile`
+/// adds to it: the user named the export, not its temp file.
+pub(super) fn without_temp_path(e: std::io::Error) -> std::io::Error {
+    let os = e
+        .get_ref()
+        .and_then(|inner| inner.source())
+        .and_then(|cause| cause.downcast_ref::<std::io::Error>())
+        .and_then(std::io::Error::raw_os_error);
+    os.map_or(e, std::io::Error::from_raw_os_error)
 }
 
 /// `.NAME.dissent-export-`: how the temp files of exports to `out` begin.
@@ -196,6 +224,19 @@ mod tests {
         drop(staged);
         let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().collect();
         assert_eq!(left.len(), 2, "a dropped export leaves no temp file");
+    }
+
+    #[test]
+    fn a_missing_folder_is_refused_by_name_before_anything_is_written() {
+        let e = Target::check(Path::new("no-such-folder/qa.pdf"))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(e, "no-such-folder/qa.pdf: no such folder `no-such-folder`");
+        assert!(matches!(
+            Staged::create(Path::new("no-such-folder/x.jsonl")),
+            Err(ExportError::NoFolder { .. })
+        ));
+        assert_eq!(folder_of(Path::new("x.jsonl")).unwrap(), Path::new("."));
     }
 
     #[test]

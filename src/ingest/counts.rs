@@ -19,7 +19,7 @@ pub fn parse(
 ) -> Result<ParsedItem, Vec<Issue>> {
     let mut errs = Vec::new();
     let item_id = ctx
-        .take(row.id("item_id"), line, &mut errs)
+        .take_id(row, "item_id", line, &mut errs)
         .map(Cow::into_owned);
     for field in ["reviewer", "label", "confidence", "evidence"] {
         if obj.contains_key(ctx.map.column(field)) {

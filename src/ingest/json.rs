@@ -1,7 +1,9 @@
 //! A JSON line read strictly: no key may be given twice in an object, at any depth
-//! (serde_json would keep the last one without a word).
+//! (serde_json would keep the last one without a word). Where reading stops, the path of the
+//! value is known, so that `NaN` or `Infinity` (which Python's `json.dumps` writes) is named
+//! with its field.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
@@ -12,39 +14,78 @@ use serde_json::{Map, Number, Value};
 pub enum LineError {
     /// A key given twice, as a path from the line's object (`counts.mild`).
     Duplicate(String),
+    /// `NaN`, `Infinity` or `-Infinity` as the value at a path (`probs[1]`).
+    NotANumber {
+        /// Where.
+        path: String,
+        /// The word written.
+        word: &'static str,
+    },
     /// Not JSON.
     Json(serde_json::Error),
 }
 
 /// The value on `text`, every object in it checked for keys given twice.
 pub fn parse(text: &str) -> Result<Value, LineError> {
-    let duplicate = RefCell::new(None);
+    let at = RefCell::new(None);
+    let duplicate = Cell::new(false);
     let mut de = serde_json::Deserializer::from_str(text);
     let value = Strict {
+        at: &at,
         duplicate: &duplicate,
     }
     .deserialize(&mut de)
     .and_then(|v| de.end().map(|()| v));
-    value.map_err(|e| match duplicate.into_inner() {
-        Some(path) => LineError::Duplicate(path),
-        None => LineError::Json(e),
+    value.map_err(|e| match (at.into_inner(), duplicate.get()) {
+        (Some(path), true) => LineError::Duplicate(path),
+        (Some(path), false) => match not_a_number(text, &e) {
+            Some(word) => LineError::NotANumber { path, word },
+            None => LineError::Json(e),
+        },
+        (None, _) => LineError::Json(e),
     })
 }
 
-/// Builds a [`Value`] as serde_json does, but stops at a key given twice, leaving its path in
-/// `duplicate` (each enclosing object or array puts its own key or index in front).
+/// The word for a float JSON has no number for, where `e` stopped reading `text`.
+fn not_a_number(text: &str, e: &serde_json::Error) -> Option<&'static str> {
+    if !e.is_syntax() || e.line() != 1 {
+        return None;
+    }
+    // The column is the byte that stopped the reader: the word's first, or one just after.
+    let stop = e.column().min(text.len());
+    let near = (stop.saturating_sub(3)..=stop).filter_map(|from| text.get(from..));
+    for rest in near {
+        if let Some(word) = ["-Infinity", "Infinity", "NaN"]
+            .into_iter()
+            .find(|w| rest.starts_with(w))
+        {
+            return Some(word);
+        }
+    }
+    None
+}
+
+/// Builds a [`Value`] as serde_json does, but stops at a key given twice (and says so in
+/// `duplicate`). Where it stops, it leaves the path of the value in `at` (each enclosing object
+/// or array puts its own key or index in front).
 #[derive(Clone, Copy)]
 struct Strict<'a> {
-    duplicate: &'a RefCell<Option<String>>,
+    at: &'a RefCell<Option<String>>,
+    duplicate: &'a Cell<bool>,
 }
 
 impl Strict<'_> {
-    /// Puts `outer` in front of the path of a duplicate found inside.
+    /// Puts `outer` in front of the path where reading stopped (it is `outer` itself when the
+    /// value there stopped it).
     fn nest(self, outer: impl fmt::Display) {
-        if let Some(path) = self.duplicate.borrow_mut().as_mut() {
-            let dot = if path.starts_with('[') { "" } else { "." };
-            *path = format!("{outer}{dot}{path}");
-        }
+        let mut at = self.at.borrow_mut();
+        *at = Some(match at.take() {
+            Some(path) => {
+                let dot = if path.starts_with('[') { "" } else { "." };
+                format!("{outer}{dot}{path}")
+            }
+            None => outer.to_string(),
+        });
     }
 }
 
@@ -114,7 +155,8 @@ impl<'de> Visitor<'de> for Strict<'_> {
                     e.insert(value);
                 }
                 Entry::Occupied(e) => {
-                    *self.duplicate.borrow_mut() = Some(e.key().clone());
+                    *self.at.borrow_mut() = Some(e.key().clone());
+                    self.duplicate.set(true);
                     return Err(de::Error::custom("a key is given twice"));
                 }
             }
@@ -146,6 +188,23 @@ mod tests {
             Some("r[1].x")
         );
         assert_eq!(duplicate(r#"{"a":{"b":1},"b":1}"#), None);
+    }
+
+    #[test]
+    fn nan_and_infinity_are_named_with_their_path() {
+        for (text, path, word) in [
+            (r#"{"probs":[0.5,NaN,0.5]}"#, "probs[1]", "NaN"),
+            (r#"{"a":{"b":Infinity}}"#, "a.b", "Infinity"),
+            (r#"{"x":1,"logits":[-Infinity]}"#, "logits[0]", "-Infinity"),
+        ] {
+            match parse(text) {
+                Err(LineError::NotANumber { path: p, word: w }) => {
+                    assert_eq!((p.as_str(), w), (path, word), "{text}");
+                }
+                _ => panic!("{text}: not named"),
+            }
+        }
+        assert!(matches!(parse(r#"{"a":Nope}"#), Err(LineError::Json(_))));
     }
 
     #[test]

@@ -68,8 +68,8 @@ struct Parsed<'a> {
 
 fn parse_row<'a>(ctx: &Ctx<'_>, row: &Row<'a>, line: usize) -> Result<Parsed<'a>, Vec<Issue>> {
     let mut errs = Vec::new();
-    let item_id = ctx.take(row.id("item_id"), line, &mut errs);
-    let reviewer = ctx.take(row.id("reviewer"), line, &mut errs);
+    let item_id = ctx.take_id(row, "item_id", line, &mut errs);
+    let reviewer = ctx.take_id(row, "reviewer", line, &mut errs);
     let label = ctx.take(row.key("label"), line, &mut errs);
     let raw = ctx
         .take(row.opt_number("confidence"), line, &mut errs)

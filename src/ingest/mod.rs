@@ -21,6 +21,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use crate::domain::decision::SourceDecision;
+use crate::domain::ids;
 use crate::domain::model::ItemRecord;
 use crate::domain::rubric::Rubric;
 use crate::store::{PreparedItem, Source};
@@ -43,6 +44,11 @@ pub struct Issue {
     pub field: String,
     /// What is wrong.
     pub message: String,
+    /// Further lines with this very problem, counted here rather than listed (see
+    /// [`Issue::once`]).
+    pub more_lines: usize,
+    /// Whether a later issue alike is counted in `more_lines` rather than listed.
+    once: bool,
 }
 
 impl Issue {
@@ -64,7 +70,25 @@ impl Issue {
             line,
             field,
             message: message.into(),
+            more_lines: 0,
+            once: false,
         }
+    }
+
+    /// This issue, named once for every line that has it: a refused value (an identifier on
+    /// each of its item's rows) is listed at its first line with the count of the others.
+    #[must_use]
+    fn once(mut self) -> Issue {
+        self.once = true;
+        self
+    }
+
+    /// Whether `other` is this issue on another line.
+    fn alike(&self, other: &Issue) -> bool {
+        self.once
+            && other.once
+            && (&self.file, &self.field, &self.message)
+                == (&other.file, &other.field, &other.message)
     }
 }
 
@@ -72,14 +96,18 @@ impl fmt::Display for Issue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.line == 0 {
             // The file as a whole (it cannot be read, say): no line to name.
-            write!(f, "{}: {}: {}", self.file, self.field, self.message)
+            write!(f, "{}: {}: {}", self.file, self.field, self.message)?;
         } else {
             write!(
                 f,
                 "{}:{}: {}: {}",
                 self.file, self.line, self.field, self.message
-            )
+            )?;
         }
+        if self.more_lines > 0 {
+            write!(f, " (on {} lines; this is the first)", self.more_lines + 1)?;
+        }
+        Ok(())
     }
 }
 
@@ -132,7 +160,9 @@ pub struct Issues {
 
 impl Issues {
     fn push(&mut self, issue: Issue) {
-        if self.list.len() < MAX_ISSUES {
+        if let Some(first) = self.list.iter_mut().find(|i| i.alike(&issue)) {
+            first.more_lines += 1;
+        } else if self.list.len() < MAX_ISSUES {
             self.list.push(issue);
         }
     }
@@ -193,8 +223,16 @@ pub fn parse_files<E>(
     mut sink: impl FnMut(ParsedItem) -> Result<(), E>,
 ) -> Result<(), Failure<E>> {
     let mut issues = Issues::default();
-    let mut inputs: Vec<Result<source::Input, Issue>> =
-        paths.iter().map(|p| source::Input::open(p)).collect();
+    let other = match format {
+        Format::Auto => source::OtherExtension::Refused(
+            "use .csv or .jsonl (or --format to read it by its content)",
+        ),
+        _ => source::OtherExtension::ByContent,
+    };
+    let mut inputs: Vec<Result<source::Input, Issue>> = paths
+        .iter()
+        .map(|p| source::Input::open(p, other))
+        .collect();
     let census = take_census(&mut inputs, rubric, format, map, &mut on_progress);
     let mut rows = judgments::Grouper::new(census);
     let mut seen = SeenItems::new();
@@ -378,6 +416,26 @@ impl Ctx<'_> {
         Issue::new(self.file, line, field, message)
     }
 
+    /// A required identifier (item id, reviewer): a key that [`ids::problem`] finds nothing
+    /// wrong with, or `None` with its problem pushed onto `errs` (a refused value once for all
+    /// its lines).
+    fn take_id<'a>(
+        &self,
+        row: &Row<'a>,
+        field: &str,
+        line: usize,
+        errs: &mut Vec<Issue>,
+    ) -> Option<Cow<'a, str>> {
+        let id = self.take(row.key(field), line, errs)?;
+        match ids::problem(&id) {
+            None => Some(id),
+            Some(m) => {
+                errs.push(self.issue(line, self.map.describe(field), m).once());
+                None
+            }
+        }
+    }
+
     /// The value of a field getter, or `None` with its problem pushed onto `errs`.
     fn take<T>(
         &self,
@@ -486,6 +544,12 @@ fn not_an_object(
         Err(LineError::Duplicate(path)) => (
             path,
             "given twice in one object (JSON would keep only the last)".to_string(),
+        ),
+        Err(LineError::NotANumber { path, word }) => (
+            path,
+            format!(
+                "`{word}` is not a number JSON allows (JSON has no NaN, Infinity or -Infinity, though Python's json.dumps writes them): give a finite number"
+            ),
         ),
         Err(LineError::Json(e)) if e.is_eof() && line.unterminated => (
             "line".to_string(),

@@ -23,7 +23,7 @@ pub const PREDICTION_FIELDS: [&str; 4] = ["item_id", "distribution", "probs", "l
 pub const SUM_TOLERANCE: f64 = 1e-6;
 
 /// The rubric index of each position of a `probs` or `logits` array: `--labels` as given
-/// (each a rubric label, none twice), or the rubric's order.
+/// (every rubric label, each once), or the rubric's order.
 pub fn label_order(rubric: &Rubric, given: Option<&[String]>) -> Result<Vec<usize>, String> {
     let Some(given) = given else {
         return Ok((0..rubric.labels.len()).collect());
@@ -43,7 +43,71 @@ pub fn label_order(rubric: &Rubric, given: Option<&[String]>) -> Result<Vec<usiz
         }
         order.push(i);
     }
+    if order.len() < rubric.labels.len() {
+        let left: Vec<_> = (0..rubric.labels.len())
+            .filter(|i| !order.contains(i))
+            .map(|i| format!("`{}`", rubric.labels[i].id))
+            .collect();
+        return Err(format!(
+            "--labels: names {} of the {} labels of rubric `{}`; missing {} (a probs or logits array gives every label a value)",
+            order.len(),
+            rubric.labels.len(),
+            rubric.task,
+            left.join(", ")
+        ));
+    }
     Ok(order)
+}
+
+/// The keys shown of a line keyed otherwise than the import expects.
+const KEYS_SHOWN: usize = 12;
+
+/// A first line that has no `item_id`, or none of the predictions, under the names `map`
+/// reads: every line is read the same way, so the file is refused once, with the keys the line
+/// has and the `--map` that would read them.
+fn keyed_otherwise(
+    file: &str,
+    number: usize,
+    obj: &Map<String, Value>,
+    map: &FieldMap,
+) -> Option<Issue> {
+    let has = |field: &str| obj.contains_key(map.column(field));
+    let mut keys: Vec<_> = obj
+        .keys()
+        .take(KEYS_SHOWN)
+        .map(|k| format!("`{}`", shown(k)))
+        .collect();
+    if obj.len() > KEYS_SHOWN {
+        keys.push("…".into());
+    }
+    let keys = keys.join(", ");
+    if !has("item_id") {
+        let like = obj.keys().find(|k| {
+            let k = k.to_lowercase();
+            k.ends_with("id") || k == "item"
+        });
+        let fix = like.map_or_else(
+            || "--map item_id=KEY".to_string(),
+            |k| format!("--map item_id={}", shown(k)),
+        );
+        return Some(Issue::new(
+            file,
+            number,
+            map.describe("item_id"),
+            format!("missing: this line's keys are {keys}; name the item's key with {fix}"),
+        ));
+    }
+    if !["distribution", "probs", "logits"].into_iter().any(has) {
+        return Some(Issue::new(
+            file,
+            number,
+            "line",
+            format!(
+                "no prediction: this line's keys are {keys}; give distribution, probs or logits, or name yours with --map (--map probs=KEY)"
+            ),
+        ));
+    }
+    None
 }
 
 /// What to import, where, and on whose behalf.
@@ -257,7 +321,8 @@ pub fn import_predictions(
     mut on_progress: impl FnMut(u64),
 ) -> Result<PredictionsImported, ImportError> {
     let rubric = &job.batch.rubric;
-    let mut input = source::Input::open(job.path).map_err(one)?;
+    let mut input = source::Input::open(job.path, source::OtherExtension::Refused("use .jsonl"))
+        .map_err(one)?;
     let file = input.name.clone();
     let (csv, reader) = input.pass().map_err(one)?;
     if csv {
@@ -275,6 +340,7 @@ pub fn import_predictions(
     let mut seen: HashMap<i64, usize> = HashMap::new();
     let mut skipped = 0u64;
     let mut failed: Option<StoreError> = None;
+    let mut first = true;
     let ctx = Ctx {
         file: &file,
         rubric,
@@ -294,6 +360,12 @@ pub fn import_predictions(
                     return true;
                 }
             };
+            if std::mem::take(&mut first)
+                && let Some(issue) = keyed_otherwise(&file, line.number, &obj, job.map)
+            {
+                issues.push(issue);
+                return false;
+            }
             let p = match parse_line(&file, line.number, &obj, rubric, job.labels, job.map) {
                 Ok(p) => p,
                 Err(errs) => {

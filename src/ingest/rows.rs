@@ -6,7 +6,6 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use crate::domain::ids;
 use crate::text::shown;
 
 /// `--map FIELD=COLUMN` renames: where each known field is found.
@@ -177,16 +176,6 @@ impl<'a> Row<'a> {
 
     fn err(&self, field: &str, message: impl Into<String>) -> FieldError {
         (self.map.describe(field), message.into())
-    }
-
-    /// A required identifier (item id, reviewer): a [`Row::key`] that [`ids::problem`] finds
-    /// nothing wrong with.
-    pub fn id(&self, field: &str) -> Result<Cow<'a, str>, FieldError> {
-        let id = self.key(field)?;
-        match ids::problem(&id) {
-            None => Ok(id),
-            Some(m) => Err(self.err(field, m)),
-        }
     }
 
     /// A required key: a non-empty string, or an integer taken as its decimal text, borrowed

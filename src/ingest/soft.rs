@@ -140,13 +140,11 @@ fn parse_round(
     seen: &mut SeenItems,
 ) -> Result<ParsedItem, Vec<Issue>> {
     let mut errs: Vec<Issue> = Vec::new();
+    let item_id = ctx
+        .take_id(row, "item_id", line, &mut errs)
+        .map(Cow::into_owned);
     let mut err = |field: &str, m: String| errs.push(ctx.issue(line, field, m));
     let rubric = ctx.rubric;
-    let item_id = row
-        .id("item_id")
-        .map_err(|(f, m)| err(&f, m))
-        .ok()
-        .map(Cow::into_owned);
     let task = ctx
         .task(row, line)
         .map_err(|e| err(&e.field, e.message))

@@ -13,7 +13,19 @@ pub const MAX_LINE: usize = 16 << 20;
 /// [`MAX_LINE`] as messages say it.
 pub const MAX_LINE_TEXT: &str = "16 MiB";
 
+/// The extensions of JSONL input.
+const JSONL: [&str; 3] = ["jsonl", "ndjson", "json"];
+
 const BOM: &[u8] = b"\xef\xbb\xbf";
+
+/// What a name ending in neither `.csv` nor `.jsonl` means.
+#[derive(Debug, Clone, Copy)]
+pub enum OtherExtension {
+    /// Refused, with what to do instead.
+    Refused(&'static str),
+    /// Read by its content, as a name without an extension is (an explicit `--format`).
+    ByContent,
+}
 
 /// One input named on the command line, opened once.
 pub struct Input {
@@ -54,8 +66,11 @@ fn cannot_read(name: &str, e: &io::Error) -> Issue {
 }
 
 impl Input {
-    /// Opens `path`; `-` is stdin. Anything but a regular file is spooled as it is read.
-    pub fn open(path: &Path) -> Result<Input, Issue> {
+    /// Opens `path`; `-` is stdin. Anything but a regular file is spooled as it is read. A
+    /// regular file named with neither `.csv` nor `.jsonl` (`.ndjson`, `.json`) is refused before
+    /// it is read, or read as a name without an extension is, as `other` says; a stream (a FIFO,
+    /// a device) always is.
+    pub fn open(path: &Path, other: OtherExtension) -> Result<Input, Issue> {
         let stdin = path.as_os_str() == "-";
         let name = if stdin {
             "<stdin>".to_string()
@@ -66,6 +81,23 @@ impl Input {
             && std::fs::metadata(path)
                 .map_err(|e| cannot_read(&name, &e))?
                 .is_file();
+        let csv = match path.extension().map(|e| e.to_string_lossy().to_lowercase()) {
+            None => None,
+            Some(e) if e == "csv" => Some(true),
+            Some(e) if JSONL.contains(&e.as_str()) => Some(false),
+            Some(_) if !regular => None,
+            Some(e) => match other {
+                OtherExtension::ByContent => None,
+                OtherExtension::Refused(instead) => {
+                    return Err(Issue::new(
+                        &name,
+                        0,
+                        "file",
+                        format!(".{e} is not a format dissent reads; {instead}"),
+                    ));
+                }
+            },
+        };
         let body = if regular {
             Body::File(path.to_path_buf())
         } else {
@@ -84,11 +116,7 @@ impl Input {
             })?;
             Body::Stream { stream, spool }
         };
-        Ok(Input {
-            name,
-            csv: path.extension().map(|e| e.eq_ignore_ascii_case("csv")),
-            body,
-        })
+        Ok(Input { name, csv, body })
     }
 
     /// A reader over the whole input from its start, and whether it holds CSV (by its

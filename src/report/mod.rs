@@ -15,8 +15,10 @@ use std::ops::ControlFlow;
 use crate::domain::decision::current_decision;
 use crate::domain::divergence::Scores;
 use crate::domain::metrics::shares;
-use crate::domain::report::{ItemInput, ModelSection, Report, ReportBuilder, ReportContext, Vote};
-use crate::store::{Batch, Model, Store, StoreError};
+use crate::domain::report::{
+    Forced, ItemInput, ModelSection, Report, ReportBuilder, ReportContext, Vote,
+};
+use crate::store::{Batch, BatchStatus, EventFilter, Model, Store, StoreError};
 
 /// Items per chunk read from the store.
 const CHUNK: usize = 4096;
@@ -62,6 +64,7 @@ pub fn collect(
         ControlFlow::Continue(())
     })?;
     let mut report = builder.finish(context);
+    report.header.forced = forced(store, batch)?;
     let labels = rubric.labels.len();
     for model in store.models(batch)?.iter().filter(|m| !m.superseded) {
         let scores = model_scores(store, batch, model)?;
@@ -86,6 +89,29 @@ pub fn context(batch: &Batch, actor: &str, at: &str) -> ReportContext {
         tool_version: env!("CARGO_PKG_VERSION").into(),
         generated_by: actor.into(),
     }
+}
+
+/// What the `finalize` event of a batch finalized with `--force` counted as still open.
+fn forced(store: &Store, batch: &Batch) -> Result<Option<Forced>, StoreError> {
+    if batch.status != BatchStatus::Finalized {
+        return Ok(None);
+    }
+    let events = store.events(&EventFilter {
+        batch: Some(batch),
+        ..EventFilter::default()
+    })?;
+    let Some(last) = events.iter().rev().find(|e| e.action == "finalize") else {
+        return Ok(None);
+    };
+    let d = &last.details;
+    if d["forced"] != true {
+        return Ok(None);
+    }
+    let count = |kind: &str| d["open"][kind]["count"].as_u64().unwrap_or(0);
+    Ok(Some(Forced {
+        flagged_pending: count("flagged_pending"),
+        awaiting_rereview: count("awaiting_rereview"),
+    }))
 }
 
 /// A model's scores against each item's latest round, as `dissent eval` and the report give

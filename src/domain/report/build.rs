@@ -374,6 +374,7 @@ impl<'r> ReportBuilder<'r> {
                 generated_at: context.generated_at,
                 tool_version: context.tool_version,
                 generated_by: context.generated_by,
+                forced: None,
             },
             counts: Counts {
                 classes: named(

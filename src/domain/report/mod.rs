@@ -83,6 +83,34 @@ pub struct Header {
     pub tool_version: String,
     /// Who made it.
     pub generated_by: String,
+    /// What was still open when the batch was finalized with `--force`; `None` when it is
+    /// open or was finalized with nothing open.
+    pub forced: Option<Forced>,
+}
+
+/// The open items of a batch finalized with `--force`, as counted then.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Forced {
+    /// Pending items that carried a flag.
+    pub flagged_pending: u64,
+    /// Items awaiting re-review.
+    pub awaiting_rereview: u64,
+}
+
+impl Header {
+    /// What was open at a forced finalize, in words: `none` when the batch was not forced.
+    #[must_use]
+    pub fn open_at_finalize(&self) -> String {
+        self.forced.map_or_else(
+            || "none".into(),
+            |f| {
+                format!(
+                    "{} flagged pending, {} awaiting re-review (finalized with --force)",
+                    f.flagged_pending, f.awaiting_rereview
+                )
+            },
+        )
+    }
 }
 
 /// The rubric, as the header names it.

@@ -56,6 +56,7 @@ pub(super) fn header(p: &mut Document, h: &Header) {
         ),
         ("Rubric sha256", h.rubric.sha256.clone()),
         ("Status", h.status.clone()),
+        ("Open at a forced finalize", h.open_at_finalize()),
         ("Items", h.items.to_string()),
         ("Reviewers", h.reviewers.to_string()),
         ("Judgments", h.judgments.to_string()),
