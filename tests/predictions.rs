@@ -1064,6 +1064,10 @@ fn verify_reads_the_latest_round_from_the_chained_rounds_not_the_item_row() {
     assert_eq!(
         doc["breaks"],
         json!([{"chain": "predictions", "row": "the predictions of model `m` v1"}])
+    );
+}
+
+#[test]
 fn a_file_keyed_otherwise_is_refused_once_with_its_keys_and_the_map_to_read_it() {
     let d = batch();
     let err = refused(&d, "second.jsonl", "m", &[]);
