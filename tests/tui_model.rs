@@ -7,8 +7,6 @@ mod common;
 use dissent::store::SortKey;
 
 use common::{AT, Dir, select};
-use dissent::ingest::FieldMap;
-use dissent::ingest::predictions::{PredictionJob, import_predictions, label_order};
 use dissent::tui::keymap::Keymap;
 use dissent::tui::render::draw;
 use dissent::tui::{Action, App, Executor};
@@ -19,23 +17,12 @@ use ratatui::backend::TestBackend;
 fn console() -> (Executor, App, Terminal<TestBackend>) {
     let (mut store, batch) = dissent::demo::open("tester", AT).expect("demo");
     let d = Dir::new();
-    let file = d.file(
-        "m.jsonl",
+    common::predict(
+        &mut store,
+        &batch,
+        &d,
         "{\"item_id\":\"mri-2031\",\"distribution\":{\"mild\":0.1,\"moderate\":0.8,\"severe\":0.1}}\n",
     );
-    let labels = label_order(&batch.rubric, None).expect("labels");
-    let job = PredictionJob {
-        path: &file,
-        batch: &batch,
-        model: "m",
-        labels: &labels,
-        map: &FieldMap::default(),
-        skip_unknown: false,
-        replace: false,
-        actor: "tester",
-        at: AT,
-    };
-    import_predictions(&mut store, &job, |_| {}).expect("predictions");
     let mut exec = Executor::new(store, batch, "tester".into(), Box::new(|| AT.to_string()));
     let options = dissent::tui::Options {
         actor: "tester".into(),

@@ -94,21 +94,7 @@ fn nli_console(
     .expect("import");
     let batch = store.batch(Some("wide")).expect("batch");
     if let Some(predictions) = predictions {
-        use dissent::ingest::predictions::{PredictionJob, import_predictions, label_order};
-        let file = dir.file("m.jsonl", predictions);
-        let labels = label_order(&batch.rubric, None).expect("labels");
-        let job = PredictionJob {
-            path: &file,
-            batch: &batch,
-            model: "m",
-            labels: &labels,
-            map: &dissent::ingest::FieldMap::default(),
-            skip_unknown: false,
-            replace: false,
-            actor: "tester",
-            at: common::AT,
-        };
-        import_predictions(&mut store, &job, |_| {}).expect("predictions");
+        common::predict(&mut store, &batch, &dir, predictions);
     }
     let (exec, app) = common::console_on(store, batch, false, Keymap::default(), (width, height));
     (

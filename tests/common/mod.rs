@@ -318,3 +318,27 @@ pub const REPORT_SECTIONS: [&str; 7] = [
 ];
 /// PostgreSQL test databases.
 pub mod pg;
+
+/// Imports `jsonl` (prediction lines) as model `m` of `batch`, in the rubric's label order.
+pub fn predict(
+    store: &mut dissent::store::Store,
+    batch: &dissent::store::Batch,
+    dir: &Dir,
+    jsonl: &str,
+) {
+    use dissent::ingest::predictions::{PredictionJob, import_predictions, label_order};
+    let file = dir.file("m.jsonl", jsonl);
+    let labels = label_order(&batch.rubric, None).expect("labels");
+    let job = PredictionJob {
+        path: &file,
+        batch,
+        model: "m",
+        labels: &labels,
+        map: &dissent::ingest::FieldMap::default(),
+        skip_unknown: false,
+        replace: false,
+        actor: "tester",
+        at: AT,
+    };
+    import_predictions(store, &job, |_| {}).expect("predictions");
+}
