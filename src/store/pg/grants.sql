@@ -21,6 +21,7 @@ GRANT INSERT, UPDATE, DELETE ON claims TO dissent_reviewer;
 GRANT INSERT ON rubrics, batches, items, judgments, rounds, item_rubric_versions, batch_rubrics,
     models, predictions TO dissent_lead;
 GRANT UPDATE (status) ON batches TO dissent_lead;
+GRANT UPDATE (kl) ON predictions TO dissent_lead;
 GRANT UPDATE (reviewer_count, top_label, top_share, entropy, norm_entropy, mean_confidence, class,
     flags, unflagged, neg_entropy, conf_key, class_rank, round) ON items TO dissent_lead;
 GRANT INSERT, UPDATE, DELETE ON staff, assignments TO dissent_lead;
