@@ -30,6 +30,12 @@ pub fn inert(s: &str, keep_newlines: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `n` and `noun`, plural unless `n` is 1: "1 item", "3 items".
+#[must_use]
+pub fn counted(n: u64, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
 /// How many display columns of a value from a data file an error message echoes.
 pub const SHOWN_WIDTH: usize = 80;
 

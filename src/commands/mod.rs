@@ -100,11 +100,7 @@ pub fn note(line: std::fmt::Arguments<'_>) {
     let _ = err.flush();
 }
 
-/// `n` and `noun`, plural unless `n` is 1: "1 item", "3 items".
-#[must_use]
-pub fn counted(n: u64, noun: &str) -> String {
-    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
-}
+pub use crate::text::counted;
 
 /// A progress bar of `total` bytes read, on stderr when it is a terminal.
 #[must_use]

@@ -1,7 +1,7 @@
 //! The batch report's page: the header, agreement, the three axes, counts, gold, reviewers,
 //! lists and models, from the report model.
 
-use super::{Cell, Document, Row, amount, plural, proportion, reliability, tally_rows};
+use super::{Cell, Document, Row, amount, proportion, reliability, tally_rows};
 use crate::domain::coincidence::Figure;
 use crate::domain::report::{Alpha, Header, Report, Tally};
 use crate::domain::rubric::FlagThresholds;
@@ -10,6 +10,7 @@ use crate::report::charts::{
     entropy_pair,
 };
 use crate::report::figures::{fig, figure, interval};
+use crate::text::counted;
 
 /// Up to this many reviewers, pair agreement is drawn as a reviewer × reviewer matrix; past it,
 /// as one row per pair.
@@ -552,7 +553,7 @@ fn lists(p: &mut Document, r: &Report) {
         3,
         &format!(
             "Rubric problems by split ({})",
-            plural(l.rubric_problems.len(), "group", "groups")
+            counted(l.rubric_problems.len() as u64, "group")
         ),
     );
     let rows: Vec<Row> = l

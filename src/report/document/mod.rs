@@ -340,11 +340,6 @@ fn cut_ids(ids: &[String]) -> String {
     }
 }
 
-/// `n` and the noun for it.
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 /// A count that may be fractional (coincidences): whole numbers (to a rounding error, relative
 /// to the count: half a million judgments sum to 511000.0000000012) without decimals.
 fn amount(x: f64) -> String {
