@@ -3,8 +3,8 @@
 //! kept with what follows, page numbers) and writes the PDF with DejaVu Sans embedded. No other
 //! program and no system font is needed.
 
-use typst::foundations::{Dict, IntoValue};
-use typst::text::FontInfo;
+use typst::foundations::{Bytes, Dict, IntoValue};
+use typst::text::Font;
 use typst_as_lib::TypstEngine;
 use typst_layout::PagedDocument;
 use typst_pdf::PdfOptions;
@@ -34,12 +34,15 @@ pub struct PdfError(String);
 /// written).
 pub fn render(doc: Document, author: &str) -> Result<Vec<u8>, PdfError> {
     let mut capped = doc.capped(LIST_ROWS);
-    let faces: Vec<FontInfo> = FONTS
+    // Parsed once, from the static bytes (not copied): their coverage here, the layout below.
+    let fonts: Vec<Font> = FONTS
         .iter()
-        .map(|data| FontInfo::new(data, 0).ok_or_else(|| PdfError("a bundled font".into())))
+        .map(|data| {
+            Font::new(Bytes::new(*data), 0).ok_or_else(|| PdfError("a bundled font".into()))
+        })
         .collect::<Result<_, _>>()?;
     let drawable =
-        |c: char| c.is_whitespace() || faces.iter().all(|f| f.coverage.contains(c as u32));
+        |c: char| c.is_whitespace() || fonts.iter().all(|f| f.info().coverage.contains(c as u32));
     capped.each_text(true, &mut |text| {
         if !text.chars().all(drawable) {
             *text = text.chars().map(|c| stand_in(c, drawable(c))).collect();
@@ -51,7 +54,7 @@ pub fn render(doc: Document, author: &str) -> Result<Vec<u8>, PdfError> {
     inputs.insert("author".into(), author.into_value());
     let engine = TypstEngine::builder()
         .main_file(TEMPLATE)
-        .fonts(FONTS)
+        .fonts(fonts)
         .build();
     let laid_out: PagedDocument = engine
         .compile_with_input(inputs)
