@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 
 use crate::domain::rubric::Rubric;
 use crate::ingest::{FieldMap, Format, ImportError, ImportJob, Imported, import_files};
-use crate::store::Store;
+use crate::store::{Location, Store};
 
 /// An import as the command line asks for it.
 #[derive(Debug, Clone, Copy)]
@@ -28,7 +28,7 @@ pub struct Request<'a> {
 
 /// Imports the request's files into the database at `db`, creating it when new. When the
 /// import that would have created it fails, no database is left behind.
-pub fn run(db: &Path, request: &Request<'_>) -> Result<()> {
+pub fn run(db: &Location, request: &Request<'_>) -> Result<()> {
     let rubric = load_rubric(request.rubric)?;
     let map = FieldMap::parse(request.maps).map_err(anyhow::Error::msg)?;
     let batch = request.batch.map_or_else(
@@ -41,14 +41,21 @@ pub fn run(db: &Path, request: &Request<'_>) -> Result<()> {
     );
     // Claimed, not just seen absent: of two imports to a new path only one made the file, and
     // only that one may remove it.
-    let created = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(db)
-        .is_ok();
+    let created = match db {
+        Location::Sqlite(path) => std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+            .is_ok()
+            .then_some(path),
+        Location::Postgres(_) => None,
+    };
     let result = import_into(db, request, &rubric, &batch, &map);
-    if result.is_err() && created && holds_no_batch(db) {
-        remove_database(db);
+    if let Some(path) = created
+        && result.is_err()
+        && holds_no_batch(db)
+    {
+        remove_database(path);
     }
     let done = result?;
     let judgments = if done.judgments == 0 {
@@ -103,7 +110,7 @@ fn read_rubric(path: &Path) -> Result<String> {
 
 /// Opens (or creates) the database and imports; returns what was written.
 fn import_into(
-    db: &Path,
+    db: &Location,
     request: &Request<'_>,
     rubric: &Rubric,
     batch: &str,
@@ -117,7 +124,7 @@ fn import_into(
         .map(|m| m.len())
         .sum::<u64>();
     let bar = super::progress_bar(total);
-    let mut store = Store::open(db).with_context(|| format!("{}", db.display()))?;
+    let mut store = Store::open_at(db, true).with_context(|| db.to_string())?;
     store.set_account(super::account_name());
     let paths: Vec<&Path> = request.files.iter().map(PathBuf::as_path).collect();
     let at = super::now();
@@ -153,8 +160,8 @@ fn import_into(
 
 /// Whether the database at `db`, which this command created, holds no batch (no other import
 /// into it has committed one); anything unreadable counts as holding one.
-fn holds_no_batch(db: &Path) -> bool {
-    Store::open(db)
+fn holds_no_batch(db: &Location) -> bool {
+    Store::open_at(db, true)
         .and_then(|store| store.batch_names())
         .is_ok_and(|names| names.is_empty())
 }

@@ -17,7 +17,6 @@ mod team;
 mod verify;
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::CommandFactory;
@@ -26,17 +25,11 @@ use crate::cli::{Cli, Command};
 use crate::domain::decision::DecisionStatus;
 use crate::store::{Location, Store};
 
-/// The database file: `--db`, else `$DISSENT_DB` (both via clap), else `./dissent.db`. A
-/// PostgreSQL URL is refused, its password hidden, until the commands run on PostgreSQL
-/// (docs/postgres.md).
-pub fn db_path(cli_db: Option<Location>) -> Result<PathBuf> {
-    match cli_db.unwrap_or_default() {
-        Location::Sqlite(path) => Ok(path),
-        Location::Postgres(url) => anyhow::bail!(
-            "{url}: the PostgreSQL store is not yet available for this command; use an SQLite \
-             database file"
-        ),
-    }
+/// The database: `--db`, else `$DISSENT_DB` (both via clap), else `./dissent.db`; an SQLite
+/// file or a PostgreSQL URL.
+#[must_use]
+pub fn db_location(cli_db: Option<Location>) -> Location {
+    cli_db.unwrap_or_default()
 }
 
 /// Who is acting: `--as`, else `$DISSENT_USER`, else the OS user (`$USER`, `$LOGNAME`, else
@@ -124,8 +117,17 @@ pub fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-/// Opens the database, which must exist (only `import` creates one).
-pub fn open_existing(path: &Path) -> Result<Store> {
+/// Opens the database, which must exist (only `import` creates an SQLite file; a PostgreSQL
+/// database is set up on first use).
+pub fn open_existing(location: &Location) -> Result<Store> {
+    let path = match location {
+        Location::Sqlite(path) => path,
+        Location::Postgres(url) => {
+            let mut store = Store::connect(url)?;
+            store.set_account(account_name());
+            return Ok(store);
+        }
+    };
     match std::fs::metadata(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => anyhow::bail!(
             "no database at {} (import a batch first, or pass --db / set DISSENT_DB)",
@@ -151,7 +153,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Copy { from, to }) => return copy::run(&from, &to),
         other => other,
     };
-    let db = db_path(cli.db)?;
+    let db = db_location(cli.db);
     let batch = cli.batch.as_deref();
     let who = actor(cli.actor.as_deref());
     let Some(command) = command else {

@@ -1,29 +1,36 @@
 //! `dissent review` and the bare `dissent`: open the console.
 
 use std::io::IsTerminal;
-use std::path::Path;
 
 use anyhow::Result;
 
 use crate::cli::ConsoleArgs;
-use crate::store::Store;
+use crate::store::{Location, Store};
 use crate::tui::keymap::Keymap;
 use crate::tui::{Executor, Options};
 
 /// `dissent review`: the console on `batch` of the database at `db`.
-pub fn open_db(db: &Path, batch: Option<&str>, actor: &str, console: ConsoleArgs) -> Result<()> {
+pub fn open_db(
+    db: &Location,
+    batch: Option<&str>,
+    actor: &str,
+    console: ConsoleArgs,
+) -> Result<()> {
     open(super::open_existing(db)?, batch, actor, console, false)
 }
 
 /// Bare `dissent`: the database at `db` when there is one (or a file there this account may not
 /// read: it is told so), else the embedded demo in memory.
 pub fn open_default(
-    db: &Path,
+    db: &Location,
     batch: Option<&str>,
     actor: &str,
     console: ConsoleArgs,
 ) -> Result<()> {
-    if !std::fs::metadata(db).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
+    let Location::Sqlite(path) = db else {
+        return open_db(db, batch, actor, console);
+    };
+    if !std::fs::metadata(path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
         return open_db(db, batch, actor, console);
     }
     let (mut store, demo) = crate::demo::open(actor, &super::now())?;

@@ -1,8 +1,7 @@
 //! Assignments: a QA lead gives items to a reviewer, by filter or by id, and sees each
 //! assignee's progress. Unassigned items stay open to every senior reviewer.
 
-use rusqlite::types::Value;
-use rusqlite::{OptionalExtension, params_from_iter};
+use super::db::{self, Db, Optional, Row, Value, params};
 
 use super::batches::Batch;
 use super::events::{NewEvent, append};
@@ -54,14 +53,10 @@ pub struct Progress {
 /// Refuses a decision on `item` by a senior reviewer it is not assigned to: an assigned item is
 /// its assignee's (and a QA lead's); unassigned items are open to every senior reviewer. With
 /// no staff list, everyone may decide everything.
-pub(super) fn not_reserved_for_another(
-    conn: &rusqlite::Connection,
-    item: ItemAt<'_>,
-    who: &str,
-) -> Result<()> {
+pub(super) fn not_reserved_for_another(conn: &Db, item: ItemAt<'_>, who: &str) -> Result<()> {
     let assignee: Option<String> = conn
         .prepare_cached("SELECT assignee FROM assignments WHERE item_id = ?1")?
-        .query_row([item.id], |r| r.get(0))
+        .query_row(params![item.id], |r| r.get(0))
         .optional()?;
     let Some(assignee) = assignee.filter(|a| a != who) else {
         return Ok(());
@@ -97,7 +92,7 @@ impl Store {
                 rows.push((self.item_at(batch, key)?.id, key.clone()));
             }
         }
-        let tx = super::write_tx(&self.conn)?;
+        let tx = self.conn.write_tx()?;
         require(&tx, actor, Act::Assign)?;
         if let Assignee::To(name) = to {
             let s = standing(&tx, name)?;
@@ -109,7 +104,7 @@ impl Store {
             reassign,
         } = what
         {
-            let mut args = vec![Value::Integer(batch.id)];
+            let mut args = vec![Value::Int(batch.id)];
             let mut sql = String::new();
             plain_filter_sql(filter, &mut sql, &mut args);
             match to {
@@ -126,14 +121,12 @@ impl Store {
                     ));
                 }
             }
-            let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+            let limit = limit.map(|n| format!(" LIMIT {n}")).unwrap_or_default();
             let mut stmt = tx.prepare(&format!(
                 "SELECT id, item_key FROM items INDEXED BY items_queue_default WHERE batch_id = ?1{sql}
-                 ORDER BY unflagged, neg_entropy, item_key LIMIT {limit}"
+                 ORDER BY unflagged, neg_entropy, item_key{limit}"
             ))?;
-            rows = stmt
-                .query_map(params_from_iter(args), |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<_>>()?;
+            rows = stmt.query_map(&db::args(&args), |r| Ok((r.get(0)?, r.get(1)?)))?;
         }
         let mut changed = 0;
         for &(id, _) in &rows {
@@ -145,10 +138,10 @@ impl Store {
                          ON CONFLICT (item_id) DO UPDATE SET assignee = ?2, assigned_by = ?3, at = ?4
                          WHERE assignee != ?2",
                     )?
-                    .execute(rusqlite::params![id, name, actor, at])?,
+                    .execute(params![id, name, actor, at])?,
                 Assignee::Nobody => tx
                     .prepare_cached("DELETE FROM assignments WHERE item_id = ?1")?
-                    .execute([id])?,
+                    .execute(params![id])?,
             };
         }
         let first: Vec<&str> = rows
@@ -179,14 +172,14 @@ impl Store {
     /// Each assignee's progress on `batch`, by name.
     pub fn progress(&self, batch: &Batch) -> Result<Vec<Progress>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT a.assignee, count(*), sum(i.status = 'pending'), sum(i.status = 'rereview'),
-                    sum(i.status IN ('hard_label', 'keep_soft'))
+            "SELECT a.assignee, count(*), count(*) FILTER (WHERE i.status = 'pending'),
+                    count(*) FILTER (WHERE i.status = 'rereview'),
+                    count(*) FILTER (WHERE i.status IN ('hard_label', 'keep_soft'))
              FROM assignments a CROSS JOIN items i ON i.id = a.item_id
              WHERE i.batch_id = ?1 GROUP BY a.assignee ORDER BY a.assignee",
         )?;
-        let n =
-            |r: &rusqlite::Row<'_>, i| r.get::<_, i64>(i).map(|v| u64::try_from(v).unwrap_or(0));
-        let rows = stmt.query_map([batch.id], |r| {
+        let n = |r: &Row<'_>, i| r.get::<i64>(i).map(|v| u64::try_from(v).unwrap_or(0));
+        let rows = stmt.query_map(params![batch.id], |r| {
             Ok(Progress {
                 assignee: r.get(0)?,
                 assigned: n(r, 1)?,
@@ -195,16 +188,15 @@ impl Store {
                 decided: n(r, 4)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows)
     }
 
     /// Who an item is assigned to, if anyone.
     pub fn assignee(&self, batch: &Batch, item_key: &str) -> Result<Option<String>> {
         let item = self.item_at(batch, item_key)?;
-        Ok(self
-            .conn
+        self.conn
             .prepare_cached("SELECT assignee FROM assignments WHERE item_id = ?1")?
-            .query_row([item.id], |r| r.get(0))
-            .optional()?)
+            .query_row(params![item.id], |r| r.get(0))
+            .optional()
     }
 }

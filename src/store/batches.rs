@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{Connection, OptionalExtension, params};
+use super::db::{Db, Optional, params};
 
 use super::{Result, Store, StoreError};
 use crate::domain::rubric::Rubric;
@@ -39,7 +39,7 @@ impl BatchStatus {
 }
 
 /// The status of batch `batch_id` now, read in the caller's transaction.
-pub(super) fn status_of(conn: &rusqlite::Connection, batch_id: i64) -> Result<BatchStatus> {
+pub(super) fn status_of(conn: &Db, batch_id: i64) -> Result<BatchStatus> {
     let status: String = conn.query_row(
         "SELECT status FROM batches WHERE id = ?1",
         params![batch_id],
@@ -55,7 +55,7 @@ pub(super) const CURRENT_RUBRIC: &str = "coalesce(
     b.rubric_id)";
 
 /// The id of `rubric` in the store, stored now (with the time `at`) if its text is new.
-pub(super) fn store_rubric(conn: &Connection, rubric: &Rubric, at: &str) -> rusqlite::Result<i64> {
+pub(super) fn store_rubric(conn: &Db, rubric: &Rubric, at: &str) -> Result<i64> {
     let stored = conn
         .query_row(
             "SELECT id FROM rubrics WHERE sha256 = ?1",
@@ -65,14 +65,12 @@ pub(super) fn store_rubric(conn: &Connection, rubric: &Rubric, at: &str) -> rusq
         .optional()?;
     match stored {
         Some(id) => Ok(id),
-        None => {
-            conn.execute(
-                "INSERT INTO rubrics (task, version, yaml, sha256, loaded_at, legacy_scale)
-                 VALUES (?1, ?2, ?3, ?4, ?5, 0)",
-                params![rubric.task, rubric.version, rubric.yaml, rubric.sha256, at],
-            )?;
-            Ok(conn.last_insert_rowid())
-        }
+        None => conn.query_row(
+            "INSERT INTO rubrics (task, version, yaml, sha256, loaded_at, legacy_scale)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 0) RETURNING id",
+            params![rubric.task, rubric.version, rubric.yaml, rubric.sha256, at],
+            |r| r.get(0),
+        ),
     }
 }
 
@@ -92,7 +90,7 @@ pub(super) struct RubricVersions {
 
 impl RubricVersions {
     /// The versions of `batch_id`'s rubrics.
-    pub(super) fn load(conn: &Connection, batch_id: i64) -> rusqlite::Result<RubricVersions> {
+    pub(super) fn load(conn: &Db, batch_id: i64) -> Result<RubricVersions> {
         let original = conn.query_row(
             "SELECT r.version FROM batches b JOIN rubrics r ON r.id = b.rubric_id WHERE b.id = ?1",
             params![batch_id],
@@ -103,12 +101,10 @@ impl RubricVersions {
                 "SELECT br.first_item, r.version FROM batch_rubrics br
                  JOIN rubrics r ON r.id = br.rubric_id WHERE br.batch_id = ?1 ORDER BY br.id",
             )?
-            .query_map(params![batch_id], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
+            .query_map(params![batch_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
         let by_id = conn
             .prepare_cached("SELECT id, version FROM rubrics")?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
+            .query_map(&[], |r| Ok((r.get(0)?, r.get(1)?)))?;
         let named = conn
             .prepare_cached(
                 "SELECT v.item_id, v.round, v.version FROM item_rubric_versions v
@@ -116,13 +112,12 @@ impl RubricVersions {
             )?
             .query_map(params![batch_id], |r| {
                 Ok(((r.get(0)?, r.get(1)?), r.get(2)?))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+            })?;
         Ok(RubricVersions {
             original,
             updates,
-            by_id,
-            named,
+            by_id: by_id.into_iter().collect(),
+            named: named.into_iter().collect(),
         })
     }
 
@@ -190,11 +185,11 @@ impl Store {
                 params![name],
                 |r| {
                     Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, i64>(3)?,
-                        r.get::<_, bool>(4)?,
+                        r.get::<i64>(0)?,
+                        r.get::<String>(1)?,
+                        r.get::<String>(2)?,
+                        r.get::<i64>(3)?,
+                        r.get::<bool>(4)?,
                     ))
                 },
             )
@@ -240,9 +235,7 @@ impl Store {
     /// Names of every batch, oldest first.
     pub fn batch_names(&self) -> Result<Vec<String>> {
         let mut stmt = self.conn.prepare("SELECT name FROM batches ORDER BY id")?;
-        let names = stmt
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<Vec<String>>>()?;
+        let names = stmt.query_map(&[], |r| r.get(0))?;
         Ok(names)
     }
 
@@ -262,7 +255,7 @@ impl Store {
         actor: &str,
         at: &str,
     ) -> Result<OpenItems> {
-        let tx = super::write_tx(&self.conn)?;
+        let tx = self.conn.write_tx()?;
         super::staff::require(
             &tx,
             actor,
@@ -350,8 +343,8 @@ pub struct OpenItems {
 }
 
 impl OpenItems {
-    fn read(conn: &Connection, batch_id: i64) -> rusqlite::Result<OpenItems> {
-        let kind = |condition: &str| -> rusqlite::Result<OpenKind> {
+    fn read(conn: &Db, batch_id: i64) -> Result<OpenItems> {
+        let kind = |condition: &str| -> Result<OpenKind> {
             let count = conn.query_row(
                 &format!("SELECT count(*) FROM items WHERE batch_id = ?1 AND {condition}"),
                 params![batch_id],
@@ -362,8 +355,7 @@ impl OpenItems {
                     "SELECT item_key FROM items WHERE batch_id = ?1 AND {condition}
                      ORDER BY item_key LIMIT ?2"
                 ))?
-                .query_map(params![batch_id, FIRST_IDS as i64], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
+                .query_map(params![batch_id, FIRST_IDS as i64], |r| r.get(0))?;
             Ok(OpenKind { count, first })
         };
         Ok(OpenItems {

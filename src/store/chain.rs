@@ -1,11 +1,10 @@
 //! The record's chains in the store: the link each new row gets, recomputing every link of a
 //! batch (`dissent verify`), and linking the rows of a database made before schema 4.
 
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
-use rusqlite_migration::HookError;
+use super::db::{Db, Optional, Row, params};
 
 use super::batches::{Batch, CURRENT_RUBRIC};
-use super::{Result, Store};
+use super::{Result, Store, StoreError};
 use crate::domain::chain::{
     self, DecisionFields, ItemFields, JudgmentFields, Link, RoundFields, START,
 };
@@ -42,7 +41,7 @@ impl Chain {
     /// The last link of this chain in `batch_id` (events: `None` for events of no batch).
     /// Decisions and rounds are few beside a batch's items: `CROSS JOIN` keeps them the outer
     /// loop (read from the last back), where the planner would walk every item of the batch.
-    pub(super) fn last(self, conn: &Connection, batch_id: Option<i64>) -> Result<Link> {
+    pub(super) fn last(self, conn: &Db, batch_id: Option<i64>) -> Result<Link> {
         let sql = match self {
             // the batch's last rowid from an index alone, then its row: ordering the batch's
             // rows by rowid would read and sort every one of them
@@ -54,7 +53,7 @@ impl Chain {
                  WHERE i.batch_id = ?1 ORDER BY d.id DESC LIMIT 1"
             }
             Chain::Events => {
-                "SELECT chain FROM events WHERE batch_id IS ?1 ORDER BY id DESC LIMIT 1"
+                "SELECT chain FROM events WHERE batch_id IS NOT DISTINCT FROM ?1 ORDER BY id DESC LIMIT 1"
             }
             Chain::Rounds => {
                 "SELECT r.chain FROM rounds r CROSS JOIN items i ON i.id = r.item_id
@@ -116,15 +115,11 @@ pub struct Verification {
 
 /// A value read from a row, or `None` when it is not of the type dissent wrote (the row was
 /// changed outside dissent: a break to report, not an error that stops the walk).
-fn readable<T>(value: rusqlite::Result<T>) -> Result<Option<T>> {
+fn readable<T>(value: Result<T>) -> Result<Option<T>> {
     match value {
         Ok(v) => Ok(Some(v)),
-        Err(
-            rusqlite::Error::InvalidColumnType(..)
-            | rusqlite::Error::FromSqlConversionFailure(..)
-            | rusqlite::Error::Utf8Error(..),
-        ) => Ok(None),
-        Err(e) => Err(e.into()),
+        Err(StoreError::Column { .. } | StoreError::Corrupt(_)) => Ok(None),
+        Err(e) => Err(e),
     }
 }
 
@@ -146,18 +141,18 @@ enum Schema {
 /// Adds to `content` the judgment in columns `at..at + 6` of `r` (reviewer, label, raw
 /// confidence, confidence, evidence, attributes), if the join found one; a judgment that does
 /// not read back makes the content unreadable.
-fn add_judgment(content: &mut chain::Content, r: &rusqlite::Row<'_>, at: usize) -> Result<()> {
+fn add_judgment(content: &mut chain::Content, r: &Row<'_>, at: usize) -> Result<()> {
     let judgment = readable((|| {
-        let Some(reviewer) = r.get_ref(at)?.as_str_or_null()? else {
+        let Some(reviewer) = r.str_opt(at)? else {
             return Ok(None);
         };
         Ok(Some(JudgmentFields {
             reviewer,
-            label: r.get_ref(at + 1)?.as_str()?,
+            label: r.str(at + 1)?,
             raw_confidence: r.get(at + 2)?,
             confidence: r.get(at + 3)?,
-            evidence: r.get_ref(at + 4)?.as_str_or_null()?,
-            attributes: r.get_ref(at + 5)?.as_str()?,
+            evidence: r.str_opt(at + 4)?,
+            attributes: r.str(at + 5)?,
         }))
     })())?;
     match judgment {
@@ -174,7 +169,7 @@ type Visit<'a> = dyn FnMut(i64, &dyn Fn() -> String, Link, Option<Vec<u8>>) + 'a
 /// Calls `each(row id, name, computed link, stored link)` for every row of `chain` in `batch_id`,
 /// in chain order.
 fn walk(
-    conn: &Connection,
+    conn: &Db,
     chain: Chain,
     batch_id: Option<i64>,
     schema: Schema,
@@ -215,12 +210,12 @@ fn walk(
                     close(open.take(), &mut prev);
                     let content = readable((|| {
                         Ok(chain::item(&ItemFields {
-                            key: r.get_ref(1)?.as_str()?,
-                            task: r.get_ref(2)?.as_str()?,
-                            payload: r.get_ref(3)?.as_str()?,
-                            gold_label: r.get_ref(4)?.as_str_or_null()?,
-                            panel_kind: r.get_ref(5)?.as_str()?,
-                            counts: r.get_ref(6)?.as_str()?,
+                            key: r.str(1)?,
+                            task: r.str(2)?,
+                            payload: r.str(3)?,
+                            gold_label: r.str_opt(4)?,
+                            panel_kind: r.str(5)?,
+                            counts: r.str(6)?,
                             rubric_version: r.get(14)?,
                         }))
                     })())?
@@ -229,7 +224,7 @@ fn walk(
                     open = Some((id, key, content, readable(r.get(7))?.flatten()));
                 }
                 if let Some(o) = open.as_mut() {
-                    add_judgment(&mut o.2, r, 8)?;
+                    add_judgment(&mut o.2, &r, 8)?;
                 }
             }
             close(open, &mut prev);
@@ -246,14 +241,14 @@ fn walk(
                 let id: i64 = r.get(0)?;
                 let digest = readable((|| {
                     Ok(chain::decision(&DecisionFields {
-                        item_key: r.get_ref(1)?.as_str()?,
-                        kind: r.get_ref(2)?.as_str()?,
-                        label: r.get_ref(3)?.as_str_or_null()?,
-                        reason_code: r.get_ref(4)?.as_str_or_null()?,
-                        erring: r.get_ref(5)?.as_str()?,
-                        text: r.get_ref(6)?.as_str()?,
-                        actor: r.get_ref(7)?.as_str()?,
-                        at: r.get_ref(8)?.as_str()?,
+                        item_key: r.str(1)?,
+                        kind: r.str(2)?,
+                        label: r.str_opt(3)?,
+                        reason_code: r.str_opt(4)?,
+                        erring: r.str(5)?,
+                        text: r.str(6)?,
+                        actor: r.str(7)?,
+                        at: r.str(8)?,
                         reverts: r.get(9)?,
                         round: r.get(11)?,
                     }))
@@ -268,19 +263,19 @@ fn walk(
             let mut stmt = conn.prepare(
                 "SELECT e.id, i.item_key, e.actor, e.at, e.action, e.details, e.chain, e.account
                  FROM events e LEFT JOIN items i ON i.id = e.item_id
-                 WHERE e.batch_id IS ?1 ORDER BY e.id",
+                 WHERE e.batch_id IS NOT DISTINCT FROM ?1 ORDER BY e.id",
             )?;
             let mut rows = stmt.query(params![batch_id])?;
             while let Some(r) = rows.next()? {
                 let id: i64 = r.get(0)?;
                 let digest = readable((|| {
                     Ok(chain::event(
-                        r.get_ref(1)?.as_str_or_null()?,
-                        r.get_ref(2)?.as_str()?,
-                        r.get_ref(7)?.as_str_or_null()?,
-                        r.get_ref(3)?.as_str()?,
-                        r.get_ref(4)?.as_str()?,
-                        r.get_ref(5)?.as_str()?,
+                        r.str_opt(1)?,
+                        r.str(2)?,
+                        r.str_opt(7)?,
+                        r.str(3)?,
+                        r.str(4)?,
+                        r.str(5)?,
                     ))
                 })())?
                 .unwrap_or_else(|| unreadable().digest());
@@ -295,7 +290,7 @@ fn walk(
 }
 
 /// [`walk`] over the later rounds of a batch's items, each with its judgments.
-fn walk_rounds(conn: &Connection, batch_id: Option<i64>, each: &mut Visit<'_>) -> Result<()> {
+fn walk_rounds(conn: &Db, batch_id: Option<i64>, each: &mut Visit<'_>) -> Result<()> {
     let mut prev = START;
     let mut stmt = conn.prepare(
         "SELECT r.id, i.item_key, r.round, r.panel_kind, r.counts, ru.sha256, r.answers,
@@ -329,15 +324,15 @@ fn walk_rounds(conn: &Connection, batch_id: Option<i64>, each: &mut Visit<'_>) -
             let round = readable(r.get(2))?.unwrap_or(0);
             let content = readable((|| {
                 Ok(chain::round(&RoundFields {
-                    item_key: r.get_ref(1)?.as_str()?,
+                    item_key: r.str(1)?,
                     round,
-                    panel_kind: r.get_ref(3)?.as_str()?,
-                    counts: r.get_ref(4)?.as_str()?,
-                    rubric_sha256: r.get_ref(5)?.as_str()?,
+                    panel_kind: r.str(3)?,
+                    counts: r.str(4)?,
+                    rubric_sha256: r.str(5)?,
                     named_version: r.get(16)?,
                     answers: r.get(6)?,
-                    actor: r.get_ref(7)?.as_str()?,
-                    at: r.get_ref(8)?.as_str()?,
+                    actor: r.str(7)?,
+                    at: r.str(8)?,
                 }))
             })())?
             .unwrap_or_else(unreadable);
@@ -345,7 +340,7 @@ fn walk_rounds(conn: &Connection, batch_id: Option<i64>, each: &mut Visit<'_>) -
             open = Some((id, key, round, content, readable(r.get(9))?.flatten()));
         }
         if let Some(o) = open.as_mut() {
-            add_judgment(&mut o.3, r, 10)?;
+            add_judgment(&mut o.3, &r, 10)?;
         }
     }
     close(open, &mut prev);
@@ -353,7 +348,7 @@ fn walk_rounds(conn: &Connection, batch_id: Option<i64>, each: &mut Visit<'_>) -
 }
 
 /// The head of a batch's record as its rows now stand (name, rubric and last stored links).
-pub(super) fn head(conn: &Connection, batch_id: i64) -> Result<String> {
+pub(super) fn head(conn: &Db, batch_id: i64) -> Result<String> {
     let (name, sha): (String, String) = conn
         .prepare_cached(&format!(
             "SELECT b.name, r.sha256 FROM batches b JOIN rubrics r ON r.id = {CURRENT_RUBRIC}
@@ -396,8 +391,7 @@ impl Store {
                  SELECT r.version, r.yaml, r.sha256 FROM batch_rubrics br
                  JOIN rubrics r ON r.id = br.rubric_id WHERE br.batch_id = ?1",
             )?
-            .query_map(params![batch.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<rusqlite::Result<_>>()?;
+            .query_map(params![batch.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         if let Some((version, _, _)) = rubrics
             .iter()
             .find(|(_, yaml, sha)| sha256_hex(yaml.as_bytes()) != *sha)
@@ -473,11 +467,10 @@ impl Store {
 }
 
 /// Schema 4's hook: links the rows written before it, then restores the triggers.
-pub(super) fn link_old_rows(tx: &Transaction<'_>) -> Result<(), HookError> {
+pub(super) fn link_old_rows(tx: &Db) -> Result<()> {
     let batches: Vec<Option<i64>> = tx
         .prepare("SELECT id FROM batches UNION ALL SELECT NULL")?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+        .query_map(&[], |r| r.get(0))?;
     // (schema 4 had no rounds)
     let chains = [
         (Chain::Items, "UPDATE items SET chain = ?2 WHERE id = ?1"),
@@ -496,13 +489,12 @@ pub(super) fn link_old_rows(tx: &Transaction<'_>) -> Result<(), HookError> {
                 batch,
                 Schema::BeforeRounds,
                 |id, _, computed, _| links.push((id, computed)),
-            )
-            .map_err(|e| HookError::Hook(e.to_string()))?;
+            )?;
             let mut update = tx.prepare(sql)?;
             for (id, link) in links {
                 update.execute(params![id, &link[..]])?;
             }
         }
     }
-    Ok(tx.execute_batch(LINK_TRIGGERS)?)
+    tx.execute_batch(LINK_TRIGGERS)
 }

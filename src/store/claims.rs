@@ -2,7 +2,7 @@
 //! time; the claim is renewed while the form is open, released on decision, cancel or quit, and
 //! lapses on its own after a crash. Nobody else decides a claimed item meanwhile.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use super::db::{Db, Optional, params};
 
 use super::batches::{Batch, BatchStatus};
 use super::events::{NewEvent, append};
@@ -33,25 +33,24 @@ pub(super) fn unix(at: &str) -> Result<i64> {
 }
 
 /// The live claim on an item at `now` (Unix seconds), if any.
-pub(super) fn live(conn: &Connection, item: ItemAt<'_>, now: i64) -> Result<Option<Claim>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT holder, account, since, expires FROM claims WHERE item_id = ?1 AND expires > ?2",
-        )?
-        .query_row(params![item.id, now], |r| {
-            Ok(Claim {
-                item_id: item.key.to_string(),
-                holder: r.get(0)?,
-                account: r.get(1)?,
-                since: r.get(2)?,
-                expires: r.get(3)?,
-            })
+pub(super) fn live(conn: &Db, item: ItemAt<'_>, now: i64) -> Result<Option<Claim>> {
+    conn.prepare_cached(
+        "SELECT holder, account, since, expires FROM claims WHERE item_id = ?1 AND expires > ?2",
+    )?
+    .query_row(params![item.id, now], |r| {
+        Ok(Claim {
+            item_id: item.key.to_string(),
+            holder: r.get(0)?,
+            account: r.get(1)?,
+            since: r.get(2)?,
+            expires: r.get(3)?,
         })
-        .optional()?)
+    })
+    .optional()
 }
 
 /// The live claims on a batch's items at `now` (Unix seconds), by item id.
-pub(super) fn live_in(conn: &Connection, batch: &Batch, now: i64) -> Result<Vec<Claim>> {
+pub(super) fn live_in(conn: &Db, batch: &Batch, now: i64) -> Result<Vec<Claim>> {
     let mut stmt = conn.prepare_cached(
         "SELECT i.item_key, c.holder, c.account, c.since, c.expires
          FROM claims c CROSS JOIN items i ON i.id = c.item_id
@@ -66,16 +65,11 @@ pub(super) fn live_in(conn: &Connection, batch: &Batch, now: i64) -> Result<Vec<
             expires: r.get(4)?,
         })
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    Ok(rows)
 }
 
 /// Refuses a write on `item` by `who` while someone else holds a live claim on it.
-pub(super) fn not_held_by_another(
-    conn: &Connection,
-    item: ItemAt<'_>,
-    who: &str,
-    now: i64,
-) -> Result<()> {
+pub(super) fn not_held_by_another(conn: &Db, item: ItemAt<'_>, who: &str, now: i64) -> Result<()> {
     match live(conn, item, now)? {
         Some(c) if c.holder != who => Err(StoreError::Claimed(Box::new(c))),
         _ => Ok(()),
@@ -83,7 +77,7 @@ pub(super) fn not_held_by_another(
 }
 
 /// Drops `who`'s claim on `item`, if they hold one.
-pub(super) fn drop_own(conn: &Connection, item_id: i64, who: &str) -> Result<()> {
+pub(super) fn drop_own(conn: &Db, item_id: i64, who: &str) -> Result<()> {
     conn.prepare_cached("DELETE FROM claims WHERE item_id = ?1 AND holder = ?2")?
         .execute(params![item_id, who])?;
     Ok(())
@@ -95,7 +89,7 @@ impl Store {
     pub fn claim(&mut self, batch: &Batch, item_key: &str, actor: &str, at: &str) -> Result<Claim> {
         let now = unix(at)?;
         let item = self.item_at(batch, item_key)?;
-        let tx = super::write_tx(&self.conn)?;
+        let tx = self.conn.write_tx()?;
         require(&tx, actor, Act::Decide)?;
         // Read under the write lock: a batch finalized meanwhile takes no claim.
         if super::batches::status_of(&tx, batch.id)? == BatchStatus::Finalized {
@@ -135,7 +129,7 @@ impl Store {
     ) -> Result<bool> {
         let now = unix(at)?;
         let item = self.item_at(batch, item_key)?;
-        let tx = super::write_tx(&self.conn)?;
+        let tx = self.conn.write_tx()?;
         let renewed = tx
             .prepare_cached(
                 "UPDATE claims SET expires = ?1 WHERE item_id = ?2 AND holder = ?3 AND expires > ?4",
@@ -148,7 +142,7 @@ impl Store {
     /// Releases `actor`'s claim on an item (cancel, quit); nothing if they hold none.
     pub fn release(&mut self, batch: &Batch, item_key: &str, actor: &str) -> Result<()> {
         let item = self.item_at(batch, item_key)?;
-        let tx = super::write_tx(&self.conn)?;
+        let tx = self.conn.write_tx()?;
         drop_own(&tx, item.id, actor)?;
         tx.commit()?;
         Ok(())
@@ -168,13 +162,12 @@ impl Store {
     /// Whether a claim on one of the batch's items lapsed after `after` and by `upto` (a lapse
     /// commits nothing, so consoles look for one).
     pub fn claim_lapsed(&self, batch: &Batch, after: &str, upto: &str) -> Result<bool> {
-        Ok(self
-            .conn
+        self.conn
             .prepare_cached(
                 "SELECT EXISTS (SELECT 1 FROM claims c CROSS JOIN items i ON i.id = c.item_id
                             WHERE i.batch_id = ?1 AND c.expires > ?2 AND c.expires <= ?3)",
             )?
-            .query_row(params![batch.id, unix(after)?, unix(upto)?], |r| r.get(0))?)
+            .query_row(params![batch.id, unix(after)?, unix(upto)?], |r| r.get(0))
     }
 
     /// Breaks the live claim on an item (a QA lead's act, logged with whose claim it was).
@@ -186,11 +179,11 @@ impl Store {
         at: &str,
     ) -> Result<Claim> {
         let item = self.item_at(batch, item_key)?;
-        let tx = super::write_tx(&self.conn)?;
+        let tx = self.conn.write_tx()?;
         require(&tx, actor, Act::BreakClaim)?;
         let claim =
             live(&tx, item, unix(at)?)?.ok_or_else(|| StoreError::NoClaim(item_key.into()))?;
-        tx.execute("DELETE FROM claims WHERE item_id = ?1", [item.id])?;
+        tx.execute("DELETE FROM claims WHERE item_id = ?1", params![item.id])?;
         append(
             &tx,
             &NewEvent {

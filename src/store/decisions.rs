@@ -1,6 +1,6 @@
 //! Decisions: append-only writes, undo as a revert, and the history of an item.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use super::db::{Db, Optional, Row, params};
 
 use super::batches::{Batch, BatchStatus};
 use super::chain::Chain;
@@ -12,7 +12,7 @@ use crate::domain::team::Act;
 
 /// Inserts a decision row inside the caller's transaction; returns its id.
 pub(super) fn insert(
-    conn: &Connection,
+    conn: &Db,
     item: ItemAt<'_>,
     d: &NewDecision,
     actor: &str,
@@ -35,36 +35,35 @@ pub(super) fn insert(
     let link = chain::link(&Chain::Decisions.last(conn, Some(item.batch_id))?, &digest);
     conn.prepare_cached(
         "INSERT INTO decisions (item_id, kind, label, reason_code, erring, text, actor, at, reverts, chain, round)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING id",
     )?
-    .execute(params![item.id, d.kind.as_str(), d.label, d.reason_code, erring, d.text, actor, at, reverts, &link[..], item.round])?;
-    Ok(conn.last_insert_rowid())
+    .query_row(params![item.id, d.kind.as_str(), d.label, d.reason_code, erring, d.text, actor, at, reverts, &link[..], item.round], |r| r.get(0))
 }
 
 /// The decisions of an item in the order recorded.
-pub(super) fn history(conn: &Connection, item_id: i64) -> Result<Vec<Decision>> {
+pub(super) fn history(conn: &Db, item_id: i64) -> Result<Vec<Decision>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, kind, label, reason_code, erring, text, actor, at, reverts, round
          FROM decisions WHERE item_id = ?1 ORDER BY id",
     )?;
     let rows = stmt.query_map(params![item_id], decision_from_row)?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    Ok(rows)
 }
 
 /// Reads a decision from a row of (id, kind, label, reason_code, erring, text, actor, at, reverts,
 /// round).
-pub(super) fn decision_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Decision> {
+pub(super) fn decision_from_row(r: &Row<'_>) -> Result<Decision> {
     let id: i64 = r.get(0)?;
     let row = || format!("decision {id}");
     Ok(Decision {
         id,
-        kind: stored::decision_kind(row, r.get_ref(1)?.as_str()?)?,
+        kind: stored::decision_kind(row, r.str(1)?)?,
         label: r.get(2)?,
         reason_code: r.get(3)?,
-        erring: stored::names(row, r.get_ref(4)?.as_str()?)?,
+        erring: stored::names(row, r.str(4)?)?,
         text: r.get(5)?,
         actor: r.get(6)?,
-        at: stored::time(row, r.get_ref(7)?.as_str()?)?,
+        at: stored::time(row, r.str(7)?)?,
         reverts: r.get(8)?,
         round: r.get(9)?,
     })
@@ -83,7 +82,7 @@ impl Store {
             .query_row(
                 "SELECT id, panel_kind, round FROM items WHERE batch_id = ?1 AND item_key = ?2",
                 params![batch.id, item_key],
-                |r| Ok((r.get(0)?, r.get::<_, String>(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get::<String>(1)?, r.get(2)?)),
             )
             .optional()?
             .ok_or_else(|| StoreError::NoItem {
@@ -130,20 +129,17 @@ impl Store {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT reviewer, label FROM judgments WHERE item_id = ?1 AND round = ?2",
             )?;
-            Some(
-                stmt.query_map(params![item.id, item.round], |r| {
-                    Ok(Vote {
-                        reviewer: r.get(0)?,
-                        label: r.get(1)?,
-                    })
-                })?
-                .collect::<rusqlite::Result<_>>()?,
-            )
+            Some(stmt.query_map(params![item.id, item.round], |r| {
+                Ok(Vote {
+                    reviewer: r.get(0)?,
+                    label: r.get(1)?,
+                })
+            })?)
         } else {
             None
         };
         d.validate(&batch.rubric, votes.as_deref())?;
-        let tx = super::write_tx(&self.conn)?;
+        let tx = self.conn.write_tx()?;
         let over = may_write(&tx, item, basis, actor, at)?;
         let id = insert(&tx, item, d, actor, at, None)?;
         let mut details = serde_json::json!({"decision": id, "kind": d.kind.as_str(), "label": d.label, "reason_code": d.reason_code});
@@ -176,7 +172,7 @@ impl Store {
     ) -> Result<i64> {
         Self::ensure_open(batch)?;
         let item = self.item_at(batch, item_key)?;
-        let tx = super::write_tx(&self.conn)?;
+        let tx = self.conn.write_tx()?;
         let over = may_write(&tx, item, basis, actor, at)?;
         let target = over
             .as_ref()
@@ -227,7 +223,7 @@ pub enum Basis {
 /// Checks, inside the write transaction, that `actor` may write a decision on `item` now:
 /// their role, claims, and `basis` against the decision in force. Returns that decision.
 fn may_write(
-    conn: &Connection,
+    conn: &Db,
     item: ItemAt<'_>,
     basis: Basis,
     actor: &str,

@@ -1,6 +1,6 @@
 //! The append-only event log: who did what, when.
 
-use rusqlite::{Connection, Transaction, params};
+use super::db::{Db, Tx, params};
 
 use super::batches::Batch;
 use super::chain::Chain;
@@ -63,7 +63,7 @@ pub(super) struct NewEvent<'a> {
 }
 
 /// Appends an event inside the caller's transaction.
-pub(super) fn append(conn: &Connection, e: &NewEvent<'_>) -> Result<()> {
+pub(super) fn append(conn: &Db, e: &NewEvent<'_>) -> Result<()> {
     let NewEvent {
         batch_id,
         item,
@@ -114,7 +114,7 @@ impl Store {
         let args = params![filter.batch.map(|b| b.id), item, filter.actor, filter.since];
         let rows = stmt.query_map(args, |r| {
             let id: i64 = r.get(0)?;
-            let details = r.get_ref(6)?.as_str()?;
+            let details = r.str(6)?;
             Ok(Event {
                 id,
                 at: r.get(1)?,
@@ -126,7 +126,7 @@ impl Store {
                 account: r.get(7)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        Ok(rows)
     }
 
     /// Writes an event in a transaction of its own, left open: it is committed by
@@ -140,7 +140,7 @@ impl Store {
         action: &str,
         details: &serde_json::Value,
     ) -> Result<PendingEvent<'_>> {
-        let tx = super::write_tx(&self.conn)?;
+        let tx = self.conn.write_tx()?;
         append(
             &tx,
             &NewEvent {
@@ -158,11 +158,11 @@ impl Store {
 }
 
 /// An event written but not yet committed (see [`Store::begin_event`]).
-pub struct PendingEvent<'a>(Transaction<'a>);
+pub struct PendingEvent<'a>(Tx<'a>);
 
 impl PendingEvent<'_> {
     /// Commits the event.
     pub fn commit(self) -> Result<()> {
-        Ok(self.0.commit()?)
+        self.0.commit()
     }
 }

@@ -1,7 +1,7 @@
 //! Reading items back: one item with its panel and history, and the label counts of every
 //! item for statistics.
 
-use rusqlite::{OptionalExtension, params};
+use super::db::{Optional, Row, params};
 
 use super::batches::Batch;
 use super::claims::Claim;
@@ -49,11 +49,11 @@ struct ItemHead {
     claim: Option<Claim>,
 }
 
-fn head_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ItemHead> {
-    let key = r.get_ref(1)?.as_str()?;
+fn head_from_row(r: &Row<'_>) -> Result<ItemHead> {
+    let key = r.str(1)?;
     let row = || format!("item `{key}`");
-    let payload = stored::object(row, "payload", r.get_ref(3)?.as_str()?)?;
-    let panel = if r.get_ref(5)?.as_str()? == "counts" {
+    let payload = stored::object(row, "payload", r.str(3)?)?;
+    let panel = if r.str(5)? == "counts" {
         Panel::Counts(Vec::new())
     } else {
         Panel::Judgments(Vec::new())
@@ -68,13 +68,13 @@ fn head_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ItemHead> {
             panel,
         },
         status: {
-            let status = r.get_ref(6)?.as_str()?;
+            let status = r.str(6)?;
             DecisionStatus::parse(status)
                 .ok_or_else(|| stored::corrupt(row(), "status", status, "not a decision status"))?
         },
         round: r.get(7)?,
         assignee: r.get(8)?,
-        claim: match r.get::<_, Option<String>>(9)? {
+        claim: match r.get::<Option<String>>(9)? {
             Some(holder) => Some(Claim {
                 item_id: key.to_string(),
                 holder,
@@ -89,9 +89,9 @@ fn head_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ItemHead> {
 
 /// Reads a judgment from a row of (reviewer, label, raw_confidence, confidence, evidence,
 /// attributes).
-fn judgment_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Judgment> {
+fn judgment_from_row(r: &Row<'_>) -> Result<Judgment> {
     let reviewer: String = r.get(0)?;
-    let attributes = match r.get_ref(5)?.as_str()? {
+    let attributes = match r.str(5)? {
         "{}" => serde_json::Map::new(),
         text => stored::object(|| format!("judgment of `{reviewer}`"), "attributes", text)?,
     };
@@ -163,7 +163,7 @@ impl Store {
             let panel = match record.panel {
                 Panel::Counts(_) => {
                     let mut counts = Vec::new();
-                    stored::counts(row, r.get_ref(1)?.as_str()?, &mut counts)?;
+                    stored::counts(row, r.str(1)?, &mut counts)?;
                     Panel::Counts(counts)
                 }
                 Panel::Judgments(_) => Panel::Judgments(Vec::new()),
@@ -182,7 +182,7 @@ impl Store {
             let mut rows = stmt.query(params![item_id])?;
             while let Some(r) = rows.next()? {
                 let number: i64 = r.get(6)?;
-                let j = judgment_from_row(r)?;
+                let j = judgment_from_row(&r)?;
                 if let Some(Round {
                     panel: Panel::Judgments(js),
                     ..
@@ -205,10 +205,10 @@ impl Store {
         while let Some(r) = rows.next()? {
             counts.clear();
             let key = || {
-                r.get::<_, String>(1)
+                r.get::<String>(1)
                     .map_or_else(|e| e.to_string(), |k| format!("item `{k}`"))
             };
-            let text = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+            let text = r.str(0)?;
             stored::counts(key, text, &mut counts)?;
             f(&counts);
         }

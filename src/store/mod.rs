@@ -1,10 +1,12 @@
-//! The store: one SQLite file (WAL, foreign keys, busy timeout, versioned migrations). All SQL
-//! of the crate lives under this module.
+//! The store: one SQLite file (WAL, foreign keys, busy timeout, versioned migrations) or one
+//! PostgreSQL database (docs/postgres.md), behind one [`db::Db`]. All SQL of the crate lives
+//! under this module.
 
 mod assignments;
 mod batches;
 mod chain;
 mod claims;
+mod db;
 mod decisions;
 mod events;
 mod items;
@@ -22,8 +24,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use rusqlite::functions::FunctionFlags;
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
-use rusqlite_migration::{M, Migrations};
+use rusqlite::{Connection, OpenFlags};
+
+use db::Db;
 
 pub use assignments::{Assignee, Assignment, Progress};
 pub use batches::{Batch, BatchStatus, OpenItems, OpenKind};
@@ -41,22 +44,27 @@ pub use stored::Corrupt;
 pub use versions::{RubricUpdate, RubricVersion};
 pub use writer::{ImportWriter, PreparedItem, Source, Written};
 
-/// The schema migrations, oldest first. Never edit one that has shipped: append a new one.
-fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![
-        M::up(include_str!("schema.sql")),
-        M::up(include_str!("schema_2_search.sql")),
-        M::up(include_str!("schema_3_guard.sql")),
-        M::up_with_hook(include_str!("schema_4_chain.sql"), chain::link_old_rows),
-        M::up(include_str!("schema_5_team.sql")),
-        M::up(include_str!("schema_6_predictions.sql")),
-        M::up(include_str!("schema_7_rounds.sql")),
-        M::up_with_hook(
-            include_str!("schema_prediction_kl.sql"),
-            predictions::follow_rounds,
-        ),
-    ])
-}
+/// A migration's work after its script, given the open transaction.
+type Hook = fn(&Db) -> Result<()>;
+
+/// SQLite's schema migrations, oldest first, each a script and what it does after. Never edit
+/// one that has shipped: append a new one. (PostgreSQL's are in [`pg`].)
+const MIGRATIONS: [(&str, Option<Hook>); 8] = [
+    (include_str!("schema.sql"), None),
+    (include_str!("schema_2_search.sql"), None),
+    (include_str!("schema_3_guard.sql"), None),
+    (
+        include_str!("schema_4_chain.sql"),
+        Some(chain::link_old_rows),
+    ),
+    (include_str!("schema_5_team.sql"), None),
+    (include_str!("schema_6_predictions.sql"), None),
+    (include_str!("schema_7_rounds.sql"), None),
+    (
+        include_str!("schema_prediction_kl.sql"),
+        Some(predictions::follow_rounds),
+    ),
+];
 
 /// An item's label counts in its latest round, with [`LATEST_ROUND`] joined: round 1's are the
 /// item row's own.
@@ -66,7 +74,8 @@ const LATEST_ROUND: &str =
     "LEFT JOIN rounds r ON i.round > 1 AND r.item_id = i.id AND r.round = i.round";
 
 /// The schema version this build writes.
-const SCHEMA_VERSION: i64 = 8;
+#[allow(clippy::cast_possible_wrap)]
+const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// An item as the record's writers name it: its rowid, its batch and its id in the batch (what
 /// the chain hashes), known to the caller so that no write looks them up again.
@@ -92,25 +101,35 @@ const GUARD_FUNCTION: &str = "written_by_dissent_only";
 const SUMMARIES_FUNCTION: &str = "summaries_by_dissent";
 
 /// While alive, this connection may change items' summary columns (a round applied, a rubric's
-/// thresholds recomputed); dropped, it may not.
-struct Summaries<'a>(&'a Connection);
+/// thresholds recomputed); dropped, it may not. SQLite's triggers call a function defined only
+/// meanwhile; PostgreSQL's read a setting of the transaction.
+struct Summaries<'a>(&'a Db);
 
 impl<'a> Summaries<'a> {
-    fn allow(conn: &'a Connection) -> rusqlite::Result<Self> {
-        conn.create_scalar_function(
-            SUMMARIES_FUNCTION,
-            0,
-            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-            |_| Ok(1),
-        )?;
-        Ok(Summaries(conn))
+    fn allow(db: &'a Db) -> Result<Self> {
+        match db {
+            Db::Sqlite(conn) => conn.create_scalar_function(
+                SUMMARIES_FUNCTION,
+                0,
+                FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+                |_| Ok(1),
+            )?,
+            Db::Pg(_) => db.execute_batch("SET LOCAL dissent.summaries = 'on'")?,
+        }
+        Ok(Summaries(db))
     }
 }
 
 impl Drop for Summaries<'_> {
     fn drop(&mut self) {
-        // Fails only while a statement runs, which the borrow of the connection rules out.
-        let _ = self.0.remove_function(SUMMARIES_FUNCTION, 0);
+        // Fails only while a statement runs, which the borrow of the connection rules out (or
+        // on a broken server connection, whose transaction ends with it).
+        let _ = match self.0 {
+            Db::Sqlite(conn) => conn
+                .remove_function(SUMMARIES_FUNCTION, 0)
+                .map_err(StoreError::from),
+            Db::Pg(_) => self.0.execute_batch("SET LOCAL dissent.summaries = 'off'"),
+        };
     }
 }
 
@@ -121,13 +140,6 @@ const APPLICATION_ID: i32 = 0x4453_4E54;
 /// How long a write waits for another process's write to finish.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Starts a write transaction. It takes the write lock at `BEGIN`, waiting up to
-/// [`BUSY_TIMEOUT`] for other writers, and only then reads: a deferred transaction that read
-/// first could not be promoted once another process had written, and would fail at once.
-fn write_tx(conn: &Connection) -> rusqlite::Result<Transaction<'_>> {
-    Transaction::new_unchecked(conn, TransactionBehavior::Immediate)
-}
-
 /// What can go wrong in the store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -136,7 +148,13 @@ pub enum StoreError {
     Sqlite(rusqlite::Error),
     /// A PostgreSQL error.
     #[error("database: {}", pg::described(.0))]
-    Postgres(#[from] postgres::Error),
+    Postgres(postgres::Error),
+    /// A write the server refused to this login (its PostgreSQL role's grants).
+    #[error(
+        "the server refused this login: {0} (its PostgreSQL role may not do this; see the \
+         README on roles)"
+    )]
+    Denied(String),
     /// A PostgreSQL location that cannot be used (its password hidden).
     #[error(transparent)]
     Location(#[from] LocationError),
@@ -196,6 +214,17 @@ pub enum StoreError {
     /// A stored value does not read back.
     #[error(transparent)]
     Corrupt(Box<Corrupt>),
+    /// A column of another type than the query expects.
+    #[error("database: column {index}: {why}")]
+    Column {
+        /// The column, from 0.
+        index: usize,
+        /// What it held.
+        why: String,
+    },
+    /// A query that must give a row gave none.
+    #[error("database: a query expected a row and found none")]
+    NoRow,
     /// The file is not a dissent database; nothing was written to it.
     #[error("not a dissent database: {0}")]
     Foreign(String),
@@ -395,25 +424,10 @@ pub enum StoreError {
     BadTime(String),
 }
 
-impl From<rusqlite::types::FromSqlError> for StoreError {
-    fn from(e: rusqlite::types::FromSqlError) -> Self {
-        StoreError::from(rusqlite::Error::from(e))
-    }
-}
-
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         match e {
-            rusqlite::Error::FromSqlConversionFailure(_, _, cause) if cause.is::<Corrupt>() => {
-                match cause.downcast::<Corrupt>() {
-                    Ok(c) => StoreError::Corrupt(c),
-                    Err(cause) => StoreError::Sqlite(rusqlite::Error::FromSqlConversionFailure(
-                        0,
-                        rusqlite::types::Type::Text,
-                        cause,
-                    )),
-                }
-            }
+            rusqlite::Error::QueryReturnedNoRows => StoreError::NoRow,
             e => match e.sqlite_error_code() {
                 Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
                     StoreError::Busy
@@ -425,12 +439,36 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
+impl From<postgres::Error> for StoreError {
+    fn from(e: postgres::Error) -> Self {
+        use postgres::error::SqlState;
+        match e.code() {
+            Some(&SqlState::LOCK_NOT_AVAILABLE) => StoreError::Busy,
+            Some(&SqlState::INSUFFICIENT_PRIVILEGE) => StoreError::Denied(pg::described(&e)),
+            _ => StoreError::Postgres(e),
+        }
+    }
+}
+
+impl StoreError {
+    /// Whether a constraint of the schema refused the write (a unique key, say).
+    fn is_constraint(&self) -> bool {
+        match self {
+            StoreError::Sqlite(e) => {
+                e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation)
+            }
+            StoreError::Postgres(e) => e.code().is_some_and(|c| c.code().starts_with("23")),
+            _ => false,
+        }
+    }
+}
+
 /// Shorthand for store results.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// An open database.
 pub struct Store {
-    conn: Connection,
+    conn: Db,
     /// The OS account recorded with every event this store writes.
     account: Option<String>,
 }
@@ -498,7 +536,7 @@ impl Store {
         }
         register_guard(&conn)?;
         Ok(Store {
-            conn,
+            conn: Db::Sqlite(conn),
             account: None,
         })
     }
@@ -512,16 +550,46 @@ impl Store {
     /// The database's data version: it changes when another connection commits, so a console
     /// polls it to learn of decisions, claims and assignments made elsewhere.
     pub fn data_version(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .pragma_query_value(None, "data_version", |r| r.get(0))?)
+        match &self.conn {
+            Db::Sqlite(c) => Ok(c.pragma_query_value(None, "data_version", |r| r.get(0))?),
+            Db::Pg(_) => Ok(0),
+        }
     }
 
     /// A second connection to the same database file, for work that must not hold this one up
     /// (the console's QA view); `None` for a database in memory.
     pub fn reader(&self) -> Option<Result<Store>> {
-        let path = self.conn.path().filter(|p| !p.is_empty())?;
-        Some(Store::open_existing(Path::new(path)))
+        match &self.conn {
+            Db::Sqlite(conn) => {
+                let path = conn.path().filter(|p| !p.is_empty())?;
+                Some(Store::open_existing(Path::new(path)))
+            }
+            Db::Pg(conn) => Some(Store::connect(&conn.borrow().url)),
+        }
+    }
+
+    /// Connects to the PostgreSQL database at `url` and brings its schema up to date (a new,
+    /// empty database is set up). A write waits for another machine's write as long as one on
+    /// SQLite waits for another process's.
+    pub fn connect(url: &PgUrl) -> Result<Store> {
+        let mut client = pg::open(url)?;
+        client.batch_execute(&format!("SET lock_timeout = '{}s'", BUSY_TIMEOUT.as_secs()))?;
+        Ok(Store {
+            conn: Db::Pg(Box::new(std::cell::RefCell::new(db::PgConn::new(
+                client,
+                url.clone(),
+            )))),
+            account: None,
+        })
+    }
+
+    /// Opens the database at `location`: an SQLite file, created when `create` and new, or a
+    /// PostgreSQL database.
+    pub fn open_at(location: &Location, create: bool) -> Result<Store> {
+        match location {
+            Location::Sqlite(path) => Self::open_file(path, create),
+            Location::Postgres(url) => Self::connect(url),
+        }
     }
 
     /// An in-memory database (the demo, tests).
@@ -529,7 +597,7 @@ impl Store {
         Self::init(Connection::open_in_memory()?)
     }
 
-    fn init(mut conn: Connection) -> Result<Store> {
+    fn init(conn: Connection) -> Result<Store> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         register_guard(&conn)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -540,19 +608,35 @@ impl Store {
                 known: SCHEMA_VERSION,
             });
         }
-        migrations()
-            .to_latest(&mut conn)
-            .map_err(|e| StoreError::Migration(e.to_string()))?;
+        let db = Db::Sqlite(conn);
+        if found < SCHEMA_VERSION {
+            migrate(&db, found).map_err(|e| StoreError::Migration(e.to_string()))?;
+        }
+        let conn = db.sqlite().expect("opened on SQLite");
         if conn.pragma_query_value(None, "application_id", |r| r.get::<_, i32>(0))?
             != APPLICATION_ID
         {
             conn.pragma_update(None, "application_id", APPLICATION_ID)?;
         }
         Ok(Store {
-            conn,
+            conn: db,
             account: None,
         })
     }
+}
+
+/// Applies SQLite's migrations after version `found`, in one transaction that also sets the
+/// new version: a failed one leaves the file as it was.
+fn migrate(db: &Db, found: i64) -> Result<()> {
+    let tx = db.write_tx()?;
+    for (script, hook) in MIGRATIONS.iter().skip(usize::try_from(found).unwrap_or(0)) {
+        tx.execute_batch(script)?;
+        if let Some(hook) = hook {
+            hook(&tx)?;
+        }
+    }
+    tx.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION}"))?;
+    tx.commit()
 }
 
 /// `path` for an SQLite URI: `%`, `?` and `#` escaped.
@@ -638,6 +722,7 @@ fn check_ours(conn: &Connection, create: bool) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+    use super::db::params;
     use super::*;
 
     #[test]
@@ -646,6 +731,8 @@ mod tests {
         let store = Store::open(&dir.path().join("db.sqlite")).unwrap();
         let sync: i64 = store
             .conn
+            .sqlite()
+            .unwrap()
             .pragma_query_value(None, "synchronous", |r| r.get(0))
             .unwrap();
         assert_eq!(sync, 2, "FULL: a confirmed decision survives a power loss");
@@ -674,9 +761,10 @@ mod tests {
             )
             .unwrap();
         let change = |store: &Store| {
-            store
-                .conn
-                .execute("UPDATE items SET class = 'major' WHERE item_key = 'x'", [])
+            store.conn.execute(
+                "UPDATE items SET class = 'major' WHERE item_key = 'x'",
+                params![],
+            )
         };
         let refused = change(&store).unwrap_err().to_string();
         assert!(refused.contains("summaries_by_dissent"), "{refused}");
@@ -692,7 +780,7 @@ mod tests {
         assert!(
             store
                 .conn
-                .execute("UPDATE items SET round = 2 WHERE item_key = 'x'", [])
+                .execute("UPDATE items SET round = 2 WHERE item_key = 'x'", params![])
                 .is_err(),
             "even there, a round only with its row"
         );

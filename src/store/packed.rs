@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::ops::{ControlFlow, Range};
 
-use rusqlite::{Row, params};
+use super::db::{Db, params};
 
 use super::batches::{Batch, RubricVersions};
 use super::decisions::decision_from_row;
@@ -233,16 +233,6 @@ impl<'a> ItemRef<'a> {
     }
 }
 
-/// Column `at` of `r` as text.
-fn text<'r>(r: &'r Row<'_>, at: usize) -> rusqlite::Result<&'r str> {
-    Ok(r.get_ref(at)?.as_str()?)
-}
-
-/// Column `at` of `r` as text, or `None` when NULL.
-fn text_or_null<'r>(r: &'r Row<'_>, at: usize) -> rusqlite::Result<Option<&'r str>> {
-    Ok(r.get_ref(at)?.as_str_or_null()?)
-}
-
 impl Store {
     /// Calls `f` with the items of the batch in `item_id` order, `per_chunk` at a time, all
     /// read from one snapshot of the database, until `f` breaks. Returns the batch's head hash
@@ -265,7 +255,7 @@ impl Store {
         per_chunk: usize,
         mut f: impl FnMut(PackedItems) -> ControlFlow<()>,
     ) -> Result<String> {
-        let snapshot = self.conn.unchecked_transaction()?;
+        let snapshot = self.conn.snapshot()?;
         let head = super::chain::head(&snapshot, batch.id)?;
         let versions = RubricVersions::load(&snapshot, batch.id)?;
         // Decisions and rounds are few beside the items: `CROSS JOIN` keeps them the outer loop.
@@ -279,6 +269,7 @@ impl Store {
             )?;
             let mut rows = stmt.query(params![batch.id])?;
             while let Some(r) = rows.next()? {
+                let r = &r;
                 decisions
                     .entry(r.get(10)?)
                     .or_default()
@@ -332,17 +323,18 @@ impl Store {
         let mut packed = PackedItems::default();
         let mut current = None;
         while let Some(r) = rows.next()? {
+            let r = &r;
             let id: i64 = r.get(0)?;
             if current != Some(id) {
                 if packed.items.len() == per_chunk && f(std::mem::take(&mut packed)).is_break() {
                     return Ok(head);
                 }
                 current = Some(id);
-                let item_id = packed.push_text(text(r, 1)?);
-                let task = packed.push_text(text(r, 2)?);
+                let item_id = packed.push_text(r.str(1)?);
+                let task = packed.push_text(r.str(2)?);
                 let start = packed.counts.len();
                 let key = || format!("item `{}`", &packed.text[item_id.clone()]);
-                stored::counts(key, text(r, 3)?, &mut packed.counts)?;
+                stored::counts(key, r.str(3)?, &mut packed.counts)?;
                 let counts = start..packed.counts.len();
                 let first_earlier = packed.earlier.len();
                 packed
@@ -353,16 +345,16 @@ impl Store {
                     .decisions
                     .extend(decisions.remove(&id).unwrap_or_default());
                 let at = packed.judgments.len();
-                let row = || format!("item `{}`", text(r, 1).unwrap_or("?"));
-                let class = text(r, 10)?;
+                let row = || format!("item `{}`", r.str(1).unwrap_or("?"));
+                let class = r.str(10)?;
                 let class = DisagreementClass::parse(class)
                     .ok_or_else(|| stored::corrupt(row(), "class", class, "not a class"))?;
-                let status = text(r, 12)?;
+                let status = r.str(12)?;
                 let status = DecisionStatus::parse(status).ok_or_else(|| {
                     stored::corrupt(row(), "status", status, "not a decision status")
                 })?;
-                let gold_label = text_or_null(r, 8)?.map(|g| packed.push_text(g));
-                let prediction = match r.get_ref(17)?.as_blob_or_null()? {
+                let gold_label = r.str_opt(8)?.map(|g| packed.push_text(g));
+                let prediction = match r.blob_opt(17)? {
                     Some(blob) => {
                         let start = packed.predicted.len();
                         let name = model.map_or("", |m| m.name.as_str());
@@ -375,14 +367,14 @@ impl Store {
                 packed.items.push(PackedItem {
                     prediction,
                     gold_label,
-                    counts_only: text(r, 9)? == "counts",
+                    counts_only: r.str(9)? == "counts",
                     norm_entropy: r.get(13)?,
                     mean_confidence: r.get(14)?,
                     class,
                     flags: FlagSet(r.get(11)?),
                     status,
                     round: r.get(15)?,
-                    rubric_version: match r.get::<_, Option<i64>>(16)? {
+                    rubric_version: match r.get::<Option<i64>>(16)? {
                         Some(rubric_id) => versions.later_round(id, r.get(15)?, rubric_id),
                         None => versions.first_round(id),
                     },
@@ -394,13 +386,13 @@ impl Store {
                     earlier: first_earlier..packed.earlier.len(),
                 });
             }
-            let Some(reviewer) = text_or_null(r, 4)? else {
+            let Some(reviewer) = r.str_opt(4)? else {
                 continue;
             };
             let reviewer = packed.push_text(reviewer);
-            let label = packed.push_text(text(r, 5)?);
+            let label = packed.push_text(r.str(5)?);
             let confidence = r.get(6)?;
-            let evidence = text_or_null(r, 7)?.map(|e| packed.push_text(e));
+            let evidence = r.str_opt(7)?.map(|e| packed.push_text(e));
             packed.judgments.push(PackedJudgment {
                 reviewer,
                 label,
@@ -436,7 +428,7 @@ struct LaterRound {
 /// The rounds before the latest of every item of the batch that has later rounds, oldest first,
 /// each with the re-review that sent it back.
 fn earlier_rounds(
-    conn: &rusqlite::Connection,
+    conn: &Db,
     batch_id: i64,
     versions: &RubricVersions,
     decisions: &HashMap<i64, Vec<Decision>>,
@@ -460,8 +452,7 @@ fn earlier_rounds(
                 latest: r.get(6)?,
                 key: r.get(7)?,
             })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+        })?;
     let mut out: HashMap<i64, Vec<EarlierRound>> = HashMap::new();
     let mut judged = conn.prepare(
         "SELECT round, reviewer, label, evidence, confidence FROM judgments
@@ -506,6 +497,7 @@ fn earlier_rounds(
         }
         let mut rows = judged.query(params![id, latest])?;
         while let Some(r) = rows.next()? {
+            let r = &r;
             let round: i64 = r.get(0)?;
             if let Some(e) = rounds.iter_mut().find(|e| e.round == round) {
                 e.judgments.push(EarlierJudgment {

@@ -1,8 +1,7 @@
 //! Models and their predictions (schema_6_predictions.sql): written in one transaction per
 //! import, read back for `eval`, the export and the console.
 
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
-use rusqlite_migration::HookError;
+use super::db::{BulkInsert, Db, Optional, Row, Tx, ValueRef, params};
 
 use super::batches::Batch;
 use super::stored;
@@ -37,6 +36,10 @@ pub struct Model {
 /// Rows per multi-row `INSERT`.
 const CHUNK: usize = 200;
 
+/// The columns a prediction import writes.
+const PREDICTION_COLUMNS: [&str; 5] =
+    ["model_id", "item_id", "distribution", "kl", "model_entropy"];
+
 /// A model distribution as stored: little-endian 8-byte floats in rubric order.
 fn pack(distribution: &[f64], out: &mut Vec<u8>) {
     for p in distribution {
@@ -50,7 +53,7 @@ pub(super) fn unpack(
     blob: &[u8],
     k: usize,
     out: &mut Vec<f64>,
-) -> rusqlite::Result<()> {
+) -> Result<()> {
     if blob.len() != 8 * k {
         return Err(stored::corrupt(
             row(),
@@ -66,7 +69,7 @@ pub(super) fn unpack(
     Ok(())
 }
 
-fn model_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Model> {
+fn model_from_row(r: &Row<'_>) -> Result<Model> {
     Ok(Model {
         id: r.get(0)?,
         name: r.get(1)?,
@@ -85,12 +88,7 @@ const MODEL_COLUMNS: &str = "m.id, m.name, m.version, m.source, m.imported_at, m
 
 /// The digest of a model version's predictions as stored, in item order ([`chain::prediction`]);
 /// `None` when a row does not read back (changed outside dissent).
-pub(super) fn digest(
-    conn: &Connection,
-    model: i64,
-    name: &str,
-    version: i64,
-) -> Result<Option<String>> {
+pub(super) fn digest(conn: &Db, model: i64, name: &str, version: i64) -> Result<Option<String>> {
     let mut stmt = conn.prepare_cached(
         "SELECT i.item_key, p.distribution, p.import_kl, p.model_entropy
          FROM predictions p JOIN items i ON i.id = p.item_id
@@ -100,10 +98,10 @@ pub(super) fn digest(
     let mut content = chain::predictions(name, version);
     while let Some(r) = rows.next()? {
         let (Ok(key), Ok(blob), Ok(import_kl), Ok(h)) = (
-            r.get_ref(0)?.as_str(),
-            r.get_ref(1)?.as_blob(),
-            r.get_ref(2)?.as_f64_or_null(),
-            r.get_ref(3)?.as_f64(),
+            r.str(0),
+            r.blob(1),
+            r.get::<Option<f64>>(2),
+            r.get::<f64>(3),
         ) else {
             return Ok(None);
         };
@@ -121,7 +119,7 @@ fn kl_against(counts: &[u64], distribution: &[f64]) -> f64 {
 /// Sets the KL of every prediction of item `item` (every model, every version) to the KL
 /// against the item's panel in force, its latest round: called with a new round written, in
 /// its transaction, while [`super::Summaries`] allows the change (schema 8's trigger).
-pub(super) fn follow_panel(conn: &Connection, item: i64) -> Result<()> {
+pub(super) fn follow_panel(conn: &Db, item: i64) -> Result<()> {
     let mut read = conn.prepare_cached(&format!(
         "SELECT p.model_id, p.kl, i.item_key, {LATEST_COUNTS}, p.distribution, m.name
          FROM items i {LATEST_ROUND}
@@ -133,10 +131,10 @@ pub(super) fn follow_panel(conn: &Connection, item: i64) -> Result<()> {
     let mut rows = read.query(params![item])?;
     let (mut counts, mut dist) = (Vec::new(), Vec::new());
     while let Some(r) = rows.next()? {
-        read_prediction(r, r.get_ref(5)?.as_str()?, None, &mut counts, &mut dist)?;
+        read_prediction(&r, r.str(5)?, None, &mut counts, &mut dist)?;
         let kl = kl_against(&counts, &dist);
-        if kl.to_bits() != r.get::<_, f64>(1)?.to_bits() {
-            changed.push((r.get::<_, i64>(0)?, kl));
+        if kl.to_bits() != r.get::<f64>(1)?.to_bits() {
+            changed.push((r.get::<i64>(0)?, kl));
         }
     }
     drop(rows);
@@ -152,22 +150,22 @@ pub(super) fn follow_panel(conn: &Connection, item: i64) -> Result<()> {
 /// `labels` labels, else as many as the counts) into `counts` and `dist`, emptied first; a value
 /// that does not read back is named by the row's item key (column 2) and `model`.
 fn read_prediction(
-    r: &rusqlite::Row<'_>,
+    r: &Row<'_>,
     model: &str,
     labels: Option<usize>,
     counts: &mut Vec<u64>,
     dist: &mut Vec<f64>,
-) -> rusqlite::Result<()> {
+) -> Result<()> {
     counts.clear();
     dist.clear();
     let key = || {
-        r.get::<_, String>(2)
+        r.get::<String>(2)
             .map_or_else(|e| e.to_string(), |k| format!("item `{k}`"))
     };
-    stored::counts(key, r.get_ref(3)?.as_str()?, counts)?;
+    stored::counts(key, r.str(3)?, counts)?;
     unpack(
         || format!("prediction of {} by `{model}`", key()),
-        r.get_ref(4)?.as_blob()?,
+        r.blob(4)?,
         labels.unwrap_or(counts.len()),
         dist,
     )
@@ -175,17 +173,16 @@ fn read_prediction(
 
 /// Schema 8's hook: the KL of every prediction of an item with later rounds follows its latest
 /// round (a round imported after the model, before the KL followed rounds, left it stale).
-pub(super) fn follow_rounds(tx: &Transaction<'_>) -> std::result::Result<(), HookError> {
+pub(super) fn follow_rounds(tx: &Db) -> Result<()> {
     let items: Vec<i64> = tx
         .prepare(
             "SELECT DISTINCT p.item_id FROM predictions p JOIN items i ON i.id = p.item_id
              WHERE i.round > 1",
         )?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+        .query_map(&[], |r| r.get(0))?;
     let _summaries = super::Summaries::allow(tx)?;
     for item in items {
-        follow_panel(tx, item).map_err(|e| HookError::Hook(e.to_string()))?;
+        follow_panel(tx, item)?;
     }
     Ok(())
 }
@@ -195,7 +192,7 @@ pub(super) fn follow_rounds(tx: &Transaction<'_>) -> std::result::Result<(), Hoo
 /// read from the chained `rounds` themselves, not from the item row's `round` (which the chain
 /// does not hold), and the KL is compared to a relative 1e-12: it is derived with `ln`, whose
 /// last bit may differ between builds and platforms.
-fn kl_follows_panel(conn: &Connection, model: i64) -> Result<bool> {
+fn kl_follows_panel(conn: &Db, model: i64) -> Result<bool> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT p.item_id, p.kl, i.item_key, {LATEST_COUNTS}, p.distribution
          FROM predictions p JOIN items i ON i.id = p.item_id
@@ -206,10 +203,10 @@ fn kl_follows_panel(conn: &Connection, model: i64) -> Result<bool> {
     let mut rows = stmt.query(params![model])?;
     let (mut counts, mut dist) = (Vec::new(), Vec::new());
     while let Some(r) = rows.next()? {
-        let Ok(kl) = r.get_ref(1)?.as_f64() else {
+        let Ok(kl) = r.get::<f64>(1) else {
             return Ok(false);
         };
-        if read_prediction(r, "", None, &mut counts, &mut dist).is_err()
+        if read_prediction(&r, "", None, &mut counts, &mut dist).is_err()
             || (kl_against(&counts, &dist) - kl).abs() > 1e-12 * kl.abs().max(1.0)
         {
             return Ok(false);
@@ -219,17 +216,16 @@ fn kl_follows_panel(conn: &Connection, model: i64) -> Result<bool> {
 }
 
 /// The latest version of the model `name` of batch `batch_id`, if it has one.
-fn latest(conn: &Connection, batch_id: i64, name: &str) -> Result<Option<Model>> {
-    Ok(conn
-        .query_row(
-            &format!(
-                "SELECT {MODEL_COLUMNS} FROM models m WHERE m.batch_id = ?1 AND m.name = ?2
+fn latest(conn: &Db, batch_id: i64, name: &str) -> Result<Option<Model>> {
+    conn.query_row(
+        &format!(
+            "SELECT {MODEL_COLUMNS} FROM models m WHERE m.batch_id = ?1 AND m.name = ?2
                  ORDER BY m.version DESC LIMIT 1"
-            ),
-            params![batch_id, name],
-            model_from_row,
-        )
-        .optional()?)
+        ),
+        params![batch_id, name],
+        model_from_row,
+    )
+    .optional()
 }
 
 impl Store {
@@ -265,7 +261,7 @@ impl Store {
             "SELECT {MODEL_COLUMNS} FROM models m WHERE m.batch_id = ?1 ORDER BY m.name, m.version"
         ))?;
         let rows = stmt.query_map(params![batch.id], model_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows)
     }
 
     /// The version in force (the latest) of the model `name` of the batch.
@@ -282,7 +278,7 @@ impl Store {
             .conn
             .prepare("SELECT DISTINCT name FROM models WHERE batch_id = ?1 ORDER BY name")?;
         let rows = stmt.query_map(params![batch.id], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows)
     }
 
     /// The prediction of item `item_key` by the version in force of model `name`: its
@@ -305,7 +301,7 @@ impl Store {
             .query_row(params![model.id, batch.id, item_key], |r| {
                 let mut dist = Vec::with_capacity(k);
                 let row = || format!("prediction of item `{item_key}` by `{name}`");
-                unpack(row, r.get_ref(0)?.as_blob()?, k, &mut dist)?;
+                unpack(row, r.blob(0)?, k, &mut dist)?;
                 Ok((dist, r.get(1)?))
             })
             .optional()?;
@@ -329,11 +325,11 @@ impl Store {
         let mut rows = stmt.query(params![model.id])?;
         let (mut counts, mut dist) = (Vec::new(), Vec::new());
         while let Some(r) = rows.next()? {
-            read_prediction(r, &model.name, Some(k), &mut counts, &mut dist)?;
-            let class = r.get_ref(1)?.as_str()?;
+            read_prediction(&r, &model.name, Some(k), &mut counts, &mut dist)?;
+            let class = r.str(1)?;
             let class = DisagreementClass::parse(class).ok_or_else(|| {
                 stored::corrupt(
-                    format!("item `{}`", r.get::<_, String>(2).unwrap_or_default()),
+                    format!("item `{}`", r.get::<String>(2).unwrap_or_default()),
                     "class",
                     class,
                     "not a class",
@@ -355,7 +351,7 @@ impl Store {
         at: &str,
     ) -> Result<PredictionWriter<'_>> {
         let bulk = BulkSettings::new(&self.conn)?;
-        let tx = super::write_tx(&self.conn)?;
+        let tx = super::writer::bulk_tx(&self.conn)?;
         // Importing a model's predictions is an import: the roles that may import may.
         super::staff::require(&tx, actor, crate::domain::team::Act::Import)?;
         let latest = latest(&tx, batch.id, name)?;
@@ -371,7 +367,7 @@ impl Store {
         }
         let (model_id, stored): (i64, u64) = tx.query_row(
             "SELECT coalesce(max(id), 0) + 1, coalesce(sum(predictions), 0) FROM models",
-            [],
+            params![],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
         Ok(PredictionWriter {
@@ -383,6 +379,7 @@ impl Store {
             model_id,
             replaces: latest,
             pending: Vec::with_capacity(CHUNK),
+            insert: BulkInsert::new("predictions", &PREDICTION_COLUMNS, CHUNK),
             written: 0,
             stored,
             deferred_index: None,
@@ -413,7 +410,7 @@ pub struct PanelOf {
 /// Writes one model's predictions inside a single transaction; dropping it without
 /// [`PredictionWriter::commit`] rolls everything back.
 pub struct PredictionWriter<'a> {
-    tx: Transaction<'a>,
+    tx: Tx<'a>,
     /// Dropped after `tx`, so the connection's settings come back once it has ended.
     bulk: BulkSettings<'a>,
     batch_id: i64,
@@ -423,6 +420,7 @@ pub struct PredictionWriter<'a> {
     /// The version this import replaces.
     replaces: Option<Model>,
     pending: Vec<Pending>,
+    insert: BulkInsert,
     written: u64,
     /// Predictions stored before this import.
     stored: u64,
@@ -450,11 +448,7 @@ impl PredictionWriter<'_> {
         let row = stmt
             .query_row(params![self.batch_id, key], |r| {
                 let mut counts = Vec::new();
-                stored::counts(
-                    || format!("item `{key}`"),
-                    r.get_ref(1)?.as_str()?,
-                    &mut counts,
-                )?;
+                stored::counts(|| format!("item `{key}`"), r.str(1)?, &mut counts)?;
                 Ok(PanelOf {
                     id: r.get(0)?,
                     counts,
@@ -486,22 +480,17 @@ impl PredictionWriter<'_> {
         if self.pending.is_empty() {
             return Ok(());
         }
-        let rows = vec!["(?, ?, ?, ?, ?)"; self.pending.len()].join(", ");
-        let sql = format!(
-            "INSERT INTO predictions (model_id, item_id, distribution, kl, model_entropy) VALUES {rows}"
-        );
-        let mut stmt = self.tx.prepare_cached(&sql)?;
-        let mut args: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(5 * self.pending.len());
+        let mut values = Vec::with_capacity(PREDICTION_COLUMNS.len() * self.pending.len());
         for p in &self.pending {
-            args.extend([
-                &self.model_id as &dyn rusqlite::ToSql,
-                &p.item,
-                &p.distribution,
-                &p.kl,
-                &p.entropy,
+            values.extend([
+                ValueRef::Int(self.model_id),
+                ValueRef::Int(p.item),
+                ValueRef::Blob(&p.distribution),
+                ValueRef::Real(p.kl),
+                ValueRef::Real(p.entropy),
             ]);
         }
-        stmt.execute(args.as_slice())?;
+        self.tx.insert_rows(&self.insert, &values)?;
         self.written += self.pending.len() as u64;
         self.pending.clear();
         if self.deferred_index.is_none() && self.written > DEFER_INDEX_AFTER.max(self.stored / 2) {

@@ -1,8 +1,7 @@
 //! The triage queue: filtered, sorted pages by keyset over indexed columns (never OFFSET), and
 //! the per-class / per-flag counts of the queue header.
 
-use rusqlite::params_from_iter;
-use rusqlite::types::{FromSql, FromSqlResult, Value, ValueRef};
+use super::db::{self, FromDb, Row, Value, ValueRef, params};
 
 use super::batches::Batch;
 use super::{Result, Store, StoreError};
@@ -160,13 +159,13 @@ pub enum SortValue {
     Null,
 }
 
-impl FromSql for SortValue {
-    fn column_result(value: ValueRef<'_>) -> FromSqlResult<SortValue> {
-        Ok(match value {
-            ValueRef::Integer(i) => SortValue::Int(i),
-            ValueRef::Real(r) => SortValue::Real(r),
-            ValueRef::Text(_) | ValueRef::Blob(_) => SortValue::Text(String::column_result(value)?),
-            ValueRef::Null => SortValue::Null,
+impl FromDb for SortValue {
+    fn from_db(value: ValueRef<'_>) -> std::result::Result<SortValue, String> {
+        Ok(match Value::from_db(value)? {
+            Value::Int(i) => SortValue::Int(i),
+            Value::Real(r) => SortValue::Real(r),
+            Value::Text(t) => SortValue::Text(t),
+            Value::Null => SortValue::Null,
         })
     }
 }
@@ -174,7 +173,7 @@ impl FromSql for SortValue {
 impl From<&SortValue> for Value {
     fn from(v: &SortValue) -> Value {
         match v {
-            SortValue::Int(i) => Value::Integer(*i),
+            SortValue::Int(i) => Value::Int(*i),
             SortValue::Real(r) => Value::Real(*r),
             SortValue::Text(t) => Value::Text(t.clone()),
             SortValue::Null => Value::Null,
@@ -220,14 +219,14 @@ impl QueueCounts {
 const ROW_COLUMNS: &str = "item_key, task, reviewer_count, top_label, top_share, entropy, norm_entropy, \
      mean_confidence, class, flags, status, unflagged, neg_entropy, conf_key, class_rank";
 
-fn row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<QueueRow> {
+fn row_from(r: &Row<'_>) -> Result<QueueRow> {
     let class: String = r.get(8)?;
     let status: String = r.get(10)?;
     let flags: i64 = r.get(9)?;
     Ok(QueueRow {
         item_id: r.get(0)?,
         task: r.get(1)?,
-        reviewer_count: u64::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
+        reviewer_count: u64::try_from(r.get::<i64>(2)?).unwrap_or(0),
         top_label: r.get(3)?,
         top_share: r.get(4)?,
         entropy_bits: r.get(5)?,
@@ -284,7 +283,7 @@ fn filter_sql(filter: &QueueFilter, search: &Search, sql: &mut String, args: &mu
         sql.push_str(" AND unflagged = 0");
     }
     if let Some(f) = filter.flag {
-        args.push(Value::Integer(i64::from(f.bit())));
+        args.push(Value::Int(i64::from(f.bit())));
         sql.push_str(&format!(" AND (flags & ?{}) != 0", args.len()));
     }
     if let Some(c) = filter.class {
@@ -380,7 +379,7 @@ impl Store {
         direction: Direction,
         limit: usize,
     ) -> Result<Vec<QueueRow>> {
-        let mut args = vec![Value::Integer(batch.id), Value::Integer(model)];
+        let mut args = vec![Value::Int(batch.id), Value::Int(model)];
         let mut sql = format!(
             "SELECT {ROW_COLUMNS}, p.kl, p.item_id
              FROM predictions p INDEXED BY predictions_by_kl CROSS JOIN items ON items.id = p.item_id
@@ -395,7 +394,7 @@ impl Store {
         };
         if let Some((kl, id)) = anchor.and_then(|a| a.kl) {
             args.push(Value::Real(kl));
-            args.push(Value::Integer(id));
+            args.push(Value::Int(id));
             let n = args.len();
             sql.push_str(&format!(" AND (p.kl, p.item_id) {cmp} (?{}, ?{n})", n - 1));
         }
@@ -403,13 +402,11 @@ impl Store {
             " ORDER BY p.kl {order}, p.item_id {order} LIMIT {limit}"
         ));
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let mut rows = stmt
-            .query_map(params_from_iter(args), |r| {
-                let mut row = row_from(r)?;
-                row.kl = Some((r.get(15)?, r.get(16)?));
-                Ok(row)
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut rows = stmt.query_map(&db::args(&args), |r| {
+            let mut row = row_from(r)?;
+            row.kl = Some((r.get(15)?, r.get(16)?));
+            Ok(row)
+        })?;
         if direction == Direction::Backward {
             rows.reverse();
         }
@@ -429,14 +426,16 @@ impl Store {
              ON p.model_id = ?1 AND p.item_id = i.id
              WHERE i.batch_id = ?2 AND i.item_key IN ({marks})"
         ))?;
-        let args = [Value::Integer(model), Value::Integer(batch.id)]
+        let args: Vec<Value> = [Value::Int(model), Value::Int(batch.id)]
             .into_iter()
-            .chain(rows.iter().map(|r| Value::Text(r.item_id.clone())));
+            .chain(rows.iter().map(|r| Value::Text(r.item_id.clone())))
+            .collect();
         let found: std::collections::HashMap<String, (f64, i64)> = stmt
-            .query_map(params_from_iter(args), |r| {
+            .query_map(&db::args(&args), |r| {
                 Ok((r.get(0)?, (r.get(1)?, r.get(2)?)))
             })?
-            .collect::<rusqlite::Result<_>>()?;
+            .into_iter()
+            .collect();
         for row in rows {
             row.kl = found.get(&row.item_id).copied();
         }
@@ -476,7 +475,7 @@ impl Store {
             }
             (_, sort) => sort.table(),
         };
-        let mut args = vec![Value::Integer(batch.id)];
+        let mut args = vec![Value::Int(batch.id)];
         let mut sql = format!("SELECT {ROW_COLUMNS} FROM {table} WHERE batch_id = ?1");
         filter_sql(filter, &search, &mut sql, &mut args);
         let cols = sort.columns();
@@ -499,9 +498,7 @@ impl Store {
         let order_by: Vec<String> = cols.iter().map(|c| format!("{c} {order}")).collect();
         sql.push_str(&format!(" ORDER BY {} LIMIT {limit}", order_by.join(", ")));
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let mut rows = stmt
-            .query_map(params_from_iter(args), row_from)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut rows = stmt.query_map(&db::args(&args), row_from)?;
         if direction == Direction::Backward {
             rows.reverse();
         }
@@ -511,7 +508,7 @@ impl Store {
     /// Counts of the items `filter` shows. Without a search these come from the maintained
     /// `queue_counts` table, so they cost nothing at a million items.
     pub fn queue_counts(&self, batch: &Batch, filter: &QueueFilter) -> Result<QueueCounts> {
-        let mut args = vec![Value::Integer(batch.id)];
+        let mut args = vec![Value::Int(batch.id)];
         let mut sql = String::new();
         self.sync_search_index(filter)?;
         let search = self.search_plan(filter)?;
@@ -539,7 +536,7 @@ impl Store {
             )
         };
         let mut stmt = self.conn.prepare_cached(&table)?;
-        let mut rows = stmt.query(params_from_iter(args))?;
+        let mut rows = stmt.query(&db::args(&args))?;
         let mut counts = QueueCounts::default();
         while let Some(r) = rows.next()? {
             let class: String = r.get(0)?;
@@ -570,7 +567,7 @@ impl Store {
             .prepare_cached(
                 "SELECT count(*) FROM (SELECT 1 FROM assignments WHERE assignee = ?1 LIMIT ?2)",
             )?
-            .query_row(rusqlite::params![a, FEW_MATCHES + 1], |r| r.get(0))?;
+            .query_row(params![a, FEW_MATCHES + 1], |r| r.get(0))?;
         Ok(assigned <= FEW_MATCHES)
     }
 
@@ -590,7 +587,7 @@ impl Store {
         let matches: i64 = self
             .conn
             .prepare_cached("SELECT count(*) FROM items_search WHERE items_search MATCH ?1")?
-            .query_row([&phrase], |r| r.get(0))?;
+            .query_row(params![&phrase], |r| r.get(0))?;
         Ok(Search::Index {
             phrase,
             few: matches <= FEW_MATCHES,
@@ -606,10 +603,10 @@ impl Store {
             return Ok(());
         }
         loop {
-            let tx = super::write_tx(&self.conn)?;
+            let tx = self.conn.write_tx()?;
             let (last, newest): (i64, i64) = tx.query_row(
                 "SELECT last_id, (SELECT coalesce(max(id), 0) FROM items) FROM search_indexed",
-                [],
+                params![],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
             if newest <= last {
@@ -624,9 +621,9 @@ impl Store {
                      (SELECT group_concat(j.evidence, char(10)) FROM judgments j
                       WHERE j.item_id = i.id))
                  FROM items i WHERE i.id > ?1 AND i.id <= ?2",
-                [last, upto],
+                params![last, upto],
             )?;
-            tx.execute("UPDATE search_indexed SET last_id = ?1", [upto])?;
+            tx.execute("UPDATE search_indexed SET last_id = ?1", params![upto])?;
             tx.commit()?;
         }
     }
@@ -636,9 +633,7 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT DISTINCT task FROM queue_counts WHERE batch_id = ?1 ORDER BY task",
         )?;
-        let tasks = stmt
-            .query_map([batch.id], |r| r.get(0))?
-            .collect::<rusqlite::Result<Vec<String>>>()?;
+        let tasks = stmt.query_map(params![batch.id], |r| r.get(0))?;
         Ok(tasks)
     }
 }

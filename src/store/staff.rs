@@ -1,6 +1,6 @@
 //! The staff list: who holds which role, and the check every write makes against it.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use super::db::{Db, Optional, params};
 
 use super::events::{NewEvent, append};
 use super::{Result, Store, StoreError};
@@ -37,12 +37,12 @@ impl Standing {
 }
 
 /// Where `who` stands, read inside the caller's transaction.
-pub(super) fn standing(conn: &Connection, who: &str) -> Result<Standing> {
+pub(super) fn standing(conn: &Db, who: &str) -> Result<Standing> {
     let (members, role): (i64, Option<String>) = conn
         .prepare_cached(
             "SELECT (SELECT count(*) FROM staff), (SELECT role FROM staff WHERE name = ?1)",
         )?
-        .query_row([who], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        .query_row(params![who], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(Standing {
         staffed: members > 0,
         role: role.as_deref().and_then(Role::parse),
@@ -51,7 +51,7 @@ pub(super) fn standing(conn: &Connection, who: &str) -> Result<Standing> {
 
 /// Refuses `act` to `who` unless their role allows it; read inside the write transaction, so
 /// a role changed meanwhile is the one that counts.
-pub(super) fn require(conn: &Connection, who: &str, act: Act) -> Result<()> {
+pub(super) fn require(conn: &Db, who: &str, act: Act) -> Result<()> {
     let s = standing(conn, who)?;
     team::check(who, s.staffed, s.role, act).map_err(StoreError::from)
 }
@@ -62,7 +62,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare("SELECT name, role, added_by, added_at FROM staff ORDER BY name")?;
-        let rows = stmt.query_map([], |r| {
+        let rows = stmt.query_map(&[], |r| {
             let role: String = r.get(1)?;
             Ok(Member {
                 name: r.get(0)?,
@@ -71,7 +71,7 @@ impl Store {
                 added_at: r.get(3)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows)
     }
 
     /// Where `who` stands.
@@ -89,7 +89,7 @@ impl Store {
         actor: &str,
         at: &str,
     ) -> Result<Vec<Member>> {
-        let tx = super::write_tx(&self.conn)?;
+        let tx = self.conn.write_tx()?;
         let mut changed = Vec::new();
         if !standing(&tx, actor)?.staffed {
             if name != actor {
@@ -132,16 +132,16 @@ impl Store {
 
     /// Removes `name` from the staff list. The last QA lead stays.
     pub fn remove_staff(&mut self, name: &str, actor: &str, at: &str) -> Result<Member> {
-        let tx = super::write_tx(&self.conn)?;
+        let tx = self.conn.write_tx()?;
         require(&tx, actor, Act::Staff)?;
         let member = tx
             .query_row(
                 "SELECT role, added_by, added_at FROM staff WHERE name = ?1",
-                [name],
+                params![name],
                 |r| {
                     Ok(Member {
                         name: name.to_string(),
-                        role: Role::parse(&r.get::<_, String>(0)?).unwrap_or(Role::Viewer),
+                        role: Role::parse(&r.get::<String>(0)?).unwrap_or(Role::Viewer),
                         added_by: r.get(1)?,
                         added_at: r.get(2)?,
                     })
@@ -152,7 +152,7 @@ impl Store {
         if member.role == Role::QaLead {
             last_lead_stays(&tx, name)?;
         }
-        tx.execute("DELETE FROM staff WHERE name = ?1", [name])?;
+        tx.execute("DELETE FROM staff WHERE name = ?1", params![name])?;
         let released = release_assignments(&tx, name)?;
         staff_event(
             &tx,
@@ -168,13 +168,12 @@ impl Store {
 
 /// The first member of the staff list (by name) who is not what the staff log adds up to — a
 /// role, or a member at all, that no logged change made — as `verify` names them.
-pub(super) fn unlogged_member(conn: &Connection) -> Result<Option<String>> {
+pub(super) fn unlogged_member(conn: &Db) -> Result<Option<String>> {
     let mut logged: std::collections::BTreeMap<String, String> = Default::default();
     let mut stmt = conn.prepare("SELECT details FROM events WHERE action = 'staff' ORDER BY id")?;
-    let mut rows = stmt.query([])?;
+    let mut rows = stmt.query(&[])?;
     while let Some(r) = rows.next()? {
-        let details: serde_json::Value =
-            serde_json::from_str(r.get_ref(0)?.as_str()?).unwrap_or_default();
+        let details: serde_json::Value = serde_json::from_str(r.str(0)?).unwrap_or_default();
         match (details["add"].as_str(), details["remove"].as_str()) {
             (Some(name), _) => {
                 let role = details["role"].as_str().unwrap_or_default();
@@ -188,8 +187,9 @@ pub(super) fn unlogged_member(conn: &Connection) -> Result<Option<String>> {
     }
     let stored: std::collections::BTreeMap<String, String> = conn
         .prepare("SELECT name, role FROM staff")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+        .query_map(&[], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .into_iter()
+        .collect();
     let names: std::collections::BTreeSet<&String> = logged.keys().chain(stored.keys()).collect();
     Ok(names
         .into_iter()
@@ -198,17 +198,17 @@ pub(super) fn unlogged_member(conn: &Connection) -> Result<Option<String>> {
 }
 
 /// Unassigns every item assigned to `name`; how many.
-fn release_assignments(conn: &Connection, name: &str) -> Result<u64> {
-    let n = conn.execute("DELETE FROM assignments WHERE assignee = ?1", [name])?;
+fn release_assignments(conn: &Db, name: &str) -> Result<u64> {
+    let n = conn.execute("DELETE FROM assignments WHERE assignee = ?1", params![name])?;
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
 /// Refuses to take the QA lead role from `name` when nobody else holds it: a list with no QA
 /// lead could never be changed again.
-fn last_lead_stays(conn: &Connection, name: &str) -> Result<()> {
+fn last_lead_stays(conn: &Db, name: &str) -> Result<()> {
     let others: i64 = conn.query_row(
         "SELECT count(*) FROM staff WHERE role = 'qa_lead' AND name != ?1",
-        [name],
+        params![name],
         |r| r.get(0),
     )?;
     if others == 0 {
@@ -219,7 +219,7 @@ fn last_lead_stays(conn: &Connection, name: &str) -> Result<()> {
 
 /// Writes one member (new, or with a new role) and logs it.
 fn put(
-    conn: &Connection,
+    conn: &Db,
     name: &str,
     role: Role,
     actor: &str,
@@ -248,7 +248,7 @@ fn put(
 }
 
 fn staff_event(
-    conn: &Connection,
+    conn: &Db,
     actor: &str,
     account: Option<&str>,
     at: &str,

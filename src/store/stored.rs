@@ -3,8 +3,8 @@
 //! the row, never a silent default.
 
 use chrono::{DateTime, Utc};
-use rusqlite::types::Type;
 
+use super::{Result, StoreError};
 use crate::domain::decision::DecisionKind;
 
 /// A stored value that does not read back.
@@ -24,31 +24,18 @@ pub struct Corrupt {
 }
 
 /// The error a row reader returns for `value` of `column` on `row`.
-pub(super) fn corrupt(
-    row: String,
-    column: &'static str,
-    value: &str,
-    why: &str,
-) -> rusqlite::Error {
+pub(super) fn corrupt(row: String, column: &'static str, value: &str, why: &str) -> StoreError {
     let value: String = value.chars().take(60).collect();
-    rusqlite::Error::FromSqlConversionFailure(
-        0,
-        Type::Text,
-        Box::new(Corrupt {
-            row,
-            column,
-            value,
-            why: why.into(),
-        }),
-    )
+    StoreError::Corrupt(Box::new(Corrupt {
+        row,
+        column,
+        value,
+        why: why.into(),
+    }))
 }
 
 /// The label counts column (`[1,3,1]`), appended to `out`.
-pub(super) fn counts(
-    row: impl FnOnce() -> String,
-    text: &str,
-    out: &mut Vec<u64>,
-) -> rusqlite::Result<()> {
+pub(super) fn counts(row: impl FnOnce() -> String, text: &str, out: &mut Vec<u64>) -> Result<()> {
     let bad = |row: String| corrupt(row, "counts", text, "not a list of counts");
     let Some(inner) = text.strip_prefix('[').and_then(|t| t.strip_suffix(']')) else {
         return Err(bad(row()));
@@ -71,7 +58,7 @@ pub(super) fn object(
     row: impl FnOnce() -> String,
     column: &'static str,
     text: &str,
-) -> rusqlite::Result<serde_json::Map<String, serde_json::Value>> {
+) -> Result<serde_json::Map<String, serde_json::Value>> {
     serde_json::from_str(text).map_err(|_| corrupt(row(), column, text, "not a JSON object"))
 }
 
@@ -80,26 +67,23 @@ pub(super) fn json(
     row: impl FnOnce() -> String,
     column: &'static str,
     text: &str,
-) -> rusqlite::Result<serde_json::Value> {
+) -> Result<serde_json::Value> {
     serde_json::from_str(text).map_err(|_| corrupt(row(), column, text, "not JSON"))
 }
 
 /// The kind of a decision.
-pub(super) fn decision_kind(
-    row: impl FnOnce() -> String,
-    text: &str,
-) -> rusqlite::Result<DecisionKind> {
+pub(super) fn decision_kind(row: impl FnOnce() -> String, text: &str) -> Result<DecisionKind> {
     DecisionKind::parse(text).ok_or_else(|| corrupt(row(), "kind", text, "not a decision kind"))
 }
 
 /// The erring reviewers of a decision (a JSON list of ids).
-pub(super) fn names(row: impl FnOnce() -> String, text: &str) -> rusqlite::Result<Vec<String>> {
+pub(super) fn names(row: impl FnOnce() -> String, text: &str) -> Result<Vec<String>> {
     serde_json::from_str(text)
         .map_err(|_| corrupt(row(), "erring", text, "not a list of reviewers"))
 }
 
 /// A time, RFC 3339.
-pub(super) fn time(row: impl FnOnce() -> String, text: &str) -> rusqlite::Result<DateTime<Utc>> {
+pub(super) fn time(row: impl FnOnce() -> String, text: &str) -> Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| corrupt(row(), "at", text, "not an RFC 3339 time"))

@@ -1,7 +1,7 @@
 //! Rubric versions: a later version of a batch's rubric loaded in place of the one in force, the
 //! old text kept, and classes and flags recomputed when the thresholds changed.
 
-use rusqlite::params;
+use super::db::{Db, params};
 
 use super::batches::Batch;
 use super::{LATEST_COUNTS, LATEST_ROUND, Result, Store, StoreError, Summaries, stored};
@@ -55,7 +55,7 @@ impl Store {
                 by: r.get(4)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows)
     }
 
     /// Loads `rubric` as the batch's next version, in one transaction: refused with every
@@ -72,15 +72,14 @@ impl Store {
         if batch.status == super::BatchStatus::Finalized {
             return Err(StoreError::Finalized(batch.name.clone()));
         }
-        let tx = super::write_tx(&self.conn)?;
+        let tx = self.conn.write_tx()?;
         super::staff::require(&tx, actor, crate::domain::team::Act::Rubric)?;
         let codes_used: Vec<String> = tx
             .prepare(
                 "SELECT DISTINCT d.reason_code FROM decisions d JOIN items i ON i.id = d.item_id
                  WHERE i.batch_id = ?1 AND d.reason_code IS NOT NULL ORDER BY 1",
             )?
-            .query_map(params![batch.id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+            .query_map(params![batch.id], |r| r.get(0))?;
         let problems = update_problems(&batch.rubric, rubric, &codes_used);
         if !problems.is_empty() {
             return Err(StoreError::RubricUpdate(problems));
@@ -125,7 +124,7 @@ impl Store {
 
 /// Recomputes the class and flags of every item of the batch from its latest round's counts,
 /// mean confidence and gold label under `rubric`; returns (items, items changed).
-fn recompute(conn: &rusqlite::Connection, batch_id: i64, rubric: &Rubric) -> Result<(u64, u64)> {
+fn recompute(conn: &Db, batch_id: i64, rubric: &Rubric) -> Result<(u64, u64)> {
     let _summaries = Summaries::allow(conn)?;
     let mut rows = Vec::new();
     {
@@ -138,17 +137,13 @@ fn recompute(conn: &rusqlite::Connection, batch_id: i64, rubric: &Rubric) -> Res
         while let Some(r) = read.next()? {
             let key: String = r.get(1)?;
             let mut counts = Vec::new();
-            stored::counts(
-                || format!("item `{key}`"),
-                r.get_ref(2)?.as_str()?,
-                &mut counts,
-            )?;
+            stored::counts(|| format!("item `{key}`"), r.str(2)?, &mut counts)?;
             let gold: Option<String> = r.get(4)?;
             let s = summarize_counts(counts, r.get(3)?, rubric, gold.as_deref());
             let flags = s.flag_set();
             let before: (String, u8) = (r.get(5)?, r.get(6)?);
             if before != (s.figures.class.as_str().to_string(), flags.0) {
-                rows.push((r.get::<_, i64>(0)?, s.figures.class, flags));
+                rows.push((r.get::<i64>(0)?, s.figures.class, flags));
             }
         }
     }

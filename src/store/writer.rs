@@ -1,14 +1,12 @@
 //! Import writes: one transaction per import, committed only when every item is in.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 use rusqlite::config::DbConfig;
-use rusqlite::types::Value as SqlValue;
-use rusqlite::{Connection, OptionalExtension, ToSql, Transaction, params};
 use serde_json::Value;
 
 use super::chain::Chain;
+use super::db::{BulkInsert, Db, Optional, ToDb, Tx, Value as DbValue, ValueRef, params};
 use super::{Result, Store, StoreError, Summaries};
 use crate::domain::chain::{self, ItemFields, JudgmentFields, Link, RoundFields};
 use crate::domain::decision::{SourceDecision, current_decision};
@@ -113,22 +111,20 @@ pub struct Source {
 impl PreparedItem {
     /// The summary columns of the item's row, in the order of [`ITEM_COLUMNS`] from
     /// `reviewer_count`: what a new item and a new round of one both write.
-    fn summary(&self) -> [SqlValue; 12] {
+    fn summary(&self) -> [DbValue; 12] {
         [
-            SqlValue::Integer(self.reviewer_count),
-            self.top_label
-                .clone()
-                .map_or(SqlValue::Null, SqlValue::Text),
-            SqlValue::Real(self.top_share),
-            SqlValue::Real(self.entropy),
-            SqlValue::Real(self.norm_entropy),
-            self.mean_confidence.map_or(SqlValue::Null, SqlValue::Real),
-            SqlValue::Text(self.class.as_str().into()),
-            SqlValue::Integer(i64::from(self.flags.0)),
-            SqlValue::Integer(i64::from(self.flags.is_empty())),
-            SqlValue::Real(-self.entropy),
-            SqlValue::Real(conf_key(self.mean_confidence)),
-            SqlValue::Integer(class_rank(self.class)),
+            DbValue::Int(self.reviewer_count),
+            self.top_label.clone().map_or(DbValue::Null, DbValue::Text),
+            DbValue::Real(self.top_share),
+            DbValue::Real(self.entropy),
+            DbValue::Real(self.norm_entropy),
+            self.mean_confidence.map_or(DbValue::Null, DbValue::Real),
+            DbValue::Text(self.class.as_str().into()),
+            DbValue::Int(i64::from(self.flags.0)),
+            DbValue::Int(i64::from(self.flags.is_empty())),
+            DbValue::Real(-self.entropy),
+            DbValue::Real(conf_key(self.mean_confidence)),
+            DbValue::Int(class_rank(self.class)),
         ]
     }
 
@@ -233,7 +229,7 @@ pub struct Written {
 /// Writes one import into a batch inside a single transaction, many rows per statement.
 /// Dropping it without [`ImportWriter::commit`] rolls everything back.
 pub struct ImportWriter<'a> {
-    tx: Transaction<'a>,
+    tx: Tx<'a>,
     /// Dropped after `tx` (fields drop in order), so the connection's settings come back once
     /// the transaction has ended either way.
     bulk: BulkSettings<'a>,
@@ -271,8 +267,8 @@ pub struct ImportWriter<'a> {
     applied_rounds: u64,
     /// The rowid of the last item added as new, which the later rounds of its history follow.
     last_new: Option<i64>,
-    items_sql: InsertSql,
-    judgments_sql: InsertSql,
+    items_sql: BulkInsert,
+    judgments_sql: BulkInsert,
 }
 
 /// The settings of one connection for an import, until dropped; other connections keep
@@ -287,22 +283,28 @@ pub struct ImportWriter<'a> {
 ///   dissent is the writer (schema 3), which it is, and a trigger per row cost the import about
 ///   a fifth of its time. They are back on (see [`BulkSettings::triggers_on`]) before the
 ///   queue counts, decisions and event are written, whose triggers do work.
-pub(super) struct BulkSettings<'a>(&'a Connection);
+///
+/// On PostgreSQL none of this is needed: its guard triggers run once per statement (one `COPY`),
+/// and the import's transaction sets `synchronous_commit = off` for itself ([`bulk_tx`]).
+pub(super) struct BulkSettings<'a>(Option<&'a rusqlite::Connection>);
 
 impl<'a> BulkSettings<'a> {
     /// Must be called outside a transaction, where the pragmas take effect.
-    pub(super) fn new(conn: &'a Connection) -> Result<Self> {
-        let settings = BulkSettings(conn);
-        conn.pragma_update(None, "foreign_keys", "OFF")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, false)?;
+    pub(super) fn new(db: &'a Db) -> Result<Self> {
+        let settings = BulkSettings(db.sqlite());
+        if let Some(conn) = settings.0 {
+            conn.pragma_update(None, "foreign_keys", "OFF")?;
+            conn.pragma_update(None, "synchronous", "NORMAL")?;
+            conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, false)?;
+        }
         Ok(settings)
     }
 
     /// Turns this connection's triggers back on.
     pub(super) fn triggers_on(&self) -> Result<()> {
-        self.0
-            .set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, true)?;
+        if let Some(conn) = self.0 {
+            conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, true)?;
+        }
         Ok(())
     }
 }
@@ -311,9 +313,22 @@ impl Drop for BulkSettings<'_> {
     fn drop(&mut self) {
         // Fails only if a transaction is still open, which the field order rules out.
         let _ = self.triggers_on();
-        let _ = self.0.pragma_update(None, "foreign_keys", "ON");
-        let _ = self.0.pragma_update(None, "synchronous", "FULL");
+        if let Some(conn) = self.0 {
+            let _ = conn.pragma_update(None, "foreign_keys", "ON");
+            let _ = conn.pragma_update(None, "synchronous", "FULL");
+        }
     }
+}
+
+/// The write transaction of a bulk import: on PostgreSQL its commit does not wait for the
+/// server's disk (a crash in the moment after loses the import, never corrupts the database,
+/// as SQLite's `synchronous = NORMAL` above).
+pub(super) fn bulk_tx(db: &Db) -> Result<Tx<'_>> {
+    let tx = db.write_tx()?;
+    if db.is_pg() {
+        tx.execute_batch("SET LOCAL synchronous_commit = off")?;
+    }
+    Ok(tx)
 }
 
 /// Sort rank of a class in the queue's class order (most contested first).
@@ -344,7 +359,7 @@ impl Store {
         at: &str,
     ) -> Result<ImportWriter<'_>> {
         let bulk = BulkSettings::new(&self.conn)?;
-        let tx = super::write_tx(&self.conn)?;
+        let tx = bulk_tx(&self.conn)?;
         super::staff::require(&tx, actor, crate::domain::team::Act::Import)?;
         let rubric_id = super::batches::store_rubric(&tx, rubric, at)?;
         let existing = tx
@@ -354,13 +369,7 @@ impl Store {
                     super::batches::CURRENT_RUBRIC
                 ),
                 params![batch_name],
-                |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, i64>(1)?,
-                        r.get::<_, String>(2)?,
-                    ))
-                },
+                |r| Ok((r.get::<i64>(0)?, r.get::<i64>(1)?, r.get::<String>(2)?)),
             )
             .optional()?;
         let batch_id = match existing {
@@ -371,16 +380,17 @@ impl Store {
                 return Err(StoreError::Finalized(batch_name.into()));
             }
             Some((id, _, _)) => id,
-            None => {
-                tx.execute(
-                    "INSERT INTO batches (name, rubric_id, created_at) VALUES (?1, ?2, ?3)",
-                    params![batch_name, rubric_id, at],
-                )?;
-                tx.last_insert_rowid()
-            }
+            None => tx.query_row(
+                "INSERT INTO batches (name, rubric_id, created_at) VALUES (?1, ?2, ?3)
+                     RETURNING id",
+                params![batch_name, rubric_id, at],
+                |r| r.get(0),
+            )?,
         };
         let stored_before: i64 =
-            tx.query_row("SELECT coalesce(max(id), 0) FROM items", [], |r| r.get(0))?;
+            tx.query_row("SELECT coalesce(max(id), 0) FROM items", params![], |r| {
+                r.get(0)
+            })?;
         let batch_had_items: bool = tx.query_row(
             "SELECT EXISTS (SELECT 1 FROM items WHERE batch_id = ?1)",
             params![batch_id],
@@ -409,8 +419,8 @@ impl Store {
             rounds: Vec::new(),
             applied_rounds: 0,
             last_new: None,
-            items_sql: InsertSql::new("items", &ITEM_COLUMNS, ITEM_CHUNK),
-            judgments_sql: InsertSql::new("judgments", &JUDGMENT_COLUMNS, JUDGMENT_CHUNK),
+            items_sql: BulkInsert::new("items", &ITEM_COLUMNS, ITEM_CHUNK),
+            judgments_sql: BulkInsert::new("judgments", &JUDGMENT_COLUMNS, JUDGMENT_CHUNK),
         })
     }
 }
@@ -531,44 +541,33 @@ impl ImportWriter<'_> {
         if self.items_pending.is_empty() {
             return Ok(());
         }
-        let mut stmt = self
-            .tx
-            .prepare_cached(&self.items_sql.rows(self.items_pending.len()))?;
-        let mut at = 0;
-        for (id, link, it) in &self.items_pending {
-            let record: [&dyn ToSql; 8] = [
-                id,
-                &self.batch_id,
-                &it.key,
-                &it.task,
-                &it.payload,
-                &it.gold_label,
-                &it.panel_kind,
-                &it.counts,
-            ];
-            let summary = it.summary();
-            let link: &dyn ToSql = &&link[..];
-            for v in record
-                .into_iter()
-                .chain(summary.iter().map(|v| v as &dyn ToSql))
-                .chain([link])
-            {
-                at += 1;
-                stmt.raw_bind_parameter(at, v)?;
-            }
+        let summaries: Vec<[DbValue; 12]> = self
+            .items_pending
+            .iter()
+            .map(|(_, _, it)| it.summary())
+            .collect();
+        let mut values = Vec::with_capacity(ITEM_COLUMNS.len() * self.items_pending.len());
+        for ((id, link, it), summary) in self.items_pending.iter().zip(&summaries) {
+            values.extend([
+                ValueRef::Int(*id),
+                ValueRef::Int(self.batch_id),
+                ValueRef::Text(&it.key),
+                ValueRef::Text(&it.task),
+                ValueRef::Text(&it.payload),
+                it.gold_label.to_db(),
+                ValueRef::Text(it.panel_kind),
+                ValueRef::Text(&it.counts),
+            ]);
+            values.extend(summary.iter().map(ToDb::to_db));
+            values.push(ValueRef::Blob(&link[..]));
         }
-        match stmt.raw_execute() {
-            Err(rusqlite::Error::SqliteFailure(e, msg))
-                if e.code == rusqlite::ErrorCode::ConstraintViolation =>
-            {
-                drop(stmt);
-                return Err(self
-                    .already_stored()
-                    .unwrap_or(StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, msg))));
+        match self.tx.insert_rows(&self.items_sql, &values) {
+            Err(e) if e.is_constraint() => {
+                drop(values);
+                return Err(self.already_stored().unwrap_or(e));
             }
             other => other?,
-        };
-        drop(stmt);
+        }
         for (id, _, it) in &self.items_pending {
             if let Some(version) = it.rubric_version {
                 self.tx
@@ -608,25 +607,20 @@ impl ImportWriter<'_> {
             || (all && done < self.judgments_pending.len())
         {
             let n = JUDGMENT_CHUNK.min(self.judgments_pending.len() - done);
-            let mut stmt = self.tx.prepare_cached(&self.judgments_sql.rows(n))?;
-            let mut at = 0;
+            let mut values = Vec::with_capacity(JUDGMENT_COLUMNS.len() * n);
             for (item_id, seq, j) in &self.judgments_pending[done..done + n] {
-                let values: [&dyn ToSql; 8] = [
-                    item_id,
-                    seq,
-                    &j.reviewer,
-                    &j.label,
-                    &j.raw_confidence,
-                    &j.confidence,
-                    &j.evidence,
-                    &j.attributes,
-                ];
-                for v in values {
-                    at += 1;
-                    stmt.raw_bind_parameter(at, v)?;
-                }
+                values.extend([
+                    ValueRef::Int(*item_id),
+                    ValueRef::Int(*seq),
+                    ValueRef::Text(&j.reviewer),
+                    ValueRef::Text(&j.label),
+                    j.raw_confidence.to_db(),
+                    j.confidence.to_db(),
+                    j.evidence.to_db(),
+                    ValueRef::Text(&j.attributes),
+                ]);
             }
-            stmt.raw_execute()?;
+            self.tx.insert_rows(&self.judgments_sql, &values)?;
             done += n;
         }
         self.judgments += done as u64;
@@ -669,7 +663,7 @@ impl ImportWriter<'_> {
             // The round answers the re-review in force on the round before it.
             let answers = current_decision(&super::decisions::history(&self.tx, id)?, round - 1)
                 .map(|d| d.id)
-                .ok_or(rusqlite::Error::QueryReturnedNoRows)?;
+                .ok_or(StoreError::NoRow)?;
             let mut content = chain::round(&RoundFields {
                 item_key: &it.key,
                 round,
@@ -744,10 +738,11 @@ impl ImportWriter<'_> {
                         conf_key = ?13, class_rank = ?14, status = 'pending'
                      WHERE id = ?1",
                 )?
-                .execute(rusqlite::params_from_iter(
-                    [SqlValue::Integer(id), SqlValue::Integer(round)]
+                .execute(&super::db::args(
+                    &[DbValue::Int(id), DbValue::Int(round)]
                         .into_iter()
-                        .chain(it.summary()),
+                        .chain(it.summary())
+                        .collect::<Vec<_>>(),
                 ))?;
             // The models' KL of the item follows its new panel.
             super::predictions::follow_panel(&self.tx, id)?;
@@ -779,14 +774,19 @@ impl ImportWriter<'_> {
             map.insert("items".into(), items.into());
             map.insert("judgments".into(), self.judgments.into());
         }
-        for ((task, class, flags), n) in &self.queue_counts {
-            self.tx
-                .prepare_cached(
-                    "INSERT INTO queue_counts (batch_id, task, class, flags, status, n)
-                     VALUES (?1, ?2, ?3, ?4, 'pending', ?5)
-                     ON CONFLICT DO UPDATE SET n = n + excluded.n",
-                )?
-                .execute(params![self.batch_id, task, class.as_str(), flags, n])?;
+        // SQLite's count triggers were off for the items; PostgreSQL's count each statement's
+        // new items (schema_1.sql).
+        if !self.tx.is_pg() {
+            for ((task, class, flags), n) in &self.queue_counts {
+                self.tx
+                    .prepare_cached(
+                        "INSERT INTO queue_counts (batch_id, task, class, flags, status, n)
+                         VALUES (?1, ?2, ?3, ?4, 'pending', ?5)
+                         ON CONFLICT (batch_id, task, class, flags, status)
+                         DO UPDATE SET n = queue_counts.n + excluded.n",
+                    )?
+                    .execute(params![self.batch_id, task, class.as_str(), flags, n])?;
+            }
         }
         for (id, key, d) in &self.decisions {
             let item = super::ItemAt {
@@ -829,62 +829,25 @@ impl ImportWriter<'_> {
 /// Drops the indexes of `table` whose names match one of `patterns` (GLOB), inside the
 /// caller's transaction, and returns their definitions, to be run again at commit: one sort
 /// then, instead of a random B-tree insert per row.
-pub(super) fn drop_indexes(tx: &Connection, table: &str, patterns: &[&str]) -> Result<Vec<String>> {
+/// Nothing on PostgreSQL, where dropping an index takes a lock that would stall every console.
+pub(super) fn drop_indexes(tx: &Db, table: &str, patterns: &[&str]) -> Result<Vec<String>> {
     let mut defs = Vec::new();
+    if tx.is_pg() {
+        return Ok(defs);
+    }
     for pattern in patterns {
         let found: Vec<(String, String)> = tx
             .prepare_cached(
                 "SELECT name, sql FROM sqlite_schema
                  WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL AND name GLOB ?2",
             )?
-            .query_map(params![table, pattern], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
+            .query_map(params![table, pattern], |r| Ok((r.get(0)?, r.get(1)?)))?;
         for (name, sql) in found {
             tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
             defs.push(sql);
         }
     }
     Ok(defs)
-}
-
-/// The multi-row `INSERT`s of one table: the full chunk's text is built once per import, not
-/// once per statement (the statement cache is looked up by it).
-struct InsertSql {
-    table: &'static str,
-    columns: &'static [&'static str],
-    chunk: usize,
-    full: String,
-}
-
-impl InsertSql {
-    fn new(table: &'static str, columns: &'static [&'static str], chunk: usize) -> Self {
-        let full = insert_sql(table, columns, chunk);
-        InsertSql {
-            table,
-            columns,
-            chunk,
-            full,
-        }
-    }
-
-    /// The `INSERT` of `rows` rows.
-    fn rows(&self, rows: usize) -> Cow<'_, str> {
-        if rows == self.chunk {
-            Cow::Borrowed(&self.full)
-        } else {
-            Cow::Owned(insert_sql(self.table, self.columns, rows))
-        }
-    }
-}
-
-/// `INSERT INTO table (columns) VALUES (?, …), …` for `rows` rows.
-fn insert_sql(table: &str, columns: &[&str], rows: usize) -> String {
-    let row = format!("({})", vec!["?"; columns.len()].join(", "));
-    format!(
-        "INSERT INTO {table} ({}) VALUES {}",
-        columns.join(", "),
-        vec![row; rows].join(", ")
-    )
 }
 
 #[cfg(test)]
@@ -930,12 +893,16 @@ mod tests {
         let pragma = |name| {
             store
                 .conn
+                .sqlite()
+                .unwrap()
                 .pragma_query_value(None, name, |r| r.get(0))
                 .expect("pragma")
         };
         assert!(
             store
                 .conn
+                .sqlite()
+                .unwrap()
                 .db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER)
                 .expect("config"),
             "triggers on outside an import"
@@ -956,13 +923,15 @@ mod tests {
         let during: (i64, i64) =
             w.tx.query_row(
                 "SELECT * FROM pragma_foreign_keys, pragma_synchronous",
-                [],
+                params![],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .expect("pragmas");
         assert_eq!(during, (0, 1), "off during the import");
         assert!(
             !w.tx
+                .sqlite()
+                .unwrap()
                 .db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER)
                 .expect("config"),
             "and so are the triggers"
@@ -971,9 +940,11 @@ mod tests {
         assert_eq!(settings(&store), (1, 2), "back on after a commit");
         let dangling: i64 = store
             .conn
-            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT count(*) FROM pragma_foreign_key_check",
+                params![],
+                |r| r.get(0),
+            )
             .expect("check");
         assert_eq!(dangling, 0, "every id the import wrote refers to a row");
 
@@ -991,7 +962,7 @@ mod tests {
 
         store
             .conn
-            .execute("UPDATE batches SET status = 'finalized'", [])
+            .execute("UPDATE batches SET status = 'finalized'", params![])
             .expect("finalize");
         assert!(store.import_writer("b", &rubric, "me", "now").is_err());
         assert_eq!(settings(&store), (1, 2), "back on after a refused start");
@@ -1020,10 +991,8 @@ mod tests {
             )
             .expect("triggers");
         let triggers: Vec<(String, String)> = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .expect("rows")
-            .collect::<rusqlite::Result<_>>()
-            .expect("read");
+            .query_map(&[], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("rows");
         assert_eq!(triggers.len(), 6, "{triggers:?}");
         for (name, sql) in triggers {
             let body = sql.split_once("BEGIN").map(|(_, b)| b.trim()).unwrap_or("");

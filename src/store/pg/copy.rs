@@ -60,10 +60,13 @@ impl Store {
         };
         toggle(&mut tx, "DISABLE")?;
         // one snapshot of the source
-        let source = self.conn.unchecked_transaction()?;
+        let source = self.conn.snapshot()?;
+        let Some(from) = source.sqlite() else {
+            return Err(refused("copy from an SQLite file"));
+        };
         let mut copied = Vec::with_capacity(super::COPIED.len());
         for table in super::COPIED {
-            copied.push((table, copy_table(&source, &mut tx, table)?));
+            copied.push((table, copy_table(from, &mut tx, table)?));
         }
         drop(source);
         toggle(&mut tx, "ENABLE")?;
