@@ -662,3 +662,144 @@ fn a_reviewer_s_login_cannot_change_the_record_even_by_hand() {
     denied(&mut lee, "UPDATE decisions SET text = 'rewritten'");
     denied(&mut lee, "DELETE FROM events");
 }
+
+/// What `listener` is notified of on the channel `dissent`, each as its payload: the first
+/// notification if one comes within a second, then any that follow it closely.
+fn notified(listener: &mut postgres::Client) -> Vec<String> {
+    use postgres::fallible_iterator::FallibleIterator;
+    let mut notifications = listener.notifications();
+    let first = notifications
+        .timeout_iter(Duration::from_secs(1))
+        .next()
+        .expect("database");
+    let rest: Vec<_> = match first {
+        None => Vec::new(),
+        Some(_) => notifications
+            .timeout_iter(Duration::from_millis(200))
+            .collect()
+            .expect("database"),
+    };
+    first
+        .into_iter()
+        .chain(rest)
+        .map(|n| {
+            assert_eq!(n.channel(), "dissent");
+            n.payload().to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn a_console_listening_hears_of_each_change_to_a_batch_at_commit() {
+    let Some(db) = pg_database() else { return };
+    let mut dissent = with_fixture(&db);
+    // a second batch, whose id (2) every notification below names
+    dissent
+        .batch_execute(
+            "INSERT INTO batches (name, rubric_id, created_at) VALUES ('b2', 1, 'now');
+             INSERT INTO items (id, batch_id, item_key, task, payload, panel_kind, counts,
+                 reviewer_count, top_share, entropy, norm_entropy, class, flags, unflagged,
+                 neg_entropy, conf_key, class_rank)
+             VALUES (2, 2, 'x', 't', '{}', 'judgments', '[1,1]', 2, 0.5, 1, 1, 'unresolved', 0,
+                 1, -1, 2, 1);",
+        )
+        .unwrap();
+    let mut console = db.client();
+    console.batch_execute("LISTEN dissent").unwrap();
+    assert!(notified(&mut console).is_empty(), "nothing before LISTEN");
+
+    // a decision: nothing while its transaction is open, its batch at commit
+    let mut tx = dissent.transaction().unwrap();
+    tx.batch_execute(
+        "INSERT INTO decisions (item_id, kind, text, actor, at)
+         VALUES (2, 'rereview', 'ask again', 'ana', 'now')",
+    )
+    .unwrap();
+    assert!(notified(&mut console).is_empty(), "nothing before commit");
+    tx.commit().unwrap();
+    assert_eq!(notified(&mut console), ["2"], "a decision");
+
+    // nothing from a transaction rolled back
+    let mut tx = dissent.transaction().unwrap();
+    tx.batch_execute(
+        "INSERT INTO claims (item_id, holder, since, expires) VALUES (2, 'ana', 'now', 9)",
+    )
+    .unwrap();
+    tx.rollback().unwrap();
+    assert!(notified(&mut console).is_empty(), "nothing rolled back");
+
+    let changes = [
+        (
+            "a claim",
+            "INSERT INTO claims (item_id, holder, since, expires) VALUES (2, 'ana', 'now', 9)",
+        ),
+        (
+            "a claim renewed",
+            "UPDATE claims SET expires = 99 WHERE item_id = 2",
+        ),
+        ("a claim released", "DELETE FROM claims WHERE item_id = 2"),
+        (
+            "an assignment",
+            "INSERT INTO assignments (item_id, assignee, assigned_by, at)
+             VALUES (2, 'ana', 'lee', 'now')",
+        ),
+        (
+            "a reassignment",
+            "UPDATE assignments SET assignee = 'bo' WHERE item_id = 2",
+        ),
+        (
+            "an assignment withdrawn",
+            "DELETE FROM assignments WHERE item_id = 2",
+        ),
+        (
+            "a new round",
+            "INSERT INTO rounds (item_id, round, panel_kind, counts, first_seq, rubric_id,
+                 answers, actor, at, chain)
+             VALUES (2, 2, 'counts', '[1,1]', 2, 1, 2, 'ana', 'now', '\\x00')",
+        ),
+        (
+            "a batch finalized",
+            "UPDATE batches SET status = 'finalized' WHERE id = 2",
+        ),
+        (
+            "a batch reopened",
+            "UPDATE batches SET status = 'open' WHERE id = 2",
+        ),
+    ];
+    for (what, sql) in changes {
+        dissent.batch_execute(sql).unwrap();
+        assert_eq!(notified(&mut console), ["2"], "{what}: {sql}");
+    }
+    dissent
+        .batch_execute("UPDATE batches SET status = status WHERE id = 2")
+        .unwrap();
+    assert!(notified(&mut console).is_empty(), "a status set to itself");
+
+    // an import into two batches in one statement: each batch once
+    dissent
+        .batch_execute(
+            "INSERT INTO items (id, batch_id, item_key, task, payload, panel_kind, counts,
+                 reviewer_count, top_share, entropy, norm_entropy, class, flags, unflagged,
+                 neg_entropy, conf_key, class_rank)
+             SELECT n, 1 + n % 2, 'k' || n, 't', '{}', 'judgments', '[1,1]', 2, 0.5, 1, 1,
+                 'unresolved', 0, 1, -1, 2, 1
+             FROM generate_series(3, 1002) n",
+        )
+        .unwrap();
+    let mut batches = notified(&mut console);
+    batches.sort();
+    assert_eq!(batches, ["1", "2"], "a thousand items in two batches");
+
+    // and a bulk assignment in one transaction of many statements: one notification
+    let mut tx = dissent.transaction().unwrap();
+    for item in (4..=1002).step_by(2) {
+        tx.execute(
+            "INSERT INTO assignments (item_id, assignee, assigned_by, at)
+             VALUES ($1, 'ana', 'lee', 'now')",
+            &[&i64::from(item)],
+        )
+        .unwrap();
+    }
+    tx.commit().unwrap();
+    assert_eq!(notified(&mut console), ["1"], "folded in one transaction");
+}
