@@ -7,7 +7,7 @@ mod common;
 use std::ffi::OsString;
 use std::time::{Duration, Instant};
 
-use common::pg::{PgDatabase, pg_database};
+use common::pg::{FIXTURE, PgDatabase, TestRoles, denied, notified, pg_database};
 use dissent::store::{Location, PgUrl, StoreError, pg};
 use postgres::types::{ToSql, Type};
 
@@ -155,28 +155,6 @@ fn two_migrators_at_once_take_turns() {
         (1..=pg::SCHEMA_VERSION).collect::<Vec<_>>()
     );
 }
-
-/// One row in every table of the record, written as dissent writes.
-const FIXTURE: &str = r"
-INSERT INTO rubrics (task, version, yaml, sha256, loaded_at) VALUES ('t', 1, 'y', 'h1', 'now');
-INSERT INTO batches (name, rubric_id, created_at) VALUES ('b', 1, 'now');
-INSERT INTO items (id, batch_id, item_key, task, payload, panel_kind, counts, reviewer_count,
-    top_share, entropy, norm_entropy, class, flags, unflagged, neg_entropy, conf_key, class_rank)
-VALUES (1, 1, 'x', 't', '{}', 'judgments', '[1,1]', 2, 0.5, 1, 1, 'unresolved', 0, 1, -1, 2, 1);
-INSERT INTO judgments (item_id, seq, reviewer, label) VALUES (1, 0, 'r1', 'a'), (1, 1, 'r2', 'b');
-INSERT INTO decisions (item_id, kind, text, actor, at) VALUES (1, 'rereview', 'why', 'ana', 'now');
-INSERT INTO events (batch_id, item_id, actor, at, action) VALUES (1, 1, 'ana', 'now', 'decide');
-INSERT INTO models (batch_id, name, version, source, imported_at, imported_by, predictions)
-VALUES (1, 'm', 1, 's', 'now', 'ana', 1);
-INSERT INTO predictions (model_id, item_id, distribution, kl, model_entropy)
-VALUES (1, 1, '\x00', 0.1, 1);
-INSERT INTO rounds (item_id, round, panel_kind, counts, first_seq, rubric_id, answers, actor, at,
-    chain) VALUES (1, 2, 'counts', '[1,1]', 2, 1, 1, 'ana', 'now', '\x00');
-INSERT INTO item_rubric_versions (item_id, round, version) VALUES (1, 1, 1);
-INSERT INTO rubrics (task, version, yaml, sha256, loaded_at) VALUES ('t', 2, 'y2', 'h2', 'now');
-INSERT INTO batch_rubrics (batch_id, rubric_id, first_item, actor, at)
-VALUES (1, 2, 2, 'ana', 'now');
-";
 
 /// A database holding [`FIXTURE`], and a connection to it as dissent.
 fn with_fixture(db: &PgDatabase) -> postgres::Client {
@@ -537,27 +515,12 @@ fn status_and_counts_follow_decisions_as_on_sqlite() {
     assert_eq!(decided.len(), 3, "{decided:?}");
 }
 
-/// Drops the roles named `PREFIX…` when dropped, with whatever they own or were granted in the
-/// test's database (roles outlive a database: the cluster holds them).
-struct Roles<'a> {
-    db: &'a PgDatabase,
-    names: Vec<String>,
-}
-
-impl Drop for Roles<'_> {
-    fn drop(&mut self) {
-        let mut admin = self.db.client();
-        let names = self.names.join(", ");
-        let _ = admin.batch_execute(&format!("DROP OWNED BY {names} CASCADE; DROP ROLE {names}"));
-    }
-}
-
 #[test]
 fn a_reviewer_s_login_cannot_change_the_record_even_by_hand() {
     let Some(db) = pg_database() else { return };
     let prefix = format!("{}_", db.name());
     let role = |r: &str| format!("{prefix}{r}");
-    let _roles = Roles {
+    let _roles = TestRoles {
         db: &db,
         names: ["ana", "lee", "lead", "reviewer", "viewer", "owner"]
             .iter()
@@ -566,7 +529,8 @@ fn a_reviewer_s_login_cannot_change_the_record_even_by_hand() {
     };
     // the administrator: the roles, two logins, and room for the owner to make its tables
     let mut admin = db.client();
-    admin.batch_execute(&pg::roles_sql(&prefix)).unwrap();
+    let roles = pg::Roles::new(&prefix).unwrap();
+    admin.batch_execute(&roles.roles_sql()).unwrap();
     admin
         .batch_execute(&format!(
             "CREATE ROLE {ana} LOGIN IN ROLE {reviewer};
@@ -590,7 +554,7 @@ fn a_reviewer_s_login_cannot_change_the_record_even_by_hand() {
         ))
         .unwrap();
     pg::migrate(&mut owner).unwrap();
-    owner.batch_execute(&pg::grants_sql(&prefix)).unwrap();
+    owner.batch_execute(&roles.grants_sql()).unwrap();
     owner.batch_execute(FIXTURE).unwrap();
 
     // a reviewer opens the database as dissent does (nothing to migrate, nothing written), and
@@ -610,14 +574,6 @@ fn a_reviewer_s_login_cannot_change_the_record_even_by_hand() {
         ("batch_rubrics", "actor"),
         ("queue_counts", "n"),
     ];
-    let denied = |client: &mut postgres::Client, sql: &str| {
-        let err = client.batch_execute(sql).expect_err(sql);
-        assert_eq!(
-            err.code(),
-            Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE),
-            "{sql}: {err}"
-        );
-    };
     for (table, column) in record {
         denied(&mut ana, &format!("UPDATE {table} SET {column} = {column}"));
         denied(&mut ana, &format!("DELETE FROM {table}"));
@@ -661,32 +617,6 @@ fn a_reviewer_s_login_cannot_change_the_record_even_by_hand() {
         .unwrap();
     denied(&mut lee, "UPDATE decisions SET text = 'rewritten'");
     denied(&mut lee, "DELETE FROM events");
-}
-
-/// What `listener` is notified of on the channel `dissent`, each as its payload: the first
-/// notification if one comes within a second, then any that follow it closely.
-fn notified(listener: &mut postgres::Client) -> Vec<String> {
-    use postgres::fallible_iterator::FallibleIterator;
-    let mut notifications = listener.notifications();
-    let first = notifications
-        .timeout_iter(Duration::from_secs(1))
-        .next()
-        .expect("database");
-    let rest: Vec<_> = match first {
-        None => Vec::new(),
-        Some(_) => notifications
-            .timeout_iter(Duration::from_millis(200))
-            .collect()
-            .expect("database"),
-    };
-    first
-        .into_iter()
-        .chain(rest)
-        .map(|n| {
-            assert_eq!(n.channel(), "dissent");
-            n.payload().to_string()
-        })
-        .collect()
 }
 
 #[test]

@@ -3,6 +3,9 @@
 //! (docs/postgres.md). SQLite's migrations stay in `migrations()` in the parent module.
 
 mod copy;
+mod roles;
+
+pub use roles::{RoleNameError, Roles};
 
 use postgres::Client;
 
@@ -106,28 +109,6 @@ pub fn migrate(client: &mut Client) -> Result<i64> {
     }
     tx.commit()?;
     Ok(found)
-}
-
-/// The roles of a team's database (roles.sql), named `PREFIXowner`, `PREFIXlead`,
-/// `PREFIXreviewer` and `PREFIXviewer`; `dissent_` gives the names the documentation uses.
-#[must_use]
-pub fn roles_sql(prefix: &str) -> String {
-    with_roles(include_str!("roles.sql"), prefix)
-}
-
-/// What each role may do (grants.sql), run by the owner role after the migrations.
-#[must_use]
-pub fn grants_sql(prefix: &str) -> String {
-    with_roles(include_str!("grants.sql"), prefix)
-}
-
-/// `sql` with the roles named by `prefix`.
-fn with_roles(sql: &str, prefix: &str) -> String {
-    ["owner", "lead", "reviewer", "viewer"]
-        .iter()
-        .fold(sql.to_string(), |sql, role| {
-            sql.replace(&format!("dissent_{role}"), &format!("{prefix}{role}"))
-        })
 }
 
 /// What went wrong, as a person reads it: the server's message for an error it raised (a
