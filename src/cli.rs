@@ -296,6 +296,12 @@ pub enum Command {
         #[arg(long, value_name = "URL")]
         to: Location,
     },
+    /// Set up a team's PostgreSQL database with roles that keep every login from changing the
+    /// record
+    PgSetup {
+        #[command(subcommand)]
+        action: crate::commands::pg_setup::PgSetupAction,
+    },
     /// Print shell completions
     Completions {
         /// Shell

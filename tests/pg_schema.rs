@@ -7,7 +7,7 @@ mod common;
 use std::ffi::OsString;
 use std::time::{Duration, Instant};
 
-use common::pg::{PgDatabase, pg_database};
+use common::pg::{FIXTURE, PgDatabase, TestRoles, denied, notified, pg_database};
 use dissent::store::{Location, PgUrl, StoreError, pg};
 use postgres::types::{ToSql, Type};
 
@@ -155,28 +155,6 @@ fn two_migrators_at_once_take_turns() {
         (1..=pg::SCHEMA_VERSION).collect::<Vec<_>>()
     );
 }
-
-/// One row in every table of the record, written as dissent writes.
-const FIXTURE: &str = r"
-INSERT INTO rubrics (task, version, yaml, sha256, loaded_at) VALUES ('t', 1, 'y', 'h1', 'now');
-INSERT INTO batches (name, rubric_id, created_at) VALUES ('b', 1, 'now');
-INSERT INTO items (id, batch_id, item_key, task, payload, panel_kind, counts, reviewer_count,
-    top_share, entropy, norm_entropy, class, flags, unflagged, neg_entropy, conf_key, class_rank)
-VALUES (1, 1, 'x', 't', '{}', 'judgments', '[1,1]', 2, 0.5, 1, 1, 'unresolved', 0, 1, -1, 2, 1);
-INSERT INTO judgments (item_id, seq, reviewer, label) VALUES (1, 0, 'r1', 'a'), (1, 1, 'r2', 'b');
-INSERT INTO decisions (item_id, kind, text, actor, at) VALUES (1, 'rereview', 'why', 'ana', 'now');
-INSERT INTO events (batch_id, item_id, actor, at, action) VALUES (1, 1, 'ana', 'now', 'decide');
-INSERT INTO models (batch_id, name, version, source, imported_at, imported_by, predictions)
-VALUES (1, 'm', 1, 's', 'now', 'ana', 1);
-INSERT INTO predictions (model_id, item_id, distribution, kl, model_entropy)
-VALUES (1, 1, '\x00', 0.1, 1);
-INSERT INTO rounds (item_id, round, panel_kind, counts, first_seq, rubric_id, answers, actor, at,
-    chain) VALUES (1, 2, 'counts', '[1,1]', 2, 1, 1, 'ana', 'now', '\x00');
-INSERT INTO item_rubric_versions (item_id, round, version) VALUES (1, 1, 1);
-INSERT INTO rubrics (task, version, yaml, sha256, loaded_at) VALUES ('t', 2, 'y2', 'h2', 'now');
-INSERT INTO batch_rubrics (batch_id, rubric_id, first_item, actor, at)
-VALUES (1, 2, 2, 'ana', 'now');
-";
 
 /// A database holding [`FIXTURE`], and a connection to it as dissent.
 fn with_fixture(db: &PgDatabase) -> postgres::Client {
@@ -537,27 +515,12 @@ fn status_and_counts_follow_decisions_as_on_sqlite() {
     assert_eq!(decided.len(), 3, "{decided:?}");
 }
 
-/// Drops the roles named `PREFIX…` when dropped, with whatever they own or were granted in the
-/// test's database (roles outlive a database: the cluster holds them).
-struct Roles<'a> {
-    db: &'a PgDatabase,
-    names: Vec<String>,
-}
-
-impl Drop for Roles<'_> {
-    fn drop(&mut self) {
-        let mut admin = self.db.client();
-        let names = self.names.join(", ");
-        let _ = admin.batch_execute(&format!("DROP OWNED BY {names} CASCADE; DROP ROLE {names}"));
-    }
-}
-
 #[test]
 fn a_reviewer_s_login_cannot_change_the_record_even_by_hand() {
     let Some(db) = pg_database() else { return };
     let prefix = format!("{}_", db.name());
     let role = |r: &str| format!("{prefix}{r}");
-    let _roles = Roles {
+    let _roles = TestRoles {
         db: &db,
         names: ["ana", "lee", "lead", "reviewer", "viewer", "owner"]
             .iter()
@@ -566,7 +529,8 @@ fn a_reviewer_s_login_cannot_change_the_record_even_by_hand() {
     };
     // the administrator: the roles, two logins, and room for the owner to make its tables
     let mut admin = db.client();
-    admin.batch_execute(&pg::roles_sql(&prefix)).unwrap();
+    let roles = pg::Roles::new(&prefix).unwrap();
+    admin.batch_execute(&roles.roles_sql()).unwrap();
     admin
         .batch_execute(&format!(
             "CREATE ROLE {ana} LOGIN IN ROLE {reviewer};
@@ -590,7 +554,7 @@ fn a_reviewer_s_login_cannot_change_the_record_even_by_hand() {
         ))
         .unwrap();
     pg::migrate(&mut owner).unwrap();
-    owner.batch_execute(&pg::grants_sql(&prefix)).unwrap();
+    owner.batch_execute(&roles.grants_sql()).unwrap();
     owner.batch_execute(FIXTURE).unwrap();
 
     // a reviewer opens the database as dissent does (nothing to migrate, nothing written), and
@@ -610,14 +574,6 @@ fn a_reviewer_s_login_cannot_change_the_record_even_by_hand() {
         ("batch_rubrics", "actor"),
         ("queue_counts", "n"),
     ];
-    let denied = |client: &mut postgres::Client, sql: &str| {
-        let err = client.batch_execute(sql).expect_err(sql);
-        assert_eq!(
-            err.code(),
-            Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE),
-            "{sql}: {err}"
-        );
-    };
     for (table, column) in record {
         denied(&mut ana, &format!("UPDATE {table} SET {column} = {column}"));
         denied(&mut ana, &format!("DELETE FROM {table}"));
@@ -661,4 +617,119 @@ fn a_reviewer_s_login_cannot_change_the_record_even_by_hand() {
         .unwrap();
     denied(&mut lee, "UPDATE decisions SET text = 'rewritten'");
     denied(&mut lee, "DELETE FROM events");
+}
+
+#[test]
+fn a_console_listening_hears_of_each_change_to_a_batch_at_commit() {
+    let Some(db) = pg_database() else { return };
+    let mut dissent = with_fixture(&db);
+    // a second batch, whose id (2) every notification below names
+    dissent
+        .batch_execute(
+            "INSERT INTO batches (name, rubric_id, created_at) VALUES ('b2', 1, 'now');
+             INSERT INTO items (id, batch_id, item_key, task, payload, panel_kind, counts,
+                 reviewer_count, top_share, entropy, norm_entropy, class, flags, unflagged,
+                 neg_entropy, conf_key, class_rank)
+             VALUES (2, 2, 'x', 't', '{}', 'judgments', '[1,1]', 2, 0.5, 1, 1, 'unresolved', 0,
+                 1, -1, 2, 1);",
+        )
+        .unwrap();
+    let mut console = db.client();
+    console.batch_execute("LISTEN dissent").unwrap();
+    assert!(notified(&mut console).is_empty(), "nothing before LISTEN");
+
+    // a decision: nothing while its transaction is open, its batch at commit
+    let mut tx = dissent.transaction().unwrap();
+    tx.batch_execute(
+        "INSERT INTO decisions (item_id, kind, text, actor, at)
+         VALUES (2, 'rereview', 'ask again', 'ana', 'now')",
+    )
+    .unwrap();
+    assert!(notified(&mut console).is_empty(), "nothing before commit");
+    tx.commit().unwrap();
+    assert_eq!(notified(&mut console), ["2"], "a decision");
+
+    // nothing from a transaction rolled back
+    let mut tx = dissent.transaction().unwrap();
+    tx.batch_execute(
+        "INSERT INTO claims (item_id, holder, since, expires) VALUES (2, 'ana', 'now', 9)",
+    )
+    .unwrap();
+    tx.rollback().unwrap();
+    assert!(notified(&mut console).is_empty(), "nothing rolled back");
+
+    let changes = [
+        (
+            "a claim",
+            "INSERT INTO claims (item_id, holder, since, expires) VALUES (2, 'ana', 'now', 9)",
+        ),
+        (
+            "a claim renewed",
+            "UPDATE claims SET expires = 99 WHERE item_id = 2",
+        ),
+        ("a claim released", "DELETE FROM claims WHERE item_id = 2"),
+        (
+            "an assignment",
+            "INSERT INTO assignments (item_id, assignee, assigned_by, at)
+             VALUES (2, 'ana', 'lee', 'now')",
+        ),
+        (
+            "a reassignment",
+            "UPDATE assignments SET assignee = 'bo' WHERE item_id = 2",
+        ),
+        (
+            "an assignment withdrawn",
+            "DELETE FROM assignments WHERE item_id = 2",
+        ),
+        (
+            "a new round",
+            "INSERT INTO rounds (item_id, round, panel_kind, counts, first_seq, rubric_id,
+                 answers, actor, at, chain)
+             VALUES (2, 2, 'counts', '[1,1]', 2, 1, 2, 'ana', 'now', '\\x00')",
+        ),
+        (
+            "a batch finalized",
+            "UPDATE batches SET status = 'finalized' WHERE id = 2",
+        ),
+        (
+            "a batch reopened",
+            "UPDATE batches SET status = 'open' WHERE id = 2",
+        ),
+    ];
+    for (what, sql) in changes {
+        dissent.batch_execute(sql).unwrap();
+        assert_eq!(notified(&mut console), ["2"], "{what}: {sql}");
+    }
+    dissent
+        .batch_execute("UPDATE batches SET status = status WHERE id = 2")
+        .unwrap();
+    assert!(notified(&mut console).is_empty(), "a status set to itself");
+
+    // an import into two batches in one statement: each batch once
+    dissent
+        .batch_execute(
+            "INSERT INTO items (id, batch_id, item_key, task, payload, panel_kind, counts,
+                 reviewer_count, top_share, entropy, norm_entropy, class, flags, unflagged,
+                 neg_entropy, conf_key, class_rank)
+             SELECT n, 1 + n % 2, 'k' || n, 't', '{}', 'judgments', '[1,1]', 2, 0.5, 1, 1,
+                 'unresolved', 0, 1, -1, 2, 1
+             FROM generate_series(3, 1002) n",
+        )
+        .unwrap();
+    let mut batches = notified(&mut console);
+    batches.sort();
+    assert_eq!(batches, ["1", "2"], "a thousand items in two batches");
+
+    // and a bulk assignment in one transaction of many statements: one notification
+    let mut tx = dissent.transaction().unwrap();
+    for item in (4..=1002).step_by(2) {
+        tx.execute(
+            "INSERT INTO assignments (item_id, assignee, assigned_by, at)
+             VALUES ($1, 'ana', 'lee', 'now')",
+            &[&i64::from(item)],
+        )
+        .unwrap();
+    }
+    tx.commit().unwrap();
+    assert_eq!(notified(&mut console), ["1"], "folded in one transaction");
 }

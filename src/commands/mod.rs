@@ -7,6 +7,7 @@ mod export;
 mod finalize;
 mod import;
 mod inspect;
+pub mod pg_setup;
 pub mod plain;
 mod predictions;
 mod report;
@@ -151,6 +152,7 @@ pub fn run(cli: Cli) -> Result<()> {
     let command = match cli.command {
         Some(Command::Completions { shell }) => return completions(shell),
         Some(Command::Copy { from, to }) => return copy::run(&from, &to),
+        Some(Command::PgSetup { action }) => return pg_setup::run(cli.db.as_ref(), action),
         other => other,
     };
     let db = db_location(cli.db);
@@ -361,6 +363,7 @@ pub fn run(cli: Cli) -> Result<()> {
         } => rubric::show(&open_existing(&db)?, batch, json),
         Command::Completions { shell } => completions(shell),
         Command::Copy { from, to } => copy::run(&from, &to),
+        Command::PgSetup { .. } => unreachable!("pg-setup runs before a database file is named"),
     }
 }
 

@@ -3,6 +3,7 @@
 //! URL's user may create databases).
 
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
 
 use super::missing;
 
@@ -77,4 +78,82 @@ impl Drop for PgDatabase {
 fn connect(url: &str) -> postgres::Client {
     postgres::Client::connect(url, postgres::NoTls)
         .unwrap_or_else(|e| panic!("connect to DISSENT_TEST_PG: {e}"))
+}
+
+/// One row in every table of the record, written as dissent writes.
+pub const FIXTURE: &str = r"
+INSERT INTO rubrics (task, version, yaml, sha256, loaded_at) VALUES ('t', 1, 'y', 'h1', 'now');
+INSERT INTO batches (name, rubric_id, created_at) VALUES ('b', 1, 'now');
+INSERT INTO items (id, batch_id, item_key, task, payload, panel_kind, counts, reviewer_count,
+    top_share, entropy, norm_entropy, class, flags, unflagged, neg_entropy, conf_key, class_rank)
+VALUES (1, 1, 'x', 't', '{}', 'judgments', '[1,1]', 2, 0.5, 1, 1, 'unresolved', 0, 1, -1, 2, 1);
+INSERT INTO judgments (item_id, seq, reviewer, label) VALUES (1, 0, 'r1', 'a'), (1, 1, 'r2', 'b');
+INSERT INTO decisions (item_id, kind, text, actor, at) VALUES (1, 'rereview', 'why', 'ana', 'now');
+INSERT INTO events (batch_id, item_id, actor, at, action) VALUES (1, 1, 'ana', 'now', 'decide');
+INSERT INTO models (batch_id, name, version, source, imported_at, imported_by, predictions)
+VALUES (1, 'm', 1, 's', 'now', 'ana', 1);
+INSERT INTO predictions (model_id, item_id, distribution, kl, model_entropy)
+VALUES (1, 1, '\x00', 0.1, 1);
+INSERT INTO rounds (item_id, round, panel_kind, counts, first_seq, rubric_id, answers, actor, at,
+    chain) VALUES (1, 2, 'counts', '[1,1]', 2, 1, 1, 'ana', 'now', '\x00');
+INSERT INTO item_rubric_versions (item_id, round, version) VALUES (1, 1, 1);
+INSERT INTO rubrics (task, version, yaml, sha256, loaded_at) VALUES ('t', 2, 'y2', 'h2', 'now');
+INSERT INTO batch_rubrics (batch_id, rubric_id, first_item, actor, at)
+VALUES (1, 2, 2, 'ana', 'now');
+";
+
+/// Drops the roles named `PREFIX…` when dropped, with whatever they own or were granted in the
+/// test's database (roles outlive a database: the cluster holds them).
+pub struct TestRoles<'a> {
+    pub db: &'a PgDatabase,
+    pub names: Vec<String>,
+}
+
+impl Drop for TestRoles<'_> {
+    fn drop(&mut self) {
+        let mut admin = self.db.client();
+        let names: Vec<String> = self
+            .names
+            .iter()
+            .map(|n| format!("\"{}\"", n.replace('"', "\"\"")))
+            .collect();
+        let names = names.join(", ");
+        let _ = admin.batch_execute(&format!("DROP OWNED BY {names} CASCADE; DROP ROLE {names}"));
+    }
+}
+
+/// Asserts that `sql` is refused for want of a privilege (SQLSTATE 42501).
+pub fn denied(client: &mut postgres::Client, sql: &str) {
+    let err = client.batch_execute(sql).expect_err(sql);
+    assert_eq!(
+        err.code(),
+        Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE),
+        "{sql}: {err}"
+    );
+}
+
+/// What `listener` is notified of on the channel `dissent`, each as its payload: the first
+/// notification if one comes within a second, then any that follow it closely.
+pub fn notified(listener: &mut postgres::Client) -> Vec<String> {
+    use postgres::fallible_iterator::FallibleIterator;
+    let mut notifications = listener.notifications();
+    let first = notifications
+        .timeout_iter(Duration::from_secs(1))
+        .next()
+        .expect("database");
+    let rest: Vec<_> = match first {
+        None => Vec::new(),
+        Some(_) => notifications
+            .timeout_iter(Duration::from_millis(200))
+            .collect()
+            .expect("database"),
+    };
+    first
+        .into_iter()
+        .chain(rest)
+        .map(|n| {
+            assert_eq!(n.channel(), "dissent");
+            n.payload().to_string()
+        })
+        .collect()
 }

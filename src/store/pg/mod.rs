@@ -3,15 +3,19 @@
 //! (docs/postgres.md). SQLite's migrations stay in `migrations()` in the parent module.
 
 mod copy;
+mod roles;
+
+pub use roles::{RoleNameError, Roles};
 
 use postgres::Client;
 
 use super::{APPLICATION_ID, PgUrl, ProcessEnv, Result, StoreError};
 
 /// The migrations, oldest first. Never edit one that has shipped: append a new one.
-const MIGRATIONS: [&str; 2] = [
+const MIGRATIONS: [&str; 3] = [
     include_str!("schema_1.sql"),
     include_str!("schema_2_prediction_kl.sql"),
+    include_str!("schema_3_notify.sql"),
 ];
 
 /// The schema version this build writes.
@@ -105,28 +109,6 @@ pub fn migrate(client: &mut Client) -> Result<i64> {
     }
     tx.commit()?;
     Ok(found)
-}
-
-/// The roles of a team's database (roles.sql), named `PREFIXowner`, `PREFIXlead`,
-/// `PREFIXreviewer` and `PREFIXviewer`; `dissent_` gives the names the documentation uses.
-#[must_use]
-pub fn roles_sql(prefix: &str) -> String {
-    with_roles(include_str!("roles.sql"), prefix)
-}
-
-/// What each role may do (grants.sql), run by the owner role after the migrations.
-#[must_use]
-pub fn grants_sql(prefix: &str) -> String {
-    with_roles(include_str!("grants.sql"), prefix)
-}
-
-/// `sql` with the roles named by `prefix`.
-fn with_roles(sql: &str, prefix: &str) -> String {
-    ["owner", "lead", "reviewer", "viewer"]
-        .iter()
-        .fold(sql.to_string(), |sql, role| {
-            sql.replace(&format!("dissent_{role}"), &format!("{prefix}{role}"))
-        })
 }
 
 /// What went wrong, as a person reads it: the server's message for an error it raised (a
