@@ -224,7 +224,7 @@ fn walk(
                     open = Some((id, key, content, readable(r.get(7))?.flatten()));
                 }
                 if let Some(o) = open.as_mut() {
-                    add_judgment(&mut o.2, &r, 8)?;
+                    add_judgment(&mut o.2, r, 8)?;
                 }
                 Ok(ControlFlow::Continue(()))
             })?;
@@ -340,7 +340,7 @@ fn walk_rounds(conn: &Db, batch_id: Option<i64>, each: &mut Visit<'_>) -> Result
             open = Some((id, key, round, content, readable(r.get(9))?.flatten()));
         }
         if let Some(o) = open.as_mut() {
-            add_judgment(&mut o.3, &r, 10)?;
+            add_judgment(&mut o.3, r, 10)?;
         }
         Ok(ControlFlow::Continue(()))
     })?;

@@ -185,7 +185,7 @@ impl Store {
             )?;
             stmt.for_each(params![item_id], |r| {
                 let number: i64 = r.get(6)?;
-                let j = judgment_from_row(&r)?;
+                let j = judgment_from_row(r)?;
                 if let Some(Round {
                     panel: Panel::Judgments(js),
                     ..

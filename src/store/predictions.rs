@@ -131,7 +131,7 @@ pub(super) fn follow_panel(conn: &Db, item: i64) -> Result<()> {
     let mut changed = Vec::new();
     let (mut counts, mut dist) = (Vec::new(), Vec::new());
     read.for_each(params![item], |r| {
-        read_prediction(&r, r.str(5)?, None, &mut counts, &mut dist)?;
+        read_prediction(r, r.str(5)?, None, &mut counts, &mut dist)?;
         let kl = kl_against(&counts, &dist);
         if kl.to_bits() != r.get::<f64>(1)?.to_bits() {
             changed.push((r.get::<i64>(0)?, kl));
@@ -329,7 +329,7 @@ impl Store {
         ))?;
         let (mut counts, mut dist) = (Vec::new(), Vec::new());
         stmt.for_each(params![model.id], |r| {
-            read_prediction(&r, &model.name, Some(k), &mut counts, &mut dist)?;
+            read_prediction(r, &model.name, Some(k), &mut counts, &mut dist)?;
             let class = r.str(1)?;
             let class = DisagreementClass::parse(class).ok_or_else(|| {
                 stored::corrupt(
