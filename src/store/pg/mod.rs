@@ -2,7 +2,6 @@
 //! so that two machines bringing one database up to date at once take turns
 //! (docs/postgres.md). SQLite's migrations stay in `migrations()` in the parent module.
 
-mod copy;
 mod roles;
 
 pub use roles::{RoleNameError, Roles};
