@@ -1,6 +1,6 @@
 //! Import writes: one transaction per import, committed only when every item is in.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rusqlite::config::DbConfig;
 use serde_json::Value;
@@ -18,6 +18,8 @@ use crate::domain::triage::Summary;
 const ITEM_CHUNK: usize = 50;
 /// Judgments per multi-row INSERT (8 columns each).
 const JUDGMENT_CHUNK: usize = 125;
+/// Items per `COPY` on PostgreSQL, where each statement is a round trip to the server.
+const PG_ITEMS_PER_COPY: usize = 5_000;
 /// An import that grows past this many items, and past the number already stored, stops
 /// updating the queue indexes row by row and builds them once at commit (a sort instead of
 /// random B-tree inserts: about twice as fast). Small imports, the common case, keep them.
@@ -261,6 +263,11 @@ pub struct ImportWriter<'a> {
     /// Whether the batch held items before this import: only then can an item be a new round
     /// of one stored (looked up per item).
     batch_had_items: bool,
+    /// On PostgreSQL, the ids the batch held: only these are looked up, since a lookup is a
+    /// round trip to the server.
+    stored_keys: Option<HashSet<String>>,
+    /// Items written per statement.
+    items_per_write: usize,
     /// New rounds of items sent for re-review: (rowid, round, item), applied at commit.
     rounds: Vec<(i64, i64, PreparedItem)>,
     /// Rounds applied.
@@ -326,7 +333,11 @@ impl Drop for BulkSettings<'_> {
 pub(super) fn bulk_tx(db: &Db) -> Result<Tx<'_>> {
     let tx = db.write_tx()?;
     if db.is_pg() {
-        tx.execute_batch("SET LOCAL synchronous_commit = off")?;
+        // Its statements are planned for the tables as they grow in this transaction, not as
+        // they were when first prepared (a plan for an empty table would scan it).
+        tx.execute_batch(
+            "SET LOCAL synchronous_commit = off; SET LOCAL plan_cache_mode = force_custom_plan",
+        )?;
     }
     Ok(tx)
 }
@@ -397,6 +408,19 @@ impl Store {
             |r| r.get(0),
         )?;
         let last_link = Chain::Items.last(&tx, Some(batch_id))?;
+        let stored_keys = if batch_had_items && tx.is_pg() {
+            let keys: Vec<String> = tx
+                .prepare_cached("SELECT item_key FROM items WHERE batch_id = ?1")?
+                .query_map(params![batch_id], |r| r.get(0))?;
+            Some(keys.into_iter().collect())
+        } else {
+            None
+        };
+        let items_per_write = if tx.is_pg() {
+            PG_ITEMS_PER_COPY
+        } else {
+            ITEM_CHUNK
+        };
         Ok(ImportWriter {
             tx,
             bulk,
@@ -416,6 +440,8 @@ impl Store {
             rubric_id,
             rubric_sha: rubric.sha256.clone(),
             batch_had_items,
+            stored_keys,
+            items_per_write,
             rounds: Vec::new(),
             applied_rounds: 0,
             last_new: None,
@@ -443,7 +469,12 @@ impl ImportWriter<'_> {
             self.rounds.push((id, item.round, item));
             return Ok(());
         }
-        let mut item = if self.batch_had_items {
+        let mut item = if self.batch_had_items
+            && self
+                .stored_keys
+                .as_ref()
+                .is_none_or(|keys| keys.contains(&item.key))
+        {
             match self.take_round(item)? {
                 Some(item) => item,
                 None => {
@@ -469,7 +500,7 @@ impl ImportWriter<'_> {
             .or_default() += 1;
         self.last_link = chain::link(&self.last_link, &item.digest);
         self.items_pending.push((id, self.last_link, item));
-        if self.items_pending.len() == ITEM_CHUNK {
+        if self.items_pending.len() == self.items_per_write {
             self.flush_items()?;
             self.flush_judgments(false)?;
         }
@@ -602,13 +633,16 @@ impl ImportWriter<'_> {
     /// Writes the pending judgments (of items already written) in full chunks, and the rest
     /// too when `all`.
     fn flush_judgments(&mut self, all: bool) -> Result<()> {
-        let mut done = 0;
-        while self.judgments_pending.len() - done >= JUDGMENT_CHUNK
-            || (all && done < self.judgments_pending.len())
-        {
-            let n = JUDGMENT_CHUNK.min(self.judgments_pending.len() - done);
-            let mut values = Vec::with_capacity(JUDGMENT_COLUMNS.len() * n);
-            for (item_id, seq, j) in &self.judgments_pending[done..done + n] {
+        // SQLite's statements are cached by their text: full chunks until the last
+        let pending = self.judgments_pending.len();
+        let done = if all || self.tx.is_pg() {
+            pending
+        } else {
+            pending - pending % JUDGMENT_CHUNK
+        };
+        if done > 0 {
+            let mut values = Vec::with_capacity(JUDGMENT_COLUMNS.len() * done);
+            for (item_id, seq, j) in &self.judgments_pending[..done] {
                 values.extend([
                     ValueRef::Int(*item_id),
                     ValueRef::Int(*seq),
@@ -621,7 +655,6 @@ impl ImportWriter<'_> {
                 ]);
             }
             self.tx.insert_rows(&self.judgments_sql, &values)?;
-            done += n;
         }
         self.judgments += done as u64;
         self.judgments_pending.drain(..done);
