@@ -136,7 +136,7 @@ impl Store {
                         "INSERT INTO assignments (item_id, assignee, assigned_by, at)
                          VALUES (?1, ?2, ?3, ?4)
                          ON CONFLICT (item_id) DO UPDATE SET assignee = ?2, assigned_by = ?3, at = ?4
-                         WHERE assignee != ?2",
+                         WHERE assignments.assignee != ?2",
                     )?
                     .execute(params![id, name, actor, at])?,
                 Assignee::Nobody => tx

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::error::Error as StdError;
 
 use postgres::binary_copy::BinaryCopyInWriter;
+use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
 use rusqlite::Connection;
 
@@ -30,15 +31,45 @@ pub(super) struct PgConn {
     /// Where it is connected, for a second connection.
     pub(super) url: PgUrl,
     cache: HashMap<String, postgres::Statement>,
+    /// The server process of this connection, whose own notifications are not news.
+    pid: i32,
+    /// Changes other connections have committed, as their notifications told.
+    changes: i64,
 }
 
 impl PgConn {
-    pub(super) fn new(client: postgres::Client, url: PgUrl) -> PgConn {
-        PgConn {
+    /// `client`, listening from now on for the changes others commit (schema_3_notify.sql).
+    pub(super) fn new(mut client: postgres::Client, url: PgUrl) -> Result<PgConn> {
+        client.batch_execute("LISTEN dissent")?;
+        let pid = client.query_one("SELECT pg_backend_pid()", &[])?.get(0);
+        Ok(PgConn {
             client,
             url,
             cache: HashMap::new(),
+            pid,
+            changes: 0,
+        })
+    }
+
+    /// How many changes others have committed since this connection was opened: it grows
+    /// when one is told, as SQLite's `data_version` does. Never waits.
+    pub(super) fn changes(&mut self) -> Result<i64> {
+        let pid = self.pid;
+        let mut told = 0;
+        {
+            let mut notes = self.client.notifications();
+            let mut iter = notes.iter();
+            while let Some(note) = iter.next()? {
+                if note.process_id() != pid {
+                    told += 1;
+                }
+            }
         }
+        if self.client.is_closed() {
+            return Err(StoreError::Disconnected);
+        }
+        self.changes += told;
+        Ok(self.changes)
     }
 
     /// `sql` prepared on this connection, from the cache when it was before.
@@ -808,7 +839,15 @@ pub(super) fn dialect(sql: &str) -> String {
             }
             c if c.is_ascii_alphabetic() && !ends_word(&out) => {
                 let rest = &sql[at..];
-                if let Some(skip) = keyword_at(rest, "INDEXED BY ") {
+                if let Some(skip) = keyword_at(rest, "NOT INDEXED ") {
+                    for _ in 1..skip {
+                        chars.next();
+                    }
+                    while out.ends_with(' ') {
+                        out.pop();
+                    }
+                    out.push(' ');
+                } else if let Some(skip) = keyword_at(rest, "INDEXED BY ") {
                     let name_len = rest[skip..]
                         .find(|c: char| !(c.is_alphanumeric() || c == '_'))
                         .unwrap_or(rest.len() - skip);
@@ -883,6 +922,10 @@ mod tests {
     fn sqlite_planner_hints_become_plain_joins() {
         assert_eq!(
             dialect("SELECT 1 FROM items INDEXED BY items_queue WHERE a = ?1"),
+            "SELECT 1 FROM items WHERE a = $1"
+        );
+        assert_eq!(
+            dialect("SELECT 1 FROM items NOT INDEXED WHERE a = ?1"),
             "SELECT 1 FROM items WHERE a = $1"
         );
         assert_eq!(

@@ -107,8 +107,10 @@ impl Store {
         let mut stmt = self.conn.prepare(
             "SELECT e.id, e.at, e.actor, e.action, b.name, i.item_key, e.details, e.account
              FROM events e LEFT JOIN batches b ON b.id = e.batch_id LEFT JOIN items i ON i.id = e.item_id
-             WHERE (?1 IS NULL OR e.batch_id = ?1) AND (?2 IS NULL OR e.item_id = ?2)
-               AND (?3 IS NULL OR e.actor = ?3) AND (?4 IS NULL OR e.at >= ?4)
+             WHERE (CAST(?1 AS BIGINT) IS NULL OR e.batch_id = ?1)
+               AND (CAST(?2 AS BIGINT) IS NULL OR e.item_id = ?2)
+               AND (CAST(?3 AS TEXT) IS NULL OR e.actor = ?3)
+               AND (CAST(?4 AS TEXT) IS NULL OR e.at >= ?4)
              ORDER BY e.id",
         )?;
         let args = params![filter.batch.map(|b| b.id), item, filter.actor, filter.since];

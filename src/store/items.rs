@@ -37,7 +37,7 @@ pub struct StoredItem {
 const ITEM_QUERY: &str = "SELECT i.id, i.item_key, i.task, i.payload, i.gold_label, i.panel_kind,
         i.status, i.round, (SELECT assignee FROM assignments WHERE item_id = i.id),
         c.holder, c.account, c.since, c.expires
-     FROM items i LEFT JOIN claims c ON c.item_id = i.id AND c.expires > unixepoch()
+     FROM items i LEFT JOIN claims c ON c.item_id = i.id AND c.expires > ?3
      WHERE i.batch_id = ?1 AND i.item_key = ?2";
 
 struct ItemHead {
@@ -111,7 +111,10 @@ impl Store {
         let head = self
             .conn
             .prepare_cached(ITEM_QUERY)?
-            .query_row(params![batch.id, item_key], head_from_row)
+            .query_row(
+                params![batch.id, item_key, chrono::Utc::now().timestamp()],
+                head_from_row,
+            )
             .optional()?
             .ok_or_else(|| StoreError::NoItem {
                 item: item_key.into(),

@@ -222,6 +222,9 @@ pub enum StoreError {
         /// What it held.
         why: String,
     },
+    /// The server closed the connection.
+    #[error("database: the server closed the connection; open the database again")]
+    Disconnected,
     /// A query that must give a row gave none.
     #[error("database: a query expected a row and found none")]
     NoRow,
@@ -548,11 +551,12 @@ impl Store {
     }
 
     /// The database's data version: it changes when another connection commits, so a console
-    /// polls it to learn of decisions, claims and assignments made elsewhere.
+    /// polls it to learn of decisions, claims and assignments made elsewhere (on PostgreSQL,
+    /// as the server notifies them: see schema_3_notify.sql).
     pub fn data_version(&self) -> Result<i64> {
         match &self.conn {
             Db::Sqlite(c) => Ok(c.pragma_query_value(None, "data_version", |r| r.get(0))?),
-            Db::Pg(_) => Ok(0),
+            Db::Pg(c) => c.borrow_mut().changes(),
         }
     }
 
@@ -578,7 +582,7 @@ impl Store {
             conn: Db::Pg(Box::new(std::cell::RefCell::new(db::PgConn::new(
                 client,
                 url.clone(),
-            )))),
+            )?))),
             account: None,
         })
     }

@@ -234,19 +234,24 @@ impl Store {
     /// version), named by `verify`.
     pub(super) fn changed_models(&self, batch: &Batch) -> Result<Vec<(String, i64)>> {
         let mut changed = Vec::new();
+        // The imports' events, few beside the predictions, read once; their details parsed here
+        // (the JSON functions of the two databases differ).
+        let imports: Vec<serde_json::Value> = self
+            .conn
+            .prepare(
+                "SELECT details FROM events
+                 WHERE batch_id = ?1 AND action IN ('import_predictions', 'replace_predictions')
+                 ORDER BY id",
+            )?
+            .query_map(params![batch.id], |r| {
+                Ok(serde_json::from_str(r.str(0)?).unwrap_or_default())
+            })?;
         for m in self.models(batch)? {
-            let logged: Option<String> = self
-                .conn
-                .query_row(
-                    "SELECT json_extract(details, '$.digest') FROM events
-                     WHERE batch_id = ?1 AND action IN ('import_predictions', 'replace_predictions')
-                       AND json_extract(details, '$.model') = ?2
-                       AND json_extract(details, '$.version') = ?3",
-                    params![batch.id, m.name, m.version],
-                    |r| r.get(0),
-                )
-                .optional()?
-                .flatten();
+            let logged = imports
+                .iter()
+                .find(|d| d["model"] == m.name.as_str() && d["version"] == m.version)
+                .and_then(|d| d["digest"].as_str())
+                .map(str::to_string);
             let now = digest(&self.conn, m.id, &m.name, m.version)?;
             if logged.is_none() || now != logged || !kl_follows_panel(&self.conn, m.id)? {
                 changed.push((m.name, m.version));
@@ -366,7 +371,7 @@ impl Store {
             });
         }
         let (model_id, stored): (i64, u64) = tx.query_row(
-            "SELECT coalesce(max(id), 0) + 1, coalesce(sum(predictions), 0) FROM models",
+            "SELECT coalesce(max(id), 0) + 1, CAST(coalesce(sum(predictions), 0) AS BIGINT) FROM models",
             params![],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;

@@ -267,6 +267,19 @@ enum Search {
         /// sort index looking for them.
         few: bool,
     },
+    /// PostgreSQL: a case-blind `ILIKE` pattern, answered through the trigram indexes (of 3
+    /// characters or more); `few` as above.
+    Trigram {
+        /// The `ILIKE` pattern.
+        pattern: String,
+        /// Few matches.
+        few: bool,
+    },
+}
+
+/// The condition of a search on `items_search` on PostgreSQL, its pattern bound as `?n`.
+fn trigram_match(n: usize) -> String {
+    format!("item_key ILIKE ?{n} ESCAPE '\\' OR body ILIKE ?{n} ESCAPE '\\'")
 }
 
 /// The items table when few rows match: no index may be used but the rowid.
@@ -320,6 +333,13 @@ fn filter_sql(filter: &QueueFilter, search: &Search, sql: &mut String, args: &mu
             sql.push_str(&format!(
                 " AND id IN (SELECT rowid FROM items_search WHERE items_search MATCH ?{})",
                 args.len()
+            ));
+        }
+        Search::Trigram { pattern, .. } => {
+            args.push(Value::Text(pattern.clone()));
+            sql.push_str(&format!(
+                " AND id IN (SELECT item_id FROM items_search WHERE {})",
+                trigram_match(args.len())
             ));
         }
     }
@@ -522,7 +542,7 @@ impl Store {
                 sql.push_str(" AND flags != 0");
             }
             format!(
-                "SELECT class, flags, status, sum(n) FROM queue_counts WHERE batch_id = ?1{sql} GROUP BY class, flags, status"
+                "SELECT class, flags, status, CAST(sum(n) AS BIGINT) FROM queue_counts WHERE batch_id = ?1{sql} GROUP BY class, flags, status"
             )
         } else {
             filter_sql(filter, &search, &mut sql, &mut args);
@@ -556,7 +576,10 @@ impl Store {
     /// Whether `filter` matches few enough items (by its search, or its assignee) to read them
     /// by rowid and sort them, rather than walk a sort index looking for them.
     fn few(&self, filter: &QueueFilter, search: &Search) -> Result<bool> {
-        if matches!(search, Search::Index { few: true, .. }) {
+        if matches!(
+            search,
+            Search::Index { few: true, .. } | Search::Trigram { few: true, .. }
+        ) {
             return Ok(true);
         }
         let Some(a) = &filter.assignee else {
@@ -565,7 +588,7 @@ impl Store {
         let assigned: i64 = self
             .conn
             .prepare_cached(
-                "SELECT count(*) FROM (SELECT 1 FROM assignments WHERE assignee = ?1 LIMIT ?2)",
+                "SELECT count(*) FROM (SELECT 1 FROM assignments WHERE assignee = ?1 LIMIT ?2) a",
             )?
             .query_row(params![a, FEW_MATCHES + 1], |r| r.get(0))?;
         Ok(assigned <= FEW_MATCHES)
@@ -576,12 +599,27 @@ impl Store {
         let Some(q) = filter.search.as_deref().filter(|q| !q.trim().is_empty()) else {
             return Ok(Search::None);
         };
-        if q.chars().count() < 3 {
-            let escaped = q
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            return Ok(Search::Like(format!("%{escaped}%")));
+        let short = q.chars().count() < 3;
+        let escaped = q
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let pattern = format!("%{escaped}%");
+        if self.conn.is_pg() {
+            let few = !short && {
+                let matches: i64 = self
+                    .conn
+                    .prepare_cached(&format!(
+                        "SELECT count(*) FROM (SELECT 1 FROM items_search WHERE {} LIMIT ?2) m",
+                        trigram_match(1)
+                    ))?
+                    .query_row(params![&pattern, FEW_MATCHES + 1], |r| r.get(0))?;
+                matches <= FEW_MATCHES
+            };
+            return Ok(Search::Trigram { pattern, few });
+        }
+        if short {
+            return Ok(Search::Like(pattern));
         }
         let phrase = format!("\"{}\"", q.replace('"', "\"\""));
         let matches: i64 = self
@@ -614,13 +652,24 @@ impl Store {
             }
             let upto = newest.min(last + SEARCH_CHUNK);
             tx.execute(
-                "INSERT INTO items_search (rowid, item_key, body)
-                 SELECT i.id, i.item_key, concat_ws(char(10),
-                     (SELECT group_concat(v.value, char(10)) FROM json_tree(i.payload) v
-                      WHERE v.type NOT IN ('object', 'array')),
-                     (SELECT group_concat(j.evidence, char(10)) FROM judgments j
-                      WHERE j.item_id = i.id))
-                 FROM items i WHERE i.id > ?1 AND i.id <= ?2",
+                if tx.is_pg() {
+                    "INSERT INTO items_search (item_id, item_key, body)
+                     SELECT i.id, i.item_key, concat_ws(chr(10),
+                         (SELECT string_agg(v #>> '{}', chr(10))
+                          FROM jsonb_path_query(i.payload::jsonb, 'strict $.**') v
+                          WHERE jsonb_typeof(v) NOT IN ('object', 'array')),
+                         (SELECT string_agg(j.evidence, chr(10)) FROM judgments j
+                          WHERE j.item_id = i.id))
+                     FROM items i WHERE i.id > ?1 AND i.id <= ?2"
+                } else {
+                    "INSERT INTO items_search (rowid, item_key, body)
+                     SELECT i.id, i.item_key, concat_ws(char(10),
+                         (SELECT group_concat(v.value, char(10)) FROM json_tree(i.payload) v
+                          WHERE v.type NOT IN ('object', 'array')),
+                         (SELECT group_concat(j.evidence, char(10)) FROM judgments j
+                          WHERE j.item_id = i.id))
+                     FROM items i WHERE i.id > ?1 AND i.id <= ?2"
+                },
                 params![last, upto],
             )?;
             tx.execute("UPDATE search_indexed SET last_id = ?1", params![upto])?;
