@@ -737,7 +737,7 @@ fn a_round_imported_after_the_model_is_what_eval_and_export_compare_it_with() {
     d.ok(&[
         "predictions",
         "import",
-        preds.to_str().unwrap(),
+        preds.to_str().expect("path"),
         "--model",
         "m",
     ]);
@@ -747,7 +747,7 @@ fn a_round_imported_after_the_model_is_what_eval_and_export_compare_it_with() {
             d.ok(&["export", "--draft", "-o", "-", "--with-model", "m"])
                 .lines()
                 .next()
-                .unwrap(),
+                .expect("a line"),
         )
         .expect("line");
         (
@@ -850,7 +850,7 @@ fn items_in_a_models_kl_order_page_through_every_predicted_item_once() {
     }
     let ids: Vec<String> = rows
         .iter()
-        .map(|r| r["item_id"].as_str().unwrap().to_string())
+        .map(|r| r["item_id"].as_str().expect("id").to_string())
         .collect();
     assert_eq!(walked, ids);
     let mut back: Vec<String> = Vec::new();

@@ -579,7 +579,7 @@ fn a_decision_made_on_a_round_a_new_one_answered_is_a_conflict_that_says_so() {
             "tester",
             "2026-12-01T10:00:00Z",
         )
-        .unwrap_err();
+        .expect_err("a conflict");
     assert!(
         matches!(
             conflict,

@@ -595,7 +595,9 @@ fn a_claim_keeps_others_from_deciding_until_it_is_released_broken_or_lapses() {
     assert_eq!(claim.since, AT);
     // Another reviewer can neither claim nor decide it meanwhile.
     let later = at_plus(60);
-    let refused = store.claim(&batch, "it-0000", "bob", &later).unwrap_err();
+    let refused = store
+        .claim(&batch, "it-0000", "bob", &later)
+        .expect_err("claimed by alice");
     assert!(
         matches!(&refused, StoreError::Claimed(c) if c.holder == "alice"),
         "{refused}"
@@ -614,7 +616,7 @@ fn a_claim_keeps_others_from_deciding_until_it_is_released_broken_or_lapses() {
             "bob",
             &later,
         )
-        .unwrap_err();
+        .expect_err("claimed by alice");
     assert!(matches!(refused, StoreError::Claimed(_)), "{refused}");
     // Renewing keeps the time it was first taken.
     let renewed = store
@@ -699,7 +701,7 @@ fn live_claims_keep_a_batch_from_being_finalized() {
     store.claim(&batch, "it-0001", "alice", AT).expect("claim");
     let refused = store
         .set_batch_status(&batch, BatchStatus::Finalized, true, "tester", &at_plus(5))
-        .unwrap_err();
+        .expect_err("claimed");
     assert!(
         refused
             .to_string()
@@ -733,7 +735,7 @@ fn a_decision_is_written_only_over_the_decision_in_force_the_decider_saw() {
             "alice",
             AT,
         )
-        .unwrap_err();
+        .expect_err("a conflict");
     match &conflict {
         StoreError::Conflict { now: Some(d), .. } => {
             assert_eq!((d.id, d.actor.as_str()), (bobs, "bob"))
@@ -773,7 +775,7 @@ fn a_decision_is_written_only_over_the_decision_in_force_the_decider_saw() {
         .expect("bob undoes hers");
     let conflict = store
         .undo(&batch, "it-0000", Basis::Saw(Some(bobs + 1)), "alice", AT)
-        .unwrap_err();
+        .expect_err("a conflict");
     assert!(
         matches!(conflict, StoreError::Conflict { .. }),
         "{conflict}"

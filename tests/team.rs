@@ -73,7 +73,12 @@ fn with_no_staff_list_anyone_acts_and_the_first_member_added_makes_a_qa_lead() {
         .as_array()
         .expect("array")
         .iter()
-        .map(|m| (m["name"].as_str().unwrap(), m["role"].as_str().unwrap()))
+        .map(|m| {
+            (
+                m["name"].as_str().expect("name"),
+                m["role"].as_str().expect("role"),
+            )
+        })
         .collect();
     assert_eq!(roles, [("alice", "senior_reviewer"), ("tester", "qa_lead")]);
     let err = refused(&d, &["staff", "remove", "tester"]);
@@ -129,9 +134,9 @@ fn each_act_needs_its_role_the_refusal_names_it_and_nothing_is_written() {
         &d,
         &[
             "import",
-            file.to_str().unwrap(),
+            file.to_str().expect("path"),
             "--rubric",
-            rubric.to_str().unwrap(),
+            rubric.to_str().expect("path"),
             "--batch",
             "w",
             "--as",
@@ -191,7 +196,7 @@ fn a_qa_lead_assigns_by_filter_or_by_item_and_sees_progress() {
         .as_array()
         .expect("array")
         .iter()
-        .map(|r| r["item_id"].as_str().unwrap())
+        .map(|r| r["item_id"].as_str().expect("id"))
         .collect();
     assert_eq!(
         ids,
@@ -267,7 +272,7 @@ fn four_writer_processes_on_overlapping_items_record_each_success_once_and_refus
         .as_array()
         .expect("array")
         .iter()
-        .map(|r| r["item_id"].as_str().unwrap().to_string())
+        .map(|r| r["item_id"].as_str().expect("id").to_string())
         .collect();
     let workers: Vec<_> = (0..WORKERS)
         .map(|w| {

@@ -166,6 +166,7 @@ pub fn on_postgres(test: impl FnOnce()) {
 /// `#[pg_pending = "why"] NAME` marks a test that does not pass on PostgreSQL yet: its
 /// `postgres` variant is ignored with that reason (remove the marker once it passes; the list
 /// of what fails and why is kept in the branch's report). The SQLite variant always runs.
+#[allow(unused_macros)]
 macro_rules! both_backends {
     ($($(#[pg_pending = $why:literal])? $name:ident),* $(,)?) => {$(
         mod $name {
