@@ -1,9 +1,8 @@
 //! Assignments: a QA lead gives items to a reviewer, by filter or by id, and sees each
 //! assignee's progress. Unassigned items stay open to every senior reviewer.
 
-use super::db::{self, Db, Optional, Row, Value, params};
-
 use super::batches::Batch;
+use super::db::{self, Db, Optional, Row, Value, params};
 use super::events::{NewEvent, append};
 use super::queue::{QueueFilter, plain_filter_sql};
 use super::staff::{require, standing};

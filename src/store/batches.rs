@@ -3,7 +3,6 @@
 use std::collections::HashMap;
 
 use super::db::{Db, Optional, params};
-
 use super::{Result, Store, StoreError};
 use crate::domain::rubric::Rubric;
 use crate::domain::team::Act;

@@ -1,9 +1,10 @@
 //! The record's chains in the store: the link each new row gets, recomputing every link of a
 //! batch (`dissent verify`), and linking the rows of a database made before schema 4.
 
-use super::db::{Db, Optional, Row, params};
+use std::ops::ControlFlow;
 
 use super::batches::{Batch, CURRENT_RUBRIC};
+use super::db::{Db, Optional, Row, params};
 use super::{Result, Store, StoreError};
 use crate::domain::chain::{
     self, DecisionFields, ItemFields, JudgmentFields, Link, RoundFields, START,
@@ -194,7 +195,6 @@ fn walk(
                  FROM items i LEFT JOIN judgments j ON j.item_id = i.id {first_round}
                  WHERE i.batch_id = ?1 ORDER BY i.id, j.seq"
             ))?;
-            let mut rows = stmt.query(params![batch_id])?;
             // the item being hashed: (id, key, content so far, stored link)
             let mut open: Option<(i64, String, chain::Content, Option<Vec<u8>>)> = None;
             let mut close = |open: Option<(i64, String, chain::Content, Option<Vec<u8>>)>,
@@ -204,7 +204,7 @@ fn walk(
                     each(id, &|| format!("item `{key}`"), *prev, stored);
                 }
             };
-            while let Some(r) = rows.next()? {
+            stmt.for_each(params![batch_id], |r| {
                 let id: i64 = r.get(0)?;
                 if open.as_ref().is_none_or(|o| o.0 != id) {
                     close(open.take(), &mut prev);
@@ -224,9 +224,10 @@ fn walk(
                     open = Some((id, key, content, readable(r.get(7))?.flatten()));
                 }
                 if let Some(o) = open.as_mut() {
-                    add_judgment(&mut o.2, &r, 8)?;
+                    add_judgment(&mut o.2, r, 8)?;
                 }
-            }
+                Ok(ControlFlow::Continue(()))
+            })?;
             close(open, &mut prev);
         }
         Chain::Decisions => {
@@ -236,8 +237,7 @@ fn walk(
                  FROM decisions d JOIN items i ON i.id = d.item_id
                  WHERE i.batch_id = ?1 ORDER BY d.id"
             ))?;
-            let mut rows = stmt.query(params![batch_id])?;
-            while let Some(r) = rows.next()? {
+            stmt.for_each(params![batch_id], |r| {
                 let id: i64 = r.get(0)?;
                 let digest = readable((|| {
                     Ok(chain::decision(&DecisionFields {
@@ -257,7 +257,8 @@ fn walk(
                 prev = chain::link(&prev, &digest);
                 let stored = readable(r.get(10))?.flatten();
                 each(id, &|| format!("decision {id}"), prev, stored);
-            }
+                Ok(ControlFlow::Continue(()))
+            })?;
         }
         Chain::Events => {
             let mut stmt = conn.prepare(
@@ -265,8 +266,7 @@ fn walk(
                  FROM events e LEFT JOIN items i ON i.id = e.item_id
                  WHERE e.batch_id IS NOT DISTINCT FROM ?1 ORDER BY e.id",
             )?;
-            let mut rows = stmt.query(params![batch_id])?;
-            while let Some(r) = rows.next()? {
+            stmt.for_each(params![batch_id], |r| {
                 let id: i64 = r.get(0)?;
                 let digest = readable((|| {
                     Ok(chain::event(
@@ -282,7 +282,8 @@ fn walk(
                 prev = chain::link(&prev, &digest);
                 let stored = readable(r.get(6))?.flatten();
                 each(id, &|| format!("event {id}"), prev, stored);
-            }
+                Ok(ControlFlow::Continue(()))
+            })?;
         }
         Chain::Rounds => walk_rounds(conn, batch_id, &mut each)?,
     }
@@ -302,7 +303,6 @@ fn walk_rounds(conn: &Db, batch_id: Option<i64>, each: &mut Visit<'_>) -> Result
          LEFT JOIN judgments j ON j.item_id = r.item_id AND j.round = r.round
          WHERE i.batch_id = ?1 ORDER BY r.id, j.seq",
     )?;
-    let mut rows = stmt.query(params![batch_id])?;
     // the round being hashed: (id, item key, round, content so far, stored link)
     type Open = (i64, String, i64, chain::Content, Option<Vec<u8>>);
     let mut open: Option<Open> = None;
@@ -317,7 +317,7 @@ fn walk_rounds(conn: &Db, batch_id: Option<i64>, each: &mut Visit<'_>) -> Result
             );
         }
     };
-    while let Some(r) = rows.next()? {
+    stmt.for_each(params![batch_id], |r| {
         let id: i64 = r.get(0)?;
         if open.as_ref().is_none_or(|o| o.0 != id) {
             close(open.take(), &mut prev);
@@ -340,9 +340,10 @@ fn walk_rounds(conn: &Db, batch_id: Option<i64>, each: &mut Visit<'_>) -> Result
             open = Some((id, key, round, content, readable(r.get(9))?.flatten()));
         }
         if let Some(o) = open.as_mut() {
-            add_judgment(&mut o.3, &r, 10)?;
+            add_judgment(&mut o.3, r, 10)?;
         }
-    }
+        Ok(ControlFlow::Continue(()))
+    })?;
     close(open, &mut prev);
     Ok(())
 }

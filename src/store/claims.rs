@@ -2,9 +2,8 @@
 //! time; the claim is renewed while the form is open, released on decision, cancel or quit, and
 //! lapses on its own after a crash. Nobody else decides a claimed item meanwhile.
 
-use super::db::{Db, Optional, params};
-
 use super::batches::{Batch, BatchStatus};
+use super::db::{Db, Optional, params};
 use super::events::{NewEvent, append};
 use super::staff::require;
 use super::{ItemAt, Result, Store, StoreError};

@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::error::Error as StdError;
+use std::ops::ControlFlow;
 
 use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::fallible_iterator::FallibleIterator;
@@ -35,6 +36,12 @@ pub(super) struct PgConn {
     pid: i32,
     /// Changes other connections have committed, as their notifications told.
     changes: i64,
+}
+
+/// The PostgreSQL connection, for one call; [`StoreError::Reentrant`] while a streamed read
+/// ([`Stmt::for_each`]) holds it.
+fn conn(c: &RefCell<PgConn>) -> Result<std::cell::RefMut<'_, PgConn>> {
+    c.try_borrow_mut().map_err(|_| StoreError::Reentrant)
 }
 
 impl PgConn {
@@ -105,7 +112,7 @@ impl Db {
     pub(super) fn prepare_cached(&self, sql: &str) -> Result<Stmt<'_>> {
         Ok(match self {
             Db::Sqlite(c) => Stmt::SqliteCached(c.prepare_cached(sql)?),
-            Db::Pg(c) => Stmt::Pg(c, c.borrow_mut().prepared(sql)?),
+            Db::Pg(c) => Stmt::Pg(c, conn(c)?.prepared(sql)?),
         })
     }
 
@@ -113,7 +120,7 @@ impl Db {
     pub(super) fn prepare(&self, sql: &str) -> Result<Stmt<'_>> {
         Ok(match self {
             Db::Sqlite(c) => Stmt::Sqlite(c.prepare(sql)?),
-            Db::Pg(c) => Stmt::Pg(c, c.borrow_mut().prepared(sql)?),
+            Db::Pg(c) => Stmt::Pg(c, conn(c)?.prepared(sql)?),
         })
     }
 
@@ -136,7 +143,7 @@ impl Db {
     pub(super) fn execute_batch(&self, sql: &str) -> Result<()> {
         match self {
             Db::Sqlite(c) => c.execute_batch(sql)?,
-            Db::Pg(c) => c.borrow_mut().client.batch_execute(sql)?,
+            Db::Pg(c) => conn(c)?.client.batch_execute(sql)?,
         }
         Ok(())
     }
@@ -148,7 +155,7 @@ impl Db {
         match self {
             Db::Sqlite(c) => c.execute_batch("BEGIN IMMEDIATE")?,
             Db::Pg(c) => {
-                let mut c = c.borrow_mut();
+                let mut c = conn(c)?;
                 c.client.batch_execute("BEGIN")?;
                 let locked = c.client.execute(
                     "SELECT pg_advisory_xact_lock($1, $2)",
@@ -229,7 +236,7 @@ impl Db {
                 }
             }
             Db::Pg(c) => {
-                let mut c = c.borrow_mut();
+                let mut c = conn(c)?;
                 let list = bulk.columns.join(", ");
                 let types: Vec<Type> = c
                     .prepared(&format!("SELECT {list} FROM {} LIMIT 0", bulk.table))?
@@ -307,7 +314,8 @@ impl Stmt<'_> {
             Stmt::Sqlite(s) => Ok(s.execute(sqlite_args(args))?),
             Stmt::SqliteCached(s) => Ok(s.execute(sqlite_args(args))?),
             Stmt::Pg(c, s) => {
-                let n = with_pg_args(args, |a| c.borrow_mut().client.execute(&*s, a))?;
+                let mut c = conn(c)?;
+                let n = with_pg_args(args, |a| c.client.execute(&*s, a))?;
                 Ok(usize::try_from(n).unwrap_or(usize::MAX))
             }
         }
@@ -340,6 +348,37 @@ impl Stmt<'_> {
         Ok(out)
     }
 
+    /// Calls `f` with each row until it breaks. On PostgreSQL the rows stream from the server
+    /// (a million-row read holds one row at a time, where [`Stmt::query`] holds them all);
+    /// meanwhile the connection serves no other statement, so `f` must not use it.
+    pub(super) fn for_each(
+        &mut self,
+        args: &[&dyn ToDb],
+        mut f: impl FnMut(&Row<'_>) -> Result<ControlFlow<()>>,
+    ) -> Result<()> {
+        if let Stmt::Pg(c, s) = self {
+            let mut c = conn(c)?;
+            let values: Vec<ValueRef<'_>> = args.iter().map(|a| a.to_db()).collect();
+            let owned: Vec<PgArg<'_>> = values.iter().map(|v| PgArg(*v)).collect();
+            let mut rows = c
+                .client
+                .query_raw(&*s, owned.iter().map(|a| a as &dyn ToSql))?;
+            while let Some(r) = rows.next()? {
+                if f(&Row(Current::Pg(r)))?.is_break() {
+                    break;
+                }
+            }
+            return Ok(());
+        }
+        let mut rows = self.query(args)?;
+        while let Some(r) = rows.next()? {
+            if f(&r)?.is_break() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
     /// Whether the statement gives a row.
     pub(super) fn exists(&mut self, args: &[&dyn ToDb]) -> Result<bool> {
         Ok(self.query(args)?.next()?.is_some())
@@ -351,7 +390,8 @@ impl Stmt<'_> {
             Stmt::Sqlite(s) => Rows::Sqlite(s.query(sqlite_args(args))?),
             Stmt::SqliteCached(s) => Rows::Sqlite(s.query(sqlite_args(args))?),
             Stmt::Pg(c, s) => {
-                let rows = with_pg_args(args, |a| c.borrow_mut().client.query(&*s, a))?;
+                let mut c = conn(c)?;
+                let rows = with_pg_args(args, |a| c.client.query(&*s, a))?;
                 Rows::Pg(rows.into_iter())
             }
         })

@@ -1,9 +1,8 @@
 //! Decisions: append-only writes, undo as a revert, and the history of an item.
 
-use super::db::{Db, Optional, Row, params};
-
 use super::batches::{Batch, BatchStatus};
 use super::chain::Chain;
+use super::db::{Db, Optional, Row, params};
 use super::stored;
 use super::{ItemAt, Result, Store, StoreError};
 use crate::domain::chain::{self, DecisionFields};

@@ -1,9 +1,8 @@
 //! The append-only event log: who did what, when.
 
-use super::db::{Db, Tx, params};
-
 use super::batches::Batch;
 use super::chain::Chain;
+use super::db::{Db, Tx, params};
 use super::stored;
 use super::{ItemAt, Result, Store, StoreError};
 use crate::domain::chain;

@@ -1,10 +1,11 @@
 //! Reading items back: one item with its panel and history, and the label counts of every
 //! item for statistics.
 
-use super::db::{Optional, Row, params};
+use std::ops::ControlFlow;
 
 use super::batches::Batch;
 use super::claims::Claim;
+use super::db::{Optional, Row, params};
 use super::decisions::history;
 use super::stored;
 use super::{LATEST_COUNTS, LATEST_ROUND, Result, Store, StoreError};
@@ -161,8 +162,7 @@ impl Store {
              ORDER BY 1",
         )?;
         let mut rounds = Vec::new();
-        let mut rows = stmt.query(params![item_id])?;
-        while let Some(r) = rows.next()? {
+        stmt.for_each(params![item_id], |r| {
             let panel = match record.panel {
                 Panel::Counts(_) => {
                     let mut counts = Vec::new();
@@ -176,16 +176,16 @@ impl Store {
                 rubric_version: r.get(2)?,
                 panel,
             });
-        }
+            Ok(ControlFlow::Continue(()))
+        })?;
         if matches!(record.panel, Panel::Judgments(_)) {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT reviewer, label, raw_confidence, confidence, evidence, attributes, round
                  FROM judgments WHERE item_id = ?1 ORDER BY seq",
             )?;
-            let mut rows = stmt.query(params![item_id])?;
-            while let Some(r) = rows.next()? {
+            stmt.for_each(params![item_id], |r| {
                 let number: i64 = r.get(6)?;
-                let j = judgment_from_row(&r)?;
+                let j = judgment_from_row(r)?;
                 if let Some(Round {
                     panel: Panel::Judgments(js),
                     ..
@@ -193,7 +193,8 @@ impl Store {
                 {
                     js.push(j);
                 }
-            }
+                Ok(ControlFlow::Continue(()))
+            })?;
         }
         Ok(rounds)
     }
@@ -203,9 +204,8 @@ impl Store {
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {LATEST_COUNTS}, i.item_key FROM items i {LATEST_ROUND} WHERE i.batch_id = ?1"
         ))?;
-        let mut rows = stmt.query(params![batch.id])?;
         let mut counts: Vec<u64> = Vec::new();
-        while let Some(r) = rows.next()? {
+        stmt.for_each(params![batch.id], |r| {
             counts.clear();
             let key = || {
                 r.get::<String>(1)
@@ -214,7 +214,8 @@ impl Store {
             let text = r.str(0)?;
             stored::counts(key, text, &mut counts)?;
             f(&counts);
-        }
+            Ok(ControlFlow::Continue(()))
+        })?;
         Ok(())
     }
 }

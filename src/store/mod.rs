@@ -222,6 +222,9 @@ pub enum StoreError {
         /// What it held.
         why: String,
     },
+    /// A statement issued while a streamed read holds the connection (a defect of dissent's).
+    #[error("database: a statement was issued while a read was streaming on the same connection")]
+    Reentrant,
     /// The server closed the connection.
     #[error("database: the server closed the connection; open the database again")]
     Disconnected,

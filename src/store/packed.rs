@@ -4,9 +4,8 @@
 use std::collections::HashMap;
 use std::ops::{ControlFlow, Range};
 
-use super::db::{Db, params};
-
 use super::batches::{Batch, RubricVersions};
+use super::db::{Db, params};
 use super::decisions::decision_from_row;
 use super::{LATEST_COUNTS, LATEST_ROUND, Model, Result, Store, stored};
 use crate::domain::decision::{Decision, DecisionStatus};
@@ -316,18 +315,20 @@ impl Store {
              WHERE i.batch_id = ?1 ORDER BY i.item_key, j.seq"
         ))?;
         let k = batch.rubric.labels.len();
-        let mut rows = match model {
-            Some(m) => stmt.query(params![batch.id, m.id])?,
-            None => stmt.query(params![batch.id])?,
+        let args = match model {
+            Some(m) => params![batch.id, m.id],
+            None => params![batch.id],
         };
         let mut packed = PackedItems::default();
         let mut current = None;
-        while let Some(r) = rows.next()? {
-            let r = &r;
+        let mut stopped = false;
+        // Streamed: a million rows are never held at once, on either database.
+        stmt.for_each(args, |r| {
             let id: i64 = r.get(0)?;
             if current != Some(id) {
                 if packed.items.len() == per_chunk && f(std::mem::take(&mut packed)).is_break() {
-                    return Ok(head);
+                    stopped = true;
+                    return Ok(ControlFlow::Break(()));
                 }
                 current = Some(id);
                 let item_id = packed.push_text(r.str(1)?);
@@ -387,7 +388,7 @@ impl Store {
                 });
             }
             let Some(reviewer) = r.str_opt(4)? else {
-                continue;
+                return Ok(ControlFlow::Continue(()));
             };
             let reviewer = packed.push_text(reviewer);
             let label = packed.push_text(r.str(5)?);
@@ -402,8 +403,9 @@ impl Store {
             if let Some(item) = packed.items.last_mut() {
                 item.judgments.end = packed.judgments.len();
             }
-        }
-        if !packed.is_empty() {
+            Ok(ControlFlow::Continue(()))
+        })?;
+        if !stopped && !packed.is_empty() {
             let _ = f(packed);
         }
         Ok(head)

@@ -1,9 +1,10 @@
 //! Models and their predictions (schema_6_predictions.sql): written in one transaction per
 //! import, read back for `eval`, the export and the console.
 
-use super::db::{BulkInsert, Db, Optional, Row, Tx, ValueRef, params};
+use std::ops::ControlFlow;
 
 use super::batches::Batch;
+use super::db::{BulkInsert, Db, Optional, Row, Tx, ValueRef, params};
 use super::stored;
 use super::writer::{BulkSettings, drop_indexes};
 use super::{LATEST_COUNTS, LATEST_ROUND, Result, Store, StoreError};
@@ -128,16 +129,15 @@ pub(super) fn follow_panel(conn: &Db, item: i64) -> Result<()> {
          WHERE i.id = ?1"
     ))?;
     let mut changed = Vec::new();
-    let mut rows = read.query(params![item])?;
     let (mut counts, mut dist) = (Vec::new(), Vec::new());
-    while let Some(r) = rows.next()? {
-        read_prediction(&r, r.str(5)?, None, &mut counts, &mut dist)?;
+    read.for_each(params![item], |r| {
+        read_prediction(r, r.str(5)?, None, &mut counts, &mut dist)?;
         let kl = kl_against(&counts, &dist);
         if kl.to_bits() != r.get::<f64>(1)?.to_bits() {
             changed.push((r.get::<i64>(0)?, kl));
         }
-    }
-    drop(rows);
+        Ok(ControlFlow::Continue(()))
+    })?;
     let mut write =
         conn.prepare_cached("UPDATE predictions SET kl = ?3 WHERE model_id = ?1 AND item_id = ?2")?;
     for (model, kl) in changed {
@@ -327,10 +327,9 @@ impl Store {
              FROM predictions p JOIN items i ON i.id = p.item_id {LATEST_ROUND}
              WHERE p.model_id = ?1 ORDER BY p.item_id"
         ))?;
-        let mut rows = stmt.query(params![model.id])?;
         let (mut counts, mut dist) = (Vec::new(), Vec::new());
-        while let Some(r) = rows.next()? {
-            read_prediction(&r, &model.name, Some(k), &mut counts, &mut dist)?;
+        stmt.for_each(params![model.id], |r| {
+            read_prediction(r, &model.name, Some(k), &mut counts, &mut dist)?;
             let class = r.str(1)?;
             let class = DisagreementClass::parse(class).ok_or_else(|| {
                 stored::corrupt(
@@ -341,7 +340,8 @@ impl Store {
                 )
             })?;
             f(r.get(0)?, class, &counts, &dist);
-        }
+            Ok(ControlFlow::Continue(()))
+        })?;
         Ok(())
     }
 

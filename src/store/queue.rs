@@ -1,9 +1,8 @@
 //! The triage queue: filtered, sorted pages by keyset over indexed columns (never OFFSET), and
 //! the per-class / per-flag counts of the queue header.
 
-use super::db::{self, FromDb, Row, Value, ValueRef, params};
-
 use super::batches::Batch;
+use super::db::{self, FromDb, Row, Value, ValueRef, params};
 use super::{Result, Store, StoreError};
 use crate::domain::decision::DecisionStatus;
 use crate::domain::model::{DisagreementClass, FlagKind, FlagSet};

@@ -1,7 +1,6 @@
 //! The staff list: who holds which role, and the check every write makes against it.
 
 use super::db::{Db, Optional, params};
-
 use super::events::{NewEvent, append};
 use super::{Result, Store, StoreError};
 use crate::domain::team::{self, Act, Role};

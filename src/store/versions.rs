@@ -1,9 +1,8 @@
 //! Rubric versions: a later version of a batch's rubric loaded in place of the one in force, the
 //! old text kept, and classes and flags recomputed when the thresholds changed.
 
-use super::db::{Db, params};
-
 use super::batches::Batch;
+use super::db::{Db, params};
 use super::{LATEST_COUNTS, LATEST_ROUND, Result, Store, StoreError, Summaries, stored};
 use crate::domain::rubric::{Rubric, thresholds_changed, update_problems};
 use crate::domain::triage::summarize_counts;
