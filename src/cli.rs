@@ -286,14 +286,15 @@ pub enum Command {
         #[command(subcommand)]
         action: RubricAction,
     },
-    /// Copy a whole SQLite database into an empty PostgreSQL database: every row, id and hash
-    /// (run as the login that owns the target's tables)
+    /// Copy a whole database into an empty one, an SQLite file or a PostgreSQL database either
+    /// way: every row, id and hash (into PostgreSQL: as the login that owns its tables)
     Copy {
-        /// The SQLite database file
-        #[arg(long, value_name = "PATH")]
+        /// The database copied: an SQLite file or a postgres:// URL
+        #[arg(long, value_name = "PATH|URL")]
         from: Location,
-        /// The PostgreSQL database (a postgres:// URL; its password is never shown)
-        #[arg(long, value_name = "URL")]
+        /// The empty database it goes into: a new SQLite file or a postgres:// URL (its
+        /// password is never shown)
+        #[arg(long, value_name = "PATH|URL")]
         to: Location,
     },
     /// Set up a team's PostgreSQL database with roles that keep every login from changing the

@@ -1,5 +1,5 @@
-//! `dissent copy --from FILE --to URL`: a whole SQLite database into an empty PostgreSQL one,
-//! every row of every table with its id and hash as it was.
+//! `dissent copy`: a whole SQLite database into an empty PostgreSQL one and back into a new file,
+//! every row of every table with its id and hash as it was, read the same by every command.
 
 mod common;
 
@@ -209,5 +209,101 @@ fn only_the_owner_of_the_target_s_tables_copies_into_it() {
             .unwrap()
             .get::<_, i64>(0),
         0
+    );
+}
+
+/// `text` with every time of the form `2026-12-01T14:41:44Z` as `<time>`: readings made a second
+/// apart stamp their own.
+fn untimed(text: &str) -> String {
+    let is_time = |w: &[u8]| {
+        w.len() == 20
+            && w.iter().enumerate().all(|(i, b)| match i {
+                4 | 7 => *b == b'-',
+                10 => *b == b'T',
+                13 | 16 => *b == b':',
+                19 => *b == b'Z',
+                _ => b.is_ascii_digit(),
+            })
+    };
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes.get(i..i + 20).is_some_and(is_time) {
+            out.push_str("<time>");
+            i += 20;
+        } else {
+            let c = text[i..].chars().next().expect("a char");
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
+    out
+}
+
+/// What the commands a team reads say about the database at `db`: the export (a draft), the
+/// report's figures, the chain's verification and the event log, times left out.
+fn readings(d: &Dir, db: &str) -> Vec<String> {
+    [
+        &["export", "--draft", "-o", "-"][..],
+        &["report", "--json"],
+        &["verify"],
+        &["log"],
+        &["items", "--json"],
+    ]
+    .iter()
+    .map(|args| {
+        let out = common::run_in(d.dir.path(), std::path::Path::new(db), args);
+        assert!(out.status.success(), "{args:?} on {db}: {}", stderr(&out));
+        untimed(&String::from_utf8(out.stdout).expect("utf8"))
+    })
+    .collect()
+}
+
+#[test]
+fn a_copy_back_to_a_file_is_the_same_database_and_reads_the_same_everywhere() {
+    let Some(db) = pg_database() else { return };
+    let d = looped();
+    assert!(copy(&d, &db).status.success());
+    let back = std::process::Command::new(env!("CARGO_BIN_EXE_dissent"))
+        .args(["copy", "--from", &db.url(), "--to", "back.sqlite"])
+        .current_dir(d.dir.path())
+        .env_remove("DISSENT_DB")
+        .output()
+        .expect("run dissent");
+    assert!(back.status.success(), "{}", stderr(&back));
+
+    let original = rusqlite::Connection::open(d.path("db.sqlite")).unwrap();
+    let copied = rusqlite::Connection::open(d.path("back.sqlite")).unwrap();
+    for table in pg::COPIED {
+        assert_eq!(
+            sqlite_rows(&copied, table),
+            sqlite_rows(&original, table),
+            "{table}"
+        );
+    }
+    let here = readings(&d, d.path("db.sqlite").to_str().unwrap());
+    assert_eq!(
+        readings(&d, &db.url()),
+        here,
+        "the server reads as the file"
+    );
+    assert_eq!(
+        readings(&d, d.path("back.sqlite").to_str().unwrap()),
+        here,
+        "and so does the copy back"
+    );
+
+    // a file that exists is not copied over
+    let again = std::process::Command::new(env!("CARGO_BIN_EXE_dissent"))
+        .args(["copy", "--from", &db.url(), "--to", "back.sqlite"])
+        .current_dir(d.dir.path())
+        .env_remove("DISSENT_DB")
+        .output()
+        .expect("run dissent");
+    assert!(
+        !again.status.success() && stderr(&again).contains("the file exists"),
+        "{}",
+        stderr(&again)
     );
 }

@@ -37,7 +37,7 @@ fn a_url_s_password_is_never_echoed() {
         .expect("run");
     let err = stderr(&out);
     assert!(
-        !out.status.success() && err.contains("--from postgres://ana:***@"),
+        !out.status.success() && err.contains("postgres://ana:***@"),
         "{err}"
     );
     assert!(!err.contains("s3cret"), "{err}");

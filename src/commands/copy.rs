@@ -1,24 +1,18 @@
-//! `dissent copy`: a whole database from an SQLite file into an empty PostgreSQL database.
+//! `dissent copy`: a whole database into an empty one, an SQLite file or a PostgreSQL database
+//! either way.
 
 use std::io::Write;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 
 use crate::store::Location;
 
-/// Copies the SQLite database at `from` into the PostgreSQL database `to`, and says how many
-/// rows of each table it copied.
+/// Copies the database at `from` into the empty database `to`, and says how many rows of each
+/// table it copied.
 pub fn run(from: &Location, to: &Location) -> Result<()> {
-    if !matches!(from, Location::Sqlite(_)) {
-        bail!("--from {from}: an SQLite file (a copy from PostgreSQL is not there yet)");
-    }
-    let Location::Postgres(url) = to else {
-        bail!("--to {to}: a postgres:// URL (a copy into an SQLite file is not there yet)");
-    };
     let store = super::open_existing(from)?;
-    let copied = store
-        .copy_to_postgres(url)
-        .with_context(|| from.to_string())?;
+    let copied = store.copy_to(to).with_context(|| from.to_string())?;
+    let url = to;
     let total: u64 = copied.iter().map(|(_, n)| n).sum();
     let tables: Vec<String> = copied
         .iter()

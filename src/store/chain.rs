@@ -53,8 +53,14 @@ impl Chain {
                 "SELECT d.chain FROM decisions d CROSS JOIN items i ON i.id = d.item_id
                  WHERE i.batch_id = ?1 ORDER BY d.id DESC LIMIT 1"
             }
+            // `= ?1` or `IS NULL`, never `IS NOT DISTINCT FROM ?1`, which PostgreSQL cannot
+            // answer from the index
+            Chain::Events if batch_id.is_some() => {
+                "SELECT chain FROM events WHERE batch_id = ?1 ORDER BY id DESC LIMIT 1"
+            }
             Chain::Events => {
-                "SELECT chain FROM events WHERE batch_id IS NOT DISTINCT FROM ?1 ORDER BY id DESC LIMIT 1"
+                "SELECT chain FROM events WHERE batch_id IS NULL AND CAST(?1 AS BIGINT) IS NULL
+                 ORDER BY id DESC LIMIT 1"
             }
             Chain::Rounds => {
                 "SELECT r.chain FROM rounds r CROSS JOIN items i ON i.id = r.item_id
@@ -261,11 +267,16 @@ fn walk(
             })?;
         }
         Chain::Events => {
-            let mut stmt = conn.prepare(
+            // `= ?1` or `IS NULL`, as in [`Chain::last`]
+            let mut stmt = conn.prepare(if batch_id.is_some() {
                 "SELECT e.id, i.item_key, e.actor, e.at, e.action, e.details, e.chain, e.account
                  FROM events e LEFT JOIN items i ON i.id = e.item_id
-                 WHERE e.batch_id IS NOT DISTINCT FROM ?1 ORDER BY e.id",
-            )?;
+                 WHERE e.batch_id = ?1 ORDER BY e.id"
+            } else {
+                "SELECT e.id, i.item_key, e.actor, e.at, e.action, e.details, e.chain, e.account
+                 FROM events e LEFT JOIN items i ON i.id = e.item_id
+                 WHERE e.batch_id IS NULL AND CAST(?1 AS BIGINT) IS NULL ORDER BY e.id"
+            })?;
             stmt.for_each(params![batch_id], |r| {
                 let id: i64 = r.get(0)?;
                 let digest = readable((|| {

@@ -263,15 +263,16 @@ impl Db {
 /// once per statement (the statement cache is looked up by it).
 pub(super) struct BulkInsert {
     pub(super) table: &'static str,
-    pub(super) columns: &'static [&'static str],
+    pub(super) columns: Vec<String>,
     /// Rows per `INSERT` on SQLite.
     pub(super) chunk: usize,
     full: String,
 }
 
 impl BulkInsert {
-    pub(super) fn new(table: &'static str, columns: &'static [&'static str], chunk: usize) -> Self {
-        let full = insert_sql(table, columns, chunk);
+    pub(super) fn new(table: &'static str, columns: &[impl AsRef<str>], chunk: usize) -> Self {
+        let columns: Vec<String> = columns.iter().map(|c| c.as_ref().to_string()).collect();
+        let full = insert_sql(table, &columns, chunk);
         BulkInsert {
             table,
             columns,
@@ -285,13 +286,13 @@ impl BulkInsert {
         if rows == self.chunk {
             Cow::Borrowed(&self.full)
         } else {
-            Cow::Owned(insert_sql(self.table, self.columns, rows))
+            Cow::Owned(insert_sql(self.table, &self.columns, rows))
         }
     }
 }
 
 /// `INSERT INTO table (columns) VALUES (?, …), …` for `rows` rows.
-fn insert_sql(table: &str, columns: &[&str], rows: usize) -> String {
+fn insert_sql(table: &str, columns: &[String], rows: usize) -> String {
     let row = format!("({})", vec!["?"; columns.len()].join(", "));
     format!(
         "INSERT INTO {table} ({}) VALUES {}",
@@ -377,6 +378,15 @@ impl Stmt<'_> {
             }
         }
         Ok(())
+    }
+
+    /// The names of the statement's columns.
+    pub(super) fn column_names(&self) -> Vec<String> {
+        match self {
+            Stmt::Sqlite(s) => s.column_names().iter().map(|c| (*c).to_string()).collect(),
+            Stmt::SqliteCached(s) => s.column_names().iter().map(|c| (*c).to_string()).collect(),
+            Stmt::Pg(_, s) => s.columns().iter().map(|c| c.name().to_string()).collect(),
+        }
     }
 
     /// Whether the statement gives a row.
@@ -521,6 +531,20 @@ pub(super) enum Value {
     Int(i64),
     Real(f64),
     Text(String),
+    Blob(Vec<u8>),
+}
+
+impl Value {
+    /// The value, borrowed.
+    pub(super) fn as_ref(&self) -> ValueRef<'_> {
+        match self {
+            Value::Null => ValueRef::Null,
+            Value::Int(n) => ValueRef::Int(*n),
+            Value::Real(x) => ValueRef::Real(*x),
+            Value::Text(t) => ValueRef::Text(t),
+            Value::Blob(b) => ValueRef::Blob(b),
+        }
+    }
 }
 
 /// What can be bound to a statement's placeholder.
@@ -550,12 +574,7 @@ impl ToDb for ValueRef<'_> {
 
 impl ToDb for Value {
     fn to_db(&self) -> ValueRef<'_> {
-        match self {
-            Value::Null => ValueRef::Null,
-            Value::Int(n) => ValueRef::Int(*n),
-            Value::Real(x) => ValueRef::Real(*x),
-            Value::Text(t) => ValueRef::Text(t),
-        }
+        self.as_ref()
     }
 }
 
@@ -710,7 +729,7 @@ impl FromDb for Value {
             ValueRef::Bool(b) => Value::Int(i64::from(b)),
             ValueRef::Real(x) => Value::Real(x),
             ValueRef::Text(t) => Value::Text(t.to_string()),
-            ValueRef::Blob(_) => return wrong("a number or text", value),
+            ValueRef::Blob(b) => Value::Blob(b.to_vec()),
         })
     }
 }

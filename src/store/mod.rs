@@ -6,6 +6,7 @@ mod assignments;
 mod batches;
 mod chain;
 mod claims;
+mod copy;
 mod db;
 mod decisions;
 mod events;

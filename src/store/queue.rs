@@ -165,6 +165,7 @@ impl FromDb for SortValue {
             Value::Real(r) => SortValue::Real(r),
             Value::Text(t) => SortValue::Text(t),
             Value::Null => SortValue::Null,
+            Value::Blob(_) => return Err("a blob where a sort key is kept".into()),
         })
     }
 }

@@ -2,7 +2,6 @@
 //! so that two machines bringing one database up to date at once take turns
 //! (docs/postgres.md). SQLite's migrations stay in `migrations()` in the parent module.
 
-mod copy;
 mod roles;
 
 pub use roles::{RoleNameError, Roles};
@@ -12,10 +11,11 @@ use postgres::Client;
 use super::{APPLICATION_ID, PgUrl, ProcessEnv, Result, StoreError};
 
 /// The migrations, oldest first. Never edit one that has shipped: append a new one.
-const MIGRATIONS: [&str; 3] = [
+const MIGRATIONS: [&str; 4] = [
     include_str!("schema_1.sql"),
     include_str!("schema_2_prediction_kl.sql"),
     include_str!("schema_3_notify.sql"),
+    include_str!("schema_4_model_first.sql"),
 ];
 
 /// The schema version this build writes.
