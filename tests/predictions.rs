@@ -11,33 +11,20 @@ use proptest::prelude::*;
 use serde_json::{Value, json};
 
 common::both_backends! {
-    #[pg_pending = "PostgreSQL: predictions are written before their model row (predictions_model_id_fkey)"]
     eval_gives_scipys_figures_and_compares_two_models,
     bad_lines_are_listed_with_file_line_and_field_and_nothing_is_written,
-    #[pg_pending = "PostgreSQL: predictions are written before their model row (predictions_model_id_fkey)"]
     logits_in_a_label_order_of_their_own_read_through_a_softmax,
-    #[pg_pending = "PostgreSQL: predictions are written before their model row (predictions_model_id_fkey)"]
     a_model_name_is_replaced_only_when_asked_and_the_old_version_is_kept,
-    #[pg_pending = "PostgreSQL: predictions are written before their model row (predictions_model_id_fkey)"]
     unknown_items_are_skipped_when_asked_and_missing_ones_counted_from_stdin,
-    #[pg_pending = "PostgreSQL: predictions are written before their model row (predictions_model_id_fkey)"]
     an_unknown_model_or_a_model_named_twice_is_a_user_error,
-    #[pg_pending = "PostgreSQL: predictions are written before their model row (predictions_model_id_fkey)"]
     export_with_model_adds_the_prediction_to_the_lines_it_predicts_and_nothing_else,
-    #[pg_pending = "PostgreSQL: predictions are written before their model row (predictions_model_id_fkey)"]
     export_with_model_reads_the_prediction_of_an_item_with_judgments,
-    #[pg_pending = "PostgreSQL: predictions are written before their model row (predictions_model_id_fkey)"]
     the_cifar10h_fixture_gives_scipys_figures_for_both_synthetic_models,
-    #[pg_pending = "PostgreSQL: predictions are written before their model row (predictions_model_id_fkey)"]
     the_chaosnli_fixture_of_two_real_models_gives_scipys_figures,
     a_file_that_predicts_no_item_of_the_batch_or_has_a_huge_line_writes_nothing,
-    #[pg_pending = "PostgreSQL: predictions are written before their model row (predictions_model_id_fkey)"]
     only_a_role_that_may_import_imports_predictions,
-    #[pg_pending = "PostgreSQL: predictions are written before their model row (predictions_model_id_fkey)"]
     a_round_imported_after_the_model_is_what_eval_and_export_compare_it_with,
-    #[pg_pending = "PostgreSQL: predictions are written before their model row (predictions_model_id_fkey)"]
     items_in_a_models_kl_order_page_through_every_predicted_item_once,
-    #[pg_pending = "PostgreSQL: predictions are written before their model row (predictions_model_id_fkey)"]
     a_new_round_moves_the_stored_kl_the_kl_order_shows_as_eval_and_export_see_it,
     a_file_keyed_otherwise_is_refused_once_with_its_keys_and_the_map_to_read_it,
     labels_that_leave_out_a_rubric_label_or_name_another_are_refused_up_front,

@@ -15,7 +15,6 @@ common::both_backends! {
     a_reviewer_sheet_page_holds_their_figures_and_items_escaped,
     past_twenty_reviewers_pairs_are_listed_one_row_each,
     each_reviewer_opens_on_their_calibration_and_estimated_confusion,
-    #[pg_pending = "PostgreSQL: predictions are written before their model row (predictions_model_id_fkey)"]
     the_models_section_holds_evals_figures_and_the_entropy_chart,
 }
 
