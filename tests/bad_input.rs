@@ -7,6 +7,13 @@ use common::{Dir, TUMOR_RUBRIC, root};
 use dissent::domain::rubric::Rubric;
 use dissent::ingest::{FieldMap, Format, parse_to_vec};
 
+common::both_backends! {
+    refused_import_changes_nothing_and_exits_1,
+    an_unknown_extension_is_refused_once_up_front_unless_format_is_given,
+    an_invisible_character_in_an_id_is_refused_once_per_value_with_its_line_count,
+}
+// The parser's tests (`issues_for`, `parse_to_vec`) read no database: they run once.
+
 fn issues_for(name: &str, content: &[u8], format: Format, maps: &[&str]) -> Vec<String> {
     let d = Dir::new();
     let path = d.file(name, content);
@@ -363,7 +370,6 @@ fn bad_rubrics_are_refused_with_the_key() {
 }
 
 /// A refused import leaves the database exactly as it was, and the CLI says which line.
-#[test]
 fn refused_import_changes_nothing_and_exits_1() {
     let d = Dir::new();
     let rubric = d.file("r.yaml", TUMOR_RUBRIC);
@@ -630,7 +636,6 @@ fn refused_by_import(name: &str, content: &str) -> (Dir, String) {
     (d, err)
 }
 
-#[test]
 fn an_unknown_extension_is_refused_once_up_front_unless_format_is_given() {
     let (d, err) = refused_by_import(
         "t.tsv",
@@ -651,7 +656,6 @@ fn an_unknown_extension_is_refused_once_up_front_unless_format_is_given() {
     assert!(said.contains("imported 1 item"), "{said}");
 }
 
-#[test]
 fn an_invisible_character_in_an_id_is_refused_once_per_value_with_its_line_count() {
     let mut text = String::new();
     for reviewer in ["A", "B", "C", "D", "E", "F"] {

@@ -6,6 +6,11 @@ mod common;
 use common::{pilot, rubric, stderr};
 use sha2::{Digest, Sha256};
 
+common::both_backends! {
+    a_bundle_holds_the_batch_its_rubric_report_and_a_true_manifest,
+    a_forced_finalize_is_delivered_as_forced_with_what_was_open,
+}
+
 fn sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
@@ -13,7 +18,6 @@ fn sha256(bytes: &[u8]) -> String {
         .collect()
 }
 
-#[test]
 fn a_bundle_holds_the_batch_its_rubric_report_and_a_true_manifest() {
     let d = pilot();
     let out = d.path("delivery");
@@ -83,7 +87,6 @@ fn a_bundle_holds_the_batch_its_rubric_report_and_a_true_manifest() {
     assert!(left.is_empty(), "{left:?}");
 }
 
-#[test]
 fn a_forced_finalize_is_delivered_as_forced_with_what_was_open() {
     let d = pilot();
     let draft = d.path("draft");

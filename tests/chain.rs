@@ -5,6 +5,11 @@ mod common;
 
 use common::{Dir, reviewer_error, root, rubric};
 
+common::both_backends! {
+    dissent_s_own_writes_keep_the_chains_intact_and_the_export_carries_the_head,
+}
+// SQLite only: the others change the file around dissent (`tamper`, an old schema).
+
 /// A batch with a judgment panel, a decision, an undo and an export.
 fn worked() -> Dir {
     let d = common::pilot();
@@ -43,7 +48,6 @@ fn verify(d: &Dir, batch: &str) -> (Option<i32>, serde_json::Value, String) {
     )
 }
 
-#[test]
 fn dissent_s_own_writes_keep_the_chains_intact_and_the_export_carries_the_head() {
     let d = worked();
     let (code, doc, err) = verify(&d, "pilot");

@@ -7,12 +7,17 @@ use std::process::{Command, Stdio};
 
 use common::{Dir, root, rubric};
 
+common::both_backends! {
+    a_closed_stdout_ends_a_command_quietly,
+}
+// SQLite only: a_bad_map_is_a_usage_error checks that no database file is made.
+
 /// Runs `dissent args` with its stdout's reading end closed before it writes; returns the
 /// exit code and stderr.
 fn closed_reader(d: &Dir, args: &[&str]) -> (Option<i32>, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_dissent"))
         .args(args)
-        .env("DISSENT_DB", d.path("db.sqlite"))
+        .env("DISSENT_DB", d.db())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -25,7 +30,6 @@ fn closed_reader(d: &Dir, args: &[&str]) -> (Option<i32>, String) {
     )
 }
 
-#[test]
 fn a_closed_stdout_ends_a_command_quietly() {
     let d = Dir::new();
     d.import(

@@ -6,6 +6,10 @@ mod common;
 
 use common::{Dir, stderr};
 
+common::both_backends! {
+    plain_output_and_errors_carry_no_escape_sequence_and_json_stays_exact,
+}
+
 const OSC_52: &str = "copy \u{1b}]52;c;cHduZWQ=\u{7} me";
 const CSI: &str = "red \u{1b}[31m text";
 
@@ -45,7 +49,6 @@ fn assert_inert(what: &str, bytes: &[u8]) {
     );
 }
 
-#[test]
 fn plain_output_and_errors_carry_no_escape_sequence_and_json_stays_exact() {
     let d = hostile();
     for args in [

@@ -4,6 +4,11 @@ mod common;
 
 use common::pilot;
 
+common::both_backends! {
+    a_failed_export_leaves_nothing_at_the_target,
+    several_processes_decide_and_undo_on_one_database_at_once,
+}
+
 fn leftovers(dir: &std::path::Path) -> Vec<String> {
     std::fs::read_dir(dir)
         .expect("dir")
@@ -13,7 +18,6 @@ fn leftovers(dir: &std::path::Path) -> Vec<String> {
         .collect()
 }
 
-#[test]
 fn a_failed_export_leaves_nothing_at_the_target() {
     let d = pilot();
     let missing = d.path("no/such/dir/out.jsonl");
@@ -51,7 +55,6 @@ fn a_failed_export_leaves_nothing_at_the_target() {
     );
 }
 
-#[test]
 fn several_processes_decide_and_undo_on_one_database_at_once() {
     // Undo reads the history before it writes: each writer must wait its turn, never fail
     // with a stale snapshot or a locked database. Each decides over the others' decisions on
@@ -61,7 +64,7 @@ fn several_processes_decide_and_undo_on_one_database_at_once() {
     let d = pilot();
     let workers: Vec<_> = (0..WORKERS)
         .map(|w| {
-            let db = d.path("db.sqlite");
+            let db = d.db();
             let cwd = d.dir.path().to_path_buf();
             std::thread::spawn(move || {
                 let run = |args: &[&str]| {

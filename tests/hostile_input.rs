@@ -12,6 +12,17 @@ use common::{Dir, TUMOR_RUBRIC, stderr};
 use dissent::domain::rubric::Rubric;
 use dissent::ingest::{FieldMap, Format, Issues, parse_to_vec};
 
+common::both_backends! {
+    a_line_that_never_ends_is_cut_at_16_mib,
+    a_long_jsonl_line_or_csv_row_is_refused_on_its_line,
+    a_csv_header_of_a_million_columns_is_refused,
+    endless_garbage_stops_at_the_problem_cap,
+    echoed_values_are_cut_to_a_readable_length,
+    a_rubric_that_never_ends_is_refused,
+    stdin_is_read_once_as_dash_or_dev_stdin,
+    a_fifo_is_read_once,
+}
+
 /// Three judgment rows of item `x`.
 const ROWS: &str = r#"{"item_id":"x","reviewer":"A","label":"mild"}
 {"item_id":"x","reviewer":"B","label":"mild"}
@@ -42,7 +53,7 @@ fn spawn_import_under(d: &Dir, args: &[&str], rubric: &Path) -> Child {
         .arg("--rubric")
         .arg(rubric)
         .current_dir(d.dir.path())
-        .env("DISSENT_DB", d.path("db.sqlite"))
+        .env("DISSENT_DB", d.db())
         .env("DISSENT_USER", "tester")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -73,7 +84,6 @@ fn refused_within_a_minute(mut child: Child, message: &str) {
     assert!(stderr(&out).contains(message), "{}", stderr(&out));
 }
 
-#[test]
 fn a_line_that_never_ends_is_cut_at_16_mib() {
     let d = Dir::new();
     refused_within_a_minute(
@@ -82,7 +92,6 @@ fn a_line_that_never_ends_is_cut_at_16_mib() {
     );
 }
 
-#[test]
 fn a_long_jsonl_line_or_csv_row_is_refused_on_its_line() {
     let d = Dir::new();
     let long = format!("{ROWS}{{\"item_id\":\"{}\"}}\n{ROWS}", "y".repeat(16 * MIB));
@@ -109,7 +118,6 @@ fn a_long_jsonl_line_or_csv_row_is_refused_on_its_line() {
     );
 }
 
-#[test]
 fn a_csv_header_of_a_million_columns_is_refused() {
     let d = Dir::new();
     let columns: String = (0..1 << 20).map(|i| format!(",c{i}")).collect();
@@ -124,13 +132,11 @@ fn a_csv_header_of_a_million_columns_is_refused() {
     );
 }
 
-#[test]
 fn endless_garbage_stops_at_the_problem_cap() {
     let d = Dir::new();
     refused_within_a_minute(spawn_import(&d, &["/dev/urandom"]), "nothing imported");
 }
 
-#[test]
 fn echoed_values_are_cut_to_a_readable_length() {
     let d = Dir::new();
     let text: String = (0..60)
@@ -152,7 +158,6 @@ fn echoed_values_are_cut_to_a_readable_length() {
     );
 }
 
-#[test]
 fn a_rubric_that_never_ends_is_refused() {
     let d = Dir::new();
     let data = d.file("a.jsonl", ROWS);
@@ -183,7 +188,6 @@ fn imports_from_stdin(arg: &str, input: &str) {
     );
 }
 
-#[test]
 fn stdin_is_read_once_as_dash_or_dev_stdin() {
     imports_from_stdin("-", ROWS);
     imports_from_stdin("/dev/stdin", ROWS);
@@ -194,7 +198,6 @@ fn stdin_is_read_once_as_dash_or_dev_stdin() {
     );
 }
 
-#[test]
 fn a_fifo_is_read_once() {
     let d = Dir::new();
     let fifo = d.path("rows.fifo");

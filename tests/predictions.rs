@@ -10,6 +10,30 @@ use common::Dir;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
+common::both_backends! {
+    eval_gives_scipys_figures_and_compares_two_models,
+    bad_lines_are_listed_with_file_line_and_field_and_nothing_is_written,
+    logits_in_a_label_order_of_their_own_read_through_a_softmax,
+    a_model_name_is_replaced_only_when_asked_and_the_old_version_is_kept,
+    unknown_items_are_skipped_when_asked_and_missing_ones_counted_from_stdin,
+    an_unknown_model_or_a_model_named_twice_is_a_user_error,
+    export_with_model_adds_the_prediction_to_the_lines_it_predicts_and_nothing_else,
+    export_with_model_reads_the_prediction_of_an_item_with_judgments,
+    the_cifar10h_fixture_gives_scipys_figures_for_both_synthetic_models,
+    the_chaosnli_fixture_of_two_real_models_gives_scipys_figures,
+    a_file_that_predicts_no_item_of_the_batch_or_has_a_huge_line_writes_nothing,
+    only_a_role_that_may_import_imports_predictions,
+    a_round_imported_after_the_model_is_what_eval_and_export_compare_it_with,
+    items_in_a_models_kl_order_page_through_every_predicted_item_once,
+    a_new_round_moves_the_stored_kl_the_kl_order_shows_as_eval_and_export_see_it,
+    a_file_keyed_otherwise_is_refused_once_with_its_keys_and_the_map_to_read_it,
+    labels_that_leave_out_a_rubric_label_or_name_another_are_refused_up_front,
+    nan_as_python_writes_it_is_named_with_its_field,
+    items_refused_for_its_sort_or_model_print_no_table_header,
+}
+// SQLite only: the sqlite3 shell, SQLite's dropped and rebuilt KL index, `tamper` and a schema 7
+// file; the proptest imports into a database in memory.
+
 const RUBRIC: &str = "task: t\nversion: 1\nlabels:\n  - id: a\n  - id: b\n  - id: c\n";
 
 fn fixture() -> Value {
@@ -76,7 +100,6 @@ fn import_file(d: &Dir, file: &std::path::Path, model: &str, extra: &[&str]) -> 
     d.ok(&args)
 }
 
-#[test]
 fn eval_gives_scipys_figures_and_compares_two_models() {
     let d = batch();
     let said = import(&d, "first.jsonl", "first", &[]);
@@ -134,7 +157,6 @@ fn eval_gives_scipys_figures_and_compares_two_models() {
     );
 }
 
-#[test]
 fn bad_lines_are_listed_with_file_line_and_field_and_nothing_is_written() {
     let d = batch();
     d.file(
@@ -169,7 +191,6 @@ fn bad_lines_are_listed_with_file_line_and_field_and_nothing_is_written() {
     assert_eq!(list["models"], json!([]), "nothing written");
 }
 
-#[test]
 fn logits_in_a_label_order_of_their_own_read_through_a_softmax() {
     let d = batch();
     // logits in order c, b, a: softmax gives the same distribution as probs in order a, b, c
@@ -198,7 +219,6 @@ fn logits_in_a_label_order_of_their_own_read_through_a_softmax() {
     assert!((a - b).abs() < 1e-9, "{a} vs {b}");
 }
 
-#[test]
 fn a_model_name_is_replaced_only_when_asked_and_the_old_version_is_kept() {
     let d = batch();
     import(&d, "first.jsonl", "m", &[]);
@@ -254,7 +274,6 @@ fn a_model_name_is_replaced_only_when_asked_and_the_old_version_is_kept() {
     );
 }
 
-#[test]
 fn unknown_items_are_skipped_when_asked_and_missing_ones_counted_from_stdin() {
     let d = batch();
     let lines = "{\"item_id\":\"i0\",\"probs\":[1,0,0]}\n{\"item_id\":\"zz\",\"probs\":[1,0,0]}\n";
@@ -267,7 +286,7 @@ fn unknown_items_are_skipped_when_asked_and_missing_ones_counted_from_stdin() {
             "m",
             "--skip-unknown",
         ])
-        .env("DISSENT_DB", d.path("db.sqlite"))
+        .env("DISSENT_DB", d.db())
         .env("DISSENT_USER", "tester")
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
@@ -299,7 +318,6 @@ fn unknown_items_are_skipped_when_asked_and_missing_ones_counted_from_stdin() {
     assert_eq!(list["models"][0]["missing"], 7);
 }
 
-#[test]
 fn an_unknown_model_or_a_model_named_twice_is_a_user_error() {
     let d = batch();
     import(&d, "first.jsonl", "m", &[]);
@@ -346,7 +364,6 @@ fn models_and_predictions_cannot_be_changed_from_another_client() {
     );
 }
 
-#[test]
 fn export_with_model_adds_the_prediction_to_the_lines_it_predicts_and_nothing_else() {
     let d = batch();
     d.file(
@@ -385,7 +402,6 @@ fn export_with_model_adds_the_prediction_to_the_lines_it_predicts_and_nothing_el
     assert_eq!(out.status.code(), Some(1));
 }
 
-#[test]
 fn export_with_model_reads_the_prediction_of_an_item_with_judgments() {
     let d = common::pilot();
     d.file("p.jsonl", "{\"item_id\":\"mri-2031\",\"distribution\":{\"mild\":0.2,\"moderate\":0.6,\"severe\":0.2}}\n");
@@ -400,7 +416,6 @@ fn export_with_model_reads_the_prediction_of_an_item_with_judgments() {
 }
 
 /// The fixture of real CIFAR-10H panels with two synthetic models (fixtures/predictions/README.md).
-#[test]
 fn the_cifar10h_fixture_gives_scipys_figures_for_both_synthetic_models() {
     let d = Dir::new();
     let fixtures = common::root().join("fixtures/predictions");
@@ -458,7 +473,6 @@ fn assert_scipys(
 
 /// Two real models' predictions on ChaosNLI-MNLI panels of 100 annotators
 /// (fixtures/predictions/chaosnli-mnli/README.md), held to scipy's figures.
-#[test]
 fn the_chaosnli_fixture_of_two_real_models_gives_scipys_figures() {
     let d = Dir::new();
     let fixtures = common::root().join("fixtures/predictions/chaosnli-mnli");
@@ -662,7 +676,6 @@ fn verify_names_a_model_whose_predictions_were_changed_outside_dissent() {
     );
 }
 
-#[test]
 fn a_file_that_predicts_no_item_of_the_batch_or_has_a_huge_line_writes_nothing() {
     let d = batch();
     d.file("none.jsonl", "{\"item_id\":\"zz\",\"probs\":[1,0,0]}\n");
@@ -688,7 +701,6 @@ fn a_file_that_predicts_no_item_of_the_batch_or_has_a_huge_line_writes_nothing()
     );
 }
 
-#[test]
 fn only_a_role_that_may_import_imports_predictions() {
     let d = batch();
     d.ok(&["staff", "add", "tester", "--role", "qa_lead"]);
@@ -703,7 +715,6 @@ fn only_a_role_that_may_import_imports_predictions() {
     d.ok(&["eval", "--model", "m", "--as", "vic"]);
 }
 
-#[test]
 fn a_round_imported_after_the_model_is_what_eval_and_export_compare_it_with() {
     let d = common::pilot();
     let preds = d.file(
@@ -713,7 +724,7 @@ fn a_round_imported_after_the_model_is_what_eval_and_export_compare_it_with() {
     d.ok(&[
         "predictions",
         "import",
-        preds.to_str().unwrap(),
+        preds.to_str().expect("path"),
         "--model",
         "m",
     ]);
@@ -723,7 +734,7 @@ fn a_round_imported_after_the_model_is_what_eval_and_export_compare_it_with() {
             d.ok(&["export", "--draft", "-o", "-", "--with-model", "m"])
                 .lines()
                 .next()
-                .unwrap(),
+                .expect("a line"),
         )
         .expect("line");
         (
@@ -771,7 +782,6 @@ fn a_round_imported_after_the_model_is_what_eval_and_export_compare_it_with() {
     );
 }
 
-#[test]
 fn items_in_a_models_kl_order_page_through_every_predicted_item_once() {
     let d = batch();
     import(&d, "first.jsonl", "first", &[]);
@@ -802,7 +812,7 @@ fn items_in_a_models_kl_order_page_through_every_predicted_item_once() {
     assert_eq!(limited.as_array().expect("rows")[..], rows[..3]);
     // Keyset pages of three, forward from the top and backward from the end, walk the same
     // order once each.
-    let store = dissent::store::Store::open_existing(&d.path("db.sqlite")).expect("open");
+    let store = common::open_existing(&d);
     let b = store.batch(None).expect("batch");
     let filter = dissent::store::QueueFilter {
         model: Some("first".into()),
@@ -827,7 +837,7 @@ fn items_in_a_models_kl_order_page_through_every_predicted_item_once() {
     }
     let ids: Vec<String> = rows
         .iter()
-        .map(|r| r["item_id"].as_str().unwrap().to_string())
+        .map(|r| r["item_id"].as_str().expect("id").to_string())
         .collect();
     assert_eq!(walked, ids);
     let mut back: Vec<String> = Vec::new();
@@ -936,7 +946,7 @@ fn assert_all_see(d: &Dir, expected: [(&str, f64); 2]) {
         let kl = line["model"]["kl"].as_f64().expect("kl");
         assert!((kl - want).abs() < 1e-12, "export {line}");
     }
-    let store = dissent::store::Store::open_existing(&d.path("db.sqlite")).expect("open");
+    let store = common::open_existing(d);
     let b = store.batch(None).expect("batch");
     let (_, kl) = store
         .prediction(&b, "m", "split")
@@ -948,7 +958,6 @@ fn assert_all_see(d: &Dir, expected: [(&str, f64); 2]) {
     assert_eq!(verified["models"], 1);
 }
 
-#[test]
 fn a_new_round_moves_the_stored_kl_the_kl_order_shows_as_eval_and_export_see_it() {
     let d = Dir::new();
     let rubric = round_after_model("rubric.yaml");
@@ -974,8 +983,9 @@ fn a_new_round_moves_the_stored_kl_the_kl_order_shows_as_eval_and_export_see_it(
         "{plain}"
     );
     assert_all_see(&d, after_round_2());
-    // The stored KL changes only there: from another client it stays as dissent computed it.
-    if !common::have("sqlite3", "-version") {
+    // The stored KL changes only there: from another client it stays as dissent computed it
+    // (the SQLite file's side; tests/pg_schema.rs holds PostgreSQL's).
+    if d.pg().is_some() || !common::have("sqlite3", "-version") {
         return;
     }
     for sql in [
@@ -1067,7 +1077,6 @@ fn verify_reads_the_latest_round_from_the_chained_rounds_not_the_item_row() {
     );
 }
 
-#[test]
 fn a_file_keyed_otherwise_is_refused_once_with_its_keys_and_the_map_to_read_it() {
     let d = batch();
     let err = refused(&d, "second.jsonl", "m", &[]);
@@ -1091,7 +1100,6 @@ fn a_file_keyed_otherwise_is_refused_once_with_its_keys_and_the_map_to_read_it()
     );
 }
 
-#[test]
 fn labels_that_leave_out_a_rubric_label_or_name_another_are_refused_up_front() {
     let d = batch();
     let err = refused(&d, "first.jsonl", "m", &["--labels", "a,b"]);
@@ -1106,7 +1114,6 @@ fn labels_that_leave_out_a_rubric_label_or_name_another_are_refused_up_front() {
     );
 }
 
-#[test]
 fn nan_as_python_writes_it_is_named_with_its_field() {
     let d = batch();
     d.file(
@@ -1123,7 +1130,6 @@ fn nan_as_python_writes_it_is_named_with_its_field() {
     assert!(!err.contains("malformed JSON"), "{err}");
 }
 
-#[test]
 fn items_refused_for_its_sort_or_model_print_no_table_header() {
     let d = batch();
     for args in [

@@ -6,11 +6,17 @@ mod common;
 use common::{Dir, POPQUORN_MAP, root, shared_data};
 use serde_json::json;
 
+common::both_backends! {
+    popquorn_raw_csv_imports_with_three_maps_and_keeps_demographics_per_reviewer,
+    varierr_rows_keep_rationales_and_error_labels,
+    cifar10h_counts_have_no_per_reviewer_record,
+    the_full_shared_files_import,
+}
+
 fn import(d: &Dir, file: &std::path::Path, rubric: &str, extra: &[&str]) -> String {
     d.import(file, &common::rubric(rubric), "real", extra)
 }
 
-#[test]
 fn popquorn_raw_csv_imports_with_three_maps_and_keeps_demographics_per_reviewer() {
     let d = Dir::new();
     let out = import(
@@ -32,7 +38,6 @@ fn popquorn_raw_csv_imports_with_three_maps_and_keeps_demographics_per_reviewer(
     assert!(item["reviewer_count"].as_u64().expect("count") >= 6);
 }
 
-#[test]
 fn varierr_rows_keep_rationales_and_error_labels() {
     let d = Dir::new();
     let out = import(
@@ -61,7 +66,6 @@ fn varierr_rows_keep_rationales_and_error_labels() {
     );
 }
 
-#[test]
 fn cifar10h_counts_have_no_per_reviewer_record() {
     let d = Dir::new();
     import(
@@ -88,7 +92,6 @@ fn cifar10h_counts_have_no_per_reviewer_record() {
     assert_eq!(first["rationales"], json!([]));
 }
 
-#[test]
 fn the_full_shared_files_import() {
     for (name, rubric, extra, items) in [
         (

@@ -9,6 +9,20 @@ use dissent::domain::coincidence::{Distance, Panels};
 use dissent::domain::metrics::wilson;
 use serde_json::Value;
 
+common::both_backends! {
+    varierr_slice_report_matches_the_reference,
+    popquorn_slice_gives_interval_alpha_as_the_krippendorff_package,
+    gold_pass_rates_lists_and_decisions_are_counted_by_hand,
+    per_reviewer_figures_match_the_reference,
+    dawid_skene_matches_crowd_kit_on_the_varierr_slice,
+    entropy_and_confidence_histograms_are_counted_by_hand,
+    a_reviewer_sheet_lists_what_to_go_through_with_them,
+    csv_tables_and_a_json_file_are_written_whole,
+    unknown_formats_and_missing_folders_are_refused_with_nothing_written,
+    a_batch_of_counts_says_why_it_has_no_reviewer_figures,
+}
+// The figures' own tests (alpha, kappa, Wilson) read no database: they run once.
+
 fn fixture(name: &str) -> Value {
     let text = std::fs::read_to_string(root().join("fixtures/agreement").join(name)).expect("read");
     serde_json::from_str(&text).expect("json")
@@ -140,7 +154,6 @@ fn report(d: &Dir, batch: &str) -> Value {
     serde_json::from_str(&d.ok(&["report", "--batch", batch, "--json"])).expect("one JSON document")
 }
 
-#[test]
 fn varierr_slice_report_matches_the_reference() {
     let d = real_batch("varierr-nli.slice.jsonl", "nli.yaml", "v", &[]);
     let r = report(&d, "v");
@@ -203,7 +216,6 @@ fn varierr_slice_report_matches_the_reference() {
     assert_eq!(again, r);
 }
 
-#[test]
 fn popquorn_slice_gives_interval_alpha_as_the_krippendorff_package() {
     let d = real_batch(
         "popquorn-offensiveness.slice.csv",
@@ -244,7 +256,6 @@ fn gold_batch() -> Dir {
     d
 }
 
-#[test]
 fn gold_pass_rates_lists_and_decisions_are_counted_by_hand() {
     let d = gold_batch();
     let r = report(&d, "gold");
@@ -372,7 +383,6 @@ fn check_reviewers(r: &Value, want: &Value) {
     }
 }
 
-#[test]
 fn per_reviewer_figures_match_the_reference() {
     let r = report(&gold_batch(), "gold");
     check_reviewers(&r, &reference()["gold_batch"]);
@@ -391,7 +401,6 @@ fn per_reviewer_figures_match_the_reference() {
     check_reviewers(&report(&d, "v"), &reference()["varierr_slice_reviewers"]);
 }
 
-#[test]
 fn dawid_skene_matches_crowd_kit_on_the_varierr_slice() {
     let d = real_batch("varierr-nli.slice.jsonl", "nli.yaml", "v", &[]);
     let r = report(&d, "v");
@@ -446,7 +455,6 @@ fn dawid_skene_matches_crowd_kit_on_the_varierr_slice() {
 /// Worked by hand: the four 2–1 splits have normalized entropy log2(3) − 2/3 over log2(3) =
 /// 0.579 (bin 11 of 20), the 1–1–1 split 1 (bin 19); every item's mean confidence is 0.25
 /// (confidences 1, 2, 3 of 5 → 0, 0.25, 0.5), bin 5.
-#[test]
 fn entropy_and_confidence_histograms_are_counted_by_hand() {
     let r = report(&gold_batch(), "gold");
     let axes = &r["axes"];
@@ -486,7 +494,6 @@ fn entropy_and_confidence_histograms_are_counted_by_hand() {
 /// Reviewer B on the gold batch, worked by hand: the rest is tied on g1, g2 and r1; on g3 the
 /// rest says severe (B mild) and on r2 moderate (B severe); the hard label on g2 is mild (B
 /// moderate) and names B; B misses gold on g2 and g3.
-#[test]
 fn a_reviewer_sheet_lists_what_to_go_through_with_them() {
     let d = gold_batch();
     let sheet: Value =
@@ -544,7 +551,6 @@ fn a_reviewer_sheet_lists_what_to_go_through_with_them() {
     assert!(common::stderr(&out).contains("no per-reviewer record"));
 }
 
-#[test]
 fn csv_tables_and_a_json_file_are_written_whole() {
     let d = gold_batch();
     let dir = d.path("tables");
@@ -600,7 +606,6 @@ fn csv_tables_and_a_json_file_are_written_whole() {
     );
 }
 
-#[test]
 fn unknown_formats_and_missing_folders_are_refused_with_nothing_written() {
     let d = gold_batch();
     for (name, says) in [
@@ -641,7 +646,6 @@ fn unknown_formats_and_missing_folders_are_refused_with_nothing_written() {
     assert_eq!(doc["header"]["batch"], "gold");
 }
 
-#[test]
 fn a_batch_of_counts_says_why_it_has_no_reviewer_figures() {
     let d = real_batch("cifar10h.slice.jsonl", "cifar10_class.yaml", "c", &[]);
     let r = report(&d, "c");

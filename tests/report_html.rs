@@ -7,6 +7,17 @@ mod common;
 use common::{Dir, gold_sent_back, real_batch, reviewer_error, root, rubric};
 use serde_json::Value;
 
+common::both_backends! {
+    the_page_holds_every_section_in_order_with_the_json_figures,
+    five_inline_charts_no_script_and_no_address,
+    hostile_text_comes_out_escaped,
+    a_counts_only_batch_says_why_it_has_no_reviewer_table,
+    a_reviewer_sheet_page_holds_their_figures_and_items_escaped,
+    past_twenty_reviewers_pairs_are_listed_one_row_each,
+    each_reviewer_opens_on_their_calibration_and_estimated_confusion,
+    the_models_section_holds_evals_figures_and_the_entropy_chart,
+}
+
 /// A reason and a reviewer name that would run or repaint if they reached the page raw.
 const HOSTILE_REASON: &str = "<script>alert('x')</script> & \"q\" \u{1b}[31mred";
 const HOSTILE_REVIEWER: &str = "<img src=x onerror=alert(1)>";
@@ -50,7 +61,6 @@ fn section_headings(doc: &roxmltree::Document<'_>) -> Vec<String> {
         .collect()
 }
 
-#[test]
 fn the_page_holds_every_section_in_order_with_the_json_figures() {
     let d = hostile_batch();
     let (html, json) = page_and_json(&d);
@@ -103,7 +113,6 @@ fn the_page_holds_every_section_in_order_with_the_json_figures() {
     }
 }
 
-#[test]
 fn five_inline_charts_no_script_and_no_address() {
     let d = hostile_batch();
     let (html, _) = page_and_json(&d);
@@ -121,7 +130,6 @@ fn five_inline_charts_no_script_and_no_address() {
     assert!(!html.contains("<script"));
 }
 
-#[test]
 fn hostile_text_comes_out_escaped() {
     let d = hostile_batch();
     let (html, _) = page_and_json(&d);
@@ -139,7 +147,6 @@ fn hostile_text_comes_out_escaped() {
     assert!(all.contains(HOSTILE_REVIEWER), "the reviewer reads as text");
 }
 
-#[test]
 fn a_counts_only_batch_says_why_it_has_no_reviewer_table() {
     let d = real_batch("cifar10h.slice.jsonl", "cifar10_class.yaml", "c", &[]);
     let (html, json) = page_and_json(&d);
@@ -148,7 +155,6 @@ fn a_counts_only_batch_says_why_it_has_no_reviewer_table() {
     assert!(text_of(doc.root_element()).contains(note));
 }
 
-#[test]
 fn a_reviewer_sheet_page_holds_their_figures_and_items_escaped() {
     let d = hostile_batch();
     d.ok(&reviewer_error("g2", "mild", &["B"], HOSTILE_REASON));
@@ -179,7 +185,6 @@ fn a_reviewer_sheet_page_holds_their_figures_and_items_escaped() {
     }
 }
 
-#[test]
 fn past_twenty_reviewers_pairs_are_listed_one_row_each() {
     let d = Dir::new();
     let mut jsonl = String::new();
@@ -209,7 +214,6 @@ fn past_twenty_reviewers_pairs_are_listed_one_row_each() {
     assert_eq!(rows, pairs + 1, "a header row and one row per pair");
 }
 
-#[test]
 fn each_reviewer_opens_on_their_calibration_and_estimated_confusion() {
     let d = real_batch("varierr-nli.slice.jsonl", "nli.yaml", "v", &[]);
     let (html, json) = page_and_json(&d);
@@ -260,7 +264,6 @@ fn each_reviewer_opens_on_their_calibration_and_estimated_confusion() {
     }
 }
 
-#[test]
 fn the_models_section_holds_evals_figures_and_the_entropy_chart() {
     let d = Dir::new();
     let fixtures = root().join("fixtures/predictions");

@@ -11,6 +11,15 @@ use std::process::Command;
 use common::{Dir, gold_sent_back, real_batch, reviewer_error};
 use serde_json::Value;
 
+common::both_backends! {
+    the_batch_pdf_holds_every_section_and_the_json_figures_in_an_embedded_font,
+    text_from_the_data_is_placed_as_text_never_read_as_layout_markup,
+    a_reviewer_sheet_pdf_holds_their_figures_and_items,
+    a_counts_only_batch_says_why_it_has_no_reviewer_table,
+    a_long_list_is_cut_in_print_and_a_long_table_repeats_its_header_on_each_page,
+    a_long_id_breaks_inside_its_cell_and_copies_out_as_itself,
+}
+
 /// A reviewer name and a reason made of typst markup: read as markup they would be bold, a
 /// heading, maths or code; they must come out as the characters typed.
 const MARKUP_REVIEWER: &str = "*Dr* #emph[X] $y$";
@@ -88,7 +97,6 @@ fn reads(hay: &str, needle: &str) -> bool {
     squash(hay).contains(&squash(needle))
 }
 
-#[test]
 fn the_batch_pdf_holds_every_section_and_the_json_figures_in_an_embedded_font() {
     if !poppler() {
         return;
@@ -139,7 +147,6 @@ fn the_batch_pdf_holds_every_section_and_the_json_figures_in_an_embedded_font() 
     );
 }
 
-#[test]
 fn text_from_the_data_is_placed_as_text_never_read_as_layout_markup() {
     if !poppler() {
         return;
@@ -159,7 +166,6 @@ fn text_from_the_data_is_placed_as_text_never_read_as_layout_markup() {
     );
 }
 
-#[test]
 fn a_reviewer_sheet_pdf_holds_their_figures_and_items() {
     if !poppler() {
         return;
@@ -180,7 +186,6 @@ fn a_reviewer_sheet_pdf_holds_their_figures_and_items() {
     }
 }
 
-#[test]
 fn a_counts_only_batch_says_why_it_has_no_reviewer_table() {
     if !poppler() {
         return;
@@ -192,7 +197,6 @@ fn a_counts_only_batch_says_why_it_has_no_reviewer_table() {
     assert!(reads(&all, note), "{note}:\n{all}");
 }
 
-#[test]
 fn a_long_list_is_cut_in_print_and_a_long_table_repeats_its_header_on_each_page() {
     use dissent::report::document::{Block, Document, Row, Table};
     if !poppler() {
@@ -265,7 +269,6 @@ fn a_long_list_is_cut_in_print_and_a_long_table_repeats_its_header_on_each_page(
     }
 }
 
-#[test]
 fn a_long_id_breaks_inside_its_cell_and_copies_out_as_itself() {
     use dissent::report::document::{Block, Document, Row, Table};
     if !poppler() {

@@ -5,6 +5,11 @@ mod common;
 
 use common::{Dir, root};
 
+common::both_backends! {
+    the_loop_closes_and_its_export_round_trips_to_the_byte,
+}
+// SQLite only: the README's loop block makes its own database file.
+
 fn fixture(name: &str) -> std::path::PathBuf {
     root().join("fixtures/loop").join(name)
 }
@@ -13,7 +18,6 @@ fn json(text: &str) -> serde_json::Value {
     serde_json::from_str(text).expect("json")
 }
 
-#[test]
 fn the_loop_closes_and_its_export_round_trips_to_the_byte() {
     let d = Dir::new();
     let (v1, v2) = (fixture("rubric.v1.yaml"), fixture("rubric.v2.yaml"));

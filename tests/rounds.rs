@@ -5,6 +5,18 @@ mod common;
 
 use common::{Dir, TUMOR_RUBRIC};
 
+common::both_backends! {
+    an_item_sent_back_takes_a_new_round_and_follows_it,
+    rows_for_an_item_not_sent_back_stay_an_error_and_change_nothing,
+    a_counts_item_takes_a_counts_round_and_the_chain_covers_every_round,
+    the_export_says_what_awaits_re_review_and_who_decided_and_a_subset_is_exported,
+    finalize_lists_what_is_open_and_refuses_until_decided_or_forced,
+    a_rubric_version_keeps_the_old_text_says_what_may_change_and_recomputes_classes,
+    the_console_shows_the_round_and_the_earlier_ones,
+    an_export_line_s_rounds_come_back_and_a_bad_history_is_refused_by_line,
+    a_decision_made_on_a_round_a_new_one_answered_is_a_conflict_that_says_so,
+}
+
 /// Round 1 of two items: `split` is a wide split (sent back below), `calm` agrees.
 const ROUND_1: &str = "item_id,reviewer,label,confidence,text
 split,A,mild,2,the report
@@ -63,7 +75,6 @@ fn sqlite(dir: &Dir, sql: &str) -> std::process::Output {
         .expect("sqlite3")
 }
 
-#[test]
 fn an_item_sent_back_takes_a_new_round_and_follows_it() {
     let (dir, rubric) = setup();
     let before = dir.show("split");
@@ -125,7 +136,6 @@ fn an_item_sent_back_takes_a_new_round_and_follows_it() {
     assert!(out.contains("\"breaks\":[]"), "{out}");
 }
 
-#[test]
 fn rows_for_an_item_not_sent_back_stay_an_error_and_change_nothing() {
     let (dir, rubric) = setup();
     let two = dir.file("two.csv", ROUND_2);
@@ -143,7 +153,6 @@ fn rows_for_an_item_not_sent_back_stay_an_error_and_change_nothing() {
     assert!(!try_import(&dir, &two, &rubric).status.success());
 }
 
-#[test]
 fn a_counts_item_takes_a_counts_round_and_the_chain_covers_every_round() {
     let dir = Dir::new();
     let rubric = dir.file("r.yaml", TUMOR_RUBRIC);
@@ -180,7 +189,8 @@ fn a_counts_item_takes_a_counts_round_and_the_chain_covers_every_round() {
     let verified = dir.ok(&["verify", "--json"]);
     assert!(verified.contains("\"breaks\":[]"), "{verified}");
 
-    if !common::have("sqlite3", "-version") {
+    // The rest changes the SQLite file from another client (tests/pg_schema.rs for PostgreSQL).
+    if dir.pg().is_some() || !common::have("sqlite3", "-version") {
         return;
     }
     // from any other client, a round can be neither changed nor applied by hand
@@ -212,7 +222,6 @@ fn a_counts_item_takes_a_counts_round_and_the_chain_covers_every_round() {
     assert!(verified.contains("round 2 of item `c1`"), "{verified}");
 }
 
-#[test]
 fn the_export_says_what_awaits_re_review_and_who_decided_and_a_subset_is_exported() {
     let (dir, rubric) = setup();
     send_back(&dir, "split", "bands overlap");
@@ -289,7 +298,6 @@ fn the_export_says_what_awaits_re_review_and_who_decided_and_a_subset_is_exporte
     assert_eq!(std::fs::read_to_string(&twice).expect("export"), text);
 }
 
-#[test]
 fn finalize_lists_what_is_open_and_refuses_until_decided_or_forced() {
     let (dir, rubric) = setup();
     send_back(&dir, "split", "bands overlap");
@@ -342,7 +350,6 @@ fn finalize_lists_what_is_open_and_refuses_until_decided_or_forced() {
 /// reason code.
 const RUBRIC_V2: &str = "task: tumor_severity_grade\nversion: 2\nlabels:\n  - id: mild\n    anchors: [\"< 15 mm on the standard view\"]\n  - id: moderate\n  - id: severe\nconfidence: {scale: [1, 5]}\ndisagreement: {agreement_min_share: 0.95, minor_min_share: 0.6, min_reviewers: 3}\nreason_codes: [verifiable_answer, reviewer_error, downstream_single_decision, requested_hard_labels, clarified_rubric]\n";
 
-#[test]
 fn a_rubric_version_keeps_the_old_text_says_what_may_change_and_recomputes_classes() {
     let (dir, rubric) = setup();
     // calm: 3 of 3 mild agree under either threshold; make a 9-of-10 item to see a class move
@@ -457,12 +464,11 @@ fn a_rubric_version_keeps_the_old_text_says_what_may_change_and_recomputes_class
     );
 }
 
-#[test]
 fn the_console_shows_the_round_and_the_earlier_ones() {
     let (dir, rubric) = setup();
     send_back(&dir, "split", "bands overlap");
     dir.import(&dir.file("two.csv", ROUND_2), &rubric, "b", &[]);
-    let store = dissent::store::Store::open(&dir.path("db.sqlite")).expect("store");
+    let store = common::open_store(&dir);
     let batch = store.batch(None).expect("batch");
     let (w, h) = (120, 60);
     let keymap = dissent::tui::keymap::Keymap::default();
@@ -481,7 +487,6 @@ fn the_console_shows_the_round_and_the_earlier_ones() {
     );
 }
 
-#[test]
 fn an_export_line_s_rounds_come_back_and_a_bad_history_is_refused_by_line() {
     let (dir, rubric) = setup();
     send_back(&dir, "split", "bands overlap");
@@ -546,14 +551,13 @@ fn an_export_line_s_rounds_come_back_and_a_bad_history_is_refused_by_line() {
     assert!(!out.status.success());
 }
 
-#[test]
 fn a_decision_made_on_a_round_a_new_one_answered_is_a_conflict_that_says_so() {
     use dissent::domain::decision::{DecisionKind, NewDecision};
-    use dissent::store::{Basis, Store, StoreError};
+    use dissent::store::{Basis, StoreError};
     let (dir, rubric) = setup();
     send_back(&dir, "split", "anchors overlap");
     // A console showed the re-review (decision 1) …
-    let mut store = Store::open_existing(&dir.path("db.sqlite")).expect("open");
+    let mut store = common::open_existing(&dir);
     let batch = store.batch(None).expect("batch");
     let seen = store.item(&batch, "split").expect("item").decisions[0].id;
     // … when round 2 came in.
@@ -575,7 +579,7 @@ fn a_decision_made_on_a_round_a_new_one_answered_is_a_conflict_that_says_so() {
             "tester",
             "2026-12-01T10:00:00Z",
         )
-        .unwrap_err();
+        .expect_err("a conflict");
     assert!(
         matches!(
             conflict,

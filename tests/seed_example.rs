@@ -7,6 +7,16 @@ mod common;
 use common::{Dir, reviewer_error, root, rubric};
 use serde_json::json;
 
+common::both_backends! {
+    every_shape_gives_the_seed_figures,
+    judgments_keep_each_reviewers_confidence_and_evidence,
+    soft_label_file_round_trips_byte_for_byte,
+    judgment_rows_export_to_the_seed_line,
+    decisions_round_trip_through_the_export,
+    stats_name_the_agreement_figures,
+    usage_errors_exit_2_and_user_errors_exit_1,
+}
+
 fn import(d: &Dir, file: &str, batch: &str) {
     d.import(
         &root().join("fixtures/mri-2031").join(file),
@@ -16,7 +26,6 @@ fn import(d: &Dir, file: &str, batch: &str) {
     );
 }
 
-#[test]
 fn every_shape_gives_the_seed_figures() {
     for (file, panel, confidence) in [
         ("judgments.jsonl", "judgments", Some(0.7625)),
@@ -56,7 +65,6 @@ fn every_shape_gives_the_seed_figures() {
     }
 }
 
-#[test]
 fn judgments_keep_each_reviewers_confidence_and_evidence() {
     let d = Dir::new();
     import(&d, "judgments.csv", "pilot");
@@ -91,7 +99,6 @@ fn judgments_keep_each_reviewers_confidence_and_evidence() {
     );
 }
 
-#[test]
 fn soft_label_file_round_trips_byte_for_byte() {
     let d = Dir::new();
     import(&d, "soft.jsonl", "pilot");
@@ -118,7 +125,6 @@ fn seed_line() -> String {
     format!("{line},\"rubric_version\":1}}\n")
 }
 
-#[test]
 fn judgment_rows_export_to_the_seed_line() {
     let d = Dir::new();
     import(&d, "judgments.jsonl", "pilot");
@@ -127,7 +133,6 @@ fn judgment_rows_export_to_the_seed_line() {
     assert_eq!(std::fs::read_to_string(&out).expect("export"), seed_line());
 }
 
-#[test]
 fn decisions_round_trip_through_the_export() {
     let d = Dir::new();
     import(&d, "judgments.jsonl", "pilot");
@@ -173,7 +178,6 @@ fn decisions_round_trip_through_the_export() {
     );
 }
 
-#[test]
 fn stats_name_the_agreement_figures() {
     let d = Dir::new();
     import(&d, "judgments.jsonl", "pilot");
@@ -187,7 +191,6 @@ fn stats_name_the_agreement_figures() {
     assert!((stats["percent_agreement"].as_f64().expect("pa") - 2.0 / 12.0).abs() < 1e-12);
 }
 
-#[test]
 fn usage_errors_exit_2_and_user_errors_exit_1() {
     let d = Dir::new();
     assert_eq!(

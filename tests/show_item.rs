@@ -6,6 +6,14 @@ mod common;
 
 use common::{Dir, TUMOR_RUBRIC, reviewer_error, root, rubric};
 
+common::both_backends! {
+    a_decision_names_its_erring_reviewers,
+    a_rationale_is_shown_with_the_criteria_anchors_of_its_label,
+    without_criteria_every_anchor_of_the_label_shows,
+    payload_keys_and_values_are_inert,
+    the_log_pads_actors_in_display_cells,
+}
+
 fn seed(d: &Dir) {
     d.import(
         &root().join("fixtures/mri-2031/judgments.jsonl"),
@@ -15,7 +23,6 @@ fn seed(d: &Dir) {
     );
 }
 
-#[test]
 fn a_decision_names_its_erring_reviewers() {
     let d = Dir::new();
     seed(&d);
@@ -32,7 +39,6 @@ fn a_decision_names_its_erring_reviewers() {
     );
 }
 
-#[test]
 fn a_rationale_is_shown_with_the_criteria_anchors_of_its_label() {
     let d = Dir::new();
     seed(&d);
@@ -45,7 +51,6 @@ fn a_rationale_is_shown_with_the_criteria_anchors_of_its_label() {
     assert!(!out.contains("15–30 mm on the standard view"), "{out}");
 }
 
-#[test]
 fn without_criteria_every_anchor_of_the_label_shows() {
     let d = Dir::new();
     let yaml = TUMOR_RUBRIC.replace(
@@ -68,7 +73,6 @@ fn without_criteria_every_anchor_of_the_label_shows() {
     assert_eq!(out.matches("anchors ·").count(), 2, "{out}");
 }
 
-#[test]
 fn payload_keys_and_values_are_inert() {
     let d = Dir::new();
     let rows = d.file(
@@ -82,7 +86,6 @@ fn payload_keys_and_values_are_inert() {
     assert!(out.contains("  ␛]0;pwned␇key: v␛[2J\n"), "{out}");
 }
 
-#[test]
 fn the_log_pads_actors_in_display_cells() {
     let d = Dir::new();
     let r = d.file("rubric.yaml", TUMOR_RUBRIC);

@@ -11,6 +11,20 @@ use dissent::store::{
     Basis, BatchStatus, Direction, QueueFilter, QueueRow, SortKey, Store, StoreError,
 };
 
+common::both_backends! {
+    undo_appends_a_revert_and_restores_the_previous_decision,
+    invalid_decisions_are_refused,
+    a_finalized_batch_takes_no_decision_until_reopened,
+    keyset_pages_walk_every_order_exactly_once_both_ways,
+    reimporting_an_item_into_its_batch_is_refused,
+    search_finds_ids_payload_values_and_evidence_never_field_names_and_keeps_up_with_imports,
+    a_claim_keeps_others_from_deciding_until_it_is_released_broken_or_lapses,
+    live_claims_keep_a_batch_from_being_finalized,
+    a_decision_is_written_only_over_the_decision_in_force_the_decider_saw,
+}
+// SQLite only: the sqlite3 shell, `PRAGMA user_version`, SQLite's dropped and rebuilt indexes
+// and `tamper` work on the file (tests/pg_schema.rs holds PostgreSQL's side of the contract).
+
 const AT: &str = "2026-11-23T10:00:00Z";
 /// Decides over whatever is in force, as the tests of the record itself do.
 const SUPERSEDE: Basis = Basis::Current { supersede: true };
@@ -51,7 +65,7 @@ fn import(store: &mut Store, file: &std::path::Path) -> Result<Imported, ImportE
 }
 
 fn store_with(d: &Dir, n: usize) -> (Store, dissent::store::Batch) {
-    let mut store = Store::open(&d.path("db.sqlite")).expect("open");
+    let mut store = common::open_store(d);
     let file = batch_file(d, n);
     import(&mut store, &file).expect("import");
     let batch = store.batch(None).expect("batch");
@@ -173,7 +187,6 @@ fn what_dissent_never_does_is_refused_from_any_client_and_changes_nothing() {
         .expect("undo");
 }
 
-#[test]
 fn undo_appends_a_revert_and_restores_the_previous_decision() {
     let d = Dir::new();
     let (mut store, batch) = store_with(&d, 3);
@@ -224,7 +237,6 @@ fn undo_appends_a_revert_and_restores_the_previous_decision() {
     );
 }
 
-#[test]
 fn invalid_decisions_are_refused() {
     let d = Dir::new();
     let (mut store, batch) = store_with(&d, 2);
@@ -254,7 +266,6 @@ fn invalid_decisions_are_refused() {
     assert!(refused(&mut store, &hard).contains("reason text"));
 }
 
-#[test]
 fn a_finalized_batch_takes_no_decision_until_reopened() {
     let d = Dir::new();
     let (mut store, batch) = store_with(&d, 2);
@@ -290,7 +301,6 @@ fn a_finalized_batch_takes_no_decision_until_reopened() {
     assert_eq!(actions, ["import", "finalize", "reopen", "decide"]);
 }
 
-#[test]
 fn keyset_pages_walk_every_order_exactly_once_both_ways() {
     let d = Dir::new();
     let (store, batch) = store_with(&d, 157);
@@ -369,7 +379,6 @@ fn a_database_from_a_newer_schema_is_refused() {
     }
 }
 
-#[test]
 fn reimporting_an_item_into_its_batch_is_refused() {
     let d = Dir::new();
     let (mut store, _) = store_with(&d, 2);
@@ -449,7 +458,6 @@ fn a_large_import_rebuilds_the_queue_indexes_at_commit_and_a_failed_one_keeps_th
     }
 }
 
-#[test]
 fn search_finds_ids_payload_values_and_evidence_never_field_names_and_keeps_up_with_imports() {
     let d = Dir::new();
     let (mut store, batch) = store_with(&d, 30);
@@ -580,7 +588,6 @@ fn keep_soft() -> NewDecision {
     }
 }
 
-#[test]
 fn a_claim_keeps_others_from_deciding_until_it_is_released_broken_or_lapses() {
     let d = Dir::new();
     let (mut store, batch) = store_with(&d, 3);
@@ -588,7 +595,9 @@ fn a_claim_keeps_others_from_deciding_until_it_is_released_broken_or_lapses() {
     assert_eq!(claim.since, AT);
     // Another reviewer can neither claim nor decide it meanwhile.
     let later = at_plus(60);
-    let refused = store.claim(&batch, "it-0000", "bob", &later).unwrap_err();
+    let refused = store
+        .claim(&batch, "it-0000", "bob", &later)
+        .expect_err("claimed by alice");
     assert!(
         matches!(&refused, StoreError::Claimed(c) if c.holder == "alice"),
         "{refused}"
@@ -607,7 +616,7 @@ fn a_claim_keeps_others_from_deciding_until_it_is_released_broken_or_lapses() {
             "bob",
             &later,
         )
-        .unwrap_err();
+        .expect_err("claimed by alice");
     assert!(matches!(refused, StoreError::Claimed(_)), "{refused}");
     // Renewing keeps the time it was first taken.
     let renewed = store
@@ -686,14 +695,13 @@ fn a_claim_keeps_others_from_deciding_until_it_is_released_broken_or_lapses() {
     assert!(store.claims(&batch, &lapsed).expect("claims").is_empty());
 }
 
-#[test]
 fn live_claims_keep_a_batch_from_being_finalized() {
     let d = Dir::new();
     let (mut store, batch) = store_with(&d, 2);
     store.claim(&batch, "it-0001", "alice", AT).expect("claim");
     let refused = store
         .set_batch_status(&batch, BatchStatus::Finalized, true, "tester", &at_plus(5))
-        .unwrap_err();
+        .expect_err("claimed");
     assert!(
         refused
             .to_string()
@@ -711,7 +719,6 @@ fn live_claims_keep_a_batch_from_being_finalized() {
         .expect("the claim has lapsed");
 }
 
-#[test]
 fn a_decision_is_written_only_over_the_decision_in_force_the_decider_saw() {
     let d = Dir::new();
     let (mut store, batch) = store_with(&d, 1);
@@ -728,7 +735,7 @@ fn a_decision_is_written_only_over_the_decision_in_force_the_decider_saw() {
             "alice",
             AT,
         )
-        .unwrap_err();
+        .expect_err("a conflict");
     match &conflict {
         StoreError::Conflict { now: Some(d), .. } => {
             assert_eq!((d.id, d.actor.as_str()), (bobs, "bob"))
@@ -768,7 +775,7 @@ fn a_decision_is_written_only_over_the_decision_in_force_the_decider_saw() {
         .expect("bob undoes hers");
     let conflict = store
         .undo(&batch, "it-0000", Basis::Saw(Some(bobs + 1)), "alice", AT)
-        .unwrap_err();
+        .expect_err("a conflict");
     assert!(
         matches!(conflict, StoreError::Conflict { .. }),
         "{conflict}"

@@ -7,6 +7,15 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use common::{Dir, real_batch, stderr};
 
+common::both_backends! {
+    with_no_staff_list_anyone_acts_and_the_first_member_added_makes_a_qa_lead,
+    each_act_needs_its_role_the_refusal_names_it_and_nothing_is_written,
+    a_decision_over_another_persons_is_refused_without_supersede_and_recorded_with_it,
+    a_qa_lead_assigns_by_filter_or_by_item_and_sees_progress,
+    four_writer_processes_on_overlapping_items_record_each_success_once_and_refuse_the_rest,
+}
+// SQLite only: the shared machine's file permissions, and a staff list changed in the file.
+
 /// VariErr's slice as batch `v`, with a staff list: tester (QA lead), alice and bob (senior
 /// reviewers), vic (viewer).
 fn team() -> Dir {
@@ -48,7 +57,6 @@ fn log(d: &Dir) -> Vec<serde_json::Value> {
         .expect("array")
 }
 
-#[test]
 fn with_no_staff_list_anyone_acts_and_the_first_member_added_makes_a_qa_lead() {
     let d = real_batch("varierr-nli.slice.jsonl", "nli.yaml", "v", &[]);
     assert!(d.ok(&["staff", "list"]).starts_with("no staff list"));
@@ -65,7 +73,12 @@ fn with_no_staff_list_anyone_acts_and_the_first_member_added_makes_a_qa_lead() {
         .as_array()
         .expect("array")
         .iter()
-        .map(|m| (m["name"].as_str().unwrap(), m["role"].as_str().unwrap()))
+        .map(|m| {
+            (
+                m["name"].as_str().expect("name"),
+                m["role"].as_str().expect("role"),
+            )
+        })
         .collect();
     assert_eq!(roles, [("alice", "senior_reviewer"), ("tester", "qa_lead")]);
     let err = refused(&d, &["staff", "remove", "tester"]);
@@ -76,7 +89,6 @@ fn with_no_staff_list_anyone_acts_and_the_first_member_added_makes_a_qa_lead() {
     assert_eq!(staff_events, 2, "each change is logged");
 }
 
-#[test]
 fn each_act_needs_its_role_the_refusal_names_it_and_nothing_is_written() {
     let d = team();
     let before = log(&d).len();
@@ -122,9 +134,9 @@ fn each_act_needs_its_role_the_refusal_names_it_and_nothing_is_written() {
         &d,
         &[
             "import",
-            file.to_str().unwrap(),
+            file.to_str().expect("path"),
             "--rubric",
-            rubric.to_str().unwrap(),
+            rubric.to_str().expect("path"),
             "--batch",
             "w",
             "--as",
@@ -137,7 +149,6 @@ fn each_act_needs_its_role_the_refusal_names_it_and_nothing_is_written() {
     assert!(!d.ok(&["items"]).contains("\nw "), "no batch w");
 }
 
-#[test]
 fn a_decision_over_another_persons_is_refused_without_supersede_and_recorded_with_it() {
     let d = team();
     d.ok(&keep_soft("varierr-66185c", "alice"));
@@ -165,7 +176,6 @@ fn a_decision_over_another_persons_is_refused_without_supersede_and_recorded_wit
     );
 }
 
-#[test]
 fn a_qa_lead_assigns_by_filter_or_by_item_and_sees_progress() {
     let d = team();
     let out = d.ok(&[
@@ -186,7 +196,7 @@ fn a_qa_lead_assigns_by_filter_or_by_item_and_sees_progress() {
         .as_array()
         .expect("array")
         .iter()
-        .map(|r| r["item_id"].as_str().unwrap())
+        .map(|r| r["item_id"].as_str().expect("id"))
         .collect();
     assert_eq!(
         ids,
@@ -244,7 +254,6 @@ fn a_qa_lead_assigns_by_filter_or_by_item_and_sees_progress() {
     d.ok(&keep_soft("varierr-49807n", "alice"));
 }
 
-#[test]
 fn four_writer_processes_on_overlapping_items_record_each_success_once_and_refuse_the_rest() {
     const WORKERS: usize = 4;
     const ATTEMPTS: usize = 110;
@@ -263,11 +272,11 @@ fn four_writer_processes_on_overlapping_items_record_each_success_once_and_refus
         .as_array()
         .expect("array")
         .iter()
-        .map(|r| r["item_id"].as_str().unwrap().to_string())
+        .map(|r| r["item_id"].as_str().expect("id").to_string())
         .collect();
     let workers: Vec<_> = (0..WORKERS)
         .map(|w| {
-            let db = d.path("db.sqlite");
+            let db = d.db();
             let cwd = d.dir.path().to_path_buf();
             let items = items.clone();
             std::thread::spawn(move || {
@@ -370,11 +379,13 @@ fn four_writer_processes_on_overlapping_items_record_each_success_once_and_refus
         "every decision that exited 0, exactly once, on its item"
     );
     assert_eq!(recorded_reverts, reverted);
-    let conn = rusqlite::Connection::open(d.path("db.sqlite")).expect("open");
-    let check: String = conn
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .expect("integrity");
-    assert_eq!(check, "ok");
+    if d.pg().is_none() {
+        let conn = rusqlite::Connection::open(d.path("db.sqlite")).expect("open");
+        let check: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .expect("integrity");
+        assert_eq!(check, "ok");
+    }
     let verify: serde_json::Value =
         serde_json::from_str(&d.ok(&["verify", "--json"])).expect("json");
     assert_eq!(verify["intact"], true);

@@ -1,22 +1,54 @@
 //! Shared helpers of the integration tests.
 #![allow(dead_code)]
 
+use std::cell::Cell;
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
 /// The seed's rubric: three labels, a 1–5 confidence scale.
 pub const TUMOR_RUBRIC: &str = "task: tumor_severity_grade\nversion: 1\nlabels:\n  - id: mild\n  - id: moderate\n  - id: severe\nconfidence: {scale: [1, 5]}\n";
 
-/// A temp folder holding input files.
+/// A temp folder holding input files, and the database the tests run dissent on: `db.sqlite`
+/// in the folder, or on the PostgreSQL backend ([`on_postgres`]) a fresh database of its own,
+/// dropped with the folder.
 pub struct Dir {
     pub dir: tempfile::TempDir,
+    pg: Option<pg::PgDatabase>,
 }
 
 impl Dir {
+    /// A new folder, with a new database on the current thread's backend.
     pub fn new() -> Dir {
+        let pg = match BACKEND.get() {
+            Backend::Sqlite => None,
+            Backend::Postgres => {
+                Some(pg::pg_database().expect("on_postgres runs a test only where a server is set"))
+            }
+        };
         Dir {
             dir: tempfile::tempdir().expect("tempdir"),
+            pg,
         }
+    }
+
+    /// The database's location as `--db` / `$DISSENT_DB` take it: `db.sqlite` in this folder, or
+    /// the PostgreSQL database's URL.
+    pub fn db(&self) -> String {
+        match &self.pg {
+            Some(pg) => pg.url(),
+            None => self.path("db.sqlite").to_str().expect("path").to_string(),
+        }
+    }
+
+    /// The database's location, as the store takes it.
+    pub fn location(&self) -> dissent::store::Location {
+        dissent::store::Location::from(std::ffi::OsString::from(self.db()))
+    }
+
+    /// The PostgreSQL database, on that backend.
+    pub fn pg(&self) -> Option<&pg::PgDatabase> {
+        self.pg.as_ref()
     }
 
     /// Writes `name` with `bytes` and returns its path.
@@ -30,9 +62,9 @@ impl Dir {
         self.dir.path().join(name)
     }
 
-    /// Runs the binary with `args` against the database `db.sqlite` in this folder.
+    /// Runs the binary with `args` in this folder against its database ([`Dir::db`]).
     pub fn run(&self, args: &[&str]) -> Output {
-        run_in(self.dir.path(), &self.path("db.sqlite"), args)
+        run_in(self.dir.path(), self.db(), args)
     }
 
     /// Runs and asserts success; returns stdout.
@@ -68,15 +100,91 @@ impl Dir {
     }
 }
 
-pub fn run_in(cwd: &Path, db: &Path, args: &[&str]) -> Output {
+/// Runs the binary with `args` in `cwd` against the database at `db` (a path or a URL).
+pub fn run_in(cwd: &Path, db: impl AsRef<OsStr>, args: &[&str]) -> Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_dissent"))
         .args(args)
         .current_dir(cwd)
-        .env("DISSENT_DB", db)
+        .env("DISSENT_DB", db.as_ref())
         .env("DISSENT_USER", "tester")
         .output()
         .expect("run dissent")
 }
+
+/// Opens `d`'s database in this process (created where new), on the backend it was made on.
+pub fn open_store(d: &Dir) -> dissent::store::Store {
+    dissent::store::Store::open_at(&d.location(), true).expect("open the store")
+}
+
+/// Opens `d`'s database in this process, which must already be one.
+pub fn open_existing(d: &Dir) -> dissent::store::Store {
+    dissent::store::Store::open_at(&d.location(), false).expect("open the store")
+}
+
+/// The database a test thread's [`Dir`]s are made on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// An SQLite file in the folder: the default.
+    Sqlite,
+    /// A fresh database on the server `DISSENT_TEST_PG` names.
+    Postgres,
+}
+
+thread_local! {
+    static BACKEND: Cell<Backend> = const { Cell::new(Backend::Sqlite) };
+}
+
+/// The backend this thread's new [`Dir`]s use.
+pub fn backend() -> Backend {
+    BACKEND.get()
+}
+
+/// Runs `test` with this thread's [`Dir`]s made on PostgreSQL (the backend restored after,
+/// also when the test panics), or, where no server is configured, skips it with a printed
+/// reason — and fails where `CI` is set ([`missing`]).
+pub fn on_postgres(test: impl FnOnce()) {
+    if std::env::var_os("DISSENT_TEST_PG").is_none_or(|v| v.is_empty()) {
+        missing("a PostgreSQL server (DISSENT_TEST_PG; .ci/run starts one)");
+        return;
+    }
+    /// Puts the thread's backend back when dropped, unwinding or not.
+    struct Restore(Backend);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            BACKEND.set(self.0);
+        }
+    }
+    let _restore = Restore(BACKEND.replace(Backend::Postgres));
+    test();
+}
+
+/// Each named test function (a plain `fn NAME()`, no `#[test]`) as two tests in a module of its
+/// name: `NAME::sqlite` on an SQLite file, and `NAME::postgres` on a PostgreSQL database of its
+/// own ([`on_postgres`]: skipped with a printed reason where no server is configured, failing
+/// where `CI` is set). Every [`Dir`] the test makes on its own thread is on that backend.
+///
+/// `#[pg_pending = "why"] NAME` marks a test that does not pass on PostgreSQL yet: its
+/// `postgres` variant is ignored with that reason (remove the marker once it passes; the list
+/// of what fails and why is kept in the branch's report). The SQLite variant always runs.
+#[allow(unused_macros)]
+macro_rules! both_backends {
+    ($($(#[pg_pending = $why:literal])? $name:ident),* $(,)?) => {$(
+        mod $name {
+            #[test]
+            fn sqlite() {
+                super::$name()
+            }
+
+            #[test]
+            $(#[ignore = $why])?
+            fn postgres() {
+                crate::common::on_postgres(super::$name)
+            }
+        }
+    )*};
+}
+#[allow(unused_imports)]
+pub(crate) use both_backends;
 
 /// A folder whose database holds the seed's item mri-2031 as batch `pilot`.
 pub fn pilot() -> Dir {
