@@ -162,13 +162,9 @@ pub fn on_postgres(test: impl FnOnce()) {
 /// name: `NAME::sqlite` on an SQLite file, and `NAME::postgres` on a PostgreSQL database of its
 /// own ([`on_postgres`]: skipped with a printed reason where no server is configured, failing
 /// where `CI` is set). Every [`Dir`] the test makes on its own thread is on that backend.
-///
-/// `#[pg_pending = "why"] NAME` marks a test that does not pass on PostgreSQL yet: its
-/// `postgres` variant is ignored with that reason (remove the marker once it passes; the list
-/// of what fails and why is kept in the branch's report). The SQLite variant always runs.
 #[allow(unused_macros)]
 macro_rules! both_backends {
-    ($($(#[pg_pending = $why:literal])? $name:ident),* $(,)?) => {$(
+    ($($name:ident),* $(,)?) => {$(
         mod $name {
             #[test]
             fn sqlite() {
@@ -176,7 +172,6 @@ macro_rules! both_backends {
             }
 
             #[test]
-            $(#[ignore = $why])?
             fn postgres() {
                 crate::common::on_postgres(super::$name)
             }
