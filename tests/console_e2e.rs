@@ -9,10 +9,24 @@ use std::time::{Duration, Instant};
 
 use common::{Dir, root, rubric};
 
+common::both_backends! {
+    review_move_filter_adjudicate_quit_then_show,
+    keys_sent_together_open_the_popup_on_the_row_moved_to,
+    two_consoles_on_one_database_see_each_others_claims_and_decisions,
+    a_console_killed_between_decisions_keeps_every_confirmed_one_and_its_claim_lapses,
+}
+
 struct Session(String);
 
 impl Session {
+    /// A session named `name` and a number of this process's own: the same test runs on both
+    /// backends at once.
     fn start(name: &str, command: &str) -> Session {
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let name = &format!(
+            "{name}-{}",
+            NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        );
         // Two tests starting the first session at once can race to start the tmux server: the
         // loser fails at once, and a second try finds the server up.
         for _ in 0..5 {
@@ -94,7 +108,6 @@ impl Drop for Session {
     }
 }
 
-#[test]
 fn review_move_filter_adjudicate_quit_then_show() {
     if !common::have("tmux", "-V") {
         return;
@@ -113,10 +126,9 @@ fn review_move_filter_adjudicate_quit_then_show() {
          {\"item_id\":\"mri-3002\",\"reviewer\":\"C\",\"label\":\"moderate\",\"confidence\":2}\n",
     );
     d.import(&more, &rubric, "pilot", &[]);
-    let db = d.path("db.sqlite");
     let command = format!(
-        "sh -c 'DISSENT_DB={} DISSENT_USER=e2e {} review; echo CONSOLE-EXITED; sleep 30'",
-        db.display(),
+        "sh -c 'DISSENT_DB=\"{}\" DISSENT_USER=e2e {} review; echo CONSOLE-EXITED; sleep 30'",
+        d.db(),
         env!("CARGO_BIN_EXE_dissent")
     );
     let s = Session::start(&format!("dissent-e2e-{}", std::process::id()), &command);
@@ -190,7 +202,6 @@ fn selected_item(screen: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-#[test]
 fn keys_sent_together_open_the_popup_on_the_row_moved_to() {
     if !common::have("tmux", "-V") {
         return;
@@ -211,8 +222,8 @@ fn keys_sent_together_open_the_popup_on_the_row_moved_to() {
     let file = d.file("many.jsonl", rows);
     d.import(&file, &rubric, "pilot", &[]);
     let command = format!(
-        "sh -c 'DISSENT_DB={} DISSENT_USER=e2e {} review; echo CONSOLE-EXITED; sleep 30'",
-        d.path("db.sqlite").display(),
+        "sh -c 'DISSENT_DB=\"{}\" DISSENT_USER=e2e {} review; echo CONSOLE-EXITED; sleep 30'",
+        d.db(),
         env!("CARGO_BIN_EXE_dissent")
     );
     let s = Session::start(&format!("dissent-keys-{}", std::process::id()), &command);
@@ -267,15 +278,14 @@ fn pilot3() -> Dir {
 /// A console on `d`'s database acting as `who`, in tmux session `name`; `pidfile` gets its pid.
 fn console_as(d: &Dir, who: &str, name: &str) -> Session {
     let command = format!(
-        "sh -c 'echo $$ > {who}.pid; DISSENT_DB={} DISSENT_USER={who} exec {} review'",
-        d.path("db.sqlite").display(),
+        "sh -c 'echo $$ > {who}.pid; DISSENT_DB=\"{}\" DISSENT_USER={who} exec {} review'",
+        d.db(),
         env!("CARGO_BIN_EXE_dissent")
     );
     let command = format!("cd {} && {command}", d.dir.path().display());
     Session::start(&format!("{name}-{}", std::process::id()), &command)
 }
 
-#[test]
 fn two_consoles_on_one_database_see_each_others_claims_and_decisions() {
     if !common::have("tmux", "-V") {
         return;
@@ -314,7 +324,6 @@ fn two_consoles_on_one_database_see_each_others_claims_and_decisions() {
     }
 }
 
-#[test]
 fn a_console_killed_between_decisions_keeps_every_confirmed_one_and_its_claim_lapses() {
     if !common::have("tmux", "-V") {
         return;
@@ -346,7 +355,7 @@ fn a_console_killed_between_decisions_keeps_every_confirmed_one_and_its_claim_la
     assert_eq!(claims[0]["item_id"], "mri-3001");
     assert_eq!(claims[0]["holder"], "alice");
     // It lapses on its own: someone else claims it once its time is up.
-    let mut store = dissent::store::Store::open_existing(&d.path("db.sqlite")).expect("open");
+    let mut store = common::open_existing(&d);
     let batch = store.batch(None).expect("batch");
     let expires = claims[0]["expires"].as_i64().expect("expires");
     let after = chrono::DateTime::from_timestamp(expires + 1, 0)
