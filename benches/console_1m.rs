@@ -7,16 +7,14 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+mod common;
+
+use common::{console, frame, percentile, search};
 use dissent::domain::rubric::Rubric;
 use dissent::ingest::{FieldMap, Format, ImportJob, import_files};
 use dissent::store::Store;
-use dissent::tui::keymap::{Key, Keymap};
+use dissent::tui::Action;
 use dissent::tui::render::draw;
-use dissent::tui::{Action, App, Executor, Options};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::KeyCode;
-use ratatui::layout::Rect;
 
 const ITEMS: usize = 1_000_000;
 const AT: &str = "2026-01-01T00:00:00Z";
@@ -72,24 +70,6 @@ fn build(db: &Path) {
     );
 }
 
-fn percentile(samples: &mut [Duration], p: f64) -> f64 {
-    samples.sort();
-    let i = ((samples.len() as f64 - 1.0) * p).round() as usize;
-    samples[i].as_secs_f64() * 1000.0
-}
-
-fn frame(
-    exec: &mut Executor,
-    app: &mut App,
-    term: &mut Terminal<TestBackend>,
-    action: Action,
-) -> Duration {
-    let start = Instant::now();
-    exec.dispatch(app, action);
-    term.draw(|f| draw(f, app)).expect("draw");
-    start.elapsed()
-}
-
 fn report(name: &str, mut samples: Vec<Duration>, target: &str) {
     let max = samples
         .iter()
@@ -106,31 +86,6 @@ fn report(name: &str, mut samples: Vec<Duration>, target: &str) {
     );
 }
 
-fn search(
-    exec: &mut Executor,
-    app: &mut App,
-    term: &mut Terminal<TestBackend>,
-    text: &str,
-) -> Duration {
-    frame(exec, app, term, Action::OpenSearch);
-    for c in text.chars() {
-        frame(
-            exec,
-            app,
-            term,
-            Action::PopupKey(Key::plain(KeyCode::Char(c))),
-        );
-    }
-    let t = frame(
-        exec,
-        app,
-        term,
-        Action::PopupKey(Key::plain(KeyCode::Enter)),
-    );
-    frame(exec, app, term, Action::ClearFilters);
-    t
-}
-
 fn main() {
     let db = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-console-1m.db");
     if !db.exists() {
@@ -138,20 +93,11 @@ fn main() {
     }
     let start = Instant::now();
     let store = Store::open(&db).expect("open");
-    let batch = store.batch(None).expect("batch");
-    let mut exec = Executor::new(store, batch, "bench".into(), Box::new(|| AT.to_string()));
-    let options = Options {
-        actor: "bench".into(),
-        mouse: false,
-        demo: false,
-        keymap: Keymap::default(),
-    };
-    let mut app = dissent::tui::start(&mut exec, &options, Rect::new(0, 0, 120, 40));
+    let (mut exec, mut app, mut term) = console(store, AT);
     // A run stopped before its end may have left the bench's items assigned to it.
     if app.filter.assignee.is_some() {
         exec.dispatch(&mut app, Action::ToggleMine);
     }
-    let mut term = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
     term.draw(|f| draw(f, &app)).expect("draw");
     let open = start.elapsed().as_secs_f64() * 1000.0;
     assert_eq!(app.counts.total as usize, ITEMS);
