@@ -173,6 +173,16 @@ impl Db {
         })
     }
 
+    /// On PostgreSQL, the planner's statistics of `table` brought up to date after a bulk write
+    /// of `rows` (skipped below a thousand: the server's own autovacuum keeps up with those).
+    /// SQLite's queries name their indexes and need none.
+    pub(super) fn analyze(&self, table: &'static str, rows: u64) -> Result<()> {
+        if self.is_pg() && rows >= 1000 {
+            self.execute_batch(&format!("SELECT dissent_analyze('{table}')"))?;
+        }
+        Ok(())
+    }
+
     /// Starts a read transaction: every statement in it sees the database as it was at its
     /// first read (a report, an export or a verify reads one state throughout).
     pub(super) fn snapshot(&self) -> Result<Tx<'_>> {
@@ -194,11 +204,12 @@ pub(super) struct Tx<'d> {
     open: bool,
 }
 
-impl Tx<'_> {
-    /// Commits what the transaction wrote.
-    pub(super) fn commit(mut self) -> Result<()> {
+impl<'d> Tx<'d> {
+    /// Commits what the transaction wrote; gives back the connection.
+    pub(super) fn commit(mut self) -> Result<&'d Db> {
         self.open = false;
-        self.db.execute_batch("COMMIT")
+        self.db.execute_batch("COMMIT")?;
+        Ok(self.db)
     }
 }
 

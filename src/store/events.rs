@@ -164,6 +164,7 @@ pub struct PendingEvent<'a>(Tx<'a>);
 impl PendingEvent<'_> {
     /// Commits the event.
     pub fn commit(self) -> Result<()> {
-        self.0.commit()
+        self.0.commit()?;
+        Ok(())
     }
 }

@@ -581,7 +581,11 @@ impl Store {
     /// SQLite waits for another process's.
     pub fn connect(url: &PgUrl) -> Result<Store> {
         let mut client = pg::open(url)?;
-        client.batch_execute(&format!("SET lock_timeout = '{}s'", BUSY_TIMEOUT.as_secs()))?;
+        // JIT compiling pays only for long analytic queries; dissent's are short or stream.
+        client.batch_execute(&format!(
+            "SET lock_timeout = '{}s'; SET jit = off",
+            BUSY_TIMEOUT.as_secs()
+        ))?;
         Ok(Store {
             conn: Db::Pg(Box::new(std::cell::RefCell::new(db::PgConn::new(
                 client,
@@ -644,7 +648,8 @@ fn migrate(db: &Db, found: i64) -> Result<()> {
         }
     }
     tx.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION}"))?;
-    tx.commit()
+    tx.commit()?;
+    Ok(())
 }
 
 /// `path` for an SQLite URI: `%`, `?` and `#` escaped.

@@ -551,7 +551,7 @@ impl PredictionWriter<'_> {
                 details: &details,
             },
         )?;
-        self.tx.commit()?;
+        self.tx.commit()?.analyze("predictions", self.written)?;
         Ok(Model {
             id: self.model_id,
             name: self.name,

@@ -640,6 +640,7 @@ impl Store {
         if filter.search.as_deref().is_none_or(|q| q.trim().is_empty()) {
             return Ok(());
         }
+        let mut indexed = 0;
         loop {
             let tx = self.conn.write_tx()?;
             let (last, newest): (i64, i64) = tx.query_row(
@@ -648,7 +649,8 @@ impl Store {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
             if newest <= last {
-                return Ok(());
+                drop(tx);
+                return self.conn.analyze("items_search", indexed);
             }
             let upto = newest.min(last + SEARCH_CHUNK);
             tx.execute(
@@ -674,6 +676,7 @@ impl Store {
             )?;
             tx.execute("UPDATE search_indexed SET last_id = ?1", params![upto])?;
             tx.commit()?;
+            indexed += u64::try_from(upto - last).unwrap_or(0);
         }
     }
 

@@ -854,7 +854,9 @@ impl ImportWriter<'_> {
             rounds: self.applied_rounds,
             judgments: self.judgments + round_judgments,
         };
-        self.tx.commit()?;
+        let db = self.tx.commit()?;
+        db.analyze("items", written.items)?;
+        db.analyze("judgments", written.judgments)?;
         Ok(written)
     }
 }

@@ -15,7 +15,7 @@ const MIGRATIONS: [&str; 4] = [
     include_str!("schema_1.sql"),
     include_str!("schema_2_prediction_kl.sql"),
     include_str!("schema_3_notify.sql"),
-    include_str!("schema_4_model_first.sql"),
+    include_str!("schema_4_bulk_writes.sql"),
 ];
 
 /// The schema version this build writes.
