@@ -333,11 +333,7 @@ impl Drop for BulkSettings<'_> {
 pub(super) fn bulk_tx(db: &Db) -> Result<Tx<'_>> {
     let tx = db.write_tx()?;
     if db.is_pg() {
-        // Its statements are planned for the tables as they grow in this transaction, not as
-        // they were when first prepared (a plan for an empty table would scan it).
-        tx.execute_batch(
-            "SET LOCAL synchronous_commit = off; SET LOCAL plan_cache_mode = force_custom_plan",
-        )?;
+        tx.execute_batch("SET LOCAL synchronous_commit = off")?;
     }
     Ok(tx)
 }
