@@ -266,14 +266,13 @@ impl Store {
                  FROM decisions d CROSS JOIN items i ON i.id = d.item_id WHERE i.batch_id = ?1
                  ORDER BY d.id",
             )?;
-            let mut rows = stmt.query(params![batch.id])?;
-            while let Some(r) = rows.next()? {
-                let r = &r;
+            stmt.for_each(params![batch.id], |r| {
                 decisions
                     .entry(r.get(10)?)
                     .or_default()
                     .push(decision_from_row(r)?);
-            }
+                Ok(ControlFlow::Continue(()))
+            })?;
         }
         // An item's latest round: the counts of its row (round 1) or of its latest round's, and
         // its judgments from that round's first on (a range of their key; the round is looked
