@@ -40,7 +40,7 @@ impl Store {
         let target = Store::open_at(to, true)?;
         let db = &target.conn;
         let bulk = BulkSettings::new(db)?;
-        let tx = db.write_tx()?;
+        let tx = super::writer::bulk_tx(db)?;
         let empty: bool = tx.query_row(
             "SELECT NOT EXISTS (SELECT 1 FROM rubrics) AND NOT EXISTS (SELECT 1 FROM staff)",
             &[],

@@ -335,12 +335,18 @@ fn filter_sql(filter: &QueueFilter, search: &Search, sql: &mut String, args: &mu
                 args.len()
             ));
         }
-        Search::Trigram { pattern, .. } => {
+        // Few matches: found first, through the trigram indexes, once (an `ARRAY` subquery is
+        // run before the rest), then read by id and sorted — the planner, left to choose, would
+        // walk the batch in the page's order probing the search table for each item.
+        Search::Trigram { pattern, few } => {
             args.push(Value::Text(pattern.clone()));
-            sql.push_str(&format!(
-                " AND id IN (SELECT item_id FROM items_search WHERE {})",
-                trigram_match(args.len())
-            ));
+            let matching = if *few {
+                "id = ANY (ARRAY(SELECT item_id FROM items_search WHERE {}))"
+            } else {
+                "id IN (SELECT item_id FROM items_search WHERE {})"
+            };
+            sql.push_str(" AND ");
+            sql.push_str(&matching.replace("{}", &trigram_match(args.len())));
         }
     }
 }
