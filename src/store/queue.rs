@@ -613,13 +613,16 @@ impl Store {
         let pattern = format!("%{escaped}%");
         if self.conn.is_pg() {
             let few = !short && {
+                // The limit written in: the server's plan for any pattern under a bound limit
+                // scanned the search table (0.5 s against 10 ms at 200k items).
                 let matches: i64 = self
                     .conn
                     .prepare_cached(&format!(
-                        "SELECT count(*) FROM (SELECT 1 FROM items_search WHERE {} LIMIT ?2) m",
-                        trigram_match(1)
+                        "SELECT count(*) FROM (SELECT 1 FROM items_search WHERE {} LIMIT {}) m",
+                        trigram_match(1),
+                        FEW_MATCHES + 1
                     ))?
-                    .query_row(params![&pattern, FEW_MATCHES + 1], |r| r.get(0))?;
+                    .query_row(params![&pattern], |r| r.get(0))?;
                 matches <= FEW_MATCHES
             };
             return Ok(Search::Trigram { pattern, few });
