@@ -11,10 +11,11 @@ use std::time::{Duration, Instant};
 use common::{Dir, pilot, rubric, stderr};
 
 common::both_backends! {
+    an_import_killed_midway_changes_nothing_and_the_same_import_then_succeeds,
     an_export_or_bundle_that_fills_the_disk_leaves_nothing_at_the_target,
 }
-// SQLite only: a kill -9 timed by the WAL's growth, broken and newer database files, and a
-// lock held through rusqlite.
+// SQLite only: broken and newer database files, and a lock held through rusqlite
+// (tests/pg_faults.rs holds PostgreSQL's own).
 
 /// A judgments file of `n` items, three reviewers each.
 fn big_file(d: &Dir, n: usize) -> std::path::PathBuf {
@@ -32,13 +33,46 @@ fn big_file(d: &Dir, n: usize) -> std::path::PathBuf {
     d.file("big.jsonl", text)
 }
 
-#[test]
+/// Whether an import into `d`'s database has started writing rows it has not committed: on
+/// SQLite its write-ahead log has grown by 4 MiB since this was made; on PostgreSQL the server
+/// is taking its judgments (and a few chunks more have had time to come).
+fn writing(d: &Dir) -> impl FnMut() -> bool + '_ {
+    let wal = d.path("db.sqlite-wal");
+    let started = std::fs::metadata(&wal).map_or(0, |m| m.len());
+    let mut server = d.pg().map(common::pg::PgDatabase::client);
+    move || match &mut server {
+        None => std::fs::metadata(&wal).map_or(0, |m| m.len()) >= started + (4 << 20),
+        Some(client) => {
+            let copying: i64 = client
+                .query_one(
+                    "SELECT count(*) FROM pg_stat_activity
+                     WHERE datname = current_database() AND query LIKE 'COPY judgments%'",
+                    &[],
+                )
+                .expect("activity")
+                .get(0);
+            if copying > 0 {
+                std::thread::sleep(Duration::from_millis(300));
+            }
+            copying > 0
+        }
+    }
+}
+
+/// Rows of `table` in `d`'s PostgreSQL database, as a second client counts them.
+fn rows(db: &common::pg::PgDatabase, table: &str) -> i64 {
+    db.client()
+        .query_one(&format!("SELECT count(*) FROM {table}"), &[])
+        .expect("count")
+        .get(0)
+}
+
 fn an_import_killed_midway_changes_nothing_and_the_same_import_then_succeeds() {
     let d = pilot();
     let file = big_file(&d, 150_000);
     let before = (d.ok(&["items", "--json"]), d.ok(&["log", "--json"]));
-    let wal = d.path("db.sqlite-wal");
-    let started = std::fs::metadata(&wal).map_or(0, |m| m.len());
+    let judged = d.pg().map(|db| rows(db, "judgments"));
+    let mut is_writing = writing(&d);
     let rubric = rubric("tumor_severity_grade.yaml");
     let args = [
         "import",
@@ -50,15 +84,16 @@ fn an_import_killed_midway_changes_nothing_and_the_same_import_then_succeeds() {
     ];
     let mut child = Command::new(env!("CARGO_BIN_EXE_dissent"))
         .args(args)
-        .env("DISSENT_DB", d.path("db.sqlite"))
+        .env("DISSENT_DB", d.db())
         .env("DISSENT_USER", "tester")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("spawn");
-    // Kill it once it is writing: its rows are in the write-ahead log, not yet committed.
+    // Kill it once it is writing: its rows are in the write-ahead log (SQLite) or the server's
+    // open transaction (PostgreSQL), not yet committed.
     let deadline = Instant::now() + Duration::from_secs(60);
-    while std::fs::metadata(&wal).map_or(0, |m| m.len()) < started + (4 << 20) {
+    while !is_writing() {
         assert!(
             child.try_wait().expect("wait").is_none(),
             "the import ended before it was killed"
@@ -76,14 +111,21 @@ fn an_import_killed_midway_changes_nothing_and_the_same_import_then_succeeds() {
         after == before,
         "the killed import left rows or events behind"
     );
+    if let Some(db) = d.pg() {
+        assert_eq!(rows(db, "items"), 1, "only the seed item");
+    }
     let verify: serde_json::Value =
         serde_json::from_str(&d.ok(&["verify", "--json"])).expect("json");
     assert_eq!(verify["intact"], true);
+    // and the write lock it held is free again: the same import runs to its end
     let out = d.ok(&args);
     assert!(
         out.starts_with("imported 150000 items (450000 judgments)"),
         "{out}"
     );
+    if let (Some(db), Some(judged)) = (d.pg(), judged) {
+        assert_eq!(rows(db, "judgments"), judged + 450_000);
+    }
 }
 
 /// What a command prints and how it exits against the database at `db`.

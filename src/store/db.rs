@@ -370,17 +370,15 @@ impl Stmt<'_> {
     ) -> Result<()> {
         if let Stmt::Pg(c, s) = self {
             let mut c = conn(c)?;
-            let values: Vec<ValueRef<'_>> = args.iter().map(|a| a.to_db()).collect();
-            let owned: Vec<PgArg<'_>> = values.iter().map(|v| PgArg(*v)).collect();
-            let mut rows = c
-                .client
-                .query_raw(&*s, owned.iter().map(|a| a as &dyn ToSql))?;
-            while let Some(r) = rows.next()? {
-                if f(&Row(Current::Pg(r)))?.is_break() {
-                    break;
+            return with_pg_args(args, |a| {
+                let mut rows = c.client.query_raw(&*s, a.iter().copied())?;
+                while let Some(r) = rows.next()? {
+                    if f(&Row(Current::Pg(r)))?.is_break() {
+                        break;
+                    }
                 }
-            }
-            return Ok(());
+                Ok(())
+            });
         }
         let mut rows = self.query(args)?;
         while let Some(r) = rows.next()? {
