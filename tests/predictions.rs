@@ -958,13 +958,8 @@ fn assert_all_see(d: &Dir, expected: [(&str, f64); 2]) {
     assert_eq!(verified["models"], 1);
 }
 
-fn a_new_round_moves_the_stored_kl_the_kl_order_shows_as_eval_and_export_see_it() {
-    let d = Dir::new();
-    let rubric = round_after_model("rubric.yaml");
-    d.import(&round_after_model("round1.csv"), &rubric, "b", &[]);
-    import_file(&d, &round_after_model("m.jsonl"), "m", &[]);
-    let calm = -(0.6f64).ln();
-    assert_order(&kl_order(&d), &[("calm", calm), ("split", split_round_1())]);
+/// Sends `split` of the fixture back and imports the round that answers it.
+fn split_answered_by_round_2(d: &Dir, rubric: &std::path::Path) {
     d.ok(&[
         "adjudicate",
         "split",
@@ -973,7 +968,17 @@ fn a_new_round_moves_the_stored_kl_the_kl_order_shows_as_eval_and_export_see_it(
         "--reason",
         "anchors unclear",
     ]);
-    d.import(&round_after_model("round2.csv"), &rubric, "b", &[]);
+    d.import(&round_after_model("round2.csv"), rubric, "b", &[]);
+}
+
+fn a_new_round_moves_the_stored_kl_the_kl_order_shows_as_eval_and_export_see_it() {
+    let d = Dir::new();
+    let rubric = round_after_model("rubric.yaml");
+    d.import(&round_after_model("round1.csv"), &rubric, "b", &[]);
+    import_file(&d, &round_after_model("m.jsonl"), "m", &[]);
+    let calm = -(0.6f64).ln();
+    assert_order(&kl_order(&d), &[("calm", calm), ("split", split_round_1())]);
+    split_answered_by_round_2(&d, &rubric);
     // split now parts most from the model: first in its KL order, with the new panel's KL.
     assert_order(&kl_order(&d), &after_round_2());
     let plain = d.ok(&["items", "--model", "m", "--sort", "kl"]);
@@ -1044,15 +1049,7 @@ fn verify_reads_the_latest_round_from_the_chained_rounds_not_the_item_row() {
     let rubric = round_after_model("rubric.yaml");
     d.import(&round_after_model("round1.csv"), &rubric, "b", &[]);
     import_file(&d, &round_after_model("m.jsonl"), "m", &[]);
-    d.ok(&[
-        "adjudicate",
-        "split",
-        "--decision",
-        "rereview",
-        "--reason",
-        "anchors unclear",
-    ]);
-    d.import(&round_after_model("round2.csv"), &rubric, "b", &[]);
+    split_answered_by_round_2(&d, &rubric);
     // An outside client undoes the round for every reader: the item row back at round 1, its
     // KL back at round 1's.
     common::tamper(
